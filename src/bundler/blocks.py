@@ -1,0 +1,325 @@
+"""Turn (already de-cluttered) HTML elements into the model's closed block vocabulary.
+
+This is the safety boundary: whatever markup comes in, only the block types of
+``bundler.model`` and the inline tags of ``model.INLINE_TAGS`` come out. Scripts, styles,
+event handlers, ``javascript:``/``data:`` links and unknown elements never pass.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from bundler.model import (
+    INLINE_TAGS,
+    Block,
+    Embed,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Preformatted,
+    Quote,
+    Rule,
+    Table,
+)
+from bundler.typography import smarten, strip_controls
+
+_DROP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "object",
+    "embed",
+    "form",
+    "input",
+    "button",
+    "select",
+    "textarea",
+    "svg",
+    "math",
+    "canvas",
+    "video",
+    "audio",
+    "source",
+    "track",
+    "link",
+    "meta",
+    "head",
+    "title",
+    "nav",
+    "dialog",
+    "map",
+    "area",
+    "frame",
+    "frameset",
+    "applet",
+    "base",
+    "param",
+}
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "aside",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "table",
+    "figure",
+    "hr",
+    "address",
+    "details",
+    "summary",
+    "center",
+    "body",
+    "html",
+    "figcaption",
+    "picture",
+}
+_INLINE_ALIASES = {"strike": "s", "del": "s", "ins": "u", "tt": "code", "samp": "code", "var": "em", "dfn": "em"}
+_SAFE_SCHEMES = {"http", "https", "mailto", "ftp", ""}
+_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|igshid|yclid|_hsenc|_hsmi|ref_src|cmpid|ocid|smid)$", re.I)
+
+
+def clean_url(href: str, base: str = "") -> str:
+    """Resolve ``href`` against ``base`` and drop unsafe schemes and tracking parameters.
+
+    Returns "" for links that must not survive (``javascript:``, ``data:``, ``vbscript:``).
+    """
+    href = strip_controls(href or "").strip()
+    href = re.sub(r"[\x00-\x20]", "", href) if href.lower().lstrip().startswith(("java", "vb", "data")) else href
+    if not href:
+        return ""
+    if href.startswith("#"):
+        return href
+    try:
+        resolved = urljoin(base, href) if base else href
+        parts = urlsplit(resolved)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in _SAFE_SCHEMES:
+        return ""
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+def inline_html(element: etree._Element, language: str = "en", base_url: str = "", *, include_tail: bool = False) -> str:
+    """Serialise ``element``'s content using only the inline vocabulary."""
+    out: list[str] = []
+    _emit_text(out, element.text, language)
+    for child in element:
+        _emit_inline(out, child, language, base_url)
+    if include_tail:
+        _emit_text(out, element.tail, language)
+    return _tidy_inline("".join(out))
+
+
+def _emit_text(out: list[str], text: str | None, language: str) -> None:
+    if text:
+        out.append(html.escape(smarten(text, language) if language else text, quote=False))
+
+
+def _emit_inline(out: list[str], node, language: str, base_url: str) -> None:
+    if not isinstance(node.tag, str):  # comments, processing instructions
+        _emit_text(out, node.tail, language)
+        return
+    tag = _local(node.tag)
+    tag = _INLINE_ALIASES.get(tag, tag)
+    if tag in _DROP:
+        _emit_text(out, node.tail, language)
+        return
+    if tag == "br":
+        out.append("<br/>")
+    elif tag in INLINE_TAGS:
+        attrs = _inline_attrs(node, tag, base_url)
+        if tag == "a" and "href" not in attrs:
+            tag = None  # a link whose target was unsafe keeps its text only
+        child_lang = attrs.get("lang", language) if tag == "span" else language
+        inner: list[str] = []
+        _emit_text(inner, node.text, child_lang)
+        for child in node:
+            _emit_inline(inner, child, child_lang, base_url)
+        content = "".join(inner)
+        if tag is None:
+            out.append(content)
+        elif content.strip() or tag in {"a"} and content:
+            attr_text = "".join(f' {k}="{html.escape(v, quote=True)}"' for k, v in sorted(attrs.items()))
+            out.append(f"<{tag}{attr_text}>{content}</{tag}>")
+        else:
+            out.append(content)
+    else:  # unknown or block-level element inside inline context: keep its text
+        _emit_text(out, node.text, language)
+        for child in node:
+            _emit_inline(out, child, language, base_url)
+        if tag in _BLOCK_TAGS:
+            out.append(" ")
+    _emit_text(out, node.tail, language)
+
+
+def _inline_attrs(node, tag: str, base_url: str) -> dict[str, str]:
+    allowed = INLINE_TAGS[tag]
+    attrs: dict[str, str] = {}
+    for name, value in node.attrib.items():
+        name = _local(name)
+        if name not in allowed:
+            continue
+        if name == "href":
+            value = clean_url(value, base_url)
+            if not value:
+                continue
+        if name == "dir" and value not in {"ltr", "rtl"}:
+            continue
+        attrs[name] = strip_controls(value)
+    return attrs
+
+
+def _tidy_inline(text: str) -> str:
+    text = re.sub(r"[ \t\r\n\u00a0]+", " ", text)
+    text = re.sub(r"\s*<br/>\s*", "<br/>", text)
+    text = re.sub(r"^(<br/>)+|(<br/>)+$", "", text.strip())
+    return text.strip()
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+def text_of(fragment: str) -> str:
+    """Plain text of an inline fragment."""
+    if not fragment:
+        return ""
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment.replace("<br/>", " ")))
+
+
+def html_to_blocks(element: etree._Element, language: str = "en", base_url: str = "", figure_hook=None) -> list[Block]:
+    """Convert an element's children into blocks.
+
+    ``figure_hook(element) -> Block | None`` lets an importer turn figures and images into
+    ``FigureBlock``s (it knows where media lives); without it, images are dropped.
+    """
+    blocks: list[Block] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        text = _tidy_inline("".join(pending))
+        pending.clear()
+        if text_of(text).strip():
+            blocks.append(Paragraph(text))
+
+    _emit_text(pending, element.text, language)
+    for child in element:
+        if not isinstance(child.tag, str):
+            _emit_text(pending, child.tail, language)
+            continue
+        tag = _local(child.tag)
+        if tag in _DROP and tag not in {"iframe", "video", "embed", "object"}:
+            _emit_text(pending, child.tail, language)
+            continue
+        converted = _convert_block(child, tag, language, base_url, figure_hook)
+        if converted is None:
+            _emit_inline(pending, child, language, base_url)
+            continue
+        flush()
+        blocks.extend(converted)
+        _emit_text(pending, child.tail, language)
+    flush()
+    return blocks
+
+
+def _convert_block(node, tag: str, language: str, base_url: str, figure_hook) -> list[Block] | None:
+    """Blocks for a block-level element, or None when it is inline content."""
+    if figure_hook is not None and tag in {"figure", "img", "picture"}:
+        result = figure_hook(node)
+        return [result] if result is not None else []
+    if tag in {"img", "picture"}:
+        return []
+    if tag in {"iframe", "video", "embed", "object"}:
+        src = clean_url(node.get("src") or node.get("data") or node.get("data-src") or "", base_url)
+        return [Embed(url=src, title=strip_controls(node.get("title") or ""))] if src else []
+    if tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
+        text = inline_html(node, language, base_url)
+        return [Heading(max(2, int(tag[1])), text)] if text_of(text).strip() else []
+    if tag == "p":
+        nested = [c for c in node if isinstance(c.tag, str) and _local(c.tag) in {"img", "picture", "figure", "iframe"}]
+        if nested and figure_hook is not None:
+            return html_to_blocks(node, language, base_url, figure_hook)
+        text = inline_html(node, language, base_url)
+        lang = node.get("lang") or None
+        return [Paragraph(text, lang if lang and lang != language else None)] if text_of(text).strip() else []
+    if tag in {"ul", "ol"}:
+        items = []
+        for li in node:
+            if isinstance(li.tag, str) and _local(li.tag) == "li":
+                item = tuple(html_to_blocks(li, language, base_url, figure_hook))
+                if item:
+                    items.append(item)
+        return [ListBlock(tag == "ol", tuple(items))] if items else []
+    if tag == "dl":
+        items = []
+        for child in node:
+            if isinstance(child.tag, str) and _local(child.tag) in {"dt", "dd"}:
+                text = inline_html(child, language, base_url)
+                if text:
+                    items.append((Paragraph(f"<strong>{text}</strong>" if _local(child.tag) == "dt" else text),))
+        return [ListBlock(False, tuple(items))] if items else []
+    if tag == "blockquote":
+        inner = tuple(html_to_blocks(node, language, base_url, figure_hook))
+        return [Quote(inner)] if inner else []
+    if tag == "pre":
+        text = strip_controls("".join(node.itertext())).strip("\n")
+        return [Preformatted(text)] if text.strip() else []
+    if tag == "hr":
+        return [Rule()]
+    if tag == "table":
+        return _convert_table(node, language, base_url)
+    if tag in _BLOCK_TAGS:
+        return html_to_blocks(node, language, base_url, figure_hook)
+    return None
+
+
+def _convert_table(node, language: str, base_url: str) -> list[Block]:
+    header: list[tuple[str, ...]] = []
+    rows: list[tuple[str, ...]] = []
+    caption = ""
+    for element in node.iter():
+        tag = _local(element.tag) if isinstance(element.tag, str) else ""
+        if tag == "caption":
+            caption = inline_html(element, language, base_url)
+        if tag != "tr":
+            continue
+        cells = [c for c in element if isinstance(c.tag, str) and _local(c.tag) in {"td", "th"}]
+        values = tuple(inline_html(c, language, base_url) for c in cells)
+        in_head = any(_local(a.tag) == "thead" for a in element.iterancestors() if isinstance(a.tag, str))
+        if in_head or (cells and all(_local(c.tag) == "th" for c in cells) and not rows):
+            header.append(values)
+        elif values:
+            rows.append(values)
+    if not rows and not header:
+        return []
+    return [Table(tuple(header), tuple(rows), caption)]
+
+
+def parse_fragment(markup: str) -> etree._Element:
+    """Parse an HTML fragment into a ``div`` element (lenient, never raises on bad markup)."""
+    return lxml_html.fragment_fromstring(markup or "", create_parent="div")

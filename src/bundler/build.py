@@ -1,0 +1,110 @@
+"""The build: resolve the manifest, import every piece, then write each edition.
+
+Stages gather before anything is written (like MkDocs): a manifest error or an import
+failure stops the build before any output file is touched. Each edition is written to a
+temporary file beside its destination and moved into place only when complete, so a
+failed build never leaves a half-written edition that looks good.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bundler.errors import BundlerError, Report
+from bundler.exporters import formats
+from bundler.manifest import load_manifest, resolve_dossier
+from bundler.model import Dossier, Edition
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class BuildResult:
+    """What a build produced: the dossier, the files written, and its warnings."""
+
+    dossier: Dossier
+    outputs: dict[str, Path] = field(default_factory=dict)
+    report: Report = field(default_factory=Report)
+
+
+def parse_formats(text: str | None) -> list[str] | None:
+    """Split ``epub,pdf`` into names, checking each against the registered formats."""
+    if not text:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    known = formats()
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        import difflib
+
+        hints = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, list(known), n=1)
+            hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise BundlerError(
+            "unknown format " + ", ".join(hints),
+            code="E010",
+            hint="known formats: " + ", ".join(sorted(known)),
+        )
+    return names
+
+
+def default_out_dir(dossier: Dossier) -> Path:
+    """``dist/<slug>`` in the current folder."""
+    return Path("dist") / dossier.slug
+
+
+def build_collection(
+    collection: str | Path,
+    *,
+    format_names: list[str] | None = None,
+    out_dir: str | Path | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build the editions of one collection; returns what was written."""
+    progress = progress or (lambda stage, done, total: None)
+    progress("manifest", 0, 1)
+    manifest = load_manifest(collection)
+    progress("manifest", 1, 1)
+    report = Report()
+    progress("import", 0, 1)
+    dossier = resolve_dossier(manifest, report)
+    progress("import", 1, 1)
+    editions = _editions_to_build(dossier, format_names)
+    target_dir = Path(out_dir) / dossier.slug if out_dir else default_out_dir(dossier)
+    result = BuildResult(dossier=dossier, report=report)
+    known = formats()
+    for index, edition in enumerate(editions):
+        progress(f"write {edition.format}", index, len(editions))
+        fmt = known[edition.format]
+        destination = target_dir / fmt.filename(dossier.slug)
+        write_atomically(destination, lambda path, e=edition, f=fmt: f.write(dossier, e, path, report))
+        result.outputs[edition.format] = destination
+    progress("done", len(editions), len(editions))
+    return result
+
+
+def _editions_to_build(dossier: Dossier, names: list[str] | None) -> list[Edition]:
+    declared = {e.format: e for e in dossier.editions}
+    if names is None:
+        return list(dossier.editions)
+    return [declared.get(name, Edition(name)) for name in names]
+
+
+def write_atomically(destination: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp)`` and move ``tmp`` to ``destination`` only if it succeeds."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".part", dir=destination.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        write(temporary)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, destination)
+    finally:
+        if temporary.exists():
+            temporary.unlink()

@@ -1,0 +1,125 @@
+"""The command line: parse arguments, call the library, render errors, draw progress.
+
+Exit codes: 0 success, 1 a problem with the user's input (message, no traceback),
+2 usage error, 3 an internal error (with a request to report it), 130 interrupted.
+Nothing else in bundler prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import traceback
+from functools import cache
+
+from bundler import __version__
+from bundler.errors import BundlerError
+
+EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+class UI:
+    """Terminal output: messages to stdout, warnings/errors/progress to stderr."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
+        self.interactive = sys.stderr.isatty() and not quiet
+
+    def say(self, text: str) -> None:
+        if not self.quiet:
+            print(text)
+
+    def out(self, text: str) -> None:
+        """Primary output (e.g. ``extract``): always printed, never decorated."""
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+    def warn(self, text: str) -> None:
+        if not self.quiet:
+            print(f"warning: {text}", file=sys.stderr)
+
+    def error(self, text: str) -> None:
+        print(f"error: {text}", file=sys.stderr)
+
+    @contextlib.contextmanager
+    def progress(self, title: str):
+        """Yield ``update(stage, done, total)``; draws a bar only on a terminal."""
+        if not self.interactive:
+            yield lambda stage, done, total: None
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True
+        ) as bar:
+            task = bar.add_task(title, total=1)
+
+            def update(stage: str, done: int, total: int) -> None:
+                bar.update(task, description=f"{title}: {stage}", completed=done, total=max(total, 1))
+
+            yield update
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's default exit code is 2 already; keep the text short
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+@cache
+def commands() -> dict:
+    import bundler.commands as package
+    from bundler.registry import collect
+
+    return collect(package, "COMMANDS")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="bundler", description="Turn collected articles into offline editions: EPUB, PDF and archival bundles.")
+    parser.add_argument("--version", action="version", version=f"bundler {__version__}")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, command in sorted(commands().items()):
+        child = sub.add_parser(name, help=command.help, description=command.help)
+        command.add_arguments(child)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code."""
+    parser = make_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    ui = UI(quiet=args.quiet)
+    try:
+        return commands()[args.command].run(args, ui)
+    except BundlerError as exc:
+        for problem in exc.problems:
+            ui.error(problem.render())
+        if len(exc.problems) > 1:
+            ui.error(f"{len(exc.problems)} problems; nothing was written")
+        return EXIT_USER
+    except KeyboardInterrupt:
+        ui.error("interrupted; nothing half-written was kept")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception:  # an internal error: show it, ask for a report
+        traceback.print_exc()
+        ui.error(f"internal error in bundler {__version__}; please report it with the traceback above")
+        return EXIT_INTERNAL
+
+
+def entry_point() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry_point()

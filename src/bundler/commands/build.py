@@ -1,0 +1,30 @@
+"""``bundler build``: make the editions of a collection."""
+
+from __future__ import annotations
+
+from bundler.build import build_collection, parse_formats
+from bundler.commands import Command
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("collection", help="collection folder (or its collection.yaml)")
+    parser.add_argument("--format", "-f", dest="formats", help="comma-separated formats, e.g. epub,pdf (default: the manifest's editions)")
+    parser.add_argument("--out", "-o", help="output folder (default: dist/); files go in OUT/<collection>/")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+
+def run(args, ui) -> int:
+    names = parse_formats(args.formats)
+    with ui.progress("build") as progress:
+        result = build_collection(args.collection, format_names=names, out_dir=args.out, progress=progress)
+    for warning in result.report.warnings:
+        ui.warn(warning.render())
+    for name, path in result.outputs.items():
+        ui.say(f"{name}: {path} ({path.stat().st_size:,} bytes)")
+    if args.strict and result.report.warnings:
+        ui.error(f"{len(result.report.warnings)} warning(s) and --strict was given")
+        return 1
+    return 0
+
+
+COMMANDS = {"build": Command("build the editions of a collection", add_arguments, run)}

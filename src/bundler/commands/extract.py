@@ -1,0 +1,76 @@
+"""``bundler extract``: print one cleaned piece (text, json or html)."""
+
+from __future__ import annotations
+
+import json
+
+from bundler.commands import Command
+from bundler.importers import ImportOptions, read_piece
+from bundler.model import to_data
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("path", help="an HTML, text, Markdown or WARC file")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "html"),
+        default="text",
+        help="text: running text only; json: the whole piece; html: cleaned XHTML",
+    )
+    parser.add_argument("--base-url", default="", help="resolve relative links against this URL")
+
+
+def piece_text(piece) -> str:
+    """The article's running text, one block per line, figures and captions left out."""
+    from bundler.blocks import text_of
+    from bundler.model import Heading, ListBlock, Paragraph, Preformatted, Quote, Table
+
+    lines: list[str] = [piece.title]
+    lines += [text_of(p.html) for p in piece.standfirst]
+
+    def walk(blocks) -> None:
+        for block in blocks:
+            if isinstance(block, (Paragraph, Heading)):
+                lines.append(text_of(block.html))
+            elif isinstance(block, ListBlock):
+                for item in block.items:
+                    walk(item)
+            elif isinstance(block, Quote):
+                walk(block.blocks)
+            elif isinstance(block, Preformatted):
+                lines.append(block.text)
+            elif isinstance(block, Table):
+                for row in block.header + block.rows:
+                    lines.append(" | ".join(text_of(c) for c in row))
+
+    walk(piece.body)
+    return "\n".join(line.strip() for line in lines if line.strip())
+
+
+def run(args, ui) -> int:
+    piece = read_piece(args.path, ImportOptions(base_url=args.base_url))
+    if args.format == "json":
+        ui.out(json.dumps(to_data(piece), ensure_ascii=False, indent=2))
+    elif args.format == "html":
+        from bundler.model import Dossier, Section
+        from bundler.render import Target, render_document, render_piece
+
+        dossier = Dossier(
+            title=piece.title,
+            identifier="",
+            slug="extract",
+            sections=(Section("", (piece,)),),
+            language=piece.language,
+            direction=piece.direction,
+        )
+        target = Target(
+            href_for=lambda slug: f"#{slug}",
+            media_href=lambda f: f.image.path if f.image and f.image.path else (f.image.url if f.image else None),
+        )
+        ui.out(render_document(render_piece(piece, dossier, target), piece.title, piece.language))
+    else:
+        ui.out(piece_text(piece))
+    return 0
+
+
+COMMANDS = {"extract": Command("print one cleaned piece to stdout", add_arguments, run)}

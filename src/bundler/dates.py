@@ -1,0 +1,77 @@
+"""Parse the dates articles print ("May 10, 2016", "2016-05-10") into ISO dates."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+_FORMATS = (
+    "%Y-%m-%d",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%b. %d, %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%A, %B %d, %Y",
+    "%A %d %B %Y",
+    "%B %d %Y",
+    "%Y/%m/%d",
+)
+
+_ARABIC_MONTHS = {
+    "يناير": 1,
+    "كانون الثاني": 1,
+    "فبراير": 2,
+    "شباط": 2,
+    "مارس": 3,
+    "آذار": 3,
+    "أبريل": 4,
+    "ابريل": 4,
+    "نيسان": 4,
+    "مايو": 5,
+    "أيار": 5,
+    "يونيو": 6,
+    "حزيران": 6,
+    "يوليو": 7,
+    "تموز": 7,
+    "أغسطس": 8,
+    "آب": 8,
+    "سبتمبر": 9,
+    "أيلول": 9,
+    "أكتوبر": 10,
+    "تشرين الأول": 10,
+    "نوفمبر": 11,
+    "تشرين الثاني": 11,
+    "ديسمبر": 12,
+    "كانون الأول": 12,
+}
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+
+
+def parse_date(text: str) -> str | None:
+    """Return ``YYYY-MM-DD`` for a line that is only a date, else None."""
+    text = text.strip().translate(_ARABIC_DIGITS)
+    if not text or len(text) > 40:
+        return None
+    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
+    cleaned = re.sub(r"^(published|updated|posted)( on)?:?\s*", "", cleaned, flags=re.IGNORECASE)
+    iso = re.match(r"^(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?$", cleaned)
+    if iso:
+        cleaned = iso.group(1)
+    for fmt in _FORMATS:
+        try:
+            return datetime.strptime(cleaned, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return _parse_arabic(cleaned)
+
+
+def _parse_arabic(text: str) -> str | None:
+    for name, month in _ARABIC_MONTHS.items():
+        match = re.fullmatch(rf"(\d{{1,2}})\s+{name}\s+(\d{{4}})", text)
+        if match:
+            try:
+                return datetime(int(match.group(2)), month, int(match.group(1))).date().isoformat()
+            except ValueError:
+                return None
+    return None

@@ -1,0 +1,68 @@
+"""Turn bytes of unknown encoding into text, repairing mojibake, and say what was done."""
+
+from __future__ import annotations
+
+import codecs
+
+import ftfy
+from charset_normalizer import from_bytes
+
+
+def decode_bytes(raw: bytes, declared: str = "") -> tuple[str, list[str]]:
+    """Decode ``raw``: BOM, then UTF-8, then the declared charset if it fits, then detection.
+
+    Returns the text and warnings describing any guess or repair.
+    """
+    warnings: list[str] = []
+    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if raw.startswith(bom):
+            return _repair(raw.decode(name, errors="replace"), warnings)
+    try:
+        return _repair(raw.decode("utf-8"), warnings)
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(raw[:200_000]).best()
+    guess = best.encoding if best else ""
+    if declared and _valid_codec(declared) and (not guess or _plausible(raw, declared)):
+        name = declared
+    elif guess:
+        name = guess
+        if declared and codecs.lookup(declared).name != codecs.lookup(guess).name:
+            warnings.append(f"declared charset {declared!r} does not fit the bytes; decoded as {guess}")
+        elif not declared:
+            warnings.append(f"no charset declared; detected {guess}")
+    else:
+        name = "utf-8"
+        warnings.append("could not detect the text encoding; undecodable bytes replaced")
+    return _repair(raw.decode(name, errors="replace"), warnings)
+
+
+def _valid_codec(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+        return True
+    except LookupError:
+        return False
+
+
+def _plausible(raw: bytes, declared: str) -> bool:
+    """A declared single-byte Latin charset is implausible for text that is really Arabic."""
+    name = codecs.lookup(declared).name
+    if name in {"latin-1", "iso8859-1", "cp1252", "iso8859-15", "ascii"}:
+        best = from_bytes(raw[:200_000]).best()
+        if best and best.encoding in {"cp1256", "iso8859_6", "mac_arabic", "cp864", "cp720"}:
+            return False
+        if name == "ascii":
+            return False
+    try:
+        raw.decode(name)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _repair(text: str, warnings: list[str]) -> tuple[str, list[str]]:
+    fixed = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_line_breaks=False)
+    if fixed != text and ftfy.fix_encoding(text) != text:
+        warnings.append("repaired mis-decoded characters (mojibake)")
+    return fixed, warnings

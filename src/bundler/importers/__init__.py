@@ -1,0 +1,80 @@
+"""Importers: one module per source format, each turning a file into a ``Piece``.
+
+Each module declares ``SOURCES = {name: Source(...)}``. ``read_piece`` picks the source by
+file name and content, so callers never need to know which importer ran.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from bundler.errors import ImportError_
+from bundler.model import Piece
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What an importer needs beyond the file itself."""
+
+    media_dir: Path | None = None  # where extracted images are written; None: keep in memory/temp
+    base_url: str = ""  # resolve relative links against this when the page has no canonical URL
+    language: str = ""  # override the detected language
+    source_label: str = ""  # the path to record in provenance (relative to the collection)
+
+
+@dataclass(frozen=True)
+class Source:
+    """An input format: which files it claims and how to read one."""
+
+    read: Callable[[Path, ImportOptions], Piece]
+    suffixes: tuple[str, ...] = ()
+    sniff: Callable[[bytes], bool] | None = None  # recognise content regardless of suffix
+    read_all: Callable[[Path, ImportOptions], list[Piece]] | None = None  # many pieces per file
+    description: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+@cache
+def sources() -> dict[str, Source]:
+    """Every registered source format, by name."""
+    import bundler.importers as package
+    from bundler.registry import collect
+
+    return collect(package, "SOURCES")
+
+
+def find_source(path: Path) -> tuple[str, Source]:
+    """Choose the importer for ``path`` by its suffix, then by sniffing its first bytes."""
+    name = path.name.lower()
+    candidates = [(n, s) for n, s in sources().items() if any(name.endswith(x) for x in s.suffixes)]
+    if candidates:
+        # the longest matching suffix wins, so "piece.json" beats ".json"
+        return max(candidates, key=lambda c: max(len(x) for x in c[1].suffixes if name.endswith(x)))
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError as exc:
+        raise ImportError_(f"cannot read {path}: {exc.strerror}", file=str(path)) from exc
+    for n, s in sources().items():
+        if s.sniff and s.sniff(head):
+            return n, s
+    known = ", ".join(sorted({x for s in sources().values() for x in s.suffixes}))
+    raise ImportError_(
+        f"no importer for {path.name}",
+        file=str(path),
+        hint=f"bundler reads {known}; rename the file or convert it",
+    )
+
+
+def read_piece(path: str | Path, options: ImportOptions | None = None) -> Piece:
+    """Import one source file into a clean ``Piece`` (the public API behind ``extract``)."""
+    path = Path(path)
+    if not path.exists():
+        raise ImportError_(f"file not found: {path}", file=str(path))
+    if path.is_dir():
+        raise ImportError_(f"{path} is a folder; use read_pieces() for folders", file=str(path))
+    _name, source = find_source(path)
+    return source.read(path, options or ImportOptions())

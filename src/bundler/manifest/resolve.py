@@ -1,0 +1,195 @@
+"""Turn a validated manifest into a ``Dossier``: import every piece, apply overrides.
+
+Nothing is written here; the build calls this before any output file is touched.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from bundler.dates import parse_date
+from bundler.errors import BundlerError, ManifestError, Report
+from bundler.importers import ImportOptions, read_piece
+from bundler.importers.markdown import markdown_to_blocks
+from bundler.manifest.loader import Manifest, problem
+from bundler.model import Dossier, Edition, Piece, Section, TextPage
+from bundler.text import direction_of, slugify
+
+PieceReader = Callable[[Path, ImportOptions], Piece]
+
+DEFAULT_EDITIONS = {"epub": None, "pdf": None}
+
+
+def dossier_identifier(manifest: Manifest) -> str:
+    """The manifest's identifier, or one derived from the folder name (stable across rebuilds)."""
+    given = manifest.data.get("identifier")
+    if given:
+        return str(given)
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'bundler:collection:' + manifest.root.resolve().name)}"
+
+
+def resolve_dossier(manifest: Manifest, report: Report | None = None, reader: PieceReader | None = None) -> Dossier:
+    """Import every piece named by the manifest and assemble the dossier."""
+    report = report if report is not None else Report()
+    reader = reader or (lambda path, options: read_piece(path, options))
+    data = manifest.data
+    language = str(data.get("language") or "en")
+    sections: list[Section] = []
+    used_slugs: set[str] = set()
+    failures = []
+    for s_index, section in enumerate(data["sections"]):
+        pieces = []
+        for p_index, entry in enumerate(section["pieces"]):
+            key = f"sections[{s_index}].pieces[{p_index}]"
+            try:
+                piece = _load_piece(manifest, entry, reader)
+            except BundlerError as exc:
+                failures += [
+                    replace(problem(manifest, key, p.message, p.code or "M060", p.hint), message=f"cannot import: {p.message}")
+                    for p in exc.problems
+                ]
+                continue
+            piece = replace(piece, slug=_unique(piece.slug, used_slugs))
+            for warning in piece.provenance.warnings:
+                report.warn(warning, "W100", file=piece.provenance.source_path)
+            pieces.append(piece)
+        intro = _section_intro(manifest, section.get("intro"), language)
+        sections.append(
+            Section(
+                title=str(section["title"]),
+                pieces=tuple(pieces),
+                intro=intro,
+                slug=_unique(slugify(str(section["title"]), "section"), used_slugs),
+            )
+        )
+    if failures:
+        raise ManifestError(problems=failures)
+    editions = data.get("editions") or DEFAULT_EDITIONS
+    return Dossier(
+        title=str(data["title"]),
+        identifier=dossier_identifier(manifest),
+        slug=slugify(manifest.root.resolve().name, "dossier"),
+        sections=tuple(sections),
+        subtitle=str(data.get("subtitle") or ""),
+        description=str(data.get("description") or "").strip(),
+        language=language,
+        direction=direction_of(language),
+        editors=_people(data.get("editors")),
+        publisher=str(data.get("publisher") or ""),
+        date=_date_text(data.get("date")),
+        subjects=tuple(str(s) for s in data.get("subjects") or ()),
+        rights=str(data.get("rights") or "").strip(),
+        cover=str(data.get("cover") or "auto"),
+        front_matter=_text_pages(manifest, data.get("front") or (), "introduction", used_slugs),
+        back_matter=_text_pages(manifest, data.get("back") or (), "text", used_slugs),
+        editions=tuple(Edition(name, tuple(sorted((options or {}).items()))) for name, options in editions.items()),
+        root=str(manifest.root.resolve()),
+    )
+
+
+def _load_piece(manifest: Manifest, entry: Any, reader: PieceReader) -> Piece:
+    overrides = entry if isinstance(entry, dict) else {"source": entry}
+    source = Path(overrides["source"])
+    options = ImportOptions(
+        media_dir=manifest.root / ".cache" / "media",
+        language=str(overrides.get("language") or ""),
+        source_label=source.as_posix(),
+    )
+    piece = reader(manifest.root / source, options)
+    changes: dict[str, Any] = {"slug": slugify(source.stem, piece.slug or "piece")}
+    if overrides.get("title"):
+        changes["title"] = str(overrides["title"])
+    if overrides.get("authors"):
+        changes["authors"] = _people(overrides["authors"])
+    if overrides.get("date"):
+        changes["date"] = _date_text(overrides["date"])
+    if overrides.get("language"):
+        changes["language"] = str(overrides["language"])
+        changes["direction"] = direction_of(changes["language"])
+    for field_name in ("source_url", "site"):
+        if overrides.get(field_name):
+            changes[field_name] = str(overrides[field_name])
+    if "figures" in overrides:
+        changes["body"] = _filter_figures(piece, overrides["figures"])
+    return replace(piece, **changes)
+
+
+def _filter_figures(piece: Piece, rule: Any) -> tuple:
+    from bundler.model import FigureBlock
+
+    if rule in ("include", "all"):
+        return piece.body
+    keep_numbers = set(rule) if isinstance(rule, list) else set()
+    kept = []
+    number = 0
+    for block in piece.body:
+        if isinstance(block, FigureBlock):
+            number += 1
+            if number not in keep_numbers:
+                continue
+        kept.append(block)
+    return tuple(kept)
+
+
+def _section_intro(manifest: Manifest, intro: Any, language: str) -> tuple:
+    if not intro:
+        return ()
+    if isinstance(intro, dict):
+        from bundler.importers.markdown import split_front_matter
+
+        path = manifest.root / intro["file"]
+        _meta, text = split_front_matter(path.read_text(encoding="utf-8"), path)
+        return tuple(markdown_to_blocks(text, language))
+    return tuple(markdown_to_blocks(str(intro), language))
+
+
+def _text_pages(manifest: Manifest, entries, default_kind: str, used: set[str]) -> tuple[TextPage, ...]:
+    pages = []
+    for entry in entries:
+        spec = entry if isinstance(entry, dict) else {"file": entry}
+        piece = read_piece(manifest.root / spec["file"])
+        kind = str(spec.get("kind") or _kind_from_name(Path(spec["file"]).stem, default_kind))
+        pages.append(
+            TextPage(
+                title=str(spec.get("title") or piece.title),
+                body=piece.body,
+                slug=_unique(slugify(Path(spec["file"]).stem, kind), used),
+                kind=kind,
+                language=piece.language,
+                direction=piece.direction,
+            )
+        )
+    return tuple(pages)
+
+
+def _kind_from_name(stem: str, default: str) -> str:
+    for kind in ("introduction", "timeline", "glossary", "colophon"):
+        if kind.startswith(stem.lower()[:5]) or stem.lower().startswith(kind[:5]):
+            return kind
+    return default
+
+
+def _people(value: Any) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return (str(value),) if isinstance(value, str) else tuple(str(v) for v in value)
+
+
+def _date_text(value: Any) -> str:
+    if not value:
+        return ""
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return parse_date(text) or text
+
+
+def _unique(slug: str, used: set[str]) -> str:
+    candidate, number = slug, 2
+    while candidate in used:
+        candidate = f"{slug}-{number}"
+        number += 1
+    used.add(candidate)
+    return candidate

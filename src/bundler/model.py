@@ -1,0 +1,333 @@
+"""The one document model in the middle: importers produce it, exporters consume it.
+
+Everything here is a frozen dataclass so that a piece cannot be changed behind an
+exporter's back, and so that two builds from the same inputs see the same values.
+
+Body content is a small, closed vocabulary of blocks. Inline content inside a block is
+kept as a *sanitised XHTML fragment* (``InlineHTML``) restricted to the inline
+vocabulary in ``INLINE_TAGS``; importers guarantee that restriction (see
+``bundler.sanitize``), exporters may rely on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any
+
+#: Inline elements allowed inside ``InlineHTML`` fragments, with their allowed attributes.
+INLINE_TAGS: dict[str, frozenset[str]] = {
+    "a": frozenset({"href", "title"}),
+    "em": frozenset(),
+    "strong": frozenset(),
+    "i": frozenset(),
+    "b": frozenset(),
+    "u": frozenset(),
+    "s": frozenset(),
+    "sub": frozenset(),
+    "sup": frozenset(),
+    "small": frozenset(),
+    "code": frozenset(),
+    "kbd": frozenset(),
+    "q": frozenset(),
+    "abbr": frozenset({"title"}),
+    "cite": frozenset(),
+    "mark": frozenset(),
+    "br": frozenset(),
+    "span": frozenset({"lang", "dir"}),
+    "bdi": frozenset({"lang", "dir"}),
+}
+
+InlineHTML = str  # a sanitised XHTML fragment, see INLINE_TAGS
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of running text."""
+
+    html: InlineHTML
+    lang: str | None = None  # set only when it differs from the piece's language
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading inside a piece; level 2..6 (level 1 is the piece title)."""
+
+    level: int
+    html: InlineHTML
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """An ordered or unordered list; each item is a sequence of blocks."""
+
+    ordered: bool
+    items: tuple[tuple[Block, ...], ...]
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A block quotation, optionally attributed."""
+
+    blocks: tuple[Block, ...]
+    attribution: InlineHTML = ""
+
+
+@dataclass(frozen=True)
+class Preformatted:
+    """Preformatted text (code, poetry laid out by spaces); plain text, not HTML."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table; cells hold inline HTML. ``header`` rows render as ``th`` cells."""
+
+    header: tuple[tuple[InlineHTML, ...], ...]
+    rows: tuple[tuple[InlineHTML, ...], ...]
+    caption: InlineHTML = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A thematic break (``hr``, "* * *")."""
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image resource: where it lives and what it is.
+
+    ``path`` is a local file (absolute, or relative to the piece's media folder) when the
+    image was available; ``None`` when only a remote ``url`` was known (nothing is fetched).
+    """
+
+    path: str | None
+    url: str = ""
+    media_type: str = ""
+    width: int = 0
+    height: int = 0
+    sha256: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure: image plus alt text, caption and credit as *separate* fields."""
+
+    image: Image | None
+    alt: str = ""
+    caption: InlineHTML = ""
+    credit: str = ""
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class FigureBlock:
+    """A figure placed in the flow of the body."""
+
+    figure: Figure
+
+
+@dataclass(frozen=True)
+class Embed:
+    """A third-party embed (video, tweet, map) turned into a plain link."""
+
+    url: str
+    title: str = ""
+
+
+Block = Paragraph | Heading | ListBlock | Quote | Preformatted | Table | Rule | FigureBlock | Embed
+
+#: The closed set of block types; exporters must handle every one of them.
+BLOCK_TYPES: tuple[type, ...] = (
+    Paragraph,
+    Heading,
+    ListBlock,
+    Quote,
+    Preformatted,
+    Table,
+    Rule,
+    FigureBlock,
+    Embed,
+)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A footnote or endnote. ``ref`` is the marker's id in the body (``<sup>`` link)."""
+
+    id: str
+    html: InlineHTML
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a piece came from, so an archive can prove it."""
+
+    source_path: str = ""  # path of the original file, relative to the collection
+    source_sha256: str = ""
+    source_url: str = ""
+    retrieved: str = ""  # ISO date or datetime of retrieval
+    importer: str = ""  # e.g. "html", "text", "markdown", "warc"
+    importer_version: str = ""
+    warc_record_ids: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One article, cleaned: metadata, body blocks, figures, notes and provenance."""
+
+    title: str
+    body: tuple[Block, ...] = ()
+    standfirst: tuple[Paragraph, ...] = ()
+    authors: tuple[str, ...] = ()
+    date: str = ""  # ISO 8601 date (YYYY-MM-DD) or "" when unknown
+    source_url: str = ""
+    site: str = ""
+    language: str = "en"
+    direction: str = "ltr"  # "ltr" or "rtl"
+    notes: tuple[Note, ...] = ()
+    provenance: Provenance = field(default_factory=Provenance)
+    slug: str = ""  # stable id used for file names and anchors; set by the importer
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        """Every figure in body order, including figures nested in lists and quotes."""
+        return tuple(_walk_figures(self.body))
+
+
+def _walk_figures(blocks: tuple[Block, ...]):
+    for block in blocks:
+        if isinstance(block, FigureBlock):
+            yield block.figure
+        elif isinstance(block, Quote):
+            yield from _walk_figures(block.blocks)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from _walk_figures(item)
+
+
+@dataclass(frozen=True)
+class TextPage:
+    """Front or back matter written by the editors (introduction, timeline, glossary)."""
+
+    title: str
+    body: tuple[Block, ...]
+    slug: str
+    kind: str = "text"  # introduction, timeline, glossary, colophon, text
+    language: str = ""
+    direction: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled group of pieces with an optional introduction."""
+
+    title: str
+    pieces: tuple[Piece, ...]
+    intro: tuple[Block, ...] = ()
+    slug: str = ""
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One output to build and its options (format name plus free-form options)."""
+
+    format: str
+    options: tuple[tuple[str, Any], ...] = ()
+
+    def option(self, name: str, default: Any = None) -> Any:
+        """Return the value of one option, or ``default``."""
+        return dict(self.options).get(name, default)
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """A curated collection of pieces: the thing every edition is made from."""
+
+    title: str
+    identifier: str  # stable, e.g. "urn:uuid:…"; never changes between rebuilds
+    slug: str
+    sections: tuple[Section, ...]
+    subtitle: str = ""
+    description: str = ""
+    language: str = "en"
+    direction: str = "ltr"
+    editors: tuple[str, ...] = ()
+    publisher: str = ""
+    date: str = ""
+    subjects: tuple[str, ...] = ()
+    rights: str = ""
+    cover: str = "auto"  # "auto" or a path to an image
+    front_matter: tuple[TextPage, ...] = ()
+    back_matter: tuple[TextPage, ...] = ()
+    editions: tuple[Edition, ...] = ()
+    root: str = ""  # the collection folder (absolute)
+
+    @property
+    def pieces(self) -> tuple[Piece, ...]:
+        """Every piece in reading order."""
+        return tuple(p for s in self.sections for p in s.pieces)
+
+
+def to_data(value: Any) -> Any:
+    """Turn a model value into plain JSON-able data, tagging blocks with their type."""
+    if is_dataclass(value):
+        data = {f.name: to_data(getattr(value, f.name)) for f in fields(value)}
+        if type(value) in BLOCK_TYPES:
+            data = {"type": type(value).__name__, **data}
+        return data
+    if isinstance(value, (tuple, list)):
+        return [to_data(v) for v in value]
+    return value
+
+
+_BLOCKS_BY_NAME = {t.__name__: t for t in BLOCK_TYPES}
+
+
+def block_from_data(data: dict) -> Block:
+    """Rebuild one block from ``to_data`` output."""
+    data = dict(data)
+    kind = _BLOCKS_BY_NAME[data.pop("type")]
+    if kind is ListBlock:
+        items = tuple(tuple(block_from_data(b) for b in item) for item in data["items"])
+        return ListBlock(ordered=data["ordered"], items=items)
+    if kind is Quote:
+        return Quote(tuple(block_from_data(b) for b in data["blocks"]), data.get("attribution", ""))
+    if kind is Table:
+        return Table(
+            header=tuple(tuple(r) for r in data["header"]),
+            rows=tuple(tuple(r) for r in data["rows"]),
+            caption=data.get("caption", ""),
+        )
+    if kind is FigureBlock:
+        return FigureBlock(figure_from_data(data["figure"]))
+    return kind(**data)
+
+
+def figure_from_data(data: dict) -> Figure:
+    """Rebuild a figure from ``to_data`` output."""
+    image = Image(**data["image"]) if data.get("image") else None
+    return Figure(image=image, **{k: v for k, v in data.items() if k != "image"})
+
+
+def piece_from_data(data: dict) -> Piece:
+    """Rebuild a piece from ``to_data`` output (the ``piece.json`` format)."""
+    prov = dict(data.get("provenance") or {})
+    for key in ("warc_record_ids", "warnings"):
+        prov[key] = tuple(prov.get(key, ()))
+    return Piece(
+        title=data["title"],
+        body=tuple(block_from_data(b) for b in data.get("body", ())),
+        standfirst=tuple(Paragraph(**p) if "type" not in p else block_from_data(p) for p in data.get("standfirst", ())),
+        authors=tuple(data.get("authors", ())),
+        date=data.get("date", ""),
+        source_url=data.get("source_url", ""),
+        site=data.get("site", ""),
+        language=data.get("language", "en"),
+        direction=data.get("direction", "ltr"),
+        notes=tuple(Note(**n) for n in data.get("notes", ())),
+        provenance=Provenance(**prov),
+        slug=data.get("slug", ""),
+    )

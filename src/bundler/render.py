@@ -1,0 +1,200 @@
+"""The one XHTML renderer behind every edition: EPUB and PDF differ only in wrapping.
+
+Templates live in ``templates/`` as files. A ``Target`` tells the renderer how the
+output addresses pieces and media (separate files in an EPUB, one document in a PDF);
+nothing else about the output format leaks in here, so the editions cannot drift.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cache
+from urllib.parse import urlsplit
+
+import jinja2
+
+from bundler import __version__
+from bundler.blocks import text_of
+from bundler.model import BLOCK_TYPES, Dossier, Figure, Piece, Section, TextPage
+from bundler.resources import templates_dir
+from bundler.text import direction_of
+
+
+@dataclass(frozen=True)
+class Target:
+    """How one output addresses things: piece links, media files, EPUB semantics."""
+
+    href_for: Callable[[str], str]  # piece slug -> href of that piece
+    media_href: Callable[[Figure], str | None]  # figure -> image src, or None to omit the image
+    epub: bool = False
+    link_map: dict[str, str] = field(default_factory=dict)  # normalised source URL -> piece slug
+    piece_slug: str = ""
+    note_ids: frozenset[str] = frozenset()
+
+
+LABELS = {
+    "en": {
+        "source": "Source",
+        "retrieved": "retrieved",
+        "sources": "Sources",
+        "published": "published",
+        "credits": "Credits",
+        "original": "Original file",
+        "rights": "Rights",
+        "built_with": "Built with",
+        "edited_by": "Edited by",
+        "contents": "Contents",
+        "cover": "Cover",
+        "notes": "Notes",
+    },
+    "ar": {
+        "source": "المصدر",
+        "retrieved": "استُرجع في",
+        "sources": "المصادر",
+        "published": "نُشر في",
+        "credits": "الصور",
+        "original": "الملف الأصلي",
+        "rights": "الحقوق",
+        "built_with": "أُنتج بواسطة",
+        "edited_by": "تحرير",
+        "contents": "المحتويات",
+        "cover": "الغلاف",
+        "notes": "الحواشي",
+    },
+}
+
+
+def labels_for(language: str) -> dict[str, str]:
+    """Interface words in the dossier's language (English when we have no translation)."""
+    return LABELS.get(language.split("-")[0].lower(), LABELS["en"])
+
+
+def normalise_url(url: str) -> str:
+    """A URL reduced to host and path, so http/https, www. and trailing slashes match."""
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}" + (f"?{parts.query}" if parts.query else "")
+
+
+def build_link_map(dossier: Dossier) -> dict[str, str]:
+    """Map every piece's source URL to its slug, for in-book links between pieces."""
+    return {normalise_url(p.source_url): p.slug for p in dossier.pieces if p.source_url}
+
+
+_LINK = re.compile(r'<a href="([^"]*)"([^>]*)>')
+
+
+def rewrite_inline(fragment: str, target: Target) -> str:
+    """Turn note references into two-way note links and links to pieces into in-book links."""
+
+    def replace_link(match: re.Match[str]) -> str:
+        href, rest = html.unescape(match.group(1)), match.group(2)
+        if href.startswith("#note-"):
+            note = href[len("#note-") :]
+            if note in target.note_ids:
+                slug = target.piece_slug
+                epub = ' epub:type="noteref"' if target.epub else ""
+                return f'<a class="noteref" href="#{slug}-note-{note}" id="{slug}-nref-{note}"{epub} role="doc-noteref"{rest}>'
+            return "<a>"
+        if href.startswith("#"):
+            return "<a>"
+        slug = target.link_map.get(normalise_url(href)) if "://" in href else None
+        if slug:
+            return f'<a href="{html.escape(target.href_for(slug))}"{rest}>'
+        return match.group(0)
+
+    rewritten = _LINK.sub(replace_link, fragment)
+    return re.sub(r"<a>(.*?)</a>", r"\1", rewritten)
+
+
+def _kind(block) -> str:
+    kind = type(block).__name__
+    if type(block) not in BLOCK_TYPES:
+        raise TypeError(f"not a block: {kind}")
+    return kind
+
+
+def _human_date(iso: str, language: str) -> str:
+    try:
+        value = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if language.startswith("ar"):
+        months = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"]
+        return f"{value.day} {months[value.month - 1]} {value.year}"
+    return f"{value.day} {value:%B} {value.year}"
+
+
+_EPUB_TYPES = {"introduction": "introduction", "timeline": "appendix", "glossary": "glossary", "colophon": "colophon"}
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The Jinja environment with the filters the templates use."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["kind"] = _kind
+    env.filters["inline"] = lambda fragment, t: _markup(rewrite_inline(fragment, t))
+    env.filters["plain"] = text_of
+    env.filters["direction"] = direction_of
+    env.filters["human_date"] = _human_date
+    env.filters["epub_type"] = lambda kind: _EPUB_TYPES.get(kind, "chapter")
+    return env
+
+
+def _markup(text: str):
+    from markupsafe import Markup
+
+    return Markup(text)
+
+
+def render_template(name: str, **context) -> str:
+    """Render one template file."""
+    return environment().get_template(name).render(version=__version__, **context)
+
+
+def render_piece(piece: Piece, dossier: Dossier, target: Target, note: str = "") -> str:
+    """The ``<article>`` for one piece."""
+    scoped = replace(target, piece_slug=piece.slug, note_ids=frozenset(n.id for n in piece.notes))
+    return render_template("piece.xhtml.j2", piece=piece, dossier=dossier, t=scoped, note=note, labels=labels_for(dossier.language))
+
+
+def render_section(section: Section, dossier: Dossier, target: Target) -> str:
+    """A section opener: title and introduction."""
+    return render_template("section.xhtml.j2", section=section, dossier=dossier, t=target)
+
+
+def render_text_page(page: TextPage, dossier: Dossier, target: Target) -> str:
+    """Front or back matter written by the editors."""
+    return render_template("textpage.xhtml.j2", page=page, dossier=dossier, t=target)
+
+
+def render_title_page(dossier: Dossier, target: Target) -> str:
+    """The title page: title, subtitle, editors, date."""
+    return render_template("titlepage.xhtml.j2", dossier=dossier, t=target, labels=labels_for(dossier.language))
+
+
+def render_colophon(dossier: Dossier, target: Target, build_date: str) -> str:
+    """Every source with its provenance, the rights statement and the build's date and tool."""
+    return render_template("colophon.xhtml.j2", dossier=dossier, t=target, labels=labels_for(dossier.language), build_date=build_date)
+
+
+def render_document(body: str, title: str, language: str, stylesheets: tuple[str, ...] = (), body_class: str = "") -> str:
+    """Wrap a body in a complete XHTML5 document with language and direction."""
+    return render_template(
+        "document.xhtml.j2",
+        body=_markup(body),
+        title=title,
+        lang=language,
+        dir=direction_of(language),
+        stylesheets=stylesheets,
+        body_class=body_class,
+    )

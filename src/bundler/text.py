@@ -1,0 +1,61 @@
+"""Plain-text helpers shared by importers and exporters: slugs, hashing, scripts."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
+
+
+def slugify(text: str, fallback: str = "piece", limit: int = 60) -> str:
+    """A file-name-safe, ASCII, lower-case slug; Arabic titles fall back to ``fallback``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:limit].rstrip("-") or fallback
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex SHA-256 of bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file, read in chunks so huge files do not fill memory."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def count_scripts(text: str) -> tuple[int, int]:
+    """Count Arabic-script and Latin letters in ``text``."""
+    return len(_ARABIC.findall(text)), len(_LATIN.findall(text))
+
+
+def detect_language(text: str, default: str = "en") -> str:
+    """Guess "ar" or "en" from the letters used: enough to choose direction and fonts."""
+    arabic, latin = count_scripts(text)
+    if arabic == 0 and latin == 0:
+        return default
+    return "ar" if arabic > latin else ("en" if default == "ar" else default)
+
+
+def direction_of(language: str) -> str:
+    """Text direction for a BCP 47 language tag."""
+    primary = language.split("-")[0].lower()
+    return "rtl" if primary in {"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"} else "ltr"
+
+
+def has_arabic(text: str) -> bool:
+    """True when ``text`` contains Arabic-script letters."""
+    return bool(_ARABIC.search(text))
+
+
+def word_count(text: str) -> int:
+    """Words in ``text`` (runs of letters or digits), script-neutral."""
+    return len(re.findall(r"\w+", text))
