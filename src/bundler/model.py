@@ -190,6 +190,7 @@ class Piece:
     notes: tuple[Note, ...] = ()
     provenance: Provenance = field(default_factory=Provenance)
     slug: str = ""  # stable id used for file names and anchors; set by the importer
+    note: str = ""  # the editors' note from the manifest, shown under the title (plain text)
 
     @property
     def figures(self) -> tuple[Figure, ...]:
@@ -330,4 +331,5 @@ def piece_from_data(data: dict) -> Piece:
         notes=tuple(Note(**n) for n in data.get("notes", ())),
         provenance=Provenance(**prov),
         slug=data.get("slug", ""),
+        note=data.get("note", ""),
     )
