@@ -1,7 +1,13 @@
-"""Read ``collection.yaml`` keeping line numbers, so every problem can say where it is."""
+"""Read ``collection.yaml`` keeping line numbers, so every problem can say where it is.
+
+PyYAML alone is too lenient for an editors' file: it keeps the last of two duplicate keys,
+turns ``2016-02-30`` into a crash, and expands aliases without limit. This loader composes
+the node tree first (which keeps every line), checks it, then constructs the data.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +17,11 @@ import yaml
 from bundler.errors import ManifestError, Problem
 
 MANIFEST_NAME = "collection.yaml"
+MAX_MANIFEST_BYTES = 1_000_000  # a table of contents, not a data dump
+MAX_EXPANDED_NODES = 20_000  # aliases may repeat a value, not explode it (billion laughs)
+_UTF8_BOM = b"\xef\xbb\xbf"
+_OTHER_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_LAST_STEP = re.compile(r"(\.[^.\[\]]*|\[\d+\])$")
 
 
 @dataclass(frozen=True)
@@ -20,6 +31,7 @@ class Manifest:
     path: Path
     data: dict[str, Any]
     lines: dict[str, int] = field(default_factory=dict)
+    text: str = ""
 
     @property
     def root(self) -> Path:
@@ -31,8 +43,19 @@ class Manifest:
         while key:
             if key in self.lines:
                 return self.lines[key]
-            key = key.rsplit(".", 1)[0] if "." in key else (key.rsplit("[", 1)[0] if "[" in key else "")
+            parent = _LAST_STEP.sub("", key)
+            key = "" if parent == key else parent
         return 1
+
+
+class _ManifestLoader(yaml.SafeLoader):
+    """SafeLoader without implicit timestamps: dates stay text, so impossible ones can be reported."""
+
+
+_ManifestLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def find_manifest(collection: str | Path) -> Path:
@@ -40,59 +63,188 @@ def find_manifest(collection: str | Path) -> Path:
     path = Path(collection)
     if path.is_dir():
         path = path / MANIFEST_NAME
-    if not path.exists():
+    if not path.is_file():
         hint = 'create one with: bundler new DIR --title "..."' if path.name == MANIFEST_NAME else ""
         raise ManifestError(f"no collection manifest at {path}", file=str(path), code="M001", hint=hint)
     return path
 
 
-def load_manifest(collection: str | Path) -> Manifest:
+def load_manifest(collection: str | Path, *, validate: bool = True) -> Manifest:
     """Parse the manifest and validate it, reporting every problem at once."""
-    from bundler.manifest.schema import validate_manifest
-
     path = find_manifest(collection)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ManifestError("manifest is not UTF-8 text", file=str(path), code="M002", hint="save it as UTF-8") from exc
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else 0
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ManifestError(
-            f"not valid YAML: {problem}",
-            file=str(path),
-            line=line,
-            code="M003",
-            hint="check indentation and that values with ':' or '#' are quoted",
-        ) from exc
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ManifestError("the manifest must be a mapping of keys (title:, sections:, ...)", file=str(path), line=1, code="M004")
+    text = read_manifest_text(path)
+    node, data = parse_manifest_text(text, path)
     lines: dict[str, int] = {}
-    _record_lines(node, "", lines)
-    manifest = Manifest(path=path, data=data, lines=lines)
-    problems = validate_manifest(manifest)
+    record_lines(node, "", lines)
+    manifest = Manifest(path=path, data=data, lines=lines, text=text)
+    problems = find_duplicate_keys(node, str(path))
+    if validate:
+        from bundler.manifest.schema import validate_manifest
+
+        problems += validate_manifest(manifest)
     if problems:
-        raise ManifestError(problems=problems)
+        raise ManifestError(problems=sorted(problems, key=lambda p: (p.line, p.key)))
     return manifest
 
 
-def _record_lines(node, prefix: str, lines: dict[str, int]) -> None:
+def read_manifest_text(path: Path) -> str:
+    """The manifest as text: bounded size, UTF-8 (an initial UTF-8 BOM is tolerated), no tab indents."""
+    where = {"file": str(path)}
+    size = path.stat().st_size
+    if size > MAX_MANIFEST_BYTES:
+        raise ManifestError(
+            f"manifest is {size:,} bytes; the limit is {MAX_MANIFEST_BYTES:,}",
+            code="M008",
+            hint="a manifest lists files; keep long texts in Markdown files it names",
+            **where,
+        )
+    raw = path.read_bytes()
+    if raw.startswith(_OTHER_BOMS):
+        raise ManifestError("manifest is UTF-16 text, not UTF-8", line=1, code="M002", hint="save it as UTF-8", **where)
+    raw = raw.removeprefix(_UTF8_BOM)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ManifestError(
+            f"manifest is not UTF-8 text (byte 0x{raw[exc.start]:02x})", line=line, code="M002", hint="save it as UTF-8", **where
+        ) from exc
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        raise ManifestError(
+            "the manifest is empty", line=1, code="M005", hint="a manifest needs at least title: and sections: (see bundler new)", **where
+        )
+    tabs = [
+        Problem("tab in indentation", code="M006", line=n, hint="YAML indents with spaces only", **where)
+        for n, ln in enumerate(text.splitlines(), 1)
+        if "\t" in ln[: len(ln) - len(ln.lstrip())]
+    ]
+    if tabs:
+        raise ManifestError(problems=tabs)
+    return text
+
+
+def parse_manifest_text(text: str, path: Path) -> tuple[yaml.Node, dict[str, Any]]:
+    """Compose and construct one YAML document, refusing alias bombs and non-mapping roots."""
+    loader = _ManifestLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            check_expansion(node, str(path))
+            data = loader.construct_document(node)
+        else:
+            data = None
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, path) from exc
+    except RecursionError as exc:
+        raise ManifestError("manifest is nested too deeply", file=str(path), code="M009") from exc
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "a single value" if data is not None else "empty"
+        raise ManifestError(
+            f"the manifest must be a mapping of keys (title:, sections:, ...), but it is {kind}",
+            file=str(path),
+            line=node.start_mark.line + 1 if node is not None else 1,
+            code="M004",
+            hint="start with 'title: ...' at the left margin, not with '- '",
+        )
+    return node, data
+
+
+def _yaml_error(exc: yaml.YAMLError, path: Path) -> ManifestError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    message = f"not valid YAML: {problem}" + (f" ({context})" if context and "found" in problem else "")
+    return ManifestError(
+        message,
+        file=str(path),
+        line=mark.line + 1 if mark else 0,
+        code="M003",
+        hint="check indentation and that values containing ': ', ' #', '[' or '{' are quoted",
+    )
+
+
+def check_expansion(root: yaml.Node, file: str) -> None:
+    """Refuse recursive aliases and documents that expand to more than ``MAX_EXPANDED_NODES`` nodes."""
+    sizes: dict[int, int] = {}
+    visiting: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if id(node) in visiting:
+            raise ManifestError(
+                "an alias refers to the value that contains it (a cycle)", file=file, line=node.start_mark.line + 1, code="M009"
+            )
+        visiting.add(id(node))
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(item) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        visiting.discard(id(node))
+        sizes[id(node)] = total
+        if total > MAX_EXPANDED_NODES:
+            raise ManifestError(
+                f"aliases expand the manifest to more than {MAX_EXPANDED_NODES:,} values",
+                file=file,
+                line=node.start_mark.line + 1,
+                code="M009",
+                hint="write the values out instead of nesting aliases",
+            )
+        return total
+
+    size(root)
+
+
+def find_duplicate_keys(node: yaml.Node, file: str, prefix: str = "", seen_nodes: set[int] | None = None) -> list[Problem]:
+    """Every key written twice in one mapping (PyYAML would silently keep the last)."""
+    seen_nodes = set() if seen_nodes is None else seen_nodes
+    if id(node) in seen_nodes:
+        return []
+    seen_nodes.add(id(node))
+    found: list[Problem] = []
+    if isinstance(node, yaml.MappingNode):
+        first: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            name = str(key_node.value)
+            key = f"{prefix}.{name}" if prefix else name
+            line = key_node.start_mark.line + 1
+            if name in first:
+                found.append(
+                    Problem(
+                        f"duplicate key {name!r} (first at line {first[name]})",
+                        code="M007",
+                        file=file,
+                        line=line,
+                        key=key,
+                        hint="YAML keeps only the last one; merge them",
+                    )
+                )
+            else:
+                first[name] = line
+            found += find_duplicate_keys(value_node, file, key, seen_nodes)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            found += find_duplicate_keys(item, file, f"{prefix}[{index}]", seen_nodes)
+    return found
+
+
+def record_lines(node: yaml.Node, prefix: str, lines: dict[str, int], depth: int = 0) -> None:
+    """Map every key path to the line where it is written (a repeated key: the last, as in the data)."""
+    if depth > 50:
+        return
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
             lines[key] = key_node.start_mark.line + 1
-            _record_lines(value_node, key, lines)
+            record_lines(value_node, key, lines, depth + 1)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             key = f"{prefix}[{index}]"
             lines[key] = item.start_mark.line + 1
-            _record_lines(item, key, lines)
+            record_lines(item, key, lines, depth + 1)
 
 
 def problem(manifest: Manifest, key: str, message: str, code: str, hint: str = "") -> Problem:

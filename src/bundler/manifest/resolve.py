@@ -15,6 +15,8 @@ from bundler.dates import parse_date
 from bundler.errors import BundlerError, ManifestError, Report
 from bundler.importers import ImportOptions, read_piece
 from bundler.importers.markdown import markdown_to_blocks
+from bundler.importers.piece import PIECE_FILE
+from bundler.manifest.cache import CACHE_FOLDER, read_cached_piece
 from bundler.manifest.loader import Manifest, problem
 from bundler.model import Dossier, Edition, Piece, Section, TextPage
 from bundler.text import direction_of, slugify
@@ -35,7 +37,7 @@ def dossier_identifier(manifest: Manifest) -> str:
 def resolve_dossier(manifest: Manifest, report: Report | None = None, reader: PieceReader | None = None) -> Dossier:
     """Import every piece named by the manifest and assemble the dossier."""
     report = report if report is not None else Report()
-    reader = reader or (lambda path, options: read_piece(path, options))
+    reader = reader or (lambda path, options: read_cached_piece(path, options, manifest.root / CACHE_FOLDER))
     data = manifest.data
     language = str(data.get("language") or "en")
     sections: list[Section] = []
@@ -95,12 +97,13 @@ def _load_piece(manifest: Manifest, entry: Any, reader: PieceReader) -> Piece:
     overrides = entry if isinstance(entry, dict) else {"source": entry}
     source = Path(overrides["source"])
     options = ImportOptions(
-        media_dir=manifest.root / ".cache" / "media",
+        media_dir=manifest.root / CACHE_FOLDER / "media",
         language=str(overrides.get("language") or ""),
         source_label=source.as_posix(),
     )
     piece = reader(manifest.root / source, options)
-    changes: dict[str, Any] = {"slug": slugify(source.stem, piece.slug or "piece")}
+    stem = source.parent.name if source.name == PIECE_FILE else source.stem
+    changes: dict[str, Any] = {"slug": slugify(stem, piece.slug or "piece")}
     if overrides.get("title"):
         changes["title"] = str(overrides["title"])
     if overrides.get("authors"):
@@ -110,7 +113,7 @@ def _load_piece(manifest: Manifest, entry: Any, reader: PieceReader) -> Piece:
     if overrides.get("language"):
         changes["language"] = str(overrides["language"])
         changes["direction"] = direction_of(changes["language"])
-    for field_name in ("source_url", "site"):
+    for field_name in ("source_url", "site", "note"):
         if overrides.get(field_name):
             changes[field_name] = str(overrides[field_name])
     if "figures" in overrides:

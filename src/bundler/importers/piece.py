@@ -1,0 +1,125 @@
+"""Cleaned pieces stored on disk: ``<folder>/piece.json`` plus ``<folder>/media/``.
+
+This is what ``bundler import`` writes into a collection and what the build cache holds: the
+piece exactly as the importer produced it (``model.to_data``), with its images copied beside
+it under content-addressed names, so the folder can be moved, committed or archived whole.
+Image paths are stored relative to the folder and made absolute again on reading.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import os
+import shutil
+import tempfile
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
+
+from bundler.errors import ImportError_
+from bundler.importers import ImportOptions, Source
+from bundler.model import Block, Figure, FigureBlock, ListBlock, Piece, Quote, piece_from_data, to_data
+from bundler.text import sha256_file
+
+PIECE_FILE = "piece.json"
+MEDIA_FOLDER = "media"
+STORAGE_FORMAT = "bundler-piece"
+STORAGE_VERSION = 1
+_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp", "image/svg+xml": ".svg"}
+
+
+def map_figures(blocks: tuple[Block, ...], change) -> tuple[Block, ...]:
+    """Rebuild ``blocks`` with ``change(figure)`` applied to every figure, however deeply nested."""
+    result: list[Block] = []
+    for block in blocks:
+        if isinstance(block, FigureBlock):
+            block = FigureBlock(change(block.figure))
+        elif isinstance(block, Quote):
+            block = replace(block, blocks=map_figures(block.blocks, change))
+        elif isinstance(block, ListBlock):
+            block = replace(block, items=tuple(map_figures(item, change) for item in block.items))
+        result.append(block)
+    return tuple(result)
+
+
+def write_piece(piece: Piece, folder: Path) -> Path:
+    """Store ``piece`` as ``folder/piece.json`` with its images copied into ``folder/media/``."""
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def store(figure: Figure) -> Figure:
+        if figure.image is None or not figure.image.path:
+            return figure
+        original = Path(figure.image.path)
+        if not original.is_file():
+            raise ImportError_(f"image {original} of piece {piece.title!r} is missing", file=str(original))
+        digest = figure.image.sha256 or sha256_file(original)
+        suffix = _EXTENSIONS.get(figure.image.media_type) or original.suffix.lower() or ".bin"
+        name = f"{digest[:32]}{suffix}"
+        destination = folder / MEDIA_FOLDER / name
+        if not destination.exists():
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(original, destination)
+        media_type = figure.image.media_type or mimetypes.guess_type(name)[0] or ""
+        return replace(figure, image=replace(figure.image, path=f"{MEDIA_FOLDER}/{name}", sha256=digest, media_type=media_type))
+
+    stored = replace(piece, body=map_figures(piece.body, store))
+    document = {"format": STORAGE_FORMAT, "version": STORAGE_VERSION, "piece": to_data(stored)}
+    target = folder / PIECE_FILE
+    _write_text_atomically(target, json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    return target
+
+
+def _write_text_atomically(target: Path, text: str) -> None:
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.chmod(name, 0o644)
+        os.replace(name, target)
+    finally:
+        if os.path.exists(name):
+            os.unlink(name)
+
+
+def read_stored_piece(path: Path, options: ImportOptions) -> Piece:
+    """Read a ``piece.json`` written by ``write_piece``; image paths become absolute."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ImportError_(f"{path.name} is not UTF-8", file=str(path)) from exc
+    except json.JSONDecodeError as exc:
+        raise ImportError_(
+            f"{path.name} is not valid JSON: {exc.msg}", file=str(path), line=exc.lineno, hint="re-import the piece"
+        ) from exc
+    if not isinstance(document, dict) or document.get("format") != STORAGE_FORMAT or not isinstance(document.get("piece"), dict):
+        raise ImportError_(f"{path.name} is not a bundler piece", file=str(path), hint="write it with 'bundler import'")
+    if document.get("version", 0) > STORAGE_VERSION:
+        raise ImportError_(f"{path.name} was written by a newer bundler (version {document['version']})", file=str(path))
+    try:
+        piece = piece_from_data(document["piece"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ImportError_(f"{path.name} is damaged: {exc}", file=str(path), hint="re-import the piece") from exc
+    folder = path.parent.resolve()
+
+    def locate(figure: Figure) -> Figure:
+        if figure.image is None or not figure.image.path:
+            return figure
+        relative = PurePosixPath(figure.image.path)
+        absolute = (folder / relative).resolve()
+        if relative.is_absolute() or folder not in absolute.parents:
+            raise ImportError_(f"{path.name}: image path {figure.image.path!r} leaves the piece's folder", file=str(path))
+        if not absolute.is_file():
+            raise ImportError_(f"{path.name}: image {figure.image.path!r} is missing", file=str(path), hint="re-import the piece")
+        return replace(figure, image=replace(figure.image, path=str(absolute)))
+
+    piece = replace(piece, body=map_figures(piece.body, locate))
+    if options.language:
+        from bundler.text import direction_of
+
+        piece = replace(piece, language=options.language, direction=direction_of(options.language))
+    return piece
+
+
+SOURCES = {
+    "piece": Source(read=read_stored_piece, suffixes=(PIECE_FILE,), description="a cleaned piece written by 'bundler import'"),
+}
