@@ -11,12 +11,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from bundler.cache import cache_root
 from bundler.dates import parse_date
 from bundler.errors import BundlerError, ManifestError, Report
+from bundler.executor import WorkOptions
 from bundler.importers import ImportOptions, read_piece
 from bundler.importers.markdown import markdown_to_blocks
 from bundler.importers.piece import PIECE_FILE
-from bundler.manifest.cache import CACHE_FOLDER, read_cached_piece
+from bundler.manifest.cache import CACHE_FOLDER
+from bundler.manifest.imports import import_all
 from bundler.manifest.loader import Manifest, problem
 from bundler.model import Dossier, Edition, Piece, Section, TextPage
 from bundler.text import direction_of, slugify
@@ -34,10 +37,19 @@ def dossier_identifier(manifest: Manifest) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'bundler:collection:' + manifest.root.resolve().name)}"
 
 
-def resolve_dossier(manifest: Manifest, report: Report | None = None, reader: PieceReader | None = None) -> Dossier:
-    """Import every piece named by the manifest and assemble the dossier."""
+def resolve_dossier(
+    manifest: Manifest,
+    report: Report | None = None,
+    reader: PieceReader | None = None,
+    work: WorkOptions | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Dossier:
+    """Import every piece named by the manifest (in parallel, cached) and assemble the dossier."""
     report = report if report is not None else Report()
-    reader = reader or (lambda path, options: read_cached_piece(path, options, manifest.root / CACHE_FOLDER))
+    if reader is None:
+        work = work or WorkOptions()
+        requests = [_import_request(manifest, entry) for section in manifest.data["sections"] for entry in section["pieces"]]
+        reader = import_all(requests, cache_root(manifest.root) if work.cache else None, work, progress)
     data = manifest.data
     language = str(data.get("language") or "en")
     sections: list[Section] = []
@@ -93,7 +105,8 @@ def resolve_dossier(manifest: Manifest, report: Report | None = None, reader: Pi
     )
 
 
-def _load_piece(manifest: Manifest, entry: Any, reader: PieceReader) -> Piece:
+def _import_request(manifest: Manifest, entry: Any) -> tuple[Path, ImportOptions]:
+    """The file to import for a manifest entry, and how (the import cache keys on both)."""
     overrides = entry if isinstance(entry, dict) else {"source": entry}
     source = Path(overrides["source"])
     options = ImportOptions(
@@ -101,7 +114,13 @@ def _load_piece(manifest: Manifest, entry: Any, reader: PieceReader) -> Piece:
         language=str(overrides.get("language") or ""),
         source_label=source.as_posix(),
     )
-    piece = reader(manifest.root / source, options)
+    return manifest.root / source, options
+
+
+def _load_piece(manifest: Manifest, entry: Any, reader: PieceReader) -> Piece:
+    overrides = entry if isinstance(entry, dict) else {"source": entry}
+    source = Path(overrides["source"])
+    piece = reader(*_import_request(manifest, entry))
     stem = source.parent.name if source.name == PIECE_FILE else source.stem
     changes: dict[str, Any] = {"slug": slugify(stem, piece.slug or "piece")}
     if overrides.get("title"):

@@ -79,7 +79,7 @@ def check_kind(manifest: Manifest, key: str, value: Any) -> list[Problem]:
 def check_pieces(manifest: Manifest, key: str, value: Any) -> list[Problem]:
     """A non-empty list of paths or ``{source: PATH, ...overrides}`` mappings."""
     if not value:
-        return [problem(manifest, key, "this section has no pieces", "M040", "add pieces or remove the section")]
+        return [problem(manifest, key, "this section has no pieces", "M040", "add some with: bundler import COLLECTION FILE --section TITLE; or remove the section")]
     found: list[Problem] = []
     for index, item in enumerate(value):
         item_key = f"{key}[{index}]"

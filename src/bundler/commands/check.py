@@ -1,0 +1,32 @@
+"""``bundler check``: validate everything a build would touch, without building."""
+
+from __future__ import annotations
+
+from bundler.commands import Command
+from bundler.errors import Report
+from bundler.manifest import load_manifest, resolve_dossier
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("collection", help="collection folder (or its collection.yaml)")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+
+def run(args, ui) -> int:
+    manifest = load_manifest(args.collection)
+    report = Report()
+    dossier = resolve_dossier(manifest, report)
+    for warning in report.warnings:
+        ui.warn(warning.render())
+    pages = len(dossier.front_matter) + len(dossier.back_matter)
+    editions = ", ".join(e.format for e in dossier.editions)
+    ui.say(
+        f"{manifest.path}: ok: {len(dossier.pieces)} piece(s) in {len(dossier.sections)} section(s), {pages} page(s); editions: {editions}"
+    )
+    if args.strict and report.warnings:
+        ui.error(f"{len(report.warnings)} warning(s) and --strict was given")
+        return 1
+    return 0
+
+
+COMMANDS = {"check": Command("validate a collection without building it", add_arguments, run)}

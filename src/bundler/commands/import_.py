@@ -1,0 +1,118 @@
+"""``bundler import``: add articles to a collection as cleaned pieces, keeping the originals.
+
+Every source is imported before anything is written. Then the original is copied byte for
+byte under ``sources/`` (a different file never overwrites one with the same name), the
+cleaned piece and its media go to ``pieces/<slug>/``, and the entry is added to
+``collection.yaml`` as text so the editors' comments and layout survive.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from bundler.build import write_atomically
+from bundler.commands import Command
+from bundler.errors import BundlerError
+from bundler.importers import ImportOptions, read_piece
+from bundler.importers.piece import PIECE_FILE, write_piece
+from bundler.manifest.edit import add_pieces
+from bundler.manifest.loader import load_manifest, read_manifest_text
+from bundler.manifest.schema import named_files
+from bundler.model import Piece
+from bundler.text import sha256_file, slugify
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("collection", help="collection folder (or its collection.yaml)")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="article files: HTML, text, Markdown")
+    parser.add_argument("--section", help="section title to add to (created if missing; default: the last section)")
+    parser.add_argument("--base-url", default="", help="resolve relative links against this URL")
+
+
+def unused_path(wanted: Path, same_as: Path | None = None, reserved: dict[Path, Path] | None = None) -> Path:
+    """``wanted``, or ``wanted-2``, ``-3``...: never a name that holds (or will hold) different content."""
+    reserved = reserved or {}
+    candidate, number = wanted, 2
+    while candidate.exists() or candidate in reserved:
+        holder = reserved.get(candidate, candidate)
+        if same_as is not None and holder.is_file() and filecmp.cmp(holder, same_as, shallow=False):
+            return candidate
+        candidate = (
+            wanted.with_name(f"{wanted.stem}-{number}{wanted.suffix}") if wanted.suffix else wanted.with_name(f"{wanted.name}-{number}")
+        )
+        number += 1
+    return candidate
+
+
+def _original_place(root: Path, source: Path, reserved: dict[Path, Path]) -> Path:
+    """Where the original will live: where it is if already inside the collection, else ``sources/NAME``."""
+    real = source.resolve()
+    if root in real.parents:
+        return real
+    return unused_path(root / "sources" / source.name, same_as=source, reserved=reserved)
+
+
+def run(args, ui) -> int:
+    manifest = load_manifest(args.collection, validate=False)
+    root = manifest.root.resolve()
+    listed = {(root / path).resolve() for _key, path, _role in named_files(manifest)}
+    imported = _imported_sources(root, listed)
+    staged: list[tuple[Path, Path, Piece]] = []
+    reserved: dict[Path, Path] = {}
+    with tempfile.TemporaryDirectory(prefix="bundler-import-") as media:
+        for text in args.paths:
+            source = Path(text)
+            if not source.is_file():
+                raise BundlerError(f"file not found: {source}", code="E021", file=text)
+            original = _original_place(root, source, reserved)
+            reserved[original] = source
+            earlier = imported.get(sha256_file(source)) or (original.relative_to(root).as_posix() if original.resolve() in listed else "")
+            if earlier:
+                raise BundlerError(
+                    f"{source} is already in the collection as {earlier}", code="E020", file=text, hint="list each piece once"
+                )
+            piece = read_piece(
+                source, ImportOptions(media_dir=Path(media), base_url=args.base_url, source_label=original.relative_to(root).as_posix())
+            )
+            staged.append((source, original, piece))
+        entries = _write_pieces(root, staged)
+    text = add_pieces(read_manifest_text(manifest.path), entries, args.section, str(manifest.path))
+    write_atomically(manifest.path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
+    for entry, (_source, original, piece) in zip(entries, staged, strict=True):
+        ui.say(f"added {entry} ({piece.title}; original kept as {original.relative_to(root).as_posix()})")
+    return 0
+
+
+def _imported_sources(root: Path, listed: set[Path]) -> dict[str, str]:
+    """SHA-256 of each listed piece's original -> the piece's path, to refuse importing one twice."""
+    found: dict[str, str] = {}
+    for path in listed:
+        if path.name == PIECE_FILE and path.is_file():
+            try:
+                digest = json.loads(path.read_text(encoding="utf-8"))["piece"]["provenance"]["source_sha256"]
+            except (ValueError, KeyError, TypeError):
+                continue
+            found[digest] = path.relative_to(root).as_posix()
+        elif path.is_file():
+            found[sha256_file(path)] = path.relative_to(root).as_posix()
+    return found
+
+
+def _write_pieces(root: Path, staged: list[tuple[Path, Path, Piece]]) -> list[str]:
+    entries: list[str] = []
+    for source, original, piece in staged:
+        if not original.exists():
+            original.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, original)
+        slug = piece.slug or slugify(source.stem)
+        folder = unused_path(root / "pieces" / slug)
+        write_piece(piece, folder)
+        entries.append((folder / PIECE_FILE).relative_to(root).as_posix())
+    return entries
+
+
+COMMANDS = {"import": Command("add articles to a collection as cleaned pieces", add_arguments, run)}

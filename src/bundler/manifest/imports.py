@@ -1,0 +1,70 @@
+"""The import stage: every source named by the manifest, imported in parallel, cached.
+
+Sources are imported up front on an executor (local processes, or a Dask cluster), each
+through the content-addressed import cache unless ``--no-cache`` was given. Import errors
+travel back as data (a list of ``Problem``), not as pickled exceptions, so every failing
+piece is still reported at once with its manifest key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bundler.errors import BundlerError, Problem
+from bundler.executor import WorkOptions, map_in_order, open_executor
+from bundler.importers import ImportOptions, read_piece
+from bundler.model import Piece
+
+ImportRequest = tuple[Path, ImportOptions]
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class ImportJob:
+    """One source to import (picklable: it crosses process and machine boundaries)."""
+
+    path: Path
+    options: ImportOptions
+    cache_root: Path | None  # None: --no-cache
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """A piece, or the problems that stopped it."""
+
+    piece: Piece | None
+    problems: tuple[Problem, ...] = ()
+
+
+def import_source(job: ImportJob) -> ImportOutcome:
+    """Import one source (through the cache when it has one); runs in a worker."""
+    from bundler.manifest.cache import read_cached_piece
+
+    try:
+        if job.cache_root is None:
+            return ImportOutcome(read_piece(job.path, job.options))
+        return ImportOutcome(read_cached_piece(job.path, job.options, job.cache_root))
+    except BundlerError as exc:
+        return ImportOutcome(None, tuple(exc.problems))
+
+
+def import_all(
+    requests: list[ImportRequest], cache_root: Path | None, work: WorkOptions, progress: Progress | None = None
+) -> Callable[[Path, ImportOptions], Piece]:
+    """Import every distinct request at once; returns a reader that hands out the results."""
+    jobs = list(dict.fromkeys(ImportJob(path, options, cache_root) for path, options in requests))
+    report = progress or (lambda stage, done, total: None)
+    report("import", 0, len(jobs))
+    with open_executor(work, len(jobs)) as executor:
+        outcomes = map_in_order(executor, import_source, jobs, lambda done: report("import", done, len(jobs)))
+    found = {(job.path, job.options): outcome for job, outcome in zip(jobs, outcomes, strict=True)}
+
+    def imported(path: Path, options: ImportOptions) -> Piece:
+        outcome = found.get((path, options)) or import_source(ImportJob(path, options, cache_root))
+        if outcome.piece is None:
+            raise BundlerError(problems=list(outcome.problems))
+        return outcome.piece
+
+    return imported
