@@ -34,6 +34,8 @@ class Target:
     link_map: dict[str, str] = field(default_factory=dict)  # normalised source URL -> piece slug
     piece_slug: str = ""
     note_ids: frozenset[str] = frozenset()
+    inline_notes: bool = False  # PDF: each note's text replaces its call, styled as a page-bottom footnote
+    note_texts: dict[str, str] = field(default_factory=dict)  # note id -> note HTML, set per piece when inline_notes
 
 
 LABELS = {
@@ -50,6 +52,8 @@ LABELS = {
         "contents": "Contents",
         "cover": "Cover",
         "notes": "Notes",
+        "landmarks": "Landmarks",
+        "title_page": "Title page",
     },
     "ar": {
         "source": "المصدر",
@@ -64,6 +68,8 @@ LABELS = {
         "contents": "المحتويات",
         "cover": "الغلاف",
         "notes": "الحواشي",
+        "landmarks": "معالم الكتاب",
+        "title_page": "صفحة العنوان",
     },
 }
 
@@ -107,8 +113,21 @@ def rewrite_inline(fragment: str, target: Target) -> str:
             return f'<a href="{html.escape(target.href_for(slug))}"{rest}>'
         return match.group(0)
 
+    if target.inline_notes:
+        fragment = _NOTE_CALL.sub(lambda m: _inline_note(m.group(1), m.group(0), target), fragment)
     rewritten = _LINK.sub(replace_link, fragment)
     return re.sub(r"<a>(.*?)</a>", r"\1", rewritten)
+
+
+_NOTE_CALL = re.compile(r'<a href="#note-([^"]*)"[^>]*>.*?</a>')
+
+
+def _inline_note(note: str, call: str, target: Target) -> str:
+    """A note call replaced by the note itself, for renderers that float notes to the page foot."""
+    if note not in target.note_texts:
+        return call
+    text = rewrite_inline(target.note_texts[note], replace(target, inline_notes=False))
+    return f'<span class="footnote-inline" id="{target.piece_slug}-note-{html.escape(note)}" role="doc-footnote">{text}</span>'
 
 
 def _kind(block) -> str:
@@ -164,6 +183,8 @@ def render_template(name: str, **context) -> str:
 def render_piece(piece: Piece, dossier: Dossier, target: Target, note: str = "") -> str:
     """The ``<article>`` for one piece."""
     scoped = replace(target, piece_slug=piece.slug, note_ids=frozenset(n.id for n in piece.notes))
+    if target.inline_notes:
+        scoped = replace(scoped, note_texts={n.id: n.html for n in piece.notes})
     return render_template("piece.xhtml.j2", piece=piece, dossier=dossier, t=scoped, note=note, labels=labels_for(dossier.language))
 
 
@@ -185,6 +206,16 @@ def render_title_page(dossier: Dossier, target: Target) -> str:
 def render_colophon(dossier: Dossier, target: Target, build_date: str) -> str:
     """Every source with its provenance, the rights statement and the build's date and tool."""
     return render_template("colophon.xhtml.j2", dossier=dossier, t=target, labels=labels_for(dossier.language), build_date=build_date)
+
+
+def render_nav(toc: list[dict], landmarks: list[dict], dossier: Dossier) -> str:
+    """The EPUB navigation body: ``toc`` entries are {href, title, children}, landmarks {type, href, title}."""
+    return render_template("nav.xhtml.j2", toc=toc, landmarks=landmarks, labels=labels_for(dossier.language))
+
+
+def render_cover_page(src: str, alt: str) -> str:
+    """The EPUB cover page body: the cover image with its alt text."""
+    return render_template("cover.xhtml.j2", src=src, alt=alt)
 
 
 def render_document(body: str, title: str, language: str, stylesheets: tuple[str, ...] = (), body_class: str = "") -> str:
