@@ -18,6 +18,7 @@ from bundler.errors import BundlerError, Report
 from bundler.exporters import formats
 from bundler.manifest import load_manifest, resolve_dossier
 from bundler.model import Dossier, Edition
+from bundler.sidecar import write_dossier_sidecar
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -84,6 +85,7 @@ def build_collection(
         destination = target_dir / fmt.filename(dossier.slug)
         write_atomically(destination, lambda path, e=edition, f=fmt: f.write(dossier, e, path, report))
         result.outputs[edition.format] = destination
+    write_dossier_sidecar(result)  # dist/<slug>/dossier.json, read by the catalogue and library server
     progress("done", len(editions), len(editions))
     return result
 

@@ -1,0 +1,137 @@
+"""Render the OPDS feeds and the phone page from templates in ``templates/library/``."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from urllib.parse import quote
+
+import jinja2
+
+from bundler.catalog.covers import CoverImages
+from bundler.catalog.library import LibraryDossier
+from bundler.resources import styles_dir, templates_dir
+
+NAVIGATION_TYPE = "application/atom+xml;profile=opds-catalog;kind=navigation"
+ACQUISITION_TYPE = "application/atom+xml;profile=opds-catalog;kind=acquisition"
+TYPES = {"navigation": NAVIGATION_TYPE, "acquisition": ACQUISITION_TYPE}
+
+#: Characters XML 1.0 forbids; a stray one in a title would make the whole feed unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class LibraryInfo:
+    """Feed-level facts: the library's title, id, language and timestamp."""
+
+    title: str
+    id: str
+    updated: str
+    language: str
+    direction: str
+    author: str = "bundler"
+    root: str = "opds.xml"
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    """One acquisition feed listed in the navigation feed."""
+
+    title: str
+    id: str
+    href: str
+    summary: str
+    rel: str = "subsection"
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class DossierView:
+    """A library dossier plus what the templates need: its cover files and words."""
+
+    dossier: LibraryDossier
+    cover: CoverImages | None
+    updated: str
+    words: dict = field(default_factory=dict)
+
+    def __getattr__(self, name: str):
+        return getattr(self.dossier, name)
+
+    @property
+    def summary(self) -> str:
+        return self.dossier.description or self.dossier.subtitle
+
+
+@cache
+def labels() -> dict:
+    """Interface words per language (``templates/library/labels.json``)."""
+    return json.loads((templates_dir() / "library" / "labels.json").read_text(encoding="utf-8"))
+
+
+def words_for(language: str) -> dict:
+    """The page's words in ``language``, English where there is no translation."""
+    table = labels()
+    return table.get(language.split("-")[0].lower(), table["en"])
+
+
+def language_name(language: str) -> str:
+    """``ar`` -> ``العربية``: the language's own name when known, else its code."""
+    return labels()["languages"].get(language.split("-")[0].lower(), language)
+
+
+def render_navigation(library: LibraryInfo, feeds: list[FeedInfo]) -> str:
+    """The root OPDS navigation feed."""
+    return _environment().get_template("navigation.xml.j2").render(library=library, feeds=feeds, types=TYPES)
+
+
+def render_acquisition(library: LibraryInfo, feed: FeedInfo, dossiers: list[DossierView]) -> str:
+    """One OPDS acquisition feed with an entry per dossier."""
+    return _environment().get_template("acquisition.xml.j2").render(library=library, feed=feed, dossiers=dossiers, types=TYPES)
+
+
+def render_index_page(library: LibraryInfo, dossiers: list[DossierView]) -> str:
+    """The static ``index.html`` for phone browsers (no JavaScript)."""
+    css = (styles_dir() / "library.css").read_text(encoding="utf-8")
+    return (
+        _environment()
+        .get_template("index.html.j2")
+        .render(library=library, dossiers=dossiers, types=TYPES, css=jinja2_markup(css), words=words_for(library.language))
+    )
+
+
+def format_size(size: int) -> str:
+    """``1234567`` -> ``1.2 MB`` (decimal units, as phones show storage)."""
+    value = float(size)
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{size} bytes"
+
+
+def href_of(path: str) -> str:
+    """Percent-encode a library-relative path for use in ``href``/``src`` (keeps ``/`` and ``#``)."""
+    return quote(path, safe="/#")
+
+
+def jinja2_markup(text: str):
+    """Mark CSS as safe for the page: it is our own file, and escaping would break selectors."""
+    return jinja2.utils.markupsafe.Markup(text.replace("</", "<\\/"))
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir() / "library"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["href"] = href_of
+    env.filters["filesize"] = format_size
+    env.finalize = lambda value: _NOT_XML.sub("", value) if isinstance(value, str) else value
+    return env
