@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bundler.errors import BundlerError, Report
+from bundler.executor import WorkOptions
 from bundler.exporters import formats
 from bundler.manifest import load_manifest, resolve_dossier
 from bundler.model import Dossier, Edition
@@ -65,6 +66,7 @@ def build_collection(
     format_names: list[str] | None = None,
     out_dir: str | Path | None = None,
     progress: Progress | None = None,
+    work: WorkOptions | None = None,
 ) -> BuildResult:
     """Build the editions of one collection; returns what was written."""
     progress = progress or (lambda stage, done, total: None)
@@ -72,9 +74,7 @@ def build_collection(
     manifest = load_manifest(collection)
     progress("manifest", 1, 1)
     report = Report()
-    progress("import", 0, 1)
-    dossier = resolve_dossier(manifest, report)
-    progress("import", 1, 1)
+    dossier = resolve_dossier(manifest, report, work=work, progress=progress)  # reports ("import", done, total)
     editions = _editions_to_build(dossier, format_names)
     target_dir = Path(out_dir) / dossier.slug if out_dir else default_out_dir(dossier)
     result = BuildResult(dossier=dossier, report=report)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bundler.build import build_collection, parse_formats
 from bundler.commands import Command
+from bundler.executor import WorkOptions, check_executor_spec
 
 
 def add_arguments(parser) -> None:
@@ -11,16 +12,23 @@ def add_arguments(parser) -> None:
     parser.add_argument("--format", "-f", dest="formats", help="comma-separated formats, e.g. epub,pdf (default: the manifest's editions)")
     parser.add_argument("--out", "-o", help="output folder (default: dist/); files go in OUT/<collection>/")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--no-cache", action="store_true", help="ignore and do not fill the cache in <collection>/.cache (a clean build)")
+    parser.add_argument("--jobs", "-j", type=int, help="worker processes (default: one per CPU core)")
+    parser.add_argument("--executor", help="where the import stage runs: local (default), serial, or dask://HOST:PORT")
 
 
 def run(args, ui) -> int:
     names = parse_formats(args.formats)
+    check_executor_spec(args.executor)
     with ui.progress("build") as progress:
-        result = build_collection(args.collection, format_names=names, out_dir=args.out, progress=progress)
+        work = WorkOptions(jobs=args.jobs, executor=args.executor, cache=not args.no_cache)
+        result = build_collection(args.collection, format_names=names, out_dir=args.out, progress=progress, work=work)
     for warning in result.report.warnings:
         ui.warn(warning.render())
     for name, path in result.outputs.items():
         ui.say(f"{name}: {path} ({path.stat().st_size:,} bytes)")
+    for size in result.sizes.values():
+        ui.say(size.render())
     if args.strict and result.report.warnings:
         ui.error(f"{len(result.report.warnings)} warning(s) and --strict was given")
         return 1

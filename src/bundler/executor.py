@@ -1,0 +1,104 @@
+"""Where parallel work runs: this machine's cores, or a Dask cluster for very large crawls.
+
+Every parallel stage takes a standard ``concurrent.futures.Executor`` and maps a picklable,
+top-level function over its inputs, so the same stage code runs on a local process pool or
+on ``dask.distributed`` (``Client(address).get_executor()``, its standard executor
+interface). Results always come back in input order, so the dossier is the same either way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from bundler.errors import BundlerError
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+DASK_SCHEME = "dask://"
+DASK_CONNECT_TIMEOUT = "10s"  # how long to wait for a scheduler before saying it is unreachable
+
+
+@dataclass(frozen=True)
+class WorkOptions:
+    """How a build uses the machine: worker count, where work runs, and whether to use the cache."""
+
+    jobs: int | None = None  # None: one worker per core
+    executor: str | None = None  # None or "local": process pool; "serial"; "dask://HOST:PORT"
+    cache: bool = True  # False: --no-cache (nothing read from or written to the cache)
+
+    @property
+    def worker_count(self) -> int:
+        """How many local workers to start (at least one)."""
+        return max(1, self.jobs or os.cpu_count() or 1)
+
+
+class SerialExecutor(Executor):
+    """Runs each call at once in this process: for one job, tiny inputs and debugging."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to the caller through the future, like a pool would
+            future.set_exception(exc)
+        return future
+
+
+def check_executor_spec(spec: str | None) -> None:
+    """Reject an unknown ``--executor`` before any work starts."""
+    if spec in (None, "", "local", "serial") or (spec or "").startswith(DASK_SCHEME):
+        if spec and spec.startswith(DASK_SCHEME) and ":" not in spec[len(DASK_SCHEME) :]:
+            raise BundlerError(f"--executor {spec}: give the scheduler's port", code="E020", hint="e.g. dask://10.0.0.5:8786")
+        return
+    raise BundlerError(f"unknown executor {spec!r}", code="E020", hint="use 'local', 'serial' or 'dask://HOST:PORT'")
+
+
+@contextlib.contextmanager
+def open_executor(options: WorkOptions, tasks: int) -> Iterator[Executor]:
+    """An executor for ``tasks`` calls, closed (and its cluster client disconnected) afterwards."""
+    spec = options.executor or "local"
+    check_executor_spec(spec)
+    if spec.startswith(DASK_SCHEME):
+        client = _connect_dask(spec[len(DASK_SCHEME) :])
+        try:
+            yield client.get_executor(pure=False)
+        finally:
+            client.close()
+        return
+    workers = min(options.worker_count, max(tasks, 1))
+    if spec == "serial" or workers == 1:
+        yield SerialExecutor()
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield pool
+
+
+def _connect_dask(address: str):
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise BundlerError("the Dask executor needs the 'distributed' package", code="E021", hint="pip install 'bundler[cluster]'") from exc
+    try:
+        return Client(f"tcp://{address}", timeout=DASK_CONNECT_TIMEOUT, set_as_default=False)
+    except OSError as exc:
+        raise BundlerError(f"cannot reach the Dask scheduler at {address}: {exc}", code="E022", hint="is the scheduler running?") from exc
+
+
+def map_in_order(
+    executor: Executor, function: Callable[[T], R], items: Iterable[T], on_done: Callable[[int], None] | None = None
+) -> list[R]:
+    """``[function(i) for i in items]`` on ``executor``; ``on_done(count)`` after each completes."""
+    futures = [executor.submit(function, item) for item in items]
+    index = {id(f): n for n, f in enumerate(futures)}
+    results: list[Any] = [None] * len(futures)
+    for count, future in enumerate(as_completed(futures), start=1):
+        results[index[id(future)]] = future.result()
+        if on_done:
+            on_done(count)
+    return results
