@@ -31,6 +31,7 @@ class BuildResult:
     dossier: Dossier
     outputs: dict[str, Path] = field(default_factory=dict)
     report: Report = field(default_factory=Report)
+    sizes: dict = field(default_factory=dict)  # format -> budget.SizeReport
 
 
 def parse_formats(text: str | None) -> list[str] | None:
@@ -83,7 +84,9 @@ def build_collection(
         progress(f"write {edition.format}", index, len(editions))
         fmt = known[edition.format]
         destination = target_dir / fmt.filename(dossier.slug)
-        write_atomically(destination, lambda path, e=edition, f=fmt: f.write(dossier, e, path, report))
+        from bundler.budget import write_edition  # image policy, size report, budget fitting
+
+        result.sizes[edition.format] = write_edition(fmt.write, dossier, edition, destination, report)
         result.outputs[edition.format] = destination
     write_dossier_sidecar(result)  # dist/<slug>/dossier.json, read by the catalogue and library server
     progress("done", len(editions), len(editions))

@@ -162,18 +162,18 @@ class _MediaFiles:
         self.names: dict[str, str] = {}
 
     def href(self, figure: Figure) -> str | None:
-        image = figure.image
-        if image is None or not image.path or not Path(image.path).is_file():
-            return None
-        data = Path(image.path).read_bytes()
-        from bundler.text import sha256_bytes
+        """Run the image through the edition's image policy (size, format, no metadata); None omits it."""
+        from bundler.images import active_session
 
-        digest = image.sha256 or sha256_bytes(data)
+        prepared = active_session("epub").prepare(figure)
+        if prepared is None:
+            return None
+        digest = prepared.sha256  # identical images across pieces are stored once
         if digest not in self.names:
-            suffix = ".png" if data.startswith(b"\x89PNG") else ".jpg"
-            name = f"media/{digest[:16]}{suffix}"
-            media_type = "image/png" if suffix == ".png" else "image/jpeg"
-            self.book.add_item(epub.EpubItem(uid=f"img-{digest[:16]}", file_name=name, media_type=media_type, content=data))
+            name = f"media/{digest[:16]}{prepared.suffix}"
+            self.book.add_item(
+                epub.EpubItem(uid=f"img-{digest[:16]}", file_name=name, media_type=prepared.media_type, content=prepared.data)
+            )
             self.names[digest] = name
         return self.names[digest]
 

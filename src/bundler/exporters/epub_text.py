@@ -1,0 +1,31 @@
+"""Text-only EPUB: the smallest edition, for the slowest links.
+
+The same EPUB writer with every figure's image removed before rendering, so captions and
+credits stay in the text (as a figure without an image) and the accessibility metadata
+honestly says there are no images.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bundler.errors import Report
+from bundler.exporters import Format
+from bundler.exporters.epub import write_epub
+from bundler.images import without_images
+from bundler.model import Dossier, Edition
+
+
+def write_epub_text(dossier: Dossier, edition: Edition, out: Path, report: Report) -> None:
+    """Write the dossier as an EPUB 3 with no images at all."""
+    write_epub(without_images(dossier), edition, out, report)
+
+
+FORMATS = {
+    "epub-text": Format(
+        write=write_epub_text,
+        suffix="-text.epub",
+        media_type="application/epub+zip",
+        description="text-only EPUB 3 (captions and credits kept, no images) for the slowest links",
+    ),
+}

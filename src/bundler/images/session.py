@@ -1,0 +1,134 @@
+"""The images of one edition being written: its policy, its warnings, its on-disk cache.
+
+The build opens a session around each edition (``image_session``); exporters ask the active
+session for a figure's prepared image without needing the edition passed through every
+layer. Processed images are cached on disk keyed by (source SHA-256, policy), so rebuilds
+are fast; the cache folder is safe to delete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image as PILImage
+
+from bundler.errors import Report
+from bundler.images.policy import ImagePolicy, base_policy
+from bundler.images.prepare import PreparedImage, UnusableImage, prepare_image
+from bundler.model import Figure
+from bundler.text import sha256_bytes
+
+_ACTIVE: ContextVar[ImageSession | None] = ContextVar("bundler_image_session", default=None)
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/bundler/images`` (or ``~/.cache/...``) when no collection is known."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "bundler" / "images"
+
+
+def collection_cache_dir(root: str | Path) -> Path:
+    """``<collection>/.cache/images``: next to the sources, safe to delete."""
+    return Path(root) / ".cache" / "images"
+
+
+@dataclass
+class ImageSession:
+    """Prepares figures' images for one edition and records problems as warnings."""
+
+    policy: ImagePolicy
+    report: Report = field(default_factory=Report)
+    cache_dir: Path = field(default_factory=default_cache_dir)
+    _warned: set[str] = field(default_factory=set)
+
+    def prepare(self, figure: Figure) -> PreparedImage | None:
+        """The figure's image under this policy, or None (no image, dropped, or unusable)."""
+        image = figure.image
+        if not self.policy.include or image is None or not image.path:
+            return None
+        path = Path(image.path)
+        if not path.is_file():
+            self._warn(str(path), "W402", f"image file not found: {path}; the figure keeps its caption and credit")
+            return None
+        data = path.read_bytes()
+        cached = self._read_cache(sha256_bytes(data))
+        if cached:
+            return cached
+        try:
+            prepared = prepare_image(data, self.policy)
+        except UnusableImage as exc:
+            self._warn(str(path), "W401", f"image {path.name} cannot be used: {exc}; shown as its caption and credit only")
+            return None
+        self._write_cache(sha256_bytes(data), prepared)
+        return prepared
+
+    def file_for(self, figure: Figure) -> Path | None:
+        """A file holding the prepared image (for renderers that load images by URI)."""
+        prepared = self.prepare(figure)
+        if prepared is None:
+            return None
+        name = f"{prepared.sha256[:32]}{prepared.suffix}"
+        path = self.cache_dir / "by-content" / name
+        if not path.is_file():
+            _write_file(path, prepared.data)
+        return path
+
+    def _cache_path(self, source_sha256: str, suffix: str) -> Path:
+        return self.cache_dir / f"{source_sha256[:32]}-{self.policy.cache_key()}{suffix}"
+
+    def _read_cache(self, source_sha256: str) -> PreparedImage | None:
+        for suffix, media_type in ((".jpg", "image/jpeg"), (".png", "image/png")):
+            path = self._cache_path(source_sha256, suffix)
+            if path.is_file():
+                data = path.read_bytes()
+                try:
+                    with PILImage.open(path) as opened:
+                        width, height = opened.size
+                except OSError:
+                    return None
+                return PreparedImage(data, media_type, width, height, sha256_bytes(data))
+        return None
+
+    def _write_cache(self, source_sha256: str, prepared: PreparedImage) -> None:
+        try:
+            _write_file(self._cache_path(source_sha256, prepared.suffix), prepared.data)
+        except OSError:
+            pass  # a read-only collection still builds, just without the cache
+
+    def _warn(self, key: str, code: str, message: str) -> None:
+        if (key, code) not in self._warned:
+            self._warned.add((key, code))
+            self.report.warn(message, code, file=key)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=".img.", dir=path.parent)
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(data)
+    os.replace(name, path)
+
+
+@contextlib.contextmanager
+def image_session(policy: ImagePolicy, report: Report | None = None, cache_dir: Path | None = None) -> Iterator[ImageSession]:
+    """Make a session active for the exporters called inside the ``with`` block."""
+    session = ImageSession(policy, report if report is not None else Report(), cache_dir or default_cache_dir())
+    token = _ACTIVE.set(session)
+    try:
+        yield session
+    finally:
+        _ACTIVE.reset(token)
+
+
+def active_session(format_name: str) -> ImageSession:
+    """The session the build opened, or a default one for ``format_name`` (direct exporter calls)."""
+    session = _ACTIVE.get()
+    if session is None:
+        session = ImageSession(base_policy(format_name))
+    return session
