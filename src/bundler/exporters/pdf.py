@@ -43,6 +43,7 @@ class PdfLayout:
     stylesheets: tuple[str, ...]  # files in styles/, after common.css
     page_size: str = ""  # CSS page size overriding the stylesheets ("" keeps theirs)
     dpi: int = 200  # largest image resolution kept; WeasyPrint downsamples above it
+    jpeg_quality: int = 80
     variant: str | None = None  # WeasyPrint pdf_variant, e.g. "pdf/a-3u"
     tags: bool = False
 
@@ -153,7 +154,7 @@ def render_pdf(dossier: Dossier, edition: Edition, layout: PdfLayout, report: Re
             pdf_tags=layout.tags,
             attachments=list(attachments) or None,
             optimize_images=True,
-            jpeg_quality=80,
+            jpeg_quality=layout.jpeg_quality,
             dpi=layout.dpi,
         )
     finally:
