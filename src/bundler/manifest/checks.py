@@ -49,7 +49,7 @@ def check_language(manifest: Manifest, key: str, value: Any) -> list[Problem]:
         return []
     hint = "use a BCP 47 tag such as 'en', 'ar' or 'ar-SY'"
     if text.lower() in _LANGUAGE_NAMES:
-        hint = f"did you mean {_LANGUAGE_NAMES[text.lower()]!r}? ({hint})"
+        hint = f"did you mean {_LANGUAGE_NAMES[text.lower()]!r}? Tags look like 'en', 'ar' or 'ar-SY'"
     elif "_" in text and langcodes.tag_is_valid(text.replace("_", "-")):
         hint = f"did you mean {text.replace('_', '-')!r}? (BCP 47 tags use '-')"
     return [problem(manifest, key, f"invalid language tag {text!r}", "M020", hint)]

@@ -79,7 +79,15 @@ def check_kind(manifest: Manifest, key: str, value: Any) -> list[Problem]:
 def check_pieces(manifest: Manifest, key: str, value: Any) -> list[Problem]:
     """A non-empty list of paths or ``{source: PATH, ...overrides}`` mappings."""
     if not value:
-        return [problem(manifest, key, "this section has no pieces", "M040", "add some with: bundler import COLLECTION FILE --section TITLE; or remove the section")]
+        return [
+            problem(
+                manifest,
+                key,
+                "this section has no pieces",
+                "M040",
+                "add some with: bundler import COLLECTION FILE --section TITLE; or remove the section",
+            )
+        ]
     found: list[Problem] = []
     for index, item in enumerate(value):
         item_key = f"{key}[{index}]"
@@ -165,7 +173,7 @@ def validate_mapping(manifest: Manifest, prefix: str, data: dict, schema: dict[s
         if name not in data or data[name] is None:
             if spec.required:
                 where = "the manifest" if not prefix else prefix
-                found.append(problem(manifest, prefix or name, f"missing required key {name!r} in {where}", "M012", spec.doc))
+                found.append(problem(manifest, prefix, f"missing required key {name!r} in {where}", "M012", spec.doc))
             continue
         value = data[name]
         if not isinstance(value, spec.types) or (isinstance(value, bool) and bool not in spec.types):
