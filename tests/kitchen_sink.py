@@ -188,3 +188,97 @@ def make_kitchen_sink(folder: Path, *, language: str = "en") -> Dossier:
         editions=(Edition("epub"), Edition("pdf")),
         root=str(folder),
     )
+
+
+def make_arabic_dossier(folder: Path) -> Dossier:
+    """An all-Arabic dossier (every piece right-to-left): the EPUB gets RTL page progression."""
+    folder.mkdir(parents=True, exist_ok=True)
+    photo = make_photo(folder / "souq.jpg", size=(900, 600), seed=3)
+    first = Piece(
+        title="ليلة في المخبز",
+        standfirst=(Paragraph("يعمل الخبازون طوال الليل لتأمين الخبز للحي."),),
+        authors=("سارة مثال",),
+        date="2016-05-05",
+        source_url="https://news.example.org/ar/2016/05/night-bakery",
+        site="موقع مثال",
+        language="ar",
+        direction="rtl",
+        slug="night-bakery",
+        body=(
+            Paragraph(
+                'بدأ العمل في الساعة العاشرة مساءً.<a href="#note-1">١</a> انظر أيضاً <a href="https://news.example.org/ar/2016/05/souq">السوق المسقوف</a>.'
+            ),
+            Paragraph("قال متحدث باسم منظمة Example Relief إن الطحين يكفي أسبوعاً واحداً."),
+            FigureBlock(Figure(image=_image(photo), alt="أكياس طحين مكدسة في مخزن", caption="مخزن الطحين في أيار.", credit="مصور مثال")),
+            Heading(2, "الوقود"),
+            Quote((Paragraph("نخبز بما لدينا."),), attribution="خباز"),
+        ),
+        notes=(Note(id="1", html="أجريت المقابلة في الخامس من أيار.", label="١"),),
+        provenance=Provenance(source_path="sources/night-bakery.txt", importer="text", importer_version="0.1.0", retrieved="2016-05-06"),
+    )
+    second = Piece(
+        title="السوق المسقوف",
+        authors=("عمر مثال",),
+        date="2016-05-06",
+        source_url="https://news.example.org/ar/2016/05/souq",
+        site="موقع مثال",
+        language="ar",
+        direction="rtl",
+        slug="souq",
+        body=(
+            Paragraph("عادت بعض المحال إلى العمل بعد أسابيع من الإغلاق."),
+            ListBlock(True, ((Paragraph("الخضار"),), (Paragraph("الخبز"),))),
+        ),
+        provenance=Provenance(source_path="sources/souq.txt", importer="text", importer_version="0.1.0"),
+    )
+    intro = TextPage(
+        title="مقدمة", slug="introduction", kind="introduction", body=(Paragraph("ملف تجريبي باللغة العربية فقط."),), language="ar"
+    )
+    return Dossier(
+        title="ملف الخبز",
+        subtitle="شهادات من مدينة محاصرة",
+        identifier="urn:uuid:6c1f3a0e-8b2d-4e55-a0c4-2b7e9d1f5a33",
+        slug="arabic-only",
+        language="ar",
+        direction="rtl",
+        editors=("محرر مثال",),
+        date="2016-05-10",
+        rights="للقراءة والأرشفة فقط.",
+        sections=(Section(title="تقارير", slug="reports", pieces=(first, second)),),
+        front_matter=(intro,),
+        editions=(Edition("epub"),),
+        root=str(folder),
+    )
+
+
+def make_plain_dossier(folder: Path, *, pieces: int = 2, paragraphs: int = 3) -> Dossier:
+    """An English dossier without images or footnotes; ``pieces`` scales it for speed tests."""
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    for number in range(1, pieces + 1):
+        body = tuple(
+            Paragraph(f"Paragraph {p} of report {number}: the council met on Tuesday and agreed to reopen the school.")
+            for p in range(1, paragraphs + 1)
+        )
+        made.append(
+            Piece(
+                title=f"Report number {number}",
+                authors=("Jane Example",),
+                date="2016-05-01",
+                source_url=f"https://news.example.org/plain/{number}",
+                site="Example News",
+                slug=f"report-{number}",
+                body=body,
+                provenance=Provenance(source_path=f"sources/report-{number}.md", importer="markdown", importer_version="0.1.0"),
+            )
+        )
+    return Dossier(
+        title="Plain Dossier",
+        identifier="urn:uuid:9d2e4b71-5a3c-4f08-b6e2-7c1a0f3d8e44",
+        slug="plain",
+        editors=("Example Editor",),
+        date="2016-05-10",
+        sections=(Section(title="Reports", slug="reports", pieces=tuple(made)),),
+        editions=(Edition("epub"),),
+        root=str(folder),
+    )

@@ -185,7 +185,9 @@ def render_piece(piece: Piece, dossier: Dossier, target: Target, note: str = "")
     scoped = replace(target, piece_slug=piece.slug, note_ids=frozenset(n.id for n in piece.notes))
     if target.inline_notes:
         scoped = replace(scoped, note_texts={n.id: n.html for n in piece.notes})
-    return render_template("piece.xhtml.j2", piece=piece, dossier=dossier, t=scoped, note=note, labels=labels_for(dossier.language))
+    return render_template(
+        "piece.xhtml.j2", piece=piece, dossier=dossier, t=scoped, note=note, labels=labels_for(piece.language or dossier.language)
+    )
 
 
 def render_section(section: Section, dossier: Dossier, target: Target) -> str:

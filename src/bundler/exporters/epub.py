@@ -1,8 +1,13 @@
 """EPUB 3 edition, written with ebooklib and then pinned down for reproducibility.
 
 ebooklib's defaults fight reproducible output (random identifier, wall-clock times,
-generator meta with its version, swallowed write errors); they are all pinned here and
-nowhere else (OUTPUT-QUALITY §1, §7).
+generator meta with its version, swallowed write errors, its own nav and cover page);
+they are all pinned here and nowhere else (OUTPUT-QUALITY §1, §7). Every page is rendered
+by ``render.py``, then mixed-direction runs are wrapped (``bidi.py``); the fonts are
+subset to the book's text (``fonts.py``) and the cover comes from ``cover.py``.
+
+File names are stable as a dossier grows: a piece's file is its slug, images are named
+by content hash, and nothing is numbered by position, so readers keep their place.
 """
 
 from __future__ import annotations
@@ -10,148 +15,240 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
-import ebooklib
 from ebooklib import epub
 from lxml import etree
 
+from bundler.bidi import wrap_document
 from bundler.clock import build_time, iso_seconds, zip_date_time
+from bundler.cover import cover_alt, cover_jpeg
 from bundler.errors import ExportError, Report
 from bundler.exporters import Format
+from bundler.fonts import EmbeddedFont, keep_font_faces, subset_fonts
 from bundler.model import Dossier, Edition, Figure
 from bundler.render import (
     Target,
     build_link_map,
     labels_for,
     render_colophon,
+    render_cover_page,
     render_document,
+    render_nav,
     render_piece,
     render_section,
     render_text_page,
     render_title_page,
 )
 from bundler.resources import styles_dir
+from bundler.text import direction_of
 
 _OPF_NS = "http://www.idpf.org/2007/opf"
+_NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_CSS = "styles/book.css"
+#: Pages the exporter makes itself; a dossier slug that takes one of these names keeps it.
+_GENERATED = ("cover", "title-page", "nav", "colophon")
+
+
+@dataclass
+class _Page:
+    """One XHTML file of the book, in spine order."""
+
+    name: str  # file name without .xhtml
+    title: str
+    language: str
+    body: str
+    body_class: str = ""
+
+    def render(self, latin_language: str) -> bytes:
+        """The complete document, with lang/xml:lang/dir and mixed runs wrapped."""
+        document = render_document(self.body, self.title, self.language, (_CSS,), self.body_class)
+        return wrap_document(document.encode("utf-8"), latin_language)
 
 
 def write_epub(dossier: Dossier, edition: Edition, out: Path, report: Report) -> None:
     """Write the dossier as an EPUB 3 file at ``out``."""
     moment = build_time(dossier.date)
+    names = _generated_names(dossier)
+    book = _new_book(dossier)
+    media = _MediaFiles(book)
+    target = Target(href_for=lambda slug: f"{slug}.xhtml", media_href=media.href, epub=True, link_map=build_link_map(dossier))
+
+    cover = cover_jpeg(dossier, report)
+    book.set_cover("cover.jpg", cover, create_page=False)
+    pages = _pages(dossier, target, names, moment.date().isoformat())
+    toc, landmarks = _navigation(dossier, names)
+    nav = _Page(names["nav"], labels_for(dossier.language)["contents"], dossier.language, render_nav(toc, landmarks, dossier))
+    latin = dossier.language if direction_of(dossier.language) == "ltr" else "en"
+    documents = {page.name: page.render(latin) for page in pages}
+    nav_document = nav.render(latin)
+
+    fonts = subset_fonts("".join(d.decode("utf-8") for d in documents.values()) + nav_document.decode("utf-8"))
+    book.add_item(epub.EpubItem(uid="style", file_name=_CSS, media_type="text/css", content=_stylesheet(fonts).encode("utf-8")))
+    for font in fonts:
+        stem = font.face.file_name.rsplit(".", 1)[0]
+        book.add_item(
+            epub.EpubItem(uid=f"font-{stem}", file_name=f"styles/fonts/{font.face.file_name}", media_type="font/ttf", content=font.data)
+        )
+
+    spine: list = []
+    for page in pages:
+        item = epub.EpubItem(
+            uid=f"doc-{page.name}", file_name=f"{page.name}.xhtml", media_type="application/xhtml+xml", content=documents[page.name]
+        )
+        book.add_item(item)
+        spine.append(item)
+        if page.name == names["title-page"]:
+            nav_item = epub.EpubNav(uid="nav", file_name=f"{names['nav']}.xhtml")
+            book.add_item(nav_item)
+            spine.append(nav_item)
+    book.spine = spine
+    book.toc = _ncx_toc(toc)
+    book.add_item(epub.EpubNcx())
+    book.guide = [{"type": m["guide"], "href": m["href"], "title": m["title"]} for m in landmarks if m.get("guide")]
+    _add_accessibility_metadata(book, dossier, report)
+    out.write_bytes(repack(_write(book, nav_document), dossier, moment))
+
+
+def _generated_names(dossier: Dossier) -> dict[str, str]:
+    """File names of the exporter's own pages; a clash with a dossier slug gets a suffix a slug cannot have."""
+    taken = {p.slug for p in dossier.pieces} | {s.slug for s in dossier.sections}
+    taken |= {p.slug for p in (*dossier.front_matter, *dossier.back_matter)}
+    return {name: (f"{name}_" if name in taken else name) for name in _GENERATED}
+
+
+def _new_book(dossier: Dossier) -> epub.EpubBook:
+    """An ebooklib book with the dossier's metadata; identifier and direction pinned."""
     book = epub.EpubBook()
     book.set_identifier(dossier.identifier)
     book.set_title(dossier.title)
     book.set_language(dossier.language)
-    book.set_direction(dossier.direction if _all_rtl(dossier) else "ltr")
-    for editor in dossier.editors:
-        book.add_author(editor)
-    if dossier.publisher:
-        book.add_metadata("DC", "publisher", dossier.publisher)
-    if dossier.description:
-        book.add_metadata("DC", "description", dossier.description)
-    if dossier.rights:
-        book.add_metadata("DC", "rights", dossier.rights)
+    book.set_direction("rtl" if _all_rtl(dossier) else "ltr")
+    for number, editor in enumerate(dossier.editors, start=1):
+        book.add_author(editor, uid=f"creator-{number}")  # ebooklib's default uid repeats (duplicate id)
+    for name, value in (("publisher", dossier.publisher), ("description", dossier.description), ("rights", dossier.rights)):
+        if value:
+            book.add_metadata("DC", name, value)
     for subject in dossier.subjects:
         book.add_metadata("DC", "subject", subject)
     if dossier.date:
         book.add_metadata("DC", "date", dossier.date)
-    _add_accessibility_metadata(book, dossier)
+    return book
 
-    css = epub.EpubItem(uid="style", file_name="styles/book.css", media_type="text/css", content=_stylesheet().encode())
-    book.add_item(css)
-    for font in sorted((styles_dir() / "fonts").glob("*.ttf")):
-        book.add_item(
-            epub.EpubItem(uid=f"font-{font.stem}", file_name=f"styles/fonts/{font.name}", media_type="font/ttf", content=font.read_bytes())
-        )
 
-    media = _MediaFiles(book)
-    target = Target(
-        href_for=lambda slug: f"{slug}.xhtml",
-        media_href=media.href,
-        epub=True,
-        link_map=build_link_map(dossier),
-    )
-    spine: list = []
-    toc: list = []
-
-    def add_page(slug: str, title: str, body: str, language: str) -> epub.EpubItem:
-        content = render_document(body, title, language, ("styles/book.css",))
-        item = epub.EpubItem(
-            uid=f"doc-{slug}", file_name=f"{slug}.xhtml", media_type="application/xhtml+xml", content=content.encode("utf-8")
-        )
-        book.add_item(item)
-        spine.append(item)
-        return item
-
-    add_page("title-page", dossier.title, render_title_page(dossier, target), dossier.language)
-    spine.insert(0, "nav")
-    for page in dossier.front_matter:
-        add_page(page.slug, page.title, render_text_page(page, dossier, target), dossier.language)
-        toc.append(epub.Link(f"{page.slug}.xhtml", page.title, page.slug))
-    for section in dossier.sections:
-        add_page(section.slug, section.title, render_section(section, dossier, target), dossier.language)
-        links = []
-        for piece in section.pieces:
-            add_page(piece.slug, piece.title, render_piece(piece, dossier, target), dossier.language)
-            links.append(epub.Link(f"{piece.slug}.xhtml", piece.title, piece.slug))
-        toc.append((epub.Section(section.title, f"{section.slug}.xhtml"), links))
-    for page in dossier.back_matter:
-        add_page(page.slug, page.title, render_text_page(page, dossier, target), dossier.language)
-        toc.append(epub.Link(f"{page.slug}.xhtml", page.title, page.slug))
-    add_page(
-        "colophon", labels_for(dossier.language)["sources"], render_colophon(dossier, target, moment.date().isoformat()), dossier.language
-    )
-    toc.append(epub.Link("colophon.xhtml", labels_for(dossier.language)["sources"], "colophon"))
-
-    book.toc = toc
-    book.spine = spine
-    book.add_item(epub.EpubNcx())
-    nav = epub.EpubNav(direction=dossier.direction)
-    nav.add_item(css)
-    book.add_item(nav)
-    first_piece = dossier.pieces[0].slug if dossier.pieces else "colophon"
-    book.guide = [
-        {"type": "toc", "href": "nav.xhtml", "title": labels_for(dossier.language)["contents"]},
-        {"type": "text", "href": f"{first_piece}.xhtml", "title": dossier.pieces[0].title if dossier.pieces else dossier.title},
+def _pages(dossier: Dossier, target: Target, names: dict[str, str], build_date: str) -> list[_Page]:
+    """Every XHTML page in reading order, each in its own language."""
+    language, labels = dossier.language, labels_for(dossier.language)
+    pages = [
+        _Page(names["cover"], labels["cover"], language, render_cover_page("cover.jpg", cover_alt(dossier)), "cover-page"),
+        _Page(names["title-page"], dossier.title, language, render_title_page(dossier, target)),
     ]
+    for page in dossier.front_matter:
+        pages.append(_Page(page.slug, page.title, page.language or language, render_text_page(page, dossier, target)))
+    for section in dossier.sections:
+        pages.append(_Page(section.slug, section.title, language, render_section(section, dossier, target)))
+        for piece in section.pieces:
+            pages.append(_Page(piece.slug, piece.title, piece.language or language, render_piece(piece, dossier, target)))
+    for page in dossier.back_matter:
+        pages.append(_Page(page.slug, page.title, page.language or language, render_text_page(page, dossier, target)))
+    pages.append(_Page(names["colophon"], labels["sources"], language, render_colophon(dossier, target, build_date)))
+    return pages
 
-    buffer = io.BytesIO()
-    try:
-        ok = epub.write_epub(buffer, book, {"mtime": moment, "raise_exceptions": True, "epub3_pages": False})
-    except Exception as exc:  # ebooklib raises bare exceptions; give them context
-        raise ExportError(f"ebooklib could not write the EPUB: {exc}") from exc
-    if ok is False:
-        raise ExportError("ebooklib reported a failure writing the EPUB")
-    out.write_bytes(repack(buffer.getvalue(), dossier, moment))
+
+def _navigation(dossier: Dossier, names: dict[str, str]) -> tuple[list[dict], list[dict]]:
+    """The table of contents (sections with their pieces) and the landmarks, in spine order."""
+    labels = labels_for(dossier.language)
+    toc = [{"href": f"{p.slug}.xhtml", "title": p.title, "children": []} for p in dossier.front_matter]
+    for section in dossier.sections:
+        children = [{"href": f"{p.slug}.xhtml", "title": p.title} for p in section.pieces]
+        toc.append({"href": f"{section.slug}.xhtml", "title": section.title, "children": children})
+    toc += [{"href": f"{p.slug}.xhtml", "title": p.title, "children": []} for p in dossier.back_matter]
+    toc.append({"href": f"{names['colophon']}.xhtml", "title": labels["sources"], "children": []})
+    if dossier.pieces:
+        start = {"href": f"{dossier.pieces[0].slug}.xhtml", "title": dossier.pieces[0].title}
+    else:
+        start = {"href": toc[0]["href"], "title": toc[0]["title"]}
+    landmarks = [
+        {"type": "cover", "guide": "cover", "href": f"{names['cover']}.xhtml", "title": labels["cover"]},
+        {"type": "titlepage", "guide": "title-page", "href": f"{names['title-page']}.xhtml", "title": labels["title_page"]},
+        {"type": "toc", "guide": "toc", "href": f"{names['nav']}.xhtml", "title": labels["contents"]},
+        {"type": "bodymatter", "guide": "text", **start},
+    ]
+    return toc, landmarks
+
+
+def _ncx_toc(toc: list[dict]) -> list:
+    """The same table of contents for ebooklib's NCX (EPUB 2 readers); no empty sections (E1.10)."""
+    entries: list = []
+    for entry in toc:
+        uid = entry["href"].removesuffix(".xhtml")
+        if entry["children"]:
+            links = [epub.Link(c["href"], c["title"], c["href"].removesuffix(".xhtml")) for c in entry["children"]]
+            entries.append((epub.Section(entry["title"], entry["href"]), links))
+        else:
+            entries.append(epub.Link(entry["href"], entry["title"], uid))
+    return entries
 
 
 def _all_rtl(dossier: Dossier) -> bool:
-    """RTL page progression only when the dossier and every piece are right-to-left."""
+    """RTL page progression only when the dossier and every piece are right-to-left (E4.4)."""
     return dossier.direction == "rtl" and all(p.direction == "rtl" for p in dossier.pieces)
 
 
-def _stylesheet() -> str:
+def _stylesheet(fonts: tuple[EmbeddedFont, ...]) -> str:
+    """common.css (with @font-face only for the fonts shipped) followed by epub.css."""
     common = (styles_dir() / "common.css").read_text(encoding="utf-8")
-    return common + "\n" + (styles_dir() / "epub.css").read_text(encoding="utf-8")
+    return keep_font_faces(common, fonts) + "\n" + (styles_dir() / "epub.css").read_text(encoding="utf-8")
 
 
-def _add_accessibility_metadata(book: epub.EpubBook, dossier: Dossier) -> None:
-    has_images = any(f.image for p in dossier.pieces for f in p.figures)
-    modes = ["textual"] + (["visual"] if has_images else [])
-    for mode in modes:
+def _missing_alt(dossier: Dossier) -> list[str]:
+    """Figures whose image will be shown but which have neither alt text nor a caption to stand in."""
+    return [f"{p.slug}: {f.image.path}" for p in dossier.pieces for f in p.figures if f.image and f.image.path and not (f.alt or f.caption)]
+
+
+def _add_accessibility_metadata(book: epub.EpubBook, dossier: Dossier, report: Report) -> None:
+    """Schema.org accessibility metadata (E3.1, E3.2); no conformance claim, since nobody audited it (E3.3)."""
+    missing = _missing_alt(dossier)
+    for figure in missing:
+        report.warn(f"image without alt text or caption: {figure}", "W420", hint="add alt text to the figure")
+    for mode in ("textual", "visual"):  # the cover is an image, so every book is visual too
         book.add_metadata(None, "meta", mode, {"property": "schema:accessMode"})
-    book.add_metadata(None, "meta", "textual", {"property": "schema:accessModeSufficient"})
+    for sufficient in ["textual,visual"] + ([] if missing else ["textual"]):
+        book.add_metadata(None, "meta", sufficient, {"property": "schema:accessModeSufficient"})
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
-    if has_images:
-        features.append("alternativeText")
+    features += [] if missing else ["alternativeText"]
     for feature in features:
         book.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
     book.add_metadata(None, "meta", "none", {"property": "schema:accessibilityHazard"})
-    summary = "Articles with headings, a table of contents and a list of sources. " + (
-        "Every image has a text alternative and a caption." if has_images else "No images."
+    summary = "Articles with headings, a table of contents, footnotes linked both ways and a list of sources; text can be resized. " + (
+        "Every image has a text alternative." if not missing else "Some images lack a text alternative."
     )
     book.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
+
+
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer with our own navigation document instead of its generated one."""
+
+    def __init__(self, out: io.BytesIO, book: epub.EpubBook, nav: bytes) -> None:
+        super().__init__(out, book, {"raise_exceptions": True, "epub3_pages": False, "epub3_landmark": False})
+        self.nav = nav
+
+    def _get_nav(self, item: epub.EpubNav) -> bytes:
+        return self.nav
+
+
+def _write(book: epub.EpubBook, nav: bytes) -> bytes:
+    """Run ebooklib's writer into memory; its errors become ExportError, never a silent False."""
+    buffer = io.BytesIO()
+    writer = _Writer(buffer, book, nav)
+    try:
+        writer.process()
+        writer.write()
+    except Exception as exc:  # ebooklib raises bare exceptions; give them context
+        raise ExportError(f"ebooklib could not write the EPUB: {exc}", code="E400") from exc
+    return buffer.getvalue()
 
 
 class _MediaFiles:
@@ -181,15 +278,20 @@ class _MediaFiles:
 def repack(data: bytes, dossier: Dossier, moment) -> bytes:
     """Rewrite the zip reproducibly: mimetype first and stored, fixed order and times.
 
-    Also fixes the OPF: drops ebooklib's generator meta (it embeds a version) and adds
-    ``package/@xml:lang`` (Ace's epub-lang rule; ebooklib never writes it).
+    Also fixes the OPF: drops ebooklib's generator meta (it embeds a version), sets
+    ``dcterms:modified`` from the build time and adds ``package/@xml:lang`` (Ace's
+    epub-lang rule; ebooklib never writes it); and gives the NCX its language.
     """
     source = zipfile.ZipFile(io.BytesIO(data))
     entries = {info.filename: source.read(info.filename) for info in source.infolist()}
+    if len(entries) != len(source.infolist()):
+        raise ExportError("the EPUB would contain two files with the same name", code="E401")  # E1.11
     entries.pop("mimetype", None)
     for name in list(entries):
         if name.endswith(".opf"):
             entries[name] = _fix_opf(entries[name], dossier, moment)
+        elif name.endswith(".ncx"):
+            entries[name] = _fix_ncx(entries[name], dossier)
     out = io.BytesIO()
     stamp = zip_date_time(moment)
     with zipfile.ZipFile(out, "w") as archive:
@@ -210,8 +312,8 @@ def _zipinfo(name: str, stamp, compression: int) -> zipfile.ZipInfo:
 
 def _fix_opf(raw: bytes, dossier: Dossier, moment) -> bytes:
     root = etree.fromstring(raw)
-    root.set("{http://www.w3.org/XML/1998/namespace}lang", dossier.language)
-    if dossier.direction == "rtl" and _all_rtl(dossier):
+    root.set(_XML_LANG, dossier.language)
+    if _all_rtl(dossier):
         root.set("dir", "rtl")
     for meta in root.iter(f"{{{_OPF_NS}}}meta"):
         if meta.get("name") == "generator":
@@ -222,8 +324,12 @@ def _fix_opf(raw: bytes, dossier: Dossier, moment) -> bytes:
     return re.sub(rb"\n\s*\n", b"\n", text)
 
 
+def _fix_ncx(raw: bytes, dossier: Dossier) -> bytes:
+    tree = etree.fromstring(raw).getroottree()
+    tree.getroot().set(_XML_LANG, dossier.language)
+    return etree.tostring(tree, encoding="utf-8", xml_declaration=True, pretty_print=True)
+
+
 FORMATS = {
     "epub": Format(write=write_epub, suffix=".epub", media_type="application/epub+zip", description="EPUB 3 for e-readers and phones"),
 }
-
-_ = ebooklib  # the package import keeps ebooklib's constants available to helpers

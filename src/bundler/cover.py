@@ -1,0 +1,151 @@
+"""The cover image: the manifest's own picture, or one set in the project's fonts.
+
+Every library view (Kobo, Apple Books, KOReader) shows a cover, and a blank one makes a
+dossier hard to find. The generated cover draws title, subtitle, editors and date with
+Pillow in the fonts of ``styles/fonts``; nothing random, no clock, so the JPEG bytes are
+the same on every build. Arabic needs shaping (joined letter forms) and bidi reordering:
+Pillow does both through libraqm, which its wheels ship and which loads the system's
+FriBiDi (present wherever WeasyPrint's Pango is); we use it rather than a second shaping
+library. Without raqm an Arabic title would come out as broken, disjoined letters, so
+the cover then carries no text and the build says why.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont, ImageOps, features
+
+from bundler.errors import ExportError, Report
+from bundler.model import Dossier
+from bundler.resources import styles_dir
+from bundler.text import has_arabic
+
+COVER_SIZE = (1600, 2400)
+MAX_BYTES = 600 * 1024
+_BACKGROUND = (34, 49, 63)
+_INK = (244, 241, 234)
+_ACCENT = (200, 169, 81)
+_MARGIN = 150
+
+
+def cover_jpeg(dossier: Dossier, report: Report) -> bytes:
+    """The cover as baseline JPEG bytes within the size limits (E5.1)."""
+    if dossier.cover and dossier.cover != "auto":
+        return _normalise(_load(dossier), report)
+    return _encode(draw_cover(dossier, report))
+
+
+def cover_alt(dossier: Dossier) -> str:
+    """Alt text that says what the cover shows: it is all text, so the text is the alternative."""
+    parts = [dossier.title] + ([dossier.subtitle] if dossier.subtitle else [])
+    return "Cover: " + " — ".join(parts) if not has_arabic(dossier.title) else "الغلاف: " + " — ".join(parts)
+
+
+def _load(dossier: Dossier) -> Image.Image:
+    path = Path(dossier.cover)
+    if not path.is_absolute() and dossier.root:
+        path = Path(dossier.root) / path
+    try:
+        with Image.open(path) as opened:
+            opened.load()
+            return ImageOps.exif_transpose(opened)
+    except (OSError, ValueError) as exc:
+        raise ExportError(
+            f"cannot read the cover image: {exc}", file=str(path), key="cover", code="E410", hint="use a JPEG or PNG file, or `cover: auto`"
+        ) from exc
+
+
+def _normalise(image: Image.Image, report: Report) -> bytes:
+    """RGB, no alpha, no metadata, fitted inside the cover size."""
+    if image.mode in {"RGBA", "LA", "P"}:
+        image = image.convert("RGBA")
+        flat = Image.new("RGB", image.size, (255, 255, 255))
+        flat.paste(image, mask=image.getchannel("A"))
+        image = flat
+    image = image.convert("RGB")
+    image.thumbnail(COVER_SIZE, Image.Resampling.LANCZOS)
+    if image.width < 600:
+        report.warn(f"the cover image is only {image.width}×{image.height} pixels; e-readers show it blurred", "W410")
+    return _encode(image)
+
+
+def _encode(image: Image.Image) -> bytes:
+    for quality in (88, 80, 70, 60, 50):
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=quality, optimize=True, progressive=False, subsampling="4:2:0")
+        if out.tell() <= MAX_BYTES:
+            break
+    return out.getvalue()
+
+
+def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
+    engine = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
+    return ImageFont.truetype(str(styles_dir() / "fonts" / name), size, layout_engine=engine)
+
+
+def _face(text: str, bold: bool) -> str:
+    if has_arabic(text):
+        return "NotoNaskhArabic-Bold.ttf" if bold else "NotoNaskhArabic-Regular.ttf"
+    return "NotoSerif-Bold.ttf" if bold else "NotoSerif-Italic.ttf"
+
+
+def _direction(text: str) -> str | None:
+    return ("rtl" if has_arabic(text) else "ltr") if features.check("raqm") else None
+
+
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """Greedy line breaking on spaces, measured with the real shaped width."""
+    lines: list[str] = []
+    for word in text.split():
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and draw.textlength(candidate, font=font, direction=_direction(text)) <= width:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines
+
+
+def _fit(draw: ImageDraw.ImageDraw, text: str, bold: bool, start: int, max_lines: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+    """The largest size (stepping down) at which ``text`` fits in ``max_lines`` lines."""
+    width = COVER_SIZE[0] - 2 * _MARGIN
+    size = start
+    while True:
+        font = _font(_face(text, bold), size)
+        lines = _wrap(draw, text, font, width)
+        fits = all(draw.textlength(line, font=font, direction=_direction(text)) <= width for line in lines)
+        if (len(lines) <= max_lines and fits) or size <= 40:
+            return font, lines
+        size -= 8
+
+
+def _draw_block(draw: ImageDraw.ImageDraw, text: str, bold: bool, top: int, start: int, max_lines: int) -> int:
+    font, lines = _fit(draw, text, bold, start, max_lines)
+    step = int(font.size * (1.45 if has_arabic(text) else 1.2))
+    for line in lines:
+        draw.text((COVER_SIZE[0] // 2, top), line, font=font, fill=_INK, anchor="ma", direction=_direction(text))
+        top += step
+    return top
+
+
+def draw_cover(dossier: Dossier, report: Report) -> Image.Image:
+    """A typographic cover: title, rule, subtitle, and editors with the date at the foot."""
+    image = Image.new("RGB", COVER_SIZE, _BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    texts = [dossier.title, dossier.subtitle, ", ".join(dossier.editors), dossier.date]
+    if not features.check("raqm") and any(has_arabic(t) for t in texts):
+        report.warn("Pillow has no libraqm here, so Arabic cannot be shaped; the generated cover carries no text", "W411")
+        draw.rectangle((_MARGIN, 700, COVER_SIZE[0] - _MARGIN, 712), fill=_ACCENT)
+        return image
+    draw.rectangle((_MARGIN, 320, COVER_SIZE[0] - _MARGIN, 328), fill=_ACCENT)
+    bottom = _draw_block(draw, dossier.title, True, 480, 150, 5)
+    if dossier.subtitle:
+        draw.rectangle((COVER_SIZE[0] // 2 - 120, bottom + 40, COVER_SIZE[0] // 2 + 120, bottom + 46), fill=_ACCENT)
+        _draw_block(draw, dossier.subtitle, False, bottom + 110, 72, 4)
+    foot = [t for t in texts[2:] if t]
+    top = COVER_SIZE[1] - 180 - 80 * len(foot)
+    for line in foot:
+        top = _draw_block(draw, line, False, top, 52, 1)
+    draw.rectangle((_MARGIN, COVER_SIZE[1] - 140, COVER_SIZE[0] - _MARGIN, COVER_SIZE[1] - 132), fill=_ACCENT)
+    return image

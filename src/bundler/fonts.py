@@ -1,0 +1,117 @@
+"""The fonts an EPUB ships: subsets of the project's fonts, cut to the text of the book.
+
+Readers on cheap phones often lack an Arabic font, so the book carries its own; whole
+fonts would add ~1.3 MB, so each face is subset with fontTools to the code points the
+book uses (plus printable ASCII), and the Arabic faces are shipped only when the book
+has Arabic text (OUTPUT-QUALITY E5.3). Subsets are cached in memory by
+(face, code points): rebuilding the same dossier does not subset twice.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
+from bundler.resources import styles_dir
+from bundler.text import has_arabic
+
+#: Always kept, so readers' own insertions (page numbers, "1/12") have glyphs.
+_BASE_CODEPOINTS = frozenset(range(0x20, 0x7F)) | {0xA0, 0x2019, 0x201C, 0x201D, 0x2014, 0x2013, 0x2026}
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One font file of the project and the @font-face it fills."""
+
+    file_name: str  # in styles/fonts, and the name inside the EPUB
+    family: str
+    style: str  # normal | italic
+    weight: str  # normal | bold
+    arabic: bool  # shipped only when the book has Arabic text
+
+
+FACES: tuple[FontFace, ...] = (
+    FontFace("NotoSerif-Regular.ttf", "Noto Serif", "normal", "normal", False),
+    FontFace("NotoSerif-Bold.ttf", "Noto Serif", "normal", "bold", False),
+    FontFace("NotoSerif-Italic.ttf", "Noto Serif", "italic", "normal", False),
+    FontFace("NotoSerif-BoldItalic.ttf", "Noto Serif", "italic", "bold", False),
+    FontFace("NotoNaskhArabic-Regular.ttf", "Noto Naskh Arabic", "normal", "normal", True),
+    FontFace("NotoNaskhArabic-Bold.ttf", "Noto Naskh Arabic", "normal", "bold", True),
+)
+
+
+@dataclass(frozen=True)
+class EmbeddedFont:
+    """A subset font ready to be added to the book."""
+
+    face: FontFace
+    data: bytes
+
+
+def faces_for(text: str) -> tuple[FontFace, ...]:
+    """The faces a book with this text needs: Latin always, Arabic only for Arabic text."""
+    arabic = has_arabic(text)
+    return tuple(face for face in FACES if arabic or not face.arabic)
+
+
+def subset_fonts(text: str) -> tuple[EmbeddedFont, ...]:
+    """Subset every needed face to the code points of ``text``."""
+    codepoints = frozenset(ord(ch) for ch in set(text)) | _BASE_CODEPOINTS
+    return tuple(EmbeddedFont(face, subset_face(face.file_name, codepoints)) for face in faces_for(text))
+
+
+@cache
+def _face_cmap(file_name: str) -> frozenset[int]:
+    with TTFont(styles_dir() / "fonts" / file_name, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def subset_face(file_name: str, codepoints: frozenset[int]) -> bytes:
+    """One face cut to ``codepoints`` (those it has), deterministic and cached."""
+    return _subset_cached(file_name, codepoints & _face_cmap(file_name))
+
+
+@cache
+def _subset_cached(file_name: str, codepoints: frozenset[int]) -> bytes:
+    options = subset.Options()
+    options.layout_features = ["*"]  # Arabic joining forms, ligatures, kerning, mark positioning
+    options.name_IDs = ["*"]  # keep copyright and licence (OFL) records
+    options.hinting = False  # e-readers hint themselves; halves the size
+    options.notdef_outline = True
+    options.recalc_timestamp = False  # the font's own date, not the wall clock
+    font = TTFont(styles_dir() / "fonts" / file_name, recalcTimestamp=False)
+    subsetter = subset.Subsetter(options=options)
+    subsetter.populate(unicodes=sorted(codepoints))
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def covered_codepoints(fonts: tuple[EmbeddedFont, ...]) -> frozenset[int]:
+    """Every code point some embedded font has a glyph for (for the E5.3 check)."""
+    covered: set[int] = set()
+    for font in fonts:
+        with TTFont(io.BytesIO(font.data)) as opened:
+            covered |= set(opened.getBestCmap())
+    return frozenset(covered)
+
+
+_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}\s*")
+_URL = re.compile(r"""url\(\s*["']?(?:[^"')]*/)?([^/"')]+)["']?\s*\)""")
+
+
+def keep_font_faces(css: str, embedded: tuple[EmbeddedFont, ...]) -> str:
+    """Drop the @font-face rules of fonts the book does not ship (no dangling URLs)."""
+    names = {font.face.file_name for font in embedded}
+
+    def keep(match: re.Match[str]) -> str:
+        url = _URL.search(match.group(0))
+        return match.group(0) if url and url.group(1) in names else ""
+
+    return _FONT_FACE.sub(keep, css)
