@@ -13,7 +13,7 @@ from typing import Any
 
 from bundler.cache import cache_root
 from bundler.dates import parse_date
-from bundler.errors import BundlerError, ManifestError, Report
+from bundler.errors import BundlerError, ManifestError, Problem, Report
 from bundler.executor import WorkOptions
 from bundler.importers import ImportOptions, read_piece
 from bundler.importers.markdown import markdown_to_blocks
@@ -62,10 +62,7 @@ def resolve_dossier(
             try:
                 piece = _load_piece(manifest, entry, reader)
             except BundlerError as exc:
-                failures += [
-                    replace(problem(manifest, key, p.message, p.code or "M060", p.hint), message=f"cannot import: {p.message}")
-                    for p in exc.problems
-                ]
+                failures += [problem(manifest, key, f"cannot import{_origin(manifest, p)}: {p.message}", p.code or "M060", p.hint) for p in exc.problems]
                 continue
             piece = replace(piece, slug=_unique(piece.slug, used_slugs))
             for warning in piece.provenance.warnings:
@@ -206,6 +203,18 @@ def _date_text(value: Any) -> str:
         return ""
     text = value.isoformat() if hasattr(value, "isoformat") else str(value)
     return parse_date(text) or text
+
+
+def _origin(manifest: Manifest, found: Problem) -> str:
+    """`` sources/a.md:3`` when the importer said where in its file the problem is."""
+    if not found.file:
+        return ""
+    path = Path(found.file)
+    try:
+        path = path.resolve().relative_to(manifest.root.resolve())
+    except ValueError:
+        pass
+    return f" {path.as_posix()}" + (f":{found.line}" if found.line else "")
 
 
 def _unique(slug: str, used: set[str]) -> str:
