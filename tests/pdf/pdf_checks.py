@@ -1,0 +1,66 @@
+"""Reading PDFs back with real libraries (pypdf, pikepdf): text, outline, fonts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pikepdf
+from pypdf import PdfReader
+
+from bundler.model import Dossier
+from bundler.render import labels_for
+
+_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    """Extracted text in a comparable form: Arabic presentation forms folded, bidi controls dropped."""
+    return _BIDI_CONTROLS.sub("", unicodedata.normalize("NFKC", text))
+
+
+def page_texts(path: Path) -> list[str]:
+    """The text of every page, in logical order as pypdf extracts it."""
+    return [clean(page.extract_text()) for page in PdfReader(path).pages]
+
+
+def outline(path: Path) -> list[tuple[str, list[str]]]:
+    """Top-level bookmark titles, each with its children's titles."""
+    with pikepdf.open(path) as pdf, pdf.open_outline() as tree:
+        return [(item.title, [child.title for child in item.children]) for item in tree.root]
+
+
+def expected_outline(dossier: Dossier) -> list[tuple[str, list[str]]]:
+    """Front matter, sections with their pieces in order, back matter, then the sources list."""
+    entries = [(page.title, []) for page in dossier.front_matter]
+    entries += [(section.title, [piece.title for piece in section.pieces]) for section in dossier.sections]
+    entries += [(page.title, []) for page in dossier.back_matter]
+    return [*entries, (labels_for(dossier.language)["sources"], [])]
+
+
+def fonts(path: Path) -> list[pikepdf.Dictionary]:
+    """Every font dictionary used by the pages, including inside form XObjects (imposed sheets)."""
+    found: dict[tuple[int, int], pikepdf.Dictionary] = {}
+
+    def visit(resources) -> None:
+        for font in (resources.get("/Font") or {}).values():
+            found[font.objgen] = font
+        for xobject in (resources.get("/XObject") or {}).values():
+            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+                visit(xobject.Resources)
+
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            visit(page.resources)
+        return [_font_summary(font) for font in found.values()]
+
+
+def _font_summary(font: pikepdf.Dictionary) -> dict:
+    descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+    descriptor = descendant.get("/FontDescriptor") or {}
+    return {
+        "name": str(font.get("/BaseFont", "")).lstrip("/"),
+        "embedded": any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")),
+        "unicode": "/ToUnicode" in font,
+    }
