@@ -137,6 +137,8 @@ def test_index_page_lists_every_dossier_with_rtl_marked(library):
     assert arabic.xpath("string(.//h2)") == ARABIC_TITLE
     assert articles["aleppo-2016"].get("dir") == "ltr"
     assert not page.xpath("//script"), "the page works without JavaScript"
+    css = page.xpath("string(//style)")
+    assert '"Noto Naskh Arabic"' in css and "&#34;" not in css, "the stylesheet is inlined unescaped"
     hrefs = [a.get("href") for a in page.xpath("//ul[@class='editions']//a")]
     assert sorted(h.replace("%20", " ") for h in hrefs) == sorted(library.editions)
     assert "تنزيل" in arabic.text_content(), "the Arabic entry's words are Arabic"

@@ -9,6 +9,7 @@ from functools import cache
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup
 
 from bundler.catalog.covers import CoverImages
 from bundler.catalog.library import LibraryDossier
@@ -116,9 +117,9 @@ def href_of(path: str) -> str:
     return quote(path, safe="/#")
 
 
-def jinja2_markup(text: str):
+def jinja2_markup(text: str) -> Markup:
     """Mark CSS as safe for the page: it is our own file, and escaping would break selectors."""
-    return jinja2.utils.markupsafe.Markup(text.replace("</", "<\\/"))
+    return Markup(text.replace("</", "<\\/"))
 
 
 @cache
@@ -133,5 +134,12 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["href"] = href_of
     env.filters["filesize"] = format_size
-    env.finalize = lambda value: _NOT_XML.sub("", value) if isinstance(value, str) else value
+    env.finalize = _drop_non_xml_characters
     return env
+
+
+def _drop_non_xml_characters(value):
+    """Remove characters XML forbids from every value a template prints (CSS marked safe is ours)."""
+    if isinstance(value, Markup):
+        return value
+    return _NOT_XML.sub("", value) if isinstance(value, str) else value
