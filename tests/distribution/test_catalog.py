@@ -200,3 +200,23 @@ def test_broken_sidecar_falls_back_to_files(tmp_path, bad):
     (dossier,) = result.dossiers
     assert [e.file for e in dossier.editions] == ["x.epub"]
     assert result.report.warnings
+
+
+def test_sidecar_cover_matches_the_epub(library):
+    from bundler.sidecar import find_epub_cover
+
+    sidecar = json.loads((library.dist / "aleppo-2016" / "dossier.json").read_text(encoding="utf-8"))
+    member = find_epub_cover(library.dist / "aleppo-2016" / "aleppo-2016.epub")
+    assert (sidecar["cover"] or {}).get("member") == member
+    assert find_epub_cover(library.dist / ARABIC_SLUG / f"{ARABIC_SLUG}.epub") == "OEBPS/images/cover photo.jpg"
+
+
+def test_stale_cover_is_removed_when_the_epub_loses_it(library, tmp_path):
+    copy = tmp_path / "dist"
+    shutil.copytree(library.dist / ARABIC_SLUG, copy / ARABIC_SLUG)
+    assert (copy / ARABIC_SLUG / "cover-thumb.jpg").exists()
+    (copy / ARABIC_SLUG / f"{ARABIC_SLUG}.epub").write_bytes(b"no longer a zip")
+    result = write_catalog(copy)
+    assert not (copy / ARABIC_SLUG / "cover-thumb.jpg").exists()
+    assert 'class="cover"' not in (copy / "index.html").read_text(encoding="utf-8")
+    assert any(w.code == "W805" for w in result.report.warnings), "the changed file is noticed"

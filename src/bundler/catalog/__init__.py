@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bundler.catalog.covers import load_cover, write_cover_images
+from bundler.catalog.covers import COVER_NAME, THUMBNAIL_NAME, load_cover, write_cover_images
 from bundler.catalog.library import LibraryDossier, read_library
 from bundler.catalog.render import (
     DossierView,
@@ -90,6 +90,9 @@ def _view_of(dossier: LibraryDossier, dist: Path, write, report: Report) -> Doss
         image = load_cover(dossier.cover, report)
         if image is not None:
             cover = write_cover_images(dist / dossier.slug, image, write)
+    if cover is None:  # a cover from an earlier catalogue must not outlive the EPUB's
+        for name in (COVER_NAME, THUMBNAIL_NAME):
+            (dist / dossier.slug / name).unlink(missing_ok=True)
     modified = parse_iso(dossier.modified) if dossier.modified else None
     updated = iso_seconds(modified) if modified else iso_seconds(build_time(dossier.date))
     return DossierView(dossier=dossier, cover=cover, updated=updated, words=words_for(dossier.language))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 
 from bundler.catalog import ROOT_FEED, write_catalog
@@ -38,6 +39,7 @@ def run(args, ui) -> int:
         ui.say(f"catalogue: {len(result.dossiers)} dossier(s)")
     elif not (dist / ROOT_FEED).is_file():
         ui.warn(f"{dist / ROOT_FEED} is missing; run `bundler catalog {dist}` or drop --no-catalog")
+    _show_server_warnings(ui)
     sock = open_listening_socket(args.host, args.port)
     port = sock.getsockname()[1]
     urls = addresses_to_open(args.host, port)
@@ -55,6 +57,18 @@ def run(args, ui) -> int:
         sock.close()
     ui.say("stopped")
     return 0
+
+
+def _show_server_warnings(ui) -> None:
+    """Route uvicorn's log (e.g. "Invalid HTTP request received.") through ``ui.warn``."""
+
+    class ToUI(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            ui.warn(f"server: {record.getMessage()}")
+
+    logger = logging.getLogger("uvicorn.error")
+    logger.handlers[:] = [ToUI(level=logging.WARNING)]
+    logger.propagate = False
 
 
 def render_qr(url: str) -> str:
