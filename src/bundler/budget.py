@@ -131,7 +131,7 @@ def write_edition(
             if budget is None or size.total <= budget:
                 report.warnings.extend(attempt_report.warnings)
                 if step:
-                    report.warn(_degraded_message(edition, tried), "W410")
+                    report.warn(_degraded_message(edition, tried), "W610")
                 outcome.append(size)
                 return
             if size.total - size.images > budget:
@@ -167,7 +167,7 @@ def _over_budget(edition: Edition, budget: int, tried: list[tuple[ImagePolicy, S
     return ExportError(
         f"{edition.format} edition does not fit its {human_size(budget)} budget: smallest attempt was {human_size(last.total)} "
         f"(text {human_size(last.text)}, fonts {human_size(last.fonts)}, images {human_size(last.images)}) after {len(tried)} attempt(s)",
-        code="E410",
+        code="E610",
         key=f"editions.{edition.format}.budget",
         hint="text and fonts alone are over the budget; raise the budget, split the dossier, or use the epub-text edition",
     )

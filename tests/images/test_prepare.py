@@ -128,9 +128,13 @@ def test_animated_gif_keeps_only_the_first_frame():
         pytest.param(samples.bomb_png, id="decompression-bomb"),
     ],
 )
-def test_broken_images_raise_unusable(broken):
+def test_broken_images_raise_unusable(broken, monkeypatch):
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # what importing WeasyPrint does
     with pytest.raises(UnusableImage):
         prepare_image(broken(), EPUB_POLICY)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # restored for WeasyPrint
 
 
 def test_broken_image_becomes_placeholder_with_warning(tmp_path):
@@ -139,7 +143,7 @@ def test_broken_image_becomes_placeholder_with_warning(tmp_path):
     with image_session(EPUB_POLICY, report, tmp_path / "cache") as session:
         assert session.prepare(Figure(ImageRef(str(path)), caption="A caption")) is None
         assert session.prepare(Figure(ImageRef(str(tmp_path / "gone.jpg")))) is None
-    assert [w.code for w in report.warnings] == ["W401", "W402"]
+    assert [w.code for w in report.warnings] == ["W601", "W602"]
     assert "bomb.png" in report.warnings[0].message
 
 

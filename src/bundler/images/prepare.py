@@ -13,7 +13,7 @@ import warnings
 from dataclasses import dataclass
 
 from PIL import Image as PILImage
-from PIL import ImageCms, ImageOps, UnidentifiedImageError
+from PIL import ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 from bundler.images.policy import ImagePolicy
 from bundler.images.strip import strip_jpeg_metadata, strip_png_metadata
@@ -54,6 +54,9 @@ def prepare_image(data: bytes, policy: ImagePolicy) -> PreparedImage:
         passed = _pass_through(data)
         if passed:
             return passed
+    # WeasyPrint sets LOAD_TRUNCATED_IMAGES globally on import; a truncated photo must still
+    # become a placeholder with a warning, not a grey smear, so it is switched off here.
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
@@ -65,6 +68,8 @@ def prepare_image(data: bytes, policy: ImagePolicy) -> PreparedImage:
         raise UnusableImage("not an image Pillow can read") from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise UnusableImage(f"broken or truncated image ({exc})") from exc
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
 
 
 def _pass_through(data: bytes) -> PreparedImage | None:

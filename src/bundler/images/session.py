@@ -54,7 +54,7 @@ class ImageSession:
             return None
         path = Path(image.path)
         if not path.is_file():
-            self._warn(str(path), "W402", f"image file not found: {path}; the figure keeps its caption and credit")
+            self._warn(str(path), "W602", f"image file not found: {path}; the figure keeps its caption and credit")
             return None
         data = path.read_bytes()
         cached = self._read_cache(sha256_bytes(data))
@@ -63,7 +63,7 @@ class ImageSession:
         try:
             prepared = prepare_image(data, self.policy)
         except UnusableImage as exc:
-            self._warn(str(path), "W401", f"image {path.name} cannot be used: {exc}; shown as its caption and credit only")
+            self._warn(str(path), "W601", f"image {path.name} cannot be used: {exc}; shown as its caption and credit only")
             return None
         self._write_cache(sha256_bytes(data), prepared)
         return prepared
