@@ -14,9 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bundler.cache import open_cache
 from bundler.errors import BundlerError, Report
 from bundler.executor import WorkOptions
 from bundler.exporters import formats
+from bundler.incremental import cached_writer
 from bundler.manifest import load_manifest, resolve_dossier
 from bundler.model import Dossier, Edition
 from bundler.sidecar import write_dossier_sidecar
@@ -86,7 +88,8 @@ def build_collection(
         destination = target_dir / fmt.filename(dossier.slug)
         from bundler.budget import write_edition  # image policy, size report, budget fitting
 
-        result.sizes[edition.format] = write_edition(fmt.write, dossier, edition, destination, report)
+        write = cached_writer(edition.format, fmt.write, open_cache(dossier.root or ".", enabled=bool(dossier.root) and (work or WorkOptions()).cache))
+        result.sizes[edition.format] = write_edition(write, dossier, edition, destination, report)
         result.outputs[edition.format] = destination
     write_dossier_sidecar(result)  # dist/<slug>/dossier.json, read by the catalogue and library server
     progress("done", len(editions), len(editions))
