@@ -88,7 +88,8 @@ def build_collection(
         destination = target_dir / fmt.filename(dossier.slug)
         from bundler.budget import write_edition  # image policy, size report, budget fitting
 
-        write = cached_writer(edition.format, fmt.write, open_cache(dossier.root or ".", enabled=bool(dossier.root) and (work or WorkOptions()).cache))
+        cache = open_cache(dossier.root or ".", enabled=bool(dossier.root) and (work or WorkOptions()).cache)
+        write = cached_writer(edition.format, fmt.write, cache)  # unchanged inputs: copy the cached edition
         result.sizes[edition.format] = write_edition(write, dossier, edition, destination, report)
         result.outputs[edition.format] = destination
     write_dossier_sidecar(result)  # dist/<slug>/dossier.json, read by the catalogue and library server
