@@ -45,11 +45,15 @@ def impose_booklet(pdf: bytes, right_to_left: bool = False) -> bytes:
         for side_index, pair in enumerate(order):
             booklet.add_blank_page(page_size=(2 * width, height))
             sheet = booklet.pages[-1]
+            drawing = []
             for slot, number in enumerate(pair):
                 if number == BLANK:
                     continue
-                sheet.add_overlay(forms[number], pikepdf.Rectangle(slot * width, 0, (slot + 1) * width, height))
+                # A fixed resource name (add_overlay picks a random one) keeps the bytes reproducible.
+                sheet.add_resource(forms[number], pikepdf.Name.XObject, pikepdf.Name(f"/Page{number}"))
+                drawing.append(f"q 1 0 0 1 {slot * width:.4f} 0 cm /Page{number} Do Q")
                 sheet_of_page[number] = side_index
+            sheet.contents_add(booklet.make_stream("\n".join(drawing).encode("ascii")))
         _copy_document_data(source, booklet)
         _copy_outline(source, booklet, sheet_of_page)
         out = io.BytesIO()
