@@ -98,6 +98,7 @@ _BLOCK_TAGS = {
     "picture",
 }
 _INLINE_ALIASES = {"strike": "s", "del": "s", "ins": "u", "tt": "code", "samp": "code", "var": "em", "dfn": "em"}
+_VERBATIM = {"code", "kbd"}
 _SAFE_SCHEMES = {"http", "https", "mailto", "ftp", ""}
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|igshid|yclid|_hsenc|_hsmi|ref_src|cmpid|ocid|smid)$", re.I)
 
@@ -155,7 +156,9 @@ def _emit_inline(out: list[str], node, language: str, base_url: str) -> None:
         attrs = _inline_attrs(node, tag, base_url)
         if tag == "a" and "href" not in attrs:
             tag = None  # a link whose target was unsafe keeps its text only
-        child_lang = attrs.get("lang", language) if tag == "span" else language
+        child_lang = attrs.get("lang", language) if tag in {"span", "bdi"} else language
+        if tag in _VERBATIM:
+            child_lang = ""  # code and keyboard input keep their straight quotes
         inner: list[str] = []
         _emit_text(inner, node.text, child_lang)
         for child in node:
@@ -251,7 +254,9 @@ def _convert_block(node, tag: str, language: str, base_url: str, figure_hook) ->
     """Blocks for a block-level element, or None when it is inline content."""
     if figure_hook is not None and tag in {"figure", "img", "picture"}:
         result = figure_hook(node)
-        return [result] if result is not None else []
+        if result is None:
+            return []
+        return list(result) if isinstance(result, (list, tuple)) else [result]
     if tag in {"img", "picture"}:
         return []
     if tag in {"iframe", "video", "embed", "object"}:
@@ -261,7 +266,7 @@ def _convert_block(node, tag: str, language: str, base_url: str, figure_hook) ->
         text = inline_html(node, language, base_url)
         return [Heading(max(2, int(tag[1])), text)] if text_of(text).strip() else []
     if tag == "p":
-        nested = [c for c in node if isinstance(c.tag, str) and _local(c.tag) in {"img", "picture", "figure", "iframe"}]
+        nested = node.find(".//img") is not None or node.find(".//picture") is not None or node.find(".//figure") is not None
         if nested and figure_hook is not None:
             return html_to_blocks(node, language, base_url, figure_hook)
         text = inline_html(node, language, base_url)
@@ -295,6 +300,9 @@ def _convert_block(node, tag: str, language: str, base_url: str, figure_hook) ->
         return _convert_table(node, language, base_url)
     if tag in _BLOCK_TAGS:
         return html_to_blocks(node, language, base_url, figure_hook)
+    if figure_hook is not None and (node.find(".//img") is not None or node.find(".//picture") is not None):
+        if len("".join(node.itertext()).strip()) < 40:  # a linked photo: <a href><img></a>
+            return html_to_blocks(node, language, base_url, figure_hook)
     return None
 
 

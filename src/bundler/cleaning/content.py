@@ -1,0 +1,191 @@
+"""Decide which blocks are the article: locate its root, then check blocks against trafilatura.
+
+The root comes from markup (``itemprop=articleBody``, body classes, ``<article>``, see
+``rules/root.yaml``). trafilatura's extraction of the same page is then used as a second
+opinion: inside a trusted root only the edges are trimmed (bylines, share rows), while a
+weak root (``<main>``, the whole body) keeps only blocks trafilatura also found.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from bundler.blocks import text_of
+from bundler.cleaning.dom import compact_tokens, rules_for_host, text_length
+from bundler.model import Block, Embed, FigureBlock, Heading, ListBlock, Paragraph, Preformatted, Quote, Rule, Table
+
+_RULES = Path(__file__).with_name("rules") / "root.yaml"
+_WORD = re.compile(r"\w+", re.UNICODE)
+_LINK = re.compile(r"<a\b[^>]*>(.*?)</a>", re.S)
+#: trafilatura is skipped on pages larger than this (its tree walks are slow on huge pages).
+TRAFILATURA_MAX_ELEMENTS = 60_000
+
+
+@dataclass(frozen=True)
+class Root:
+    """The element holding the article and how far it is trusted."""
+
+    element: object
+    strength: str  # "strong", "medium", "weak"
+    how: str
+
+
+@cache
+def _root_rules() -> dict:
+    return yaml.safe_load(_RULES.read_text(encoding="utf-8"))
+
+
+def find_root(tree, url: str = "") -> Root:
+    """The article's root element, by site rule, then by the generic candidates in order."""
+    rules = _root_rules()
+    body = tree.find(".//body")
+    if body is None:
+        body = tree.getroot() if hasattr(tree, "getroot") else tree
+    site_root = rules_for_host(url).get("root")
+    if site_root:
+        found = [e for e in tree.xpath(site_root) if hasattr(e, "tag")]
+        if found:
+            return Root(_common_ancestor(found), "strong", f"site rule {site_root}")
+    for candidate in rules["candidates"]:
+        if "xpath" in candidate:
+            found = [e for e in tree.xpath(candidate["xpath"]) if hasattr(e, "tag")]
+        else:
+            words = set(candidate["class_words"])
+            found = [e for e in body.iter() if isinstance(e.tag, str) and compact_tokens(e) & words]
+            found = _outermost(found)
+        found = [e for e in found if text_length(e) >= rules["min_chars"]]
+        if not found:
+            continue
+        if candidate.get("xpath") == "//article" or len(found) > 4:
+            element = max(found, key=text_length)
+        else:
+            element = _common_ancestor(found)
+        return Root(element, candidate["strength"], candidate.get("xpath") or "class " + "/".join(candidate["class_words"][:3]))
+    return Root(body, "weak", "body")
+
+
+def _outermost(elements: list) -> list:
+    chosen = set(elements)
+    return [e for e in elements if not any(a in chosen for a in e.iterancestors())]
+
+
+def _common_ancestor(elements: list):
+    if len(elements) == 1:
+        return elements[0]
+    paths = [list(reversed([e, *e.iterancestors()])) for e in elements]
+    common = None
+    for level in zip(*paths, strict=False):
+        if all(x is level[0] for x in level):
+            common = level[0]
+        else:
+            break
+    return common if common is not None else elements[0]
+
+
+def trafilatura_text(tree) -> str:
+    """trafilatura's main text for the page ("" when it finds none or the page is too big)."""
+    import trafilatura
+
+    if sum(1 for _ in tree.iter()) > TRAFILATURA_MAX_ELEMENTS:
+        return ""
+    try:
+        root = tree.getroot() if hasattr(tree, "getroot") else tree
+        return trafilatura.extract(copy.deepcopy(root), include_comments=False, include_tables=True, deduplicate=False) or ""
+    except Exception:  # trafilatura is a second opinion; the markup-based result still stands
+        return ""
+
+
+class Support:
+    """Which word sequences trafilatura kept, to ask how much of a block it agrees with."""
+
+    def __init__(self, text: str) -> None:
+        words = _WORD.findall(text.lower())
+        self.joined = " " + " ".join(words) + " "
+        self.trigrams = {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+        self.empty = len(words) < 10
+
+    def of(self, text: str) -> float:
+        """Share of ``text``'s word triples (or the whole phrase, if short) found by trafilatura."""
+        words = _WORD.findall(text.lower())
+        if not words:
+            return 0.0
+        if len(words) < 4:
+            return 1.0 if f" {' '.join(words)} " in self.joined else 0.0
+        grams = [tuple(words[i : i + 3]) for i in range(len(words) - 2)]
+        return sum(g in self.trigrams for g in grams) / len(grams)
+
+
+def block_text(block: Block) -> str:
+    """All the text of a block, for comparisons (figures give their caption)."""
+    if isinstance(block, (Paragraph, Heading)):
+        return text_of(block.html)
+    if isinstance(block, ListBlock):
+        return " ".join(block_text(b) for item in block.items for b in item)
+    if isinstance(block, Quote):
+        return " ".join(block_text(b) for b in block.blocks)
+    if isinstance(block, Table):
+        return " ".join(text_of(c) for row in block.header + block.rows for c in row)
+    if isinstance(block, Preformatted):
+        return block.text
+    if isinstance(block, FigureBlock):
+        return text_of(block.figure.caption)
+    return ""
+
+
+def link_density(block: Block) -> float:
+    """Share of a block's text that is link text."""
+    markup = block.html if isinstance(block, (Paragraph, Heading)) else ""
+    if isinstance(block, ListBlock):
+        markup = " ".join(b.html for item in block.items for b in item if isinstance(b, Paragraph))
+    total = len(text_of(markup).strip())
+    if not total:
+        return 0.0
+    return sum(len(text_of(m).strip()) for m in _LINK.findall(markup)) / total
+
+
+def coverage(blocks: list[Block], support: Support) -> float:
+    """Share of the blocks' word triples that trafilatura also kept."""
+    words = sum(len(_WORD.findall(block_text(b))) for b in blocks)
+    if not words:
+        return 0.0
+    return sum(support.of(block_text(b)) * len(_WORD.findall(block_text(b))) for b in blocks) / words
+
+
+def select_blocks(blocks: list[Block], support: Support | None, trusted: bool) -> list[Block]:
+    """Keep the article's blocks: trim a trusted root's edges, filter an untrusted one."""
+    if support is None or support.empty:
+        return [b for b in blocks if not _is_link_list(b)]
+    scores = [support.of(block_text(b)) if _is_text(b) else None for b in blocks]
+    kept = [s is not None and s >= (0.3 if trusted else 0.5) for s in scores]
+    text_kept = [i for i, k in enumerate(kept) if k]
+    if not text_kept:
+        return blocks if trusted else []
+    first, last = text_kept[0], text_kept[-1]
+    result: list[Block] = []
+    for index, block in enumerate(blocks):
+        score = scores[index]
+        if score is None:  # figures, rules, embeds: keep those inside the article's span
+            if first <= index <= last or (trusted and index < first and isinstance(block, FigureBlock)):
+                result.append(block)
+            continue
+        if kept[index]:
+            result.append(block)
+        elif trusted and first < index < last and not _is_link_list(block) and link_density(block) < 0.6:
+            result.append(block)  # trafilatura dropped it (a short line, a table) but it sits inside the article
+        elif isinstance(block, Heading) and first <= index < last and index + 1 < len(blocks) and kept[index + 1]:
+            result.append(block)
+    return result
+
+
+def _is_text(block: Block) -> bool:
+    return not isinstance(block, (FigureBlock, Rule, Embed)) and bool(block_text(block).strip())
+
+
+def _is_link_list(block: Block) -> bool:
+    return isinstance(block, ListBlock) and link_density(block) > 0.8 and len(_WORD.findall(block_text(block))) < 120

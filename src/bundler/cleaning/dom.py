@@ -1,0 +1,268 @@
+"""Remove page furniture from a parsed page before the article is looked for.
+
+The rules are data (``rules/dom.yaml``, ``rules/sites.yaml``); this module applies them in
+the order documented there. Everything works on an lxml tree in place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+from lxml import etree
+
+from bundler.cleaning.boilerplate import is_boilerplate
+from bundler.typography import normalise_space
+
+_RULES = Path(__file__).with_name("rules")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_SPLIT = re.compile(r"[^a-zA-Z0-9]+")
+_NEVER_DROP = {"html", "body", "article", "main"}
+_SHORT_TEXT_TAGS = {"p", "div", "span", "li", "a", "h2", "h3", "h4", "h5", "h6", "section", "small", "strong", "b", "em"}
+
+
+@dataclass(frozen=True)
+class DomRules:
+    """The parsed ``dom.yaml``."""
+
+    drop_tags: frozenset[str]
+    drop_roles: frozenset[str]
+    drop_outside_root: frozenset[str]
+    drop_words: frozenset[str]
+    drop_prefixes: tuple[str, ...]
+    drop_pairs: frozenset[tuple[str, str]]
+    keep_words: frozenset[str]
+    link_section_headings: tuple[re.Pattern[str], ...]
+    embed_hosts: tuple[str, ...]
+
+
+@cache
+def dom_rules() -> DomRules:
+    """Load the DOM rules once per process."""
+    data = yaml.safe_load((_RULES / "dom.yaml").read_text(encoding="utf-8"))
+    return DomRules(
+        drop_tags=frozenset(data["drop_tags"]),
+        drop_roles=frozenset(data["drop_roles"]),
+        drop_outside_root=frozenset(data["drop_outside_root"]),
+        drop_words=frozenset(data["drop_words"]),
+        drop_prefixes=tuple(data["drop_prefixes"]),
+        drop_pairs=frozenset(tuple(p) for p in data["drop_pairs"]),
+        keep_words=frozenset(data["keep_words"]),
+        link_section_headings=tuple(re.compile(p, re.I) for p in data["link_section_headings"]),
+        embed_hosts=tuple(data["embed_hosts"]),
+    )
+
+
+@cache
+def site_rules() -> dict[str, dict]:
+    """Per-site rules by host name."""
+    data = yaml.safe_load((_RULES / "sites.yaml").read_text(encoding="utf-8")) or {}
+    return dict(data.get("sites") or {})
+
+
+def rules_for_host(url: str) -> dict:
+    """The site rules that apply to ``url`` (host or any parent domain), or {}."""
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    rules = site_rules()
+    while host:
+        if host in rules:
+            return rules[host] or {}
+        host = host.partition(".")[2]
+    return {}
+
+
+def words_of(value: str) -> list[str]:
+    """Split class/id values into lower-case words: "articleBody share_bar" -> article, body, share, bar."""
+    return [w.lower() for w in _SPLIT.split(_CAMEL.sub(" ", value)) if w]
+
+
+def _tokens(element) -> list[str]:
+    return f"{element.get('class') or ''} {element.get('id') or ''}".split()
+
+
+def compact_tokens(element) -> set[str]:
+    """Class/id tokens with separators removed and lower-cased ("article__body" -> "articlebody")."""
+    return {_SPLIT.sub("", t).lower() for t in _tokens(element)}
+
+
+def is_furniture_by_name(element, rules: DomRules | None = None) -> bool:
+    """True when the element's class or id names it as page furniture."""
+    rules = rules or dom_rules()
+    if compact_tokens(element) & rules.keep_words:
+        return False
+    for token in _tokens(element):
+        words = words_of(token)
+        if any(w in rules.drop_words for w in words):
+            return True
+        if any(w.startswith(rules.drop_prefixes) for w in words):
+            return True
+        if any((a, b) in rules.drop_pairs for a, b in zip(words, words[1:], strict=False)):
+            return True
+    return False
+
+
+def is_hidden(element) -> bool:
+    """Hidden by attribute or inline style (screen-reader-only labels, collapsed widgets)."""
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return True
+    style = element.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def remove(element) -> None:
+    """Remove ``element`` but keep its tail text in the document."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail and tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def text_length(element) -> int:
+    """Characters of visible text (white space collapsed)."""
+    return len(normalise_space("".join(element.itertext())))
+
+
+def drop_furniture(tree, protect: set | None = None) -> int:
+    """Apply the class/id, role, tag and hidden rules; returns how many elements went.
+
+    ``protect`` holds elements (e.g. the notes found earlier) that must survive.
+    """
+    rules = dom_rules()
+    protect = protect or set()
+    body = tree.find(".//body")
+    total = text_length(body) if body is not None else 0
+    removed = 0
+    for element in list(tree.iter()):
+        if not isinstance(element.tag, str) or element.getparent() is None:
+            continue
+        if _inside_removed(element) or element in protect:
+            continue
+        tag = element.tag.lower()
+        if tag in _NEVER_DROP:
+            continue
+        if _should_drop(element, tag, rules, total, protect):
+            remove(element)
+            removed += 1
+    return removed
+
+
+def _inside_removed(element) -> bool:
+    """lxml keeps iterating a detached subtree; skip elements whose ancestor was removed."""
+    root = element.getroottree().getroot()
+    for ancestor in element.iterancestors():
+        if ancestor is root:
+            return False
+    return element is not root
+
+
+def _should_drop(element, tag: str, rules: DomRules, total: int, protect: set) -> bool:
+    if any(p is element or _contains(element, p) for p in protect):
+        return False
+    if tag in rules.drop_tags:
+        return True
+    if tag == "iframe":
+        return not _is_known_embed(element.get("src") or element.get("data-src") or "", rules)
+    if (element.get("role") or "").lower() in rules.drop_roles and tag != "figure":
+        return not _holds_article(element, total)
+    if tag in rules.drop_outside_root and not _inside_article(element):
+        return not _holds_article(element, total)
+    if is_hidden(element) and tag not in {"img", "picture", "source"}:
+        return True
+    if is_furniture_by_name(element, rules):
+        return not _holds_article(element, total)
+    return False
+
+
+def _contains(element, other) -> bool:
+    return any(a is element for a in other.iterancestors())
+
+
+def _holds_article(element, total: int) -> bool:
+    """An element that carries a large share of the page's text is a wrapper, never furniture."""
+    if element.find(".//*[@itemprop='articleBody']") is not None:
+        return True
+    length = text_length(element)
+    return length > 600 and length > 0.4 * total
+
+
+def _inside_article(element) -> bool:
+    return any(isinstance(a.tag, str) and a.tag.lower() in {"article", "main"} for a in element.iterancestors())
+
+
+def _is_known_embed(src: str, rules: DomRules) -> bool:
+    parts = urlsplit(src if "//" in src else "")
+    host_path = f"{(parts.hostname or '').removeprefix('www.')}{parts.path}"
+    return any(host_path.startswith(h) or host_path.split("/")[0].endswith("." + h.split("/")[0]) for h in rules.embed_hosts)
+
+
+def drop_site_rules(tree, url: str) -> int:
+    """Remove what the per-site rules for ``url`` name."""
+    removed = 0
+    for xpath in rules_for_host(url).get("drop", ()) or ():
+        for element in tree.xpath(xpath):
+            if isinstance(element, etree._Element):
+                remove(element)
+                removed += 1
+    return removed
+
+
+def drop_boilerplate_text(root) -> int:
+    """Remove short elements whose whole text is boilerplate ("Advertisement", "hide caption")."""
+    removed = 0
+    for element in list(root.iter(*_SHORT_TEXT_TAGS)):
+        if element.getparent() is None or _inside_removed(element):
+            continue
+        text = normalise_space("".join(element.itertext()))
+        if text and len(text) < 300 and is_boilerplate(text):
+            remove(element)
+            removed += 1
+    return removed
+
+
+def drop_link_sections(root) -> int:
+    """Remove "Related"/"Further reading" headings together with the link lists after them."""
+    rules = dom_rules()
+    removed = 0
+    for heading in list(root.iter("h2", "h3", "h4", "h5", "h6", "strong", "b", "p")):
+        if heading.getparent() is None or _inside_removed(heading):
+            continue
+        text = normalise_space("".join(heading.itertext())).rstrip(":：")
+        if not text or len(text) > 60 or not any(p.match(text) for p in rules.link_section_headings):
+            continue
+        anchor = heading
+        if heading.tag in {"strong", "b"}:
+            parent = heading.getparent()
+            if parent is None or normalise_space("".join(parent.itertext())).rstrip(":：") != text:
+                continue
+            anchor = parent
+        for sibling in list(anchor.itersiblings()):
+            if not isinstance(sibling.tag, str):
+                continue
+            if sibling.tag in {"h1", "h2", "h3"} or not is_link_dense(sibling):
+                break
+            remove(sibling)
+            removed += 1
+        remove(anchor)
+        removed += 1
+    return removed
+
+
+def is_link_dense(element, threshold: float = 0.5) -> bool:
+    """True when most of an element's text is link text (lists of related stories, tag clouds)."""
+    total = text_length(element)
+    if total == 0:
+        return element.tag in {"ul", "ol"}
+    linked = sum(text_length(a) for a in element.iter("a"))
+    return linked / total >= threshold

@@ -1,0 +1,131 @@
+"""Find a figure's image bytes (saved-page folder, ``data:`` URI) and store them by hash.
+
+Nothing is fetched: a remote URL is recorded as such. Files are written to the import's
+media folder under content-addressed names (sha256 + extension), so the same photo used
+twice is stored once. Pillow is used only to learn the type and size; the image policy
+(resizing, metadata stripping) belongs to ``bundler.images``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import io
+import tempfile
+import warnings as py_warnings
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from PIL import Image as PILImage
+
+from bundler.model import Image
+
+MAX_IMAGE_BYTES = 40 * 1024 * 1024
+_MEDIA_TYPES = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "GIF": ("image/gif", ".gif"), "WEBP": ("image/webp", ".webp")}
+_MEDIA_TYPES |= {"AVIF": ("image/avif", ".avif"), "TIFF": ("image/tiff", ".tif"), "BMP": ("image/bmp", ".bmp")}
+
+
+@cache
+def default_media_dir() -> Path:
+    """A per-process temporary folder for images when the caller gave none."""
+    return Path(tempfile.mkdtemp(prefix="bundler-media-"))
+
+
+class ImageProblem(Exception):
+    """An image reference that could not be turned into a stored image (message says why)."""
+
+
+def resolve_image(src: str, page_dir: Path | None, base_url: str, media_dir: Path | None) -> Image:
+    """Turn an image reference into an ``Image``: stored locally when its bytes are at hand.
+
+    Raises ``ImageProblem`` for a local reference whose file is missing or unreadable and for
+    a ``data:`` URI that does not decode. A remote URL gives ``Image(path=None, url=...)``.
+    """
+    if src.startswith("data:"):
+        return store_image(_decode_data_uri(src), media_dir, url="")
+    parts = urlsplit(src)
+    if parts.scheme in {"http", "https"} or src.startswith("//"):
+        url = ("https:" + src) if src.startswith("//") else src
+        local = _saved_copy(url, page_dir)
+        if local is not None:
+            return store_image(local.read_bytes(), media_dir, url=url)
+        return Image(path=None, url=url)
+    if parts.scheme not in {"", "file"}:
+        raise ImageProblem(f"unsupported image address {src[:80]!r}")
+    local = _local_file(unquote(parts.path), page_dir)
+    remote = urljoin(base_url, src) if base_url else ""
+    if local is None:
+        if remote.startswith("http"):
+            return Image(path=None, url=remote)
+        raise ImageProblem(f"image file {src[:120]!r} is missing next to the page")
+    return store_image(local.read_bytes(), media_dir, url=remote)
+
+
+def _decode_data_uri(src: str) -> bytes:
+    header, _, payload = src.partition(",")
+    if len(payload) > MAX_IMAGE_BYTES * 4 // 3 + 16:
+        raise ImageProblem("embedded image is larger than 40 MB")
+    try:
+        if header.endswith(";base64"):
+            return base64.b64decode(payload, validate=False)
+        return unquote(payload).encode("latin-1", "replace")
+    except (binascii.Error, ValueError) as exc:
+        raise ImageProblem(f"embedded image does not decode: {exc}") from exc
+
+
+def _local_file(path: str, page_dir: Path | None) -> Path | None:
+    """A file next to the page (never outside the page's folder: a page cannot read /etc)."""
+    if page_dir is None or not path:
+        return None
+    base = page_dir.resolve()
+    candidate = (base / path.lstrip("/")).resolve() if not path.startswith("/") else Path(path).resolve()
+    try:
+        candidate.relative_to(base)
+    except ValueError:
+        return None
+    return candidate if candidate.is_file() else None
+
+
+def _saved_copy(url: str, page_dir: Path | None) -> Path | None:
+    """A browser's "save page" folder (``page_files/``) may hold a remote image by its file name."""
+    if page_dir is None:
+        return None
+    name = Path(unquote(urlsplit(url).path)).name
+    if not name:
+        return None
+    for folder in page_dir.glob("*_files"):
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def store_image(data: bytes, media_dir: Path | None, url: str = "") -> Image:
+    """Validate ``data`` as a raster image and write it as ``<sha256><ext>`` in ``media_dir``."""
+    if not data:
+        raise ImageProblem("image file is empty")
+    if len(data) > MAX_IMAGE_BYTES:
+        raise ImageProblem("image is larger than 40 MB")
+    head = data[:512].lstrip().lower()
+    if head.startswith((b"<?xml", b"<svg")) or b"<svg" in head:
+        raise ImageProblem("SVG images are not imported (they can carry scripts)")
+    try:
+        with py_warnings.catch_warnings():
+            py_warnings.simplefilter("ignore")
+            with PILImage.open(io.BytesIO(data)) as image:
+                kind = image.format or ""
+                width, height = image.size
+    except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError) as exc:
+        raise ImageProblem(f"not a readable image ({type(exc).__name__})") from exc
+    media_type, ext = _MEDIA_TYPES.get(kind, (f"image/{kind.lower()}", "." + kind.lower()))
+    digest = hashlib.sha256(data).hexdigest()
+    folder = media_dir or default_media_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{digest}{ext}"
+    if not target.exists():
+        partial = target.with_suffix(target.suffix + ".part")
+        partial.write_bytes(data)
+        partial.replace(target)
+    return Image(path=str(target.resolve()), url=url, media_type=media_type, width=width, height=height, sha256=digest)

@@ -1,0 +1,264 @@
+"""Read a page's metadata: title, standfirst, authors, date, site, canonical URL, language.
+
+Sources, most trusted first: JSON-LD (``NewsArticle`` and kin), ``<meta>`` tags (Open
+Graph, Dublin Core, ``article:``), microdata and ``<time>``, then trafilatura's own
+metadata reader (htmldate for dates) as the fallback.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass, field
+
+from bundler.dates import parse_date
+from bundler.typography import normalise_space
+
+_ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle", "report"}
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|«|»)\s+")
+_BY = re.compile(r"^(?:by|written by|words by|story by|بقلم|كتب|كتبه)\s*[:：]?\s+", re.I)
+_DEK_WORDS = ("standfirst", "dek", "subtitle", "subheadline", "summary", "lede", "excerpt", "strapline", "standfirsttext")
+
+
+@dataclass
+class PageMeta:
+    """What the page says about itself; every field may be empty."""
+
+    title: str = ""
+    standfirst: str = ""
+    authors: list[str] = field(default_factory=list)
+    date: str = ""
+    site: str = ""
+    url: str = ""
+    language: str = ""
+    article_body: str = ""  # JSON-LD articleBody text, when the page ships one
+
+
+def read_metadata(tree) -> PageMeta:
+    """Collect metadata from the untouched page tree (before any cleaning)."""
+    meta = PageMeta()
+    tags = _meta_tags(tree)
+    ld = _json_ld_article(tree)
+    meta.url = _first(_canonical(tree), tags.get("og:url"), ld.get("url") if isinstance(ld.get("url"), str) else "")
+    meta.site = _first(tags.get("og:site_name"), tags.get("application-name"), _publisher(ld))
+    meta.title = _first(_text(ld.get("headline")), tags.get("og:title"), tags.get("twitter:title"), tags.get("dc.title"))
+    meta.date = _first_date(
+        ld.get("datePublished"),
+        tags.get("article:published_time"),
+        tags.get("og:article:published_time"),
+        tags.get("datepublished"),
+        tags.get("dc.date.issued"),
+        tags.get("dc.date"),
+        tags.get("date"),
+        tags.get("pubdate"),
+        tags.get("publish-date"),
+        tags.get("sailthru.date"),
+        *_time_values(tree),
+        ld.get("dateCreated"),
+    )
+    meta.authors = _authors(ld, tags, tree)
+    meta.language = _language(tree, tags, ld)
+    meta.standfirst = _dek(tree)
+    meta.article_body = _text(ld.get("articleBody"))
+    h1 = _h1(tree)
+    page_title = normalise_space("".join(tree.findtext(".//title") or ""))
+    if not meta.title or (h1 and h1 in meta.title and len(h1) < len(meta.title)):
+        meta.title = h1 or meta.title
+    meta.title = strip_site_suffix(meta.title or page_title, meta.site)
+    _fill_from_trafilatura(tree, meta)
+    return meta
+
+
+def strip_site_suffix(title: str, site: str) -> str:
+    """Drop "| Site name" (or a leading "Site name -") from a title."""
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return normalise_space(title)
+    site_key = _key(site)
+    if site_key:
+        kept = [p for p in parts if _key(p) != site_key and not (site_key and _key(p) in site_key and len(_key(p)) > 3)]
+        if kept and len(kept) < len(parts):
+            return normalise_space(" - ".join(kept))
+    last = parts[-1]
+    if len(last.split()) <= 4 and len(parts[0].split()) >= 3:  # "Headline here | Daily Paper"
+        return normalise_space(" - ".join(parts[:-1]))
+    return normalise_space(title)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", (text or "").lower())
+
+
+def _first(*values) -> str:
+    for value in values:
+        if isinstance(value, str) and normalise_space(value):
+            return normalise_space(value)
+    return ""
+
+
+def _first_date(*values) -> str:
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            parsed = parse_date(value.strip()[:40])
+            if parsed:
+                return parsed
+    return ""
+
+
+def _text(value) -> str:
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return normalise_space(value) if isinstance(value, str) else ""
+
+
+def _meta_tags(tree) -> dict[str, str]:
+    tags: dict[str, str] = {}
+    for element in tree.iter("meta"):
+        key = (element.get("property") or element.get("name") or element.get("itemprop") or element.get("http-equiv") or "").lower()
+        value = element.get("content")
+        if key and value and key not in tags:
+            tags[key] = value
+    return tags
+
+
+def _canonical(tree) -> str:
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href", "").startswith("http"):
+            return link.get("href")
+    return ""
+
+
+def _json_ld_article(tree) -> dict:
+    """The first JSON-LD object whose @type is an article (searching @graph and lists)."""
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text.strip().rstrip(";"))
+        except (ValueError, RecursionError):
+            continue
+        found = _find_article(data, 0)
+        if found:
+            return found
+    return {}
+
+
+def _find_article(data, depth: int) -> dict:
+    if depth > 6:
+        return {}
+    if isinstance(data, list):
+        for item in data:
+            found = _find_article(item, depth + 1)
+            if found:
+                return found
+    elif isinstance(data, dict):
+        kinds = data.get("@type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if any(isinstance(k, str) and k.lower() in _ARTICLE_TYPES for k in kinds):
+            return data
+        if "@graph" in data:
+            return _find_article(data["@graph"], depth + 1)
+    return {}
+
+
+def _publisher(ld: dict) -> str:
+    publisher = ld.get("publisher")
+    if isinstance(publisher, list):
+        publisher = publisher[0] if publisher else {}
+    return _text(publisher.get("name")) if isinstance(publisher, dict) else _text(publisher)
+
+
+def _time_values(tree) -> list[str]:
+    values = []
+    for element in tree.xpath("//*[@itemprop='datePublished'] | //time[@datetime]")[:5]:
+        values.append(element.get("datetime") or element.get("content") or normalise_space(element.text_content()))
+    return values
+
+
+def _authors(ld: dict, tags: dict[str, str], tree) -> list[str]:
+    names: list[str] = []
+    author = ld.get("author") or ld.get("creator")
+    for item in author if isinstance(author, list) else [author]:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str):
+            names.append(name)
+    if not names:
+        for key in ("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author"):
+            value = tags.get(key, "")
+            if value and not value.startswith("http"):
+                names.extend(re.split(r"\s*(?:,|;|\band\b|&)\s*", value))
+                break
+    if not names:
+        for element in tree.xpath("//*[@rel='author'] | //*[@itemprop='author'] | //*[contains(@class, 'author-name')]")[:4]:
+            names.append(element.text_content())
+    if not names:
+        for element in tree.xpath("//*[contains(@class, 'byline')]")[:2]:
+            text = _BY.sub("", normalise_space(element.text_content()))
+            names.extend(re.split(r"\s*(?:,|\band\b|&| و)\s*", text.split("|")[0]))
+    return _unique_names(names)
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for name in names:
+        name = _BY.sub("", normalise_space(name)).strip(" ,;|")
+        if 1 < len(name) <= 60 and not name.startswith("http") and len(name.split()) <= 6 and _key(name) not in seen:
+            seen[_key(name)] = name
+    return list(seen.values())
+
+
+def _language(tree, tags: dict[str, str], ld: dict) -> str:
+    root = tree.getroot() if hasattr(tree, "getroot") else tree
+    value = _first(
+        root.get("lang"),
+        root.get("{http://www.w3.org/XML/1998/namespace}lang"),
+        tags.get("og:locale", "").replace("_", "-"),
+        _text(ld.get("inLanguage")),
+        tags.get("content-language"),
+        tags.get("language"),
+    )
+    return value.split(",")[0].strip().replace("_", "-")
+
+
+def _dek(tree) -> str:
+    """An explicit standfirst element ("dek", "standfirst", itemprop=description)."""
+    for element in tree.xpath("//*[@itemprop='description' and not(self::meta)] | //p[@class] | //div[@class] | //h2[@class]"):
+        if element.get("itemprop") != "description":
+            tokens = {re.sub(r"[^a-z0-9]", "", t) for t in (element.get("class") or "").lower().split()}
+            if not any(t.endswith(_DEK_WORDS) for t in tokens):
+                continue
+        if any(a.tag in {"figure", "figcaption", "li", "a"} for a in element.iterancestors()):
+            continue
+        text = normalise_space(element.text_content())
+        if 20 <= len(text) <= 600:
+            element.set("data-bundler-dek", "1")
+            return text
+    return ""
+
+
+def _h1(tree) -> str:
+    for element in tree.xpath("//article//h1 | //h1")[:3]:
+        text = normalise_space(element.text_content())
+        if text:
+            return text
+    return ""
+
+
+def _fill_from_trafilatura(tree, meta: PageMeta) -> None:
+    """Ask trafilatura (with htmldate) for what the page did not state plainly."""
+    if meta.title and meta.date and meta.authors and meta.site:
+        return
+    from trafilatura import extract_metadata
+
+    try:
+        found = extract_metadata(
+            copy.deepcopy(tree.getroot() if hasattr(tree, "getroot") else tree), default_url=meta.url or None, extensive=False
+        )
+    except Exception:  # trafilatura is best effort here; the page's own metadata already counted
+        return
+    meta.title = meta.title or normalise_space(found.title or "")
+    meta.site = meta.site or normalise_space(found.sitename or "")
+    meta.date = meta.date or (parse_date(found.date or "") or "")
+    if not meta.authors and found.author:
+        meta.authors = _unique_names(found.author.split(";"))

@@ -1,0 +1,262 @@
+"""Saved web pages: ``page.html`` (+ ``page_files/``), single-file pages, bare HTML.
+
+The steps, in order (each lives in ``bundler.cleaning``):
+
+1. decode the bytes (declared charset, detection, mojibake repair) and parse with lxml;
+2. read metadata from the untouched page (JSON-LD, meta tags, ``<time>``, trafilatura);
+3. take footnotes out and rewrite their references (``cleaning.notes``);
+4. remove page furniture by the data rules (``cleaning.dom``, ``rules/dom.yaml``);
+5. locate the article root and convert it to blocks, figures through ``cleaning.figures``;
+6. keep the blocks that are the article, with trafilatura's extraction as a second opinion
+   (``cleaning.content``);
+7. tidy the edges (title repeated, byline and date lines, boilerplate) and set languages.
+"""
+
+from __future__ import annotations
+
+import copy
+import html as html_lib
+import re
+from pathlib import Path
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from bundler import __version__
+from bundler.blocks import html_to_blocks, text_of
+from bundler.cleaning.boilerplate import is_boilerplate
+from bundler.cleaning.content import Support, coverage, find_root, select_blocks, trafilatura_text
+from bundler.cleaning.dom import drop_boilerplate_text, drop_furniture, drop_link_sections, drop_site_rules, remove
+from bundler.cleaning.figures import FigureContext, best_source, normalise_figure_markup
+from bundler.cleaning.metadata import PageMeta, read_metadata
+from bundler.cleaning.notes import extract_notes
+from bundler.dates import parse_date
+from bundler.encoding import decode_bytes
+from bundler.errors import ImportError_
+from bundler.importers import ImportOptions, Source
+from bundler.model import Block, Heading, Paragraph, Piece, Provenance
+from bundler.text import detect_language, direction_of, sha256_bytes, slugify
+from bundler.typography import normalise_space, smarten
+
+MAX_PAGE_BYTES = 64 * 1024 * 1024
+MAX_BLOCKS = 20_000
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_BYLINE = re.compile(r"^(by|written by|words by|story by|بقلم)\s+\S.{0,80}$", re.I)
+_UPDATED = re.compile(r"^(published|updated|posted|last (updated|modified))\b.{0,60}$", re.I)
+
+
+def read_html(path: Path, options: ImportOptions) -> Piece:
+    """Import one saved web page."""
+    size = path.stat().st_size
+    if size > MAX_PAGE_BYTES:
+        raise ImportError_(
+            f"{path.name} is {size // (1024 * 1024)} MB; pages over {MAX_PAGE_BYTES // (1024 * 1024)} MB are not imported",
+            file=str(path),
+            hint="save the page without embedded media, or split it",
+        )
+    return read_html_bytes(path.read_bytes(), options, page_dir=path.parent, label=options.source_label or path.name)
+
+
+def read_html_bytes(
+    raw: bytes, options: ImportOptions, *, page_dir: Path | None = None, label: str = "", url: str = "", retrieved: str = ""
+) -> Piece:
+    """Import a page given as bytes (also used for WARC records); ``page_dir`` holds its local files."""
+    _check_bytes(raw, label)
+    declared = _declared_charset(raw)
+    text, warnings = decode_bytes(raw, declared)
+    tree = parse_page(text, label)
+    meta = read_metadata(tree)
+    base_url = meta.url or url or options.base_url
+    body = tree.find(".//body")
+    language = options.language or _primary(meta.language) or detect_language(_sample_text(body))
+    notes, _containers = extract_notes(body, language, base_url)
+    reference = copy.deepcopy(tree)
+    _prepare_dom(tree, base_url)
+    root = find_root(tree, base_url)
+    context = FigureContext(page_dir=page_dir, base_url=base_url, media_dir=options.media_dir, language=language)
+    try:
+        blocks = html_to_blocks(root.element, language, base_url, context.hook)
+    except RecursionError as exc:
+        raise ImportError_("the page is nested too deeply to read", file=label, hint="is it a real article page?") from exc
+    blocks, _how = _choose_blocks(blocks, root, reference, tree, language, base_url, context)
+    warnings += context.warnings
+    if len(blocks) > MAX_BLOCKS:
+        warnings.append(f"page has {len(blocks)} blocks; kept the first {MAX_BLOCKS}")
+        blocks = blocks[:MAX_BLOCKS]
+    title = meta.title or _first_heading(blocks) or Path(label).stem
+    standfirst = [Paragraph(html_lib.escape(smarten(meta.standfirst, language), quote=False))] if meta.standfirst else []
+    blocks = tidy_edges(blocks, title, meta, standfirst)
+    blocks = _mark_languages(blocks, language)
+    if not any(isinstance(b, (Paragraph, Heading)) for b in blocks) and not standfirst:
+        warnings.append("no article text found on the page")
+    return Piece(
+        title=smarten(title, language),
+        body=tuple(blocks),
+        standfirst=tuple(standfirst),
+        authors=tuple(meta.authors),
+        date=meta.date,
+        source_url=base_url,
+        site=meta.site,
+        language=language,
+        direction=direction_of(language),
+        notes=tuple(notes),
+        slug=slugify(title, fallback=slugify(Path(label).stem or "piece")),
+        provenance=Provenance(
+            source_path=label,
+            source_sha256=sha256_bytes(raw),
+            source_url=base_url,
+            retrieved=retrieved,
+            importer="html",
+            importer_version=__version__,
+            warnings=tuple(warnings),
+        ),
+    )
+
+
+def _check_bytes(raw: bytes, label: str) -> None:
+    if not raw.strip():
+        raise ImportError_(f"{label or 'page'} is empty", file=label, hint="save the page again")
+    head = raw[:8192]
+    if head.count(b"\x00") > len(head) // 20 and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportError_(f"{label or 'page'} is a binary file, not a web page", file=label, hint="give bundler the saved .html file")
+
+
+def _declared_charset(raw: bytes) -> str:
+    match = _CHARSET.search(raw[:4096])
+    return match.group(1).decode("ascii", "replace") if match else ""
+
+
+def parse_page(text: str, label: str = ""):
+    """Parse page text with lxml (libxml2 limits depth; huge_tree stays off)."""
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
+    try:
+        document = lxml_html.document_fromstring(text, parser=lxml_html.HTMLParser(huge_tree=False, remove_comments=True, remove_pis=True))
+    except (etree.ParserError, ValueError) as exc:
+        raise ImportError_(f"{label or 'page'} is not a readable web page ({exc})", file=label) from exc
+    if document.find(".//body") is None:
+        etree.SubElement(document, "body")
+    return document.getroottree()
+
+
+def _prepare_dom(tree, base_url: str) -> None:
+    """Steps 3–4: noscript fallbacks, caption wrappers, furniture rules, link sections, boilerplate."""
+    for noscript in list(tree.iter("noscript")):
+        _unwrap_noscript(noscript)
+    normalise_figure_markup(tree)
+    drop_site_rules(tree, base_url)
+    drop_furniture(tree)
+    body = tree.find(".//body")
+    drop_link_sections(body)
+    drop_boilerplate_text(body)
+
+
+def _unwrap_noscript(noscript) -> None:
+    """A ``<noscript>`` is kept only for an image the lazy-loading markup beside it lacks."""
+    parent = noscript.getparent()
+    inner_text = noscript.text or ""
+    if "<img" in inner_text:  # some parsers keep noscript content as text
+        fragment = lxml_html.fragment_fromstring(inner_text, create_parent="span")
+        noscript.text = None
+        for child in fragment:
+            noscript.append(child)
+    images = list(noscript.iter("img"))
+    if not images or parent is None:
+        remove(noscript)
+        return
+    others = [i for i in parent.iter("img") if noscript not in i.iterancestors()]
+    if any(best_source(i) for i in others):
+        remove(noscript)
+        return
+    for other in others:
+        remove(other)
+    noscript.tag = "span"
+
+
+def _choose_blocks(blocks, root, reference, tree, language, base_url, context) -> tuple[list[Block], str]:
+    """Step 6: keep the blocks trafilatura agrees with, or switch to the whole body when the root misses."""
+    support_text = trafilatura_text(reference)
+    if not support_text:
+        return blocks, f"root {root.how}; no second opinion"
+    support = Support(support_text)
+    if support.empty:
+        return select_blocks(blocks, None, True), f"root {root.how}; no second opinion"
+    root_text = " ".join(normalise_space("".join(root.element.itertext())).split())
+    reverse = Support(root_text)
+    found_in_root = reverse.of(support_text)
+    trusted = root.strength == "strong" or (root.strength == "medium" and coverage(blocks, support) >= 0.6)
+    if found_in_root < 0.5 and root.strength != "weak":
+        body = tree.find(".//body")
+        blocks = html_to_blocks(body, language, base_url, context.hook)
+        return select_blocks(blocks, support, False), f"body filtered by trafilatura (root {root.how} missed it)"
+    return select_blocks(blocks, support, trusted), f"root {root.how}; {'trimmed' if trusted else 'filtered'} by trafilatura"
+
+
+def tidy_edges(blocks: list[Block], title: str, meta: PageMeta, standfirst: list[Paragraph]) -> list[Block]:
+    """Step 7: drop the repeated title and standfirst, byline/date lines, and boilerplate blocks."""
+    title_key = _key(title)
+    stand_key = _key(" ".join(text_of(p.html) for p in standfirst))
+    author_keys = {_key(a) for a in meta.authors}
+    kept: list[Block] = []
+    for index, block in enumerate(blocks):
+        if isinstance(block, (Paragraph, Heading)):
+            text = normalise_space(text_of(block.html))
+            key = _key(text)
+            near_top = index < 6
+            if not key:
+                continue
+            if key == title_key and near_top:
+                continue
+            if stand_key and (key == stand_key or (near_top and len(key) > 20 and key in stand_key)):
+                continue
+            if near_top and (_BYLINE.match(text) or key in author_keys or parse_date(text) or _UPDATED.match(text)):
+                continue
+            if is_boilerplate(text):
+                continue
+        kept.append(block)
+    while kept and isinstance(kept[-1], Heading):
+        kept.pop()
+    return kept
+
+
+def _mark_languages(blocks: list[Block], language: str) -> list[Block]:
+    """A paragraph in another script than the piece gets its own ``lang``."""
+    marked: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Paragraph) and not block.lang:
+            text = text_of(block.html)
+            other = detect_language(text, default=language)
+            if len(text) > 20 and _primary(other) != _primary(language):
+                block = Paragraph(block.html, other)
+        marked.append(block)
+    return marked
+
+
+def _primary(language: str) -> str:
+    return (language or "").split("-")[0].lower()
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", text.lower())
+
+
+def _first_heading(blocks: list[Block]) -> str:
+    return next((text_of(b.html) for b in blocks if isinstance(b, Heading)), "")
+
+
+def _sample_text(body) -> str:
+    return normalise_space(" ".join(body.itertext()))[:5000] if body is not None else ""
+
+
+def _looks_like_html(head: bytes) -> bool:
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return start.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in start[:1024] or b"<body" in start[:2048]
+
+
+SOURCES = {
+    "html": Source(
+        read=read_html,
+        suffixes=(".html", ".htm", ".xhtml", ".shtml"),
+        sniff=_looks_like_html,
+        description="saved web pages (page.html + page_files/, single-file pages, bare HTML)",
+    ),
+}
