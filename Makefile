@@ -10,8 +10,9 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 .PHONY: install system-deps demo test lint format lock clean
 
 # Optional system packages: HarfBuzz's subsetter (WeasyPrint's preferred font subsetter),
-# poppler and qpdf (PDF checks in tests), Chromium (browser test of the library page).
-SYSTEM_PACKAGES := libharfbuzz-subset0 poppler-utils qpdf chromium chromium-driver
+# poppler and qpdf (PDF checks in tests), Chromium (browser test of the library page),
+# calibre (ebook-convert: a second EPUB reading system in tests; installs in ~25 s).
+SYSTEM_PACKAGES := libharfbuzz-subset0 poppler-utils qpdf chromium chromium-driver calibre
 
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

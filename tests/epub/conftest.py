@@ -52,6 +52,7 @@ class Book:
 def build_book(dossier: Dossier, out: Path) -> Book:
     """Write the EPUB for ``dossier`` into ``out`` and open it."""
     report = Report()
+    out.mkdir(parents=True, exist_ok=True)
     path = out / f"{dossier.slug}.epub"
     write_epub(dossier, Edition("epub"), path, report)
     return open_book(path, dossier, report)
