@@ -71,6 +71,7 @@ def test_every_font_is_ours_embedded_and_subset(english, name):
         assert font["embedded"] and font["unicode"], font
         assert re.fullmatch(r"[A-Z]{6}", subset), f"not subset: {font['name']}"
         assert any(base.startswith(family) for family in families), f"{base} is a system fallback, not a shipped font"
+        assert "Oblique" not in base, f"{base}: slant synthesised for a face we do not ship in italic"
 
 
 def test_no_weasyprint_warnings_and_no_glyph_left_out(english, arabic):
