@@ -1,0 +1,173 @@
+"""Web archives (WARC, ``.warc`` / ``.warc.gz``): article pages and their images, offline.
+
+Crawlers and archivists (Heritrix, wget, Browsertrix, webrecorder) store what they fetched
+as WARC records; ``warcio`` reads them. Each HTML response record becomes a piece through
+the HTML importer; the images it shows are taken from the image response records of the
+same archive (matched by URL), never fetched. Every piece records the WARC-Record-IDs it was
+made from, so an archive can point at the exact bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin
+
+from bundler.encoding import decode_bytes
+from bundler.errors import ImportError_
+from bundler.importers import ImportOptions, Source
+from bundler.importers.piece import map_figures
+from bundler.model import Figure, Piece
+from bundler.text import sha256_bytes
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_IMAGE_ATTRIBUTES = re.compile(r"""\s(src|srcset|data-src|data-srcset|data-original)\s*=\s*("[^"]*"|'[^']*')""", re.I)
+_IMAGE_TAG = re.compile(r"<(img|source)\b[^>]*>", re.I)
+_META_CHARSET = re.compile(r"""(<meta[^>]+charset\s*=\s*["']?)\s*[A-Za-z0-9_.:-]+""", re.I)
+_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp", "image/avif": ".avif"}
+
+
+@dataclass(frozen=True)
+class WarcRecord:
+    """One HTTP response kept from the archive."""
+
+    url: str
+    record_id: str
+    date: str
+    media_type: str
+    charset: str
+    payload: bytes
+
+
+def read_records(path: Path) -> list[WarcRecord]:
+    """Every successful ``response``/``resource`` record, in archive order."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    records = []
+    try:
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type not in ("response", "resource"):
+                    continue
+                status = record.http_headers.get_statuscode() if record.http_headers else "200"
+                if status != "200":
+                    continue
+                content_type = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or (
+                    record.rec_headers.get_header("Content-Type") or ""
+                )
+                media_type, _, params = content_type.partition(";")
+                charset = params.split("charset=", 1)[1].strip(" \"'") if "charset=" in params else ""
+                records.append(
+                    WarcRecord(
+                        url=urldefrag(record.rec_headers.get_header("WARC-Target-URI") or "")[0],
+                        record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
+                        date=record.rec_headers.get_header("WARC-Date") or "",
+                        media_type=media_type.strip().lower(),
+                        charset=charset,
+                        payload=record.content_stream().read(),
+                    )
+                )
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+        raise ImportError_(f"{path.name} is not a readable WARC file: {exc}", file=str(path), hint="is it a .warc or .warc.gz?") from exc
+    return records
+
+
+def read_warc(path: Path, options: ImportOptions, urls: tuple[str, ...] | list[str] = ()) -> list[Piece]:
+    """One piece per HTML page in the archive (only those in ``urls`` when given)."""
+    records = read_records(path)
+    images = {r.url: r for r in records if r.media_type.startswith("image/")}
+    wanted = {urldefrag(u)[0] for u in urls}
+    pages = [r for r in records if r.media_type in _HTML_TYPES and (not wanted or r.url in wanted)]
+    missing = sorted(wanted - {p.url for p in pages})
+    if missing:
+        raise ImportError_(
+            f"{path.name} has no HTML page for {', '.join(missing)}", file=str(path), hint="check the URL, or list the archive's pages"
+        )
+    if not pages:
+        raise ImportError_(f"{path.name} contains no HTML pages", file=str(path))
+    label = options.source_label or path.name
+    return [_read_page(page, images, options, label) for page in pages]
+
+
+def _read_page(page: WarcRecord, images: dict[str, WarcRecord], options: ImportOptions, label: str) -> Piece:
+    """Run the HTML importer on one page, with its images served from the archive."""
+    from bundler.importers.html import read_html_bytes
+
+    declared = page.charset or _meta_charset(page.payload)
+    text, _warnings = decode_bytes(page.payload, declared)
+    with tempfile.TemporaryDirectory(prefix="bundler-warc-") as folder:
+        used: dict[str, WarcRecord] = {}
+        text = _localise_images(text, page.url, images, Path(folder), used)
+        raw = _META_CHARSET.sub(r"\1utf-8", text).encode("utf-8")
+        piece = read_html_bytes(raw, options, page_dir=Path(folder), label=f"{label}#{page.url}", url=page.url, retrieved=page.date[:10])
+    by_digest = {sha256_bytes(r.payload): r for r in used.values()}
+
+    def restore_url(figure: Figure) -> Figure:
+        record = by_digest.get(figure.image.sha256) if figure.image and figure.image.path else None
+        return replace(figure, image=replace(figure.image, url=record.url)) if record else figure
+
+    provenance = replace(
+        piece.provenance,
+        source_path=label,
+        source_sha256=sha256_bytes(page.payload),
+        source_url=page.url,
+        importer="warc",
+        warc_record_ids=(page.record_id, *sorted(r.record_id for r in used.values())),
+    )
+    return replace(piece, body=map_figures(piece.body, restore_url), provenance=provenance, source_url=piece.source_url or page.url)
+
+
+def _meta_charset(payload: bytes) -> str:
+    match = re.search(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", payload[:4096], re.I)
+    return match.group(1).decode("ascii", "replace") if match else ""
+
+
+def _localise_images(text: str, page_url: str, images: dict[str, WarcRecord], folder: Path, used: dict[str, WarcRecord]) -> str:
+    """Point each <img>/<source> at a local copy of the archived image it names, if archived."""
+
+    def rewrite_tag(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        candidates = []
+        for attribute in _IMAGE_ATTRIBUTES.finditer(tag):
+            value = html.unescape(attribute.group(2)[1:-1])
+            parts = value.split(",") if "srcset" in attribute.group(1).lower() else [value]
+            candidates += [p.strip().split(" ")[0] for p in parts if p.strip()]
+        for candidate in candidates:
+            record = images.get(urldefrag(urljoin(page_url, candidate))[0])
+            if record:
+                used[record.url] = record
+                name = f"warc-media/{sha256_bytes(record.payload)[:32]}{_EXTENSIONS.get(record.media_type, '.img')}"
+                (folder / name).parent.mkdir(exist_ok=True)
+                (folder / name).write_bytes(record.payload)
+                stripped = _IMAGE_ATTRIBUTES.sub("", tag)
+                return re.sub(r"^<(img|source)\b", lambda m, n=name: f'<{m.group(1)} src="{n}"', stripped, flags=re.I)
+        return tag
+
+    return _IMAGE_TAG.sub(rewrite_tag, text)
+
+
+def read_first_page(path: Path, options: ImportOptions) -> Piece:
+    """``read_piece`` on a WARC: the archive's only page (several pages need ``read_warc``)."""
+    pieces = read_warc(path, options)
+    if len(pieces) > 1:
+        raise ImportError_(
+            f"{path.name} holds {len(pieces)} pages",
+            file=str(path),
+            hint="import it with `bundler import COLLECTION FILE` (one piece per page) or name pages with --url",
+        )
+    return pieces[0]
+
+
+SOURCES = {
+    "warc": Source(
+        read=read_first_page,
+        read_all=read_warc,
+        suffixes=(".warc", ".warc.gz"),
+        sniff=lambda head: head.startswith(b"WARC/"),
+        description="web archive (WARC): article pages and their archived images",
+    ),
+}

@@ -1,0 +1,101 @@
+"""WARC import: article pages and their archived images, with record ids as provenance."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from bundler.errors import ImportError_
+from bundler.importers import ImportOptions, find_source, read_piece
+from bundler.importers.warc import read_records, read_warc
+from tests.kitchen_sink import make_photo
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Bread queues in the old city | Example News</title>
+<meta property="og:title" content="Bread queues in the old city">
+<link rel="canonical" href="https://news.example.org/2016/05/bread-queues"></head>
+<body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>Bread queues in the old city</h1>
+<p class="byline">By Jane Example</p>
+<p>Queues formed before dawn outside the last working bakery in the old city, residents said on Monday.</p>
+<figure><img src="/media/market.jpg" alt="A market stall under a striped awning">
+<figcaption>The covered market in April. <span class="credit">Sam Photographer</span></figcaption></figure>
+<p>By nine o'clock the bread had run out and people walked to the next district, two hours away on foot.</p>
+<p>Prices for a bundle of bread have more than doubled since March, according to traders in the market.</p>
+<figure><img src="https://cdn.example.org/not-archived.jpg" alt="A street"><figcaption>Not in the archive.</figcaption></figure>
+</article><footer>Copyright Example News</footer></body></html>
+"""
+
+OTHER = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>The night shift</title></head>
+<body><article><h1>The night shift</h1><p>Bakers work through the night to have bread ready before the queues form.</p>
+<p>They sleep in the afternoon, when the power comes back for two hours.</p></article></body></html>
+"""
+
+
+def write_warc(path: Path, photo: bytes) -> Path:
+    with path.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        for url, body, content_type in (
+            ("https://news.example.org/2016/05/bread-queues", PAGE.encode(), "text/html; charset=utf-8"),
+            ("https://news.example.org/media/market.jpg", photo, "image/jpeg"),
+            ("https://news.example.org/2016/05/night-shift", OTHER.encode(), "text/html"),
+            ("https://news.example.org/style.css", b"body{}", "text/css"),
+        ):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+            record = writer.create_warc_record(
+                url, "response", payload=io.BytesIO(body), http_headers=headers, warc_headers_dict={"WARC-Date": "2016-05-02T10:00:00Z"}
+            )
+            writer.write_record(record)
+    return path
+
+
+@pytest.fixture
+def crawl(tmp_path) -> Path:
+    photo = make_photo(tmp_path / "market.jpg", gps=True).read_bytes()
+    return write_warc(tmp_path / "crawl.warc.gz", photo)
+
+
+def test_records_are_read(crawl):
+    records = read_records(crawl)
+    assert [r.media_type for r in records] == ["text/html", "image/jpeg", "text/html", "text/css"]
+    assert all(r.record_id.startswith("<urn:uuid:") for r in records)
+
+
+def test_pages_import_with_archived_images(crawl, tmp_path):
+    assert find_source(crawl)[0] == "warc"
+    pieces = read_warc(crawl, ImportOptions(media_dir=tmp_path / "media", source_label="sources/crawl.warc.gz"))
+    assert [p.title for p in pieces] == ["Bread queues in the old city", "The night shift"]
+    bread = pieces[0]
+    figures = bread.figures
+    archived = [f for f in figures if f.image and f.image.path]
+    assert len(archived) == 1
+    image = archived[0].image
+    assert Path(image.path).is_file() and Path(image.path).read_bytes() == (tmp_path / "market.jpg").read_bytes()
+    assert image.url == "https://news.example.org/media/market.jpg"
+    assert "covered market" in archived[0].caption
+    records = {r.url: r.record_id for r in read_records(crawl)}
+    assert bread.provenance.warc_record_ids == (
+        records["https://news.example.org/2016/05/bread-queues"],
+        records["https://news.example.org/media/market.jpg"],
+    )
+    assert bread.provenance.importer == "warc" and bread.provenance.retrieved == "2016-05-02"
+    assert bread.provenance.source_url == "https://news.example.org/2016/05/bread-queues"
+    assert "Queues formed before dawn" in " ".join(getattr(b, "html", "") for b in bread.body)
+
+
+def test_url_filter_and_errors(crawl, tmp_path):
+    options = ImportOptions(media_dir=tmp_path / "media")
+    only = read_warc(crawl, options, urls=["https://news.example.org/2016/05/night-shift"])
+    assert [p.title for p in only] == ["The night shift"]
+    with pytest.raises(ImportError_, match="no HTML page"):
+        read_warc(crawl, options, urls=["https://news.example.org/missing"])
+    with pytest.raises(ImportError_, match="2 pages"):
+        read_piece(crawl, options)
+    broken = tmp_path / "broken.warc.gz"
+    broken.write_bytes(b"\x1f\x8b not really")
+    with pytest.raises(ImportError_):
+        read_warc(broken, options)
