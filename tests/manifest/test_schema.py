@@ -74,3 +74,13 @@ def test_schema_mirrors_the_validator(fields, pointer):
     assert set(node["properties"]) == set(fields)
     assert set(node.get("required", ())) == {name for name, spec in fields.items() if spec.required}
     assert node["additionalProperties"] is False
+
+
+def test_image_options_match_the_image_policy():
+    from bundler.images import policy
+    from bundler.manifest.editions import IMAGE_KEYS
+
+    accepted = {"policy", "strip_metadata", *policy._FIELD_TYPES, *policy._ALIASES}
+    assert set(IMAGE_KEYS) == accepted
+    images = SCHEMA["$defs"]["editionOptions"]["properties"]["images"]["anyOf"]
+    assert set(next(a for a in images if a.get("type") == "object")["properties"]) == accepted

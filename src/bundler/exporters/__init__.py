@@ -23,6 +23,7 @@ class Format:
     suffix: str  # file name after the dossier slug, e.g. ".epub" or "-phone.pdf"
     media_type: str
     description: str = ""
+    options: tuple[str, ...] = ()  # edition options this format accepts beyond manifest.editions.COMMON_OPTIONS
 
     def filename(self, slug: str) -> str:
         """The output file name for a dossier."""

@@ -15,12 +15,21 @@ from bundler.manifest.loader import Manifest, problem
 
 PAGE_SIZES = ("A4", "A5", "letter")
 IMAGE_POLICIES = ("keep", "compress", "grayscale", "none")
-IMAGE_KEYS = {
+IMAGE_KEYS: dict[str, tuple[type, ...]] = {  # mirrors bundler.images.policy (a test keeps them in step)
     "policy": (str,),
+    "max_side": (int,),
     "max_width": (int,),
     "max_height": (int,),
+    "max_megapixels": (int, float),
+    "max_bytes": (int,),
+    "jpeg_quality": (int,),
     "quality": (int,),
     "grayscale": (bool,),
+    "original": (bool,),
+    "include": (bool,),
+    "keep_rights_metadata": (bool,),
+    "keep_rights": (bool,),
+    "keep_credit_metadata": (bool,),
     "strip_metadata": (bool,),
 }
 
@@ -51,7 +60,7 @@ def check_editions(manifest: Manifest, key: str, value: Any) -> list[Problem]:
                 problem(manifest, item_key, f"edition options must be a mapping, got {describe(options)}", "M010", "e.g. {page_size: A5}")
             )
         elif options:
-            found += check_edition_options(manifest, item_key, options, tuple(getattr(known[name], "options", ()) or ()))
+            found += check_edition_options(manifest, item_key, options, tuple(known[name].options))
     return found
 
 
@@ -81,6 +90,8 @@ def check_edition_options(manifest: Manifest, key: str, options: dict, extra: tu
 
 
 def _check_images(manifest: Manifest, key: str, value: Any) -> list[Problem]:
+    if isinstance(value, bool):  # false: leave images out, true: the format's default policy
+        return []
     if isinstance(value, str):
         if value in IMAGE_POLICIES:
             return []

@@ -62,7 +62,10 @@ def resolve_dossier(
             try:
                 piece = _load_piece(manifest, entry, reader)
             except BundlerError as exc:
-                failures += [problem(manifest, key, f"cannot import{_origin(manifest, p)}: {p.message}", p.code or "M060", p.hint) for p in exc.problems]
+                failures += [
+                    problem(manifest, key, f"cannot import{_origin(manifest, p)}: {p.message}", p.code or "M060", p.hint)
+                    for p in exc.problems
+                ]
                 continue
             piece = replace(piece, slug=_unique(piece.slug, used_slugs))
             for warning in piece.provenance.warnings:
