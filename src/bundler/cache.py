@@ -16,7 +16,9 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,3 +110,22 @@ class ContentCache:
 def open_cache(collection_root: str | Path, enabled: bool = True) -> ContentCache:
     """The cache of a collection (``enabled=False`` for ``--no-cache``)."""
     return ContentCache(cache_root(collection_root), enabled)
+
+
+_ACTIVE: ContextVar[ContentCache | None] = ContextVar("bundler_active_cache", default=None)
+
+
+@contextmanager
+def using_cache(cache: ContentCache) -> Iterator[ContentCache]:
+    """Make ``cache`` the one that exporters' helpers (font subsets, parts) read and fill."""
+    token = _ACTIVE.set(cache)
+    try:
+        yield cache
+    finally:
+        _ACTIVE.reset(token)
+
+
+def active_cache() -> ContentCache | None:
+    """The cache of the edition being written, or None outside a build (and with --no-cache)."""
+    cache = _ACTIVE.get()
+    return cache if cache is not None and cache.enabled else None

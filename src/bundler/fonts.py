@@ -78,6 +78,33 @@ def subset_face(file_name: str, codepoints: frozenset[int]) -> bytes:
 
 @cache
 def _subset_cached(file_name: str, codepoints: frozenset[int]) -> bytes:
+    from bundler.cache import active_cache, make_key  # the build's on-disk cache: a rebuild does not subset again
+
+    store = active_cache()
+    key = make_key("font-subset", file_name, _font_sha256(file_name), sorted(codepoints), _fonttools_version())
+    found = store.find(key, ".ttf") if store else None
+    if found:
+        return found.read_bytes()
+    data = _subset_face_now(file_name, codepoints)
+    if store:
+        store.store_bytes(key, data, ".ttf")
+    return data
+
+
+@cache
+def _font_sha256(file_name: str) -> str:
+    import hashlib
+
+    return hashlib.sha256((styles_dir() / "fonts" / file_name).read_bytes()).hexdigest()
+
+
+def _fonttools_version() -> str:
+    import fontTools
+
+    return fontTools.version
+
+
+def _subset_face_now(file_name: str, codepoints: frozenset[int]) -> bytes:
     options = subset.Options()
     options.layout_features = ["*"]  # Arabic joining forms, ligatures, kerning, mark positioning
     options.name_IDs = ["*"]  # keep copyright and licence (OFL) records

@@ -20,7 +20,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from bundler.cache import ContentCache, hash_bytes, make_key
+from bundler.cache import ContentCache, hash_bytes, make_key, using_cache
 from bundler.clock import build_time
 from bundler.errors import Problem, Report
 from bundler.model import Dossier, Edition, to_data
@@ -82,19 +82,27 @@ def cached_writer(format_name: str, write: Writer, cache: ContentCache) -> Write
         return write
 
     def write_cached(dossier: Dossier, edition: Edition, out: Path, report: Report) -> None:
-        key = edition_key(format_name, dossier, edition)
-        stored = cache.find(key, ".out")
-        warnings = cache.load_json(key)
-        if stored is not None and isinstance(warnings, list):
-            shutil.copyfile(stored, out)
-            report.warnings.extend(Problem(**w) for w in warnings)
-            return
-        before = len(report.warnings)
-        write(dossier, edition, out, report)
-        cache.store_file(key, out, ".out")
-        cache.store_json(key, [_problem_data(p) for p in report.warnings[before:]])
+        with using_cache(cache):
+            _write_or_copy(format_name, write, cache, dossier, edition, out, report)
 
     return write_cached
+
+
+def _write_or_copy(
+    format_name: str, write: Writer, cache: ContentCache, dossier: Dossier, edition: Edition, out: Path, report: Report
+) -> None:
+    """Copy the stored edition and replay its warnings, or write it and store both."""
+    key = edition_key(format_name, dossier, edition)
+    stored = cache.find(key, ".out")
+    warnings = cache.load_json(key)
+    if stored is not None and isinstance(warnings, list):
+        shutil.copyfile(stored, out)
+        report.warnings.extend(Problem(**w) for w in warnings)
+        return
+    before = len(report.warnings)
+    write(dossier, edition, out, report)
+    cache.store_file(key, out, ".out")
+    cache.store_json(key, [_problem_data(p) for p in report.warnings[before:]])
 
 
 def _problem_data(problem: Problem) -> dict:

@@ -42,3 +42,20 @@ def test_no_cache_builds_the_same_bytes_without_storing_anything(collection, tmp
     clean = build_collection(collection, format_names=["epub"], out_dir=tmp_path / "b", work=WorkOptions(executor="serial", cache=False))
     assert clean.outputs["epub"].read_bytes() == cached.outputs["epub"].read_bytes()
     assert edition_entries(collection) == before
+
+
+def test_font_subsets_are_kept_in_the_build_cache(tmp_path):
+    from bundler import fonts
+    from bundler.cache import ContentCache, using_cache
+
+    store = ContentCache(tmp_path / "cache")
+    fonts._subset_cached.cache_clear()
+    with using_cache(store):
+        first = fonts.subset_fonts("A dossier, rebuilt the night before printing.")
+    stored = sorted(p.name for p in (tmp_path / "cache").rglob("*.ttf"))
+    assert len(stored) == len(first) == 4
+    fonts._subset_cached.cache_clear()
+    with using_cache(store):
+        again = fonts.subset_fonts("A dossier, rebuilt the night before printing.")
+    assert again == first
+    assert sorted(p.name for p in (tmp_path / "cache").rglob("*.ttf")) == stored
