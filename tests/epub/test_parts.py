@@ -92,3 +92,14 @@ def test_a_200_piece_dossier_builds_in_seconds(tmp_path):
     elapsed = time.perf_counter() - started
     assert sum(1 for n in book.entries if n.startswith("EPUB/report-")) == 200
     assert elapsed < 15, f"200 pieces took {elapsed:.1f} s"
+
+
+def test_a_piece_named_like_a_generated_page_keeps_its_name(tmp_path):
+    dossier = make_plain_dossier(tmp_path / "input", pieces=2)
+    section = dossier.sections[0]
+    pieces = (replace(section.pieces[0], slug="cover"), replace(section.pieces[1], slug="nav"))
+    book = build_book(replace(dossier, sections=(replace(section, pieces=pieces),)), tmp_path)
+    names = set(book.entries)
+    assert {"EPUB/cover.xhtml", "EPUB/nav.xhtml", "EPUB/cover_.xhtml", "EPUB/nav_.xhtml"} <= names
+    assert b'properties="nav"' in book.entries["EPUB/content.opf"] and b'href="nav_.xhtml"' in book.entries["EPUB/content.opf"]
+    assert b"Report number 1" in book.entries["EPUB/cover.xhtml"]
