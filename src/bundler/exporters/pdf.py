@@ -105,11 +105,14 @@ def _markup(text: str):
 
 
 def _media_href(figure: Figure) -> str | None:
-    """Where the PDF reads a figure's image from (a local file URI), or None to omit it."""
+    """The figure's image as a ``data:`` URI (resized for print, metadata stripped), or None to omit it.
+
+    Not a file URI: WeasyPrint names each image by a hash of its URL, so a path would make the
+    PDF's bytes depend on the folder it was built in.
+    """
     from bundler.images import active_session
 
-    path = active_session("pdf").file_for(figure)  # resized for print, metadata stripped, cached
-    return path.resolve().as_uri() if path else None
+    return active_session("pdf").data_uri(figure)
 
 
 def _cover_href(dossier: Dossier) -> str | None:

@@ -8,6 +8,7 @@ are fast; the cache folder is safe to delete.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import os
 import tempfile
@@ -78,6 +79,13 @@ class ImageSession:
         if not path.is_file():
             _write_file(path, prepared.data)
         return path
+
+    def data_uri(self, figure: Figure) -> str | None:
+        """The prepared image as a ``data:`` URI: the same bytes give the same URI wherever the build runs."""
+        prepared = self.prepare(figure)
+        if prepared is None:
+            return None
+        return f"data:{prepared.media_type};base64,{base64.b64encode(prepared.data).decode('ascii')}"
 
     def _cache_path(self, source_sha256: str, suffix: str) -> Path:
         return self.cache_dir / f"{source_sha256[:32]}-{self.policy.cache_key()}{suffix}"
