@@ -134,7 +134,7 @@ def _new_book(dossier: Dossier) -> epub.EpubBook:
     for subject in dossier.subjects:
         book.add_metadata("DC", "subject", subject)
     if dossier.date:
-        book.add_metadata("DC", "date", dossier.date)
+        book.add_metadata("DC", "date", dossier.date.split("/")[0])  # a range: its start (OPF-053)
     return book
 
 
