@@ -7,7 +7,6 @@ It is data, not an edition, so it lives here rather than in ``exporters/``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -17,6 +16,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from bundler.clock import build_time, iso_seconds
+from bundler.text import sha256_file
 
 if TYPE_CHECKING:  # build imports this module; keep the import one-way at run time
     from bundler.build import BuildResult
@@ -56,7 +56,7 @@ def describe_dossier(result: BuildResult) -> dict:
             "file": path.name,
             "media_type": fmt.media_type if fmt else "application/octet-stream",
             "size": path.stat().st_size,
-            "sha256": sha256_of(path),
+            "sha256": sha256_file(path),
             "description": fmt.description if fmt else "",
         }
         if cover is None and path.suffix == ".epub":
@@ -81,15 +81,6 @@ def describe_dossier(result: BuildResult) -> dict:
         "editions": editions,
         "cover": cover,
     }
-
-
-def sha256_of(path: Path) -> str:
-    """Hex SHA-256 of a file, read in blocks so large editions do not fill memory."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def find_epub_cover(epub: Path) -> str | None:

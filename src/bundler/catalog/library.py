@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bundler.errors import BundlerError, Report
-from bundler.sidecar import SIDECAR_NAME, find_epub_cover, sha256_of
+from bundler.sidecar import SIDECAR_NAME, find_epub_cover
+from bundler.text import sha256_file
 
 #: Edition files recognised by suffix when the sidecar does not list them (longest first).
 SUFFIX_MEDIA_TYPES: tuple[tuple[str, str], ...] = (
@@ -161,7 +162,7 @@ def _editions_from_sidecar(folder: Path, sidecar: dict, report: Report) -> list[
         digest = _text(record.get("sha256"))
         if record.get("size") != size or not digest:
             report.warn(f"edition {name!r}: {file} changed since the build; checksum recomputed", code="W805", file=str(path))
-            digest = sha256_of(path)
+            digest = sha256_file(path)
         media_type = _text(record.get("media_type")) or _media_type_of(file) or "application/octet-stream"
         editions.append(EditionFile(name, file, media_type, size, digest, label_for(file, folder.name), _text(record.get("description"))))
     return editions
@@ -174,7 +175,7 @@ def _editions_on_disk(folder: Path) -> list[EditionFile]:
         if not media_type or path.name.startswith(".") or not _is_real_file(path):
             continue
         label = label_for(path.name, folder.name)
-        editions.append(EditionFile(label.lower(), path.name, media_type, path.stat().st_size, sha256_of(path), label))
+        editions.append(EditionFile(label.lower(), path.name, media_type, path.stat().st_size, sha256_file(path), label))
     return editions
 
 
