@@ -8,7 +8,7 @@ order), and names every changed, missing or added file when verifying.
 
 Payload layout::
 
-    data/collection/...            the collection folder as given (manifest, sources, notes)
+    data/collection/<name>/...     the collection folder as given (manifest, sources, notes)
     data/pieces/<slug>/piece.json  each cleaned piece (``importers.piece`` storage), image paths relative
     data/pieces/<slug>/media/...   the images the piece uses, as imported
     data/editions/...              every edition built
@@ -83,7 +83,7 @@ def write_bag(
 
 def _write_payload(bag_dir: Path, root: Path, result: BuildResult) -> None:
     """Everything the bag holds, laid out before bagit moves it under ``data/``."""
-    _copy_collection(root, bag_dir / "collection")
+    _copy_collection(root, bag_dir / "collection" / root.name)  # same folder name: a rebuild gives the same slug
     for piece in result.dossier.pieces:
         write_piece(piece, bag_dir / "pieces" / piece.slug)  # piece.json + media/, paths relative
     editions = bag_dir / "editions"

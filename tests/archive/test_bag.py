@@ -79,7 +79,7 @@ def test_payload_holds_sources_pieces_editions_and_provenance(bag):
     import json
 
     data = bag / "data"
-    assert (data / "collection" / "collection.yaml").read_text() == MANIFEST
+    assert (data / "collection" / "streets" / "collection.yaml").read_text() == MANIFEST
     assert (data / "pieces" / "street" / "piece.json").is_file()
     assert sorted(p.name for p in (data / "editions").iterdir()) == ["streets-text.epub", "streets.epub", "streets.pdf"]
     record = json.loads((data / "provenance.json").read_text())
@@ -96,7 +96,8 @@ def test_editions_in_the_bag_carry_no_location(bag):
 
 
 @pytest.mark.parametrize(
-    "member", ["data/editions/streets.epub", "data/collection/collection.yaml", "data/provenance.json", "data/pieces/street/piece.json"]
+    "member",
+    ["data/editions/streets.epub", "data/collection/streets/collection.yaml", "data/provenance.json", "data/pieces/street/piece.json"],
 )
 def test_one_flipped_byte_is_named(bag, tmp_path, member, capsys):
     copy = tmp_path / "bag"
