@@ -135,7 +135,7 @@ def make_article(number: int, root: Path, seed: int) -> Article:
     for index in range(rng.choices((0, 1, 2, 3), weights=(2, 5, 3, 1))[0]):
         width = rng.choice((1600, 2000, 2400, 2400, 3000))
         height = width * rng.choice((2, 3)) // 3
-        photo = PhotoSpec(root / "photos" / f"{number:04d}-{index + 1}.jpg", width, height, seed * 1_000_003 + number * 10 + index)
+        photo = PhotoSpec(root / "html" / "photos" / f"{number:04d}-{index + 1}.jpg", width, height, seed * 1_000_003 + number * 10 + index)
         noun, place = rng.choice(_NOUNS), rng.choice(_PLACES)
         caption = f"The {rng.choice(_ADJECTIVES)} {noun} in {place}, photographed {rng.choice(_TIMES)}."
         figures.append((photo, f"A {noun} in {place}", caption, f"Photo: {rng.choice(_NAMES)}"))
@@ -171,7 +171,7 @@ def article_html(article: Article) -> str:
         else:
             photo, alt, caption, credit = article.figures[int(text)]
             body.append(
-                f'<figure><img src="../photos/{photo.path.name}" alt="{e(alt)}" width="{photo.width}" height="{photo.height}">'
+                f'<figure><img src="photos/{photo.path.name}" alt="{e(alt)}" width="{photo.width}" height="{photo.height}">'
                 f'<figcaption>{e(caption)} <span class="credit">{e(credit)}</span></figcaption></figure>'
             )
     return (
@@ -200,7 +200,7 @@ def article_markdown(article: Article) -> str:
             lines += [f"> {text}", ""]
         else:
             photo, alt, caption, credit = article.figures[int(text)]
-            lines += [f'![{alt}](../photos/{photo.path.name} "{caption} {credit}")', ""]
+            lines += [f'![{alt}](../html/photos/{photo.path.name} "{caption} {credit}")', ""]
     return "\n".join(lines)
 
 
@@ -230,7 +230,7 @@ def write_corpus(pieces: int, out: Path = OUTPUT, seed: int = 2016, source: str 
     """Write (or complete) the corpus of ``pieces`` articles; returns its collection folder."""
     root = out / f"corpus-{pieces}"
     articles = [make_article(n, root, seed) for n in range(1, pieces + 1)]
-    for folder in ("html", "markdown", "photos"):
+    for folder in ("html", "markdown", "html/photos"):
         (root / folder).mkdir(parents=True, exist_ok=True)
     for article in articles:
         (root / "html" / f"{article.stem}.html").write_text(article_html(article), encoding="utf-8")
@@ -251,7 +251,7 @@ def main() -> None:
     args = parser.parse_args()
     for size in args.pieces or SIZES[:3]:
         root = write_corpus(size, args.out, source=args.source)
-        photos = sorted((root / "photos").glob("*.jpg"))
+        photos = sorted((root / "html" / "photos").glob("*.jpg"))
         megabytes = sum(p.stat().st_size for p in photos) / 1e6
         print(f"{root}: {size} pieces, {len(photos)} photos ({megabytes:.0f} MB)")
 
