@@ -4,7 +4,8 @@ Everything is synthetic and seeded (``random.Random(seed)``): the text is built 
 sentence templates over a small word list written here, the photos are noise, gradients
 and shapes drawn with Pillow at realistic sizes (1600-3000 px JPEGs of 0.3-1 MB), so the
 same ``--pieces`` always gives the same bytes. Each piece is written as an HTML article
-page (``<figure>``/``<figcaption>`` with a credit) and as Markdown with YAML front matter,
+page (``<figure>``/``<figcaption>`` with a credit; photos beside it in ``html/photos/``, as a
+saved page keeps them) and as Markdown with YAML front matter,
 so the benchmark can use whichever importer the checkout has.
 
     python bench/corpus.py --pieces 200            # -> bench/output/corpus-200/

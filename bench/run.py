@@ -155,11 +155,12 @@ def measure_size(size: int, jobs: int | None, skip_peers: bool) -> list[Row]:
     else:
         rows.append(Row(size, "EPUB", "pandoc (not installed)", {}))
     if convert := ensure_peer("ebook-convert"):
+        # calibre renders PDF with Qt WebEngine (Chromium), which refuses to run as root inside its sandbox
+        env = {**os.environ, "QTWEBENGINE_CHROMIUM_FLAGS": "--no-sandbox", "QT_QPA_PLATFORM": "offscreen"}
         for fmt in ("epub", "pdf"):
             target = out / f"calibre.{fmt}"
-            rows.append(
-                Row(size, fmt.upper(), "calibre ebook-convert", {"cold": run_measured([convert, str(combined), str(target)], target)})
-            )
+            run = run_measured([convert, str(combined), str(target)], target, env=env)
+            rows.append(Row(size, fmt.upper(), "calibre ebook-convert", {"cold": run}))
     else:
         rows.append(Row(size, "EPUB", "calibre (not installed)", {}))
     return rows
