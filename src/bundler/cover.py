@@ -13,6 +13,7 @@ the cover then carries no text and the build says why.
 from __future__ import annotations
 
 import io
+from functools import cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps, features
@@ -85,46 +86,105 @@ def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(styles_dir() / "fonts" / name), size, layout_engine=engine)
 
 
-def _face(text: str, bold: bool) -> str:
-    if has_arabic(text):
+def _face(arabic: bool, bold: bool) -> str:
+    if arabic:
         return "NotoNaskhArabic-Bold.ttf" if bold else "NotoNaskhArabic-Regular.ttf"
     return "NotoSerif-Bold.ttf" if bold else "NotoSerif-Italic.ttf"
 
 
-def _direction(text: str) -> str | None:
-    return ("rtl" if has_arabic(text) else "ltr") if features.check("raqm") else None
+def _runs(line: str) -> list[tuple[str, bool]]:
+    """Split a line into runs ``(text, is_arabic)`` in logical order.
 
-
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    """Greedy line breaking on spaces, measured with the real shaped width."""
-    lines: list[str] = []
-    for word in text.split():
-        candidate = f"{lines[-1]} {word}" if lines else word
-        if lines and draw.textlength(candidate, font=font, direction=_direction(text)) <= width:
-            lines[-1] = candidate
+    Neither shipped face covers both scripts, so each run is drawn in its own face (a
+    one-font line would show boxes for the other script's letters). Neutral characters
+    join the run before them, except punctuation the Arabic face lacks (an em dash):
+    that becomes a run of its own in the Latin face, so it still sits between the runs.
+    """
+    kinds: list[str] = []
+    texts: list[str] = []
+    arabic_cmap = _arabic_cmap()
+    for char in line:
+        if char.isalpha():
+            kind = "ar" if has_arabic(char) else "lat"
+        elif kinds and kinds[-1] == "ar" and ord(char) not in arabic_cmap:
+            kind = "gap"
         else:
-            lines.append(word)
-    return lines
+            kind = kinds[-1] if kinds and not (kinds[-1] == "gap" and not char.isspace()) else "lat"
+        if kinds and (kind == kinds[-1] or (not char.isalpha() and kind != "gap")):
+            texts[-1] += char
+        else:
+            kinds.append(kind)
+            texts.append(char)
+    if len(texts) > 1 and not any(c.isalpha() for c in texts[0]) and kinds[0] != "gap":
+        texts[1] = texts[0] + texts[1]
+        del texts[0], kinds[0]
+    return [(text, kind == "ar") for text, kind in zip(texts, kinds, strict=True)]
 
 
-def _fit(draw: ImageDraw.ImageDraw, text: str, bold: bool, start: int, max_lines: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+@cache
+def _arabic_cmap() -> frozenset[int]:
+    """Code points the Arabic face can draw."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(styles_dir() / "fonts" / "NotoNaskhArabic-Regular.ttf"), lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+class _Setter:
+    """Measures and draws mixed-script lines at one size, each run in its own face."""
+
+    def __init__(self, draw: ImageDraw.ImageDraw, bold: bool, size: int) -> None:
+        self.draw, self.bold, self.size = draw, bold, size
+        self.fonts = {arabic: _font(_face(arabic, bold), size) for arabic in (False, True)}
+
+    def _direction(self, arabic: bool) -> str | None:
+        return ("rtl" if arabic else "ltr") if features.check("raqm") else None
+
+    def _visual(self, line: str) -> list[tuple[str, bool]]:
+        runs = [(text.strip() if len(_runs(line)) == 1 else text, arabic) for text, arabic in _runs(line)]
+        first_strong = next((arabic for text, arabic in runs if any(c.isalpha() for c in text)), False)
+        return list(reversed(runs)) if first_strong else runs
+
+    def width(self, line: str) -> float:
+        return sum(self.draw.textlength(text, font=self.fonts[arabic], direction=self._direction(arabic)) for text, arabic in _runs(line))
+
+    def draw_line(self, centre: int, top: int, line: str) -> None:
+        x = centre - self.width(line) / 2
+        for text, arabic in self._visual(line):
+            font = self.fonts[arabic]
+            self.draw.text((x, top), text, font=font, fill=_INK, anchor="la", direction=self._direction(arabic))
+            x += self.draw.textlength(text, font=font, direction=self._direction(arabic))
+
+    def wrap(self, text: str, width: int) -> list[str]:
+        """Greedy line breaking on spaces, measured with the real shaped widths."""
+        lines: list[str] = []
+        for word in text.split():
+            candidate = f"{lines[-1]} {word}" if lines else word
+            if lines and self.width(candidate) <= width:
+                lines[-1] = candidate
+            else:
+                lines.append(word)
+        return lines
+
+
+def _fit(draw: ImageDraw.ImageDraw, text: str, bold: bool, start: int, max_lines: int) -> tuple[_Setter, list[str]]:
     """The largest size (stepping down) at which ``text`` fits in ``max_lines`` lines."""
     width = COVER_SIZE[0] - 2 * _MARGIN
     size = start
     while True:
-        font = _font(_face(text, bold), size)
-        lines = _wrap(draw, text, font, width)
-        fits = all(draw.textlength(line, font=font, direction=_direction(text)) <= width for line in lines)
+        setter = _Setter(draw, bold, size)
+        lines = setter.wrap(text, width)
+        fits = all(setter.width(line) <= width for line in lines)
         if (len(lines) <= max_lines and fits) or size <= 40:
-            return font, lines
+            return setter, lines
         size -= 8
 
 
 def _draw_block(draw: ImageDraw.ImageDraw, text: str, bold: bool, top: int, start: int, max_lines: int) -> int:
-    font, lines = _fit(draw, text, bold, start, max_lines)
-    step = int(font.size * (1.45 if has_arabic(text) else 1.2))
+    setter, lines = _fit(draw, text, bold, start, max_lines)
+    step = int(setter.size * (1.45 if has_arabic(text) else 1.2))
     for line in lines:
-        draw.text((COVER_SIZE[0] // 2, top), line, font=font, fill=_INK, anchor="ma", direction=_direction(text))
+        setter.draw_line(COVER_SIZE[0] // 2, top, line)
         top += step
     return top
 

@@ -103,3 +103,23 @@ def test_a_piece_named_like_a_generated_page_keeps_its_name(tmp_path):
     assert {"EPUB/cover.xhtml", "EPUB/nav.xhtml", "EPUB/cover_.xhtml", "EPUB/nav_.xhtml"} <= names
     assert b'properties="nav"' in book.entries["EPUB/content.opf"] and b'href="nav_.xhtml"' in book.entries["EPUB/content.opf"]
     assert b"Report number 1" in book.entries["EPUB/cover.xhtml"]
+
+
+def test_cover_sets_every_character_in_a_face_that_has_its_glyph():
+    """Mixed Arabic/English cover lines are split into runs, each in a face that covers it (no tofu boxes)."""
+    from fontTools.ttLib import TTFont
+
+    from bundler.cover import _runs
+    from bundler.resources import styles_dir
+
+    cmaps = {
+        arabic: frozenset(TTFont(str(styles_dir() / "fonts" / name), lazy=True).getBestCmap())
+        for arabic, name in ((True, "NotoNaskhArabic-Regular.ttf"), (False, "NotoSerif-Regular.ttf"))
+    }
+    line = "ملف تجريبي بالعربية والإنجليزية — A bilingual sample dossier, 2016"
+    runs = _runs(line)
+    assert "".join(text for text, _ in runs) == line
+    assert {arabic for _, arabic in runs} == {True, False}
+    for text, arabic in runs:
+        missing = [c for c in text if ord(c) not in cmaps[arabic]]
+        assert not missing, (text, missing)
