@@ -60,6 +60,19 @@ def arabic(tmp_path_factory, _epoch) -> Built:
     return build_editions(make_kitchen_sink(folder / "collection", language="ar"), folder, ["pdf"])
 
 
+@pytest.fixture(scope="session")
+def bilingual(tmp_path_factory, _epoch) -> Built:
+    """The bilingual example collection (Arabic root, English pieces), print edition, built from its manifest."""
+    from bundler.build import build_collection
+    from tests.conftest import COLLECTIONS
+
+    collection = COLLECTIONS / "bilingual-sample"
+    if not (collection / "collection.yaml").is_file():
+        pytest.skip("the bilingual example collection is missing")
+    result = build_collection(collection, out_dir=tmp_path_factory.mktemp("pdf-bilingual"), format_names=["pdf"])
+    return Built(result.dossier, {"pdf": result.outputs["pdf"]}, result.report)
+
+
 def poppler(tool: str) -> str:
     """Path of a poppler-utils tool, or skip (the Makefile installs poppler-utils)."""
     path = shutil.which(tool)

@@ -64,3 +64,28 @@ def _font_summary(font: pikepdf.Dictionary) -> dict:
         "embedded": any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")),
         "unicode": "/ToUnicode" in font,
     }
+
+
+def words_of(text: str) -> list[str]:
+    """Words without punctuation, so a mixed-direction line matches whatever order extraction gives."""
+    return re.findall(r"[^\W\d]+|\d+", clean(text))
+
+
+def contents_entry(toc_page: str, title: str) -> int:
+    """The page number the contents page prints for ``title``."""
+    wanted = words_of(title)
+    for line in toc_page.splitlines():
+        words = words_of(line)
+        if all(word in words for word in wanted):
+            numbers = [w for w in words if w.isdigit() and w not in wanted]
+            if numbers:
+                return int(numbers[-1] if len(numbers) == 1 else "".join(numbers))
+    raise AssertionError(f"{title!r} is not on the contents page")
+
+
+def shows_title(page: str, title: str) -> bool:
+    """True when a line, or two, of ``page`` is the title (a heading or running head), in any word order."""
+    wanted = sorted(words_of(title))
+    lines = page.splitlines()
+    candidates = lines + [f"{a} {b}" for a, b in zip(lines, lines[1:], strict=False)]
+    return any(sorted(words_of(line)) == wanted for line in candidates)

@@ -1,4 +1,7 @@
-"""Rendered pages of the bilingual (Arabic-root) dossier against approved images, so layout regressions show.
+"""Rendered pages of the bilingual dossiers against approved images, so layout regressions show.
+
+Two Arabic-root dossiers: the bilingual example collection (as a user builds it, A5 from its
+manifest) and the model-built kitchen sink (footnotes, a table and photos in an English piece).
 
 Pages are rasterised with poppler's ``pdftoppm`` at 40 dpi and compared with Pillow. A page
 passes when fewer than 0.5 % of its pixels differ visibly. To approve a new layout, look at the
@@ -17,7 +20,11 @@ from PIL import Image, ImageChops
 from tests.pdf.conftest import poppler
 
 GOLDENS = Path(__file__).resolve().parent.parent / "goldens" / "pdf"
-PAGES = {1: "cover", 3: "contents", 8: "english-piece", 12: "arabic-piece"}
+PAGES = {
+    "kitchen-sink-ar": {1: "cover", 3: "contents", 8: "english-piece", 12: "arabic-piece"},
+    "bilingual-sample": {1: "cover", 3: "contents", 8: "arabic-piece", 12: "english-piece", 13: "figure"},
+}
+CASES = [(dossier, page, name) for dossier, pages in PAGES.items() for page, name in sorted(pages.items())]
 VISIBLE = 48  # a grey-level difference a reader would see
 TOLERANCE = 0.005  # share of pixels allowed to differ visibly (anti-aliasing, rasteriser versions)
 
@@ -39,10 +46,11 @@ def visible_difference(actual: Image.Image, approved: Image.Image) -> float:
     return difference.histogram()[255] / (actual.width * actual.height)
 
 
-@pytest.mark.parametrize("page, name", sorted(PAGES.items()))
-def test_bilingual_page_matches_the_approved_render(arabic, tmp_path, page, name):
-    actual = rasterise(arabic.paths["pdf"], page, tmp_path)
-    golden = GOLDENS / f"kitchen-sink-ar-{page:02d}-{name}.png"
+@pytest.mark.parametrize("dossier, page, name", CASES)
+def test_bilingual_page_matches_the_approved_render(request, tmp_path, dossier, page, name):
+    built = request.getfixturevalue("arabic" if dossier == "kitchen-sink-ar" else "bilingual")
+    actual = rasterise(built.paths["pdf"], page, tmp_path)
+    golden = GOLDENS / f"{dossier}-{page:02d}-{name}.png"
     if os.environ.get("BUNDLER_UPDATE_GOLDENS") == "1":
         GOLDENS.mkdir(parents=True, exist_ok=True)
         actual.save(golden, optimize=True)

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from bundler.errors import ExportError, Report
 from bundler.exporters.pdf import PdfLayout, render_pdf, shipped_font_names
 from bundler.model import Edition
-from tests.pdf.pdf_checks import clean, expected_outline, fonts, outline, page_texts
+from tests.pdf.pdf_checks import contents_entry, expected_outline, fonts, outline, page_texts, shows_title
 
 MM = 72 / 25.4
 UNIMPOSED = ["pdf", "pdf-phone", "pdf-archive"]
@@ -53,11 +53,9 @@ def test_contents_page_numbers_are_the_pages_where_titles_are(english, name):
     texts = page_texts(english.paths[name])
     toc_index = next(i for i, text in enumerate(texts) if text.startswith("Contents"))
     titles = [title for entry in expected_outline(english.dossier) for title in (entry[0], *entry[1])]
-    toc_lines = texts[toc_index].splitlines()
     for title in titles:
-        line = next(line for line in toc_lines if clean(title) in line)
-        printed = int(re.sub(r"\D", "", line.replace(clean(title), "")))
-        first_page = next(i + 1 for i, text in enumerate(texts) if i > toc_index and clean(title) in text)
+        printed = contents_entry(texts[toc_index], title)
+        first_page = next(i + 1 for i, text in enumerate(texts) if i > toc_index and shows_title(text, title))
         assert printed == first_page, f"{name}: contents says {title!r} is on page {printed}, it starts on {first_page}"
 
 
