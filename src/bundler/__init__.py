@@ -4,6 +4,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from bundler.importers import ImportOptions, read_piece  # noqa: E402
+from bundler.importers import ImportOptions, read_piece, read_pieces  # noqa: E402
 
-__all__ = ["ImportOptions", "__version__", "read_piece"]
+__all__ = ["ImportOptions", "__version__", "read_piece", "read_pieces"]

@@ -227,8 +227,10 @@ def html_to_blocks(element: etree._Element, language: str = "en", base_url: str 
     def flush() -> None:
         text = _tidy_inline("".join(pending))
         pending.clear()
-        if text_of(text).strip():
-            blocks.append(Paragraph(text))
+        for part in re.split(r"(?:<br/>\s*){2,}", text):  # old pages separate paragraphs with <br><br>
+            part = _tidy_inline(part)
+            if text_of(part).strip():
+                blocks.append(Paragraph(part))
 
     _emit_text(pending, element.text, language)
     for child in element:
@@ -297,7 +299,7 @@ def _convert_block(node, tag: str, language: str, base_url: str, figure_hook) ->
     if tag == "hr":
         return [Rule()]
     if tag == "table":
-        return _convert_table(node, language, base_url)
+        return _convert_table(node, language, base_url, figure_hook)
     if tag in _BLOCK_TAGS:
         return html_to_blocks(node, language, base_url, figure_hook)
     if figure_hook is not None and (node.find(".//img") is not None or node.find(".//picture") is not None):
@@ -306,7 +308,29 @@ def _convert_block(node, tag: str, language: str, base_url: str, figure_hook) ->
     return None
 
 
-def _convert_table(node, language: str, base_url: str) -> list[Block]:
+_LAYOUT_INSIDE = (
+    ".//table | .//p | .//div | .//h1 | .//h2 | .//h3 | .//ul | .//ol | .//blockquote | .//figure | .//img | .//br/following-sibling::br"
+)
+
+
+def is_layout_table(node) -> bool:
+    """Old pages lay out the whole page with tables; a data table holds short cells and no blocks."""
+    if node.get("role") == "presentation":
+        return True
+    if node.xpath(_LAYOUT_INSIDE):
+        return True
+    cells = node.xpath(".//td | .//th")
+    if len(cells) <= 1:
+        return True
+    return any(len("".join(c.itertext())) > 400 for c in cells)
+
+
+def _convert_table(node, language: str, base_url: str, figure_hook=None) -> list[Block]:
+    if is_layout_table(node):
+        blocks: list[Block] = []
+        for cell in _layout_cells(node):
+            blocks.extend(html_to_blocks(cell, language, base_url, figure_hook))
+        return blocks
     header: list[tuple[str, ...]] = []
     rows: list[tuple[str, ...]] = []
     caption = ""
@@ -326,6 +350,17 @@ def _convert_table(node, language: str, base_url: str) -> list[Block]:
     if not rows and not header:
         return []
     return [Table(tuple(header), tuple(rows), caption)]
+
+
+def _layout_cells(table) -> list:
+    """The cells of this table (not of tables nested in them), in reading order."""
+    cells = []
+    for row in table.iter("tr"):
+        parent = row.getparent()
+        if parent is not table and not (parent is not None and parent.tag in {"tbody", "thead", "tfoot"} and parent.getparent() is table):
+            continue
+        cells.extend(c for c in row if isinstance(c.tag, str) and c.tag in {"td", "th"})
+    return cells
 
 
 def parse_fragment(markup: str) -> etree._Element:

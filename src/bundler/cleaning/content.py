@@ -67,7 +67,24 @@ def find_root(tree, url: str = "") -> Root:
         else:
             element = _common_ancestor(found)
         return Root(element, candidate["strength"], candidate.get("xpath") or "class " + "/".join(candidate["class_words"][:3]))
+    dense = _densest(body)
+    if dense is not None:
+        return Root(dense, "medium", "densest text block")
     return Root(body, "weak", "body")
+
+
+_DIRECT_TEXT = "text() | p//text() | font//text() | span/text() | b/text() | i/text() | em/text() | strong/text() | a/text()"
+
+
+def _densest(body):
+    """The container with the most running text of its own (old table layouts, div soup)."""
+    total = text_length(body)
+    best, best_length = None, 0
+    for element in body.iter("td", "div", "section", "center"):
+        length = sum(len(t.strip()) for t in element.xpath(_DIRECT_TEXT))
+        if length > best_length:
+            best, best_length = element, length
+    return best if best is not None and best_length > 0.4 * total and best_length > 400 else None
 
 
 def _outermost(elements: list) -> list:
@@ -171,7 +188,8 @@ def select_blocks(blocks: list[Block], support: Support | None, trusted: bool) -
     for index, block in enumerate(blocks):
         score = scores[index]
         if score is None:  # figures, rules, embeds: keep those inside the article's span
-            if first <= index <= last or (trusted and index < first and isinstance(block, FigureBlock)):
+            leading = index < first and isinstance(block, FigureBlock) and (trusted or first - index <= 2)
+            if first <= index <= last or leading:
                 result.append(block)
             continue
         if kept[index]:

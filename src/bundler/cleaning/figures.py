@@ -92,7 +92,9 @@ def convert_figure(element, context: FigureContext) -> list:
     blocks = []
     for index, img in enumerate(images):
         last = index == len(images) - 1
-        blocks.append(FigureBlock(_figure_for(img, caption_html if last else "", credit if last else "", context)))
+        figure = _figure_for(img, caption_html if last else "", credit if last else "", context)
+        if figure.image is not None or figure.caption or figure.credit:
+            blocks.append(FigureBlock(figure))
     return blocks
 
 
@@ -242,11 +244,23 @@ def _strip_credit_label(text: str) -> str:
 
 def normalise_figure_markup(root) -> int:
     """Turn caption wrappers that are not ``<figure>`` ("wp-caption" divs) into figures."""
-    changed = 0
+    changed = _wrap_line_captions(root)
     for caption in list(root.xpath("//*[contains(@class, 'caption') or contains(@class, 'Caption')]")):
         if caption.tag in {"figure", "figcaption", "img", "body", "html"} or caption.find(".//img") is not None:
             continue
         if any(a.tag == "figure" for a in caption.iterancestors()):
+            continue
+        previous = caption.getprevious()
+        if (
+            previous is not None
+            and previous.tag in {"p", "div"}
+            and len(previous.xpath(".//img")) == 1
+            and len(normalise_space(previous.text_content())) < 40
+        ):
+            previous.tag = "figure"  # <p><img></p><p class="caption">…</p>
+            caption.tag = "figcaption"
+            previous.append(caption)
+            changed += 1
             continue
         holder = caption.getparent()
         for _ in range(2):
@@ -263,5 +277,32 @@ def normalise_figure_markup(root) -> int:
             continue
         holder.tag = "figure"
         caption.tag = "figcaption"
+        changed += 1
+    return changed
+
+
+def _wrap_line_captions(root) -> int:
+    """Old pages put a caption in italics on the line under the photo: ``<img><br><i>caption</i>``."""
+    changed = 0
+    for img in list(root.iter("img")):
+        if any(a.tag in {"figure", "a"} for a in img.iterancestors()) or (img.tail or "").strip():
+            continue
+        between, node = [], img.getnext()
+        while node is not None and node.tag == "br" and not (node.tail or "").strip():
+            between.append(node)
+            node = node.getnext()
+        if node is None or node.tag not in {"i", "em", "small", "span", "font"} or not between:
+            continue
+        caption_text = normalise_space(node.text_content())
+        if not 3 <= len(caption_text) <= 300:
+            continue
+        figure = img.makeelement("figure", {})
+        img.addprevious(figure)
+        figure.tail, node.tail = node.tail, None
+        for br in between:
+            img.getparent().remove(br)
+        figure.append(img)
+        node.tag = "figcaption"
+        figure.append(node)
         changed += 1
     return changed

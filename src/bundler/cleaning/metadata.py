@@ -65,23 +65,38 @@ def read_metadata(tree) -> PageMeta:
     page_title = normalise_space("".join(tree.findtext(".//title") or ""))
     if not meta.title or (h1 and h1 in meta.title and len(h1) < len(meta.title)):
         meta.title = h1 or meta.title
-    meta.title = strip_site_suffix(meta.title or page_title, meta.site)
+    meta.title = strip_site_suffix(meta.title or page_title, meta.site, _headline_texts(tree))
     _fill_from_trafilatura(tree, meta)
     return meta
 
 
-def strip_site_suffix(title: str, site: str) -> str:
+def _headline_texts(tree) -> set[str]:
+    """Keys of short texts shown on the page, to tell which part of a <title> is the headline."""
+    found = set()
+    for element in tree.xpath(
+        "//body//*[self::h1 or self::h2 or self::span or self::b or self::strong or self::font or self::div or self::td]"
+    )[:3000]:
+        text = normalise_space(element.text_content())
+        if 0 < len(text) < 200:
+            found.add(_key(text))
+    return found
+
+
+def strip_site_suffix(title: str, site: str, shown: set[str] | None = None) -> str:
     """Drop "| Site name" (or a leading "Site name -") from a title."""
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return normalise_space(title)
+    on_page = [p for p in parts if shown and _key(p) in shown and len(p.split()) > 1]
+    if len(on_page) == 1 and _key(on_page[0]) != _key(site):
+        return normalise_space(on_page[0])
     site_key = _key(site)
     if site_key:
         kept = [p for p in parts if _key(p) != site_key and not (site_key and _key(p) in site_key and len(_key(p)) > 3)]
         if kept and len(kept) < len(parts):
             return normalise_space(" - ".join(kept))
     last = parts[-1]
-    if len(last.split()) <= 4 and len(parts[0].split()) >= 3:  # "Headline here | Daily Paper"
+    if len(last.split()) <= 4 and len(parts[0].split()) >= len(last.split()) + 2:  # "Headline here | Daily Paper"
         return normalise_space(" - ".join(parts[:-1]))
     return normalise_space(title)
 

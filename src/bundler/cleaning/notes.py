@@ -70,6 +70,8 @@ def _is_reference(ref) -> bool:
     if not label or len(label) > 6:
         return False
     tokens = " ".join(compact_tokens(ref))
+    if "backref" in tokens or "backlink" in tokens or ref.get("role") == "doc-backlink" or "↩" in label:
+        return False
     if ref.get("role") == "doc-noteref" or "footnote" in tokens or "noteref" in tokens or "fnref" in tokens:
         return True
     in_sup = any(a.tag == "sup" for a in ref.iterancestors()) or ref.find("sup") is not None
@@ -81,7 +83,7 @@ def _note_element(target):
     element = target
     if element.tag == "a" and not normalise_space(element.text_content()).strip("[]().0123456789 "):
         element = element.getparent()
-    if element is None or element.tag in {"body", "html", "article", "main"}:
+    if element is None or element.tag in {"body", "html", "article", "main", "sup", "a", "span", "em", "strong", "b", "i"}:
         return None
     length = text_length(element)
     if length == 0 or length > 3000:

@@ -78,3 +78,33 @@ def read_piece(path: str | Path, options: ImportOptions | None = None) -> Piece:
         raise ImportError_(f"{path} is a folder; use read_pieces() for folders", file=str(path))
     _name, source = find_source(path)
     return source.read(path, options or ImportOptions())
+
+
+def read_pieces(target: str | Path, options: ImportOptions | None = None) -> list[Piece]:
+    """Import every source under a folder, matching a glob, or one file; in sorted path order.
+
+    A browser's ``page_files/`` folder belongs to its page and is not imported on its own.
+    """
+    target_text = str(target)
+    path = Path(target_text)
+    if any(ch in target_text for ch in "*?["):
+        parts = path.parts
+        first = next(i for i, part in enumerate(parts) if any(ch in part for ch in "*?["))
+        anchor = Path(*parts[:first]) if first else Path(".")
+        files = sorted(p for p in anchor.glob(str(Path(*parts[first:]))) if p.is_file())
+    elif path.is_dir():
+        suffixes = {x for s in sources().values() for x in s.suffixes}
+        files = sorted(
+            p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(tuple(suffixes)) and not _in_saved_files(p, path)
+        )
+    else:
+        return [read_piece(path, options)]
+    if not files:
+        raise ImportError_(
+            f"nothing to import at {target_text}", file=target_text, hint="give a file, a folder or a glob such as 'pages/*.html'"
+        )
+    return [read_piece(p, options) for p in files]
+
+
+def _in_saved_files(path: Path, top: Path) -> bool:
+    return any(part.endswith("_files") for part in path.relative_to(top).parts[:-1])

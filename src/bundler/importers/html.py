@@ -41,6 +41,7 @@ from bundler.typography import normalise_space, smarten
 MAX_PAGE_BYTES = 64 * 1024 * 1024
 MAX_BLOCKS = 20_000
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_SAVED_FROM = re.compile(r"<!--\s*(?:saved from url=\(\d+\)|Page saved with SingleFile\s+url:)\s*(https?://\S+?)\s", re.I)
 _BYLINE = re.compile(r"^(by|written by|words by|story by|بقلم)\s+\S.{0,80}$", re.I)
 _UPDATED = re.compile(r"^(published|updated|posted|last (updated|modified))\b.{0,60}$", re.I)
 
@@ -66,7 +67,7 @@ def read_html_bytes(
     text, warnings = decode_bytes(raw, declared)
     tree = parse_page(text, label)
     meta = read_metadata(tree)
-    base_url = meta.url or url or options.base_url
+    base_url = meta.url or url or _saved_from(text) or options.base_url
     body = tree.find(".//body")
     language = options.language or _primary(meta.language) or detect_language(_sample_text(body))
     notes, _containers = extract_notes(body, language, base_url)
@@ -121,6 +122,12 @@ def _check_bytes(raw: bytes, label: str) -> None:
         raise ImportError_(f"{label or 'page'} is a binary file, not a web page", file=label, hint="give bundler the saved .html file")
 
 
+def _saved_from(text: str) -> str:
+    """The address a browser or SingleFile noted when saving the page."""
+    match = _SAVED_FROM.search(text[:20000])
+    return match.group(1) if match else ""
+
+
 def _declared_charset(raw: bytes) -> str:
     match = _CHARSET.search(raw[:4096])
     return match.group(1).decode("ascii", "replace") if match else ""
@@ -140,6 +147,14 @@ def parse_page(text: str, label: str = ""):
 
 def _prepare_dom(tree, base_url: str) -> None:
     """Steps 3–4: noscript fallbacks, caption wrappers, furniture rules, link sections, boilerplate."""
+    for amp in list(tree.iter("amp-img", "amp-anim")):  # AMP pages: <amp-img> is the image
+        for child in list(amp):
+            remove(child)
+        amp.tag = "img"
+    for amp in list(tree.iter("amp-iframe", "amp-youtube", "amp-video")):
+        if amp.get("data-videoid"):
+            amp.set("src", f"https://www.youtube.com/watch?v={amp.get('data-videoid')}")
+        amp.tag = "iframe"
     for noscript in list(tree.iter("noscript")):
         _unwrap_noscript(noscript)
     normalise_figure_markup(tree)
@@ -198,6 +213,11 @@ def tidy_edges(blocks: list[Block], title: str, meta: PageMeta, standfirst: list
     author_keys = {_key(a) for a in meta.authors}
     kept: list[Block] = []
     for index, block in enumerate(blocks):
+        if isinstance(block, Paragraph) and index < 6 and "<br/>" in block.html:
+            lines = [line for line in block.html.split("<br/>") if not _is_header_line(text_of(line), title_key, author_keys)]
+            if not lines:
+                continue
+            block = Paragraph("<br/>".join(lines), block.lang)
         if isinstance(block, (Paragraph, Heading)):
             text = normalise_space(text_of(block.html))
             key = _key(text)
@@ -216,6 +236,12 @@ def tidy_edges(blocks: list[Block], title: str, meta: PageMeta, standfirst: list
     while kept and isinstance(kept[-1], Heading):
         kept.pop()
     return kept
+
+
+def _is_header_line(text: str, title_key: str, author_keys: set[str]) -> bool:
+    text = normalise_space(text)
+    key = _key(text)
+    return not key or key == title_key or key in author_keys or bool(_BYLINE.match(text) or parse_date(text) or _UPDATED.match(text))
 
 
 def _mark_languages(blocks: list[Block], language: str) -> list[Block]:

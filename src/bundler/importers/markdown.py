@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
 import yaml
+from lxml import etree
 from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
 
 from bundler import __version__
 from bundler.blocks import html_to_blocks, parse_fragment
+from bundler.cleaning.figures import FigureContext
+from bundler.cleaning.notes import extract_notes
 from bundler.dates import parse_date
 from bundler.encoding import decode_bytes
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
-from bundler.model import Block, Heading, Piece, Provenance
+from bundler.model import Block, Heading, Note, Paragraph, Piece, Provenance
 from bundler.text import detect_language, direction_of, sha256_bytes, slugify
+from bundler.typography import smarten
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n(?:---|\.\.\.)\s*(?:\n|\Z)", re.S)
 
@@ -35,10 +41,26 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
     return meta, text[match.end() :]
 
 
-def markdown_to_blocks(markdown: str, language: str = "en") -> list[Block]:
-    """Render Markdown (raw HTML disabled) into the block vocabulary."""
-    renderer = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table").enable("strikethrough")
-    return html_to_blocks(parse_fragment(renderer.render(markdown)), language)
+def _renderer() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table").enable("strikethrough").use(footnote_plugin)
+
+
+def markdown_to_blocks(markdown: str, language: str = "en", figure_hook=None) -> list[Block]:
+    """Render Markdown (raw HTML disabled) into the block vocabulary (footnote markers stay as links)."""
+    return html_to_blocks(parse_fragment(_renderer().render(markdown)), language, figure_hook=figure_hook)
+
+
+def markdown_to_piece_parts(markdown: str, language: str, context: FigureContext) -> tuple[list[Block], list[Note]]:
+    """Blocks with ``![alt](src "title")`` images as figures and ``[^1]`` footnotes as notes."""
+    fragment = parse_fragment(_renderer().render(markdown))
+    for img in fragment.iter("img"):  # the image title is its caption
+        if img.get("title") and img.getparent() is not None and img.getparent().tag == "p" and len(img.getparent()) == 1:
+            holder = img.getparent()
+            holder.tag = "figure"
+            caption = etree.SubElement(holder, "figcaption")
+            caption.text = img.attrib.pop("title")
+    notes, _containers = extract_notes(fragment, language)
+    return html_to_blocks(fragment, language, figure_hook=context.hook), notes
 
 
 def read_markdown(path: Path, options: ImportOptions) -> Piece:
@@ -47,7 +69,10 @@ def read_markdown(path: Path, options: ImportOptions) -> Piece:
     text, warnings = decode_bytes(raw)
     meta, markdown = split_front_matter(text, path)
     language = options.language or str(meta.get("language") or meta.get("lang") or detect_language(markdown))
-    body = markdown_to_blocks(markdown, language)
+    context = FigureContext(page_dir=path.parent, base_url="", media_dir=options.media_dir, language=language)
+    body, notes = markdown_to_piece_parts(markdown, language, context)
+    warnings = list(warnings) + context.warnings
+    standfirst = meta.get("standfirst") or meta.get("summary") or meta.get("description") or ""
     title = str(meta.get("title") or "")
     if not title and body and isinstance(body[0], Heading):
         from bundler.blocks import text_of
@@ -62,6 +87,8 @@ def read_markdown(path: Path, options: ImportOptions) -> Piece:
     return Piece(
         title=title,
         body=tuple(body),
+        standfirst=(Paragraph(html.escape(smarten(str(standfirst), language), quote=False)),) if standfirst else (),
+        notes=tuple(notes),
         authors=tuple(str(a) for a in authors),
         date=parse_date(date) or "" if date else "",
         source_url=str(meta.get("source_url") or meta.get("url") or ""),
