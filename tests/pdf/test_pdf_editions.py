@@ -158,3 +158,19 @@ def test_every_example_collection_builds_all_four_editions(tmp_path, _epoch):
         assert not [w for w in result.report.warnings if w.code.startswith("W30")]
         for path in result.outputs.values():
             assert outline(path) == expected_outline(result.dossier)
+
+
+def test_characters_without_a_shipped_glyph_are_reported(english):
+    from dataclasses import replace
+
+    from bundler.model import Paragraph, Piece, Section
+
+    piece = Piece(title="Glyphs", slug="glyphs", body=(Paragraph("A hieroglyph 𓀀 and a check mark ✓ in a sentence."),))
+    dossier = replace(
+        english.dossier, sections=(Section(title="Odd characters", slug="odd", pieces=(piece,)),), front_matter=(), back_matter=()
+    )
+    report = Report()
+    render_pdf(dossier, Edition("pdf-phone"), PdfLayout("phone", ("pdf.css", "pdf-phone.css")), report)
+    codes = {w.code for w in report.warnings}
+    assert "W301" in codes, "a .notdef glyph went unreported"
+    assert "W302" in codes or any("U+2713" in w.message for w in report.warnings), "the check mark's fallback went unreported"
