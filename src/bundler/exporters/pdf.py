@@ -116,11 +116,17 @@ def _media_href(figure: Figure) -> str | None:
 
 
 def _cover_href(dossier: Dossier) -> str | None:
-    """The cover image the manifest names, if it exists; "auto" gives a typeset cover."""
+    """The cover image the manifest names as a ``data:`` URI (a path would leak into the bytes); "auto" is typeset."""
+    import base64
+    import mimetypes
+
     if not dossier.cover or dossier.cover == "auto":
         return None
     path = Path(dossier.root or ".") / dossier.cover
-    return path.resolve().as_uri() if path.is_file() else None
+    if not path.is_file():
+        return None
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{media_type};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
 class _LogCollector(logging.Handler):
