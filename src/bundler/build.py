@@ -18,6 +18,7 @@ from bundler.cache import open_cache
 from bundler.errors import BundlerError, Report
 from bundler.executor import WorkOptions
 from bundler.exporters import formats
+from bundler.image_stage import prepare_images
 from bundler.incremental import cached_writer
 from bundler.manifest import load_manifest, resolve_dossier
 from bundler.model import Dossier, Edition
@@ -79,6 +80,7 @@ def build_collection(
     report = Report()
     dossier = resolve_dossier(manifest, report, work=work, progress=progress)  # reports ("import", done, total)
     editions = _editions_to_build(dossier, format_names)
+    prepare_images(dossier, editions, work or WorkOptions(), progress)  # all cores; exporters then find images ready
     target_dir = Path(out_dir) / dossier.slug if out_dir else default_out_dir(dossier)
     result = BuildResult(dossier=dossier, report=report)
     known = formats()

@@ -1,0 +1,66 @@
+"""The image stage: every figure's image prepared for every edition, in parallel, before writing.
+
+Exporters prepare images one at a time as they meet them (``ImageSession.prepare``), and a
+prepared image is kept on disk by (source SHA-256, policy). Resizing and re-encoding
+hundreds of camera-sized photos is the heaviest part of a cold build and each image is
+independent, so this stage fills that on-disk cache on all cores first; the exporters
+then find every image ready. Nothing is returned across processes but a flag: images stay
+files on disk, never all in memory at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from bundler.errors import Report
+from bundler.executor import DASK_SCHEME, WorkOptions, map_in_order, open_executor
+from bundler.model import Dossier, Edition, Figure, Image
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class ImageJob:
+    """One source image under one edition's policy (picklable)."""
+
+    path: str
+    policy: object  # bundler.images.ImagePolicy (frozen)
+    cache_dir: Path
+
+
+def prepare_one(job: ImageJob) -> bool:
+    """Prepare one image into the on-disk cache; runs in a worker. True when usable."""
+    from bundler.images.session import ImageSession
+
+    session = ImageSession(job.policy, Report(), job.cache_dir)
+    return session.prepare(Figure(image=Image(path=job.path))) is not None
+
+
+def image_jobs(dossier: Dossier, editions: list[Edition]) -> list[ImageJob]:
+    """Each distinct (image file, policy) the editions will need."""
+    from bundler.images import collection_cache_dir, policy_for
+
+    cache_dir = collection_cache_dir(dossier.root)
+    paths = list(dict.fromkeys(f.image.path for p in dossier.pieces for f in p.figures if f.image and f.image.path))
+    jobs: list[ImageJob] = []
+    for policy in dict.fromkeys(policy_for(edition) for edition in editions):
+        if getattr(policy, "include", True):
+            jobs += [ImageJob(path, policy, cache_dir) for path in paths if Path(path).is_file()]
+    return jobs
+
+
+def prepare_images(dossier: Dossier, editions: list[Edition], work: WorkOptions, progress: Progress | None = None) -> int:
+    """Fill the prepared-image cache for ``editions`` on all local cores; returns the job count."""
+    if not dossier.root or not work.cache:
+        return 0
+    jobs = image_jobs(dossier, editions)
+    if not jobs:
+        return 0
+    report = progress or (lambda stage, done, total: None)
+    report("images", 0, len(jobs))
+    local = replace(work, executor=None) if (work.executor or "").startswith(DASK_SCHEME) else work  # files are local
+    with open_executor(local, len(jobs)) as executor:
+        map_in_order(executor, prepare_one, jobs, lambda done: report("images", done, len(jobs)))
+    return len(jobs)

@@ -1,0 +1,57 @@
+"""The image stage prepares every edition's images on all cores, without changing any output."""
+
+from __future__ import annotations
+
+import shutil
+
+from PIL import Image as PILImage
+from PIL import ImageDraw
+
+from bundler.build import build_collection
+from bundler.executor import WorkOptions
+from bundler.image_stage import image_jobs, prepare_images
+from bundler.manifest import load_manifest, resolve_dossier
+from bundler.model import Edition
+
+
+def write_photo_collection(root):
+    """Two article pages, each with one photo of camera size saved beside it."""
+    (root / "pages" / "photos").mkdir(parents=True)
+    entries = []
+    for number in range(1, 3):
+        photo = PILImage.effect_noise((1800, 1200), 40 + number).convert("RGB")
+        ImageDraw.Draw(photo).ellipse((200 * number, 200, 900, 900), fill=(180, 40 * number, 60))
+        photo.save(root / "pages" / "photos" / f"p{number}.jpg", quality=85)
+        body = " ".join(f"Sentence {i} of the report on the market in Eastmere, told by those who were there." for i in range(10))
+        (root / "pages" / f"report-{number}.html").write_text(
+            f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Report {number}</title></head><body><article>'
+            f"<h1>Report {number}</h1><p>{body}</p>"
+            f'<figure><img src="photos/p{number}.jpg" alt="The market"><figcaption>The market at dawn.</figcaption></figure>'
+            f"<p>{body}</p></article></body></html>",
+            encoding="utf-8",
+        )
+        entries.append(f"      - pages/report-{number}.html")
+    (root / "collection.yaml").write_text(
+        "\n".join(["title: Photo dossier", "language: en", "sections:", "  - title: Reports", "    pieces:", *entries, ""]),
+        encoding="utf-8",
+    )
+    return root
+
+
+def test_every_image_is_prepared_once_per_policy_and_outputs_do_not_change(tmp_path, monkeypatch):
+    monkeypatch.delenv("BUNDLER_CACHE_DIR", raising=False)
+    root = write_photo_collection(tmp_path / "photo-dossier")
+    dossier = resolve_dossier(load_manifest(root), work=WorkOptions(executor="serial"))
+    editions = [Edition("epub"), Edition("pdf")]
+    jobs = image_jobs(dossier, editions)
+    assert len(jobs) == 4  # two photos, two policies (EPUB size limits, print resolution)
+    seen = []
+    assert prepare_images(dossier, editions, WorkOptions(jobs=2), lambda *a: seen.append(a)) == 4
+    assert seen[-1] == ("images", 4, 4)
+    prepared = sorted((root / ".cache" / "images").glob("*.jpg"))
+    assert len(prepared) == 4
+    staged = build_collection(root, format_names=["epub", "pdf"], out_dir=tmp_path / "staged", work=WorkOptions(jobs=2))
+    shutil.rmtree(root / ".cache")
+    clean = build_collection(root, format_names=["epub", "pdf"], out_dir=tmp_path / "clean", work=WorkOptions(cache=False))
+    for name in ("epub", "pdf"):
+        assert staged.outputs[name].read_bytes() == clean.outputs[name].read_bytes(), name
