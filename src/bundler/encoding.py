@@ -61,7 +61,14 @@ def _plausible(raw: bytes, declared: str) -> bool:
     return True
 
 
+_SAMPLE = 200_000
+
+
 def _repair(text: str, warnings: list[str]) -> tuple[str, list[str]]:
+    if len(text) > 2 * _SAMPLE:  # ftfy is slow on huge texts: repair only when a sample shows damage
+        sample = text[:_SAMPLE] + text[len(text) // 2 : len(text) // 2 + _SAMPLE]
+        if ftfy.fix_encoding(sample) == sample:
+            return text, warnings
     fixed = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_line_breaks=False)
     if fixed != text and ftfy.fix_encoding(text) != text:
         warnings.append("repaired mis-decoded characters (mojibake)")

@@ -26,7 +26,7 @@ from bundler import __version__
 from bundler.blocks import html_to_blocks, text_of
 from bundler.cleaning.boilerplate import is_boilerplate
 from bundler.cleaning.content import Support, coverage, find_root, select_blocks, trafilatura_text
-from bundler.cleaning.dom import drop_boilerplate_text, drop_furniture, drop_link_sections, drop_site_rules, remove
+from bundler.cleaning.dom import drop_boilerplate_text, drop_furniture, drop_link_sections, drop_site_rules, remove, text_length
 from bundler.cleaning.figures import FigureContext, best_source, normalise_figure_markup
 from bundler.cleaning.metadata import PageMeta, read_metadata
 from bundler.cleaning.notes import extract_notes
@@ -40,6 +40,8 @@ from bundler.typography import normalise_space, smarten
 
 MAX_PAGE_BYTES = 64 * 1024 * 1024
 MAX_BLOCKS = 20_000
+MAX_MARKUP_CHARS = 6 * 1024 * 1024
+_DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]{1000,}")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _SAVED_FROM = re.compile(r"<!--\s*(?:saved from url=\(\d+\)|Page saved with SingleFile\s+url:)\s*(https?://\S+?)\s", re.I)
 _BYLINE = re.compile(r"^(by|written by|words by|story by|بقلم)\s+\S.{0,80}$", re.I)
@@ -65,6 +67,7 @@ def read_html_bytes(
     _check_bytes(raw, label)
     declared = _declared_charset(raw)
     text, warnings = decode_bytes(raw, declared)
+    text = _truncate(text, warnings)
     tree = parse_page(text, label)
     meta = read_metadata(tree)
     base_url = meta.url or url or _saved_from(text) or options.base_url
@@ -76,7 +79,7 @@ def read_html_bytes(
     root = find_root(tree, base_url)
     context = FigureContext(page_dir=page_dir, base_url=base_url, media_dir=options.media_dir, language=language)
     try:
-        blocks = html_to_blocks(root.element, language, base_url, context.hook)
+        blocks = _lead_figures(root.element, context) + html_to_blocks(root.element, language, base_url, context.hook)
     except RecursionError as exc:
         raise ImportError_("the page is nested too deeply to read", file=label, hint="is it a real article page?") from exc
     blocks, _how = _choose_blocks(blocks, root, reference, tree, language, base_url, context)
@@ -118,8 +121,20 @@ def _check_bytes(raw: bytes, label: str) -> None:
     if not raw.strip():
         raise ImportError_(f"{label or 'page'} is empty", file=label, hint="save the page again")
     head = raw[:8192]
-    if head.count(b"\x00") > len(head) // 20 and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    if (b"\x00" in head or controls > len(head) // 20) and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportError_(f"{label or 'page'} is a binary file, not a web page", file=label, hint="give bundler the saved .html file")
+
+
+def _truncate(text: str, warnings: list[str]) -> str:
+    """Keep huge pages workable: markup past MAX_MARKUP_CHARS (not counting data: images) is cut."""
+    if len(text) <= MAX_MARKUP_CHARS:
+        return text
+    embedded = sum(len(m) for m in _DATA_URI.findall(text))
+    if len(text) - embedded <= MAX_MARKUP_CHARS:
+        return text
+    warnings.append(f"page has {len(text) // (1024 * 1024)} MB of markup; only the first {MAX_MARKUP_CHARS // (1024 * 1024)} MB were read")
+    return text[: MAX_MARKUP_CHARS + embedded]
 
 
 def _saved_from(text: str) -> str:
@@ -185,6 +200,28 @@ def _unwrap_noscript(noscript) -> None:
     for other in others:
         remove(other)
     noscript.tag = "span"
+
+
+def _lead_figures(root, context: FigureContext) -> list[Block]:
+    """Figures just before the article body (a lead photo under the headline) belong to it."""
+    container, root_length = root, text_length(root)
+    for _ in range(3):
+        parent = container.getparent()
+        if parent is None or parent.tag in {"body", "html"} or text_length(parent) > root_length + 800:
+            break
+        container = parent
+        if parent.tag == "article":
+            break
+    if container is root:
+        return []
+    inside = set(root.iter())
+    blocks: list[Block] = []
+    for figure in container.iter("figure"):
+        if figure in inside:
+            break
+        if not any(a.tag == "figure" for a in figure.iterancestors()):
+            blocks += context.hook(figure)
+    return blocks
 
 
 def _choose_blocks(blocks, root, reference, tree, language, base_url, context) -> tuple[list[Block], str]:

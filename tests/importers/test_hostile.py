@@ -1,0 +1,150 @@
+"""Hostile and broken input: a clear error or a cleaned piece with warnings, never a crash or a hang."""
+
+from __future__ import annotations
+
+import base64
+import io
+import subprocess
+import sys
+import time
+
+import pytest
+from PIL import Image as PILImage
+
+from bundler.errors import ImportError_
+from bundler.importers import ImportOptions, read_piece
+from bundler.model import to_data
+
+
+def run_extract(path, *extra):
+    return subprocess.run([sys.executable, "-m", "bundler", "extract", str(path), *extra], capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.html", b"", "is empty"),
+        ("blank.html", b"  \n\t ", "is empty"),
+        ("binary.html", bytes(range(256)) * 64, "binary"),
+    ],
+)
+def test_unusable_pages_are_clear_user_errors(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ImportError_, match=message):
+        read_piece(path)
+    result = run_extract(path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and message in result.stderr
+
+
+def test_deep_nesting_neither_crashes_nor_hangs(tmp_path):
+    path = tmp_path / "deep.html"
+    path.write_text(
+        "<html><body><p>Before the nest, a paragraph of real text.</p>"
+        + "<div><span>" * 50_000
+        + "deep"
+        + "</span></div>" * 50_000
+        + "</body></html>"
+    )
+    start = time.monotonic()
+    result = run_extract(path)
+    assert time.monotonic() - start < 60
+    assert result.returncode in (0, 1) and "Traceback" not in result.stderr
+
+
+def test_fifty_megabyte_page_is_imported_in_bounded_time(tmp_path):
+    paragraph = "<p>" + "Residents queue for water at the last well in the district every morning. " * 4 + "</p>\n"
+    path = tmp_path / "huge.html"
+    with path.open("w") as handle:
+        handle.write("<html><head><title>A very long page</title></head><body><article><h1>A very long page</h1>")
+        for _ in range(50 * 1024 * 1024 // len(paragraph) + 1):
+            handle.write(paragraph)
+        handle.write("</article></body></html>")
+    assert path.stat().st_size >= 50 * 1024 * 1024
+    start = time.monotonic()
+    piece = read_piece(path)
+    assert time.monotonic() - start < 45
+    assert piece.title == "A very long page"
+    assert any("only the first" in w for w in piece.provenance.warnings)
+
+
+def test_oversized_page_is_refused_with_a_hint(tmp_path):
+    path = tmp_path / "giant.html"
+    with path.open("wb") as handle:
+        handle.truncate(65 * 1024 * 1024)
+    with pytest.raises(ImportError_, match="not imported"):
+        read_piece(path)
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (200, 120), (10, 120, 200)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_scripts_handlers_and_svg_never_pass(tmp_path):
+    svg = base64.b64encode(b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>').decode()
+    png = base64.b64encode(_png()).decode()
+    page = f"""<html><head><title>Safety check page</title></head><body><article><h1>Safety check page</h1>
+    <p onclick="steal()">A paragraph that is long enough to be an article, with <a href="javascript:alert(3)">a bad link</a>,
+    <a href="data:text/html,boom">a data link</a>, <a href="https://example.org/x?utm_source=mail&amp;id=7" onmouseover="x()">a good link</a>
+    and <a href="/relative/path">a relative one</a>. More words follow so that the text counts as running text here.</p>
+    <figure><img src="data:image/png;base64,{png}" alt="A blue rectangle"><figcaption>Caption text<script>alert(4)</script> (Jane Doe)</figcaption></figure>
+    <figure><img src="data:image/svg+xml;base64,{svg}" alt="vector"><figcaption>An SVG drawing</figcaption></figure>
+    <svg><script>alert(5)</script><text>svg text</text></svg>
+    <iframe src="https://www.youtube.com/embed/abc" title="A video of the well"></iframe>
+    <iframe src="https://ads.example.net/slot"></iframe>
+    <form><input value="x"><p>Form text</p></form><style>p{{color:red}}</style>
+    <p>Another paragraph of ordinary article text to make sure the body has more than one paragraph in it.</p>
+    </article></body></html>"""
+    path = tmp_path / "hostile.html"
+    path.write_text(page, encoding="utf-8")
+    piece = read_piece(path, ImportOptions(base_url="https://news.example.com/2016/a/", media_dir=tmp_path / "media"))
+    dump = str(to_data(piece))
+    for bad in (
+        "alert",
+        "javascript:",
+        "data:text",
+        "onclick",
+        "onmouseover",
+        "steal",
+        "utm_source",
+        "<script",
+        "color:red",
+        "Form text",
+        "ads.example.net",
+    ):
+        assert bad not in dump, bad
+    assert "https://example.org/x?id=7" in dump
+    assert "https://news.example.com/relative/path" in dump
+    captions = [f.caption for f in piece.figures]
+    assert "Caption text" in captions and piece.figures[0].credit == "Jane Doe"
+    assert piece.figures[0].image.path and piece.figures[0].image.media_type == "image/png"
+    svg_figure = piece.figures[1]
+    assert svg_figure.image is None and svg_figure.caption == "An SVG drawing"
+    assert any("SVG" in w for w in piece.provenance.warnings)
+    embeds = [b for b in piece.body if type(b).__name__ == "Embed"]
+    assert [e.url for e in embeds] == ["https://www.youtube.com/embed/abc"] and embeds[0].title == "A video of the well"
+
+
+def test_wrong_declared_charset_is_detected(tmp_path):
+    text = "انقطاع المياه في الأحياء الشرقية. " * 20
+    page = (
+        f'<html><head><meta charset="iso-8859-1"><title>خبر</title></head><body><article><p>{text}</p><p>{text}</p></article></body></html>'
+    )
+    path = tmp_path / "legacy.html"
+    path.write_bytes(page.encode("cp1256"))
+    piece = read_piece(path)
+    assert piece.language == "ar" and piece.direction == "rtl"
+    assert "انقطاع المياه" in piece.body[0].html
+    assert any("does not fit" in w for w in piece.provenance.warnings)
+
+
+def test_mojibake_is_repaired(tmp_path):
+    text = "The café’s owner said “we stay” — and they did. " * 10
+    broken = text.encode("utf-8").decode("cp1252", errors="replace")
+    path = tmp_path / "mojibake.html"
+    path.write_text(f"<html><body><article><h1>Café</h1><p>{broken}</p></article></body></html>", encoding="utf-8")
+    piece = read_piece(path)
+    assert "café’s owner" in piece.body[0].html
