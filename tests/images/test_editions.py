@@ -77,9 +77,11 @@ def test_text_only_edition_has_no_images_and_passes_epubcheck(kitchen):
     with zipfile.ZipFile(built["epub-text"]) as archive:
         names = archive.namelist()
         text = b"".join(archive.read(n) for n in names if n.endswith(".xhtml")).decode()
+        opf = archive.read("EPUB/content.opf").decode()
     images = [n for n in names if n.lower().endswith((".jpg", ".jpeg", ".png", ".gif", ".webp"))]
-    assert images == ["EPUB/cover.jpg"]  # only the typeset cover that write_epub always adds; no photos
-    assert text.count("<img") == 1  # the cover page
+    assert images == []  # no photos and no cover image: "no images at all"
+    assert "<img" not in text
+    assert "cover-image" not in opf and ">visual<" not in opf  # accessMode textual only
     assert "The covered market in April." in text and "Sam Photographer/Example Agency" in text
     assert built["epub-text"].stat().st_size < built["epub"].stat().st_size
     assert epubcheck_messages(run_epubcheck(built["epub-text"])) == []

@@ -76,10 +76,11 @@ def write_epub(dossier: Dossier, edition: Edition, out: Path, report: Report) ->
     media = _MediaFiles(book)
     target = Target(href_for=lambda slug: f"{slug}.xhtml", media_href=media.href, epub=True, link_map=build_link_map(dossier))
 
-    cover = cover_jpeg(dossier, report)
-    book.set_cover("cover.jpg", cover, create_page=False)
-    pages = _pages(dossier, target, names, moment.date().isoformat())
-    toc, landmarks = _navigation(dossier, names)
+    with_cover = _images_allowed(edition)
+    if with_cover:
+        book.set_cover("cover.jpg", cover_jpeg(dossier, report), create_page=False)
+    pages = _pages(dossier, target, names, moment.date().isoformat(), with_cover)
+    toc, landmarks = _navigation(dossier, names, with_cover)
     nav = _Page(names["nav"], labels_for(dossier.language)["contents"], dossier.language, render_nav(toc, landmarks, dossier))
     latin = dossier.language if direction_of(dossier.language) == "ltr" else "en"
     documents = {page.name: page.render(latin) for page in pages}
@@ -108,8 +109,15 @@ def write_epub(dossier: Dossier, edition: Edition, out: Path, report: Report) ->
     book.toc = _ncx_toc(toc)
     book.add_item(epub.EpubNcx())
     book.guide = [{"type": m["guide"], "href": m["href"], "title": m["title"]} for m in landmarks if m.get("guide")]
-    _add_accessibility_metadata(book, dossier, report)
+    _add_accessibility_metadata(book, dossier, report, visual=with_cover or bool(media.names))
     out.write_bytes(repack(_write(book, nav_document), dossier, moment))
+
+
+def _images_allowed(edition: Edition) -> bool:
+    """False when the edition's image policy is "none" (epub-text): then not even a cover image ships."""
+    from bundler.images import active_session
+
+    return active_session(edition.format).policy.include
 
 
 def _generated_names(dossier: Dossier) -> dict[str, str]:
@@ -138,13 +146,12 @@ def _new_book(dossier: Dossier) -> epub.EpubBook:
     return book
 
 
-def _pages(dossier: Dossier, target: Target, names: dict[str, str], build_date: str) -> list[_Page]:
+def _pages(dossier: Dossier, target: Target, names: dict[str, str], build_date: str, with_cover: bool = True) -> list[_Page]:
     """Every XHTML page in reading order, each in its own language."""
     language, labels = dossier.language, labels_for(dossier.language)
-    pages = [
-        _Page(names["cover"], labels["cover"], language, render_cover_page("cover.jpg", cover_alt(dossier)), "cover-page"),
-        _Page(names["title-page"], dossier.title, language, render_title_page(dossier, target)),
-    ]
+    pages = [_Page(names["cover"], labels["cover"], language, render_cover_page("cover.jpg", cover_alt(dossier)), "cover-page")]
+    pages = pages if with_cover else []
+    pages.append(_Page(names["title-page"], dossier.title, language, render_title_page(dossier, target)))
     for page in dossier.front_matter:
         pages.append(_Page(page.slug, page.title, page.language or language, render_text_page(page, dossier, target)))
     for section in dossier.sections:
@@ -157,7 +164,7 @@ def _pages(dossier: Dossier, target: Target, names: dict[str, str], build_date: 
     return pages
 
 
-def _navigation(dossier: Dossier, names: dict[str, str]) -> tuple[list[dict], list[dict]]:
+def _navigation(dossier: Dossier, names: dict[str, str], with_cover: bool = True) -> tuple[list[dict], list[dict]]:
     """The table of contents (sections with their pieces) and the landmarks, in spine order."""
     labels = labels_for(dossier.language)
     toc = [{"href": f"{p.slug}.xhtml", "title": p.title, "children": []} for p in dossier.front_matter]
@@ -170,8 +177,8 @@ def _navigation(dossier: Dossier, names: dict[str, str]) -> tuple[list[dict], li
         start = {"href": f"{dossier.pieces[0].slug}.xhtml", "title": dossier.pieces[0].title}
     else:
         start = {"href": toc[0]["href"], "title": toc[0]["title"]}
-    landmarks = [
-        {"type": "cover", "guide": "cover", "href": f"{names['cover']}.xhtml", "title": labels["cover"]},
+    cover = [{"type": "cover", "guide": "cover", "href": f"{names['cover']}.xhtml", "title": labels["cover"]}] if with_cover else []
+    landmarks = cover + [
         {"type": "titlepage", "guide": "title-page", "href": f"{names['title-page']}.xhtml", "title": labels["title_page"]},
         {"type": "toc", "guide": "toc", "href": f"{names['nav']}.xhtml", "title": labels["contents"]},
         {"type": "bodymatter", "guide": "text", **start},
@@ -208,17 +215,17 @@ def _missing_alt(dossier: Dossier) -> list[str]:
     return [f"{p.slug}: {f.image.path}" for p in dossier.pieces for f in p.figures if f.image and f.image.path and not (f.alt or f.caption)]
 
 
-def _add_accessibility_metadata(book: epub.EpubBook, dossier: Dossier, report: Report) -> None:
+def _add_accessibility_metadata(book: epub.EpubBook, dossier: Dossier, report: Report, visual: bool = True) -> None:
     """Schema.org accessibility metadata (E3.1, E3.2); no conformance claim, since nobody audited it (E3.3)."""
     missing = _missing_alt(dossier)
     for figure in missing:
         report.warn(f"image without alt text or caption: {figure}", "W420", hint="add alt text to the figure")
-    for mode in ("textual", "visual"):  # the cover is an image, so every book is visual too
+    for mode in ("textual", "visual") if visual else ("textual",):  # a cover or any figure makes the book visual
         book.add_metadata(None, "meta", mode, {"property": "schema:accessMode"})
-    for sufficient in ["textual,visual"] + ([] if missing else ["textual"]):
+    for sufficient in (["textual,visual"] if visual else []) + ([] if missing else ["textual"]):
         book.add_metadata(None, "meta", sufficient, {"property": "schema:accessModeSufficient"})
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
-    features += [] if missing else ["alternativeText"]
+    features += ["alternativeText"] if visual and not missing else []
     for feature in features:
         book.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
     book.add_metadata(None, "meta", "none", {"property": "schema:accessibilityHazard"})

@@ -43,7 +43,11 @@ def add_pieces(text: str, entries: list[str], section: str | None, file: str = "
         )
     else:
         target = _find_section(sections, section)
-        if target is None:
+        placeholder = _placeholder_section(sections)
+        if target is None and placeholder is not None:
+            lines = _rename_section(lines, placeholder, section or DEFAULT_SECTION)
+            lines = _append_to_section(lines, placeholder, entries, file)
+        elif target is None:
             lines = _append_section(lines, sections, section or DEFAULT_SECTION, entries)
         else:
             lines = _append_to_section(lines, target, entries, file)
@@ -72,6 +76,25 @@ def _find_section(sections: yaml.SequenceNode, title: str | None) -> yaml.Mappin
         folded = [n for n in sections.value if isinstance(n, yaml.MappingNode) and str(_title(n)).casefold() == title.casefold()]
         matches = folded
     return matches[0] if matches else None
+
+
+def _placeholder_section(sections: yaml.SequenceNode) -> yaml.MappingNode | None:
+    """The scaffold's single empty section (``pieces: []``), which a first import should fill, not leave empty."""
+    if len(sections.value) != 1 or not isinstance(sections.value[0], yaml.MappingNode):
+        return None
+    pieces = _value(sections.value[0], "pieces")
+    return sections.value[0] if isinstance(pieces, yaml.SequenceNode) and not pieces.value else None
+
+
+def _rename_section(lines: list[str], section: yaml.MappingNode, title: str) -> list[str]:
+    """Replace a section's title scalar in place (same line, comments kept)."""
+    node = _value(section, "title")
+    if not isinstance(node, yaml.ScalarNode) or node.start_mark.line != node.end_mark.line:
+        return lines
+    row = node.start_mark.line
+    lines = list(lines)
+    lines[row] = lines[row][: node.start_mark.column] + yaml_scalar(title) + lines[row][node.end_mark.column :]
+    return lines
 
 
 def _section_lines(title: str, entries: list[str], dash: int) -> list[str]:
