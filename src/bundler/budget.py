@@ -9,7 +9,6 @@ why. The over-budget file never reaches the output folder.
 
 from __future__ import annotations
 
-import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -19,20 +18,18 @@ from bundler.errors import ExportError, Report
 from bundler.images import DEGRADE_STEPS, ImagePolicy, collection_cache_dir, degraded, image_session, policy_for, without_images
 from bundler.model import Dossier, Edition
 
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b|bytes?)?\s*$", re.IGNORECASE)
-_UNITS = {"b": 1, "byte": 1, "bytes": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "kib": 1024, "mib": 1024**2, "gib": 1024**3}
 _FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
 
 
 def parse_size(value: object) -> int:
-    """Bytes in ``"2 MB"``, ``"500 KB"``, ``"1.5 MiB"`` or a plain number of bytes."""
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value
-    match = _SIZE.match(str(value))
-    if not match or float(match.group(1)) <= 0:
+    """Bytes in ``"2 MB"``, ``"500 KB"``, ``"1.5 MiB"``; the manifest's parser, raising for the build."""
+    from bundler.manifest.checks import parse_size as size_or_none
+
+    size = size_or_none(value)
+    if size is None:
         raise ExportError(f"budget {value!r} is not a file size", key="budget", hint="write a size such as '2 MB', '500 KB' or '1.5 MiB'")
-    return int(float(match.group(1)) * _UNITS[(match.group(2) or "b").lower()])
+    return size
 
 
 def human_size(size: int) -> str:
