@@ -99,3 +99,34 @@ def test_url_filter_and_errors(crawl, tmp_path):
     broken.write_bytes(b"\x1f\x8b not really")
     with pytest.raises(ImportError_):
         read_warc(broken, options)
+
+
+def test_bundler_import_takes_pages_from_a_warc(crawl, tmp_path):
+    """The CLI path: `bundler import COLLECTION crawl.warc.gz --url URL`, then the collection checks and builds."""
+    import subprocess
+    import sys
+
+    from bundler.model import piece_from_data
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "bundler", *args], capture_output=True, text=True, timeout=300)
+
+    collection = tmp_path / "crawl-dossier"
+    assert cli("new", str(collection), "--title", "Crawl").returncode == 0
+    result = cli("import", str(collection), str(crawl), "--url", "https://news.example.org/2016/05/bread-queues", "--section", "Pages")
+    assert result.returncode == 0, result.stderr
+    assert (collection / "sources" / "crawl.warc.gz").read_bytes() == crawl.read_bytes()
+    stored = sorted(collection.glob("pieces/*/piece.json"))
+    assert len(stored) == 1
+    import json
+
+    piece = piece_from_data(json.loads(stored[0].read_text(encoding="utf-8"))["piece"])
+    assert piece.title == "Bread queues in the old city"
+    assert len(piece.provenance.warc_record_ids) == 2
+    assert any(f.image and f.image.path for f in piece.figures)
+    assert cli("check", str(collection)).returncode == 0
+    everything = cli("import", str(collection), str(crawl), "--section", "Pages")
+    assert everything.returncode == 0, everything.stderr
+    assert "already in the collection" in everything.stderr  # the page imported before is not imported twice
+    assert len(list(collection.glob("pieces/*/piece.json"))) == 2
+    assert cli("check", str(collection)).returncode == 0

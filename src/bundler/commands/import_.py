@@ -17,7 +17,7 @@ from pathlib import Path
 from bundler.build import write_atomically
 from bundler.commands import Command
 from bundler.errors import BundlerError
-from bundler.importers import ImportOptions, read_piece
+from bundler.importers import ImportOptions, find_source, read_piece
 from bundler.importers.piece import PIECE_FILE, write_piece
 from bundler.manifest.edit import add_pieces
 from bundler.manifest.loader import load_manifest, read_manifest_text
@@ -28,9 +28,10 @@ from bundler.text import sha256_file, slugify
 
 def add_arguments(parser) -> None:
     parser.add_argument("collection", help="collection folder (or its collection.yaml)")
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="article files: HTML, text, Markdown")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="article files: HTML, text, Markdown, or a WARC web archive")
     parser.add_argument("--section", help="section title to add to (created if missing; default: the last section)")
     parser.add_argument("--base-url", default="", help="resolve relative links against this URL")
+    parser.add_argument("--url", action="append", default=[], dest="urls", help="from a WARC, import only this page (repeatable)")
 
 
 def unused_path(wanted: Path, same_as: Path | None = None, reserved: dict[Path, Path] | None = None) -> Path:
@@ -61,6 +62,7 @@ def run(args, ui) -> int:
     root = manifest.root.resolve()
     listed = {(root / path).resolve() for _key, path, _role in named_files(manifest)}
     imported = _imported_sources(root, listed)
+    imported_pages = _imported_pages(root, listed)
     staged: list[tuple[Path, Path, Piece]] = []
     reserved: dict[Path, Path] = {}
     with tempfile.TemporaryDirectory(prefix="bundler-import-") as media:
@@ -70,16 +72,28 @@ def run(args, ui) -> int:
                 raise BundlerError(f"file not found: {source}", code="E021", file=text)
             original = _original_place(root, source, reserved)
             reserved[original] = source
+            options = ImportOptions(
+                media_dir=Path(media), base_url=args.base_url, source_label=original.relative_to(root).as_posix(), urls=tuple(args.urls)
+            )
+            _name, format_ = find_source(source)
+            if format_.read_all is not None:  # an archive of many pages: each page not yet imported becomes a piece
+                pages = format_.read_all(source, options)
+                fresh = [p for p in pages if (p.provenance.source_sha256, p.source_url) not in imported_pages]
+                for piece in pages:
+                    if piece not in fresh:
+                        ui.warn(f"{piece.source_url or piece.title} from {source.name} is already in the collection; skipped")
+                staged += [(source, original, piece) for piece in fresh]
+                continue
             earlier = imported.get(sha256_file(source)) or (original.relative_to(root).as_posix() if original.resolve() in listed else "")
             if earlier:
                 raise BundlerError(
                     f"{source} is already in the collection as {earlier}", code="E020", file=text, hint="list each piece once"
                 )
-            piece = read_piece(
-                source, ImportOptions(media_dir=Path(media), base_url=args.base_url, source_label=original.relative_to(root).as_posix())
-            )
-            staged.append((source, original, piece))
+            staged.append((source, original, read_piece(source, options)))
         entries = _write_pieces(root, staged)
+    if not entries:
+        ui.say("nothing new to import")
+        return 0
     text = add_pieces(read_manifest_text(manifest.path), entries, args.section, str(manifest.path))
     write_atomically(manifest.path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
     for entry, (_source, original, piece) in zip(entries, staged, strict=True):
@@ -99,6 +113,19 @@ def _imported_sources(root: Path, listed: set[Path]) -> dict[str, str]:
             found[digest] = path.relative_to(root).as_posix()
         elif path.is_file():
             found[sha256_file(path)] = path.relative_to(root).as_posix()
+    return found
+
+
+def _imported_pages(root: Path, listed: set[Path]) -> set[tuple[str, str]]:
+    """(original's SHA-256, page URL) of every stored piece, so an archive's pages are imported once each."""
+    found: set[tuple[str, str]] = set()
+    for path in listed:
+        if path.name == PIECE_FILE and path.is_file():
+            try:
+                piece = json.loads(path.read_text(encoding="utf-8"))["piece"]
+                found.add((piece["provenance"]["source_sha256"], piece.get("source_url", "")))
+            except (ValueError, KeyError, TypeError):
+                continue
     return found
 
 

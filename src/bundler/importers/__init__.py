@@ -23,6 +23,7 @@ class ImportOptions:
     base_url: str = ""  # resolve relative links against this when the page has no canonical URL
     language: str = ""  # override the detected language
     source_label: str = ""  # the path to record in provenance (relative to the collection)
+    urls: tuple[str, ...] = ()  # for archives holding many pages (WARC): import only these pages
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ def read_warc(path: Path, options: ImportOptions, urls: tuple[str, ...] | list[s
     """One piece per HTML page in the archive (only those in ``urls`` when given)."""
     records = read_records(path)
     images = {r.url: r for r in records if r.media_type.startswith("image/")}
-    wanted = {urldefrag(u)[0] for u in urls}
+    wanted = {urldefrag(u)[0] for u in (urls or options.urls)}
     pages = [r for r in records if r.media_type in _HTML_TYPES and (not wanted or r.url in wanted)]
     missing = sorted(wanted - {p.url for p in pages})
     if missing:
