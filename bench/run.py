@@ -81,8 +81,7 @@ def write_combined_html(root: Path) -> Path:
         text = page.read_text(encoding="utf-8")
         article = re.search(r"<article>(.*)</article>", text, re.S).group(1)
         bodies.append(f'<section class="piece">{article}</section>')
-    combined = root / "combined" / "index.html"
-    combined.parent.mkdir(exist_ok=True)
+    combined = root / "html" / "combined.html"  # beside the pages, so photos/… resolves for the peers
     combined.write_text(
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape('Benchmark dossier')}</title></head><body>\n" + "\n".join(bodies) + "\n</body></html>\n",
@@ -98,7 +97,7 @@ def write_bundler_combined_html(root: Path) -> Path:
     from bundler.model import Edition
 
     dossier = resolve_dossier(load_manifest(root))
-    path = root / "combined" / "bundler-print.html"
+    path = root / "html" / "bundler-print.html"
     path.write_text(combined_html(dossier, Edition("pdf"), "print"), encoding="utf-8")
     return path
 
