@@ -3,10 +3,11 @@
 The key of an edition is everything its bytes depend on: the dossier (``model.to_data``,
 which includes every piece, override and option), the edition and its options, the image
 policy in force (a size budget rewrites with degraded images: each attempt has its own
-key), the bytes of every image, the build clock (``SOURCE_DATE_EPOCH``), and the code that
-renders it (bundler's sources, templates, styles and fonts, and the rendering libraries'
-versions). Warnings the exporter reported are stored with the file and replayed on a hit,
-so a warm build reports what a cold one does.
+key), every image by the hash of its bytes (never its path: a fresh import and a cached
+one keep the same image in different places), the build clock (``SOURCE_DATE_EPOCH``),
+and the code that renders it (bundler's sources, templates, styles and fonts, and the
+rendering libraries' versions). Warnings the exporter reported are stored with the file
+and replayed on a hit, so a warm build reports what a cold one does.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import hashlib
 import json
 import shutil
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -23,7 +24,7 @@ from pathlib import Path
 from bundler.cache import ContentCache, hash_bytes, make_key, using_cache
 from bundler.clock import build_time
 from bundler.errors import Problem, Report
-from bundler.model import Dossier, Edition, to_data
+from bundler.model import Dossier, Edition, Figure, Piece, TextPage, to_data
 from bundler.resources import styles_dir
 
 Writer = Callable[[Dossier, Edition, Path, Report], None]
@@ -46,17 +47,44 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def image_digests(dossier: Dossier) -> list[str]:
-    """The content hash of every image the dossier uses (from the importer, or read from disk)."""
-    found = []
-    for piece in dossier.pieces:
-        for figure in piece.figures:
-            image = figure.image
-            if image is None or not image.path:
-                continue
-            path = Path(image.path)
-            found.append(image.sha256 or (hash_bytes(path.read_bytes()) if path.is_file() else f"missing:{image.path}"))
-    return found
+def without_image_paths(dossier: Dossier) -> Dossier:
+    """The dossier with each image named by its content hash, not by where the file happens to be.
+
+    A fresh import and a cached one put the same image at different paths; the bytes of an
+    edition depend only on the image's content, so the key must too.
+    """
+    from bundler.importers.piece import map_figures
+
+    def by_content(figure: Figure) -> Figure:
+        image = figure.image
+        if image is None or not image.path:
+            return figure
+        return replace(figure, image=replace(image, path=_image_digest(image.path, image.sha256)))
+
+    def piece_by_content(piece: Piece) -> Piece:
+        return replace(piece, body=map_figures(piece.body, by_content))
+
+    def page_by_content(page: TextPage) -> TextPage:
+        return replace(page, body=map_figures(page.body, by_content))
+
+    sections = tuple(
+        replace(s, intro=map_figures(s.intro, by_content), pieces=tuple(piece_by_content(p) for p in s.pieces)) for s in dossier.sections
+    )
+    cover = Path(dossier.root, dossier.cover) if dossier.root and dossier.cover else None
+    return replace(
+        dossier,
+        sections=sections,
+        front_matter=tuple(page_by_content(p) for p in dossier.front_matter),
+        back_matter=tuple(page_by_content(p) for p in dossier.back_matter),
+        cover=_image_digest(str(cover), "") if cover and cover.is_file() else dossier.cover,
+    )
+
+
+def _image_digest(path: str, known: str) -> str:
+    if known:
+        return known
+    file = Path(path)
+    return hash_bytes(file.read_bytes()) if file.is_file() else f"missing:{path}"
 
 
 def edition_key(format_name: str, dossier: Dossier, edition: Edition) -> str:
@@ -67,10 +95,9 @@ def edition_key(format_name: str, dossier: Dossier, edition: Edition) -> str:
     return make_key(
         "edition",
         format_name,
-        to_data(dossier),
+        to_data(without_image_paths(dossier)),
         to_data(edition),
         repr(policy),
-        image_digests(dossier),
         build_time(dossier.date).isoformat(),
         code_digest(),
     )

@@ -55,3 +55,21 @@ def test_every_image_is_prepared_once_per_policy_and_outputs_do_not_change(tmp_p
     clean = build_collection(root, format_names=["epub", "pdf"], out_dir=tmp_path / "clean", work=WorkOptions(cache=False))
     for name in ("epub", "pdf"):
         assert staged.outputs[name].read_bytes() == clean.outputs[name].read_bytes(), name
+
+
+def test_the_first_rebuild_after_a_fresh_import_reuses_the_edition(tmp_path, monkeypatch):
+    """A fresh import and a cached one keep images at different paths; the key must not see it."""
+    monkeypatch.delenv("BUNDLER_CACHE_DIR", raising=False)
+    root = write_photo_collection(tmp_path / "photo-dossier")
+    cold = build_collection(root, format_names=["epub"], out_dir=tmp_path / "cold", work=WorkOptions(jobs=2))
+    stored = sorted((root / ".cache" / "values").rglob("*.out"))
+    assert len(stored) == 1
+    warm = build_collection(root, format_names=["epub"], out_dir=tmp_path / "warm", work=WorkOptions(jobs=2))
+    assert sorted((root / ".cache" / "values").rglob("*.out")) == stored
+    assert warm.outputs["epub"].read_bytes() == cold.outputs["epub"].read_bytes()
+    (root / "pages" / "report-1.html").write_text(
+        (root / "pages" / "report-1.html").read_text(encoding="utf-8").replace("The market at dawn.", "The market at noon."),
+        encoding="utf-8",
+    )
+    build_collection(root, format_names=["epub"], out_dir=tmp_path / "new-caption", work=WorkOptions(jobs=2))
+    assert len(list((root / ".cache" / "values").rglob("*.out"))) == 2  # an edited page is a new edition
