@@ -305,8 +305,13 @@ def repack(data: bytes, dossier: Dossier, moment) -> bytes:
         archive.writestr(_zipinfo("mimetype", stamp, zipfile.ZIP_STORED), b"application/epub+zip")
         order = sorted(entries, key=lambda n: (n != "META-INF/container.xml", not n.endswith(".opf"), n))
         for name in order:
-            archive.writestr(_zipinfo(name, stamp, zipfile.ZIP_DEFLATED), entries[name])
+            archive.writestr(_zipinfo(name, stamp, _compression_for(name)), entries[name])
     return out.getvalue()
+
+
+def _compression_for(name: str) -> int:
+    """Photos are already compressed: deflating them again costs seconds per rebuild and saves ~1%."""
+    return zipfile.ZIP_STORED if name.lower().endswith((".jpg", ".jpeg", ".png", ".gif", ".webp")) else zipfile.ZIP_DEFLATED
 
 
 def _zipinfo(name: str, stamp, compression: int) -> zipfile.ZipInfo:
