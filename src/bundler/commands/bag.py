@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bundler.bag import ARCHIVES, write_bag
-from bundler.build import parse_formats
 from bundler.commands import Command
+
+ARCHIVES = ("tar", "zip")  # bundler.bag.ARCHIVES, spelled here so --help need not import the bag stack
 
 
 def add_arguments(parser) -> None:
@@ -15,6 +15,9 @@ def add_arguments(parser) -> None:
 
 
 def run(args, ui) -> int:
+    from bundler.bag import write_bag
+    from bundler.build import parse_formats
+
     names = parse_formats(args.formats)
     result = write_bag(args.collection, args.out, archive=args.archive, format_names=names)
     for warning in result.build.report.warnings:

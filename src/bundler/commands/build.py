@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from bundler.build import build_collection, parse_formats
 from bundler.commands import Command
-from bundler.executor import WorkOptions, check_executor_spec
 
 
 def add_arguments(parser) -> None:
@@ -18,6 +16,9 @@ def add_arguments(parser) -> None:
 
 
 def run(args, ui) -> int:
+    from bundler.build import build_collection, parse_formats
+    from bundler.executor import WorkOptions, check_executor_spec
+
     names = parse_formats(args.formats)
     check_executor_spec(args.executor)
     with ui.progress("build") as progress:

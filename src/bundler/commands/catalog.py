@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bundler.catalog import INDEX_PAGE, ROOT_FEED, write_catalog
 from bundler.commands import Command
 
 
@@ -12,6 +11,8 @@ def add_arguments(parser) -> None:
 
 
 def run(args, ui) -> int:
+    from bundler.catalog import INDEX_PAGE, ROOT_FEED, write_catalog
+
     result = write_catalog(args.dist, title=args.title)
     for warning in result.report.warnings:
         ui.warn(warning.render())

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from bundler.commands import Command
-from bundler.errors import Report
-from bundler.manifest import load_manifest, resolve_dossier
 
 
 def add_arguments(parser) -> None:
@@ -13,6 +11,9 @@ def add_arguments(parser) -> None:
 
 
 def run(args, ui) -> int:
+    from bundler.errors import Report
+    from bundler.manifest import load_manifest, resolve_dossier
+
     manifest = load_manifest(args.collection)
     report = Report()
     dossier = resolve_dossier(manifest, report)

@@ -13,17 +13,16 @@ import json
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bundler.build import write_atomically
 from bundler.commands import Command
 from bundler.errors import BundlerError
 from bundler.importers import ImportOptions, find_source, read_piece
-from bundler.importers.piece import PIECE_FILE, write_piece
-from bundler.manifest.edit import add_pieces
-from bundler.manifest.loader import load_manifest, read_manifest_text
-from bundler.manifest.schema import named_files
-from bundler.model import Piece
+from bundler.importers.piece import PIECE_FILE
 from bundler.text import sha256_file, slugify
+
+if TYPE_CHECKING:
+    from bundler.model import Piece
 
 
 def add_arguments(parser) -> None:
@@ -58,6 +57,11 @@ def _original_place(root: Path, source: Path, reserved: dict[Path, Path]) -> Pat
 
 
 def run(args, ui) -> int:
+    from bundler.build import write_atomically
+    from bundler.manifest.edit import add_pieces
+    from bundler.manifest.loader import load_manifest, read_manifest_text
+    from bundler.manifest.schema import named_files
+
     manifest = load_manifest(args.collection, validate=False)
     root = manifest.root.resolve()
     listed = {(root / path).resolve() for _key, path, _role in named_files(manifest)}
@@ -130,6 +134,8 @@ def _imported_pages(root: Path, listed: set[Path]) -> set[tuple[str, str]]:
 
 
 def _write_pieces(root: Path, staged: list[tuple[Path, Path, Piece]]) -> list[str]:
+    from bundler.importers.piece import write_piece
+
     entries: list[str] = []
     for source, original, piece in staged:
         if not original.exists():

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 
 from bundler.commands import Command
-from bundler.errors import Report
-from bundler.manifest import load_manifest, resolve_dossier
 from bundler.model import Dossier, Piece
 from bundler.text import word_count
 
@@ -69,6 +67,9 @@ def format_contents(toc: dict) -> list[str]:
 
 
 def run(args, ui) -> int:
+    from bundler.errors import Report
+    from bundler.manifest import load_manifest, resolve_dossier
+
     dossier = resolve_dossier(load_manifest(args.collection), Report())
     toc = table_of_contents(dossier)
     if args.json:

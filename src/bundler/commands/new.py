@@ -5,9 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from bundler.commands import Command
-from bundler.manifest.checks import check_language
-from bundler.manifest.loader import Manifest
-from bundler.manifest.scaffold import new_collection
 
 
 def add_arguments(parser) -> None:
@@ -19,6 +16,9 @@ def add_arguments(parser) -> None:
 
 def run(args, ui) -> int:
     from bundler.errors import BundlerError
+    from bundler.manifest.checks import check_language
+    from bundler.manifest.loader import Manifest
+    from bundler.manifest.scaffold import new_collection
 
     folder = Path(args.folder)
     problems = check_language(Manifest(path=folder / "collection.yaml", data={}), "language", args.language)

@@ -6,7 +6,6 @@ import io
 import logging
 from pathlib import Path
 
-from bundler.catalog import ROOT_FEED, write_catalog
 from bundler.commands import Command
 from bundler.errors import BundlerError
 
@@ -20,6 +19,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args, ui) -> int:
+    from bundler.catalog import ROOT_FEED, write_catalog
     from bundler.server import addresses_to_open, open_listening_socket, serve_library
 
     dist = Path(args.dist)

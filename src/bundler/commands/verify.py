@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bundler.bag import verify_bag
 from bundler.commands import Command
 
 
@@ -11,6 +10,8 @@ def add_arguments(parser) -> None:
 
 
 def run(args, ui) -> int:
+    from bundler.bag import verify_bag
+
     fixity = verify_bag(args.bag)
     for label, names in (("changed", fixity.changed), ("missing", fixity.missing), ("added", fixity.added)):
         for name in names:
