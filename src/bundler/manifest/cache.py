@@ -1,8 +1,11 @@
 """Raw sources named by the manifest are imported once and kept under ``<collection>/.cache/``.
 
 The key is the source's SHA-256, the importer's name and version, and the import options, so
-an edited source, a new importer or a changed override all import afresh. Cached pieces use
-the ``piece.json`` storage format; a damaged cache entry is ignored and rewritten.
+an edited source, a new importer or a changed override all import afresh. The local files the
+source can read (a saved page's photos) are not in the key, since they are only known by
+reading the page: each entry records them with their SHA-256 in ``source-files.json`` and is
+imported afresh when one changed, disappeared or (a named photo) appeared. Cached pieces use
+the ``piece.json`` storage format; a damaged or stale entry is ignored and rewritten.
 """
 
 from __future__ import annotations
@@ -17,11 +20,14 @@ from bundler import __version__
 from bundler.errors import BundlerError
 from bundler.importers import ImportOptions, find_source, read_piece
 from bundler.importers.piece import PIECE_FILE, read_stored_piece, write_piece
+from bundler.manifest.source_files import Fingerprint, fingerprint_source_files, source_files_unchanged
 from bundler.model import Piece
 from bundler.text import sha256_file
 
 CACHE_FOLDER = ".cache"
 IMPORTS_FOLDER = "imports"
+SOURCE_FILES = "source-files.json"
+SOURCE_FILES_FORMAT = "bundler-source-files"
 
 
 def cache_key(path: Path, options: ImportOptions) -> str:
@@ -40,22 +46,40 @@ def read_cached_piece(path: Path, options: ImportOptions, cache_root: Path) -> P
         return read_piece(path, options)  # raises a located "file not found"
     folder = cache_root / IMPORTS_FOLDER / cache_key(path, options)
     if (folder / PIECE_FILE).is_file():
-        try:
-            return read_stored_piece(folder / PIECE_FILE, ImportOptions())
-        except BundlerError:
-            shutil.rmtree(folder, ignore_errors=True)
+        if _source_files_unchanged(path, folder):
+            try:
+                return read_stored_piece(folder / PIECE_FILE, ImportOptions())
+            except BundlerError:
+                pass
+        shutil.rmtree(folder, ignore_errors=True)
+    # fingerprint before importing: a photo replaced meanwhile then fails the next check instead of hiding
+    fingerprint = fingerprint_source_files(path, find_source(path)[0])
     piece = read_piece(path, options)
-    _store(piece, folder)
+    _store(piece, fingerprint, folder)
     return piece
 
 
-def _store(piece: Piece, folder: Path) -> None:
+def _source_files_unchanged(path: Path, folder: Path) -> bool:
+    """The entry's recorded local files still match; an entry without a record (older bundler) is stale."""
+    try:
+        document = json.loads((folder / SOURCE_FILES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    files = document.get("files") if isinstance(document, dict) and document.get("format") == SOURCE_FILES_FORMAT else None
+    if not isinstance(files, dict):
+        return False
+    return source_files_unchanged(path, files)
+
+
+def _store(piece: Piece, fingerprint: Fingerprint, folder: Path) -> None:
     """Write the entry beside its final place, then rename, so a crash never leaves half an entry."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".part-", dir=folder.parent))
     staging.chmod(0o755)
     try:
         write_piece(piece, staging)
+        record = {"format": SOURCE_FILES_FORMAT, "version": 1, "files": fingerprint}
+        (staging / SOURCE_FILES).write_text(json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         try:
             staging.rename(folder)
         except OSError:  # another build stored it first

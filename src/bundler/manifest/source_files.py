@@ -1,0 +1,131 @@
+"""The local files a page or Markdown source can pull in (its photos), fingerprinted for the import cache.
+
+The import cache is keyed by the source's bytes, but a saved page's photos live beside it: the
+importer reads an image from a relative ``src`` inside the page's folder, or finds a remote one
+by file name in a browser's ``*_files/`` folder (``bundler.cleaning.media``). Rather than re-run
+the importer's rules, every address-like string in the source is tried the same two ways; the
+result is a superset of what the importer can read, so a cached piece is never reused after one
+of its photos changed. The price of the superset is at worst a spare re-import when a sibling
+file that a page merely links to changes.
+
+Files are compared by SHA-256, not size and mtime: a photo restored from a backup or copied
+with ``cp -p``/``rsync -t`` keeps an old mtime, and a checkout or copy gives an unchanged photo
+a new one. The cost is reading the photos once per build, which the image stage does anyway.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from bundler.text import sha256_file
+
+# Importers that read files beside the source (text has no images; WARC carries its own).
+LOCAL_FILE_SOURCES = frozenset({"html", "markdown"})
+# A reference with one of these suffixes that names no file yet is recorded as absent, so a
+# photo added later (after a build warned that it was missing) is noticed too.
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".tif", ".tiff", ".bmp", ".svg")
+# attribute values only (after "="): quotes in the prose must not pair up with an attribute's quotes
+_ATTRIBUTE = re.compile(r"=\s*(?:\"([^\"]{0,2048})\"|'([^']{0,2048})'|([^\s\"'<>=`]{1,2048}))")
+_MARKDOWN_TARGET = re.compile(r"\]\(\s*(?:<([^>\n]{1,2048})>|([^\s)]{1,2048}))")
+_MARKDOWN_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*<?([^\s>]{1,2048})", re.MULTILINE)
+
+Fingerprint = dict[str, str | None]  # path relative to the source's folder -> SHA-256, or None: absent
+
+
+def fingerprint_source_files(path: Path, source_name: str) -> Fingerprint:
+    """Every local file ``path`` may read, with its SHA-256 (None for a named photo that is missing)."""
+    if source_name not in LOCAL_FILE_SOURCES:
+        return {}
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return {}  # the import that follows reports it, with the file's name
+    folder = path.parent.resolve()
+    saved_folders = [p for p in folder.glob("*_files") if p.is_dir()]
+    other_sources = _source_suffixes()
+    found: Fingerprint = {}
+    for address in _addresses(_source_text(raw)):
+        for candidate in _candidates(address, folder, saved_folders):
+            relative = candidate.relative_to(folder).as_posix()
+            if relative in found or candidate.name.lower().endswith(other_sources):
+                continue  # a linked page is not read by the importer
+            if candidate.is_file():
+                found[relative] = sha256_file(candidate)
+            elif candidate.suffix.lower() in IMAGE_SUFFIXES:
+                found[relative] = None
+    return dict(sorted(found.items()))
+
+
+def source_files_unchanged(path: Path, recorded: Fingerprint) -> bool:
+    """True when every file in ``recorded`` still holds the same bytes (or is still absent)."""
+    folder = path.parent.resolve()
+    for relative, digest in recorded.items():
+        if not isinstance(relative, str) or PurePosixPath(relative).is_absolute() or ".." in PurePosixPath(relative).parts:
+            return False  # not something this module wrote
+        candidate = folder / PurePosixPath(relative)
+        current = sha256_file(candidate) if candidate.is_file() else None
+        if current != digest:
+            return False
+    return True
+
+
+def _source_suffixes() -> tuple[str, ...]:
+    from bundler.importers import sources
+
+    return tuple(sorted({suffix for source in sources().values() for suffix in source.suffixes}))
+
+
+def _source_text(raw: bytes) -> str:
+    """The source as text: UTF-8 almost always; otherwise the importer's own detection."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        from bundler.encoding import decode_bytes
+
+        return decode_bytes(raw)[0]
+
+
+def _addresses(text: str) -> set[str]:
+    """Every string that could be an image address: attribute values, Markdown targets, srcset parts."""
+    found: set[str] = set()
+    for pattern in (_ATTRIBUTE, _MARKDOWN_TARGET, _MARKDOWN_DEFINITION):
+        for match in pattern.finditer(text):
+            value = html.unescape(next(group for group in match.groups() if group is not None)).strip()
+            if not value:
+                continue
+            found.add(value)
+            for part in value.split(","):  # srcset: "a.jpg 1x, b.jpg 2x"
+                words = part.split()
+                if words:
+                    found.add(words[0])
+    return found
+
+
+def _candidates(address: str, folder: Path, saved_folders: list[Path]) -> list[Path]:
+    """Where the importer looks for ``address``: a relative one inside the page's folder, a remote one by name in ``*_files/``."""
+    try:
+        parts = urlsplit(address)
+    except ValueError:
+        return []
+    if parts.scheme not in {"", "file", "http", "https"}:
+        return []
+    local_path = unquote(parts.path)
+    if not local_path:
+        return []
+    if parts.scheme in {"", "file"} and not address.startswith("//"):
+        return _inside(folder, local_path)
+    name = PurePosixPath(local_path).name  # a remote address: the browser's saved copy, by file name
+    return [saved / name for saved in saved_folders if name and (saved / name).is_file()]
+
+
+def _inside(folder: Path, local_path: str) -> list[Path]:
+    """``local_path`` resolved against the page's folder, kept only if it stays inside it."""
+    try:
+        candidate = Path(local_path).resolve() if local_path.startswith("/") else (folder / local_path).resolve()
+        candidate.relative_to(folder)
+    except (ValueError, OSError, RuntimeError):
+        return []
+    return [candidate] if candidate != folder else []

@@ -1,0 +1,172 @@
+"""The import cache notices a page's photos: replacing one beside the page re-imports the piece.
+
+Everything goes through the real CLI (``bundler build``, in a subprocess) and the real EPUB it
+writes; a photo is recognised in the EPUB by its colour, since the image stage re-encodes it.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from PIL import Image as PILImage
+
+RED, BLUE, GREEN, YELLOW = (210, 30, 30), (30, 40, 210), (30, 170, 60), (230, 200, 20)
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Bread queues in the eastern districts</title>
+<meta name="author" content="Field Reporter"></head>
+<body><article>
+<h1>Bread queues in the eastern districts</h1>
+<p>Before dawn the queue outside the last working bakery in the district already reaches the corner.
+Families send one member each, and the line moves slowly while the ovens wait for flour.</p>
+<figure><img src="report_files/market.jpg" alt="A queue outside a bakery before dawn" width="640" height="400">
+<figcaption>The queue at first light. Photo: Field Reporter</figcaption></figure>
+<p>Volunteers hand out numbered cards so that nobody loses a place when the shelling starts and the
+street empties. When it is quiet again, people return to the same spot and the queue closes up.</p>
+<figure><img src="https://example.org/media/street.jpg" alt="An empty street after shelling" width="640" height="400">
+<figcaption>The same street an hour later. Photo: Field Reporter</figcaption></figure>
+<p>By midday the bakery closes. The volunteers count what is left and write the number on a board,
+so that tomorrow's queue knows what to expect.</p>
+</article></body></html>
+"""
+
+NOTES = """---
+title: Where the river used to be
+author: Field Reporter
+date: 2016-05-09
+---
+
+The canal that crosses the old city has been dry since the spring. Children walk along its bed
+on their way to the school that still opens in the mornings.
+
+![The dry canal bed at noon](photos/river.png "The canal at noon")
+
+Residents say the water will come back when the pumping station is repaired, but nobody has
+seen an engineer in the district for months.
+"""
+
+MANIFEST = """title: Photo cache dossier
+language: en
+sections:
+  - title: Reports
+    pieces:
+      - sources/report.html
+      - sources/notes.md
+"""
+
+
+def write_photo(path: Path, colour: tuple[int, int, int]) -> None:
+    """A 640x400 photo of one dominant colour with a little texture, so JPEG keeps it recognisable."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image = PILImage.new("RGB", (640, 400), colour)
+    for x in range(0, 640, 40):
+        for y in range(0, 400, 40):
+            shade = tuple(min(255, c + (x + y) % 25) for c in colour)
+            image.paste(shade, (x, y, x + 20, y + 20))
+    image.save(path, "PNG" if path.suffix == ".png" else "JPEG", quality=90)
+
+
+@pytest.fixture
+def collection(tmp_path, monkeypatch) -> Path:
+    monkeypatch.delenv("BUNDLER_CACHE_DIR", raising=False)  # the cache lives in <collection>/.cache
+    root = tmp_path / "photos-dossier"
+    (root / "sources").mkdir(parents=True)
+    (root / "collection.yaml").write_text(MANIFEST, encoding="utf-8")
+    (root / "sources" / "report.html").write_text(PAGE, encoding="utf-8")
+    (root / "sources" / "notes.md").write_text(NOTES, encoding="utf-8")
+    write_photo(root / "sources" / "report_files" / "market.jpg", RED)
+    write_photo(root / "sources" / "report_files" / "street.jpg", GREEN)
+    write_photo(root / "sources" / "photos" / "river.png", YELLOW)
+    return root
+
+
+def build_epub(collection: Path) -> tuple[Path, str]:
+    """Run ``bundler build`` for the EPUB; returns it and the CLI's stderr (warnings)."""
+    out = collection.parent / "dist"
+    result = subprocess.run(
+        [sys.executable, "-m", "bundler", "build", str(collection), "--format", "epub", "--out", str(out), "--executor", "serial"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    (epub,) = out.rglob("*.epub")
+    return epub, result.stderr
+
+
+def photo_colours(epub: Path) -> list[tuple[int, int, int]]:
+    """The average colour of every raster image in the EPUB."""
+    colours = []
+    with zipfile.ZipFile(epub) as archive:
+        for name in archive.namelist():
+            if name.lower().endswith((".jpg", ".jpeg", ".png", ".webp", ".gif")):
+                with PILImage.open(io.BytesIO(archive.read(name))) as image:
+                    colours.append(image.convert("RGB").resize((1, 1), PILImage.Resampling.BOX).getpixel((0, 0)))
+    return colours
+
+
+def shows(colours: list[tuple[int, int, int]], colour: tuple[int, int, int]) -> bool:
+    return any(sum(abs(a - b) for a, b in zip(seen, colour, strict=True)) < 60 for seen in colours)
+
+
+def cache_entries(collection: Path) -> set[str]:
+    folder = collection / ".cache" / "imports"
+    return {p.name for p in folder.iterdir() if not p.name.startswith(".")}
+
+
+def test_replacing_a_photo_beside_a_saved_page_reimports_it(collection):
+    epub, _ = build_epub(collection)
+    first = photo_colours(epub)
+    assert shows(first, RED) and shows(first, GREEN) and not shows(first, BLUE)
+    entries = cache_entries(collection)
+    stamps = {name: (collection / ".cache" / "imports" / name).stat().st_mtime_ns for name in entries}
+    assert len(entries) == 2
+
+    epub, _ = build_epub(collection)  # nothing changed: both pieces come from the cache
+    assert {name: (collection / ".cache" / "imports" / name).stat().st_mtime_ns for name in cache_entries(collection)} == stamps
+    assert sorted(photo_colours(epub)) == sorted(first)
+
+    write_photo(collection / "sources" / "report_files" / "market.jpg", BLUE)  # the page itself is untouched
+    epub, _ = build_epub(collection)
+    colours = photo_colours(epub)
+    assert shows(colours, BLUE) and not shows(colours, RED)
+    assert shows(colours, GREEN) and shows(colours, YELLOW)
+
+    # a remote address whose copy the browser saved in report_files/ is a local file too
+    write_photo(collection / "sources" / "report_files" / "street.jpg", RED)
+    colours = photo_colours(build_epub(collection)[0])
+    assert shows(colours, RED) and not shows(colours, GREEN)
+
+
+def test_a_markdown_photo_replaced_then_removed_is_noticed(collection):
+    build_epub(collection)
+    write_photo(collection / "sources" / "photos" / "river.png", BLUE)
+    colours = photo_colours(build_epub(collection)[0])
+    assert shows(colours, BLUE) and not shows(colours, YELLOW)
+
+    (collection / "sources" / "photos" / "river.png").unlink()
+    epub, warnings = build_epub(collection)
+    assert "photos/river.png" in warnings and "missing" in warnings
+    assert not shows(photo_colours(epub), BLUE)
+
+    write_photo(collection / "sources" / "photos" / "river.png", YELLOW)  # a named photo that appears again
+    epub, warnings = build_epub(collection)
+    assert "photos/river.png" not in warnings
+    assert shows(photo_colours(epub), YELLOW)
+
+
+@pytest.mark.parametrize("page", ["saved-files-bakery.html", "saved-files-schools.html"])
+def test_every_photo_the_importer_reads_is_fingerprinted(page):
+    from bundler.importers import read_piece
+    from bundler.manifest.source_files import fingerprint_source_files
+
+    path = Path(__file__).parent / "fixtures" / "pages" / "saved-files" / page
+    digests = set(fingerprint_source_files(path, "html").values())
+    used = {figure.image.sha256 for figure in read_piece(path).figures if figure.image and figure.image.path}
+    assert used and used <= digests
+    assert all(name.startswith(page.removesuffix(".html") + "_files/") for name in fingerprint_source_files(path, "html"))
