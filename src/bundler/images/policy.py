@@ -9,6 +9,7 @@ it step by step (``degraded``).
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Any
@@ -17,7 +18,7 @@ from bundler.errors import ExportError
 from bundler.model import Edition
 
 #: Bump when the processing changes, so cached results from older code are not reused.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: in-limit JPEGs kept losslessly, bicubic resampling, quality search
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,41 @@ class ImagePolicy:
     max_height: int = 0
 
     def cache_key(self) -> str:
-        """A short, stable digest of every field (and the pipeline version)."""
-        text = repr(sorted(asdict(self).items())) + PIPELINE_VERSION
+        """A short, stable digest of the effective policy (and the pipeline version)."""
+        text = repr(sorted(asdict(self.effective()).items())) + PIPELINE_VERSION
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def effective(self) -> ImagePolicy:
+        """The same policy with limits that can never bind normalised, so equal work shares one key.
+
+        ``prepare_image`` works from this form too, so one key always means one computation.
+        """
+        if not self.include:
+            return TEXT_ONLY_POLICY
+        side_area = self.max_side * self.max_side / 1_000_000
+        return replace(
+            self,
+            max_width=self.max_width if 0 < self.max_width < self.max_side else 0,
+            max_height=self.max_height if 0 < self.max_height < self.max_side else 0,
+            max_megapixels=float(min(self.max_megapixels, side_area)),
+        )
+
+    def scale_for(self, size: tuple[int, int]) -> float:
+        """The factor (at most 1) that brings an image of ``size`` within every size limit."""
+        width, height = size
+        limits = [1.0, self.max_side / max(width, height), math.sqrt(self.max_megapixels * 1_000_000 / (width * height))]
+        if self.max_width:
+            limits.append(self.max_width / width)
+        if self.max_height:
+            limits.append(self.max_height / height)
+        return min(limits)
+
+    def target_size(self, size: tuple[int, int]) -> tuple[int, int]:
+        """``size`` scaled down to fit the limits (unchanged when it already fits)."""
+        scale = self.scale_for(size)
+        if scale >= 1.0:
+            return size
+        return max(1, int(size[0] * scale)), max(1, int(size[1] * scale))
 
 
 EPUB_POLICY = ImagePolicy()

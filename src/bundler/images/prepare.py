@@ -2,7 +2,9 @@
 
 Output is always baseline JPEG (photos) or palette PNG (line art), sRGB or grayscale,
 alpha flattened on white, with no EXIF, XMP, ICC or text chunks: a photo's GPS position or
-camera serial number must never reach an edition. Same input and policy give the same bytes.
+camera serial number must never reach an edition. A baseline JPEG already within the limits
+keeps its scan data and loses only its metadata (``lossless.py``); everything else is decoded,
+turned upright, resized and re-encoded. Same input and policy give the same bytes.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
+from bundler.images.lossless import ORIENTATION, RIGHTS_TAGS, keep_losslessly
 from bundler.images.policy import ImagePolicy
 from bundler.images.strip import strip_jpeg_metadata, strip_png_metadata
 from bundler.text import sha256_bytes
@@ -24,8 +27,15 @@ from bundler.text import sha256_bytes
 MAX_PIXELS = 60_000_000
 PILImage.MAX_IMAGE_PIXELS = MAX_PIXELS
 
-_RIGHTS_TAGS = (0x013B, 0x8298)  # EXIF Artist, Copyright
 _WHITE = (255, 255, 255)
+_TURNS = range(2, 9)  # EXIF orientations other than upright
+_SWAPS_SIDES = range(5, 9)  # the ones that turn by 90°
+#: Bicubic, not Lanczos: ~20% less resampling time. On the benchmark photos the two resized
+#: images differ by ≥ 51.8 dB PSNR, and after the q80 encode both are within 0.04 dB of a
+#: Lanczos original (37.65 vs 37.69 dB): the JPEG step dominates; no visible difference.
+RESAMPLE = PILImage.Resampling.BICUBIC
+SHRINK = 0.8  # each size step when no quality fits max_bytes
+SHRINK_STEPS = 4
 
 
 class UnusableImage(Exception):
@@ -49,7 +59,8 @@ class PreparedImage:
 
 
 def prepare_image(data: bytes, policy: ImagePolicy) -> PreparedImage:
-    """Re-encode ``data`` under ``policy``; raises ``UnusableImage`` for anything unreadable."""
+    """Re-encode ``data`` under ``policy`` (or keep an in-limit JPEG minus its metadata); ``UnusableImage`` if unreadable."""
+    policy = policy.effective()  # the cache key is the effective policy: the work must be too
     if policy.original:
         passed = _pass_through(data)
         if passed:
@@ -61,6 +72,9 @@ def prepare_image(data: bytes, policy: ImagePolicy) -> PreparedImage:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
             with PILImage.open(io.BytesIO(data)) as opened:
+                kept = keep_losslessly(data, opened, policy)
+                if kept is not None:
+                    return PreparedImage(kept, "image/jpeg", opened.width, opened.height, sha256_bytes(kept))
                 return _convert(opened, policy)
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
         raise UnusableImage(f"image too large to decode safely ({exc})") from exc
@@ -80,6 +94,8 @@ def _pass_through(data: bytes) -> PreparedImage | None:
         cleaned, media_type = strip_png_metadata(data), "image/png"
     else:
         return None
+    if cleaned is None:
+        return None  # a JPEG the strict parser refuses is re-encoded instead: never half-cleaned
     try:
         with PILImage.open(io.BytesIO(cleaned)) as opened:
             width, height = opened.size
@@ -91,48 +107,29 @@ def _pass_through(data: bytes) -> PreparedImage | None:
 
 def _convert(opened: PILImage.Image, policy: ImagePolicy) -> PreparedImage:
     source_format = opened.format or ""
-    rights = _rights_fields(opened) if policy.keep_rights_metadata else {}
-    scale = _scale_for(opened.size, policy)
-    if source_format == "JPEG" and scale < 0.5:
+    exif = opened.getexif()
+    rights = {tag: str(exif[tag]) for tag in RIGHTS_TAGS if exif.get(tag)} if policy.keep_rights_metadata else {}
+    orientation = exif.get(ORIENTATION, 1)
+    upright = (opened.height, opened.width) if orientation in _SWAPS_SIDES else opened.size
+    scale = policy.scale_for(upright)
+    if source_format == "JPEG" and scale < 0.5:  # let libjpeg scale by 1/2, 1/4 or 1/8 while decoding
         opened.draft(opened.mode, (math.ceil(opened.width * scale), math.ceil(opened.height * scale)))
     opened.seek(0)  # animated GIF/WebP: the first frame only
     opened.load()
-    image = ImageOps.exif_transpose(opened) or opened
+    image = ImageOps.exif_transpose(opened) if orientation in _TURNS else opened  # no copy when upright
     image = _to_srgb(image)
     line_art = source_format != "JPEG" and image.convert("RGB").getcolors(256) is not None
     image = _flatten(image)
-    target = _target_size(image.size, policy)
-    if target != image.size:
-        image = image.resize(target, PILImage.Resampling.LANCZOS)
     if policy.grayscale and image.mode != "L":
-        image = image.convert("L")
+        image = image.convert("L")  # before resizing: one channel to resample instead of three
+    target = policy.target_size(image.size)
     if line_art:
+        if target != image.size:
+            image = image.resize(target, RESAMPLE)
         data = _encode_png(image)
         return PreparedImage(data, "image/png", image.width, image.height, sha256_bytes(data))
-    image, data = _encode_jpeg_within(image, policy, rights)
+    image, data = _encode_jpeg_within(image, target, policy, rights)
     return PreparedImage(data, "image/jpeg", image.width, image.height, sha256_bytes(data))
-
-
-def _scale_for(size: tuple[int, int], policy: ImagePolicy) -> float:
-    width, height = size
-    limits = [1.0, policy.max_side / max(width, height), math.sqrt(policy.max_megapixels * 1_000_000 / (width * height))]
-    if policy.max_width:
-        limits.append(policy.max_width / width)
-    if policy.max_height:
-        limits.append(policy.max_height / height)
-    return min(limits)
-
-
-def _target_size(size: tuple[int, int], policy: ImagePolicy) -> tuple[int, int]:
-    scale = _scale_for(size, policy)
-    if scale >= 1.0:
-        return size
-    return max(1, int(size[0] * scale)), max(1, int(size[1] * scale))
-
-
-def _rights_fields(opened: PILImage.Image) -> dict[int, str]:
-    exif = opened.getexif()
-    return {tag: str(exif[tag]) for tag in _RIGHTS_TAGS if exif.get(tag)}
 
 
 def _to_srgb(image: PILImage.Image) -> PILImage.Image:
@@ -192,14 +189,46 @@ def _encode_jpeg(image: PILImage.Image, quality: int, rights: dict[int, str]) ->
     return buffer.getvalue()
 
 
-def _encode_jpeg_within(image: PILImage.Image, policy: ImagePolicy, rights: dict[int, str]) -> tuple[PILImage.Image, bytes]:
-    """Baseline JPEG at the policy quality; lower quality, then size, until under max_bytes."""
+def _encode_jpeg_within(
+    source: PILImage.Image, target: tuple[int, int], policy: ImagePolicy, rights: dict[int, str]
+) -> tuple[PILImage.Image, bytes]:
+    """Baseline JPEG at the policy quality; lower quality, then size, until under max_bytes.
+
+    The choice is the old ladder's (the highest quality that fits at the largest size that
+    fits some quality), found with fewer encodes: the policy quality first (almost always
+    enough), then the lowest quality to learn whether this size can fit at all, then a
+    binary search between them, relying on size growing with quality. Smaller sizes are
+    resampled from the full-resolution image, not from the previous attempt.
+    """
     qualities = [policy.jpeg_quality] + [q for q in (70, 60, 50, 40) if q < policy.jpeg_quality]
-    for _attempt in range(4):
-        for quality in qualities:
-            data = _encode_jpeg(image, quality, rights)
-            if len(data) <= policy.max_bytes:
-                return image, data
-        smaller = (max(1, int(image.width * 0.8)), max(1, int(image.height * 0.8)))
-        image = image.resize(smaller, PILImage.Resampling.LANCZOS)
-    return image, _encode_jpeg(image, qualities[-1], rights)
+    for step in range(SHRINK_STEPS + 1):
+        size = target if step == 0 else (max(1, int(target[0] * SHRINK**step)), max(1, int(target[1] * SHRINK**step)))
+        image = source.resize(size, RESAMPLE) if size != source.size else source
+        if step == SHRINK_STEPS:
+            return image, _encode_jpeg(image, qualities[-1], rights)
+        found = _best_quality_within(image, qualities, policy.max_bytes, rights)
+        if found is not None:
+            return image, found
+    raise AssertionError("unreachable: the last step always returns")
+
+
+def _best_quality_within(image: PILImage.Image, qualities: list[int], max_bytes: int, rights: dict[int, str]) -> bytes | None:
+    """The encoding at the highest of ``qualities`` (descending) that fits ``max_bytes``, or None."""
+    best = _encode_jpeg(image, qualities[0], rights)
+    if len(best) <= max_bytes:
+        return best
+    if len(qualities) == 1:
+        return None
+    lowest = _encode_jpeg(image, qualities[-1], rights)
+    if len(lowest) > max_bytes:
+        return None
+    fits, misses = len(qualities) - 1, 0  # indices: qualities[fits] fits, qualities[misses] does not
+    best = lowest
+    while fits - misses > 1:
+        middle = (fits + misses) // 2
+        data = _encode_jpeg(image, qualities[middle], rights)
+        if len(data) <= max_bytes:
+            fits, best = middle, data
+        else:
+            misses = middle
+    return best
