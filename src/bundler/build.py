@@ -19,6 +19,7 @@ from bundler.errors import BundlerError, Report
 from bundler.executor import WorkOptions
 from bundler.exporters import formats
 from bundler.image_stage import prepare_images
+from bundler.images.session import build_image_cache
 from bundler.incremental import cached_writer
 from bundler.manifest import load_manifest, resolve_dossier
 from bundler.model import Dossier, Edition
@@ -80,20 +81,21 @@ def build_collection(
     report = Report()
     dossier = resolve_dossier(manifest, report, work=work, progress=progress)  # reports ("import", done, total)
     editions = _editions_to_build(dossier, format_names)
-    prepare_images(dossier, editions, work or WorkOptions(), progress)  # all cores; exporters then find images ready
     target_dir = Path(out_dir) / dossier.slug if out_dir else default_out_dir(dossier)
     result = BuildResult(dossier=dossier, report=report)
     known = formats()
-    for index, edition in enumerate(editions):
-        progress(f"write {edition.format}", index, len(editions))
-        fmt = known[edition.format]
-        destination = target_dir / fmt.filename(dossier.slug)
-        from bundler.budget import write_edition  # image policy, size report, budget fitting
+    with build_image_cache(dossier.root, (work or WorkOptions()).cache):  # --no-cache: a temporary one, removed afterwards
+        prepare_images(dossier, editions, work or WorkOptions(), progress)  # all cores; exporters then find images ready
+        for index, edition in enumerate(editions):
+            progress(f"write {edition.format}", index, len(editions))
+            fmt = known[edition.format]
+            destination = target_dir / fmt.filename(dossier.slug)
+            from bundler.budget import write_edition  # image policy, size report, budget fitting
 
-        cache = open_cache(dossier.root or ".", enabled=bool(dossier.root) and (work or WorkOptions()).cache)
-        write = cached_writer(edition.format, fmt.write, cache)  # unchanged inputs: copy the cached edition
-        result.sizes[edition.format] = write_edition(write, dossier, edition, destination, report)
-        result.outputs[edition.format] = destination
+            cache = open_cache(dossier.root or ".", enabled=bool(dossier.root) and (work or WorkOptions()).cache)
+            write = cached_writer(edition.format, fmt.write, cache)  # unchanged inputs: copy the cached edition
+            result.sizes[edition.format] = write_edition(write, dossier, edition, destination, report)
+            result.outputs[edition.format] = destination
     write_dossier_sidecar(result)  # dist/<slug>/dossier.json, read by the catalogue and library server
     progress("done", len(editions), len(editions))
     return result

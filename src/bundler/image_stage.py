@@ -39,21 +39,28 @@ def prepare_one(job: ImageJob) -> bool:
 
 
 def image_jobs(dossier: Dossier, editions: list[Edition]) -> list[ImageJob]:
-    """Each distinct (image file, policy) the editions will need."""
+    """Each distinct (image file, effective policy) the editions will need: editions that ask the same get it once."""
     from bundler.images import collection_cache_dir, policy_for
 
-    cache_dir = collection_cache_dir(dossier.root)
+    cache_dir = collection_cache_dir(dossier.root)  # the build's: $BUNDLER_CACHE_DIR, or a temporary one with --no-cache
     paths = list(dict.fromkeys(f.image.path for p in dossier.pieces for f in p.figures if f.image and f.image.path))
     jobs: list[ImageJob] = []
-    for policy in dict.fromkeys(policy_for(edition) for edition in editions):
-        if getattr(policy, "include", True):
+    for policy in dict.fromkeys(policy_for(edition).effective() for edition in editions):
+        if policy.include:
             jobs += [ImageJob(path, policy, cache_dir) for path in paths if Path(path).is_file()]
     return jobs
 
 
 def prepare_images(dossier: Dossier, editions: list[Edition], work: WorkOptions, progress: Progress | None = None) -> int:
-    """Fill the prepared-image cache for ``editions`` on all local cores; returns the job count."""
-    if not dossier.root or not work.cache:
+    """Fill the build's image cache for ``editions`` on all local cores; returns the job count.
+
+    With ``--no-cache`` the build's image cache is a temporary folder (``build_image_cache``),
+    so the stage still runs in parallel; without one it does nothing rather than fill the
+    collection's cache.
+    """
+    from bundler.images.session import build_cache_active
+
+    if not dossier.root or (not work.cache and not build_cache_active()):
         return 0
     jobs = image_jobs(dossier, editions)
     if not jobs:

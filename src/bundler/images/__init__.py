@@ -22,7 +22,7 @@ from bundler.images.policy import (
     policy_for,
 )
 from bundler.images.prepare import PreparedImage, UnusableImage, prepare_image
-from bundler.images.session import ImageSession, active_session, collection_cache_dir, image_session
+from bundler.images.session import ImageSession, active_session, build_image_cache, collection_cache_dir, image_session
 from bundler.model import Dossier, FigureBlock, ListBlock, Piece, Quote
 
 
@@ -62,6 +62,7 @@ __all__ = [
     "active_session",
     "apply_options",
     "base_policy",
+    "build_image_cache",
     "collection_cache_dir",
     "degraded",
     "image_session",

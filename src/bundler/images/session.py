@@ -3,7 +3,9 @@
 The build opens a session around each edition (``image_session``); exporters ask the active
 session for a figure's prepared image without needing the edition passed through every
 layer. Processed images are cached on disk keyed by (source SHA-256, policy), so rebuilds
-are fast; the cache folder is safe to delete.
+are fast; the cache folder is safe to delete. It sits with the rest of the collection's cache
+(``$BUNDLER_CACHE_DIR`` or ``<collection>/.cache``); a ``--no-cache`` build gets a temporary
+one of its own instead (``build_image_cache``), removed when the build ends.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -19,24 +22,48 @@ from pathlib import Path
 
 from PIL import Image as PILImage
 
+from bundler.cache import cache_root
 from bundler.errors import Report
 from bundler.images.policy import ImagePolicy, base_policy
 from bundler.images.prepare import PreparedImage, UnusableImage, prepare_image
 from bundler.model import Figure
 from bundler.text import sha256_bytes
 
+IMAGES_FOLDER = "images"
+
 _ACTIVE: ContextVar[ImageSession | None] = ContextVar("bundler_image_session", default=None)
+_BUILD_CACHE: ContextVar[Path | None] = ContextVar("bundler_image_cache", default=None)
 
 
 def default_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/bundler/images`` (or ``~/.cache/...``) when no collection is known."""
+    """The running build's image cache; outside a build ``$BUNDLER_CACHE_DIR/images`` or ``$XDG_CACHE_HOME/bundler/images``."""
+    build = _BUILD_CACHE.get()
+    if build is not None:
+        return build
+    if os.environ.get("BUNDLER_CACHE_DIR"):
+        return cache_root(".") / IMAGES_FOLDER
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "bundler" / "images"
+    return Path(base) / "bundler" / IMAGES_FOLDER
 
 
 def collection_cache_dir(root: str | Path) -> Path:
-    """``<collection>/.cache/images``: next to the sources, safe to delete."""
-    return Path(root) / ".cache" / "images"
+    """The running build's image cache, else ``$BUNDLER_CACHE_DIR/images`` or ``<collection>/.cache/images``."""
+    build = _BUILD_CACHE.get()
+    return build if build is not None else cache_root(root) / IMAGES_FOLDER
+
+
+@contextlib.contextmanager
+def build_image_cache(root: str | Path | None, enabled: bool = True) -> Iterator[Path]:
+    """The image cache of one build: the collection's, or (``--no-cache``) a temporary folder removed afterwards."""
+    temporary = None if enabled else Path(tempfile.mkdtemp(prefix="bundler-images-"))
+    folder = temporary or (collection_cache_dir(root) if root else default_cache_dir())
+    token = _BUILD_CACHE.set(folder)
+    try:
+        yield folder
+    finally:
+        _BUILD_CACHE.reset(token)
+        if temporary is not None:
+            shutil.rmtree(temporary, ignore_errors=True)
 
 
 @dataclass
@@ -140,3 +167,8 @@ def active_session(format_name: str) -> ImageSession:
     if session is None:
         session = ImageSession(base_policy(format_name))
     return session
+
+
+def build_cache_active() -> bool:
+    """Whether a build opened its image cache (``build_image_cache``) around the current code."""
+    return _BUILD_CACHE.get() is not None
