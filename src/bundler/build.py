@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bundler.cache import open_cache
 from bundler.errors import BundlerError, Report
-from bundler.executor import WorkOptions
+from bundler.executor import WorkOptions, using_work
 from bundler.exporters import formats
 from bundler.image_stage import prepare_images
 from bundler.images.session import build_image_cache
@@ -83,22 +83,31 @@ def build_collection(
     editions = _editions_to_build(dossier, format_names)
     target_dir = Path(out_dir) / dossier.slug if out_dir else default_out_dir(dossier)
     result = BuildResult(dossier=dossier, report=report)
-    known = formats()
     with build_image_cache(dossier.root, (work or WorkOptions()).cache):  # --no-cache: a temporary one, removed afterwards
         prepare_images(dossier, editions, work or WorkOptions(), progress)  # all cores; exporters then find images ready
-        for index, edition in enumerate(editions):
-            progress(f"write {edition.format}", index, len(editions))
-            fmt = known[edition.format]
-            destination = target_dir / fmt.filename(dossier.slug)
-            from bundler.budget import write_edition  # image policy, size report, budget fitting
-
-            cache = open_cache(dossier.root or ".", enabled=bool(dossier.root) and (work or WorkOptions()).cache)
-            write = cached_writer(edition.format, fmt.write, cache)  # unchanged inputs: copy the cached edition
-            result.sizes[edition.format] = write_edition(write, dossier, edition, destination, report)
-            result.outputs[edition.format] = destination
+        with using_work(work or WorkOptions()):  # the PDF exporters lay out parts on the same cores
+            _write_editions(dossier, editions, target_dir, result, work or WorkOptions(), progress)
     write_dossier_sidecar(result)  # dist/<slug>/dossier.json, read by the catalogue and library server
     progress("done", len(editions), len(editions))
     return result
+
+
+def _write_editions(
+    dossier: Dossier, editions: list[Edition], target_dir: Path, result: BuildResult, work: WorkOptions, progress: Progress
+) -> None:
+    """Write each edition (or copy it from the cache when nothing it depends on changed)."""
+    report = result.report
+    known = formats()
+    for index, edition in enumerate(editions):
+        progress(f"write {edition.format}", index, len(editions))
+        fmt = known[edition.format]
+        destination = target_dir / fmt.filename(dossier.slug)
+        from bundler.budget import write_edition  # image policy, size report, budget fitting
+
+        cache = open_cache(dossier.root or ".", enabled=bool(dossier.root) and work.cache)
+        write = cached_writer(edition.format, fmt.write, cache)  # unchanged inputs: copy the cached edition
+        result.sizes[edition.format] = write_edition(write, dossier, edition, destination, report)
+        result.outputs[edition.format] = destination
 
 
 def _editions_to_build(dossier: Dossier, names: list[str] | None) -> list[Edition]:

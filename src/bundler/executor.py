@@ -12,6 +12,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -48,6 +49,24 @@ class SerialExecutor(Executor):
         except BaseException as exc:  # handed to the caller through the future, like a pool would
             future.set_exception(exc)
         return future
+
+
+_WORK: ContextVar[WorkOptions | None] = ContextVar("bundler_work", default=None)
+
+
+@contextlib.contextmanager
+def using_work(options: WorkOptions) -> Iterator[WorkOptions]:
+    """Make ``options`` the ones exporters' parallel stages (PDF layout) follow while the block runs."""
+    token = _WORK.set(options)
+    try:
+        yield options
+    finally:
+        _WORK.reset(token)
+
+
+def active_work() -> WorkOptions:
+    """The build's work options, or the defaults (every core, cache on) outside a build."""
+    return _WORK.get() or WorkOptions()
 
 
 def check_executor_spec(spec: str | None) -> None:

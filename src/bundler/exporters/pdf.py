@@ -8,8 +8,10 @@ many problems; its log is captured, errors are raised and warnings reach the bui
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -62,32 +64,62 @@ def page_size_option(edition: Edition, default: str) -> str:
     return size
 
 
-def combined_html(dossier: Dossier, edition: Edition | None = None, layout_name: str = "print") -> str:
-    """The whole dossier as one XHTML document, as WeasyPrint will lay it out."""
-    target = Target(
+@dataclass(frozen=True)
+class Fragment:
+    """One top-level block of the PDF document, in reading order.
+
+    ``kind`` is "cover", "toc", "text-page", "section", "piece" or "colophon"; the parallel
+    renderer (``pdf_parts``) cuts the document into parts at these blocks.
+    """
+
+    kind: str
+    markup: str
+
+
+def pdf_target(dossier: Dossier, page_numbers: dict[str, int] | None = None) -> Target:
+    """How the PDF addresses things: in-document anchors, images as data URIs, notes inline."""
+    return Target(
         href_for=lambda slug: f"#{slug}",
         media_href=_media_href,
         epub=False,
         link_map=build_link_map(dossier),
         inline_notes=True,
+        page_numbers=page_numbers,
     )
+
+
+def edition_title(dossier: Dossier, edition: Edition | None) -> str:
+    """The title on the cover: the edition's ``title`` option, else the dossier's."""
+    return str(edition.option("title", dossier.title)) if edition else dossier.title
+
+
+def pdf_fragments(dossier: Dossier, edition: Edition | None = None, page_numbers: dict[str, int] | None = None) -> list[Fragment]:
+    """Cover, contents, front matter, sections with their pieces, back matter and colophon.
+
+    ``page_numbers`` (slug -> page) writes the contents' page numbers as text, for a contents
+    rendered apart from the pages it lists; without it CSS ``target-counter()`` finds them.
+    """
+    target = pdf_target(dossier, page_numbers)
     labels = labels_for(dossier.language)
-    title = str(edition.option("title", dossier.title)) if edition else dossier.title
-    parts = [
-        render_template("pdf-cover.xhtml.j2", dossier=dossier, title=title, labels=labels, cover=_cover_href(dossier)),
-        render_template("toc.xhtml.j2", dossier=dossier, t=target, labels=labels),
-    ]
-    parts += [render_text_page(page, dossier, target) for page in dossier.front_matter]
+    title = edition_title(dossier, edition)
+    cover = render_template("pdf-cover.xhtml.j2", dossier=dossier, title=title, labels=labels, cover=_cover_href(dossier))
+    fragments = [Fragment("cover", cover), Fragment("toc", render_template("toc.xhtml.j2", dossier=dossier, t=target, labels=labels))]
+    fragments += [Fragment("text-page", render_text_page(page, dossier, target)) for page in dossier.front_matter]
     for section in dossier.sections:
-        parts.append(render_section(section, dossier, target))
-        parts += [render_piece(piece, dossier, target) for piece in section.pieces]
-    parts += [render_text_page(page, dossier, target) for page in dossier.back_matter]
-    parts.append(render_colophon(dossier, target, build_time(dossier.date).date().isoformat()))
+        fragments.append(Fragment("section", render_section(section, dossier, target)))
+        fragments += [Fragment("piece", render_piece(piece, dossier, target)) for piece in section.pieces]
+    fragments += [Fragment("text-page", render_text_page(page, dossier, target)) for page in dossier.back_matter]
+    fragments.append(Fragment("colophon", render_colophon(dossier, target, build_time(dossier.date).date().isoformat())))
+    return fragments
+
+
+def document_markup(dossier: Dossier, edition: Edition | None, layout_name: str, body: str, root_style: str = "") -> str:
+    """``body`` in the PDF document shell: language, direction, metadata, the edition's body class."""
     authors = dossier.editors or tuple(dict.fromkeys(a for p in dossier.pieces for a in p.authors))
     return render_template(
         "pdf-document.xhtml.j2",
-        body=_markup("\n".join(parts)),
-        title=title,
+        body=_markup(body),
+        title=edition_title(dossier, edition),
         lang=dossier.language,
         dir=direction_of(dossier.language),
         authors=authors,
@@ -95,7 +127,14 @@ def combined_html(dossier: Dossier, edition: Edition | None = None, layout_name:
         keywords=dossier.subjects,
         created=iso_seconds(build_time(dossier.date)),
         edition=layout_name,
+        root_style=root_style,
     )
+
+
+def combined_html(dossier: Dossier, edition: Edition | None = None, layout_name: str = "print") -> str:
+    """The whole dossier as one XHTML document, as WeasyPrint will lay it out."""
+    body = "\n".join(fragment.markup for fragment in pdf_fragments(dossier, edition))
+    return document_markup(dossier, edition, layout_name, body)
 
 
 def _markup(text: str):
@@ -129,31 +168,77 @@ def _cover_href(dossier: Dossier) -> str | None:
     return f"data:{media_type};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
+#: A WeasyPrint log message: (logging level, text). Plain data, so workers can return it.
+LogMessage = tuple[int, str]
+
+
 class _LogCollector(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
+        self.messages: list[LogMessage] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
+        self.messages.append((record.levelno, record.getMessage()))
 
 
-def render_pdf(dossier: Dossier, edition: Edition, layout: PdfLayout, report: Report, attachments: tuple = ()) -> bytes:
-    """Lay out the dossier with WeasyPrint; raise on any logged error, report warnings."""
-    import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
-
-    fonts = FontConfiguration()
-    names = ("common.css", *layout.stylesheets)
-    if dossier.direction == "rtl" or direction_of(dossier.language) == "rtl":
-        names += ("pdf-rtl.css",)
-    stylesheets = [weasyprint.CSS(filename=str(styles_dir() / name), font_config=fonts) for name in names]
-    if layout.page_size:
-        stylesheets.append(weasyprint.CSS(string=f"@page {{ size: {layout.page_size}; }}", font_config=fonts))
+@contextlib.contextmanager
+def collecting_weasyprint_log() -> Iterator[list[LogMessage]]:
+    """WeasyPrint's warnings and errors while the block runs: it logs problems instead of raising."""
     collector = _LogCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
+        yield collector.messages
+    finally:
+        logger.removeHandler(collector)
+
+
+def stylesheet_names(dossier: Dossier, layout: PdfLayout) -> tuple[str, ...]:
+    """The files in styles/ an edition is laid out with, in cascade order."""
+    names = ("common.css", *layout.stylesheets)
+    if dossier.direction == "rtl" or direction_of(dossier.language) == "rtl":
+        names += ("pdf-rtl.css",)
+    return names
+
+
+def load_stylesheets(names: tuple[str, ...], page_size: str, extra_css: str, fonts) -> list:
+    """WeasyPrint stylesheets: the named files, the page size override, then ``extra_css``."""
+    import weasyprint
+
+    stylesheets = [weasyprint.CSS(filename=str(styles_dir() / name), font_config=fonts) for name in names]
+    if page_size:
+        stylesheets.append(weasyprint.CSS(string=f"@page {{ size: {page_size}; }}", font_config=fonts))
+    if extra_css:
+        stylesheets.append(weasyprint.CSS(string=extra_css, font_config=fonts))
+    return stylesheets
+
+
+def render_pdf(dossier: Dossier, edition: Edition, layout: PdfLayout, report: Report, attachments: tuple = ()) -> bytes:
+    """Lay out the dossier with WeasyPrint; raise on any logged error, report warnings.
+
+    A large dossier is laid out in parts on all cores and assembled (``pdf_parts``); a small
+    one, and the tagged PDF/A archive whose structure tree cannot be merged, in one pass.
+    """
+    from bundler.exporters.pdf_parts import render_in_parts, renders_in_parts
+
+    if not attachments and renders_in_parts(dossier, layout):
+        pdf, messages = render_in_parts(dossier, edition, layout)
+    else:
+        pdf, messages = render_whole(dossier, edition, layout, attachments)
+    report_weasyprint_log(messages, layout.name, report)
+    for font in foreign_fonts(pdf):
+        report.warn(f"PDF ({layout.name}): some characters fell back to the system font {font}", "W302")
+    return pdf
+
+
+def render_whole(dossier: Dossier, edition: Edition, layout: PdfLayout, attachments: tuple = ()) -> tuple[bytes, list[LogMessage]]:
+    """The whole document in one WeasyPrint pass (one core)."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    stylesheets = load_stylesheets(stylesheet_names(dossier, layout), layout.page_size, "", fonts)
+    with collecting_weasyprint_log() as messages:
         document = weasyprint.HTML(string=combined_html(dossier, edition, layout.name), base_url=str(styles_dir()) + "/")
         pdf = document.write_pdf(
             stylesheets=stylesheets,
@@ -166,16 +251,16 @@ def render_pdf(dossier: Dossier, edition: Edition, layout: PdfLayout, report: Re
             jpeg_quality=layout.jpeg_quality,
             dpi=layout.dpi,
         )
-    finally:
-        logger.removeHandler(collector)
-    errors = [r.getMessage() for r in collector.records if r.levelno >= logging.ERROR]
+    return pdf, messages
+
+
+def report_weasyprint_log(messages: list[LogMessage], layout_name: str, report: Report) -> None:
+    """Raise on WeasyPrint's errors (a broken document must not ship); its warnings go to the report once each."""
+    errors = [text for level, text in messages if level >= logging.ERROR]
     if errors:
         raise ExportError("WeasyPrint reported errors: " + "; ".join(errors[:5]), code="E061")
-    for record in collector.records:
-        report.warn(f"PDF ({layout.name}): {record.getMessage()}", "W301" if "glyph" in record.getMessage().lower() else "W300")
-    for font in foreign_fonts(pdf):
-        report.warn(f"PDF ({layout.name}): some characters fell back to the system font {font}", "W302")
-    return pdf
+    for text in dict.fromkeys(text for _, text in messages):
+        report.warn(f"PDF ({layout_name}): {text}", "W301" if "glyph" in text.lower() else "W300")
 
 
 @cache

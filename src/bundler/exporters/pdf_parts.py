@@ -1,0 +1,229 @@
+"""A large PDF laid out in parts on every core, then assembled into the one book.
+
+WeasyPrint lays out a document on one core, and layout is most of a PDF build. Every section,
+every run of ``PIECES_PER_PART`` pieces and every text page starts on a fresh page, so each
+can be laid out alone. What crosses part boundaries is put back afterwards:
+
+- **page numbers and running heads**: parts are laid out with their margin boxes hidden
+  (a hidden ``@top-center`` records the ``string(piece)`` of each page); an *overlay* per
+  part, laid out by WeasyPrint with the edition's own stylesheets at the part's true first
+  page number and side, draws them, and is stamped onto the part's pages;
+- **recto breaks and left/right pages**: each part starts after a throw-away lead page, so
+  the part itself shows whether its first block wants a recto (a blank page appears); the
+  assembler inserts that blank where the book needs it, and shifts a part whose pages land
+  on the other side sideways by the difference of the left and right margins;
+- **contents, links and outline**: links to other parts point at hidden stubs, the assembler
+  rebuilds the named destinations and the outline from where each anchor really landed, and
+  the cover and contents are laid out last with those page numbers written in.
+
+Parts and overlays are cached by content, so a rebuild after one piece changed lays out one
+part again. The result depends on the dossier only, never on the number of cores.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass, replace
+from html import escape
+from pathlib import Path
+
+from bundler.errors import ExportError
+from bundler.exporters.pdf import (
+    Fragment,
+    LogMessage,
+    PdfLayout,
+    document_markup,
+    edition_title,
+    pdf_fragments,
+    stylesheet_names,
+)
+from bundler.exporters.pdf_layout import LaidOut, LayoutJob, LayoutSettings, lay_out_all
+from bundler.model import Dossier, Edition
+from bundler.text import direction_of
+
+#: Pieces laid out together in one part: small enough that one changed piece re-lays out
+#: little, large enough that the fonts each part embeds stay a small share of the file.
+PIECES_PER_PART = 10
+#: Below this many pieces a dossier is laid out in one pass: there is little to share out.
+PARALLEL_MIN_PIECES = 12
+#: How often the contents may change its own length before we give up (it converges at once in practice).
+MAX_FRONT_PASSES = 3
+
+_HIDDEN_MARGIN_BOXES = (
+    "top-left-corner top-left top-right top-right-corner bottom-left-corner bottom-left bottom-center "
+    "bottom-right bottom-right-corner left-top left-middle left-bottom right-top right-middle right-bottom"
+).split()
+#: Parts: no margin boxes, but the running head each page would carry, laid out hidden.
+PART_CSS = (
+    "@page { "
+    + " ".join(f"@{box} {{ content: none !important; }}" for box in _HIDDEN_MARGIN_BOXES)
+    + " @top-center { content: string(piece) !important; visibility: hidden !important; } }\n"
+    ".bundler-lead { break-after: page; }\n"
+)
+STUBS_CSS = ".bundler-stubs { position: absolute; top: 0; left: 0; width: 0; height: 0; overflow: hidden; visibility: hidden; }\n"
+OVERLAY_CSS = (
+    ".bundler-overlay-page { break-before: page; }\n"
+    ".bundler-overlay-page:first-child { break-before: auto; }\n"
+    ".bundler-overlay-page span { visibility: hidden; }\n"
+    ".bundler-dossier { string-set: dossier content(text); }\n"
+    ".bundler-piece { string-set: piece content(text); }\n"
+)
+_ID = re.compile(r'\sid="([^"]+)"')
+_LOCAL_HREF = re.compile(r'\shref="#([^"]+)"')
+
+
+def renders_in_parts(dossier: Dossier, layout: PdfLayout) -> bool:
+    """Parts for a large dossier; one pass for a small one and for a tagged or PDF/A edition."""
+    return len(dossier.pieces) >= PARALLEL_MIN_PIECES and layout.variant is None and not layout.tags
+
+
+def split_into_parts(fragments: list[Fragment]) -> tuple[list[Fragment], list[list[Fragment]]]:
+    """The cover and contents, then the body parts: each text page, section and run of pieces alone."""
+    front = [f for f in fragments if f.kind in ("cover", "toc")]
+    parts: list[list[Fragment]] = []
+    for fragment in (f for f in fragments if f.kind not in ("cover", "toc")):
+        starts_part = fragment.kind != "piece" or not parts or parts[-1][0].kind not in ("section", "piece")
+        if not starts_part and sum(f.kind == "piece" for f in parts[-1]) >= PIECES_PER_PART:
+            starts_part = True
+        if starts_part:
+            parts.append([fragment])
+        else:
+            parts[-1].append(fragment)
+    return front, parts
+
+
+def stub_ids(markup: str) -> list[str]:
+    """Anchors ``markup`` links to but does not hold: they live in other parts."""
+    defined = set(_ID.findall(markup))
+    return sorted({href for href in _LOCAL_HREF.findall(markup) if href not in defined})
+
+
+def stubs_markup(ids: list[str]) -> str:
+    """Hidden, sizeless anchors, so WeasyPrint keeps links that point into other parts."""
+    if not ids:
+        return ""
+    return '<div class="bundler-stubs">' + "".join(f'<span id="{escape(i)}"></span>' for i in ids) + "</div>"
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a laid-out part goes in the book."""
+
+    part: LaidOut
+    first_page: int  # number of its first page in the book (1-based)
+    blank_before: bool  # a blank page goes before it so that it starts on a recto
+    flipped: bool  # its pages land on the other side than they were laid out on
+
+
+def place_parts(front_pages: int, parts: list[LaidOut], right_to_left: bool) -> list[Placement]:
+    """Number every part's pages after the front matter, inserting blanks before recto starts."""
+    placements = []
+    count = front_pages
+    for part in parts:
+        blank = part.wants_recto and count % 2 == 1  # the next page would be a verso
+        count += blank
+        first_side = recto_side(right_to_left) if count % 2 == 0 else verso_side(right_to_left)
+        placements.append(Placement(part, count + 1, blank, bool(part.pages) and part.pages[0].side != first_side))
+        count += len(part.pages)
+    return placements
+
+
+def recto_side(right_to_left: bool) -> str:
+    """Page 1 is a right page in a left-to-right book and a left page in a right-to-left one."""
+    return "left" if right_to_left else "right"
+
+
+def verso_side(right_to_left: bool) -> str:
+    """The other side."""
+    return "right" if right_to_left else "left"
+
+
+def anchor_pages(front: LaidOut, placements: list[Placement]) -> dict[str, int]:
+    """The book page each anchor is on (its first occurrence)."""
+    pages: dict[str, int] = {}
+    for number, info in enumerate(front.pages, start=1):
+        for anchor in info.anchors:
+            pages.setdefault(anchor, number)
+    for placement in placements:
+        for offset, info in enumerate(placement.part.pages):
+            for anchor in info.anchors:
+                pages.setdefault(anchor, placement.first_page + offset)
+    return pages
+
+
+def render_in_parts(dossier: Dossier, edition: Edition, layout: PdfLayout) -> tuple[bytes, list[LogMessage]]:
+    """Lay out the parts in parallel, then the overlays and the front matter, and assemble them."""
+    from bundler.exporters.pdf_assembly import assemble_book
+
+    settings = LayoutSettings(
+        stylesheets=stylesheet_names(dossier, layout),
+        page_size=layout.page_size,
+        dpi=layout.dpi,
+        jpeg_quality=layout.jpeg_quality,
+        identifier=dossier.identifier,
+    )
+    right_to_left = direction_of(dossier.language) == "rtl"
+    fragments = pdf_fragments(dossier, edition)
+    _, bodies = split_into_parts(fragments)
+    contents_slugs = toc_slugs(dossier)
+    with tempfile.TemporaryDirectory(prefix="bundler-pdf-") as scratch:
+        part_jobs = [_part_job(dossier, edition, layout, settings, body) for body in bodies]
+        front_guess = _front_job(dossier, edition, layout, settings, dict.fromkeys(contents_slugs, 8888))
+        laid = lay_out_all([front_guess, *part_jobs], Path(scratch), "layout")
+        front, parts = laid[0], laid[1:]
+        for _ in range(MAX_FRONT_PASSES):
+            placements = place_parts(len(front.pages), parts, right_to_left)
+            numbers = anchor_pages(front, placements)
+            front_job = _front_job(dossier, edition, layout, settings, {slug: numbers.get(slug, 0) for slug in contents_slugs})
+            overlay_jobs = [_overlay_job(dossier, edition, layout, settings, p, right_to_left) for p in placements]
+            laid = lay_out_all([front_job, *overlay_jobs], Path(scratch), "overlay")
+            if len(laid[0].pages) == len(front.pages):
+                front, overlays = laid[0], laid[1:]
+                break
+            front = laid[0]  # the real page numbers changed the contents' length: place again
+        else:
+            raise ExportError("the contents would not settle on a page count", code="E062", hint="please report this dossier")
+        messages = [m for part in (front, *parts) for m in part.log]
+        return assemble_book(front, placements, overlays), messages
+
+
+def toc_slugs(dossier: Dossier) -> list[str]:
+    """Every anchor the contents lists."""
+    slugs = [page.slug for page in dossier.front_matter]
+    for section in dossier.sections:
+        slugs += [section.slug, *(piece.slug for piece in section.pieces)]
+    return [*slugs, *(page.slug for page in dossier.back_matter), "colophon"]
+
+
+def _part_job(dossier: Dossier, edition: Edition, layout: PdfLayout, settings: LayoutSettings, body: list[Fragment]) -> LayoutJob:
+    markup = "\n".join(fragment.markup for fragment in body)
+    stubs = stub_ids(markup)
+    html = document_markup(dossier, edition, layout.name, '<div class="bundler-lead"></div>\n' + markup + stubs_markup(stubs))
+    return LayoutJob(html, replace(settings, extra_css=PART_CSS + STUBS_CSS), lead=True, stubs=tuple(stubs))
+
+
+def _front_job(dossier: Dossier, edition: Edition, layout: PdfLayout, settings: LayoutSettings, numbers: dict[str, int]) -> LayoutJob:
+    front = [f for f in pdf_fragments(dossier, edition, page_numbers=numbers) if f.kind in ("cover", "toc")]
+    markup = "\n".join(fragment.markup for fragment in front)
+    stubs = stub_ids(markup)
+    html = document_markup(dossier, edition, layout.name, markup + stubs_markup(stubs))
+    return LayoutJob(html, replace(settings, extra_css=STUBS_CSS), lead=False, stubs=tuple(stubs))
+
+
+def _overlay_job(
+    dossier: Dossier, edition: Edition, layout: PdfLayout, settings: LayoutSettings, placement: Placement, right_to_left: bool
+) -> LayoutJob:
+    """Empty pages carrying only what the margin boxes show, numbered and sided as in the book."""
+    first_side = recto_side(right_to_left) if placement.first_page % 2 == 1 else verso_side(right_to_left)
+    title = escape(edition_title(dossier, edition))
+    pages = []
+    for index, info in enumerate(placement.part.pages):
+        name = f"page: {info.name}; " if info.name else ""
+        dossier_span = f'<span class="bundler-dossier">{title}</span>' if index == 0 else ""
+        pages.append(
+            f'<div class="bundler-overlay-page" style="{name}">{dossier_span}<span class="bundler-piece">{escape(info.running)}</span></div>'
+        )
+    html = document_markup(dossier, edition, layout.name, "\n".join(pages), root_style=f"break-before: {first_side}")
+    counter = f"@page :first {{ counter-reset: page {placement.first_page}; }}\n"
+    return LayoutJob(html, replace(settings, extra_css=OVERLAY_CSS + counter), lead=False, stubs=())

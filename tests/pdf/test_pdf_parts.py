@@ -1,0 +1,207 @@
+"""A large dossier's PDF laid out in parts on several cores must be the same book as one pass.
+
+Same pages (pixel for pixel at low resolution, and word for word), same outline, same links
+landing on the same pages, page numbers and running heads where one pass puts them, and the
+same bytes whatever the number of cores or the state of the cache. The dossier here is made
+so that the hard cases happen: a part that must start on a recto (a blank page before it), and
+parts whose pages land on the other side than they were laid out on (shifted sideways).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pikepdf
+import pytest
+from PIL import Image, ImageChops
+
+import bundler.exporters.pdf_assembly as assembly
+import bundler.exporters.pdf_parts as pdf_parts
+from bundler.cache import ContentCache, using_cache
+from bundler.errors import Report
+from bundler.executor import WorkOptions, using_work
+from bundler.exporters.pdf import PdfLayout, render_pdf
+from bundler.model import Dossier, Edition, Paragraph
+from tests.kitchen_sink import make_kitchen_sink
+from tests.pdf.conftest import poppler
+from tests.pdf.pdf_checks import outline, page_texts, words_of
+
+PRINT = PdfLayout("print", ("pdf.css",), page_size="A4")
+
+
+def make_large_dossier(folder: Path, language: str = "en") -> Dossier:
+    """The kitchen-sink pieces repeated to 16, each a different length, in two sections."""
+    sink = make_kitchen_sink(folder, language=language)
+    english, night = sink.sections[0].pieces
+    arabic = sink.sections[1].pieces[0]
+    pieces = []
+    for number in range(13):
+        base = (english, night, arabic)[number % 3]
+        extra = tuple(
+            Paragraph(f"Added paragraph {n} of copy {number}: the committee met again and wrote down what it saw.")
+            for n in range(number * 4)
+        )
+        url = base.source_url if number < 3 else f"https://news.example.org/copies/{number}"
+        pieces.append(replace(base, slug=f"{base.slug}-{number}", title=f"{base.title} ({number})", source_url=url, body=base.body + extra))
+    first = replace(sink.sections[0], pieces=tuple(pieces))
+    second = replace(
+        sink.sections[1], pieces=(arabic, replace(night, slug="night-ar", title="The night shift, again"), replace(english, slug="bq-3"))
+    )
+    return replace(sink, sections=(first, second))
+
+
+def render(dossier: Dossier, parts: bool, layout: PdfLayout = PRINT) -> bytes:
+    """The print PDF laid out in parts (``parts=True``) or in one pass."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf_parts, "PARALLEL_MIN_PIECES", 12 if parts else 10**9)
+        return render_pdf(dossier, Edition(layout.name if layout.name != "print" else "pdf"), layout, Report())
+
+
+@pytest.fixture(scope="module", params=["en", "ar"])
+def books(request, tmp_path_factory) -> dict:
+    """The same large dossier as one pass and in parts, with where each part was placed."""
+    language = request.param
+    folder = tmp_path_factory.mktemp(f"parts-{language}")
+    dossier = make_large_dossier(folder / "collection", language)
+    placements = []
+    original = assembly.assemble_book
+
+    def recording(front, placed, overlays):
+        placements.extend(placed)
+        return original(front, placed, overlays)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1462838400")
+        whole = folder / "whole.pdf"
+        whole.write_bytes(render(dossier, parts=False))
+        patch.setattr(assembly, "assemble_book", recording)
+        split = folder / "parts.pdf"
+        split.write_bytes(render(dossier, parts=True))
+    return {"dossier": dossier, "whole": whole, "parts": split, "placements": placements, "folder": folder}
+
+
+def test_the_dossier_exercises_blanks_and_side_changes(books):
+    placements = books["placements"]
+    assert len(placements) >= 4
+    assert any(p.blank_before for p in placements), "no part needed a blank page before it"
+    assert any(p.flipped for p in placements), "no part landed on the other side"
+
+
+def _letters(text: str) -> list[str]:
+    """The Latin letters, digits and signs of a page, in any order.
+
+    In any order: the overlay is drawn last, so extraction order differs. Latin only: a part
+    embeds its own font subsets, and WeasyPrint maps a glyph shared by several Arabic forms
+    (alef, alef with hamza and damma) to the text it met first in *that* document, so the
+    extracted Arabic letters can differ while the glyphs drawn do not (the pixel test covers them).
+    """
+    return sorted(character for character in text if character.isascii() and not character.isspace())
+
+
+def test_same_pages_letter_for_letter(books):
+    whole, split = page_texts(books["whole"]), page_texts(books["parts"])
+    assert len(whole) == len(split)
+    for number, (one, other) in enumerate(zip(whole, split, strict=True), start=1):
+        assert _letters(one) == _letters(other), f"page {number} differs"
+    numbered = [text for text in split if str(len(split) - 1) in words_of(text)]
+    assert numbered, "the page numbers are missing"
+
+
+def test_same_pages_pixel_for_pixel(books, tmp_path):
+    pdftoppm = poppler("pdftoppm")
+    images = {}
+    for name in ("whole", "parts"):
+        subprocess.run([pdftoppm, "-r", "40", "-gray", str(books[name]), str(tmp_path / name)], check=True)
+        images[name] = sorted(tmp_path.glob(f"{name}-*.pgm"))
+    assert len(images["whole"]) == len(images["parts"]) > 20
+    for one, other in zip(images["whole"], images["parts"], strict=True):
+        with Image.open(one) as a, Image.open(other) as b:
+            changed = sum(ImageChops.difference(a, b).histogram()[48:])
+        assert changed == 0, f"{other.name}: {changed} pixels differ from the one-pass layout"
+
+
+def _outline_pages(path: Path) -> list[tuple[int, str, int]]:
+    with pikepdf.open(path) as pdf, pdf.open_outline() as tree:
+        index = {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
+        found = []
+
+        def walk(items, depth):
+            for item in items:
+                found.append((depth, item.title, index[item.destination[0].objgen]))
+                walk(item.children, depth + 1)
+
+        walk(tree.root, 0)
+        return found
+
+
+def test_same_outline_pointing_at_the_same_pages(books):
+    assert _outline_pages(books["parts"]) == _outline_pages(books["whole"])
+    assert len(outline(books["parts"])) >= 5
+
+
+def _links(path: Path) -> list[tuple[int, str, int]]:
+    """Every internal link: the page it is on, its destination name and the page that name lands on."""
+    with pikepdf.open(path) as pdf:
+        index = {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
+        names = pikepdf.NameTree(pdf.Root.Names.Dests)
+        found = []
+        for number, page in enumerate(pdf.pages):
+            for annotation in page.obj.get("/Annots", []):
+                if "/Dest" in annotation:
+                    target = names.get(str(annotation.Dest))
+                    found.append((number, str(annotation.Dest), index[target[0].objgen] if target is not None else -1))
+        return found
+
+
+def test_links_land_where_they_land_in_one_pass(books):
+    split = _links(books["parts"])
+    assert split == _links(books["whole"])
+    assert all(page >= 0 for _, _, page in split), "a link points at a missing destination"
+    contents_links = [link for link in split if link[0] < 4]
+    assert len(contents_links) >= len(books["dossier"].pieces), "the contents' entries are not links"
+
+
+def test_reproducible_whatever_the_cores_and_the_cache(books, tmp_path):
+    dossier = books["dossier"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1462838400")
+        with using_work(WorkOptions(jobs=1)):
+            serial = render(dossier, parts=True)
+        cache = ContentCache(tmp_path / "cache")
+        with using_cache(cache):
+            filled = render(dossier, parts=True)
+            from_cache = render(dossier, parts=True)
+    assert serial == filled == from_cache == books["parts"].read_bytes()
+
+
+def test_one_changed_piece_lays_out_one_part_again(books, tmp_path):
+    dossier = books["dossier"]
+    cache = ContentCache(tmp_path / "cache")
+    section = dossier.sections[0]
+    piece = section.pieces[5]
+    edited = replace(piece, body=(Paragraph("An edited first paragraph, about as long as before."), *piece.body[1:]))
+    changed = replace(dossier, sections=(replace(section, pieces=(*section.pieces[:5], edited, *section.pieces[6:])), dossier.sections[1]))
+    with pytest.MonkeyPatch.context() as patch, using_cache(cache):
+        patch.setenv("SOURCE_DATE_EPOCH", "1462838400")
+        render(dossier, parts=True)
+        before = set((tmp_path / "cache").rglob("*.pdf"))
+        edited_pdf = render(changed, parts=True)
+        after = set((tmp_path / "cache").rglob("*.pdf"))
+    assert len(after - before) == 1, "more than the changed part was laid out again"
+    assert "An edited first paragraph" in " ".join(page_texts_of(edited_pdf, tmp_path))
+
+
+def page_texts_of(pdf: bytes, folder: Path) -> list[str]:
+    path = folder / "edited.pdf"
+    path.write_bytes(pdf)
+    return page_texts(path)
+
+
+def test_small_dossiers_and_the_archive_stay_one_pass(tmp_path):
+    small = make_kitchen_sink(tmp_path / "small")
+    assert not pdf_parts.renders_in_parts(small, PRINT)
+    large = make_large_dossier(tmp_path / "large")
+    assert pdf_parts.renders_in_parts(large, PRINT)
+    assert not pdf_parts.renders_in_parts(large, PdfLayout("archive", ("pdf.css",), variant="pdf/a-3u", tags=True))
