@@ -93,24 +93,27 @@ def edition_title(dossier: Dossier, edition: Edition | None) -> str:
     return str(edition.option("title", dossier.title)) if edition else dossier.title
 
 
-def pdf_fragments(dossier: Dossier, edition: Edition | None = None, page_numbers: dict[str, int] | None = None) -> list[Fragment]:
-    """Cover, contents, front matter, sections with their pieces, back matter and colophon.
+def pdf_fragments(dossier: Dossier, edition: Edition | None = None, page_numbers: dict[str, int] | None = None) -> Iterator[Fragment]:
+    """Cover, contents, front matter, sections with their pieces, back matter and colophon, one at a time.
 
+    A generator, so that a large dossier's markup (images inlined) need not be held at once.
     ``page_numbers`` (slug -> page) writes the contents' page numbers as text, for a contents
     rendered apart from the pages it lists; without it CSS ``target-counter()`` finds them.
     """
     target = pdf_target(dossier, page_numbers)
     labels = labels_for(dossier.language)
     title = edition_title(dossier, edition)
-    cover = render_template("pdf-cover.xhtml.j2", dossier=dossier, title=title, labels=labels, cover=_cover_href(dossier))
-    fragments = [Fragment("cover", cover), Fragment("toc", render_template("toc.xhtml.j2", dossier=dossier, t=target, labels=labels))]
-    fragments += [Fragment("text-page", render_text_page(page, dossier, target)) for page in dossier.front_matter]
+    yield Fragment("cover", render_template("pdf-cover.xhtml.j2", dossier=dossier, title=title, labels=labels, cover=_cover_href(dossier)))
+    yield Fragment("toc", render_template("toc.xhtml.j2", dossier=dossier, t=target, labels=labels))
+    for page in dossier.front_matter:
+        yield Fragment("text-page", render_text_page(page, dossier, target))
     for section in dossier.sections:
-        fragments.append(Fragment("section", render_section(section, dossier, target)))
-        fragments += [Fragment("piece", render_piece(piece, dossier, target)) for piece in section.pieces]
-    fragments += [Fragment("text-page", render_text_page(page, dossier, target)) for page in dossier.back_matter]
-    fragments.append(Fragment("colophon", render_colophon(dossier, target, build_time(dossier.date).date().isoformat())))
-    return fragments
+        yield Fragment("section", render_section(section, dossier, target))
+        for piece in section.pieces:
+            yield Fragment("piece", render_piece(piece, dossier, target))
+    for page in dossier.back_matter:
+        yield Fragment("text-page", render_text_page(page, dossier, target))
+    yield Fragment("colophon", render_colophon(dossier, target, build_time(dossier.date).date().isoformat()))
 
 
 def document_markup(dossier: Dossier, edition: Edition | None, layout_name: str, body: str, root_style: str = "") -> str:

@@ -34,9 +34,10 @@ class LayoutSettings:
 
 @dataclass(frozen=True)
 class LayoutJob:
-    """A whole XHTML document to lay out; ``lead``: its first page is a throw-away lead page."""
+    """A whole XHTML document (in a file) to lay out; ``lead``: its first page is a throw-away lead page."""
 
-    markup: str
+    source: str  # path of the document
+    sha256: str  # of the document's bytes: the cache key, without reading it again
     settings: LayoutSettings
     lead: bool = False
     stubs: tuple[str, ...] = ()  # hidden anchors standing in for other parts' anchors
@@ -85,7 +86,9 @@ def lay_out(job: LayoutJob, out: str) -> LaidOut:
         "dpi": settings.dpi,
     }
     with collecting_weasyprint_log() as messages:
-        document = weasyprint.HTML(string=job.markup, base_url=str(styles_dir()) + "/").render(font_config=fonts, **options)
+        document = weasyprint.HTML(string=Path(job.source).read_text(encoding="utf-8"), base_url=str(styles_dir()) + "/").render(
+            font_config=fonts, **options
+        )
         skip = _lead_pages(document.pages) if job.lead else 0
         kept = document.copy(document.pages[skip:])
         kept.write_pdf(out, **options)
@@ -157,7 +160,7 @@ def job_key(job: LayoutJob) -> str:
     """The cache key of a layout: its markup, settings and the code that lays it out."""
     from bundler.incremental import code_digest
 
-    return make_key("pdf-layout", job.markup, dataclasses.asdict(job.settings), job.lead, job.stubs, code_digest())
+    return make_key("pdf-layout", job.sha256, dataclasses.asdict(job.settings), job.lead, job.stubs, code_digest())
 
 
 def lay_out_all(jobs: list[LayoutJob], scratch: Path, label: str) -> list[LaidOut]:

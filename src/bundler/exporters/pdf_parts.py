@@ -22,8 +22,11 @@ part again. The result depends on the dossier only, never on the number of cores
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import re
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
@@ -69,6 +72,8 @@ OVERLAY_CSS = (
     ".bundler-dossier { string-set: dossier content(text); }\n"
     ".bundler-piece { string-set: piece content(text); }\n"
 )
+#: The fragments laid out last, at the front, once the other pages are numbered.
+FRONT_KINDS = ("cover", "toc")
 _ID = re.compile(r'\sid="([^"]+)"')
 _LOCAL_HREF = re.compile(r'\shref="#([^"]+)"')
 
@@ -78,19 +83,28 @@ def renders_in_parts(dossier: Dossier, layout: PdfLayout) -> bool:
     return len(dossier.pieces) >= PARALLEL_MIN_PIECES and layout.variant is None and not layout.tags
 
 
-def split_into_parts(fragments: list[Fragment]) -> tuple[list[Fragment], list[list[Fragment]]]:
-    """The cover and contents, then the body parts: each text page, section and run of pieces alone."""
-    front = [f for f in fragments if f.kind in ("cover", "toc")]
-    parts: list[list[Fragment]] = []
-    for fragment in (f for f in fragments if f.kind not in ("cover", "toc")):
-        starts_part = fragment.kind != "piece" or not parts or parts[-1][0].kind not in ("section", "piece")
-        if not starts_part and sum(f.kind == "piece" for f in parts[-1]) >= PIECES_PER_PART:
-            starts_part = True
-        if starts_part:
-            parts.append([fragment])
-        else:
-            parts[-1].append(fragment)
-    return front, parts
+def group_into_parts(fragments: Iterable[Fragment]) -> Iterator[list[Fragment]]:
+    """The body parts, in order: each text page, section (with its first pieces) and run of pieces alone.
+
+    The cover and contents are left out: they are laid out last, with the page numbers.
+    """
+    part: list[Fragment] = []
+    for fragment in fragments:
+        if fragment.kind in FRONT_KINDS:
+            continue
+        continues = fragment.kind == "piece" and part and part[0].kind in ("section", "piece")
+        if not continues or sum(f.kind == "piece" for f in part) >= PIECES_PER_PART:
+            if part:
+                yield part
+            part = []
+        part.append(fragment)
+    if part:
+        yield part
+
+
+def front_fragments(dossier: Dossier, edition: Edition, numbers: dict[str, int]) -> list[Fragment]:
+    """The cover and the contents, with the contents' page numbers written in."""
+    return list(itertools.takewhile(lambda f: f.kind in FRONT_KINDS, pdf_fragments(dossier, edition, page_numbers=numbers)))
 
 
 def stub_ids(markup: str) -> list[str]:
@@ -164,20 +178,28 @@ def render_in_parts(dossier: Dossier, edition: Edition, layout: PdfLayout) -> tu
         identifier=dossier.identifier,
     )
     right_to_left = direction_of(dossier.language) == "rtl"
-    fragments = pdf_fragments(dossier, edition)
-    _, bodies = split_into_parts(fragments)
     contents_slugs = toc_slugs(dossier)
-    with tempfile.TemporaryDirectory(prefix="bundler-pdf-") as scratch:
-        part_jobs = [_part_job(dossier, edition, layout, settings, body) for body in bodies]
-        front_guess = _front_job(dossier, edition, layout, settings, dict.fromkeys(contents_slugs, 8888))
-        laid = lay_out_all([front_guess, *part_jobs], Path(scratch), "layout")
+    with tempfile.TemporaryDirectory(prefix="bundler-pdf-") as folder:
+        scratch = Path(folder)
+        part_jobs = [
+            _part_job(dossier, edition, layout, settings, body, scratch / f"part-{n}.xhtml")
+            for n, body in enumerate(group_into_parts(pdf_fragments(dossier, edition)))
+        ]
+        guess = dict.fromkeys(contents_slugs, 8888)  # numbers as wide as most books need
+        laid = lay_out_all(
+            [_front_job(dossier, edition, layout, settings, guess, scratch / "front-guess.xhtml"), *part_jobs], scratch, "layout"
+        )
         front, parts = laid[0], laid[1:]
         for _ in range(MAX_FRONT_PASSES):
             placements = place_parts(len(front.pages), parts, right_to_left)
             numbers = anchor_pages(front, placements)
-            front_job = _front_job(dossier, edition, layout, settings, {slug: numbers.get(slug, 0) for slug in contents_slugs})
-            overlay_jobs = [_overlay_job(dossier, edition, layout, settings, p, right_to_left) for p in placements]
-            laid = lay_out_all([front_job, *overlay_jobs], Path(scratch), "overlay")
+            contents = {slug: numbers.get(slug, 0) for slug in contents_slugs}
+            jobs = [_front_job(dossier, edition, layout, settings, contents, scratch / "front.xhtml")]
+            jobs += [
+                _overlay_job(dossier, edition, layout, settings, placement, right_to_left, scratch / f"overlay-{n}.xhtml")
+                for n, placement in enumerate(placements)
+            ]
+            laid = lay_out_all(jobs, scratch, "overlay")
             if len(laid[0].pages) == len(front.pages):
                 front, overlays = laid[0], laid[1:]
                 break
@@ -196,23 +218,33 @@ def toc_slugs(dossier: Dossier) -> list[str]:
     return [*slugs, *(page.slug for page in dossier.back_matter), "colophon"]
 
 
-def _part_job(dossier: Dossier, edition: Edition, layout: PdfLayout, settings: LayoutSettings, body: list[Fragment]) -> LayoutJob:
+def write_job(path: Path, markup: str, settings: LayoutSettings, lead: bool = False, stubs: tuple[str, ...] = ()) -> LayoutJob:
+    """A layout job whose document waits in a file: workers read it, the parent need not keep it."""
+    data = markup.encode("utf-8")
+    path.write_bytes(data)
+    return LayoutJob(str(path), hashlib.sha256(data).hexdigest(), settings, lead, stubs)
+
+
+def _part_job(
+    dossier: Dossier, edition: Edition, layout: PdfLayout, settings: LayoutSettings, body: list[Fragment], path: Path
+) -> LayoutJob:
     markup = "\n".join(fragment.markup for fragment in body)
     stubs = stub_ids(markup)
     html = document_markup(dossier, edition, layout.name, '<div class="bundler-lead"></div>\n' + markup + stubs_markup(stubs))
-    return LayoutJob(html, replace(settings, extra_css=PART_CSS + STUBS_CSS), lead=True, stubs=tuple(stubs))
+    return write_job(path, html, replace(settings, extra_css=PART_CSS + STUBS_CSS), lead=True, stubs=tuple(stubs))
 
 
-def _front_job(dossier: Dossier, edition: Edition, layout: PdfLayout, settings: LayoutSettings, numbers: dict[str, int]) -> LayoutJob:
-    front = [f for f in pdf_fragments(dossier, edition, page_numbers=numbers) if f.kind in ("cover", "toc")]
-    markup = "\n".join(fragment.markup for fragment in front)
+def _front_job(
+    dossier: Dossier, edition: Edition, layout: PdfLayout, settings: LayoutSettings, numbers: dict[str, int], path: Path
+) -> LayoutJob:
+    markup = "\n".join(fragment.markup for fragment in front_fragments(dossier, edition, numbers))
     stubs = stub_ids(markup)
     html = document_markup(dossier, edition, layout.name, markup + stubs_markup(stubs))
-    return LayoutJob(html, replace(settings, extra_css=STUBS_CSS), lead=False, stubs=tuple(stubs))
+    return write_job(path, html, replace(settings, extra_css=STUBS_CSS), stubs=tuple(stubs))
 
 
 def _overlay_job(
-    dossier: Dossier, edition: Edition, layout: PdfLayout, settings: LayoutSettings, placement: Placement, right_to_left: bool
+    dossier: Dossier, edition: Edition, layout: PdfLayout, settings: LayoutSettings, placement: Placement, right_to_left: bool, path: Path
 ) -> LayoutJob:
     """Empty pages carrying only what the margin boxes show, numbered and sided as in the book."""
     first_side = recto_side(right_to_left) if placement.first_page % 2 == 1 else verso_side(right_to_left)
@@ -226,4 +258,4 @@ def _overlay_job(
         )
     html = document_markup(dossier, edition, layout.name, "\n".join(pages), root_style=f"break-before: {first_side}")
     counter = f"@page :first {{ counter-reset: page {placement.first_page}; }}\n"
-    return LayoutJob(html, replace(settings, extra_css=OVERLAY_CSS + counter), lead=False, stubs=())
+    return write_job(path, html, replace(settings, extra_css=OVERLAY_CSS + counter))
