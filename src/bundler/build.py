@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bundler.cache import open_cache
 from bundler.errors import BundlerError, Report
-from bundler.executor import WorkOptions, using_work
+from bundler.executor import WorkOptions, reporting_progress, using_work
 from bundler.exporters import formats
 from bundler.image_stage import prepare_images
 from bundler.images.session import build_image_cache
@@ -85,7 +85,7 @@ def build_collection(
     result = BuildResult(dossier=dossier, report=report)
     with build_image_cache(dossier.root, (work or WorkOptions()).cache):  # --no-cache: a temporary one, removed afterwards
         prepare_images(dossier, editions, work or WorkOptions(), progress)  # all cores; exporters then find images ready
-        with using_work(work or WorkOptions()):  # the PDF exporters lay out parts on the same cores
+        with using_work(work or WorkOptions()), reporting_progress(progress):  # PDF parts: same cores, same display
             _write_editions(dossier, editions, target_dir, result, work or WorkOptions(), progress)
     write_dossier_sidecar(result)  # dist/<slug>/dossier.json, read by the catalogue and library server
     progress("done", len(editions), len(editions))

@@ -69,6 +69,28 @@ def active_work() -> WorkOptions:
     return _WORK.get() or WorkOptions()
 
 
+#: A progress callback: (stage, done, total).
+Progress = Callable[[str, int, int], None]
+_PROGRESS: ContextVar[Progress | None] = ContextVar("bundler_progress", default=None)
+
+
+@contextlib.contextmanager
+def reporting_progress(progress: Progress) -> Iterator[None]:
+    """Let stages deep inside an exporter (PDF layout) report their counts to the build's display."""
+    token = _PROGRESS.set(progress)
+    try:
+        yield
+    finally:
+        _PROGRESS.reset(token)
+
+
+def report_progress(stage: str, done: int, total: int) -> None:
+    """Tell the build's progress display (if any) how far ``stage`` is."""
+    progress = _PROGRESS.get()
+    if progress is not None:
+        progress(stage, done, total)
+
+
 def check_executor_spec(spec: str | None) -> None:
     """Reject an unknown ``--executor`` before any work starts."""
     if spec in (None, "", "local", "serial") or (spec or "").startswith(DASK_SCHEME):

@@ -21,7 +21,7 @@ import bundler.exporters.pdf_assembly as assembly
 import bundler.exporters.pdf_parts as pdf_parts
 from bundler.cache import ContentCache, using_cache
 from bundler.errors import Report
-from bundler.executor import WorkOptions, using_work
+from bundler.executor import WorkOptions, reporting_progress, using_work
 from bundler.exporters.pdf import PdfLayout, render_pdf
 from bundler.model import Dossier, Edition, Paragraph
 from tests.kitchen_sink import make_kitchen_sink
@@ -167,13 +167,16 @@ def test_reproducible_whatever_the_cores_and_the_cache(books, tmp_path):
     dossier = books["dossier"]
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1462838400")
-        with using_work(WorkOptions(jobs=1)):
+        events = []
+        with using_work(WorkOptions(jobs=1)), reporting_progress(lambda stage, done, total: events.append((stage, done, total))):
             serial = render(dossier, parts=True)
         cache = ContentCache(tmp_path / "cache")
         with using_cache(cache):
             filled = render(dossier, parts=True)
             from_cache = render(dossier, parts=True)
     assert serial == filled == from_cache == books["parts"].read_bytes()
+    layout = [event for event in events if event[0] == "pdf layout"]
+    assert layout[0][1] == 0 and layout[-1][1] == layout[-1][2] >= 4, "the layout stage did not report its counts"
 
 
 def test_one_changed_piece_lays_out_one_part_again(books, tmp_path):

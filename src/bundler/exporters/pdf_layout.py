@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bundler.cache import active_cache, make_key
-from bundler.executor import DASK_SCHEME, active_work, map_in_order, open_executor
+from bundler.executor import DASK_SCHEME, active_work, map_in_order, open_executor, report_progress
 from bundler.exporters.pdf import LogMessage, collecting_weasyprint_log, load_stylesheets
 from bundler.resources import styles_dir
 
@@ -178,8 +178,10 @@ def lay_out_all(jobs: list[LayoutJob], scratch: Path, label: str) -> list[LaidOu
     entries = [(jobs[index], str(scratch / f"{label}-{index}.pdf")) for index, _ in todo]
     work = active_work()
     local = dataclasses.replace(work, executor=None) if (work.executor or "").startswith(DASK_SCHEME) else work
+    stage = f"pdf {label}"
+    report_progress(stage, 0, len(entries))
     with open_executor(local, len(entries)) as executor:
-        fresh = map_in_order(executor, _lay_out_entry, entries)
+        fresh = map_in_order(executor, _lay_out_entry, entries, lambda done: report_progress(stage, done, len(entries)))
     for (index, key), laid in zip(todo, fresh, strict=True):
         results[index] = laid
         if cache:
