@@ -40,7 +40,8 @@ def assemble_book(front: LaidOut, placements: list[Placement], overlays: list[La
             stamps = opened.enter_context(pikepdf.open(overlay.path))
             first = len(book.pages)
             shifts = [_shift(placement, info) for info in placement.part.pages]
-            destinations |= _owned_destinations(part, placement.part, first, shifts)
+            for name, place in _owned_destinations(part, placement.part, first, shifts).items():
+                destinations.setdefault(name, place)  # an id used twice: the first wins, as in one pass
             bookmarks += _bookmarks(placement.part.pages, first, shifts, height)
             for page, info, shift, stamp in zip(part.pages, placement.part.pages, shifts, stamps.pages, strict=True):
                 book.pages.append(page)
