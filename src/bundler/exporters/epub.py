@@ -239,7 +239,8 @@ class _Writer(epub.EpubWriter):
     """ebooklib's writer with our own navigation document instead of its generated one."""
 
     def __init__(self, out: io.BytesIO, book: epub.EpubBook, nav: bytes) -> None:
-        super().__init__(out, book, {"raise_exceptions": True, "epub3_pages": False, "epub3_landmark": False})
+        # compresslevel 0: this zip is only read back by repack(), which compresses each entry as it should be
+        super().__init__(out, book, {"raise_exceptions": True, "epub3_pages": False, "epub3_landmark": False, "compresslevel": 0})
         self.nav = nav
 
     def _get_nav(self, item: epub.EpubNav) -> bytes:

@@ -24,7 +24,6 @@ from bundler.manifest.source_files import Fingerprint, fingerprint_source_files,
 from bundler.model import Piece
 from bundler.text import sha256_file
 
-CACHE_FOLDER = ".cache"
 IMPORTS_FOLDER = "imports"
 SOURCE_FILES = "source-files.json"
 SOURCE_FILES_FORMAT = "bundler-source-files"

@@ -18,7 +18,6 @@ from bundler.executor import WorkOptions
 from bundler.importers import ImportOptions, read_piece
 from bundler.importers.markdown import markdown_to_blocks
 from bundler.importers.piece import PIECE_FILE
-from bundler.manifest.cache import CACHE_FOLDER
 from bundler.manifest.imports import import_all
 from bundler.manifest.loader import Manifest, problem
 from bundler.model import Dossier, Edition, Piece, Section, TextPage
@@ -110,7 +109,7 @@ def _import_request(manifest: Manifest, entry: Any) -> tuple[Path, ImportOptions
     overrides = entry if isinstance(entry, dict) else {"source": entry}
     source = Path(overrides["source"])
     options = ImportOptions(
-        media_dir=manifest.root / CACHE_FOLDER / "media",
+        media_dir=cache_root(manifest.root) / "media",  # photos a page carries inline or beside it; honours $BUNDLER_CACHE_DIR
         language=str(overrides.get("language") or ""),
         source_label=source.as_posix(),
     )
