@@ -53,15 +53,24 @@ class SerialExecutor(Executor):
 
 _WORK: ContextVar[WorkOptions | None] = ContextVar("bundler_work", default=None)
 
+#: A progress callback: (stage, done, total).
+Progress = Callable[[str, int, int], None]
+_PROGRESS: ContextVar[Progress | None] = ContextVar("bundler_progress", default=None)
+
 
 @contextlib.contextmanager
-def using_work(options: WorkOptions) -> Iterator[WorkOptions]:
-    """Make ``options`` the ones exporters' parallel stages (PDF layout) follow while the block runs."""
-    token = _WORK.set(options)
+def _bound(variable: ContextVar, value: Any) -> Iterator[None]:
+    """``variable`` set to ``value`` while the block runs (for this thread and task only)."""
+    token = variable.set(value)
     try:
-        yield options
+        yield
     finally:
-        _WORK.reset(token)
+        variable.reset(token)
+
+
+def using_work(options: WorkOptions) -> contextlib.AbstractContextManager[None]:
+    """Make ``options`` the ones exporters' parallel stages (PDF layout) follow while the block runs."""
+    return _bound(_WORK, options)
 
 
 def active_work() -> WorkOptions:
@@ -69,19 +78,9 @@ def active_work() -> WorkOptions:
     return _WORK.get() or WorkOptions()
 
 
-#: A progress callback: (stage, done, total).
-Progress = Callable[[str, int, int], None]
-_PROGRESS: ContextVar[Progress | None] = ContextVar("bundler_progress", default=None)
-
-
-@contextlib.contextmanager
-def reporting_progress(progress: Progress) -> Iterator[None]:
+def reporting_progress(progress: Progress) -> contextlib.AbstractContextManager[None]:
     """Let stages deep inside an exporter (PDF layout) report their counts to the build's display."""
-    token = _PROGRESS.set(progress)
-    try:
-        yield
-    finally:
-        _PROGRESS.reset(token)
+    return _bound(_PROGRESS, progress)
 
 
 def report_progress(stage: str, done: int, total: int) -> None:
