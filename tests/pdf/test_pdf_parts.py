@@ -208,3 +208,9 @@ def test_small_dossiers_and_the_archive_stay_one_pass(tmp_path):
     large = make_large_dossier(tmp_path / "large")
     assert pdf_parts.renders_in_parts(large, PRINT)
     assert not pdf_parts.renders_in_parts(large, PdfLayout("archive", ("pdf.css",), variant="pdf/a-3u", tags=True))
+
+
+def test_stubs_stand_in_for_anchors_of_other_parts_only():
+    markup = '<p id="held">x</p><a href="#held">1</a><a href="#a&amp;b">2</a><a href="#elsewhere">3</a><a href="https://x.example/#y">4</a>'
+    assert pdf_parts.stub_ids(markup) == ["a&b", "elsewhere"]
+    assert 'id="a&amp;b"' in pdf_parts.stubs_markup(pdf_parts.stub_ids(markup))

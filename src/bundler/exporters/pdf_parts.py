@@ -28,7 +28,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 
 from bundler.errors import ExportError
@@ -108,9 +108,9 @@ def front_fragments(dossier: Dossier, edition: Edition, numbers: dict[str, int])
 
 
 def stub_ids(markup: str) -> list[str]:
-    """Anchors ``markup`` links to but does not hold: they live in other parts."""
-    defined = set(_ID.findall(markup))
-    return sorted({href for href in _LOCAL_HREF.findall(markup) if href not in defined})
+    """Anchors ``markup`` links to but does not hold: they live in other parts (attribute text unescaped)."""
+    defined = {unescape(value) for value in _ID.findall(markup)}
+    return sorted({unescape(href) for href in _LOCAL_HREF.findall(markup)} - defined)
 
 
 def stubs_markup(ids: list[str]) -> str:
