@@ -75,6 +75,7 @@ def build_collection(
 ) -> BuildResult:
     """Build the editions of one collection; returns what was written."""
     progress = progress or (lambda stage, done, total: None)
+    work = work or WorkOptions()
     progress("manifest", 0, 1)
     manifest = load_manifest(collection)
     progress("manifest", 1, 1)
@@ -83,10 +84,10 @@ def build_collection(
     editions = _editions_to_build(dossier, format_names)
     target_dir = Path(out_dir) / dossier.slug if out_dir else default_out_dir(dossier)
     result = BuildResult(dossier=dossier, report=report)
-    with build_image_cache(dossier.root, (work or WorkOptions()).cache):  # --no-cache: a temporary one, removed afterwards
-        prepare_images(dossier, editions, work or WorkOptions(), progress)  # all cores; exporters then find images ready
-        with using_work(work or WorkOptions()), reporting_progress(progress):  # PDF parts: same cores, same display
-            _write_editions(dossier, editions, target_dir, result, work or WorkOptions(), progress)
+    with build_image_cache(dossier.root, work.cache):  # --no-cache: a temporary one, removed afterwards
+        prepare_images(dossier, editions, work, progress)  # all cores; exporters then find images ready
+        with using_work(work), reporting_progress(progress):  # PDF parts: same cores, same display
+            _write_editions(dossier, editions, target_dir, result, work, progress)
     write_dossier_sidecar(result)  # dist/<slug>/dossier.json, read by the catalogue and library server
     progress("done", len(editions), len(editions))
     return result
@@ -96,17 +97,16 @@ def _write_editions(
     dossier: Dossier, editions: list[Edition], target_dir: Path, result: BuildResult, work: WorkOptions, progress: Progress
 ) -> None:
     """Write each edition (or copy it from the cache when nothing it depends on changed)."""
-    report = result.report
+    from bundler.budget import write_edition  # image policy, size report, budget fitting
+
     known = formats()
+    cache = open_cache(dossier.root or ".", enabled=bool(dossier.root) and work.cache)
     for index, edition in enumerate(editions):
         progress(f"write {edition.format}", index, len(editions))
         fmt = known[edition.format]
         destination = target_dir / fmt.filename(dossier.slug)
-        from bundler.budget import write_edition  # image policy, size report, budget fitting
-
-        cache = open_cache(dossier.root or ".", enabled=bool(dossier.root) and work.cache)
         write = cached_writer(edition.format, fmt.write, cache)  # unchanged inputs: copy the cached edition
-        result.sizes[edition.format] = write_edition(write, dossier, edition, destination, report)
+        result.sizes[edition.format] = write_edition(write, dossier, edition, destination, result.report)
         result.outputs[edition.format] = destination
 
 

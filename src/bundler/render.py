@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
@@ -36,7 +36,7 @@ class Target:
     note_ids: frozenset[str] = frozenset()
     inline_notes: bool = False  # PDF: each note's text replaces its call, styled as a page-bottom footnote
     note_texts: dict[str, str] = field(default_factory=dict)  # note id -> note HTML, set per piece when inline_notes
-    page_numbers: dict[str, int] | None = None  # PDF contents rendered apart: slug -> page it starts on
+    page_numbers: Mapping[str, int] | None = None  # PDF contents rendered apart: slug -> page it starts on
 
 
 LABELS = {

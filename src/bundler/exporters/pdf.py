@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -76,7 +76,7 @@ class Fragment:
     markup: str
 
 
-def pdf_target(dossier: Dossier, page_numbers: dict[str, int] | None = None) -> Target:
+def pdf_target(dossier: Dossier, page_numbers: Mapping[str, int] | None = None) -> Target:
     """How the PDF addresses things: in-document anchors, images as data URIs, notes inline."""
     return Target(
         href_for=lambda slug: f"#{slug}",
@@ -93,7 +93,7 @@ def edition_title(dossier: Dossier, edition: Edition | None) -> str:
     return str(edition.option("title", dossier.title)) if edition else dossier.title
 
 
-def pdf_fragments(dossier: Dossier, edition: Edition | None = None, page_numbers: dict[str, int] | None = None) -> Iterator[Fragment]:
+def pdf_fragments(dossier: Dossier, edition: Edition | None = None, page_numbers: Mapping[str, int] | None = None) -> Iterator[Fragment]:
     """Cover, contents, front matter, sections with their pieces, back matter and colophon, one at a time.
 
     A generator, so that a large dossier's markup (images inlined) need not be held at once.

@@ -26,7 +26,8 @@ import hashlib
 import itertools
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from html import escape, unescape
 from pathlib import Path
@@ -102,7 +103,7 @@ def group_into_parts(fragments: Iterable[Fragment]) -> Iterator[list[Fragment]]:
         yield part
 
 
-def front_fragments(dossier: Dossier, edition: Edition, numbers: dict[str, int]) -> list[Fragment]:
+def front_fragments(dossier: Dossier, edition: Edition, numbers: Mapping[str, int]) -> list[Fragment]:
     """The cover and the contents, with the contents' page numbers written in."""
     return list(itertools.takewhile(lambda f: f.kind in FRONT_KINDS, pdf_fragments(dossier, edition, page_numbers=numbers)))
 
@@ -178,14 +179,13 @@ def render_in_parts(dossier: Dossier, edition: Edition, layout: PdfLayout) -> tu
         identifier=dossier.identifier,
     )
     right_to_left = direction_of(dossier.language) == "rtl"
-    contents_slugs = toc_slugs(dossier)
     with tempfile.TemporaryDirectory(prefix="bundler-pdf-") as folder:
         scratch = Path(folder)
         part_jobs = [
             _part_job(dossier, edition, layout, settings, body, scratch / f"part-{n}.xhtml")
             for n, body in enumerate(group_into_parts(pdf_fragments(dossier, edition)))
         ]
-        guess = dict.fromkeys(contents_slugs, 8888)  # numbers as wide as most books need
+        guess = defaultdict(lambda: 8888)  # every entry as wide as most books' page numbers
         laid = lay_out_all(
             [_front_job(dossier, edition, layout, settings, guess, scratch / "front-guess.xhtml"), *part_jobs], scratch, "layout"
         )
@@ -193,8 +193,8 @@ def render_in_parts(dossier: Dossier, edition: Edition, layout: PdfLayout) -> tu
         for _ in range(MAX_FRONT_PASSES):
             placements = place_parts(len(front.pages), parts, right_to_left)
             numbers = anchor_pages(front, placements)
-            contents = {slug: numbers.get(slug, 0) for slug in contents_slugs}
-            jobs = [_front_job(dossier, edition, layout, settings, contents, scratch / "front.xhtml")]
+            listed = defaultdict(int, numbers)  # an entry without an anchor (none expected) shows 0, as before
+            jobs = [_front_job(dossier, edition, layout, settings, listed, scratch / "front.xhtml")]
             jobs += [
                 _overlay_job(dossier, edition, layout, settings, placement, right_to_left, scratch / f"overlay-{n}.xhtml")
                 for n, placement in enumerate(placements)
@@ -208,14 +208,6 @@ def render_in_parts(dossier: Dossier, edition: Edition, layout: PdfLayout) -> tu
             raise ExportError("the contents would not settle on a page count", code="E062", hint="please report this dossier")
         messages = [m for part in (front, *parts) for m in part.log]
         return assemble_book(front, placements, overlays), messages
-
-
-def toc_slugs(dossier: Dossier) -> list[str]:
-    """Every anchor the contents lists."""
-    slugs = [page.slug for page in dossier.front_matter]
-    for section in dossier.sections:
-        slugs += [section.slug, *(piece.slug for piece in section.pieces)]
-    return [*slugs, *(page.slug for page in dossier.back_matter), "colophon"]
 
 
 def write_job(path: Path, markup: str, settings: LayoutSettings, lead: bool = False, stubs: tuple[str, ...] = ()) -> LayoutJob:
