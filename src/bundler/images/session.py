@@ -85,7 +85,8 @@ class ImageSession:
             self._warn(str(path), "W602", f"image file not found: {path}; the figure keeps its caption and credit")
             return None
         data = path.read_bytes()
-        cached = self._read_cache(sha256_bytes(data))
+        source_sha256 = sha256_bytes(data)
+        cached = self._read_cache(source_sha256)
         if cached:
             return cached
         try:
@@ -93,7 +94,7 @@ class ImageSession:
         except UnusableImage as exc:
             self._warn(str(path), "W601", f"image {path.name} cannot be used: {exc}; shown as its caption and credit only")
             return None
-        self._write_cache(sha256_bytes(data), prepared)
+        self._write_cache(source_sha256, prepared)
         return prepared
 
     def file_for(self, figure: Figure) -> Path | None:
