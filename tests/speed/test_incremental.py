@@ -49,12 +49,12 @@ def test_font_subsets_are_kept_in_the_build_cache(tmp_path):
     from bundler.cache import ContentCache, using_cache
 
     store = ContentCache(tmp_path / "cache")
-    fonts._subset_cached.cache_clear()
+    fonts.forget_subsets()
     with using_cache(store):
         first = fonts.subset_fonts("A dossier, rebuilt the night before printing.")
     stored = sorted(p.name for p in (tmp_path / "cache").rglob("*.ttf"))
     assert len(stored) == len(first) == 4
-    fonts._subset_cached.cache_clear()
+    fonts.forget_subsets()
     with using_cache(store):
         again = fonts.subset_fonts("A dossier, rebuilt the night before printing.")
     assert again == first
