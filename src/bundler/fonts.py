@@ -69,11 +69,6 @@ def subset_fonts(text: str) -> tuple[EmbeddedFont, ...]:
     return tuple(EmbeddedFont(face, data) for face, data in zip(faces, subsets, strict=True))
 
 
-def subset_face(file_name: str, codepoints: frozenset[int]) -> bytes:
-    """One face cut to ``codepoints`` (those it has), deterministic and cached."""
-    return subset_faces([(file_name, codepoints)])[0]
-
-
 #: (face file, code points it has) -> subset bytes, made or loaded in this process.
 _SUBSETS: dict[tuple[str, frozenset[int]], bytes] = {}
 
@@ -87,11 +82,13 @@ def subset_faces(requests: list[tuple[str, frozenset[int]]]) -> list[bytes]:
     """Each (face file, code points) cut to the code points the face has, in request order.
 
     A subset comes from memory, else from the build's on-disk cache (a rebuild does not
-    subset again), else from fontTools; when several faces are missing they are subset on a
-    local process pool (fontTools is pure Python, ~0.1 s a face), one face per worker.
+    subset again), else from fontTools; when several faces are missing they are subset side
+    by side on a local process pool (fontTools is pure Python, ~0.1 s a face).
     """
+    from bundler.cache import active_cache
+
     jobs = [(file_name, codepoints & _face_cmap(file_name)) for file_name, codepoints in requests]
-    store = _active_store()
+    store = active_cache()
     missing: list[tuple[str, frozenset[int]]] = []
     for job in dict.fromkeys(jobs):
         if job in _SUBSETS:
@@ -101,14 +98,14 @@ def subset_faces(requests: list[tuple[str, frozenset[int]]]) -> list[bytes]:
             _SUBSETS[job] = found.read_bytes()
         else:
             missing.append(job)
-    for job, data in zip(missing, _subset_now(missing, subset_worker_count(len(missing))), strict=True):
+    for job, data in zip(missing, _subset_now(missing, _worker_count(len(missing))), strict=True):
         _SUBSETS[job] = data
         if store:
             store.store_bytes(_store_key(*job), data, ".ttf")
     return [_SUBSETS[job] for job in jobs]
 
 
-def subset_worker_count(faces: int) -> int:
+def _worker_count(faces: int) -> int:
     """Processes for subsetting ``faces`` faces: the build's worker count, one per face at most; 1 means serial."""
     from bundler.executor import active_work
 
@@ -127,12 +124,6 @@ def _subset_now(jobs: list[tuple[str, frozenset[int]]], workers: int) -> list[by
         # A face that fails in a worker fails again here, raising exactly what the serial path
         # raises (with this process's traceback); a pool that broke (a killed worker) costs the serial time.
         return [_subset_face_now(file_name, codepoints) for file_name, codepoints in jobs]
-
-
-def _active_store():
-    from bundler.cache import active_cache  # the build's on-disk cache
-
-    return active_cache()
 
 
 @cache
