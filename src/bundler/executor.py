@@ -9,6 +9,7 @@ interface). Results always come back in input order, so the dossier is the same 
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
@@ -100,8 +101,14 @@ def check_executor_spec(spec: str | None) -> None:
 
 
 @contextlib.contextmanager
-def open_executor(options: WorkOptions, tasks: int) -> Iterator[Executor]:
-    """An executor for ``tasks`` calls, closed (and its cluster client disconnected) afterwards."""
+def open_executor(options: WorkOptions, tasks: int, preload: tuple[str, ...] = ()) -> Iterator[Executor]:
+    """An executor for ``tasks`` calls, closed (and its cluster client disconnected) afterwards.
+
+    ``preload`` names modules for workers started from a fork server instead of forked from
+    this process: for work with libraries that run their own threads (libvips), which a child
+    forked after those threads started can deadlock on. The server imports ``preload`` once,
+    so each worker still starts in milliseconds.
+    """
     spec = options.executor or "local"
     check_executor_spec(spec)
     if spec.startswith(DASK_SCHEME):
@@ -115,8 +122,14 @@ def open_executor(options: WorkOptions, tasks: int) -> Iterator[Executor]:
     if spec == "serial" or workers == 1:
         yield SerialExecutor()
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_fork_server(preload) if preload else None) as pool:
         yield pool
+
+
+def _fork_server(preload: tuple[str, ...]) -> multiprocessing.context.BaseContext:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(preload))  # only read when the server first starts
+    return context
 
 
 def _connect_dask(address: str):

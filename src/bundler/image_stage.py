@@ -19,6 +19,8 @@ from bundler.executor import DASK_SCHEME, WorkOptions, map_in_order, open_execut
 from bundler.model import Dossier, Edition, Figure, Image
 
 Progress = Callable[[str, int, int], None]
+#: Imported once by the image workers' fork server (see ``open_executor``).
+WORKER_MODULES = ("bundler.image_stage", "bundler.images.session", "bundler.images.prepare")
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,6 @@ def prepare_images(dossier: Dossier, editions: list[Edition], work: WorkOptions,
     report = progress or (lambda stage, done, total: None)
     report("images", 0, len(jobs))
     local = replace(work, executor=None) if (work.executor or "").startswith(DASK_SCHEME) else work  # files are local
-    with open_executor(local, len(jobs)) as executor:
+    with open_executor(local, len(jobs), preload=WORKER_MODULES) as executor:  # libvips: never in a forked child
         map_in_order(executor, prepare_one, jobs, lambda done: report("images", done, len(jobs)))
     return len(jobs)

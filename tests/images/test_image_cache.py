@@ -68,7 +68,8 @@ def test_no_cache_neither_reads_nor_writes_the_image_cache(collection, tmp_path,
     assert decoy_jpeg() not in photos_in(clean)  # not read
     assert photos_in(clean) == photos_in(cached)  # prepared afresh, same bytes
     assert sorted(p.relative_to(images) for p in images.rglob("*")) == before  # not written
-    assert list(private_tmp.iterdir()) == []  # its temporary image cache is gone
+    # its temporary image cache is gone (pymp-*: the image workers' fork server socket, Python's own, removed at exit)
+    assert [p for p in private_tmp.iterdir() if not p.name.startswith("pymp-")] == []
     poisoned = build(collection, tmp_path / "poisoned")  # and a normal build does read it
     assert decoy_jpeg() in photos_in(poisoned)
 

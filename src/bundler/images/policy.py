@@ -18,7 +18,7 @@ from bundler.errors import ExportError
 from bundler.model import Edition
 
 #: Bump when the processing changes, so cached results from older code are not reused.
-PIPELINE_VERSION = "2"  # 2: in-limit JPEGs kept losslessly, bicubic resampling, quality search
+PIPELINE_VERSION = "3"  # 2: in-limit JPEGs kept losslessly, bicubic, quality search; 3: JPEGs shrunk by libvips
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PIL import Image as PILImage
@@ -19,6 +20,7 @@ from PIL import ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 from bundler.images.lossless import ORIENTATION, RIGHTS_TAGS, keep_losslessly
 from bundler.images.policy import ImagePolicy
+from bundler.images.shrink import jpeg_shrinker, shrinks_with_vips
 from bundler.images.strip import strip_jpeg_metadata, strip_png_metadata
 from bundler.text import sha256_bytes
 
@@ -75,7 +77,7 @@ def prepare_image(data: bytes, policy: ImagePolicy) -> PreparedImage:
                 kept = keep_losslessly(data, opened, policy)
                 if kept is not None:
                     return PreparedImage(kept, "image/jpeg", opened.width, opened.height, sha256_bytes(kept))
-                return _convert(opened, policy)
+                return _convert(opened, policy, data)
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
         raise UnusableImage(f"image too large to decode safely ({exc})") from exc
     except UnidentifiedImageError as exc:
@@ -105,13 +107,16 @@ def _pass_through(data: bytes) -> PreparedImage | None:
     return PreparedImage(cleaned, media_type, width, height, sha256_bytes(cleaned))
 
 
-def _convert(opened: PILImage.Image, policy: ImagePolicy) -> PreparedImage:
+def _convert(opened: PILImage.Image, policy: ImagePolicy, data: bytes) -> PreparedImage:
     source_format = opened.format or ""
     exif = opened.getexif()
     rights = {tag: str(exif[tag]) for tag in RIGHTS_TAGS if exif.get(tag)} if policy.keep_rights_metadata else {}
     orientation = exif.get(ORIENTATION, 1)
     upright = (opened.height, opened.width) if orientation in _SWAPS_SIDES else opened.size
     scale = policy.scale_for(upright)
+    if shrinks_with_vips(opened, scale):  # the common case, a camera JPEG to make smaller: libvips
+        shrink = jpeg_shrinker(data, opened, orientation)
+        return _encode_photo(lambda size: _finish(_to_srgb(shrink(size)), policy), policy.target_size(upright), policy, rights)
     if source_format == "JPEG" and scale < 0.5:  # let libjpeg scale by 1/2, 1/4 or 1/8 while decoding
         opened.draft(opened.mode, (math.ceil(opened.width * scale), math.ceil(opened.height * scale)))
     opened.seek(0)  # animated GIF/WebP: the first frame only
@@ -119,16 +124,28 @@ def _convert(opened: PILImage.Image, policy: ImagePolicy) -> PreparedImage:
     image = ImageOps.exif_transpose(opened) if orientation in _TURNS else opened  # no copy when upright
     image = _to_srgb(image)
     line_art = source_format != "JPEG" and image.convert("RGB").getcolors(256) is not None
-    image = _flatten(image)
-    if policy.grayscale and image.mode != "L":
-        image = image.convert("L")  # before resizing: one channel to resample instead of three
+    image = _finish(image, policy)  # before resizing: one channel to resample instead of three when gray
     target = policy.target_size(image.size)
     if line_art:
         if target != image.size:
             image = image.resize(target, RESAMPLE)
-        data = _encode_png(image)
-        return PreparedImage(data, "image/png", image.width, image.height, sha256_bytes(data))
-    image, data = _encode_jpeg_within(image, target, policy, rights)
+        encoded = _encode_png(image)
+        return PreparedImage(encoded, "image/png", image.width, image.height, sha256_bytes(encoded))
+    return _encode_photo(lambda size: image.resize(size, RESAMPLE) if size != image.size else image, target, policy, rights)
+
+
+def _finish(image: PILImage.Image, policy: ImagePolicy) -> PILImage.Image:
+    """Alpha flattened on white, gray when the policy asks."""
+    image = _flatten(image)
+    if policy.grayscale and image.mode != "L":
+        image = image.convert("L")
+    return image
+
+
+def _encode_photo(
+    at_size: Callable[[tuple[int, int]], PILImage.Image], target: tuple[int, int], policy: ImagePolicy, rights: dict[int, str]
+) -> PreparedImage:
+    image, data = _encode_jpeg_within(at_size, target, policy, rights)
     return PreparedImage(data, "image/jpeg", image.width, image.height, sha256_bytes(data))
 
 
@@ -190,20 +207,20 @@ def _encode_jpeg(image: PILImage.Image, quality: int, rights: dict[int, str]) ->
 
 
 def _encode_jpeg_within(
-    source: PILImage.Image, target: tuple[int, int], policy: ImagePolicy, rights: dict[int, str]
+    at_size: Callable[[tuple[int, int]], PILImage.Image], target: tuple[int, int], policy: ImagePolicy, rights: dict[int, str]
 ) -> tuple[PILImage.Image, bytes]:
     """Baseline JPEG at the policy quality; lower quality, then size, until under max_bytes.
 
     The choice is the old ladder's (the highest quality that fits at the largest size that
     fits some quality), found with fewer encodes: the policy quality first (almost always
     enough), then the lowest quality to learn whether this size can fit at all, then a
-    binary search between them, relying on size growing with quality. Smaller sizes are
-    resampled from the full-resolution image, not from the previous attempt.
+    binary search between them, relying on size growing with quality. ``at_size`` resamples
+    each smaller size from the full-resolution photo, not from the previous attempt.
     """
     qualities = [policy.jpeg_quality] + [q for q in (70, 60, 50, 40) if q < policy.jpeg_quality]
     for step in range(SHRINK_STEPS + 1):
         size = target if step == 0 else (max(1, int(target[0] * SHRINK**step)), max(1, int(target[1] * SHRINK**step)))
-        image = source.resize(size, RESAMPLE) if size != source.size else source
+        image = at_size(size)
         if step == SHRINK_STEPS:
             return image, _encode_jpeg(image, qualities[-1], rights)
         found = _best_quality_within(image, qualities, policy.max_bytes, rights)
