@@ -16,9 +16,9 @@ from pathlib import Path
 
 from bundler.cache import open_cache
 from bundler.errors import BundlerError, Report
-from bundler.executor import WorkOptions, reporting_progress, using_work
+from bundler.executor import WorkOptions, reporting_progress, start_fork_server, using_work
 from bundler.exporters import formats
-from bundler.image_stage import prepare_images
+from bundler.image_stage import WORKER_MODULES, prepare_images
 from bundler.images.session import build_image_cache
 from bundler.incremental import cached_writer
 from bundler.manifest import load_manifest, resolve_dossier
@@ -77,6 +77,7 @@ def build_collection(
     progress = progress or (lambda stage, done, total: None)
     work = work or WorkOptions()
     progress("manifest", 0, 1)
+    start_fork_server(work, WORKER_MODULES)  # the image stage's workers, ready by the time imports are done
     manifest = load_manifest(collection)
     progress("manifest", 1, 1)
     report = Report()

@@ -126,6 +126,19 @@ def open_executor(options: WorkOptions, tasks: int, preload: tuple[str, ...] = (
         yield pool
 
 
+def start_fork_server(options: WorkOptions, preload: tuple[str, ...]) -> None:
+    """Start the fork server for ``open_executor(..., preload)`` now, so it imports ``preload`` while other work runs.
+
+    Worth calling at the start of a build whose later stage will use it: the server's start
+    (a fresh interpreter importing Pillow and bundler, ~0.2 s) then overlaps the import stage.
+    """
+    if (options.executor or "local") == "local" and options.worker_count > 1:
+        from multiprocessing import forkserver
+
+        _fork_server(preload)
+        forkserver.ensure_running()
+
+
 def _fork_server(preload: tuple[str, ...]) -> multiprocessing.context.BaseContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(preload))  # only read when the server first starts

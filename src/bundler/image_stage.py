@@ -30,26 +30,36 @@ class ImageJob:
     path: str
     policy: object  # bundler.images.ImagePolicy (frozen)
     cache_dir: Path
+    sha256: str = ""  # the source's, when the import recorded it
 
 
-def prepare_one(job: ImageJob) -> bool:
-    """Prepare one image into the on-disk cache; runs in a worker. True when usable."""
+def prepare_one(job: ImageJob) -> str | None:
+    """Prepare one image into the on-disk cache; runs in a worker. Returns the source's SHA-256 (None if unreadable)."""
     from bundler.images.session import ImageSession
 
-    session = ImageSession(job.policy, Report(), job.cache_dir)
-    return session.prepare(Figure(image=Image(path=job.path))) is not None
+    session = ImageSession(job.policy, Report(), job.cache_dir, digests={})
+    session.prepare(Figure(image=Image(path=job.path, sha256=job.sha256)))
+    return session.digests.get(str(Path(job.path)))
 
 
 def image_jobs(dossier: Dossier, editions: list[Edition]) -> list[ImageJob]:
-    """Each distinct (image file, effective policy) the editions will need: editions that ask the same get it once."""
-    from bundler.images import collection_cache_dir, policy_for
+    """Each distinct (image file, effective policy) the editions will need and the cache lacks.
+
+    Editions that ask the same get it once; an image whose source hash the import recorded
+    and whose prepared file is already cached needs no job (a warm build starts no workers).
+    """
+    from bundler.images import ImageSession, collection_cache_dir, policy_for
 
     cache_dir = collection_cache_dir(dossier.root)  # the build's: $BUNDLER_CACHE_DIR, or a temporary one with --no-cache
-    paths = list(dict.fromkeys(f.image.path for p in dossier.pieces for f in p.figures if f.image and f.image.path))
+    images = dict.fromkeys((f.image.path, f.image.sha256) for p in dossier.pieces for f in p.figures if f.image and f.image.path)
     jobs: list[ImageJob] = []
     for policy in dict.fromkeys(policy_for(edition).effective() for edition in editions):
-        if policy.include:
-            jobs += [ImageJob(path, policy, cache_dir) for path in paths if Path(path).is_file()]
+        if not policy.include:
+            continue
+        session = ImageSession(policy, cache_dir=cache_dir)
+        for path, sha256 in images:
+            if Path(path).is_file() and not (sha256 and session.has_prepared(sha256)):
+                jobs.append(ImageJob(path, policy, cache_dir, sha256))
     return jobs
 
 
@@ -60,7 +70,7 @@ def prepare_images(dossier: Dossier, editions: list[Edition], work: WorkOptions,
     so the stage still runs in parallel; without one it does nothing rather than fill the
     collection's cache.
     """
-    from bundler.images.session import build_cache_active
+    from bundler.images.session import build_cache_active, known_source_digests
 
     if not dossier.root or (not work.cache and not build_cache_active()):
         return 0
@@ -71,5 +81,7 @@ def prepare_images(dossier: Dossier, editions: list[Edition], work: WorkOptions,
     report("images", 0, len(jobs))
     local = replace(work, executor=None) if (work.executor or "").startswith(DASK_SCHEME) else work  # files are local
     with open_executor(local, len(jobs), preload=WORKER_MODULES) as executor:  # libvips: never in a forked child
-        map_in_order(executor, prepare_one, jobs, lambda done: report("images", done, len(jobs)))
+        digests = map_in_order(executor, prepare_one, jobs, lambda done: report("images", done, len(jobs)))
+    known = known_source_digests()  # the exporters need not hash each photo again
+    known.update((str(Path(job.path)), digest) for job, digest in zip(jobs, digests, strict=True) if digest)
     return len(jobs)

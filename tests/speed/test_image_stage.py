@@ -73,3 +73,18 @@ def test_the_first_rebuild_after_a_fresh_import_reuses_the_edition(tmp_path, mon
     )
     build_collection(root, format_names=["epub"], out_dir=tmp_path / "new-caption", work=WorkOptions(jobs=2))
     assert len(list((root / ".cache" / "values").rglob("*.out"))) == 2  # an edited page is a new edition
+
+
+def test_a_warm_build_has_no_image_jobs_and_a_lost_image_is_prepared_again(tmp_path, monkeypatch):
+    monkeypatch.delenv("BUNDLER_CACHE_DIR", raising=False)
+    root = write_photo_collection(tmp_path / "photo-dossier")
+    dossier = resolve_dossier(load_manifest(root), work=WorkOptions(executor="serial"))
+    editions = [Edition("epub")]
+    assert prepare_images(dossier, editions, WorkOptions(jobs=2)) == 2
+    assert image_jobs(dossier, editions) == []  # each source hash recorded at import, each prepared file cached
+    lost = sorted((root / ".cache" / "images").glob("*.jpg"))[0]
+    lost.unlink()
+    again = image_jobs(dossier, editions)
+    assert len(again) == 1 and again[0].sha256 and lost.name.startswith(again[0].sha256[:32])
+    assert prepare_images(dossier, editions, WorkOptions(jobs=2)) == 1
+    assert lost.is_file()
