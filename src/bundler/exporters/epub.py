@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ebooklib import epub
 from lxml import etree
@@ -44,10 +47,14 @@ from bundler.render import (
 from bundler.resources import styles_dir
 from bundler.text import direction_of
 
+if TYPE_CHECKING:
+    from bundler.images.prepare import PreparedImage
+
 _OPF_NS = "http://www.idpf.org/2007/opf"
 _NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _CSS = "styles/book.css"
+_CONTENT_DIR = "EPUB"  # where ebooklib puts the book's files inside the zip
 #: Pages the exporter makes itself; a dossier slug that takes one of these names keeps it.
 _GENERATED = ("cover", "title-page", "nav", "colophon")
 
@@ -110,7 +117,7 @@ def write_epub(dossier: Dossier, edition: Edition, out: Path, report: Report) ->
     book.add_item(epub.EpubNcx())
     book.guide = [{"type": m["guide"], "href": m["href"], "title": m["title"]} for m in landmarks if m.get("guide")]
     _add_accessibility_metadata(book, dossier, report, visual=with_cover or bool(media.names))
-    out.write_bytes(repack(_write(book, nav_document), dossier, moment))
+    repack(_write(book, nav_document), dossier, moment, out, media.images)
 
 
 def _images_allowed(edition: Edition) -> bool:
@@ -260,11 +267,18 @@ def _write(book: epub.EpubBook, nav: bytes) -> bytes:
 
 
 class _MediaFiles:
-    """Adds each figure's image to the book once, by content hash."""
+    """Adds each figure's image to the book once, by content hash.
+
+    ebooklib gets an empty placeholder for each image; ``repack`` puts the prepared bytes in
+    the final zip, streamed from the image cache. A 200-piece book's 72 MB of photos are no
+    longer held and copied in memory four times over (ebooklib's item, its zip, the repack's
+    entries and its output).
+    """
 
     def __init__(self, book: epub.EpubBook) -> None:
         self.book = book
         self.names: dict[str, str] = {}
+        self.images: dict[str, ImagePayload] = {}  # zip entry name -> what fills it
 
     def href(self, figure: Figure) -> str | None:
         """Run the image through the edition's image policy (size, format, no metadata); None omits it."""
@@ -276,38 +290,69 @@ class _MediaFiles:
         digest = prepared.sha256  # identical images across pieces are stored once
         if digest not in self.names:
             name = f"media/{digest[:16]}{prepared.suffix}"
-            self.book.add_item(
-                epub.EpubItem(uid=f"img-{digest[:16]}", file_name=name, media_type=prepared.media_type, content=prepared.data)
-            )
+            self.book.add_item(epub.EpubItem(uid=f"img-{digest[:16]}", file_name=name, media_type=prepared.media_type, content=b""))
             self.names[digest] = name
+            self.images[f"{_CONTENT_DIR}/{name}"] = ImagePayload.of(prepared)
         return self.names[digest]
 
 
-def repack(data: bytes, dossier: Dossier, moment) -> bytes:
-    """Rewrite the zip reproducibly: mimetype first and stored, fixed order and times.
+@dataclass(frozen=True)
+class ImagePayload:
+    """An image's bytes for the zip: its cache file (nothing held in memory) or, without one, the bytes."""
 
-    Also fixes the OPF: drops ebooklib's generator meta (it embeds a version), sets
-    ``dcterms:modified`` from the build time and adds ``package/@xml:lang`` (Ace's
-    epub-lang rule; ebooklib never writes it); and gives the NCX its language.
+    path: Path | None
+    size: int
+    data: bytes = b""
+
+    @classmethod
+    def of(cls, prepared: PreparedImage) -> ImagePayload:
+        return cls(prepared.path, len(prepared.data)) if prepared.path else cls(None, len(prepared.data), prepared.data)
+
+
+def repack(data: bytes, dossier: Dossier, moment, out: Path, images: Mapping[str, ImagePayload] | None = None) -> None:
+    """Write the final zip at ``out`` reproducibly: mimetype first and stored, fixed order and times.
+
+    ``data`` is ebooklib's zip; ``images`` fill its empty image placeholders (streamed from
+    their files when they have one). Also fixes the OPF: drops ebooklib's generator meta (it
+    embeds a version), sets ``dcterms:modified`` from the build time and adds
+    ``package/@xml:lang`` (Ace's epub-lang rule; ebooklib never writes it); and gives the NCX
+    its language.
     """
+    images = images or {}
     source = zipfile.ZipFile(io.BytesIO(data))
     entries = {info.filename: source.read(info.filename) for info in source.infolist()}
     if len(entries) != len(source.infolist()):
         raise ExportError("the EPUB would contain two files with the same name", code="E401")  # E1.11
+    if set(images) - set(entries):
+        raise ExportError(f"images without a place in the EPUB: {sorted(set(images) - set(entries))[:3]}", code="E402")
     entries.pop("mimetype", None)
     for name in list(entries):
         if name.endswith(".opf"):
             entries[name] = _fix_opf(entries[name], dossier, moment)
         elif name.endswith(".ncx"):
             entries[name] = _fix_ncx(entries[name], dossier)
-    out = io.BytesIO()
     stamp = zip_date_time(moment)
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr(_zipinfo("mimetype", stamp, zipfile.ZIP_STORED), b"application/epub+zip")
         order = sorted(entries, key=lambda n: (n != "META-INF/container.xml", not n.endswith(".opf"), n))
         for name in order:
-            archive.writestr(_zipinfo(name, stamp, _compression_for(name)), entries[name])
-    return out.getvalue()
+            info = _zipinfo(name, stamp, _compression_for(name))
+            if name in images:
+                _write_image(archive, info, images[name])
+            else:
+                archive.writestr(info, entries[name])
+
+
+def _write_image(archive: zipfile.ZipFile, info: zipfile.ZipInfo, image: ImagePayload) -> None:
+    """One prepared image into the zip, from its cache file in chunks when it has one."""
+    if image.path is None:
+        archive.writestr(info, image.data)
+        return
+    info.file_size = image.size
+    with image.path.open("rb") as stream, archive.open(info, "w") as entry:
+        shutil.copyfileobj(stream, entry, 1 << 20)
+        if stream.tell() != image.size:  # the cache file was changed under us: never ship a wrong image
+            raise ExportError(f"prepared image {image.path} changed while the EPUB was written", code="E403", hint="build again")
 
 
 def _compression_for(name: str) -> int:

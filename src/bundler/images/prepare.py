@@ -14,6 +14,7 @@ import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageFile, ImageOps, UnidentifiedImageError
@@ -53,6 +54,7 @@ class PreparedImage:
     width: int
     height: int
     sha256: str
+    path: Path | None = None  # a file holding exactly ``data`` (the image cache's), so writers can stream it
 
     @property
     def suffix(self) -> str:

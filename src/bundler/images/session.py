@@ -17,7 +17,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from PIL import Image as PILImage
@@ -109,8 +109,7 @@ class ImageSession:
         except UnusableImage as exc:
             self._warn(str(path), "W601", f"image {path.name} cannot be used: {exc}; shown as its caption and credit only")
             return None
-        self._write_cache(source_sha256, prepared)
-        return prepared
+        return self._write_cache(source_sha256, prepared)
 
     def file_for(self, figure: Figure) -> Path | None:
         """A file holding the prepared image (for renderers that load images by URI)."""
@@ -147,14 +146,16 @@ class ImageSession:
                         width, height = opened.size
                 except OSError:
                     return None
-                return PreparedImage(data, media_type, width, height, sha256_bytes(data))
+                return PreparedImage(data, media_type, width, height, sha256_bytes(data), path)
         return None
 
-    def _write_cache(self, source_sha256: str, prepared: PreparedImage) -> None:
+    def _write_cache(self, source_sha256: str, prepared: PreparedImage) -> PreparedImage:
+        path = self._cache_path(source_sha256, prepared.suffix)
         try:
-            _write_file(self._cache_path(source_sha256, prepared.suffix), prepared.data)
+            _write_file(path, prepared.data)
         except OSError:
-            pass  # a read-only collection still builds, just without the cache
+            return prepared  # a read-only collection still builds, just without the cache
+        return replace(prepared, path=path)
 
     def _warn(self, key: str, code: str, message: str) -> None:
         if (key, code) not in self._warned:
