@@ -170,3 +170,18 @@ def test_every_photo_the_importer_reads_is_fingerprinted(page):
     used = {figure.image.sha256 for figure in read_piece(path).figures if figure.image and figure.image.path}
     assert used and used <= digests
     assert all(name.startswith(page.removesuffix(".html") + "_files/") for name in fingerprint_source_files(path, "html"))
+
+
+def test_the_import_cache_holds_each_photo_once_and_never_links_the_collections_own_files(collection):
+    """Cached pieces hard-link the photos the import stored in the cache's media folder (one copy on disk);
+    the collection's own photos are never linked into the cache, so editing them cannot reach it."""
+    build_epub(collection)
+    cache = collection / ".cache"
+    cached_media = [p for p in (cache / "imports").rglob("media/*") if p.is_file()]
+    assert cached_media, "the cached pieces have their photos"
+    originals = {p.stat().st_ino for p in (collection / "sources").rglob("*") if p.is_file()}
+    stored = {p.stat().st_ino for p in (cache / "media").glob("*")}
+    for photo in cached_media:
+        assert photo.stat().st_ino not in originals, photo
+    linked = [p for p in cached_media if p.stat().st_ino in stored]
+    assert linked and all(p.stat().st_nlink == 2 for p in linked)

@@ -42,8 +42,13 @@ def map_figures(blocks: tuple[Block, ...], change) -> tuple[Block, ...]:
     return tuple(result)
 
 
-def write_piece(piece: Piece, folder: Path) -> Path:
-    """Store ``piece`` as ``folder/piece.json`` with its images copied into ``folder/media/``."""
+def write_piece(piece: Piece, folder: Path, link_within: Path | None = None) -> Path:
+    """Store ``piece`` as ``folder/piece.json`` with its images copied into ``folder/media/``.
+
+    Images already under ``link_within`` (bundler's own cache, whose files are named by their
+    content and never changed in place) are hard-linked rather than copied: the import cache
+    then holds each photo once, and a cold build does not write 200 MB of photos twice.
+    """
     folder.mkdir(parents=True, exist_ok=True)
 
     def store(figure: Figure) -> Figure:
@@ -58,7 +63,7 @@ def write_piece(piece: Piece, folder: Path) -> Path:
         destination = folder / MEDIA_FOLDER / name
         if not destination.exists():
             destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(original, destination)
+            _link_or_copy(original, destination, link_within)
         media_type = figure.image.media_type or mimetypes.guess_type(name)[0] or ""
         return replace(figure, image=replace(figure.image, path=f"{MEDIA_FOLDER}/{name}", sha256=digest, media_type=media_type))
 
@@ -67,6 +72,16 @@ def write_piece(piece: Piece, folder: Path) -> Path:
     target = folder / PIECE_FILE
     _write_text_atomically(target, json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     return target
+
+
+def _link_or_copy(original: Path, destination: Path, link_within: Path | None) -> None:
+    if link_within is not None and original.resolve().is_relative_to(link_within.resolve()):
+        try:
+            os.link(original, destination)
+            return
+        except OSError:
+            pass  # another file system, or links not allowed: copy
+    shutil.copyfile(original, destination)
 
 
 def _write_text_atomically(target: Path, text: str) -> None:

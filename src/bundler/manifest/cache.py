@@ -76,7 +76,7 @@ def _store(piece: Piece, fingerprint: Fingerprint, folder: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=".part-", dir=folder.parent))
     staging.chmod(0o755)
     try:
-        write_piece(piece, staging)
+        write_piece(piece, staging, link_within=folder.parent.parent)  # photos in the cache's media/: linked
         record = {"format": SOURCE_FILES_FORMAT, "version": 1, "files": fingerprint}
         (staging / SOURCE_FILES).write_text(json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         try:
