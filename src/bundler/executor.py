@@ -119,10 +119,11 @@ def open_executor(options: WorkOptions, tasks: int, preload: tuple[str, ...] = (
             client.close()
         return
     workers = min(options.worker_count, max(tasks, 1))
-    if spec == "serial" or workers == 1:
-        yield SerialExecutor()
+    context = _fork_server(preload) if preload and spec != "serial" and workers > 1 else None
+    if spec == "serial" or workers == 1 or (preload and context is None):
+        yield SerialExecutor()  # also when no fork server can start (e.g. no writable temporary folder)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_fork_server(preload) if preload else None) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         yield pool
 
 
@@ -133,15 +134,19 @@ def start_fork_server(options: WorkOptions, preload: tuple[str, ...]) -> None:
     (a fresh interpreter importing Pillow and bundler, ~0.2 s) then overlaps the import stage.
     """
     if (options.executor or "local") == "local" and options.worker_count > 1:
-        from multiprocessing import forkserver
-
         _fork_server(preload)
-        forkserver.ensure_running()
 
 
-def _fork_server(preload: tuple[str, ...]) -> multiprocessing.context.BaseContext:
+def _fork_server(preload: tuple[str, ...]) -> multiprocessing.context.BaseContext | None:
+    """The running fork server's context (started now if need be); None when it cannot start."""
+    from multiprocessing import forkserver
+
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(preload))  # only read when the server first starts
+    try:
+        forkserver.ensure_running()
+    except OSError:
+        return None
     return context
 
 
