@@ -7,6 +7,7 @@ writes; a photo is recognised in the EPUB by its colour, since the image stage r
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 import zipfile
@@ -185,3 +186,53 @@ def test_the_import_cache_holds_each_photo_once_and_never_links_the_collections_
         assert photo.stat().st_ino not in originals, photo
     linked = [p for p in cached_media if p.stat().st_ino in stored]
     assert linked and all(p.stat().st_nlink == 2 for p in linked)
+
+
+@pytest.fixture
+def settled(monkeypatch):
+    """Files written by the test count as settled (not racy), as a photo saved minutes ago would."""
+    from bundler.manifest import source_files
+
+    monkeypatch.setattr(source_files, "RACY_SECONDS", 0.0)
+    return source_files
+
+
+def fingerprinted(collection: Path, source_files) -> tuple[Path, dict, dict]:
+    page = collection / "sources" / "report.html"
+    stats: dict = {}
+    return page, source_files.fingerprint_source_files(page, "html", stats), stats
+
+
+def test_a_photo_untouched_since_it_was_hashed_is_not_read_again(collection, settled):
+    page, recorded, stats = fingerprinted(collection, settled)
+    assert set(stats) == {name for name, digest in recorded.items() if digest}
+    assert settled.source_files_unchanged(page, recorded, stats)
+    wrong = {name: ("0" * 64 if digest else digest) for name, digest in recorded.items()}
+    assert settled.source_files_unchanged(page, wrong, stats), "stat matched: the (tampered) digest was not re-checked"
+    assert not settled.source_files_unchanged(page, wrong), "without stats every photo is hashed"
+
+
+def test_a_photo_rewritten_in_place_or_replaced_with_its_old_times_is_noticed(collection, settled):
+    page, recorded, stats = fingerprinted(collection, settled)
+    photo = collection / "sources" / "report_files" / "market.jpg"
+    before = photo.stat()
+    data = bytearray(photo.read_bytes())
+    data[-3] ^= 0xFF  # same size, other bytes (in the last scan bytes)
+    photo.write_bytes(bytes(data))
+    os.utime(photo, ns=(before.st_atime_ns, before.st_mtime_ns))  # as exiftool -P or cp -p would leave it
+    assert photo.stat().st_size == before.st_size and photo.stat().st_mtime_ns == before.st_mtime_ns
+    assert not settled.source_files_unchanged(page, recorded, stats)  # the ctime moved
+    spare = photo.with_name("spare.jpg")
+    write_photo(spare, BLUE)
+    os.utime(spare, ns=(before.st_atime_ns, before.st_mtime_ns))
+    spare.replace(photo)  # a different file renamed into place: new inode
+    assert not settled.source_files_unchanged(page, recorded, stats)
+
+
+def test_a_file_that_had_just_changed_gets_no_stat_record(collection):
+    from bundler.manifest import source_files
+
+    page = collection / "sources" / "report.html"
+    stats: dict = {}
+    recorded = source_files.fingerprint_source_files(page, "html", stats)
+    assert any(recorded.values()) and stats == {}  # the photos were written a moment ago: always hashed

@@ -20,7 +20,7 @@ from bundler import __version__
 from bundler.errors import BundlerError
 from bundler.importers import ImportOptions, find_source, read_piece
 from bundler.importers.piece import PIECE_FILE, read_stored_piece, write_piece
-from bundler.manifest.source_files import Fingerprint, fingerprint_source_files, source_files_unchanged
+from bundler.manifest.source_files import FileStats, Fingerprint, fingerprint_source_files, source_files_unchanged
 from bundler.model import Piece
 from bundler.text import sha256_file
 
@@ -52,9 +52,10 @@ def read_cached_piece(path: Path, options: ImportOptions, cache_root: Path) -> P
                 pass
         shutil.rmtree(folder, ignore_errors=True)
     # fingerprint before importing: a photo replaced meanwhile then fails the next check instead of hiding
-    fingerprint = fingerprint_source_files(path, find_source(path)[0])
+    stats: FileStats = {}
+    fingerprint = fingerprint_source_files(path, find_source(path)[0], stats)
     piece = read_piece(path, options)
-    _store(piece, fingerprint, folder)
+    _store(piece, fingerprint, stats, folder)
     return piece
 
 
@@ -67,17 +68,19 @@ def _source_files_unchanged(path: Path, folder: Path) -> bool:
     files = document.get("files") if isinstance(document, dict) and document.get("format") == SOURCE_FILES_FORMAT else None
     if not isinstance(files, dict):
         return False
-    return source_files_unchanged(path, files)
+    stats = document.get("stats")
+    valid = isinstance(stats, dict) and all(isinstance(v, list) and len(v) == 5 and all(type(n) is int for n in v) for v in stats.values())
+    return source_files_unchanged(path, files, stats if valid else None)
 
 
-def _store(piece: Piece, fingerprint: Fingerprint, folder: Path) -> None:
+def _store(piece: Piece, fingerprint: Fingerprint, stats: FileStats, folder: Path) -> None:
     """Write the entry beside its final place, then rename, so a crash never leaves half an entry."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".part-", dir=folder.parent))
     staging.chmod(0o755)
     try:
         write_piece(piece, staging, link_within=folder.parent.parent)  # photos in the cache's media/: linked
-        record = {"format": SOURCE_FILES_FORMAT, "version": 1, "files": fingerprint}
+        record = {"format": SOURCE_FILES_FORMAT, "version": 1, "files": fingerprint, "stats": stats}
         (staging / SOURCE_FILES).write_text(json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         try:
             staging.rename(folder)
