@@ -36,7 +36,7 @@ def subsets() -> dict[str, bytes]:
     return subset_cold()
 
 
-def shaped(font_data: bytes, text: str) -> list[tuple]:
+def shaped(font_data: bytes, text: str, features: dict[str, bool] | None = None) -> list[tuple]:
     """HarfBuzz's shaping of ``text``: per glyph its cluster, advance, offsets and outline extents.
 
     Glyph ids and names differ between a subset and its font; what a reader sees does not.
@@ -45,7 +45,7 @@ def shaped(font_data: bytes, text: str) -> list[tuple]:
     buffer = hb.Buffer()
     buffer.add_str(text)
     buffer.guess_segment_properties()
-    hb.shape(font, buffer)
+    hb.shape(font, buffer, features or {})
     result = []
     for info, position in zip(buffer.glyph_infos, buffer.glyph_positions, strict=True):
         extents = font.get_glyph_extents(info.codepoint)
@@ -75,6 +75,17 @@ def test_a_subset_shapes_like_the_full_font(subsets, face, words):
         assert shaped(subsets[face], word) == shaped(full, word), word
 
 
+def test_small_capitals_for_credits_survive_and_unused_alternates_go(subsets):
+    """common.css sets credits in small-caps: the subset has the real small capitals, shaped as the full font shapes them."""
+    face = "NotoSerif-Regular.ttf"
+    full = (styles_dir() / "fonts" / face).read_bytes()
+    assert shaped(subsets[face], "Field Reporter", {"smcp": True}) == shaped(full, "Field Reporter", {"smcp": True})
+    assert shaped(subsets[face], "Field Reporter", {"smcp": True}) != shaped(subsets[face], "Field Reporter")
+    with TTFont(io.BytesIO(subsets[face])) as latin:
+        features = {record.FeatureTag for record in latin["GSUB"].table.FeatureList.FeatureRecord}
+    assert "smcp" in features and not {"aalt", "c2sc", "onum", "ss03", "tnum", "zero"} & features  # all in the full face
+
+
 def test_arabic_joining_features_licence_names_and_no_hinting_are_kept(subsets):
     with TTFont(io.BytesIO(subsets["NotoNaskhArabic-Regular.ttf"])) as arabic:
         features = {record.FeatureTag for record in arabic["GSUB"].table.FeatureList.FeatureRecord}
@@ -97,3 +108,13 @@ def test_a_cold_process_reads_subsets_back_from_the_build_cache(subsets, tmp_pat
     for path in store.root.rglob("*.ttf"):
         path.write_bytes(path.read_bytes() + b"\0")  # marked: only a read of the cache returns this
     assert all(data.endswith(b"\0") for data in subset_cold(store).values())
+
+
+def test_a_changed_recipe_does_not_reuse_cached_subsets(subsets, tmp_path, monkeypatch):
+    """Subsets cut to another feature list are other fonts: the build cache must not hand back the old ones."""
+    store = ContentCache(tmp_path / "cache")
+    assert subset_cold(store) == subsets
+    monkeypatch.setattr(fonts, "STYLESHEET_FEATURES", ())  # as if the stylesheets stopped asking for small capitals
+    without_small_caps = subset_cold(store)
+    assert without_small_caps["NotoSerif-Regular.ttf"] != subsets["NotoSerif-Regular.ttf"]
+    assert len(without_small_caps["NotoSerif-Regular.ttf"]) < len(subsets["NotoSerif-Regular.ttf"])

@@ -5,9 +5,12 @@ fonts would add ~1.3 MB, so each face is subset to the code points the book uses
 printable ASCII), and the Arabic faces are shipped only when the book has Arabic text
 (OUTPUT-QUALITY E5.3). The subsetter is HarfBuzz's (uharfbuzz), the one browsers' font
 services and WeasyPrint use: under a millisecond a face, where fontTools took ~0.15 s.
-Every layout feature is kept (Arabic joining forms, ligatures, kerning, marks), every name
-record (the OFL licence), and no hinting (e-readers hint themselves). Subsets are kept in
-memory and in the build's cache by (face, code points).
+Kept: the layout features text shaping applies by default (HarfBuzz's list: Arabic joining
+forms, ligatures, kerning, marks, localised forms) plus those the stylesheets ask for (small
+capitals for credits); every name record (the OFL licence); no hinting (e-readers hint
+themselves). Alternates no stylesheet asks for (stylistic sets, old-style and tabular figures,
+fractions) are dropped: a third of each Latin face. Subsets are kept in memory and in the
+build's cache by (face, code points).
 """
 
 from __future__ import annotations
@@ -109,7 +112,8 @@ def _face_cmap(file_name: str) -> frozenset[int]:
 def _store_key(file_name: str, codepoints: frozenset[int]) -> str:
     from bundler.cache import make_key
 
-    return make_key("font-subset", file_name, _font_sha256(file_name), sorted(codepoints), _subsetter_version())
+    recipe = [SUBSET_RECIPE_VERSION, *STYLESHEET_FEATURES]  # what the subset keeps: a change must miss the cache
+    return make_key("font-subset", file_name, _font_sha256(file_name), sorted(codepoints), _subsetter_version(), recipe)
 
 
 @cache
@@ -130,6 +134,16 @@ def _subsetter_version() -> str:
     return f"uharfbuzz {uharfbuzz.__version__} harfbuzz {uharfbuzz.version_string()}"
 
 
+#: OpenType features the stylesheets turn on (``font-variant: small-caps`` on credits, common.css).
+STYLESHEET_FEATURES = ("smcp",)
+#: Bump when ``_subset_face_now`` keeps something else, so cached subsets of the old recipe are not reused.
+SUBSET_RECIPE_VERSION = 2  # 1: every feature; 2: HarfBuzz's default features plus the stylesheets'
+
+
+def _tag(name: str) -> int:
+    return int.from_bytes(name.encode("ascii"), "big")
+
+
 def _subset_face_now(file_name: str, codepoints: frozenset[int]) -> bytes:
     """The subset itself, by HarfBuzz (deterministic: same font and code points, same bytes)."""
     import uharfbuzz as hb
@@ -137,9 +151,9 @@ def _subset_face_now(file_name: str, codepoints: frozenset[int]) -> bytes:
     face = hb.Face(hb.Blob(_font_bytes(file_name)))
     request = hb.SubsetInput()
     request.unicode_set.update(sorted(codepoints))
-    # every layout feature and script (not HarfBuzz's default list) and every name record
-    # (copyright, licence): an emptied set, inverted, means "all"
-    for kept_whole in (request.layout_feature_tag_set, request.layout_script_tag_set, request.name_id_set):
+    request.layout_feature_tag_set.update(_tag(name) for name in STYLESHEET_FEATURES)  # beside HarfBuzz's defaults
+    # every script and every name record (copyright, licence): an emptied set, inverted, means "all"
+    for kept_whole in (request.layout_script_tag_set, request.name_id_set):
         kept_whole.clear()
         kept_whole.invert()
     request.flags = hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.NOTDEF_OUTLINE
