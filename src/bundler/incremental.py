@@ -28,7 +28,7 @@ from bundler.model import Dossier, Edition, Figure, Piece, TextPage, to_data
 from bundler.resources import styles_dir
 
 Writer = Callable[[Dossier, Edition, Path, Report], None]
-_LIBRARIES = ("weasyprint", "ebooklib", "Pillow", "pikepdf", "pydyf", "fonttools", "Jinja2", "lxml")
+_LIBRARIES = ("weasyprint", "ebooklib", "Pillow", "pyvips-binary", "uharfbuzz", "pikepdf", "pydyf", "fonttools", "Jinja2", "lxml")
 
 
 @cache

@@ -12,6 +12,7 @@ import hashlib
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
+from functools import cache
 from typing import Any
 
 from bundler.errors import ExportError
@@ -37,8 +38,8 @@ class ImagePolicy:
     max_height: int = 0
 
     def cache_key(self) -> str:
-        """A short, stable digest of the effective policy (and the pipeline version)."""
-        text = repr(sorted(asdict(self.effective()).items())) + PIPELINE_VERSION
+        """A short, stable digest of the effective policy, the pipeline version and the image libraries' versions."""
+        text = repr(sorted(asdict(self.effective()).items())) + PIPELINE_VERSION + _image_library_versions()
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def effective(self) -> ImagePolicy:
@@ -72,6 +73,20 @@ class ImagePolicy:
         if scale >= 1.0:
             return size
         return max(1, int(size[0] * scale)), max(1, int(size[1] * scale))
+
+
+@cache
+def _image_library_versions() -> str:
+    """Pillow's and libvips' versions: an upgrade may resample or encode differently, so it must miss the cache."""
+    from importlib import metadata
+
+    found = []
+    for name in ("Pillow", "pyvips-binary"):
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=none")
+    return ";".join(found)
 
 
 EPUB_POLICY = ImagePolicy()
