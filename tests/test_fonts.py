@@ -6,6 +6,7 @@ with HarfBuzz (the shaper e-readers and browsers use).
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 import pytest
@@ -23,11 +24,9 @@ LATIN_WORDS = ["office", "naïve", "Œuvre", "—"]
 
 
 def subset_cold(store: ContentCache | None = None) -> dict[str, bytes]:
-    """TEXT's subsets with nothing in memory, by face file."""
+    """TEXT's subsets with nothing in memory, by face file (through ``store`` when given)."""
     fonts.forget_subsets()
-    if store is None:
-        return {font.face.file_name: font.data for font in fonts.subset_fonts(TEXT)}
-    with using_cache(store):
+    with using_cache(store) if store else contextlib.nullcontext():
         return {font.face.file_name: font.data for font in fonts.subset_fonts(TEXT)}
 
 

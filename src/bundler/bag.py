@@ -26,7 +26,6 @@ import tarfile
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 from bundler import __version__
@@ -36,6 +35,7 @@ from bundler.errors import BundlerError
 from bundler.importers.piece import write_piece
 from bundler.model import Dossier
 from bundler.provenance import provenance_record
+from bundler.resources import installed_versions
 from bundler.text import sha256_file
 
 CHECKSUMS = ("sha256", "sha512")
@@ -107,12 +107,7 @@ def _copy_collection(root: Path, target: Path) -> None:
 
 def build_record(result: BuildResult) -> dict:
     """Per build: tool and dependency versions, SOURCE_DATE_EPOCH, edition checksums and sizes."""
-    versions = {}
-    for name in _DEPENDENCIES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
+    versions = {name: version for name, version in installed_versions(_DEPENDENCIES).items() if version}
     return {
         "tool": f"bundler {__version__}",
         "dependencies": versions,

@@ -22,7 +22,7 @@ from functools import cache
 
 from fontTools.ttLib import TTFont
 
-from bundler.resources import styles_dir
+from bundler.resources import font_path
 from bundler.text import has_arabic
 
 #: Always kept, so readers' own insertions (page numbers, "1/12") have glyphs.
@@ -105,7 +105,7 @@ def subset_faces(requests: list[tuple[str, frozenset[int]]]) -> list[bytes]:
 
 @cache
 def _face_cmap(file_name: str) -> frozenset[int]:
-    with TTFont(styles_dir() / "fonts" / file_name, lazy=True) as font:
+    with TTFont(font_path(file_name), lazy=True) as font:
         return frozenset(font.getBestCmap())
 
 
@@ -118,7 +118,7 @@ def _store_key(file_name: str, codepoints: frozenset[int]) -> str:
 
 @cache
 def _font_bytes(file_name: str) -> bytes:
-    return (styles_dir() / "fonts" / file_name).read_bytes()
+    return font_path(file_name).read_bytes()
 
 
 @cache

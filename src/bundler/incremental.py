@@ -18,14 +18,13 @@ import shutil
 from collections.abc import Callable
 from dataclasses import asdict, replace
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 from bundler.cache import ContentCache, hash_bytes, make_key, using_cache
 from bundler.clock import build_time
 from bundler.errors import Problem, Report
 from bundler.model import Dossier, Edition, Figure, Piece, TextPage, to_data
-from bundler.resources import styles_dir
+from bundler.resources import installed_versions, styles_dir
 
 Writer = Callable[[Dossier, Edition, Path, Report], None]
 _LIBRARIES = ("weasyprint", "ebooklib", "Pillow", "pyvips-binary", "uharfbuzz", "pikepdf", "pydyf", "fonttools", "Jinja2", "lxml")
@@ -39,11 +38,8 @@ def code_digest() -> str:
     for root in (package, styles_dir()):
         for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    for name in _LIBRARIES:
-        try:
-            digest.update(f"{name}={metadata.version(name)};".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=none;".encode())
+    for name, version in installed_versions(_LIBRARIES).items():
+        digest.update(f"{name}={version or 'none'};".encode())
     return digest.hexdigest()
 
 

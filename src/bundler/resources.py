@@ -1,4 +1,4 @@
-"""Find the files that ship with bundler: styles, fonts and templates."""
+"""Find the files that ship with bundler (styles, fonts, templates) and the versions of the libraries installed with it."""
 
 from __future__ import annotations
 
@@ -25,3 +25,16 @@ def templates_dir() -> Path:
 def font_path(name: str) -> Path:
     """A font file shipped in ``styles/fonts``."""
     return styles_dir() / "fonts" / name
+
+
+def installed_versions(names: tuple[str, ...]) -> dict[str, str | None]:
+    """Each distribution's installed version, None when it is not installed (for cache keys and build records)."""
+    from importlib import metadata
+
+    versions: dict[str, str | None] = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions

@@ -78,15 +78,9 @@ class ImagePolicy:
 @cache
 def _image_library_versions() -> str:
     """Pillow's and libvips' versions: an upgrade may resample or encode differently, so it must miss the cache."""
-    from importlib import metadata
+    from bundler.resources import installed_versions
 
-    found = []
-    for name in ("Pillow", "pyvips-binary"):
-        try:
-            found.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name}=none")
-    return ";".join(found)
+    return ";".join(f"{name}={version or 'none'}" for name, version in installed_versions(("Pillow", "pyvips-binary")).items())
 
 
 EPUB_POLICY = ImagePolicy()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import cache
 
 from PIL import Image as PILImage
 
@@ -34,7 +35,7 @@ UPRIGHT = {
     7: PILImage.Transpose.TRANSVERSE,
     8: PILImage.Transpose.ROTATE_90,
 }
-_SWAPS_SIDES = (5, 6, 7, 8)
+SWAPS_SIDES = (5, 6, 7, 8)  # the EXIF orientations that turn by 90°
 _SHRINK_ON_LOAD = (8, 4, 2)  # what libjpeg can do while decoding
 
 
@@ -54,7 +55,7 @@ def jpeg_shrinker(data: bytes, opened: PILImage.Image, orientation: int) -> Call
     source_size = opened.size
 
     def at_size(upright_size: tuple[int, int]) -> PILImage.Image:
-        swapped = orientation in _SWAPS_SIDES
+        swapped = orientation in SWAPS_SIDES
         size = (upright_size[1], upright_size[0]) if swapped else upright_size
         image = _decode_resampled(data, source_size, size, mode)
         if orientation in UPRIGHT:
@@ -86,20 +87,15 @@ def _decode_resampled(data: bytes, source_size: tuple[int, int], size: tuple[int
     return PILImage.frombytes(mode, size, pixels)
 
 
-_VIPS: list = []  # [module or None], filled on first use
-
-
+@cache
 def _vips():
     """pyvips, set up for one core and no operation cache (each worker is one core; photos are used once); None if missing."""
-    if not _VIPS:
-        os.environ.setdefault("VIPS_CONCURRENCY", "1")
-        try:
-            import pyvips
-        except (ImportError, OSError):
-            _VIPS.append(None)
-        else:
-            pyvips.concurrency_set(1)
-            pyvips.cache_set_max(0)
-            pyvips.block_untrusted_set(True)
-            _VIPS.append(pyvips)
-    return _VIPS[0]
+    os.environ.setdefault("VIPS_CONCURRENCY", "1")
+    try:
+        import pyvips
+    except (ImportError, OSError):
+        return None
+    pyvips.concurrency_set(1)
+    pyvips.cache_set_max(0)
+    pyvips.block_untrusted_set(True)
+    return pyvips
