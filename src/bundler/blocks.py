@@ -36,7 +36,6 @@ _DROP = {
     "iframe",
     "object",
     "embed",
-    "form",
     "input",
     "button",
     "select",
@@ -52,7 +51,6 @@ _DROP = {
     "meta",
     "head",
     "title",
-    "nav",
     "dialog",
     "map",
     "area",
@@ -96,6 +94,8 @@ _BLOCK_TAGS = {
     "html",
     "figcaption",
     "picture",
+    "form",
+    "nav",
 }
 _INLINE_ALIASES = {"strike": "s", "del": "s", "ins": "u", "tt": "code", "samp": "code", "var": "em", "dfn": "em"}
 _VERBATIM = {"code", "kbd"}
@@ -254,6 +254,8 @@ def html_to_blocks(element: etree._Element, language: str = "en", base_url: str 
 
 def _convert_block(node, tag: str, language: str, base_url: str, figure_hook) -> list[Block] | None:
     """Blocks for a block-level element, or None when it is inline content."""
+    if tag == "figure" and holds_running_text(node):
+        return html_to_blocks(node, language, base_url, figure_hook)
     if figure_hook is not None and tag in {"figure", "img", "picture"}:
         result = figure_hook(node)
         if result is None:
@@ -306,6 +308,16 @@ def _convert_block(node, tag: str, language: str, base_url: str, figure_hook) ->
         if len("".join(node.itertext()).strip()) < 40:  # a linked photo: <a href><img></a>
             return html_to_blocks(node, language, base_url, figure_hook)
     return None
+
+
+#: A ``<figure>`` with this much paragraph text outside its caption wraps an article, not a photo.
+FIGURE_TEXT_LIMIT = 400
+
+
+def holds_running_text(figure) -> bool:
+    """Some pages put the whole article body inside a ``<figure>``: read it as text then."""
+    paragraphs = [p for p in figure.iter("p", "li", "h2", "h3") if not any(a.tag == "figcaption" for a in p.iterancestors())]
+    return sum(len("".join(p.itertext()).strip()) for p in paragraphs) > FIGURE_TEXT_LIMIT
 
 
 _LAYOUT_INSIDE = (

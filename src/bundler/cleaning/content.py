@@ -127,6 +127,14 @@ class Support:
         self.trigrams = {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
         self.empty = len(words) < 10
 
+    def share_in(self, text: str) -> float:
+        """Share of trafilatura's word triples that ``text`` contains (how much of its article is there)."""
+        if not self.trigrams:
+            return 0.0
+        words = _WORD.findall(text.lower())
+        found = {tuple(words[i : i + 3]) for i in range(len(words) - 2)} & self.trigrams
+        return len(found) / len(self.trigrams)
+
     def of(self, text: str) -> float:
         """Share of ``text``'s word triples (or the whole phrase, if short) found by trafilatura."""
         words = _WORD.findall(text.lower())
