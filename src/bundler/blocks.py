@@ -302,7 +302,7 @@ def _convert_block(node, tag: str, language: str, base_url: str, figure_hook) ->
         return [Rule()]
     if tag == "table":
         return _convert_table(node, language, base_url, figure_hook)
-    if tag in _BLOCK_TAGS:
+    if tag in _BLOCK_TAGS or _holds_blocks(node):
         return html_to_blocks(node, language, base_url, figure_hook)
     if figure_hook is not None and (node.find(".//img") is not None or node.find(".//picture") is not None):
         if len("".join(node.itertext()).strip()) < 40:  # a linked photo: <a href><img></a>
@@ -310,12 +310,27 @@ def _convert_block(node, tag: str, language: str, base_url: str, figure_hook) ->
     return None
 
 
+_STRUCTURE = ".//p | .//div | .//h1 | .//h2 | .//h3 | .//h4 | .//ul | .//ol | .//table | .//blockquote | .//pre | .//section | .//article | .//figure | .//dl"
+
+
+def _holds_blocks(node) -> bool:
+    """An element is judged by what it holds, not by its tag: a custom element (``<c-wiz>``) or a
+    ``<span>``/``<a>`` wrapping paragraphs is a container, so its paragraphs stay paragraphs."""
+    return bool(node.xpath(_STRUCTURE))
+
+
 #: A ``<figure>`` with this much paragraph text outside its caption wraps an article, not a photo.
 FIGURE_TEXT_LIMIT = 400
 
 
+_MEDIA = ".//img | .//picture | .//video | .//audio | .//svg | .//iframe | .//object | .//embed | .//canvas"
+
+
 def holds_running_text(figure) -> bool:
-    """Some pages put the whole article body inside a ``<figure>``: read it as text then."""
+    """A ``<figure>`` is read as text when it holds no media (a table, a pull quote, code) or
+    when some page has put the whole article body inside it."""
+    if not figure.xpath(_MEDIA):
+        return True
     paragraphs = [p for p in figure.iter("p", "li", "h2", "h3") if not any(a.tag == "figcaption" for a in p.iterancestors())]
     return sum(len("".join(p.itertext()).strip()) for p in paragraphs) > FIGURE_TEXT_LIMIT
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import unicodedata
 
 import ftfy
+import ftfy.badness
 from charset_normalizer import from_bytes
 
 
@@ -65,6 +67,13 @@ _SAMPLE = 200_000
 
 
 def _repair(text: str, warnings: list[str]) -> tuple[str, list[str]]:
+    """Repair mojibake where ftfy's quick test sees it; text without it is only NFC-normalised.
+
+    ftfy's full repair walks the whole text several times (a page's scripts included) and was
+    most of an import's time; its ``is_bad`` test is one regular expression.
+    """
+    if not ftfy.badness.is_bad(text):
+        return unicodedata.normalize("NFC", text), warnings
     if len(text) > 2 * _SAMPLE:  # ftfy is slow on huge texts: repair only when a sample shows damage
         sample = text[:_SAMPLE] + text[len(text) // 2 : len(text) // 2 + _SAMPLE]
         if ftfy.fix_encoding(sample) == sample:

@@ -41,8 +41,13 @@ def _root_rules() -> dict:
     return yaml.safe_load(_RULES.read_text(encoding="utf-8"))
 
 
-def find_root(tree, url: str = "") -> Root:
-    """The article's root element, by site rule, then by the generic candidates in order."""
+def find_root(tree, url: str = "", support: Support | None = None) -> Root:
+    """The article's root element, by site rule, then by the generic candidates in order.
+
+    ``support`` (trafilatura's text) decides among several candidates of one kind: the one
+    holding most of that text, or their common ancestor when the article is spread over them
+    (a thread of posts, a list of reviewed items, each in its own ``<article>``).
+    """
     rules = _root_rules()
     body = tree.find(".//body")
     if body is None:
@@ -62,7 +67,9 @@ def find_root(tree, url: str = "") -> Root:
         found = [e for e in found if text_length(e) >= rules["min_chars"]]
         if not found:
             continue
-        if candidate.get("xpath") == "//article" or len(found) > 4:
+        if len(found) > 1 and support is not None and not support.empty:
+            element = _best_by_support(found, support)
+        elif candidate.get("xpath") == "//article" or len(found) > 4:
             element = max(found, key=text_length)
         else:
             element = _common_ancestor(found)
@@ -85,6 +92,16 @@ def _densest(body):
         if length > best_length:
             best, best_length = element, length
     return best if best is not None and best_length > 0.4 * total and best_length > 400 else None
+
+
+def _best_by_support(found: list, support: Support):
+    """The candidate holding most of trafilatura's text, or all of them together when none holds half."""
+    shares = [(support.share_in(" ".join(e.itertext())), e) for e in found]
+    share, best = max(shares, key=lambda pair: pair[0])
+    if share >= 0.5:
+        return best
+    ancestor = _common_ancestor(found)
+    return ancestor if support.share_in(" ".join(ancestor.itertext())) > share + 0.2 else best
 
 
 def _outermost(elements: list) -> list:

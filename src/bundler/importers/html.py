@@ -52,6 +52,8 @@ MAIN_TEXT_SHARE = 0.3
 #: A body holding less than this share of trafilatura's article is read again (see _recover_lost_article).
 RECOVERY_SHARE = 0.6
 RECOVERY_MIN_TRIGRAMS = 40
+#: A ``<noscript>`` with this much text (in paragraphs) is a page's no-JavaScript view, kept as content.
+NOSCRIPT_TEXT_MIN = 200
 MAX_BLOCKS = 20_000
 MAX_MARKUP_CHARS = 6 * 1024 * 1024
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]{1000,}")
@@ -90,7 +92,7 @@ def read_html_bytes(
     reference = copy.deepcopy(tree)
     support = Support(trafilatura_text(reference))
     _prepare_dom(tree, base_url, support)
-    root = find_root(tree, base_url)
+    root = find_root(tree, base_url, support)
     context = FigureContext(page_dir=page_dir, base_url=base_url, media_dir=options.media_dir, language=language)
     try:
         blocks = _lead_figures(root.element, context) + html_to_blocks(root.element, language, base_url, context.hook)
@@ -201,7 +203,11 @@ def _prepare_dom(tree, base_url: str, support: Support | None = None) -> None:
 
 
 def _unwrap_noscript(noscript) -> None:
-    """A ``<noscript>`` is kept only for an image the lazy-loading markup beside it lacks."""
+    """A ``<noscript>`` is what a reader without JavaScript sees, as every offline reader is.
+
+    One holding running text (a forum's crawler view, a script-built page's fallback) is read
+    as a ``<div>``; otherwise it is kept only for an image the lazy-loading markup beside it lacks.
+    """
     parent = noscript.getparent()
     inner_text = noscript.text or ""
     if "<img" in inner_text:  # some parsers keep noscript content as text
@@ -209,6 +215,9 @@ def _unwrap_noscript(noscript) -> None:
         noscript.text = None
         for child in fragment:
             noscript.append(child)
+    if parent is not None and text_length(noscript) >= NOSCRIPT_TEXT_MIN and noscript.find(".//p") is not None:
+        noscript.tag = "div"
+        return
     images = list(noscript.iter("img"))
     if not images or parent is None:
         remove(noscript)
