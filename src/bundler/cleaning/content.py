@@ -232,3 +232,25 @@ def _is_text(block: Block) -> bool:
 
 def _is_link_list(block: Block) -> bool:
     return isinstance(block, ListBlock) and link_density(block) > 0.8 and len(_WORD.findall(block_text(block))) < 120
+
+
+#: Blocks shorter than this may repeat on purpose (a refrain, "Yes.", a table row); longer ones do not.
+REPEAT_MIN_CHARS = 50
+
+
+def drop_repeated_blocks(blocks: list[Block]) -> list[Block]:
+    """Keep the first of blocks whose text repeats word for word.
+
+    Pages carry the article twice (a desktop and a mobile copy, one hidden by a stylesheet the
+    importer never sees, or a print copy); a reader must not get it twice.
+    """
+    seen: set[str] = set()
+    kept: list[Block] = []
+    for block in blocks:
+        key = " ".join(_WORD.findall(block_text(block).lower())) if not isinstance(block, FigureBlock) else ""
+        if len(key) >= REPEAT_MIN_CHARS:
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(block)
+    return kept

@@ -11,6 +11,7 @@ import copy
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from bundler.dates import parse_date
 from bundler.typography import normalise_space
@@ -66,8 +67,42 @@ def read_metadata(tree) -> PageMeta:
     if not meta.title or (h1 and h1 in meta.title and len(h1) < len(meta.title)):
         meta.title = h1 or meta.title
     meta.title = strip_site_suffix(meta.title or page_title, meta.site, _headline_texts(tree))
+    meta.date = _publication_date(tree, meta.date, ld)
     _fill_from_trafilatura(tree, meta)
     return meta
+
+
+#: A page with this many ``<time datetime>`` elements and no article metadata is a thread of posts.
+THREAD_TIMES = 3
+
+
+def _publication_date(tree, stated: str, ld: dict) -> str:
+    """The date a reader sees as the article's: htmldate's choice first, the page's statement after.
+
+    On real pages the stated dates (JSON-LD, ``<time>``) name a site update or a neighbouring
+    story as often as the article; htmldate weighs every date on the page (with the original
+    rather than the updated one) and was right more often (WCXB dev pages: 0.85 against 0.81).
+    A thread of posts without article metadata keeps the first stated date, its first post's.
+    """
+    if stated and not ld.get("@type") and len(tree.xpath("//time[@datetime]")) >= THREAD_TIMES:
+        return stated
+    return _htmldate(tree) or stated
+
+
+def _htmldate(tree) -> str:
+    """htmldate's original publication date, "" when it finds none."""
+    from htmldate import find_date
+
+    try:
+        found = find_date(
+            copy.deepcopy(tree.getroot() if hasattr(tree, "getroot") else tree),
+            extensive_search=True,
+            original_date=True,
+            max_date=date.today().isoformat(),
+        )
+    except Exception:  # a second opinion; the page's own statement still counts
+        return ""
+    return parse_date(found or "") or ""
 
 
 def _headline_texts(tree) -> set[str]:

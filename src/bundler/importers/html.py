@@ -25,7 +25,15 @@ from lxml import html as lxml_html
 from bundler import __version__
 from bundler.blocks import html_to_blocks, text_of
 from bundler.cleaning.boilerplate import is_boilerplate
-from bundler.cleaning.content import Support, block_text, coverage, find_root, select_blocks, trafilatura_text
+from bundler.cleaning.content import (
+    Support,
+    block_text,
+    coverage,
+    drop_repeated_blocks,
+    find_root,
+    select_blocks,
+    trafilatura_text,
+)
 from bundler.cleaning.dom import (
     drop_boilerplate_text,
     drop_furniture,
@@ -98,6 +106,7 @@ def read_html_bytes(
         blocks = _lead_figures(root.element, context) + html_to_blocks(root.element, language, base_url, context.hook)
         blocks, _how = _choose_blocks(blocks, root, support, tree, language, base_url, context)
         blocks, context = _recover_lost_article(blocks, context, support, reference, language)
+        blocks = drop_repeated_blocks(blocks)
     except RecursionError as exc:
         raise ImportError_("the page is nested too deeply to read", file=label, hint="is it a real article page?") from exc
     warnings += context.warnings
