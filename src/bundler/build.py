@@ -23,6 +23,7 @@ from bundler.images.session import build_image_cache
 from bundler.incremental import cached_writer
 from bundler.manifest import load_manifest, resolve_dossier
 from bundler.model import Dossier, Edition
+from bundler.render import check_pieces_render
 from bundler.sidecar import write_dossier_sidecar
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -83,6 +84,9 @@ def build_collection(
     report = Report()
     dossier = resolve_dossier(manifest, report, work=work, progress=progress)  # reports ("import", done, total)
     editions = _editions_to_build(dossier, format_names)
+    progress("check", 0, 1)
+    check_pieces_render(dossier)  # a piece that cannot be rendered stops the build before any output is written
+    progress("check", 1, 1)
     target_dir = Path(out_dir) / dossier.slug if out_dir else default_out_dir(dossier)
     result = BuildResult(dossier=dossier, report=report)
     with build_image_cache(dossier.root, work.cache):  # --no-cache: a temporary one, removed afterwards

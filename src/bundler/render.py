@@ -16,9 +16,11 @@ from functools import cache
 from urllib.parse import urlsplit
 
 import jinja2
+from lxml import etree
 
 from bundler import __version__
 from bundler.blocks import text_of
+from bundler.errors import BundlerError, ExportError
 from bundler.model import BLOCK_TYPES, Dossier, Figure, Piece, Section, TextPage
 from bundler.resources import templates_dir
 from bundler.text import direction_of
@@ -182,13 +184,57 @@ def render_template(name: str, **context) -> str:
 
 
 def render_piece(piece: Piece, dossier: Dossier, target: Target, note: str = "") -> str:
-    """The ``<article>`` for one piece."""
+    """The ``<article>`` for one piece: well-formed XHTML, or an error that names the piece and its source."""
     scoped = replace(target, piece_slug=piece.slug, note_ids=frozenset(n.id for n in piece.notes))
     if target.inline_notes:
         scoped = replace(scoped, note_texts={n.id: n.html for n in piece.notes})
-    return render_template(
-        "piece.xhtml.j2", piece=piece, dossier=dossier, t=scoped, note=note, labels=labels_for(piece.language or dossier.language)
+    try:
+        article = render_template(
+            "piece.xhtml.j2", piece=piece, dossier=dossier, t=scoped, note=note, labels=labels_for(piece.language or dossier.language)
+        )
+        etree.fromstring(_XHTML_CHECK.format(article).encode("utf-8"), _STRICT_XML)
+    except BundlerError:
+        raise
+    except Exception as exc:  # any fault in one piece's data is the user's to fix, with its name on it
+        raise piece_render_error(piece, exc) from exc
+    return article
+
+
+_XHTML_CHECK = '<div xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">{}</div>'
+_STRICT_XML = etree.XMLParser(resolve_entities=False, no_network=True)
+
+
+def piece_render_error(piece: Piece, exc: Exception) -> ExportError:
+    """A user-facing error for a piece that cannot be rendered: which piece, from which file, and why."""
+    source = piece.provenance.source_path or piece.source_url or piece.slug
+    reason = exc.msg if isinstance(exc, etree.XMLSyntaxError) else f"{type(exc).__name__}: {exc}"
+    return ExportError(
+        f"piece {piece.title!r} cannot be rendered: {reason}",
+        code="E410",
+        file=source,
+        hint="fix or re-import that source (a piece.json edited by hand must keep each field's type and well-formed XHTML)",
     )
+
+
+def check_pieces_render(dossier: Dossier) -> None:
+    """Render every piece once, for an EPUB and for a PDF, before any edition is written.
+
+    A piece that cannot be rendered then stops the build with its name before a single
+    output is moved into ``dist/``, instead of failing in the second edition after the first
+    was written.
+    """
+    targets = (
+        Target(href_for=lambda slug: f"{slug}.xhtml", media_href=_no_image, epub=True, link_map=build_link_map(dossier)),
+        Target(href_for=lambda slug: f"#{slug}", media_href=_no_image, inline_notes=True, link_map=build_link_map(dossier)),
+    )
+    for piece in dossier.pieces:
+        for target in targets:
+            render_piece(piece, dossier, target)
+
+
+def _no_image(figure: Figure) -> None:
+    """Images are checked by the image stage; the rendering check leaves them out."""
+    return None
 
 
 def render_section(section: Section, dossier: Dossier, target: Target) -> str:
