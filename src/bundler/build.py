@@ -23,7 +23,6 @@ from bundler.images.session import build_image_cache
 from bundler.incremental import cached_writer
 from bundler.manifest import load_manifest, resolve_dossier
 from bundler.model import Dossier, Edition
-from bundler.render import check_pieces_render
 from bundler.sidecar import write_dossier_sidecar
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -84,9 +83,6 @@ def build_collection(
     report = Report()
     dossier = resolve_dossier(manifest, report, work=work, progress=progress)  # reports ("import", done, total)
     editions = _editions_to_build(dossier, format_names)
-    progress("check", 0, 1)
-    check_pieces_render(dossier)  # a piece that cannot be rendered stops the build before any output is written
-    progress("check", 1, 1)
     target_dir = Path(out_dir) / dossier.slug if out_dir else default_out_dir(dossier)
     result = BuildResult(dossier=dossier, report=report)
     with build_image_cache(dossier.root, work.cache):  # --no-cache: a temporary one, removed afterwards
@@ -101,18 +97,29 @@ def build_collection(
 def _write_editions(
     dossier: Dossier, editions: list[Edition], target_dir: Path, result: BuildResult, work: WorkOptions, progress: Progress
 ) -> None:
-    """Write each edition (or copy it from the cache when nothing it depends on changed)."""
+    """Write each edition (or copy it from the cache when nothing it depends on changed).
+
+    Editions are written into a staging folder and moved into ``target_dir`` together once the
+    last one is complete: a piece that breaks the EPUB no longer leaves the PDF written before it.
+    """
     from bundler.budget import write_edition  # image policy, size report, budget fitting
 
     known = formats()
     cache = open_cache(dossier.root or ".", enabled=bool(dossier.root) and work.cache)
-    for index, edition in enumerate(editions):
-        progress(f"write {edition.format}", index, len(editions))
-        fmt = known[edition.format]
-        destination = target_dir / fmt.filename(dossier.slug)
-        write = cached_writer(edition.format, fmt.write, cache)  # unchanged inputs: copy the cached edition
-        result.sizes[edition.format] = write_edition(write, dossier, edition, destination, result.report)
-        result.outputs[edition.format] = destination
+    target_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".staging-", dir=target_dir) as staging:
+        written: dict[str, Path] = {}
+        for index, edition in enumerate(editions):
+            progress(f"write {edition.format}", index, len(editions))
+            fmt = known[edition.format]
+            staged = Path(staging) / fmt.filename(dossier.slug)
+            write = cached_writer(edition.format, fmt.write, cache)  # unchanged inputs: copy the cached edition
+            result.sizes[edition.format] = write_edition(write, dossier, edition, staged, result.report)
+            written[edition.format] = staged
+        for name, staged in written.items():  # every edition is complete: only now does any reach dist/
+            destination = target_dir / staged.name
+            os.replace(staged, destination)
+            result.outputs[name] = destination
 
 
 def _editions_to_build(dossier: Dossier, names: list[str] | None) -> list[Edition]:

@@ -217,11 +217,11 @@ def piece_render_error(piece: Piece, exc: Exception) -> ExportError:
 
 
 def check_pieces_render(dossier: Dossier) -> None:
-    """Render every piece once, for an EPUB and for a PDF, before any edition is written.
+    """Render every piece as the EPUB and the PDF would, for ``bundler check``.
 
-    A piece that cannot be rendered then stops the build with its name before a single
-    output is moved into ``dist/``, instead of failing in the second edition after the first
-    was written.
+    ``check`` then fails, with the piece's name, on anything that would make the build fail
+    while rendering it (the build itself finds it while writing, and stages its editions so
+    that nothing reaches ``dist/``).
     """
     targets = (
         Target(href_for=lambda slug: f"{slug}.xhtml", media_href=_no_image, epub=True, link_map=build_link_map(dossier)),

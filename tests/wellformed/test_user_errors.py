@@ -96,3 +96,22 @@ def test_rendering_check_raises_for_an_unrenderable_piece():
     dossier = Dossier(title="D", identifier="urn:x", slug="d", sections=(Section("S", (piece,), slug="s"),))
     with pytest.raises(BundlerError, match="'Bad date' cannot be rendered"):
         check_pieces_render(dossier)
+
+
+@pytest.mark.slow
+def test_an_edition_that_fails_after_another_was_written_leaves_dist_empty(tmp_path):
+    """The PDF is complete when the EPUB fails (over its budget): neither reaches dist/."""
+    root = tmp_path / "c"
+    root.mkdir()
+    good = COLLECTIONS / "aleppo-2016" / "sources" / "aleppo-is-burning.txt"
+    (root / "good.txt").write_text(good.read_text(encoding="utf-8"), encoding="utf-8")
+    (root / "collection.yaml").write_text(
+        "title: Too big\nidentifier: urn:uuid:7a2e4c1d-9b3f-4e8a-8c5d-2f1e0d9c8b7a\nlanguage: en\n"
+        "sections:\n  - title: All\n    pieces: [good.txt]\n"
+        "editions:\n  pdf: {}\n  epub: {budget: 2 KB}\n",
+        encoding="utf-8",
+    )
+    result = run_cli("build", str(root), "--out", str(tmp_path / "dist"), cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "does not fit its 2 KB budget" in result.stderr
+    assert files_in(tmp_path / "dist") == []
