@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -122,7 +122,15 @@ def clean_url(href: str, base: str = "") -> str:
     if parts.scheme.lower() not in _SAFE_SCHEMES:
         return ""
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+    return urlunsplit((parts.scheme, parts.netloc, _encode_illegal(parts.path), query, _encode_illegal(parts.fragment)))
+
+
+_ILLEGAL_IN_URL = re.compile(r'[\x00-\x20"<>\[\]{}|\\^`]')
+
+
+def _encode_illegal(part: str) -> str:
+    """Percent-encode the ASCII characters a URL may not hold ("/blog/[uid]", spaces): EPUBCheck RSC-020."""
+    return _ILLEGAL_IN_URL.sub(lambda m: quote(m.group(0), safe=""), part)
 
 
 def inline_html(element: etree._Element, language: str = "en", base_url: str = "", *, include_tail: bool = False) -> str:

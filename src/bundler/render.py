@@ -39,6 +39,7 @@ class Target:
     inline_notes: bool = False  # PDF: each note's text replaces its call, styled as a page-bottom footnote
     note_texts: dict[str, str] = field(default_factory=dict)  # note id -> note HTML, set per piece when inline_notes
     page_numbers: Mapping[str, int] | None = None  # PDF contents rendered apart: slug -> page it starts on
+    taken_ids: set[str] = field(default_factory=set)  # ids given out in this piece (a note called twice needs two)
 
 
 LABELS = {
@@ -105,9 +106,10 @@ def rewrite_inline(fragment: str, target: Target) -> str:
         if href.startswith("#note-"):
             note = href[len("#note-") :]
             if note in target.note_ids:
-                slug = target.piece_slug
+                slug, note = target.piece_slug, html.escape(note)
                 epub = ' epub:type="noteref"' if target.epub else ""
-                return f'<a class="noteref" href="#{slug}-note-{note}" id="{slug}-nref-{note}"{epub} role="doc-noteref"{rest}>'
+                call_id = unique_id(target, f"{slug}-nref-{note}")  # the note's backlink goes to the first call
+                return f'<a class="noteref" href="#{slug}-note-{note}" id="{call_id}"{epub} role="doc-noteref"{rest}>'
             return "<a>"
         if href.startswith("#"):
             return "<a>"
@@ -130,7 +132,17 @@ def _inline_note(note: str, call: str, target: Target) -> str:
     if note not in target.note_texts:
         return call
     text = rewrite_inline(target.note_texts[note], replace(target, inline_notes=False))
-    return f'<span class="footnote-inline" id="{target.piece_slug}-note-{html.escape(note)}" role="doc-footnote">{text}</span>'
+    note_id = unique_id(target, f"{target.piece_slug}-note-{html.escape(note)}")
+    return f'<span class="footnote-inline" id="{note_id}" role="doc-footnote">{text}</span>'
+
+
+def unique_id(target: Target, wanted: str) -> str:
+    """``wanted``, or ``wanted-2``, ``-3``… when this piece already used it (EPUBCheck RSC-005: duplicate ID)."""
+    candidate, number = wanted, 2
+    while candidate in target.taken_ids:
+        candidate, number = f"{wanted}-{number}", number + 1
+    target.taken_ids.add(candidate)
+    return candidate
 
 
 def _kind(block) -> str:
@@ -185,7 +197,7 @@ def render_template(name: str, **context) -> str:
 
 def render_piece(piece: Piece, dossier: Dossier, target: Target, note: str = "") -> str:
     """The ``<article>`` for one piece: well-formed XHTML, or an error that names the piece and its source."""
-    scoped = replace(target, piece_slug=piece.slug, note_ids=frozenset(n.id for n in piece.notes))
+    scoped = replace(target, piece_slug=piece.slug, note_ids=frozenset(n.id for n in piece.notes), taken_ids=set())
     if target.inline_notes:
         scoped = replace(scoped, note_texts={n.id: n.html for n in piece.notes})
     try:

@@ -105,3 +105,34 @@ def test_every_fragment_of_a_piece_is_checked_and_repaired():
     assert problems[0].startswith("body[0] (Paragraph): ")
     assert any(p.startswith("body[4].caption") for p in problems) and any(p.startswith("notes[1]") for p in problems)
     assert fragment_problems(repair_piece(piece)) == []
+
+
+def test_links_with_characters_a_url_may_not_hold_are_percent_encoded():
+    from bundler.blocks import clean_url
+
+    assert clean_url("https://example.org/blog/[category]/[uid]") == "https://example.org/blog/%5Bcategory%5D/%5Buid%5D"
+    assert clean_url("https://example.org/a b#x y") == "https://example.org/a%20b#x%20y"
+    assert clean_url("https://ar.wikipedia.org/wiki/حلب") == "https://ar.wikipedia.org/wiki/حلب"
+
+
+@pytest.mark.parametrize("inline_notes", [False, True])
+def test_a_note_called_twice_gets_two_distinct_ids(inline_notes):
+    from bundler.model import Dossier, Section
+    from bundler.render import Target, render_piece
+
+    call = '<a href="#note-citations">[1]</a>'
+    piece = Piece(
+        title="Cited twice",
+        slug="cited-twice",
+        body=(Paragraph(f"First {call}."), Paragraph(f"Again {call} and {call}.")),
+        notes=(Note("citations", "The sources."),),
+    )
+    dossier = Dossier(title="D", identifier="urn:x", slug="d", sections=(Section("S", (piece,), slug="s"),))
+    target = Target(href_for=lambda slug: f"{slug}.xhtml", media_href=lambda f: None, epub=True, inline_notes=inline_notes)
+    article = render_piece(piece, dossier, target)
+    root = etree.fromstring(f'<div xmlns:epub="http://www.idpf.org/2007/ops">{article}</div>')
+    ids = root.xpath("//@id")
+    assert len(ids) == len(set(ids))
+    if not inline_notes:
+        assert {"cited-twice-nref-citations", "cited-twice-nref-citations-2", "cited-twice-nref-citations-3"} <= set(ids)
+        assert root.xpath("//*[@role='doc-backlink']/@href") == ["#cited-twice-nref-citations"]
