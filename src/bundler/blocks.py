@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -122,7 +122,15 @@ def clean_url(href: str, base: str = "") -> str:
     if parts.scheme.lower() not in _SAFE_SCHEMES:
         return ""
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+    return urlunsplit((parts.scheme, parts.netloc, _encode_illegal(parts.path), query, _encode_illegal(parts.fragment)))
+
+
+_ILLEGAL_IN_URL = re.compile(r'[\x00-\x20"<>\[\]{}|\\^`]')
+
+
+def _encode_illegal(part: str) -> str:
+    """Percent-encode the ASCII characters a URL may not hold ("/blog/[uid]", spaces): EPUBCheck RSC-020."""
+    return _ILLEGAL_IN_URL.sub(lambda m: quote(m.group(0), safe=""), part)
 
 
 def inline_html(element: etree._Element, language: str = "en", base_url: str = "", *, include_tail: bool = False) -> str:
@@ -227,7 +235,7 @@ def html_to_blocks(element: etree._Element, language: str = "en", base_url: str 
     def flush() -> None:
         text = _tidy_inline("".join(pending))
         pending.clear()
-        for part in re.split(r"(?:<br/>\s*){2,}", text):  # old pages separate paragraphs with <br><br>
+        for part in split_at_breaks(text, 2):  # old pages separate paragraphs with <br><br>
             part = _tidy_inline(part)
             if text_of(part).strip():
                 blocks.append(Paragraph(part))
@@ -393,3 +401,67 @@ def _layout_cells(table) -> list:
 def parse_fragment(markup: str) -> etree._Element:
     """Parse an HTML fragment into a ``div`` element (lenient, never raises on bad markup)."""
     return lxml_html.fragment_fromstring(markup or "", create_parent="div")
+
+
+def parse_inline(fragment: str) -> etree._Element:
+    """Parse an inline fragment as XML inside a ``div``; raises ``etree.XMLSyntaxError`` when malformed."""
+    return etree.fromstring(f"<div>{fragment or ''}</div>", etree.XMLParser(resolve_entities=False, no_network=True))
+
+
+def fragment_problem(fragment: str) -> str:
+    """Why ``fragment`` is not well-formed XHTML (unbalanced tags, unknown entities), or "" when it is."""
+    try:
+        parse_inline(fragment)
+    except etree.XMLSyntaxError as exc:
+        return str(exc.msg or exc).replace("(<string>, line 1)", "").strip()
+    return ""
+
+
+def repair_fragment(fragment: str) -> str:
+    """``fragment`` unchanged when well-formed; otherwise re-read leniently and serialised from the tree.
+
+    The lenient HTML parser closes what was left open and drops stray end tags, and the
+    result goes through the inline sanitiser again, so it is balanced by construction.
+    """
+    if not fragment_problem(fragment):
+        return fragment
+    return inline_html(parse_fragment(fragment), language="")
+
+
+def split_at_breaks(fragment: str, run: int) -> list[str]:
+    """Split an inline fragment at runs of at least ``run`` top-level ``<br/>``, each part balanced.
+
+    Breaks nested inside an inline element (``<span>a<br/><br/>b</span>``) do not split it:
+    cutting there would leave one part with an open tag and the other with a stray end tag.
+    """
+    if "<br/>" not in fragment:
+        return [fragment]
+    try:
+        holder = parse_inline(fragment)
+    except etree.XMLSyntaxError:
+        return [repair_fragment(fragment)]
+    parts: list[list[str]] = [[_escape(holder.text)]]
+    breaks: list[str] = []  # breaks (and the blank text between them) not yet placed
+    for child in holder:
+        if child.tag == "br":
+            if "".join(breaks).replace("<br/>", "").strip():  # text since the last break ends that run
+                _place_breaks(parts, breaks, run)
+            breaks += ["<br/>", _escape(child.tail)]
+            continue
+        _place_breaks(parts, breaks, run)
+        parts[-1] += [etree.tostring(child, encoding="unicode", with_tail=False), _escape(child.tail)]
+    _place_breaks(parts, breaks, run)
+    return ["".join(part) for part in parts]
+
+
+def _place_breaks(parts: list[list[str]], breaks: list[str], run: int) -> None:
+    """A run of ``run`` or more breaks starts a new part; a shorter one stays in the text."""
+    if breaks.count("<br/>") >= run:
+        parts.append([breaks[-1]])  # the text after the last break opens the new part
+    else:
+        parts[-1] += breaks
+    breaks.clear()
+
+
+def _escape(text: str | None) -> str:
+    return html.escape(text or "", quote=False)

@@ -8,6 +8,7 @@ metadata reader (htmldate for dates) as the fallback.
 from __future__ import annotations
 
 import copy
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from bundler.typography import normalise_space
 _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle", "report"}
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|«|»)\s+")
 _BY = re.compile(r"^(?:by|written by|words by|story by|بقلم|كتب|كتبه)\s*[:：]?\s+", re.I)
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _DEK_WORDS = ("standfirst", "dek", "subtitle", "subheadline", "summary", "lede", "excerpt", "strapline", "standfirsttext")
 
 
@@ -185,13 +187,32 @@ def _json_ld_article(tree) -> dict:
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
             continue
         try:
-            data = json.loads(script.text.strip().rstrip(";"))
+            data = _decode_entities(json.loads(script.text.strip().rstrip(";")), 0)
         except (ValueError, RecursionError):
             continue
         found = _find_article(data, 0)
         if found:
             return found
     return {}
+
+
+def _decode_entities(data, depth: int):
+    """JSON-LD strings with their HTML character references decoded, once.
+
+    WordPress and others write the headline HTML-escaped inside the JSON ("It&#8217;s",
+    "M&#038;A"); a script's text is not HTML-decoded by the parser, so without this step the
+    title showed "&#8217;" literally. Only complete references (``&name;``, ``&#N;``) are
+    decoded, so a bare "R&D" stays as it is.
+    """
+    if isinstance(data, str):
+        return _ENTITY.sub(lambda m: html.unescape(m.group(0)), data) if "&" in data else data
+    if depth > 12:
+        return data
+    if isinstance(data, list):
+        return [_decode_entities(item, depth + 1) for item in data]
+    if isinstance(data, dict):
+        return {key: _decode_entities(value, depth + 1) for key, value in data.items()}
+    return data
 
 
 def _find_article(data, depth: int) -> dict:

@@ -23,7 +23,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from bundler import __version__
-from bundler.blocks import html_to_blocks, text_of
+from bundler.blocks import html_to_blocks, split_at_breaks, text_of
 from bundler.cleaning.boilerplate import is_boilerplate
 from bundler.cleaning.content import (
     Support,
@@ -318,7 +318,7 @@ def tidy_edges(blocks: list[Block], title: str, meta: PageMeta, standfirst: list
     kept: list[Block] = []
     for index, block in enumerate(blocks):
         if isinstance(block, Paragraph) and index < 6 and "<br/>" in block.html:
-            lines = [line for line in block.html.split("<br/>") if not _is_header_line(text_of(line), title_key, author_keys)]
+            lines = [line for line in split_at_breaks(block.html, 1) if not _is_header_line(text_of(line), title_key, author_keys)]
             if not lines:
                 continue
             block = Paragraph("<br/>".join(lines), block.lang)
