@@ -57,9 +57,16 @@ from bundler.typography import normalise_space, smarten
 MAX_PAGE_BYTES = 64 * 1024 * 1024
 #: An element holding this share of trafilatura's word triples is the article's container.
 MAIN_TEXT_SHARE = 0.3
+#: ... and so is one whose own text (over 200 characters) trafilatura kept almost all of: a part
+#: of the article whatever its class says ("articleWidget", "related-article-wrapper").
+MAIN_TEXT_AGREEMENT = 0.8
 #: A body holding less than this share of trafilatura's article is read again (see _recover_lost_article).
 RECOVERY_SHARE = 0.6
 RECOVERY_MIN_TRIGRAMS = 40
+#: A root holding less than this share of trafilatura's article is widened (see _wider_root).
+ROOT_SHARE = 0.9
+#: ... to an ancestor holding at least this much more of it (less is trafilatura's own noise).
+WIDER_GAIN = 0.15
 #: A ``<noscript>`` with this much text (in paragraphs) is a page's no-JavaScript view, kept as content.
 NOSCRIPT_TEXT_MIN = 200
 MAX_BLOCKS = 20_000
@@ -268,7 +275,10 @@ def _holder_of(support: Support | None):
         return None
 
     def holds_main_text(element) -> bool:
-        return text_length(element) > 200 and support.share_in(" ".join(element.itertext())) >= MAIN_TEXT_SHARE
+        if text_length(element) <= 200:
+            return False
+        text = " ".join(element.itertext())
+        return support.share_in(text) >= MAIN_TEXT_SHARE or support.of(text) >= MAIN_TEXT_AGREEMENT
 
     return holds_main_text
 
@@ -277,14 +287,29 @@ def _choose_blocks(blocks, root, support: Support, tree, language, base_url, con
     """Step 6: keep the blocks trafilatura agrees with, or switch to the whole body when the root misses."""
     if support.empty:
         return select_blocks(blocks, None, True), f"root {root.how}; no second opinion"
-    root_text = " ".join(normalise_space("".join(root.element.itertext())).split())
-    found_in_root = support.share_in(root_text)
+    found_in_root = support.share_in(" ".join(root.element.itertext()))
     trusted = root.strength == "strong" or (root.strength == "medium" and coverage(blocks, support) >= 0.6)
-    if found_in_root < 0.5 and root.strength != "weak":
-        body = tree.find(".//body")
-        blocks = html_to_blocks(body, language, base_url, context.hook)
-        return select_blocks(blocks, support, False), f"body filtered by trafilatura (root {root.how} missed it)"
+    if found_in_root < ROOT_SHARE and root.strength != "weak":
+        wider = _wider_root(root.element, support, found_in_root)
+        if wider is not None:
+            blocks = html_to_blocks(wider, language, base_url, context.hook)
+            return select_blocks(blocks, support, False), f"{wider.tag} filtered by trafilatura (root {root.how} missed part)"
     return select_blocks(blocks, support, trusted), f"root {root.how}; {'trimmed' if trusted else 'filtered'} by trafilatura"
+
+
+def _wider_root(element, support: Support, share: float):
+    """The nearest ancestor that holds clearly more of trafilatura's article than ``element``.
+
+    A root found by markup (an ``<article>``, a content class) sometimes holds only part of
+    the article: the lead and the body sit in sibling containers. Its ancestors are weighed by
+    how much of the article they hold, and the smallest one close to the best is returned.
+    """
+    ancestors = [a for a in element.iterancestors() if a.tag != "html"]
+    shares = [support.share_in(" ".join(a.itertext())) for a in ancestors]
+    if not shares or max(shares) < share + WIDER_GAIN:
+        return None
+    best = max(shares)
+    return next(a for a, s in zip(ancestors, shares, strict=True) if s >= best - 0.02)
 
 
 def _recover_lost_article(blocks, context: FigureContext, support: Support, reference, language: str):
