@@ -146,3 +146,29 @@ def test_build_summarises_by_code_and_strict_fails_on_warnings_not_notes(pages, 
         sum(line.startswith("note: N142 sources/market.html: image https://photos.example.org/") for line in verbose.stderr.splitlines())
         == 3
     )
+
+
+def write_crawl(path, pages: dict[str, str]):
+    """A WARC of HTML responses (url -> page), as a crawler would save them."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with path.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        for url, text in pages.items():
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(text.encode()), http_headers=headers))
+    return path
+
+
+def test_import_of_a_warc_names_the_emptied_page_by_its_address(tmp_path, dossier):
+    crawl = write_crawl(
+        tmp_path / "crawl.warc.gz", {"https://news.example.org/old-city": ARTICLE_PAGE, "https://news.example.org/diary": SCRIPT_ONLY_PAGE}
+    )
+    result = bundler("import", str(dossier), str(crawl))
+    assert result.returncode == 1
+    [refusal] = [line for line in result.stderr.splitlines() if line.startswith("error: E115")]
+    assert "crawl.warc.gz" in refusal and "https://news.example.org/diary" in refusal and "old-city" not in refusal
+    assert bundler("import", str(dossier), str(crawl), "--allow-empty").returncode == 0
