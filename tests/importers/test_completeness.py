@@ -118,12 +118,17 @@ def test_allow_empty_imports_it_and_prints_the_warning_with_its_code(pages, doss
     assert "warning: W130 pieces/" in result.stderr and "no article text found" in result.stderr
 
 
-def test_import_prints_every_note_of_every_piece(pages, dossier):
-    result = bundler("import", str(dossier), str(pages / "market.html"))
+def test_import_prints_each_warning_and_counts_routine_notes_once_per_piece(pages, dossier):
+    result = bundler("import", str(dossier), str(pages / "market.html"), str(pages / "diary.html"), "--allow-empty")
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
-    assert sum(line.startswith("note: N142 pieces/") for line in lines) == 3
-    assert sum(line.startswith("note: N144 pieces/") for line in lines) == 3
+    assert [line for line in lines if "N142" in line] == [
+        "note: N142 pieces/market-day/piece.json: remote image not fetched; caption and alt text kept — 3 times"
+    ]
+    assert [line for line in lines if "N144" in line] == [
+        "note: N144 pieces/market-day/piece.json: image without alt text or caption; alt text filled in — 3 times"
+    ]
+    assert any(line.startswith("warning: W130 pieces/siege-diary-day-40/piece.json: no article text found") for line in lines)
 
 
 def test_build_summarises_by_code_and_strict_fails_on_warnings_not_notes(pages, dossier):

@@ -1,4 +1,4 @@
-"""How ``build``, ``check`` and ``bag`` show a build report: one line per code, or every line.
+"""How ``build``, ``check``, ``bag`` and ``import`` show warnings: one line per code, or every line.
 
 A real dossier can raise a hundred warnings, most of them routine (a remote photo not
 fetched, alt text filled in). Printed one by one they bury the one that matters, such as
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from bundler.codes import CODES, NOTE, severity
+from bundler.codes import CODES, NOTE, severity, split_coded
 from bundler.errors import Problem
 
 #: How many pieces a summary line names before it says "and N more".
@@ -35,6 +35,24 @@ def show_report(ui, problems: list[Problem], verbose: bool = False) -> None:
             ui.problem(Problem(summary_line(code, group), code=code))
     if any(len(group) > 1 for group in by_code.values()):
         ui.note(_totals(problems))
+
+
+def show_piece_warnings(ui, where: str, stored: tuple[str, ...]) -> None:
+    """What ``bundler import`` says about one piece it added: every warning, each routine note once with its count."""
+    problems = [Problem(message, code=code, file=where) for code, message in map(split_coded, stored)]
+    for problem in problems:
+        if severity(problem.code) != NOTE:
+            ui.problem(problem)
+    notes: dict[str, list[Problem]] = defaultdict(list)
+    for problem in problems:
+        if severity(problem.code) == NOTE:
+            notes[problem.code].append(problem)
+    for code, group in sorted(notes.items()):
+        if len(group) == 1:
+            ui.problem(group[0])
+        else:
+            summary = CODES[code].summary if code in CODES else group[0].message
+            ui.problem(Problem(f"{summary} — {len(group)} times", code=code, file=where))
 
 
 def summary_line(code: str, group: list[Problem]) -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from bundler.codes import split_coded
 from bundler.commands import Command
+from bundler.commands._warnings import show_piece_warnings
 from bundler.errors import BundlerError, ImportError_, Problem
 from bundler.importers import ImportOptions, find_source, read_piece
 from bundler.importers.piece import PIECE_FILE
@@ -116,9 +117,7 @@ def run(args, ui) -> int:
     write_atomically(manifest.path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
     for entry, (_source, original, piece) in zip(entries, staged, strict=True):
         ui.say(f"added {entry} ({piece.title}; original kept as {original.relative_to(root).as_posix()})")
-        for warning in piece.provenance.warnings:
-            code, message = split_coded(warning)
-            ui.problem(Problem(message, code=code, file=entry))
+        show_piece_warnings(ui, entry, piece.provenance.warnings)
     return 0
 
 
@@ -144,8 +143,8 @@ def _refusals(piece: Piece, given: str, allow_empty: bool) -> list[Problem]:
             f"refused{page}: {what}",
             code="E115",
             file=given,
-            hint="open the page in a browser: a consent or login wall, or an article loaded by script, saves no text; "
-            "save it again once the article shows, or import it anyway with --allow-empty",
+            hint="open the page in a browser: if it shows no article (a consent or login wall, an article loaded by script), "
+            "save it again once it does; if it does, bundler missed the text: import it with --allow-empty and please report the page",
         )
     ]
 
