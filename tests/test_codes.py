@@ -124,3 +124,16 @@ def test_a_piece_json_with_uncoded_warnings_still_loads():
     old = to_data(Piece(title="Old", provenance=Provenance(warnings=("repaired mis-decoded characters (mojibake)",))))
     piece = piece_from_data(old)
     assert [split_coded(w) for w in piece.provenance.warnings] == [("W100", "repaired mis-decoded characters (mojibake)")]
+
+
+def test_the_cli_prints_the_code_of_every_error(tmp_path):
+    import subprocess
+    import sys
+
+    def stderr_of(*args: str) -> str:
+        result = subprocess.run([sys.executable, "-m", "bundler", *args], capture_output=True, text=True, timeout=120, check=False)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        return result.stderr
+
+    assert stderr_of("check", str(tmp_path / "nowhere")).startswith("error: M001 ")
+    assert stderr_of("build", str(tmp_path), "--format", "epbu").startswith("error: E010 unknown format 'epbu' (did you mean 'epub'?)")
