@@ -43,8 +43,12 @@ def unpack(folder: Path, limit: int) -> dict[str, int]:
 
 
 def body_words(piece_file: Path) -> int:
-    piece = json.loads(piece_file.read_text(encoding="utf-8"))["piece"]
-    return len(_WORD.findall(json.dumps(piece["body"], ensure_ascii=False)))
+    """Words of a stored piece's body text (what the completeness check counts)."""
+    from bundler.cleaning.content import block_text
+    from bundler.model import piece_from_data
+
+    piece = piece_from_data(json.loads(piece_file.read_text(encoding="utf-8"))["piece"])
+    return len(_WORD.findall(" ".join(block_text(b) for b in piece.body)))
 
 
 def main() -> int:
