@@ -25,6 +25,7 @@ from lxml import html as lxml_html
 from bundler import __version__
 from bundler.blocks import html_to_blocks, split_at_breaks, text_of
 from bundler.cleaning.boilerplate import is_boilerplate
+from bundler.cleaning.completeness import check_body
 from bundler.cleaning.content import (
     Support,
     block_text,
@@ -46,6 +47,7 @@ from bundler.cleaning.dom import (
 from bundler.cleaning.figures import FigureContext, best_source, normalise_figure_markup
 from bundler.cleaning.metadata import PageMeta, read_metadata
 from bundler.cleaning.notes import extract_notes
+from bundler.codes import coded
 from bundler.dates import parse_date
 from bundler.encoding import decode_bytes
 from bundler.errors import ImportError_
@@ -84,6 +86,7 @@ def read_html(path: Path, options: ImportOptions) -> Piece:
     if size > MAX_PAGE_BYTES:
         raise ImportError_(
             f"{path.name} is {size // (1024 * 1024)} MB; pages over {MAX_PAGE_BYTES // (1024 * 1024)} MB are not imported",
+            code="E110",
             file=str(path),
             hint="save the page without embedded media, or split it",
         )
@@ -115,17 +118,16 @@ def read_html_bytes(
         blocks, context = _recover_lost_article(blocks, context, support, reference, language)
         blocks = drop_repeated_blocks(blocks)
     except RecursionError as exc:
-        raise ImportError_("the page is nested too deeply to read", file=label, hint="is it a real article page?") from exc
+        raise ImportError_("the page is nested too deeply to read", code="E114", file=label, hint="is it a real article page?") from exc
     warnings += context.warnings
     if len(blocks) > MAX_BLOCKS:
-        warnings.append(f"page has {len(blocks)} blocks; kept the first {MAX_BLOCKS}")
+        warnings.append(coded("W121", f"page has {len(blocks)} blocks; kept the first {MAX_BLOCKS}"))
         blocks = blocks[:MAX_BLOCKS]
     title = meta.title or _first_heading(blocks) or Path(label).stem
     standfirst = [Paragraph(html_lib.escape(smarten(meta.standfirst, language), quote=False))] if meta.standfirst else []
     blocks = tidy_edges(blocks, title, meta, standfirst)
     blocks = _mark_languages(blocks, language)
-    if not any(isinstance(b, (Paragraph, Heading)) for b in blocks) and not standfirst:
-        warnings.append("no article text found on the page")
+    warnings += check_body(blocks, reference)
     return Piece(
         title=smarten(title, language),
         body=tuple(blocks),
@@ -152,11 +154,13 @@ def read_html_bytes(
 
 def _check_bytes(raw: bytes, label: str) -> None:
     if not raw.strip():
-        raise ImportError_(f"{label or 'page'} is empty", file=label, hint="save the page again")
+        raise ImportError_(f"{label or 'page'} is empty", code="E111", file=label, hint="save the page again")
     head = raw[:8192]
     controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
     if (b"\x00" in head or controls > len(head) // 20) and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportError_(f"{label or 'page'} is a binary file, not a web page", file=label, hint="give bundler the saved .html file")
+        raise ImportError_(
+            f"{label or 'page'} is a binary file, not a web page", code="E112", file=label, hint="give bundler the saved .html file"
+        )
 
 
 def _truncate(text: str, warnings: list[str]) -> str:
@@ -166,7 +170,11 @@ def _truncate(text: str, warnings: list[str]) -> str:
     embedded = sum(len(m) for m in _DATA_URI.findall(text))
     if len(text) - embedded <= MAX_MARKUP_CHARS:
         return text
-    warnings.append(f"page has {len(text) // (1024 * 1024)} MB of markup; only the first {MAX_MARKUP_CHARS // (1024 * 1024)} MB were read")
+    warnings.append(
+        coded(
+            "W120", f"page has {len(text) // (1024 * 1024)} MB of markup; only the first {MAX_MARKUP_CHARS // (1024 * 1024)} MB were read"
+        )
+    )
     return text[: MAX_MARKUP_CHARS + embedded]
 
 
@@ -187,7 +195,7 @@ def parse_page(text: str, label: str = ""):
     try:
         document = lxml_html.document_fromstring(text, parser=lxml_html.HTMLParser(huge_tree=False, remove_comments=True, remove_pis=True))
     except (etree.ParserError, ValueError) as exc:
-        raise ImportError_(f"{label or 'page'} is not a readable web page ({exc})", file=label) from exc
+        raise ImportError_(f"{label or 'page'} is not a readable web page ({exc})", code="E113", file=label) from exc
     if document.find(".//body") is None:
         etree.SubElement(document, "body")
     return document.getroottree()
