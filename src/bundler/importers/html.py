@@ -41,6 +41,7 @@ from bundler.cleaning.dom import (
     drop_invisible,
     drop_link_sections,
     drop_site_rules,
+    is_link_dense,
     remove,
     text_length,
 )
@@ -59,11 +60,12 @@ from bundler.typography import normalise_space, smarten
 MAX_PAGE_BYTES = 64 * 1024 * 1024
 #: An element holding this share of trafilatura's word triples is the article's container.
 MAIN_TEXT_SHARE = 0.3
-#: ... and so is one whose own text (over 200 characters) trafilatura kept almost all of: a part
-#: of the article whatever its class says ("articleWidget", "related-article-wrapper").
+#: ... and so is one whose own text (over 200 characters, not mostly links) trafilatura kept
+#: almost all of: a part of the article whatever its class says ("articleWidget"). Links are
+#: left to the rules: trafilatura keeps tables of contents and promoted stories too.
 MAIN_TEXT_AGREEMENT = 0.8
 #: A body holding less than this share of trafilatura's article is read again (see _recover_lost_article).
-RECOVERY_SHARE = 0.6
+RECOVERY_SHARE = 0.85
 RECOVERY_MIN_TRIGRAMS = 40
 #: A root holding less than this share of trafilatura's article is widened (see _wider_root).
 ROOT_SHARE = 0.9
@@ -277,16 +279,18 @@ def _lead_figures(root, context: FigureContext) -> list[Block]:
     return blocks
 
 
-def _holder_of(support: Support | None):
+def _holder_of(support: Support | None, min_chars: int = 200):
     """A test for "this element holds much of the article trafilatura found" (None without one)."""
     if support is None or support.empty:
         return None
 
     def holds_main_text(element) -> bool:
-        if text_length(element) <= 200:
+        if text_length(element) <= min_chars:
             return False
         text = " ".join(element.itertext())
-        return support.share_in(text) >= MAIN_TEXT_SHARE or support.of(text) >= MAIN_TEXT_AGREEMENT
+        if support.share_in(text) >= MAIN_TEXT_SHARE:
+            return True
+        return support.of(text) >= MAIN_TEXT_AGREEMENT and not is_link_dense(element)
 
     return holds_main_text
 
@@ -297,12 +301,18 @@ def _choose_blocks(blocks, root, support: Support, tree, language, base_url, con
         return select_blocks(blocks, None, True), f"root {root.how}; no second opinion"
     found_in_root = support.share_in(" ".join(root.element.itertext()))
     trusted = root.strength == "strong" or (root.strength == "medium" and coverage(blocks, support) >= 0.6)
+    chosen = select_blocks(blocks, support, trusted), f"root {root.how}; {'trimmed' if trusted else 'filtered'} by trafilatura"
     if found_in_root < ROOT_SHARE and root.strength != "weak":
         wider = _wider_root(root.element, support, found_in_root)
         if wider is not None:
-            blocks = html_to_blocks(wider, language, base_url, context.hook)
-            return select_blocks(blocks, support, False), f"{wider.tag} filtered by trafilatura (root {root.how} missed part)"
-    return select_blocks(blocks, support, trusted), f"root {root.how}; {'trimmed' if trusted else 'filtered'} by trafilatura"
+            widened = select_blocks(html_to_blocks(wider, language, base_url, context.hook), support, False)
+            if _agreement(widened, support) > _agreement(chosen[0], support):
+                return widened, f"{wider.tag} filtered by trafilatura (root {root.how} missed part)"
+    return chosen
+
+
+def _agreement(blocks: list[Block], support: Support) -> float:
+    return support.agreement(" ".join(block_text(b) for b in blocks))
 
 
 def _wider_root(element, support: Support, share: float):
@@ -323,9 +333,11 @@ def _wider_root(element, support: Support, share: float):
 def _recover_lost_article(blocks, context: FigureContext, support: Support, reference, language: str):
     """When the rules kept far less of the article than trafilatura found, they failed on this page.
 
-    The page is read again from its untouched copy with only invisible elements removed, and its
-    blocks are filtered by trafilatura's text; the recovered body replaces the first one when it
-    holds more of the article. Better a few lines of furniture than an article silently lost.
+    The page is read again from its untouched copy, the furniture rules now sparing every
+    element, however small, whose text trafilatura kept (many small widgets can hold an
+    article between them), and its blocks are filtered by trafilatura's text; the recovered
+    body replaces the first when it agrees better with trafilatura's. Better a line of
+    furniture than an article silently lost.
     """
     if support.empty or len(support.trigrams) < RECOVERY_MIN_TRIGRAMS:
         return blocks, context
@@ -335,10 +347,11 @@ def _recover_lost_article(blocks, context: FigureContext, support: Support, refe
     tree = copy.deepcopy(reference)
     drop_invisible(tree)
     normalise_figure_markup(tree)
+    drop_furniture(tree, holds_main_text=_holder_of(support, min_chars=0))
     body = tree.find(".//body")
     fresh = FigureContext(page_dir=context.page_dir, base_url=context.base_url, media_dir=context.media_dir, language=language)
     candidate = select_blocks(html_to_blocks(body, language, context.base_url, fresh.hook), support, False)
-    if support.share_in(" ".join(block_text(b) for b in candidate)) > kept + 0.1:
+    if _agreement(candidate, support) > _agreement(blocks, support):
         return candidate, fresh
     return blocks, context
 
