@@ -12,7 +12,8 @@ from functools import cache
 from pathlib import Path
 
 from bundler.cleaning.headings import normalise_headings
-from bundler.cleaning.wellformed import repair_piece
+from bundler.blocks import unlink_relative
+from bundler.cleaning.wellformed import map_fragments, repair_piece
 from bundler.errors import ImportError_
 from bundler.model import Piece
 from bundler.text import slugify
@@ -58,7 +59,7 @@ def finish_piece(piece: Piece) -> Piece:
 
     Idempotent, so a stored piece read back passes through unchanged.
     """
-    piece = repair_piece(piece)
+    piece = map_fragments(repair_piece(piece), unlink_relative)
     return replace(piece, body=normalise_headings(piece.body), slug=slugify(piece.slug or piece.title))
 
 

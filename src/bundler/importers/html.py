@@ -65,8 +65,10 @@ MAIN_TEXT_SHARE = 0.3
 #: left to the rules: trafilatura keeps tables of contents and promoted stories too.
 MAIN_TEXT_AGREEMENT = 0.8
 #: A body holding less than this share of trafilatura's article is read again (see _recover_lost_article).
-RECOVERY_SHARE = 0.85
+RECOVERY_SHARE = 0.75
 RECOVERY_MIN_TRIGRAMS = 40
+#: ... and the recovered body must hold this much more of it (less is trafilatura's own menus and links).
+RECOVERY_GAIN = 0.2
 #: A root holding less than this share of trafilatura's article is widened (see _wider_root).
 ROOT_SHARE = 0.9
 #: ... to an ancestor holding at least this much more of it (less is trafilatura's own noise).
@@ -129,7 +131,7 @@ def read_html_bytes(
     standfirst = [Paragraph(html_lib.escape(smarten(meta.standfirst, language), quote=False))] if meta.standfirst else []
     blocks = tidy_edges(blocks, title, meta, standfirst)
     blocks = _mark_languages(blocks, language)
-    warnings += check_body(blocks, reference)
+    warnings += check_body(blocks, reference, support.text)
     return Piece(
         title=smarten(title, language),
         body=tuple(blocks),
@@ -351,7 +353,8 @@ def _recover_lost_article(blocks, context: FigureContext, support: Support, refe
     body = tree.find(".//body")
     fresh = FigureContext(page_dir=context.page_dir, base_url=context.base_url, media_dir=context.media_dir, language=language)
     candidate = select_blocks(html_to_blocks(body, language, context.base_url, fresh.hook), support, False)
-    if _agreement(candidate, support) > _agreement(blocks, support):
+    gained = support.share_in(" ".join(block_text(b) for b in candidate)) - kept
+    if gained >= RECOVERY_GAIN and _agreement(candidate, support) > _agreement(blocks, support):
         return candidate, fresh
     return blocks, context
 
