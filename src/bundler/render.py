@@ -19,6 +19,7 @@ import jinja2
 
 from bundler import __version__
 from bundler.blocks import text_of
+from bundler.language import primary_language
 from bundler.model import BLOCK_TYPES, Dossier, Figure, Piece, Section, TextPage
 from bundler.resources import templates_dir
 from bundler.text import direction_of
@@ -77,7 +78,7 @@ LABELS = {
 
 def labels_for(language: str) -> dict[str, str]:
     """Interface words in the dossier's language (English when we have no translation)."""
-    return LABELS.get(language.split("-")[0].lower(), LABELS["en"])
+    return LABELS.get(primary_language(language), LABELS["en"])
 
 
 def normalise_url(url: str) -> str:
