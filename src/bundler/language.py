@@ -14,13 +14,14 @@ import functools
 import re
 from dataclasses import dataclass
 
-SAMPLE_CHARS = 3000  # a page is judged on its first few thousand characters: enough, and cheap
+SAMPLE_CHARS = 2000  # a page is judged on its first two thousand characters: enough, and cheap (~2 ms)
 MIN_LETTERS = 40  # below this, a detector's answer is a guess
 CONFIDENT = 0.9  # detection that names an undeclared page's language
 OVERRIDE_LETTERS = 200  # a declared language is overruled only with this much text...
 OVERRIDE_CONFIDENCE = 0.99  # ...and this much certainty
 PARAGRAPH_LETTERS = 80  # a paragraph shorter than this keeps the piece's language (or its script's)
 PARAGRAPH_CONFIDENCE = 0.95
+PARAGRAPH_SAMPLE = 200  # characters of a paragraph judged (~0.2 ms): a long paragraph costs no more than a short one
 CLOSE_DISTANCE = 25  # langcodes distance under which two languages are too close to call (no/da, ms/id, ca/es)
 
 # Scripts written right to left (ISO 15924), as ``langcodes`` names a tag's likely script.
@@ -35,7 +36,10 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 @dataclass(frozen=True)
 class Detection:
-    """What the detector made of a text: a language, how sure it is, and on how many letters."""
+    """What the detector made of a text: a language, how sure it is, and on how many letters.
+
+    ``confidence`` is the probability that the text is in ``language`` or a near relative of it, so
+    Indonesian text is not called uncertain because Malay took a share of the vote."""
 
     language: str
     confidence: float
@@ -124,20 +128,19 @@ def _identifier():
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-def identify_language(text: str) -> Detection | None:
-    """Classify the first few thousand characters of ``text``; None when there is nothing to judge."""
-    sample = " ".join((text or "")[:SAMPLE_CHARS].split())
+def identify_language(text: str, limit: int = SAMPLE_CHARS) -> Detection | None:
+    """Classify the first ``limit`` characters of ``text``; None when there is nothing to judge."""
+    sample = " ".join((text or "")[:limit].split())
     letters = len(_LETTER.findall(sample))
     if letters == 0:
         return None
-    scores: dict[str, float] = {}
-    for label, probability in _identifier().rank(sample):
-        language = _FOLDED.get(label, label)
-        scores[language] = scores.get(language, 0.0) + float(probability)
-    language, confidence = max(scores.items(), key=lambda item: item[1])
-    if language == _NOT_LANGUAGE:
+    label, confidence = _identifier().classify(sample)
+    if label == _NOT_LANGUAGE:
         return None
-    return Detection(language, confidence, letters)
+    language = _FOLDED.get(label, label)
+    if confidence < OVERRIDE_CONFIDENCE:  # near relatives split the vote (id/ms, ar/arz, no/da): add theirs
+        confidence = sum(p for other, p in _identifier().rank(sample)[:8] if close_languages(other, language))
+    return Detection(language, float(confidence), letters)
 
 
 def count_scripts(text: str) -> tuple[int, int]:
@@ -211,7 +214,7 @@ def paragraph_language(text: str, piece_language: str) -> str | None:
     ones only by script (an Arabic line in an English piece), since a sentence or two is not
     enough to tell Spanish from Portuguese.
     """
-    detection = identify_language(text) if len(_LETTER.findall(text)) >= PARAGRAPH_LETTERS else None
+    detection = identify_language(text, PARAGRAPH_SAMPLE) if len(_LETTER.findall(text)) >= PARAGRAPH_LETTERS else None
     if detection is not None and detection.names_language(PARAGRAPH_LETTERS, PARAGRAPH_CONFIDENCE):
         return None if close_languages(detection.language, piece_language) else detection.language
     if len(text) <= 20:
