@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bundler import language as lang
 from bundler.language import (
@@ -18,6 +20,7 @@ from bundler.language import (
     normalise_tag,
     paragraph_language,
     primary_language,
+    same_language,
     settle_language,
 )
 
@@ -223,3 +226,13 @@ def test_short_paragraph_is_marked_by_script_only():
     assert paragraph_language("مع كل الحب والشوق إلى الوادي", "en") == "ar"
     assert paragraph_language("Thank you for everything, my friend.", "ar") == "en"
     assert paragraph_language("Sim.", "ar") is None  # too short to mark at all
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=400), declared=st.text(max_size=20))
+def test_any_text_and_any_declaration_give_a_choice_not_an_error(text, declared):
+    """Input is never a reason for a traceback: odd tags, lone surrogates, control characters."""
+    choice = choose_language(text, declared)
+    assert choice.tag and direction_of(choice.tag) in {"ltr", "rtl"}
+    marked = paragraph_language(text, choice.tag)
+    assert marked is None or (marked and not same_language(marked, choice.tag))

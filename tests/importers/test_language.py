@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
 
 from bundler.blocks import text_of
 from bundler.importers import ImportOptions, read_piece
+from bundler.language import identify_language
 from bundler.model import Paragraph
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "language"
@@ -27,6 +29,17 @@ def test_page_without_lang_gets_the_language_of_its_text(page, language, directi
     assert (piece.language, piece.direction) == (language, direction)
     assert not any("language" in w for w in piece.provenance.warnings)
     assert all(block.lang is None for block in piece.body if isinstance(block, Paragraph))  # one language: nothing marked
+
+
+def test_the_article_not_the_page_around_it_decides():
+    """English comments outweigh a short Portuguese article on the page; once they are cut away, the article decides."""
+    page = FIXTURES / "pt-article-english-comments.html"
+    paragraphs = " ".join(" ".join(p.itertext()) for p in lxml_html.parse(str(page)).iter("p"))
+    assert identify_language(paragraphs).language == "en"  # the whole page reads as English...
+    piece = read_piece(page)
+    assert piece.language == "pt"  # ...but the article is Portuguese
+    assert [text_of(b.html)[:14] for b in piece.body] == ["A ponte velha ", "Os ônibus vão "]
+    assert piece.provenance.warnings == ()
 
 
 def test_page_declaring_english_but_written_in_portuguese_is_portuguese_with_a_warning():
