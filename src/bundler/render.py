@@ -20,11 +20,8 @@ from lxml import etree
 
 from bundler import __version__
 from bundler.blocks import text_of
-<<<<<<< HEAD
 from bundler.errors import BundlerError, ExportError
-=======
 from bundler.language import primary_language
->>>>>>> language
 from bundler.model import BLOCK_TYPES, Dossier, Figure, Piece, Section, TextPage
 from bundler.resources import templates_dir
 from bundler.text import direction_of
