@@ -37,7 +37,16 @@ def cache_key(path: Path, options: ImportOptions) -> str:
     """Source bytes + importer + version + options: the same key means the same imported piece."""
     name, source = find_source(path)
     version = str(source.extra.get("version") or __version__)
-    parts = [sha256_file(path), name, version, FINISH_VERSION, options.language, options.source_label, options.base_url, _import_libraries()]
+    parts = [
+        sha256_file(path),
+        name,
+        version,
+        FINISH_VERSION,
+        options.language,
+        options.source_label,
+        options.base_url,
+        _import_libraries(),
+    ]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:40]
 
 
