@@ -1,6 +1,7 @@
 """The command line: parse arguments, call the library, render errors, draw progress.
 
-Exit codes: 0 success, 1 a problem with the user's input (message, no traceback),
+Exit codes: 0 success, 1 a problem with the user's input or environment (message, no traceback:
+a full disk, a read-only or forbidden folder, too many open files are the user's to fix),
 2 usage error, 3 an internal error (with a request to report it), 130 interrupted.
 Nothing else in bundler prints.
 """
@@ -14,7 +15,7 @@ import traceback
 from functools import cache
 
 from bundler import __version__
-from bundler.errors import BundlerError
+from bundler.errors import BundlerError, environment_problem
 
 EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -110,7 +111,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
-    except Exception:  # an internal error: show it, ask for a report
+    except Exception as exc:  # an internal error (show it, ask for a report), unless the system refused
+        found = environment_problem(exc)
+        if found is not None:  # full disk, read-only folder, permissions: the user's to fix, no traceback
+            ui.error(found.render())
+            ui.error("nothing half-written was kept")
+            return EXIT_USER
         traceback.print_exc()
         ui.error(f"internal error in bundler {__version__}; please report it with the traceback above")
         return EXIT_INTERNAL
