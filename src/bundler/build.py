@@ -15,13 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bundler.cache import collecting_damage, open_cache
+from bundler.cache import cache_root, collecting_damage, open_cache
 from bundler.errors import BundlerError, Report, naming
 from bundler.executor import WorkOptions, reporting_progress, start_fork_server, using_work
 from bundler.exporters import formats
 from bundler.image_stage import WORKER_MODULES, prepare_images
 from bundler.images.session import build_image_cache
 from bundler.incremental import cached_writer
+from bundler.leftovers import sweep_cache, sweep_output, sweep_temporary
 from bundler.manifest import Manifest, load_manifest, resolve_dossier
 from bundler.model import Dossier, Edition
 from bundler.sidecar import write_dossier_sidecar
@@ -89,6 +90,9 @@ def _build(
     start_fork_server(work, WORKER_MODULES)  # the image stage's workers, ready by the time imports are done
     manifest = load_manifest(collection)
     progress("manifest", 1, 1)
+    sweep_temporary()  # what killed builds left: their scratch folders, then their cache writes
+    if work.cache:
+        sweep_cache(cache_root(manifest.root))
     # --no-cache: the photos the sources carry go to a temporary folder (removed afterwards), not the cache
     media = tempfile.TemporaryDirectory(prefix=f"bundler-media-{os.getpid()}-") if not work.cache else contextlib.nullcontext(None)
     with media as folder:
@@ -108,6 +112,7 @@ def _build_dossier(
     editions = _editions_to_build(dossier, format_names)
     target_dir = Path(out_dir) / dossier.slug if out_dir else default_out_dir(dossier)
     result = BuildResult(dossier=dossier, report=report)
+    sweep_output(target_dir)  # half-written editions of killed builds
     with build_image_cache(dossier.root, work.cache):  # --no-cache: a temporary one, removed afterwards
         prepare_images(dossier, editions, work, progress)  # all cores; exporters then find images ready
         with using_work(work), reporting_progress(progress):  # PDF parts: same cores, same display

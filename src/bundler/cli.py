@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import signal
 import sys
+import threading
 import traceback
 from functools import cache
 
@@ -99,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     ui = UI(quiet=args.quiet)
     try:
-        return commands()[args.command].run(args, ui)
+        with _terminate_as_interrupt():
+            return commands()[args.command].run(args, ui)
     except BundlerError as exc:
         for problem in exc.problems:
             ui.error(problem.render())
@@ -112,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # an internal error (show it, ask for a report), unless the system refused
+        if _interrupted(exc):  # Ctrl-C or SIGTERM while a pool started: the pool's own error hides it
+            ui.error("interrupted; nothing half-written was kept")
+            return EXIT_INTERRUPTED
         found = environment_problem(exc)
         if found is not None:  # full disk, read-only folder, permissions: the user's to fix, no traceback
             ui.error(found.render())
@@ -120,6 +126,35 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc()
         ui.error(f"internal error in bundler {__version__}; please report it with the traceback above")
         return EXIT_INTERNAL
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Whether an interrupt (Ctrl-C, SIGTERM) lies behind ``exc`` in its chain of causes."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """SIGTERM (``kill``, a service manager) unwinds like Ctrl-C: temporary files are removed, workers stopped."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def entry_point() -> None:

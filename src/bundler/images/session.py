@@ -58,7 +58,7 @@ def collection_cache_dir(root: str | Path) -> Path:
 @contextlib.contextmanager
 def build_image_cache(root: str | Path | None, enabled: bool = True) -> Iterator[Path]:
     """The image cache of one build: the collection's, or (``--no-cache``) a temporary folder removed afterwards."""
-    temporary = None if enabled else Path(tempfile.mkdtemp(prefix="bundler-images-"))
+    temporary = None if enabled else Path(tempfile.mkdtemp(prefix=f"bundler-images-{os.getpid()}-"))
     folder = temporary or (collection_cache_dir(root) if root else default_cache_dir())
     token, digests = _BUILD_CACHE.set(folder), _BUILD_DIGESTS.set({})
     try:
