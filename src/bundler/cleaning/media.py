@@ -125,7 +125,9 @@ def store_image(data: bytes, media_dir: Path | None, url: str = "") -> Image:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{digest}{ext}"
     if not _holds(target, data):
-        _write_whole(target, data)
+        from bundler.cache import store_checked  # the cache's writer: temporary file per process, removed on failure
+
+        store_checked(target, lambda temporary: temporary.write_bytes(data))
     return Image(path=str(target.resolve()), url=url, media_type=media_type, width=width, height=height, sha256=digest)
 
 
@@ -142,22 +144,3 @@ def _holds(target: Path, data: bytes) -> bool:
 
     report_damage(target, "imported photo", "its content does not match its name")
     return False
-
-
-def _write_whole(target: Path, data: bytes) -> None:
-    """Write through a temporary file named for this process (a sweep can tell litter), removed if the write fails."""
-    from bundler.cache import part_name
-    from bundler.errors import naming
-
-    try:
-        handle, name = tempfile.mkstemp(prefix=part_name(), dir=target.parent)
-    except OSError as exc:
-        raise naming(exc, target.parent) from exc
-    try:
-        with open(handle, "wb") as stream:
-            stream.write(data)
-        Path(name).replace(target)
-    except OSError as exc:
-        raise naming(exc, target) from exc
-    finally:
-        Path(name).unlink(missing_ok=True)
