@@ -13,7 +13,6 @@ import gzip
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pikepdf
 import pytest
