@@ -97,7 +97,7 @@ def warm(_filled) -> Path:
 def built(collection: Path) -> tuple[dict[str, bytes], str]:
     out = collection.parent / "dist"
     shutil.rmtree(out, ignore_errors=True)
-    result = run_cli("build", str(collection), "--format", FORMATS, "--out", str(out))
+    result = run_cli("build", str(collection), "--format", FORMATS, "--out", str(out), "--verbose")
     assert result.returncode == 0, result.stderr
     return {path.suffix: path.read_bytes() for path in (out / "notebook").glob("notebook.*")}, result.stderr
 
