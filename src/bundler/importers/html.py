@@ -70,6 +70,9 @@ RECOVERY_SHARE = 0.75
 RECOVERY_MIN_TRIGRAMS = 40
 #: ... and the recovered body must hold this much more of it (less is trafilatura's own menus and links).
 RECOVERY_GAIN = 0.2
+#: When recovering, an element (not mostly links) half of whose text trafilatura kept is spared:
+#: the blocks read from it are filtered one by one afterwards.
+RECOVERY_AGREEMENT = 0.5
 #: A root holding less than this share of trafilatura's article is widened (see _wider_root).
 ROOT_SHARE = 0.9
 #: ... to an ancestor holding at least this much more of it (less is trafilatura's own noise).
@@ -298,7 +301,7 @@ def _lead_figures(root, context: FigureContext) -> list[Block]:
     return blocks
 
 
-def _holder_of(support: Support | None, min_chars: int = 200):
+def _holder_of(support: Support | None, min_chars: int = 200, agreement: float = MAIN_TEXT_AGREEMENT):
     """A test for "this element holds much of the article trafilatura found" (None without one)."""
     if support is None or support.empty:
         return None
@@ -309,7 +312,7 @@ def _holder_of(support: Support | None, min_chars: int = 200):
         text = " ".join(element.itertext())
         if support.share_in(text) >= MAIN_TEXT_SHARE:
             return True
-        return support.of(text) >= MAIN_TEXT_AGREEMENT and not is_link_dense(element)
+        return support.of(text) >= agreement and not is_link_dense(element)
 
     return holds_main_text
 
@@ -353,8 +356,8 @@ def _recover_lost_article(blocks, context: FigureContext, support: Support, refe
     """When the rules kept far less of the article than trafilatura found, they failed on this page.
 
     The page is read again from its untouched copy, the furniture rules now sparing every
-    element, however small, whose text trafilatura kept (many small widgets can hold an
-    article between them), and its blocks are filtered by trafilatura's text; the recovered
+    element, however small, half of whose text trafilatura kept (many small widgets can hold
+    an article between them), and its blocks are filtered by trafilatura's text; the recovered
     body replaces the first when it agrees better with trafilatura's. Better a line of
     furniture than an article silently lost.
     """
@@ -366,7 +369,7 @@ def _recover_lost_article(blocks, context: FigureContext, support: Support, refe
     tree = copy.deepcopy(reference)
     drop_invisible(tree)
     normalise_figure_markup(tree)
-    drop_furniture(tree, holds_main_text=_holder_of(support, min_chars=0))
+    drop_furniture(tree, holds_main_text=_holder_of(support, min_chars=0, agreement=RECOVERY_AGREEMENT))
     body = tree.find(".//body")
     fresh = FigureContext(page_dir=context.page_dir, base_url=context.base_url, media_dir=context.media_dir, language=language)
     candidate = select_blocks(html_to_blocks(body, language, context.base_url, fresh.hook), support, False)
