@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
+from bundler.cleaning.stored import sanitise_stored_piece
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
 from bundler.model import Block, Figure, FigureBlock, ListBlock, Piece, Quote, piece_from_data, to_data
@@ -111,8 +112,8 @@ def read_stored_piece(path: Path, options: ImportOptions) -> Piece:
     if document.get("version", 0) > STORAGE_VERSION:
         raise ImportError_(f"{path.name} was written by a newer bundler (version {document['version']})", file=str(path))
     try:
-        piece = piece_from_data(document["piece"])
-    except (KeyError, TypeError, ValueError) as exc:
+        piece = sanitise_stored_piece(piece_from_data(document["piece"]), f"{path.parent.name}/{path.name}")
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ImportError_(f"{path.name} is damaged: {exc}", file=str(path), hint="re-import the piece") from exc
     folder = path.parent.resolve()
 
