@@ -6,6 +6,7 @@ the content kept and a warning, or exit 1 with a message that names the file; ne
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import zipfile
@@ -14,9 +15,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from bundler.errors import BundlerError
-from bundler.importers import read_piece
+from bundler.errors import BundlerError, ImportError_
+from bundler.importers import ImportOptions, read_piece
 from bundler.importers.piece import write_piece
+from bundler.importers.warc import read_warc
 from bundler.model import Embed, Figure, FigureBlock, Heading, Image, ListBlock, Note, Paragraph, Piece, Quote, Table
 from tests.conftest import epubcheck_messages, run_epubcheck
 from tests.test_cli import assert_user_error, run_cli
@@ -184,3 +186,99 @@ def test_extract_refuses_a_fifo_up_front(tmp_path):
 
 def test_extract_refuses_a_device():
     assert_user_error(run_cli("extract", "/dev/zero"), "/dev/zero", "not a regular file")
+
+
+# --- damaged web archives -------------------------------------------------------------------
+
+
+def article(number: int) -> bytes:
+    paragraphs = "".join(
+        f"<p>Paragraph {i} of page {number}, with enough words to be prose about the river and the market.</p>" for i in range(6)
+    )
+    return (
+        f"<html><head><title>Page {number}</title></head><body><article><h1>Page {number}</h1>{paragraphs}</article></body></html>".encode()
+    )
+
+
+def write_archive(path: Path, pages: int = 3) -> Path:
+    """A small WARC (gzipped per record when the name ends in .gz) of ``pages`` HTML responses, written by warcio."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=path.suffix == ".gz")
+        for number in range(pages):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            record = writer.create_warc_record(
+                f"https://news.example/{number}",
+                "response",
+                payload=io.BytesIO(article(number)),
+                http_headers=headers,
+                warc_headers_dict={"WARC-Date": "2016-05-02T10:00:00Z"},
+            )
+            writer.write_record(record)
+    return path
+
+
+def page_words(piece) -> str:
+    return " ".join(getattr(block, "html", "") for block in piece.body)
+
+
+def record_boundaries(whole: bytes) -> set[int]:
+    """Offsets where a record (a gzip member, in a .warc.gz) ends and the next begins."""
+    marks = [i for i in range(1, len(whole)) if whole.startswith(b"WARC/1", i) or whole.startswith(b"\x1f\x8b", i)]
+    return {i for i in marks if whole[:i].endswith(b"\r\n\r\n") or whole.startswith(b"\x1f\x8b", i)}
+
+
+@pytest.mark.parametrize("name", ["crawl.warc.gz", "crawl.warc"])
+def test_every_truncation_of_an_archive_is_an_error_or_whole_pages(tmp_path, name):
+    """Cut the archive at every 5th byte and at each record boundary: the import says the archive is damaged,
+    or every page it returns is complete (a cut exactly between two records leaves a shorter, valid archive)."""
+    whole = write_archive(tmp_path / name).read_bytes()
+    boundaries = record_boundaries(whole)
+    assert len(boundaries) == 2
+    cut_file = tmp_path / f"cut-{name}"
+    damaged = 0
+    for cut in sorted({*range(40, len(whole), 5), *boundaries}):
+        cut_file.write_bytes(whole[:cut])
+        try:
+            pieces = read_warc(cut_file, ImportOptions())
+        except ImportError_ as exc:
+            assert "is damaged" in str(exc) or "not a readable WARC" in str(exc), (cut, str(exc))
+            assert cut not in boundaries, cut
+            damaged += 1
+            continue
+        expected = ["Page 0", "Page 1", "Page 2"][: sorted(boundaries).index(cut) + 1 if cut in boundaries else 3]
+        assert [p.title for p in pieces] == expected, cut
+        assert all(f"Paragraph 5 of page {n}" in page_words(p) for n, p in enumerate(pieces)), cut
+    assert damaged > len(whole) // 5 - 10
+
+
+def test_a_record_that_claims_500_mb_is_named_not_swallowing_the_next_page(tmp_path):
+    whole = write_archive(tmp_path / "crawl.warc").read_bytes()
+    start = whole.index(b"Content-Length: ")
+    end = whole.index(b"\r\n", start)
+    damaged = tmp_path / "page.warc"
+    damaged.write_bytes(whole[:start] + b"Content-Length: 500000000" + whole[end:])
+    result = run_cli("extract", str(damaged))
+    assert_user_error(result, "page.warc is damaged", "https://news.example/0", "claims 500,000,000 bytes", "get another copy")
+
+
+def test_a_truncated_gzip_member_is_damage_not_an_empty_piece(tmp_path):
+    whole = write_archive(tmp_path / "crawl.warc.gz", pages=1).read_bytes()
+    damaged = tmp_path / "page.warc.gz"
+    damaged.write_bytes(whole[: len(whole) * 2 // 3])
+    assert_user_error(run_cli("extract", str(damaged)), "page.warc.gz is damaged", "https://news.example/0", "cut short")
+
+
+def test_pages_read_whole_from_a_damaged_archive_can_still_be_asked_for(tmp_path):
+    whole = write_archive(tmp_path / "crawl.warc").read_bytes()
+    damaged = tmp_path / "damaged.warc"
+    damaged.write_bytes(whole[:-300])  # the last page is cut short
+    with pytest.raises(ImportError_, match="news.example/2.* is cut short"):
+        read_warc(damaged, ImportOptions())
+    with pytest.raises(ImportError_, match="is damaged"):
+        read_warc(damaged, ImportOptions(), urls=["https://news.example/2"])
+    [piece] = read_warc(damaged, ImportOptions(), urls=["https://news.example/0"])
+    assert "Paragraph 5 of page 0" in page_words(piece)
+    assert any("damaged elsewhere" in w and "news.example/2" in w for w in piece.provenance.warnings)
