@@ -227,8 +227,10 @@ def html_to_blocks(element: etree._Element, language: str = "en", base_url: str 
     def flush() -> None:
         text = _tidy_inline("".join(pending))
         pending.clear()
-        for part in re.split(r"(?:<br/>\s*){2,}", text):  # old pages separate paragraphs with <br><br>
-            part = _tidy_inline(part)
+        parts = re.split(r"(?:<br/>\s*){2,}", text)  # old pages separate paragraphs with <br><br>
+        for part in parts:
+            # a split inside <span>…</span> leaves each half unbalanced: close and drop the cut tags
+            part = _tidy_inline(sanitise_inline(part) if len(parts) > 1 else part)
             if text_of(part).strip():
                 blocks.append(Paragraph(part))
 

@@ -282,3 +282,28 @@ def test_pages_read_whole_from_a_damaged_archive_can_still_be_asked_for(tmp_path
     [piece] = read_warc(damaged, ImportOptions(), urls=["https://news.example/0"])
     assert "Paragraph 5 of page 0" in page_words(piece)
     assert any("damaged elsewhere" in w and "news.example/2" in w for w in piece.provenance.warnings)
+
+
+# --- markup that the importer itself could leave unbalanced -------------------------------
+
+
+def test_paragraphs_split_at_double_breaks_inside_inline_markup_stay_well_formed():
+    from bundler.blocks import html_to_blocks, parse_fragment
+
+    blocks = html_to_blocks(parse_fragment("<span>First part <b>bold<br><br>still bold</b> end<br><br>third</span> tail"), "en")
+    assert [text_of_fragment(b.html) for b in blocks] == ["First part bold", "still bold end", "third tail"]
+
+
+def text_of_fragment(fragment: str) -> str:
+    """Plain text of an inline fragment, which must be well-formed XML."""
+    return "".join(etree.fromstring(f"<x>{fragment}</x>").itertext())
+
+
+def test_an_attribute_too_long_for_a_file_name_does_not_break_the_import_cache(tmp_path):
+    """An SVG path in an attribute looks like an address; asking the file system about it raised ENAMETOOLONG."""
+    long_path = "M1216 832q0-185-131.5-316.5t-316.5-131.5 " * 12
+    page = PAGE.format(embed=f'<svg viewBox="0 0 10 10"><path d="{long_path}"/></svg>')
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    (tmp_path / "collection.yaml").write_text("title: T\nsections:\n  - title: S\n    pieces: [page.html]\n", encoding="utf-8")
+    result = run_cli("check", str(tmp_path))
+    assert result.returncode == 0, result.stderr

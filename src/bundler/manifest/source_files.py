@@ -65,7 +65,7 @@ def fingerprint_source_files(path: Path, source_name: str, stats: FileStats | No
             relative = candidate.relative_to(folder).as_posix()
             if relative in found or candidate.name.lower().endswith(other_sources):
                 continue  # a linked page is not read by the importer
-            if candidate.is_file():
+            if _is_file(candidate):
                 before = _stat_record(candidate)
                 found[relative] = sha256_file(candidate)
                 if stats is not None and before is not None and before == _stat_record(candidate) and not _racy(before):
@@ -88,10 +88,18 @@ def source_files_unchanged(path: Path, recorded: Fingerprint, stats: FileStats |
         candidate = folder / PurePosixPath(relative)
         if digest is not None and stats.get(relative) is not None and stats[relative] == _stat_record(candidate):
             continue  # untouched since it was hashed
-        current = sha256_file(candidate) if candidate.is_file() else None
+        current = sha256_file(candidate) if _is_file(candidate) else None
         if current != digest:
             return False
     return True
+
+
+def _is_file(path: Path) -> bool:
+    """``path.is_file()``, False for a name the file system cannot hold (an SVG path in an attribute is "address-like")."""
+    try:
+        return path.is_file()
+    except OSError:  # ENAMETOOLONG and the like: no such file can exist
+        return False
 
 
 def _stat_record(path: Path) -> list[int] | None:
@@ -153,7 +161,7 @@ def _candidates(address: str, folder: Path, saved_folders: list[Path]) -> list[P
     if parts.scheme in {"", "file"} and not address.startswith("//"):
         return _inside(folder, local_path)
     name = PurePosixPath(local_path).name  # a remote address: the browser's saved copy, by file name
-    return [saved / name for saved in saved_folders if name and (saved / name).is_file()]
+    return [saved / name for saved in saved_folders if name and _is_file(saved / name)]
 
 
 def _inside(folder: Path, local_path: str) -> list[Path]:
