@@ -424,22 +424,25 @@ def sanitise_inline(fragment: str) -> str:
     importer wrote comes back unchanged. Any markup parses (leniently): unclosed or stray
     tags never lose the text around them.
     """
+    return sanitise_inline_reporting(fragment)[0]
+
+
+def sanitise_inline_reporting(fragment: str) -> tuple[str, list[str]]:
+    """``sanitise_inline(fragment)`` and what it took out (tags, attributes, unsafe links), named once each."""
     if "<" not in fragment and "&" not in fragment and ">" not in fragment:
-        return strip_controls(fragment)
+        return strip_controls(fragment), []
     root = parse_fragment(_DOCUMENT_TAGS.sub("", fragment))
+    removed = _removed_markup(root) if "<" in fragment else []
     out: list[str] = []
     _emit_text(out, root.text, "")
     for child in root:
         _emit_inline(out, child, "", "")
-    return "".join(out)
+    return "".join(out), removed
 
 
-def removed_markup(fragment: str) -> list[str]:
-    """What ``sanitise_inline`` takes out of ``fragment``: tags, attributes and unsafe links, named once each."""
-    if "<" not in fragment:
-        return []
+def _removed_markup(root: etree._Element) -> list[str]:
     found: dict[str, None] = {}
-    for node in parse_fragment(_DOCUMENT_TAGS.sub("", fragment)).iterdescendants():
+    for node in root.iterdescendants():
         if not isinstance(node.tag, str):
             continue
         tag = _INLINE_ALIASES.get(_local(node.tag), _local(node.tag))

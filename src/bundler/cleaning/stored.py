@@ -14,7 +14,7 @@ import html
 import re
 from dataclasses import replace
 
-from bundler.blocks import clean_url, removed_markup, sanitise_inline
+from bundler.blocks import clean_url, sanitise_inline_reporting
 from bundler.model import Block, Embed, Figure, FigureBlock, Heading, ListBlock, Note, Paragraph, Piece, Quote, Table
 from bundler.text import direction_of, slugify
 from bundler.typography import strip_controls
@@ -34,9 +34,10 @@ class _Sanitiser:
     def inline(self, fragment: str) -> str:
         if not isinstance(fragment, str):
             return ""
-        for item in removed_markup(fragment):
+        cleaned, removed = sanitise_inline_reporting(fragment)
+        for item in removed:
             self.removed[item] = None
-        return sanitise_inline(fragment)
+        return cleaned
 
     def url(self, value: str) -> str:
         """``value`` unchanged when its scheme is safe (the importers store addresses as found), else ""."""
