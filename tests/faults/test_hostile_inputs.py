@@ -307,3 +307,9 @@ def test_an_attribute_too_long_for_a_file_name_does_not_break_the_import_cache(t
     (tmp_path / "collection.yaml").write_text("title: T\nsections:\n  - title: S\n    pieces: [page.html]\n", encoding="utf-8")
     result = run_cli("check", str(tmp_path))
     assert result.returncode == 0, result.stderr
+
+
+def test_a_fifo_named_in_the_manifest_is_refused_not_read(tmp_path):
+    os.mkfifo(tmp_path / "page.html")
+    (tmp_path / "collection.yaml").write_text("title: T\nsections:\n  - title: S\n    pieces: [page.html]\n", encoding="utf-8")
+    assert_user_error(run_cli("check", str(tmp_path)), "'page.html' is a FIFO, socket or device, not a file")

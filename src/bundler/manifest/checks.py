@@ -167,6 +167,10 @@ def _locate(manifest: Manifest, key: str, value: str) -> Path | list[Problem]:
         return [problem(manifest, key, f"{value!r} is a folder, not a file", "M034", "name one file; list each file of the folder")]
     if target.is_file():
         return target
+    if target.exists():
+        return [
+            problem(manifest, key, f"{value!r} is a FIFO, socket or device, not a file", "M038", "save the content to a file and name that")
+        ]
     hint = "paths are relative to collection.yaml"
     near = near_file(manifest.root.resolve(), value)
     if near:
