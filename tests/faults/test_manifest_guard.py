@@ -56,6 +56,17 @@ def test_aliases_that_repeat_a_value_are_fine(tmp_path):
     assert manifest.data["sections"][0]["pieces"][499]["authors"] == ["One", "Two", "Three"]
 
 
+def test_a_long_manifest_may_use_an_alias_in_every_entry(tmp_path):
+    """6,000 entries naming a shared list of people: aliases add 24,000 values, fewer than the file writes out."""
+    (tmp_path / "a.md").write_text("# A\n\nText.\n", encoding="utf-8")
+    entries = "\n".join(f"      - {{source: a.md, title: Entry {n}, authors: *people}}" for n in range(6_000))
+    (tmp_path / "collection.yaml").write_text(
+        f"title: T\nx-people: &people [One, Two, Three]\nsections:\n  - title: S\n    pieces:\n{entries}\n", encoding="utf-8"
+    )
+    manifest = load_manifest(tmp_path, validate=False)
+    assert len(manifest.data["sections"][0]["pieces"]) == 6_000
+
+
 def test_an_alias_bomb_is_refused_at_the_alias_that_explodes(tmp_path):
     rows = ["title: T", "a: &a [x, x, x, x, x, x, x, x, x, x]"]
     for name, previous in zip("bcdef", "abcde", strict=True):
