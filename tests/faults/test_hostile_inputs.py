@@ -136,10 +136,11 @@ def test_a_piece_written_by_bundler_reads_back_unchanged_and_without_warnings(tm
 def test_damaged_field_types_in_piece_json_are_a_located_error(tmp_path):
     target = write_hostile_piece(tmp_path / "p")
     document = json.loads(target.read_text(encoding="utf-8"))
-    document["piece"]["body"] = [{"type": "Heading", "level": "two", "html": "x"}]
-    target.write_text(json.dumps(document), encoding="utf-8")
-    with pytest.raises(BundlerError, match="piece.json is damaged"):
-        read_piece(target)
+    for body in ([{"type": "Heading", "level": "two", "html": "x"}], [{"type": "Table", "header": [], "rows": [["a", 5]], "caption": ""}]):
+        document["piece"]["body"] = body
+        target.write_text(json.dumps(document), encoding="utf-8")
+        with pytest.raises(BundlerError, match="piece.json is damaged"):
+            read_piece(target)
 
 
 # --- embeds that swallow the article -------------------------------------------------------

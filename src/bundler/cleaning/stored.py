@@ -33,7 +33,7 @@ class _Sanitiser:
 
     def inline(self, fragment: str) -> str:
         if not isinstance(fragment, str):
-            return ""
+            raise TypeError(f"expected text (inline HTML), found {type(fragment).__name__} {str(fragment)[:40]!r}")
         cleaned, removed = sanitise_inline_reporting(fragment)
         for item in removed:
             self.removed[item] = None
