@@ -20,7 +20,7 @@ from bundler.text import direction_of, slugify
 from bundler.typography import strip_controls
 
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")  # what text.slugify writes: an XML name
 _ID = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
 
 

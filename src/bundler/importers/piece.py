@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from bundler.cleaning.stored import sanitise_stored_piece
+from bundler.cleaning.wellformed import fragment_problems
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
 from bundler.model import Block, Figure, FigureBlock, ListBlock, Piece, Quote, piece_from_data, to_data
@@ -50,6 +51,8 @@ def write_piece(piece: Piece, folder: Path, link_within: Path | None = None) -> 
     content and never changed in place) are hard-linked rather than copied: the import cache
     then holds each photo once, and a cold build does not write 200 MB of photos twice.
     """
+    target = folder / PIECE_FILE
+    _check_well_formed(piece, target, "cannot be stored")
     folder.mkdir(parents=True, exist_ok=True)
 
     def store(figure: Figure) -> Figure:
@@ -70,9 +73,21 @@ def write_piece(piece: Piece, folder: Path, link_within: Path | None = None) -> 
 
     stored = replace(piece, body=map_figures(piece.body, store))
     document = {"format": STORAGE_FORMAT, "version": STORAGE_VERSION, "piece": to_data(stored)}
-    target = folder / PIECE_FILE
     _write_text_atomically(target, json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     return target
+
+
+def _check_well_formed(piece: Piece, path: Path, verdict: str) -> None:
+    """Refuse a piece whose text is not well-formed XHTML, naming it and the first places at fault."""
+    problems = fragment_problems(piece)
+    if problems:
+        shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
+        raise ImportError_(
+            f"piece {piece.title!r} ({path.name}) {verdict}: its text is not well-formed XHTML at {shown}",
+            code="E120",
+            file=str(path),
+            hint="fix the markup in that field (every tag closed, no HTML-only entities such as &nbsp;) or re-import the piece",
+        )
 
 
 def _link_or_copy(original: Path, destination: Path, link_within: Path | None) -> None:
@@ -112,7 +127,9 @@ def read_stored_piece(path: Path, options: ImportOptions) -> Piece:
     if document.get("version", 0) > STORAGE_VERSION:
         raise ImportError_(f"{path.name} was written by a newer bundler (version {document['version']})", file=str(path))
     try:
-        piece = sanitise_stored_piece(piece_from_data(document["piece"]), f"{path.parent.name}/{path.name}")
+        piece = piece_from_data(document["piece"])
+        _check_well_formed(piece, path, "is damaged")
+        piece = sanitise_stored_piece(piece, f"{path.parent.name}/{path.name}")  # the import boundary, at read time too
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ImportError_(f"{path.name} is damaged: {exc}", file=str(path), hint="re-import the piece") from exc
     folder = path.parent.resolve()

@@ -95,10 +95,10 @@ def source_files_unchanged(path: Path, recorded: Fingerprint, stats: FileStats |
 
 
 def _is_file(path: Path) -> bool:
-    """``path.is_file()``, False for a name the file system cannot hold (an SVG path in an attribute is "address-like")."""
+    """Like ``Path.is_file``, but an address no file system can hold (a name too long) is simply no file."""
     try:
         return path.is_file()
-    except OSError:  # ENAMETOOLONG and the like: no such file can exist
+    except OSError:
         return False
 
 
