@@ -287,10 +287,17 @@ def _convert_block(node, tag: str, language: str, base_url: str, figure_hook) ->
     if tag in {"ul", "ol"}:
         items = []
         for li in node:
-            if isinstance(li.tag, str) and _local(li.tag) == "li":
+            if not isinstance(li.tag, str) or _local(li.tag) in _DROP:
+                continue
+            if _local(li.tag) == "li":
                 item = tuple(html_to_blocks(li, language, base_url, figure_hook))
-                if item:
-                    items.append(item)
+            else:  # a list or paragraph put straight inside the list (common, if invalid) is an item too
+                item = tuple(
+                    _convert_block(li, _local(li.tag), language, base_url, figure_hook)
+                    or html_to_blocks(li, language, base_url, figure_hook)
+                )
+            if item:
+                items.append(item)
         return [ListBlock(tag == "ol", tuple(items))] if items else []
     if tag == "dl":
         items = []

@@ -222,7 +222,7 @@ def piece_render_error(piece: Piece, exc: Exception) -> ExportError:
     reason = exc.msg if isinstance(exc, etree.XMLSyntaxError) else f"{type(exc).__name__}: {exc}"
     return ExportError(
         f"piece {piece.title!r} cannot be rendered: {reason}",
-        code="E410",
+        code="E404",
         file=source,
         hint="fix or re-import that source (a piece.json edited by hand must keep each field's type and well-formed XHTML)",
     )

@@ -152,6 +152,16 @@ class Support:
         found = {tuple(words[i : i + 3]) for i in range(len(words) - 2)} & self.trigrams
         return len(found) / len(self.trigrams)
 
+    def agreement(self, text: str) -> float:
+        """F1 of ``text``'s word triples against trafilatura's: how closely two readings of a page agree."""
+        words = _WORD.findall(text.lower())
+        grams = {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+        found = len(grams & self.trigrams)
+        if not found:
+            return 0.0
+        precision, recall = found / len(grams), found / len(self.trigrams)
+        return 2 * precision * recall / (precision + recall)
+
     def of(self, text: str) -> float:
         """Share of ``text``'s word triples (or the whole phrase, if short) found by trafilatura."""
         words = _WORD.findall(text.lower())

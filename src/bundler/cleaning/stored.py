@@ -15,6 +15,7 @@ import re
 from dataclasses import replace
 
 from bundler.blocks import clean_url, sanitise_inline_reporting
+from bundler.codes import coded
 from bundler.model import Block, Embed, Figure, FigureBlock, Heading, ListBlock, Note, Paragraph, Piece, Quote, Table
 from bundler.text import direction_of, slugify
 from bundler.typography import strip_controls
@@ -104,7 +105,7 @@ class _Sanitiser:
         if self.removed:
             found.append(f"{name}: removed markup that bundler never writes: {', '.join(self.removed)}")
         found += [f"{name}: {change}" for change in self.renamed]
-        return found
+        return [coded("W151", warning) for warning in found]
 
 
 def sanitise_stored_piece(piece: Piece, name: str = "piece.json") -> Piece:

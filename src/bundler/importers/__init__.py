@@ -81,13 +81,14 @@ def find_source(path: Path) -> tuple[str, Source]:
         with path.open("rb") as handle:
             head = handle.read(4096)
     except OSError as exc:
-        raise ImportError_(f"cannot read {path}: {exc.strerror}", file=str(path)) from exc
+        raise ImportError_(f"cannot read {path}: {exc.strerror}", code="E104", file=str(path)) from exc
     for n, s in sources().items():
         if s.sniff and s.sniff(head):
             return n, s
     known = ", ".join(sorted({x for s in sources().values() for x in s.suffixes}))
     raise ImportError_(
         f"no importer for {path.name}",
+        code="E103",
         file=str(path),
         hint=f"bundler reads {known}; rename the file or convert it",
     )
@@ -97,9 +98,9 @@ def read_piece(path: str | Path, options: ImportOptions | None = None) -> Piece:
     """Import one source file into a clean ``Piece`` (the public API behind ``extract``)."""
     path = Path(path)
     if not path.exists():
-        raise ImportError_(f"file not found: {path}", file=str(path))
+        raise ImportError_(f"file not found: {path}", code="E101", file=str(path))
     if path.is_dir():
-        raise ImportError_(f"{path} is a folder; use read_pieces() for folders", file=str(path))
+        raise ImportError_(f"{path} is a folder; use read_pieces() for folders", code="E105", file=str(path))
     refuse_special_file(path)
     _name, source = find_source(path)
     return source.read(path, options or ImportOptions())
@@ -110,7 +111,7 @@ def refuse_special_file(path: Path) -> None:
     try:
         mode = path.stat().st_mode
     except OSError as exc:
-        raise ImportError_(f"cannot read {path}: {exc.strerror}", file=str(path), code="E130") from exc
+        raise ImportError_(f"cannot read {path}: {exc.strerror}", file=str(path), code="E104") from exc
     if not stat.S_ISREG(mode):
         kind = (
             "a FIFO"
@@ -120,7 +121,7 @@ def refuse_special_file(path: Path) -> None:
             else "a socket or other special file"
         )
         raise ImportError_(
-            f"{path} is {kind}, not a regular file", file=str(path), code="E130", hint="save the page or archive to a file and give that"
+            f"{path} is {kind}, not a regular file", file=str(path), code="E107", hint="save the page or archive to a file and give that"
         )
 
 
@@ -145,7 +146,10 @@ def read_pieces(target: str | Path, options: ImportOptions | None = None) -> lis
         return [read_piece(path, options)]
     if not files:
         raise ImportError_(
-            f"nothing to import at {target_text}", file=target_text, hint="give a file, a folder or a glob such as 'pages/*.html'"
+            f"nothing to import at {target_text}",
+            code="E106",
+            file=target_text,
+            hint="give a file, a folder or a glob such as 'pages/*.html'",
         )
     return [read_piece(p, options) for p in files]
 

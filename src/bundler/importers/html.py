@@ -25,6 +25,7 @@ from lxml import html as lxml_html
 from bundler import __version__
 from bundler.blocks import close_embeds, html_to_blocks, split_at_breaks, text_of
 from bundler.cleaning.boilerplate import is_boilerplate
+from bundler.cleaning.completeness import check_body
 from bundler.cleaning.content import (
     Support,
     block_text,
@@ -40,12 +41,14 @@ from bundler.cleaning.dom import (
     drop_invisible,
     drop_link_sections,
     drop_site_rules,
+    is_link_dense,
     remove,
     text_length,
 )
 from bundler.cleaning.figures import FigureContext, best_source, normalise_figure_markup
 from bundler.cleaning.metadata import PageMeta, read_metadata
 from bundler.cleaning.notes import extract_notes
+from bundler.codes import coded
 from bundler.dates import parse_date
 from bundler.encoding import decode_bytes
 from bundler.errors import ImportError_
@@ -57,9 +60,17 @@ from bundler.typography import normalise_space, smarten
 MAX_PAGE_BYTES = 64 * 1024 * 1024
 #: An element holding this share of trafilatura's word triples is the article's container.
 MAIN_TEXT_SHARE = 0.3
+#: ... and so is one whose own text (over 200 characters, not mostly links) trafilatura kept
+#: almost all of: a part of the article whatever its class says ("articleWidget"). Links are
+#: left to the rules: trafilatura keeps tables of contents and promoted stories too.
+MAIN_TEXT_AGREEMENT = 0.8
 #: A body holding less than this share of trafilatura's article is read again (see _recover_lost_article).
-RECOVERY_SHARE = 0.6
+RECOVERY_SHARE = 0.85
 RECOVERY_MIN_TRIGRAMS = 40
+#: A root holding less than this share of trafilatura's article is widened (see _wider_root).
+ROOT_SHARE = 0.9
+#: ... to an ancestor holding at least this much more of it (less is trafilatura's own noise).
+WIDER_GAIN = 0.15
 #: A ``<noscript>`` with this much text (in paragraphs) is a page's no-JavaScript view, kept as content.
 NOSCRIPT_TEXT_MIN = 200
 MAX_BLOCKS = 20_000
@@ -77,6 +88,7 @@ def read_html(path: Path, options: ImportOptions) -> Piece:
     if size > MAX_PAGE_BYTES:
         raise ImportError_(
             f"{path.name} is {size // (1024 * 1024)} MB; pages over {MAX_PAGE_BYTES // (1024 * 1024)} MB are not imported",
+            code="E110",
             file=str(path),
             hint="save the page without embedded media, or split it",
         )
@@ -108,17 +120,16 @@ def read_html_bytes(
         blocks, context = _recover_lost_article(blocks, context, support, reference, language)
         blocks = drop_repeated_blocks(blocks)
     except RecursionError as exc:
-        raise ImportError_("the page is nested too deeply to read", file=label, hint="is it a real article page?") from exc
+        raise ImportError_("the page is nested too deeply to read", code="E114", file=label, hint="is it a real article page?") from exc
     warnings += context.warnings
     if len(blocks) > MAX_BLOCKS:
-        warnings.append(f"page has {len(blocks)} blocks; kept the first {MAX_BLOCKS}")
+        warnings.append(coded("W121", f"page has {len(blocks)} blocks; kept the first {MAX_BLOCKS}"))
         blocks = blocks[:MAX_BLOCKS]
     title = meta.title or _first_heading(blocks) or Path(label).stem
     standfirst = [Paragraph(html_lib.escape(smarten(meta.standfirst, language), quote=False))] if meta.standfirst else []
     blocks = tidy_edges(blocks, title, meta, standfirst)
     blocks = _mark_languages(blocks, language)
-    if not any(isinstance(b, (Paragraph, Heading)) for b in blocks) and not standfirst:
-        warnings.append("no article text found on the page")
+    warnings += check_body(blocks, reference)
     return Piece(
         title=smarten(title, language),
         body=tuple(blocks),
@@ -145,11 +156,13 @@ def read_html_bytes(
 
 def _check_bytes(raw: bytes, label: str) -> None:
     if not raw.strip():
-        raise ImportError_(f"{label or 'page'} is empty", file=label, hint="save the page again")
+        raise ImportError_(f"{label or 'page'} is empty", code="E111", file=label, hint="save the page again")
     head = raw[:8192]
     controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
     if (b"\x00" in head or controls > len(head) // 20) and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportError_(f"{label or 'page'} is a binary file, not a web page", file=label, hint="give bundler the saved .html file")
+        raise ImportError_(
+            f"{label or 'page'} is a binary file, not a web page", code="E112", file=label, hint="give bundler the saved .html file"
+        )
 
 
 def _truncate(text: str, warnings: list[str]) -> str:
@@ -159,7 +172,11 @@ def _truncate(text: str, warnings: list[str]) -> str:
     embedded = sum(len(m) for m in _DATA_URI.findall(text))
     if len(text) - embedded <= MAX_MARKUP_CHARS:
         return text
-    warnings.append(f"page has {len(text) // (1024 * 1024)} MB of markup; only the first {MAX_MARKUP_CHARS // (1024 * 1024)} MB were read")
+    warnings.append(
+        coded(
+            "W120", f"page has {len(text) // (1024 * 1024)} MB of markup; only the first {MAX_MARKUP_CHARS // (1024 * 1024)} MB were read"
+        )
+    )
     return text[: MAX_MARKUP_CHARS + embedded]
 
 
@@ -180,7 +197,7 @@ def parse_page(text: str, label: str = ""):
     try:
         document = lxml_html.document_fromstring(text, parser=lxml_html.HTMLParser(huge_tree=False, remove_comments=True, remove_pis=True))
     except (etree.ParserError, ValueError) as exc:
-        raise ImportError_(f"{label or 'page'} is not a readable web page ({exc})", file=label) from exc
+        raise ImportError_(f"{label or 'page'} is not a readable web page ({exc})", code="E113", file=label) from exc
     if document.find(".//body") is None:
         etree.SubElement(document, "body")
     return document.getroottree()
@@ -262,13 +279,18 @@ def _lead_figures(root, context: FigureContext) -> list[Block]:
     return blocks
 
 
-def _holder_of(support: Support | None):
+def _holder_of(support: Support | None, min_chars: int = 200):
     """A test for "this element holds much of the article trafilatura found" (None without one)."""
     if support is None or support.empty:
         return None
 
     def holds_main_text(element) -> bool:
-        return text_length(element) > 200 and support.share_in(" ".join(element.itertext())) >= MAIN_TEXT_SHARE
+        if text_length(element) <= min_chars:
+            return False
+        text = " ".join(element.itertext())
+        if support.share_in(text) >= MAIN_TEXT_SHARE:
+            return True
+        return support.of(text) >= MAIN_TEXT_AGREEMENT and not is_link_dense(element)
 
     return holds_main_text
 
@@ -277,22 +299,45 @@ def _choose_blocks(blocks, root, support: Support, tree, language, base_url, con
     """Step 6: keep the blocks trafilatura agrees with, or switch to the whole body when the root misses."""
     if support.empty:
         return select_blocks(blocks, None, True), f"root {root.how}; no second opinion"
-    root_text = " ".join(normalise_space("".join(root.element.itertext())).split())
-    found_in_root = support.share_in(root_text)
+    found_in_root = support.share_in(" ".join(root.element.itertext()))
     trusted = root.strength == "strong" or (root.strength == "medium" and coverage(blocks, support) >= 0.6)
-    if found_in_root < 0.5 and root.strength != "weak":
-        body = tree.find(".//body")
-        blocks = html_to_blocks(body, language, base_url, context.hook)
-        return select_blocks(blocks, support, False), f"body filtered by trafilatura (root {root.how} missed it)"
-    return select_blocks(blocks, support, trusted), f"root {root.how}; {'trimmed' if trusted else 'filtered'} by trafilatura"
+    chosen = select_blocks(blocks, support, trusted), f"root {root.how}; {'trimmed' if trusted else 'filtered'} by trafilatura"
+    if found_in_root < ROOT_SHARE and root.strength != "weak":
+        wider = _wider_root(root.element, support, found_in_root)
+        if wider is not None:
+            widened = select_blocks(html_to_blocks(wider, language, base_url, context.hook), support, False)
+            if _agreement(widened, support) > _agreement(chosen[0], support):
+                return widened, f"{wider.tag} filtered by trafilatura (root {root.how} missed part)"
+    return chosen
+
+
+def _agreement(blocks: list[Block], support: Support) -> float:
+    return support.agreement(" ".join(block_text(b) for b in blocks))
+
+
+def _wider_root(element, support: Support, share: float):
+    """The nearest ancestor that holds clearly more of trafilatura's article than ``element``.
+
+    A root found by markup (an ``<article>``, a content class) sometimes holds only part of
+    the article: the lead and the body sit in sibling containers. Its ancestors are weighed by
+    how much of the article they hold, and the smallest one close to the best is returned.
+    """
+    ancestors = [a for a in element.iterancestors() if a.tag != "html"]
+    shares = [support.share_in(" ".join(a.itertext())) for a in ancestors]
+    if not shares or max(shares) < share + WIDER_GAIN:
+        return None
+    best = max(shares)
+    return next(a for a, s in zip(ancestors, shares, strict=True) if s >= best - 0.02)
 
 
 def _recover_lost_article(blocks, context: FigureContext, support: Support, reference, language: str):
     """When the rules kept far less of the article than trafilatura found, they failed on this page.
 
-    The page is read again from its untouched copy with only invisible elements removed, and its
-    blocks are filtered by trafilatura's text; the recovered body replaces the first one when it
-    holds more of the article. Better a few lines of furniture than an article silently lost.
+    The page is read again from its untouched copy, the furniture rules now sparing every
+    element, however small, whose text trafilatura kept (many small widgets can hold an
+    article between them), and its blocks are filtered by trafilatura's text; the recovered
+    body replaces the first when it agrees better with trafilatura's. Better a line of
+    furniture than an article silently lost.
     """
     if support.empty or len(support.trigrams) < RECOVERY_MIN_TRIGRAMS:
         return blocks, context
@@ -302,10 +347,11 @@ def _recover_lost_article(blocks, context: FigureContext, support: Support, refe
     tree = copy.deepcopy(reference)
     drop_invisible(tree)
     normalise_figure_markup(tree)
+    drop_furniture(tree, holds_main_text=_holder_of(support, min_chars=0))
     body = tree.find(".//body")
     fresh = FigureContext(page_dir=context.page_dir, base_url=context.base_url, media_dir=context.media_dir, language=language)
     candidate = select_blocks(html_to_blocks(body, language, context.base_url, fresh.hook), support, False)
-    if support.share_in(" ".join(block_text(b) for b in candidate)) > kept + 0.1:
+    if _agreement(candidate, support) > _agreement(blocks, support):
         return candidate, fresh
     return blocks, context
 

@@ -35,9 +35,11 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
         meta = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 2
-        raise ImportError_(f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}", file=str(path), line=line) from exc
+        raise ImportError_(
+            f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}", code="E120", file=str(path), line=line
+        ) from exc
     if not isinstance(meta, dict):
-        raise ImportError_("front matter must be a mapping of keys to values", file=str(path), line=2)
+        raise ImportError_("front matter must be a mapping of keys to values", code="E120", file=str(path), line=2)
     return meta, text[match.end() :]
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from bundler import __version__
 from bundler.cleaning.boilerplate import is_boilerplate
 from bundler.cleaning.credits import split_credit
+from bundler.codes import coded
 from bundler.dates import parse_date
 from bundler.encoding import decode_bytes
 from bundler.errors import ImportError_
@@ -34,7 +35,7 @@ def read_text(path: Path, options: ImportOptions) -> Piece:
     text, encoding_warnings = decode_bytes(raw)
     blocks = _split_blocks(text)
     if not blocks:
-        raise ImportError_(f"{path.name} has no text to import", file=str(path), hint="is the file empty?")
+        raise ImportError_(f"{path.name} has no text to import", code="E111", file=str(path), hint="is the file empty?")
     warnings = list(encoding_warnings)
     title = blocks.pop(0)
     date = ""
@@ -78,7 +79,7 @@ def _blocks_to_body(blocks: list[str], language: str) -> tuple[list, list[str]]:
         figure = _figure_from_block(block, language)
         if figure is not None:
             body.append(FigureBlock(figure))
-            warnings.append(f"figure {figure.caption!r}: no image in a plain-text source; caption and credit kept")
+            warnings.append(coded("W141", f"figure {figure.caption!r}: no image in a plain-text source; caption and credit kept"))
             continue
         body.append(Paragraph(html.escape(smarten(normalise_space(block), language), quote=False)))
     return body, warnings

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin
 
+from bundler.codes import coded
 from bundler.encoding import decode_bytes
 from bundler.errors import ImportError_, Problem
 from bundler.importers import ImportOptions, Source
@@ -95,7 +96,7 @@ def read_archive(path: Path) -> tuple[list[WarcRecord], list[WarcDamage]]:
     except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
         if not records:
             raise ImportError_(
-                f"{path.name} is not a readable WARC file: {exc}", file=str(path), code="E131", hint="is it a .warc or .warc.gz?"
+                f"{path.name} is not a readable WARC file: {exc}", file=str(path), code="E130", hint="is it a .warc or .warc.gz?"
             ) from exc
         damage.append(WarcDamage(f"the archive cannot be read after {records[-1].url} ({exc})"))
     except AttributeError:  # warcio trips over some cut-off gzip members
@@ -160,7 +161,7 @@ def _damage_error(path: Path, damage: list[WarcDamage]) -> ImportError_:
         problems=[
             Problem(
                 f"{path.name} is damaged: {d.message}",
-                code="E132",
+                code="E133",
                 file=str(path),
                 hint="get another copy of the archive; pages stored before the damage can be imported with --url",
             )
@@ -186,14 +187,17 @@ def read_warc(path: Path, options: ImportOptions, urls: tuple[str, ...] | list[s
     missing = sorted(wanted - {p.url for p in pages})
     if missing:
         raise ImportError_(
-            f"{path.name} has no HTML page for {', '.join(missing)}", file=str(path), hint="check the URL, or list the archive's pages"
+            f"{path.name} has no HTML page for {', '.join(missing)}",
+            code="E131",
+            file=str(path),
+            hint="check the URL, or list the archive's pages",
         )
     if not pages:
-        raise ImportError_(f"{path.name} contains no HTML pages", file=str(path))
+        raise ImportError_(f"{path.name} contains no HTML pages", code="E131", file=str(path))
     label = options.source_label or path.name
     pieces = [_read_page(page, images, options, label) for page in pages]
     if damage:
-        notes = tuple(f"{path.name} is damaged elsewhere: {d.message}" for d in damage)
+        notes = tuple(coded("W133", f"{path.name} is damaged elsewhere: {d.message}") for d in damage)
         pieces = [replace(p, provenance=replace(p.provenance, warnings=(*p.provenance.warnings, *notes))) for p in pieces]
     return pieces
 
@@ -261,6 +265,7 @@ def read_first_page(path: Path, options: ImportOptions) -> Piece:
     if len(pieces) > 1:
         raise ImportError_(
             f"{path.name} holds {len(pieces)} pages",
+            code="E132",
             file=str(path),
             hint="import it with `bundler import COLLECTION FILE` (one piece per page) or name pages with --url",
         )
