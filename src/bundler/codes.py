@@ -162,6 +162,15 @@ CODES: dict[str, Code] = _catalogue(
     ("E622", ERROR, "archive", "not a bag, or not exactly one bag in the archive"),
     ("E623", ERROR, "archive", "no such bag"),
     ("E624", ERROR, "archive", "bag archive is truncated or corrupt"),
+    # the machine: disks, permissions, the cache
+    ("E701", ERROR, "system", "no space left (or quota used up, or file too large) where bundler writes"),
+    ("E702", ERROR, "system", "read-only file system where bundler writes"),
+    ("E703", ERROR, "system", "permission denied"),
+    ("E704", ERROR, "system", "file name too long"),
+    ("E705", ERROR, "system", "too many open files"),
+    ("E706", ERROR, "system", "input/output error (a failing disk)"),
+    ("E707", ERROR, "system", "a file where a folder was expected, or a folder where a file was"),
+    ("W701", WARNING, "cache", "a damaged cache entry was discarded and rebuilt"),
     # library
     ("E800", ERROR, "library", "catalogue: not a folder"),
     ("W801", WARNING, "library", "folder without edition files; left out of the catalogue"),

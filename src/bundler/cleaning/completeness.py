@@ -46,17 +46,18 @@ def body_problem(kept: int, visible: int, extracted: int | None) -> str:
     return ""
 
 
-def check_body(blocks: list[Block], page) -> list[str]:
+def check_body(blocks: list[Block], page, extracted_text: str | None = None) -> list[str]:
     """Warnings for an imported body that is empty or far smaller than the page's article.
 
-    ``page`` is the parsed page before furniture was removed. trafilatura is asked only
-    when the body is small beside the page's visible text, so most pages pay nothing extra.
+    ``page`` is the parsed page before furniture was removed; ``extracted_text`` is
+    trafilatura's extraction when the importer already has it. Otherwise trafilatura is asked
+    only when the body is small beside the page's visible text.
     """
     kept = word_count(" ".join(block_text(b) for b in blocks))
     visible = visible_words(page)
     extracted = None
     if kept and visible > REAL_ARTICLE_WORDS and kept < MIN_SHARE * visible:
-        extracted = word_count(trafilatura_text(page))
+        extracted = word_count(extracted_text if extracted_text is not None else trafilatura_text(page))
     problem = body_problem(kept, visible, extracted)
     return [problem] if problem else []
 

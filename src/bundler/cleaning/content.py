@@ -139,6 +139,7 @@ class Support:
     """Which word sequences trafilatura kept, to ask how much of a block it agrees with."""
 
     def __init__(self, text: str) -> None:
+        self.text = text
         words = _WORD.findall(text.lower())
         self.joined = " " + " ".join(words) + " "
         self.trigrams = {tuple(words[i : i + 3]) for i in range(len(words) - 2)}

@@ -12,14 +12,15 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from bundler.blocks import unlink_relative
 from bundler.cleaning.headings import normalise_headings
-from bundler.cleaning.wellformed import repair_piece
+from bundler.cleaning.wellformed import map_fragments, repair_piece
 from bundler.errors import ImportError_
 from bundler.model import Piece
 from bundler.text import slugify
 
 #: Bumped when ``finish_piece`` changes what it makes of a piece: cached imports are then redone.
-FINISH_VERSION = 1
+FINISH_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def finish_piece(piece: Piece) -> Piece:
 
     Idempotent, so a stored piece read back passes through unchanged.
     """
-    piece = repair_piece(piece)
+    piece = map_fragments(repair_piece(piece), unlink_relative)
     return replace(piece, body=normalise_headings(piece.body), slug=slugify(piece.slug or piece.title))
 
 

@@ -53,8 +53,9 @@ from bundler.dates import parse_date
 from bundler.encoding import decode_bytes
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
+from bundler.language import LanguageChoice, choose_language, direction_of, paragraph_language, settle_language
 from bundler.model import Block, Heading, Paragraph, Piece, Provenance
-from bundler.text import detect_language, direction_of, sha256_bytes, slugify
+from bundler.text import sha256_bytes, slugify
 from bundler.typography import normalise_space, smarten
 
 MAX_PAGE_BYTES = 64 * 1024 * 1024
@@ -65,8 +66,10 @@ MAIN_TEXT_SHARE = 0.3
 #: left to the rules: trafilatura keeps tables of contents and promoted stories too.
 MAIN_TEXT_AGREEMENT = 0.8
 #: A body holding less than this share of trafilatura's article is read again (see _recover_lost_article).
-RECOVERY_SHARE = 0.85
+RECOVERY_SHARE = 0.75
 RECOVERY_MIN_TRIGRAMS = 40
+#: ... and the recovered body must hold this much more of it (less is trafilatura's own menus and links).
+RECOVERY_GAIN = 0.2
 #: A root holding less than this share of trafilatura's article is widened (see _wider_root).
 ROOT_SHARE = 0.9
 #: ... to an ancestor holding at least this much more of it (less is trafilatura's own noise).
@@ -96,9 +99,19 @@ def read_html(path: Path, options: ImportOptions) -> Piece:
 
 
 def read_html_bytes(
-    raw: bytes, options: ImportOptions, *, page_dir: Path | None = None, label: str = "", url: str = "", retrieved: str = ""
+    raw: bytes,
+    options: ImportOptions,
+    *,
+    page_dir: Path | None = None,
+    label: str = "",
+    url: str = "",
+    retrieved: str = "",
+    language_choice: LanguageChoice | None = None,
 ) -> Piece:
-    """Import a page given as bytes (also used for WARC records); ``page_dir`` holds its local files."""
+    """Import a page given as bytes (also used for WARC records); ``page_dir`` holds its local files.
+
+    ``language_choice`` is set only when the page is read again because its main text turned out
+    to be in another language than the page around it suggested."""
     _check_bytes(raw, label)
     declared = _declared_charset(raw)
     text, warnings = decode_bytes(raw, declared)
@@ -107,7 +120,8 @@ def read_html_bytes(
     meta = read_metadata(tree)
     base_url = meta.url or url or _saved_from(text) or options.base_url
     body = tree.find(".//body")
-    language = options.language or _primary(meta.language) or detect_language(_sample_text(body))
+    choice = language_choice or choose_language(_sample_text(body), meta.language, forced=options.language)
+    language = choice.tag
     notes, _containers = extract_notes(body, language, base_url)
     reference = copy.deepcopy(tree)
     support = Support(trafilatura_text(reference))
@@ -128,8 +142,13 @@ def read_html_bytes(
     title = meta.title or _first_heading(blocks) or Path(label).stem
     standfirst = [Paragraph(html_lib.escape(smarten(meta.standfirst, language), quote=False))] if meta.standfirst else []
     blocks = tidy_edges(blocks, title, meta, standfirst)
+    if not (options.language or language_choice):
+        settled = settle_language(choice, _main_text(blocks), meta.language)
+        if settled is not choice:
+            return read_html_bytes(raw, options, page_dir=page_dir, label=label, url=url, retrieved=retrieved, language_choice=settled)
+    warnings += choice.warnings
     blocks = _mark_languages(blocks, language)
-    warnings += check_body(blocks, reference)
+    warnings += check_body(blocks, reference, support.text)
     return Piece(
         title=smarten(title, language),
         body=tuple(blocks),
@@ -351,7 +370,8 @@ def _recover_lost_article(blocks, context: FigureContext, support: Support, refe
     body = tree.find(".//body")
     fresh = FigureContext(page_dir=context.page_dir, base_url=context.base_url, media_dir=context.media_dir, language=language)
     candidate = select_blocks(html_to_blocks(body, language, context.base_url, fresh.hook), support, False)
-    if _agreement(candidate, support) > _agreement(blocks, support):
+    gained = support.share_in(" ".join(block_text(b) for b in candidate)) - kept
+    if gained >= RECOVERY_GAIN and _agreement(candidate, support) > _agreement(blocks, support):
         return candidate, fresh
     return blocks, context
 
@@ -395,20 +415,15 @@ def _is_header_line(text: str, title_key: str, author_keys: set[str]) -> bool:
 
 
 def _mark_languages(blocks: list[Block], language: str) -> list[Block]:
-    """A paragraph in another script than the piece gets its own ``lang``."""
+    """A paragraph in another language than the piece (by detection if long, by script if short) gets its own ``lang``."""
     marked: list[Block] = []
     for block in blocks:
         if isinstance(block, Paragraph) and not block.lang:
-            text = text_of(block.html)
-            other = detect_language(text, default=language)
-            if len(text) > 20 and _primary(other) != _primary(language):
+            other = paragraph_language(text_of(block.html), language)
+            if other:
                 block = Paragraph(block.html, other)
         marked.append(block)
     return marked
-
-
-def _primary(language: str) -> str:
-    return (language or "").split("-")[0].lower()
 
 
 def _key(text: str) -> str:
@@ -420,7 +435,21 @@ def _first_heading(blocks: list[Block]) -> str:
 
 
 def _sample_text(body) -> str:
-    return normalise_space(" ".join(body.itertext()))[:5000] if body is not None else ""
+    """Text to judge the page's language by: its paragraphs (menus and footers are often in English),
+    or the whole body when the paragraphs say too little."""
+    if body is None:
+        return ""
+    paragraphs = normalise_space(" ".join(" ".join(p.itertext()) for p in body.iter("p")))
+    return paragraphs[:5000] if len(paragraphs) >= 400 else normalise_space(" ".join(body.itertext()))[:5000]
+
+
+def _main_text(blocks: list[Block]) -> str:
+    """The article's running text (its first few thousand characters), to settle its language on."""
+    parts: list[str] = []
+    for block in blocks:
+        if isinstance(block, (Paragraph, Heading)) and sum(map(len, parts)) < 5000:
+            parts.append(text_of(block.html))
+    return " ".join(parts)
 
 
 def _looks_like_html(head: bytes) -> bool:

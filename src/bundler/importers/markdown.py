@@ -19,8 +19,9 @@ from bundler.dates import parse_date
 from bundler.encoding import decode_bytes
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
+from bundler.language import choose_language, direction_of
 from bundler.model import Block, Heading, Note, Paragraph, Piece, Provenance
-from bundler.text import detect_language, direction_of, sha256_bytes, slugify
+from bundler.text import sha256_bytes, slugify
 from bundler.typography import smarten
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n(?:---|\.\.\.)\s*(?:\n|\Z)", re.S)
@@ -70,10 +71,11 @@ def read_markdown(path: Path, options: ImportOptions) -> Piece:
     raw = path.read_bytes()
     text, warnings = decode_bytes(raw)
     meta, markdown = split_front_matter(text, path)
-    language = options.language or str(meta.get("language") or meta.get("lang") or detect_language(markdown))
+    choice = choose_language(markdown, str(meta.get("language") or meta.get("lang") or ""), forced=options.language)
+    language = choice.tag
     context = FigureContext(page_dir=path.parent, base_url="", media_dir=options.media_dir, language=language)
     body, notes = markdown_to_piece_parts(markdown, language, context)
-    warnings = list(warnings) + context.warnings
+    warnings = list(warnings) + context.warnings + list(choice.warnings)
     standfirst = meta.get("standfirst") or meta.get("summary") or meta.get("description") or ""
     title = str(meta.get("title") or "")
     if not title and body and isinstance(body[0], Heading):

@@ -19,8 +19,9 @@ from bundler.dates import parse_date
 from bundler.encoding import decode_bytes
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
+from bundler.language import choose_language, direction_of
 from bundler.model import Figure, FigureBlock, Paragraph, Piece, Provenance
-from bundler.text import detect_language, direction_of, sha256_bytes, slugify
+from bundler.text import sha256_bytes, slugify
 from bundler.typography import normalise_space, smarten
 
 #: An all-capitals lead-in ("AT THE time of writing") marks where a story's body starts;
@@ -44,7 +45,7 @@ def read_text(path: Path, options: ImportOptions) -> Piece:
     while blocks and is_boilerplate(blocks[-1]):
         blocks.pop()
     blocks = [b for b in blocks if not is_boilerplate(b)]
-    language = options.language or detect_language(" ".join(blocks[:10]) or title)
+    language = choose_language(" ".join(blocks[:10]) or title, forced=options.language).tag
     body, figure_warnings = _blocks_to_body(blocks, language)
     warnings += figure_warnings
     standfirst, body = _split_standfirst(body)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bundler.cache import cache_root
+from bundler.cleaning.media import default_media_dir
 from bundler.codes import split_coded
 from bundler.dates import parse_date
 from bundler.errors import BundlerError, ManifestError, Problem, Report
@@ -44,12 +45,18 @@ def resolve_dossier(
     reader: PieceReader | None = None,
     work: WorkOptions | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    media_dir: Path | None = None,
 ) -> Dossier:
-    """Import every piece named by the manifest (in parallel, cached) and assemble the dossier."""
+    """Import every piece named by the manifest (in parallel, cached) and assemble the dossier.
+
+    Photos the sources carry go to the cache's ``media/``; with ``--no-cache`` to ``media_dir``
+    (the build's temporary folder), so a read-only collection still builds.
+    """
     report = report if report is not None else Report()
+    work = work or WorkOptions()
+    media = cache_root(manifest.root) / "media" if work.cache else (media_dir or default_media_dir())
     if reader is None:
-        work = work or WorkOptions()
-        requests = [_import_request(manifest, entry) for section in manifest.data["sections"] for entry in section["pieces"]]
+        requests = [_import_request(manifest, entry, media) for section in manifest.data["sections"] for entry in section["pieces"]]
         reader = import_all(requests, cache_root(manifest.root) if work.cache else None, work, progress)
     data = manifest.data
     language = str(data.get("language") or "en")
@@ -61,7 +68,7 @@ def resolve_dossier(
         for p_index, entry in enumerate(section["pieces"]):
             key = f"sections[{s_index}].pieces[{p_index}]"
             try:
-                piece = _load_piece(manifest, entry, reader)
+                piece = _load_piece(manifest, entry, reader, media)
             except BundlerError as exc:
                 failures += [
                     problem(manifest, key, f"cannot import{_origin(manifest, p)}: {p.message}", p.code or "M060", p.hint)
@@ -107,22 +114,22 @@ def resolve_dossier(
     )
 
 
-def _import_request(manifest: Manifest, entry: Any) -> tuple[Path, ImportOptions]:
+def _import_request(manifest: Manifest, entry: Any, media_dir: Path) -> tuple[Path, ImportOptions]:
     """The file to import for a manifest entry, and how (the import cache keys on both)."""
     overrides = entry if isinstance(entry, dict) else {"source": entry}
     source = Path(overrides["source"])
     options = ImportOptions(
-        media_dir=cache_root(manifest.root) / "media",  # photos a page carries inline or beside it; honours $BUNDLER_CACHE_DIR
+        media_dir=media_dir,  # photos a page carries inline or beside it: the cache's (honours $BUNDLER_CACHE_DIR)
         language=str(overrides.get("language") or ""),
         source_label=source.as_posix(),
     )
     return on_disk(manifest.root, overrides["source"]), options
 
 
-def _load_piece(manifest: Manifest, entry: Any, reader: PieceReader) -> Piece:
+def _load_piece(manifest: Manifest, entry: Any, reader: PieceReader, media_dir: Path) -> Piece:
     overrides = entry if isinstance(entry, dict) else {"source": entry}
     source = Path(overrides["source"])
-    piece = reader(*_import_request(manifest, entry))
+    piece = reader(*_import_request(manifest, entry, media_dir))
     stem = source.parent.name if source.name == PIECE_FILE else source.stem
     changes: dict[str, Any] = {"slug": slugify(stem, piece.slug or "piece")}
     if overrides.get("title"):
