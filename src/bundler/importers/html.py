@@ -23,7 +23,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from bundler import __version__
-from bundler.blocks import html_to_blocks, split_at_breaks, text_of
+from bundler.blocks import close_embeds, html_to_blocks, split_at_breaks, text_of
 from bundler.cleaning.boilerplate import is_boilerplate
 from bundler.cleaning.completeness import check_body
 from bundler.cleaning.content import (
@@ -215,7 +215,7 @@ def _declared_charset(raw: bytes) -> str:
 
 def parse_page(text: str, label: str = ""):
     """Parse page text with lxml (libxml2 limits depth; huge_tree stays off)."""
-    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
+    text = close_embeds(re.sub(r"^\s*<\?xml[^>]*>", "", text))
     try:
         document = lxml_html.document_fromstring(text, parser=lxml_html.HTMLParser(huge_tree=False, remove_comments=True, remove_pis=True))
     except (etree.ParserError, ValueError) as exc:

@@ -20,6 +20,7 @@ from bundler.executor import WorkOptions
 from bundler.importers import ImportOptions, read_piece
 from bundler.importers.markdown import markdown_to_blocks
 from bundler.importers.piece import PIECE_FILE
+from bundler.manifest.checks import on_disk
 from bundler.manifest.imports import import_all
 from bundler.manifest.loader import Manifest, problem
 from bundler.model import Dossier, Edition, Piece, Section, TextPage
@@ -122,7 +123,7 @@ def _import_request(manifest: Manifest, entry: Any, media_dir: Path) -> tuple[Pa
         language=str(overrides.get("language") or ""),
         source_label=source.as_posix(),
     )
-    return manifest.root / source, options
+    return on_disk(manifest.root, overrides["source"]), options
 
 
 def _load_piece(manifest: Manifest, entry: Any, reader: PieceReader, media_dir: Path) -> Piece:
@@ -171,7 +172,7 @@ def _section_intro(manifest: Manifest, intro: Any, language: str) -> tuple:
     if isinstance(intro, dict):
         from bundler.importers.markdown import split_front_matter
 
-        path = manifest.root / intro["file"]
+        path = on_disk(manifest.root, intro["file"])
         _meta, text = split_front_matter(path.read_text(encoding="utf-8"), path)
         return tuple(markdown_to_blocks(text, language))
     return tuple(markdown_to_blocks(str(intro), language))
@@ -181,7 +182,7 @@ def _text_pages(manifest: Manifest, entries, default_kind: str, used: set[str]) 
     pages = []
     for entry in entries:
         spec = entry if isinstance(entry, dict) else {"file": entry}
-        piece = read_piece(manifest.root / spec["file"])
+        piece = read_piece(on_disk(manifest.root, spec["file"]))
         kind = str(spec.get("kind") or _kind_from_name(Path(spec["file"]).stem, default_kind))
         pages.append(
             TextPage(
