@@ -3,15 +3,34 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.validators import epubcheck_jar, missing_validators, validator
+
 ROOT = Path(__file__).resolve().parent.parent
 COLLECTIONS = ROOT / "collections"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Fail the whole run, before any test, when a validator is missing: a skipped check is a check that lies."""
+    problem = missing_validators()
+    if problem:
+        raise pytest.UsageError(problem)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache(tmp_path_factory):
+    """Every build in the run caches into a temporary folder: never ``collections/*/.cache``, nor a user cache,
+    nor editions left by an earlier run."""
+    root = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BUNDLER_CACHE_DIR", str(root / "bundler"))
+        patch.setenv("XDG_CACHE_HOME", str(root / "xdg"))
+        yield root
 
 
 @pytest.fixture(autouse=True)
@@ -22,13 +41,11 @@ def _reproducible_clock(monkeypatch):
 
 def run_epubcheck(path: Path) -> dict:
     """Run the real W3C EPUBCheck (shipped by the PyPI ``epubcheck`` package) and return its JSON report."""
-    import epubcheck
-
-    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
-    if not shutil.which("java"):
-        pytest.skip("java is not installed")
     report = path.with_suffix(".epubcheck.json")
-    subprocess.run(["java", "-jar", str(jar), str(path), "--json", str(report)], capture_output=True, check=False, timeout=300)
+    result = subprocess.run(
+        [validator("java"), "-jar", str(epubcheck_jar()), str(path), "--json", str(report)], capture_output=True, text=True, check=False
+    )
+    assert report.is_file(), f"EPUBCheck wrote no report (exit {result.returncode}): {result.stderr[-2000:]}"
     return json.loads(report.read_text(encoding="utf-8"))
 
 
