@@ -15,7 +15,7 @@ from bundler import __version__
 from bundler.cleaning.boilerplate import is_boilerplate
 from bundler.cleaning.credits import split_credit
 from bundler.dates import parse_date
-from bundler.encoding import decode_bytes
+from bundler.encoding import decode_bytes, looks_binary
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
 from bundler.model import Figure, FigureBlock, Paragraph, Piece, Provenance
@@ -31,6 +31,8 @@ _MAX_STANDFIRST = 3
 def read_text(path: Path, options: ImportOptions) -> Piece:
     """Import one plain-text article."""
     raw = path.read_bytes()
+    if looks_binary(raw):
+        raise ImportError_(f"{path.name} is a binary file, not text", file=str(path), hint="give bundler a .txt, .md or saved .html file")
     text, encoding_warnings = decode_bytes(raw)
     blocks = _split_blocks(text)
     if not blocks:
