@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from tests import warnings_guard
 from tests.validators import epubcheck_jar, missing_validators, validator
 
 ROOT = Path(__file__).resolve().parent.parent
 COLLECTIONS = ROOT / "collections"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: The one warning the example dossier gives: its plain-text source names a photo it cannot hold.
+ALEPPO_WARNINGS = r"^W100 figure 'Children walking home from school in Aleppo': no image in a plain-text source"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -20,6 +23,36 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     problem = missing_validators()
     if problem:
         raise pytest.UsageError(problem)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "expect_warnings(*patterns): warnings this test must give (see tests/warnings_guard.py)")
+    config.addinivalue_line("markers", "guard_warnings: fail this test on any undeclared warning (tests/pdf and tests/epub always are)")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item):
+    """Each test starts with no warnings seen; what its fixtures' setup warns counts as its own."""
+    warnings_guard.WATCH.reset()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """After a passing test body, fail it on a warning it did not declare."""
+    result = yield
+    if warnings_guard.is_guarded(item):
+        warnings_guard.check(item)
+    return result
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _watch_warnings():
+    """Install the warnings guard for the session (tests/warnings_guard.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        warnings_guard.install(patch)
+        yield
+        warnings_guard.uninstall()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -67,4 +100,5 @@ def aleppo_build(tmp_path_factory):
 
     os.environ["SOURCE_DATE_EPOCH"] = "1462838400"
     out = tmp_path_factory.mktemp("aleppo")
-    return build_collection(COLLECTIONS / "aleppo-2016", out_dir=out, format_names=["epub", "pdf"])
+    with warnings_guard.expected_warnings(ALEPPO_WARNINGS):
+        return build_collection(COLLECTIONS / "aleppo-2016", out_dir=out, format_names=["epub", "pdf"])

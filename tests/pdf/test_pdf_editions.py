@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from bundler.errors import ExportError, Report
 from bundler.exporters.pdf import PdfLayout, render_pdf, shipped_font_names
 from bundler.model import Edition
+from tests.conftest import ALEPPO_WARNINGS
 from tests.pdf.pdf_checks import contents_entry, expected_outline, fonts, outline, page_texts, shows_title
 
 MM = 72 / 25.4
@@ -76,6 +77,7 @@ def test_no_weasyprint_warnings_and_no_glyph_left_out(english, arabic):
     assert [w.render() for w in english.report.warnings + arabic.report.warnings] == []
 
 
+@pytest.mark.expect_warnings(r"^weasyprint ERROR: Failed to load attachment: .*/nonexistent/bundler-missing\.json")
 def test_a_weasyprint_error_fails_the_export(english):
     from weasyprint import Attachment
 
@@ -141,6 +143,7 @@ def test_images_are_downsampled_to_the_edition_resolution(english):
     assert widest_image(english.paths["pdf-phone"]) <= 480
 
 
+@pytest.mark.expect_warnings(ALEPPO_WARNINGS)
 def test_every_example_collection_builds_all_four_editions(tmp_path, _epoch):
     from bundler.build import build_collection
     from tests.conftest import COLLECTIONS
@@ -160,6 +163,9 @@ def test_every_example_collection_builds_all_four_editions(tmp_path, _epoch):
             assert outline(path) == expected_outline(result.dossier)
 
 
+@pytest.mark.expect_warnings(
+    r"^W301 PDF \(phone\): \.notdef glyph", r"^W302 PDF \(phone\): some characters fell back", r"^weasyprint WARNING: \.notdef"
+)
 def test_characters_without_a_shipped_glyph_are_reported(english):
     """The hieroglyph is in no font: one .notdef warning names it. The check mark is in no shipped font but in the
     system's DejaVu (Debian's fonts-dejavu-core, which WeasyPrint's fontconfig finds): one fallback warning names
