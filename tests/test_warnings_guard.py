@@ -18,9 +18,6 @@ import pytest
 from bundler.errors import Report
 from tests.warnings_guard import expected_warnings
 
-pytestmark = pytest.mark.guard_warnings
-
-
 def test_report_warning_undeclared():
     Report().warn("a figure lost its image", "W123")
 

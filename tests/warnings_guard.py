@@ -1,4 +1,4 @@
-"""Fail a test on any warning it did not declare, as WeasyPrint's ``assert_no_logs`` does.
+"""Fail any test on a warning it did not declare, as WeasyPrint's ``assert_no_logs`` does.
 
 Watched: every WARNING (or worse) record of the ``bundler`` and ``weasyprint`` loggers, and
 every warning bundler files in a build ``Report`` (its own warning channel). A test declares
@@ -25,7 +25,6 @@ import pytest
 from bundler.errors import Report
 
 WATCHED_LOGGERS = ("bundler", "weasyprint")
-GUARDED_FOLDERS = ("pdf", "epub")
 
 
 @dataclass
@@ -91,12 +90,6 @@ def expected_warnings(*patterns: str) -> Iterator[list[str]]:
     inside = WATCH.seen[start:]
     _declare(patterns, inside, "expected_warnings")
     texts.extend(s.text for s in inside)
-
-
-def is_guarded(item: pytest.Item) -> bool:
-    """Tests under tests/pdf and tests/epub, and any test marked ``guard_warnings``."""
-    folder = item.path.parent.name
-    return folder in GUARDED_FOLDERS or item.get_closest_marker("guard_warnings") is not None
 
 
 def check(item: pytest.Item) -> None:

@@ -137,6 +137,9 @@ def test_broken_images_raise_unusable(broken, monkeypatch):
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # restored for WeasyPrint
 
 
+@pytest.mark.expect_warnings(
+    r"^W601 image bomb\.png cannot be used: image too large to decode safely", r"^W602 image file not found: .*gone\.jpg"
+)
 def test_broken_image_becomes_placeholder_with_warning(tmp_path):
     path = samples.write(tmp_path / "bomb.png", samples.bomb_png())
     report = Report()
