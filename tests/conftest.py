@@ -12,10 +12,25 @@ from tests import warnings_guard
 from tests.validators import epubcheck_jar, missing_validators, validator
 
 ROOT = Path(__file__).resolve().parent.parent
+_TREE = pytest.StashKey[dict]()
 COLLECTIONS = ROOT / "collections"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 #: The one warning the example dossier gives: its plain-text source names a photo it cannot hold.
 ALEPPO_WARNINGS = r"^W100 figure 'Children walking home from school in Aleppo': no image in a plain-text source"
+
+
+#: Folders of the repository no test may write into (builds go to temporary folders).
+UNTOUCHED = (COLLECTIONS, ROOT / "dist", ROOT / "styles", ROOT / "schema")
+
+
+def tree_state(folders=UNTOUCHED) -> dict[str, tuple[int, int]]:
+    """Every file under ``folders``, ignored ones too, with its size and modification time."""
+    return {
+        str(path.relative_to(ROOT)): (path.stat().st_size, path.stat().st_mtime_ns)
+        for folder in folders
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -23,6 +38,22 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     problem = missing_validators()
     if problem:
         raise pytest.UsageError(problem)
+    session.config.stash[_TREE] = tree_state()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when a test wrote into the repository (a cache or an edition in collections/, dist/...)."""
+    before = session.config.stash.get(_TREE, None)
+    if before is None or exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        return
+    after = tree_state()
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    if changed:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        listed = "\n  ".join(changed[:20])
+        if reporter:
+            reporter.write_line(f"\nERROR: tests wrote into the repository (build in tmp_path instead):\n  {listed}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_configure(config: pytest.Config) -> None:
