@@ -46,6 +46,19 @@ def test_declared_by_block():
     assert seen == ["weasyprint WARNING: Ignored `foo: bar` at 1:1, unknown property."]
 
 
+def test_warning_copied_into_a_report_undeclared():
+    from bundler.errors import Problem
+
+    Report().warnings.extend([Problem("replayed from the cache", code="W777")])
+
+
+@pytest.mark.expect_warnings(r"^W777 replayed")
+def test_warning_copied_into_a_report_declared():
+    from bundler.errors import Problem
+
+    Report().warnings.extend([Problem("replayed from the cache", code="W777")])
+
+
 def test_block_does_not_excuse_what_comes_after():
     with expected_warnings(r"W1"):
         Report().warn("inside", "W1")
@@ -72,10 +85,13 @@ def test_the_guard_fails_exactly_the_undeclared_and_the_stale(pytester, monkeypa
         "test_declared_by_marker": "PASSED",
         "test_declared_but_never_given": "FAILED",
         "test_declared_by_block": "PASSED",
+        "test_warning_copied_into_a_report_undeclared": "FAILED",
+        "test_warning_copied_into_a_report_declared": "PASSED",
         "test_block_does_not_excuse_what_comes_after": "FAILED",
     }, result.stdout.str()
     output = result.stdout.str()
     assert "undeclared warnings" in output and "W123 a figure lost its image" in output
     assert "weasyprint WARNING: Ignored `foo: bar` at 1:1, unknown property." in output
     assert "the declared warning '^W123 ' never came" in output
+    assert "W777 replayed from the cache" in output
     assert "W2 outside" in output and "W1 inside" not in output

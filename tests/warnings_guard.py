@@ -1,7 +1,9 @@
 """Fail any test on a warning it did not declare, as WeasyPrint's ``assert_no_logs`` does.
 
 Watched: every WARNING (or worse) record of the ``bundler`` and ``weasyprint`` loggers, and
-every warning bundler files in a build ``Report`` (its own warning channel). A test declares
+every warning in a build ``Report`` (bundler's own warning channel): those filed with
+``Report.warn``, and those copied into a report made during the test (a cached build replays
+its warnings that way). A test declares
 what it expects with the marker ``@pytest.mark.expect_warnings(pattern, ...)`` or the block
 ``with expected_warnings(pattern, ...) as seen:``; each pattern (a regex searched in
 ``"CODE message"`` or ``"logger LEVEL: message"``) must match at least once, so a declaration
@@ -22,17 +24,18 @@ from dataclasses import dataclass
 
 import pytest
 
-from bundler.errors import Report
+from bundler.errors import Problem, Report
 
 WATCHED_LOGGERS = ("bundler", "weasyprint")
 
 
 @dataclass
 class Seen:
-    """One warning seen during a test, and whether something declared it."""
+    """One warning seen during a test, whether something declared it, and the report entry it is."""
 
     text: str
     declared: bool = False
+    problem: Problem | None = None
 
 
 class WarningWatch(logging.Handler):
@@ -41,12 +44,26 @@ class WarningWatch(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.seen: list[Seen] = []
+        self.reports: list[Report] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.seen.append(Seen(f"{record.name} {record.levelname}: {record.getMessage()}"))
 
+    def add_problem(self, problem: Problem) -> None:
+        self.seen.append(Seen(f"{problem.code} {problem.message}", problem=problem))
+
+    def collect(self) -> None:
+        """Add the warnings that reached a watched report without ``warn`` (copied in from a cache or a worker)."""
+        known = {id(s.problem) for s in self.seen if s.problem is not None}
+        for report in self.reports:
+            for problem in report.warnings:
+                if id(problem) not in known:
+                    known.add(id(problem))
+                    self.add_problem(problem)
+
     def reset(self) -> None:
         self.seen.clear()
+        self.reports.clear()
 
 
 WATCH = WarningWatch()
@@ -56,13 +73,18 @@ def install(patch: pytest.MonkeyPatch) -> None:
     """Watch the loggers and every ``Report.warn`` for the rest of the session."""
     for name in WATCHED_LOGGERS:
         logging.getLogger(name).addHandler(WATCH)
-    original = Report.warn
+    original_warn, original_init = Report.warn, Report.__init__
 
     def warn(self, message: str, code: str = "W000", **where) -> None:
-        original(self, message, code, **where)
-        WATCH.seen.append(Seen(f"{code} {message}"))
+        original_warn(self, message, code, **where)
+        WATCH.add_problem(self.warnings[-1])
+
+    def init(self, *args, **kwargs) -> None:
+        original_init(self, *args, **kwargs)
+        WATCH.reports.append(self)
 
     patch.setattr(Report, "warn", warn)
+    patch.setattr(Report, "__init__", init)
 
 
 def uninstall() -> None:
@@ -84,9 +106,11 @@ def _declare(patterns: tuple[str, ...], seen: list[Seen], where: str) -> None:
 @contextmanager
 def expected_warnings(*patterns: str) -> Iterator[list[str]]:
     """Declare the warnings the block must give; yields their texts (filled when the block ends)."""
+    WATCH.collect()
     start = len(WATCH.seen)
     texts: list[str] = []
     yield texts
+    WATCH.collect()
     inside = WATCH.seen[start:]
     _declare(patterns, inside, "expected_warnings")
     texts.extend(s.text for s in inside)
@@ -94,6 +118,7 @@ def expected_warnings(*patterns: str) -> Iterator[list[str]]:
 
 def check(item: pytest.Item) -> None:
     """Fail ``item`` on an undeclared warning, or on a marker's pattern that matched nothing."""
+    WATCH.collect()
     for marker in item.iter_markers("expect_warnings"):
         _declare(tuple(marker.args), WATCH.seen, "expect_warnings")
     undeclared = [s.text for s in WATCH.seen if not s.declared]
