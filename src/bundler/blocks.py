@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -36,7 +36,6 @@ _DROP = {
     "iframe",
     "object",
     "embed",
-    "form",
     "input",
     "button",
     "select",
@@ -52,7 +51,6 @@ _DROP = {
     "meta",
     "head",
     "title",
-    "nav",
     "dialog",
     "map",
     "area",
@@ -96,6 +94,8 @@ _BLOCK_TAGS = {
     "html",
     "figcaption",
     "picture",
+    "form",
+    "nav",
 }
 _INLINE_ALIASES = {"strike": "s", "del": "s", "ins": "u", "tt": "code", "samp": "code", "var": "em", "dfn": "em"}
 _VERBATIM = {"code", "kbd"}
@@ -122,7 +122,15 @@ def clean_url(href: str, base: str = "") -> str:
     if parts.scheme.lower() not in _SAFE_SCHEMES:
         return ""
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+    return urlunsplit((parts.scheme, parts.netloc, _encode_illegal(parts.path), query, _encode_illegal(parts.fragment)))
+
+
+_ILLEGAL_IN_URL = re.compile(r'[\x00-\x20"<>\[\]{}|\\^`]')
+
+
+def _encode_illegal(part: str) -> str:
+    """Percent-encode the ASCII characters a URL may not hold ("/blog/[uid]", spaces): EPUBCheck RSC-020."""
+    return _ILLEGAL_IN_URL.sub(lambda m: quote(m.group(0), safe=""), part)
 
 
 def inline_html(element: etree._Element, language: str = "en", base_url: str = "", *, include_tail: bool = False) -> str:
@@ -227,7 +235,7 @@ def html_to_blocks(element: etree._Element, language: str = "en", base_url: str 
     def flush() -> None:
         text = _tidy_inline("".join(pending))
         pending.clear()
-        for part in re.split(r"(?:<br/>\s*){2,}", text):  # old pages separate paragraphs with <br><br>
+        for part in split_at_breaks(text, 2):  # old pages separate paragraphs with <br><br>
             part = _tidy_inline(part)
             if text_of(part).strip():
                 blocks.append(Paragraph(part))
@@ -254,6 +262,8 @@ def html_to_blocks(element: etree._Element, language: str = "en", base_url: str 
 
 def _convert_block(node, tag: str, language: str, base_url: str, figure_hook) -> list[Block] | None:
     """Blocks for a block-level element, or None when it is inline content."""
+    if tag == "figure" and holds_running_text(node):
+        return html_to_blocks(node, language, base_url, figure_hook)
     if figure_hook is not None and tag in {"figure", "img", "picture"}:
         result = figure_hook(node)
         if result is None:
@@ -277,10 +287,17 @@ def _convert_block(node, tag: str, language: str, base_url: str, figure_hook) ->
     if tag in {"ul", "ol"}:
         items = []
         for li in node:
-            if isinstance(li.tag, str) and _local(li.tag) == "li":
+            if not isinstance(li.tag, str) or _local(li.tag) in _DROP:
+                continue
+            if _local(li.tag) == "li":
                 item = tuple(html_to_blocks(li, language, base_url, figure_hook))
-                if item:
-                    items.append(item)
+            else:  # a list or paragraph put straight inside the list (common, if invalid) is an item too
+                item = tuple(
+                    _convert_block(li, _local(li.tag), language, base_url, figure_hook)
+                    or html_to_blocks(li, language, base_url, figure_hook)
+                )
+            if item:
+                items.append(item)
         return [ListBlock(tag == "ol", tuple(items))] if items else []
     if tag == "dl":
         items = []
@@ -300,12 +317,37 @@ def _convert_block(node, tag: str, language: str, base_url: str, figure_hook) ->
         return [Rule()]
     if tag == "table":
         return _convert_table(node, language, base_url, figure_hook)
-    if tag in _BLOCK_TAGS:
+    if tag in _BLOCK_TAGS or _holds_blocks(node):
         return html_to_blocks(node, language, base_url, figure_hook)
     if figure_hook is not None and (node.find(".//img") is not None or node.find(".//picture") is not None):
         if len("".join(node.itertext()).strip()) < 40:  # a linked photo: <a href><img></a>
             return html_to_blocks(node, language, base_url, figure_hook)
     return None
+
+
+_STRUCTURE = ".//p | .//div | .//h1 | .//h2 | .//h3 | .//h4 | .//ul | .//ol | .//table | .//blockquote | .//pre | .//section | .//article | .//figure | .//dl"
+
+
+def _holds_blocks(node) -> bool:
+    """An element is judged by what it holds, not by its tag: a custom element (``<c-wiz>``) or a
+    ``<span>``/``<a>`` wrapping paragraphs is a container, so its paragraphs stay paragraphs."""
+    return bool(node.xpath(_STRUCTURE))
+
+
+#: A ``<figure>`` with this much paragraph text outside its caption wraps an article, not a photo.
+FIGURE_TEXT_LIMIT = 400
+
+
+_MEDIA = ".//img | .//picture | .//video | .//audio | .//svg | .//iframe | .//object | .//embed | .//canvas"
+
+
+def holds_running_text(figure) -> bool:
+    """A ``<figure>`` is read as text when it holds no media (a table, a pull quote, code) or
+    when some page has put the whole article body inside it."""
+    if not figure.xpath(_MEDIA):
+        return True
+    paragraphs = [p for p in figure.iter("p", "li", "h2", "h3") if not any(a.tag == "figcaption" for a in p.iterancestors())]
+    return sum(len("".join(p.itertext()).strip()) for p in paragraphs) > FIGURE_TEXT_LIMIT
 
 
 _LAYOUT_INSIDE = (
@@ -366,3 +408,67 @@ def _layout_cells(table) -> list:
 def parse_fragment(markup: str) -> etree._Element:
     """Parse an HTML fragment into a ``div`` element (lenient, never raises on bad markup)."""
     return lxml_html.fragment_fromstring(markup or "", create_parent="div")
+
+
+def parse_inline(fragment: str) -> etree._Element:
+    """Parse an inline fragment as XML inside a ``div``; raises ``etree.XMLSyntaxError`` when malformed."""
+    return etree.fromstring(f"<div>{fragment or ''}</div>", etree.XMLParser(resolve_entities=False, no_network=True))
+
+
+def fragment_problem(fragment: str) -> str:
+    """Why ``fragment`` is not well-formed XHTML (unbalanced tags, unknown entities), or "" when it is."""
+    try:
+        parse_inline(fragment)
+    except etree.XMLSyntaxError as exc:
+        return str(exc.msg or exc).replace("(<string>, line 1)", "").strip()
+    return ""
+
+
+def repair_fragment(fragment: str) -> str:
+    """``fragment`` unchanged when well-formed; otherwise re-read leniently and serialised from the tree.
+
+    The lenient HTML parser closes what was left open and drops stray end tags, and the
+    result goes through the inline sanitiser again, so it is balanced by construction.
+    """
+    if not fragment_problem(fragment):
+        return fragment
+    return inline_html(parse_fragment(fragment), language="")
+
+
+def split_at_breaks(fragment: str, run: int) -> list[str]:
+    """Split an inline fragment at runs of at least ``run`` top-level ``<br/>``, each part balanced.
+
+    Breaks nested inside an inline element (``<span>a<br/><br/>b</span>``) do not split it:
+    cutting there would leave one part with an open tag and the other with a stray end tag.
+    """
+    if "<br/>" not in fragment:
+        return [fragment]
+    try:
+        holder = parse_inline(fragment)
+    except etree.XMLSyntaxError:
+        return [repair_fragment(fragment)]
+    parts: list[list[str]] = [[_escape(holder.text)]]
+    breaks: list[str] = []  # breaks (and the blank text between them) not yet placed
+    for child in holder:
+        if child.tag == "br":
+            if "".join(breaks).replace("<br/>", "").strip():  # text since the last break ends that run
+                _place_breaks(parts, breaks, run)
+            breaks += ["<br/>", _escape(child.tail)]
+            continue
+        _place_breaks(parts, breaks, run)
+        parts[-1] += [etree.tostring(child, encoding="unicode", with_tail=False), _escape(child.tail)]
+    _place_breaks(parts, breaks, run)
+    return ["".join(part) for part in parts]
+
+
+def _place_breaks(parts: list[list[str]], breaks: list[str], run: int) -> None:
+    """A run of ``run`` or more breaks starts a new part; a shorter one stays in the text."""
+    if breaks.count("<br/>") >= run:
+        parts.append([breaks[-1]])  # the text after the last break opens the new part
+    else:
+        parts[-1] += breaks
+    breaks.clear()
+
+
+def _escape(text: str | None) -> str:
+    return html.escape(text or "", quote=False)

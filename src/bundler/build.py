@@ -97,18 +97,29 @@ def build_collection(
 def _write_editions(
     dossier: Dossier, editions: list[Edition], target_dir: Path, result: BuildResult, work: WorkOptions, progress: Progress
 ) -> None:
-    """Write each edition (or copy it from the cache when nothing it depends on changed)."""
+    """Write each edition (or copy it from the cache when nothing it depends on changed).
+
+    Editions are written into a staging folder and moved into ``target_dir`` together once the
+    last one is complete: a piece that breaks the EPUB no longer leaves the PDF written before it.
+    """
     from bundler.budget import write_edition  # image policy, size report, budget fitting
 
     known = formats()
     cache = open_cache(dossier.root or ".", enabled=bool(dossier.root) and work.cache)
-    for index, edition in enumerate(editions):
-        progress(f"write {edition.format}", index, len(editions))
-        fmt = known[edition.format]
-        destination = target_dir / fmt.filename(dossier.slug)
-        write = cached_writer(edition.format, fmt.write, cache)  # unchanged inputs: copy the cached edition
-        result.sizes[edition.format] = write_edition(write, dossier, edition, destination, result.report)
-        result.outputs[edition.format] = destination
+    target_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".staging-", dir=target_dir) as staging:
+        written: dict[str, Path] = {}
+        for index, edition in enumerate(editions):
+            progress(f"write {edition.format}", index, len(editions))
+            fmt = known[edition.format]
+            staged = Path(staging) / fmt.filename(dossier.slug)
+            write = cached_writer(edition.format, fmt.write, cache)  # unchanged inputs: copy the cached edition
+            result.sizes[edition.format] = write_edition(write, dossier, edition, staged, result.report)
+            written[edition.format] = staged
+        for name, staged in written.items():  # every edition is complete: only now does any reach dist/
+            destination = target_dir / staged.name
+            os.replace(staged, destination)
+            result.outputs[name] = destination
 
 
 def _editions_to_build(dossier: Dossier, names: list[str] | None) -> list[Edition]:

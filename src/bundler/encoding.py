@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import re
+import unicodedata
 
 import ftfy
+import ftfy.badness
 from charset_normalizer import from_bytes
 
 
@@ -69,9 +72,24 @@ def _plausible(raw: bytes, declared: str) -> bool:
 
 
 _SAMPLE = 200_000
+#: A UTF-8 lead byte read as Latin-1/cp1252 (Ã, Â, Ø, Ù, â…) followed by a continuation byte read
+#: the same way: every UTF-8 mojibake contains such a pair; text without one needs no repair.
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 
 
 def _repair(text: str, warnings: list[str]) -> tuple[str, list[str]]:
+    """Repair mojibake where ftfy's quick test sees it; text without it is only NFC-normalised.
+
+    ftfy's full repair walks the whole text several times (a page's scripts included) and was
+    most of an import's time, and even its ``is_bad`` test is slow on a large page: a single
+    character-class search for the pairs UTF-8 read as a single-byte charset leaves behind
+    decides first whether ftfy needs to look at all.
+    """
+    if not _MOJIBAKE_HINT.search(text) or not ftfy.badness.is_bad(text):
+        return unicodedata.normalize("NFC", text), warnings
     if len(text) > 2 * _SAMPLE:  # ftfy is slow on huge texts: repair only when a sample shows damage
         sample = text[:_SAMPLE] + text[len(text) // 2 : len(text) // 2 + _SAMPLE]
         if ftfy.fix_encoding(sample) == sample:

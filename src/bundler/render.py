@@ -16,9 +16,11 @@ from functools import cache
 from urllib.parse import urlsplit
 
 import jinja2
+from lxml import etree
 
 from bundler import __version__
 from bundler.blocks import text_of
+from bundler.errors import BundlerError, ExportError
 from bundler.model import BLOCK_TYPES, Dossier, Figure, Piece, Section, TextPage
 from bundler.resources import templates_dir
 from bundler.text import direction_of
@@ -37,6 +39,7 @@ class Target:
     inline_notes: bool = False  # PDF: each note's text replaces its call, styled as a page-bottom footnote
     note_texts: dict[str, str] = field(default_factory=dict)  # note id -> note HTML, set per piece when inline_notes
     page_numbers: Mapping[str, int] | None = None  # PDF contents rendered apart: slug -> page it starts on
+    taken_ids: set[str] = field(default_factory=set)  # ids given out in this piece (a note called twice needs two)
 
 
 LABELS = {
@@ -103,9 +106,10 @@ def rewrite_inline(fragment: str, target: Target) -> str:
         if href.startswith("#note-"):
             note = href[len("#note-") :]
             if note in target.note_ids:
-                slug = target.piece_slug
+                slug, note = target.piece_slug, html.escape(note)
                 epub = ' epub:type="noteref"' if target.epub else ""
-                return f'<a class="noteref" href="#{slug}-note-{note}" id="{slug}-nref-{note}"{epub} role="doc-noteref"{rest}>'
+                call_id = unique_id(target, f"{slug}-nref-{note}")  # the note's backlink goes to the first call
+                return f'<a class="noteref" href="#{slug}-note-{note}" id="{call_id}"{epub} role="doc-noteref"{rest}>'
             return "<a>"
         if href.startswith("#"):
             return "<a>"
@@ -128,7 +132,17 @@ def _inline_note(note: str, call: str, target: Target) -> str:
     if note not in target.note_texts:
         return call
     text = rewrite_inline(target.note_texts[note], replace(target, inline_notes=False))
-    return f'<span class="footnote-inline" id="{target.piece_slug}-note-{html.escape(note)}" role="doc-footnote">{text}</span>'
+    note_id = unique_id(target, f"{target.piece_slug}-note-{html.escape(note)}")
+    return f'<span class="footnote-inline" id="{note_id}" role="doc-footnote">{text}</span>'
+
+
+def unique_id(target: Target, wanted: str) -> str:
+    """``wanted``, or ``wanted-2``, ``-3``… when this piece already used it (EPUBCheck RSC-005: duplicate ID)."""
+    candidate, number = wanted, 2
+    while candidate in target.taken_ids:
+        candidate, number = f"{wanted}-{number}", number + 1
+    target.taken_ids.add(candidate)
+    return candidate
 
 
 def _kind(block) -> str:
@@ -182,13 +196,57 @@ def render_template(name: str, **context) -> str:
 
 
 def render_piece(piece: Piece, dossier: Dossier, target: Target, note: str = "") -> str:
-    """The ``<article>`` for one piece."""
-    scoped = replace(target, piece_slug=piece.slug, note_ids=frozenset(n.id for n in piece.notes))
+    """The ``<article>`` for one piece: well-formed XHTML, or an error that names the piece and its source."""
+    scoped = replace(target, piece_slug=piece.slug, note_ids=frozenset(n.id for n in piece.notes), taken_ids=set())
     if target.inline_notes:
         scoped = replace(scoped, note_texts={n.id: n.html for n in piece.notes})
-    return render_template(
-        "piece.xhtml.j2", piece=piece, dossier=dossier, t=scoped, note=note, labels=labels_for(piece.language or dossier.language)
+    try:
+        article = render_template(
+            "piece.xhtml.j2", piece=piece, dossier=dossier, t=scoped, note=note, labels=labels_for(piece.language or dossier.language)
+        )
+        etree.fromstring(_XHTML_CHECK.format(article).encode("utf-8"), _STRICT_XML)
+    except BundlerError:
+        raise
+    except Exception as exc:  # any fault in one piece's data is the user's to fix, with its name on it
+        raise piece_render_error(piece, exc) from exc
+    return article
+
+
+_XHTML_CHECK = '<div xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">{}</div>'
+_STRICT_XML = etree.XMLParser(resolve_entities=False, no_network=True)
+
+
+def piece_render_error(piece: Piece, exc: Exception) -> ExportError:
+    """A user-facing error for a piece that cannot be rendered: which piece, from which file, and why."""
+    source = piece.provenance.source_path or piece.source_url or piece.slug
+    reason = exc.msg if isinstance(exc, etree.XMLSyntaxError) else f"{type(exc).__name__}: {exc}"
+    return ExportError(
+        f"piece {piece.title!r} cannot be rendered: {reason}",
+        code="E410",
+        file=source,
+        hint="fix or re-import that source (a piece.json edited by hand must keep each field's type and well-formed XHTML)",
     )
+
+
+def check_pieces_render(dossier: Dossier) -> None:
+    """Render every piece as the EPUB and the PDF would, for ``bundler check``.
+
+    ``check`` then fails, with the piece's name, on anything that would make the build fail
+    while rendering it (the build itself finds it while writing, and stages its editions so
+    that nothing reaches ``dist/``).
+    """
+    targets = (
+        Target(href_for=lambda slug: f"{slug}.xhtml", media_href=_no_image, epub=True, link_map=build_link_map(dossier)),
+        Target(href_for=lambda slug: f"#{slug}", media_href=_no_image, inline_notes=True, link_map=build_link_map(dossier)),
+    )
+    for piece in dossier.pieces:
+        for target in targets:
+            render_piece(piece, dossier, target)
+
+
+def _no_image(figure: Figure) -> None:
+    """Images are checked by the image stage; the rendering check leaves them out."""
+    return None
 
 
 def render_section(section: Section, dossier: Dossier, target: Target) -> str:

@@ -9,13 +9,30 @@ from pathlib import Path
 
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
+_IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def slugify(text: str, fallback: str = "piece", limit: int = 60) -> str:
-    """A file-name-safe, ASCII, lower-case slug; Arabic titles fall back to ``fallback``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:limit].rstrip("-") or fallback
+    """A lower-case ASCII slug that is also a valid XML name, for file names and ids (NCX, nav, XHTML).
+
+    Any script is transliterated (anyascii: Arabic, Chinese, Cyrillic, ... become readable
+    Latin letters; chosen over Unidecode for its ISC licence and wider coverage). A slug
+    must start with a letter (EPUBCheck rejects an NCX id "10-things", RSC-005), so one that
+    starts with a digit gets a word in front: ``fallback`` when it is a plain word (a caller's
+    "section" or "dossier"), else "piece". Text with nothing to transliterate gives ``fallback``.
+    """
+    slug = _ascii_slug(text)[:limit].rstrip("-") or _ascii_slug(fallback)[:limit].rstrip("-") or "piece"
+    if not slug[0].isalpha():
+        slug = f"{fallback if re.fullmatch('[a-z]+', fallback) else 'piece'}-{slug}"
+    return slug
+
+
+def _ascii_slug(text: str) -> str:
+    from anyascii import anyascii
+
+    text = _IDEOGRAPH.sub(lambda m: f" {m.group(0)} ", unicodedata.normalize("NFKC", text))  # one word per syllable
+    ascii_text = anyascii(text).replace("'", "")  # "Traveler’s" -> "travelers", not "traveler-s"
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -41,8 +41,13 @@ def _root_rules() -> dict:
     return yaml.safe_load(_RULES.read_text(encoding="utf-8"))
 
 
-def find_root(tree, url: str = "") -> Root:
-    """The article's root element, by site rule, then by the generic candidates in order."""
+def find_root(tree, url: str = "", support: Support | None = None) -> Root:
+    """The article's root element, by site rule, then by the generic candidates in order.
+
+    ``support`` (trafilatura's text) decides among several candidates of one kind: the one
+    holding most of that text, or their common ancestor when the article is spread over them
+    (a thread of posts, a list of reviewed items, each in its own ``<article>``).
+    """
     rules = _root_rules()
     body = tree.find(".//body")
     if body is None:
@@ -62,7 +67,9 @@ def find_root(tree, url: str = "") -> Root:
         found = [e for e in found if text_length(e) >= rules["min_chars"]]
         if not found:
             continue
-        if candidate.get("xpath") == "//article" or len(found) > 4:
+        if len(found) > 1 and support is not None and not support.empty:
+            element = _best_by_support(found, support)
+        elif candidate.get("xpath") == "//article" or len(found) > 4:
             element = max(found, key=text_length)
         else:
             element = _common_ancestor(found)
@@ -85,6 +92,16 @@ def _densest(body):
         if length > best_length:
             best, best_length = element, length
     return best if best is not None and best_length > 0.4 * total and best_length > 400 else None
+
+
+def _best_by_support(found: list, support: Support):
+    """The candidate holding most of trafilatura's text, or all of them together when none holds half."""
+    shares = [(support.share_in(" ".join(e.itertext())), e) for e in found]
+    share, best = max(shares, key=lambda pair: pair[0])
+    if share >= 0.5:
+        return best
+    ancestor = _common_ancestor(found)
+    return ancestor if support.share_in(" ".join(ancestor.itertext())) > share + 0.2 else best
 
 
 def _outermost(elements: list) -> list:
@@ -126,6 +143,14 @@ class Support:
         self.joined = " " + " ".join(words) + " "
         self.trigrams = {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
         self.empty = len(words) < 10
+
+    def share_in(self, text: str) -> float:
+        """Share of trafilatura's word triples that ``text`` contains (how much of its article is there)."""
+        if not self.trigrams:
+            return 0.0
+        words = _WORD.findall(text.lower())
+        found = {tuple(words[i : i + 3]) for i in range(len(words) - 2)} & self.trigrams
+        return len(found) / len(self.trigrams)
 
     def of(self, text: str) -> float:
         """Share of ``text``'s word triples (or the whole phrase, if short) found by trafilatura."""
@@ -207,3 +232,25 @@ def _is_text(block: Block) -> bool:
 
 def _is_link_list(block: Block) -> bool:
     return isinstance(block, ListBlock) and link_density(block) > 0.8 and len(_WORD.findall(block_text(block))) < 120
+
+
+#: Blocks shorter than this may repeat on purpose (a refrain, "Yes.", a table row); longer ones do not.
+REPEAT_MIN_CHARS = 50
+
+
+def drop_repeated_blocks(blocks: list[Block]) -> list[Block]:
+    """Keep the first of blocks whose text repeats word for word.
+
+    Pages carry the article twice (a desktop and a mobile copy, one hidden by a stylesheet the
+    importer never sees, or a print copy); a reader must not get it twice.
+    """
+    seen: set[str] = set()
+    kept: list[Block] = []
+    for block in blocks:
+        key = " ".join(_WORD.findall(block_text(block).lower())) if not isinstance(block, FigureBlock) else ""
+        if len(key) >= REPEAT_MIN_CHARS:
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(block)
+    return kept

@@ -7,6 +7,7 @@ the order documented there. Everything works on an lxml tree in place.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,6 +24,9 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SPLIT = re.compile(r"[^a-zA-Z0-9]+")
 _NEVER_DROP = {"html", "body", "article", "main"}
+#: Elements whose text a reader never sees: removed before anything is measured, so that a
+#: page's size guards count visible text only (inline scripts and styles can be most of a page).
+INVISIBLE_TAGS = ("script", "style", "template", "noscript", "link", "meta", "svg", "math", "head")
 _SHORT_TEXT_TAGS = {"p", "div", "span", "li", "a", "h2", "h3", "h4", "h5", "h6", "section", "small", "strong", "b", "em"}
 
 
@@ -134,15 +138,31 @@ def text_length(element) -> int:
     return len(normalise_space("".join(element.itertext())))
 
 
-def drop_furniture(tree, protect: set | None = None) -> int:
+def drop_invisible(tree) -> int:
+    """Remove what is never shown (scripts, styles, templates, leftover ``<noscript>``)."""
+    doomed = [e for e in tree.iter(*INVISIBLE_TAGS) if e.getparent() is not None and e.tag != "head"]
+    for element in doomed:
+        remove(element)
+    return len(doomed)
+
+
+def drop_furniture(tree, protect: set | None = None, holds_main_text: Callable[[object], bool] | None = None) -> int:
     """Apply the class/id, role, tag and hidden rules; returns how many elements went.
 
     ``protect`` holds elements (e.g. the notes found earlier) that must survive.
+    ``holds_main_text(element)`` answers whether an element carries much of the text another
+    extractor found: such an element is the article's container, whatever its class says
+    ("elementor-widget-wrap", a page-wide ``<form>`` or ``<nav>``), and is never removed
+    as furniture. Size guards measure visible text: call ``drop_invisible`` first.
     """
     rules = dom_rules()
     protect = protect or set()
     body = tree.find(".//body")
     total = text_length(body) if body is not None else 0
+
+    def holds_article(element) -> bool:
+        return _holds_article(element, total) or (holds_main_text is not None and holds_main_text(element))
+
     removed = 0
     for element in list(tree.iter()):
         if not isinstance(element.tag, str) or element.getparent() is None:
@@ -152,7 +172,7 @@ def drop_furniture(tree, protect: set | None = None) -> int:
         tag = element.tag.lower()
         if tag in _NEVER_DROP:
             continue
-        if _should_drop(element, tag, rules, total, protect):
+        if _should_drop(element, tag, rules, holds_article, protect):
             remove(element)
             removed += 1
     return removed
@@ -167,22 +187,20 @@ def _inside_removed(element) -> bool:
     return element is not root
 
 
-def _should_drop(element, tag: str, rules: DomRules, total: int, protect: set) -> bool:
+def _should_drop(element, tag: str, rules: DomRules, holds_article: Callable[[object], bool], protect: set) -> bool:
+    """Whether a furniture rule names ``element``; no rule removes the element that holds the article."""
     if any(p is element or _contains(element, p) for p in protect):
         return False
-    if tag in rules.drop_tags:
-        return True
     if tag == "iframe":
         return not _is_known_embed(element.get("src") or element.get("data-src") or "", rules)
-    if (element.get("role") or "").lower() in rules.drop_roles and tag != "figure":
-        return not _holds_article(element, total)
-    if tag in rules.drop_outside_root and not _inside_article(element):
-        return not _holds_article(element, total)
-    if is_hidden(element) and tag not in {"img", "picture", "source"}:
-        return True
-    if is_furniture_by_name(element, rules):
-        return not _holds_article(element, total)
-    return False
+    named = (
+        tag in rules.drop_tags
+        or ((element.get("role") or "").lower() in rules.drop_roles and tag != "figure")
+        or (tag in rules.drop_outside_root and not _inside_article(element))
+        or (is_hidden(element) and tag not in {"img", "picture", "source"})
+        or is_furniture_by_name(element, rules)
+    )
+    return named and not holds_article(element)
 
 
 def _contains(element, other) -> bool:

@@ -8,9 +8,11 @@ metadata reader (htmldate for dates) as the fallback.
 from __future__ import annotations
 
 import copy
+import html
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from bundler.dates import parse_date
 from bundler.typography import normalise_space
@@ -18,6 +20,7 @@ from bundler.typography import normalise_space
 _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle", "report"}
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|«|»)\s+")
 _BY = re.compile(r"^(?:by|written by|words by|story by|بقلم|كتب|كتبه)\s*[:：]?\s+", re.I)
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _DEK_WORDS = ("standfirst", "dek", "subtitle", "subheadline", "summary", "lede", "excerpt", "strapline", "standfirsttext")
 
 
@@ -66,8 +69,42 @@ def read_metadata(tree) -> PageMeta:
     if not meta.title or (h1 and h1 in meta.title and len(h1) < len(meta.title)):
         meta.title = h1 or meta.title
     meta.title = strip_site_suffix(meta.title or page_title, meta.site, _headline_texts(tree))
+    meta.date = _publication_date(tree, meta.date, ld)
     _fill_from_trafilatura(tree, meta)
     return meta
+
+
+#: A page with this many ``<time datetime>`` elements and no article metadata is a thread of posts.
+THREAD_TIMES = 3
+
+
+def _publication_date(tree, stated: str, ld: dict) -> str:
+    """The date a reader sees as the article's: htmldate's choice first, the page's statement after.
+
+    On real pages the stated dates (JSON-LD, ``<time>``) name a site update or a neighbouring
+    story as often as the article; htmldate weighs every date on the page (with the original
+    rather than the updated one) and was right more often (WCXB dev pages: 0.85 against 0.81).
+    A thread of posts without article metadata keeps the first stated date, its first post's.
+    """
+    if stated and not ld.get("@type") and len(tree.xpath("//time[@datetime]")) >= THREAD_TIMES:
+        return stated
+    return _htmldate(tree) or stated
+
+
+def _htmldate(tree) -> str:
+    """htmldate's original publication date, "" when it finds none."""
+    from htmldate import find_date
+
+    try:
+        found = find_date(
+            copy.deepcopy(tree.getroot() if hasattr(tree, "getroot") else tree),
+            extensive_search=True,
+            original_date=True,
+            max_date=date.today().isoformat(),
+        )
+    except Exception:  # a second opinion; the page's own statement still counts
+        return ""
+    return parse_date(found or "") or ""
 
 
 def _headline_texts(tree) -> set[str]:
@@ -150,13 +187,32 @@ def _json_ld_article(tree) -> dict:
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
             continue
         try:
-            data = json.loads(script.text.strip().rstrip(";"))
+            data = _decode_entities(json.loads(script.text.strip().rstrip(";")), 0)
         except (ValueError, RecursionError):
             continue
         found = _find_article(data, 0)
         if found:
             return found
     return {}
+
+
+def _decode_entities(data, depth: int):
+    """JSON-LD strings with their HTML character references decoded, once.
+
+    WordPress and others write the headline HTML-escaped inside the JSON ("It&#8217;s",
+    "M&#038;A"); a script's text is not HTML-decoded by the parser, so without this step the
+    title showed "&#8217;" literally. Only complete references (``&name;``, ``&#N;``) are
+    decoded, so a bare "R&D" stays as it is.
+    """
+    if isinstance(data, str):
+        return _ENTITY.sub(lambda m: html.unescape(m.group(0)), data) if "&" in data else data
+    if depth > 12:
+        return data
+    if isinstance(data, list):
+        return [_decode_entities(item, depth + 1) for item in data]
+    if isinstance(data, dict):
+        return {key: _decode_entities(value, depth + 1) for key, value in data.items()}
+    return data
 
 
 def _find_article(data, depth: int) -> dict:

@@ -13,10 +13,12 @@ def add_arguments(parser) -> None:
 def run(args, ui) -> int:
     from bundler.errors import Report
     from bundler.manifest import load_manifest, resolve_dossier
+    from bundler.render import check_pieces_render
 
     manifest = load_manifest(args.collection)
     report = Report()
     dossier = resolve_dossier(manifest, report)
+    check_pieces_render(dossier)  # what the build would render, so a piece that breaks it fails here too
     for warning in report.warnings:
         ui.warn(warning.render())
     pages = len(dossier.front_matter) + len(dossier.back_matter)

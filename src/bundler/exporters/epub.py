@@ -72,7 +72,14 @@ class _Page:
     def render(self, latin_language: str) -> bytes:
         """The complete document, with lang/xml:lang/dir and mixed runs wrapped."""
         document = render_document(self.body, self.title, self.language, (_CSS,), self.body_class)
-        return wrap_document(document.encode("utf-8"), latin_language)
+        try:
+            return wrap_document(document.encode("utf-8"), latin_language)
+        except etree.XMLSyntaxError as exc:  # pieces are checked before the build writes; this names any other page
+            raise ExportError(
+                f"page {self.name}.xhtml ({self.title!r}) is not well-formed XHTML: {exc.msg}",
+                code="E411",
+                hint="fix the text of that page",
+            ) from exc
 
 
 def write_epub(dossier: Dossier, edition: Edition, out: Path, report: Report) -> None:

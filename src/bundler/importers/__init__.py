@@ -7,12 +7,18 @@ file name and content, so callers never need to know which importer ran.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from bundler.cleaning.headings import normalise_headings
+from bundler.cleaning.wellformed import repair_piece
 from bundler.errors import ImportError_
 from bundler.model import Piece
+from bundler.text import slugify
+
+#: Bumped when ``finish_piece`` changes what it makes of a piece: cached imports are then redone.
+FINISH_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,23 @@ def sources() -> dict[str, Source]:
     import bundler.importers as package
     from bundler.registry import collect
 
-    return collect(package, "SOURCES")
+    return {name: _finishing(source) for name, source in collect(package, "SOURCES").items()}
+
+
+def finish_piece(piece: Piece) -> Piece:
+    """The last step of every importer: well-formed fragments, a clean heading outline, a slug that is an XML name.
+
+    Idempotent, so a stored piece read back passes through unchanged.
+    """
+    piece = repair_piece(piece)
+    return replace(piece, body=normalise_headings(piece.body), slug=slugify(piece.slug or piece.title))
+
+
+def _finishing(source: Source) -> Source:
+    """``source`` whose readers hand back finished pieces, whichever importer ran."""
+    read, read_all = source.read, source.read_all
+    finished_all = (lambda path, options: [finish_piece(p) for p in read_all(path, options)]) if read_all else None
+    return replace(source, read=lambda path, options: finish_piece(read(path, options)), read_all=finished_all)
 
 
 def find_source(path: Path) -> tuple[str, Source]:

@@ -23,10 +23,26 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from bundler import __version__
-from bundler.blocks import html_to_blocks, text_of
+from bundler.blocks import html_to_blocks, split_at_breaks, text_of
 from bundler.cleaning.boilerplate import is_boilerplate
-from bundler.cleaning.content import Support, coverage, find_root, select_blocks, trafilatura_text
-from bundler.cleaning.dom import drop_boilerplate_text, drop_furniture, drop_link_sections, drop_site_rules, remove, text_length
+from bundler.cleaning.content import (
+    Support,
+    block_text,
+    coverage,
+    drop_repeated_blocks,
+    find_root,
+    select_blocks,
+    trafilatura_text,
+)
+from bundler.cleaning.dom import (
+    drop_boilerplate_text,
+    drop_furniture,
+    drop_invisible,
+    drop_link_sections,
+    drop_site_rules,
+    remove,
+    text_length,
+)
 from bundler.cleaning.figures import FigureContext, best_source, normalise_figure_markup
 from bundler.cleaning.metadata import PageMeta, read_metadata
 from bundler.cleaning.notes import extract_notes
@@ -39,6 +55,20 @@ from bundler.text import detect_language, direction_of, sha256_bytes, slugify
 from bundler.typography import normalise_space, smarten
 
 MAX_PAGE_BYTES = 64 * 1024 * 1024
+#: An element holding this share of trafilatura's word triples is the article's container.
+MAIN_TEXT_SHARE = 0.3
+#: ... and so is one whose own text (over 200 characters) trafilatura kept almost all of: a part
+#: of the article whatever its class says ("articleWidget", "related-article-wrapper").
+MAIN_TEXT_AGREEMENT = 0.8
+#: A body holding less than this share of trafilatura's article is read again (see _recover_lost_article).
+RECOVERY_SHARE = 0.6
+RECOVERY_MIN_TRIGRAMS = 40
+#: A root holding less than this share of trafilatura's article is widened (see _wider_root).
+ROOT_SHARE = 0.9
+#: ... to an ancestor holding at least this much more of it (less is trafilatura's own noise).
+WIDER_GAIN = 0.15
+#: A ``<noscript>`` with this much text (in paragraphs) is a page's no-JavaScript view, kept as content.
+NOSCRIPT_TEXT_MIN = 200
 MAX_BLOCKS = 20_000
 MAX_MARKUP_CHARS = 6 * 1024 * 1024
 #: libxml2's element depth limit without huge_tree: anything deeper is dropped by the parser.
@@ -77,14 +107,17 @@ def read_html_bytes(
     language = options.language or _primary(meta.language) or detect_language(_sample_text(body))
     notes, _containers = extract_notes(body, language, base_url)
     reference = copy.deepcopy(tree)
-    _prepare_dom(tree, base_url)
-    root = find_root(tree, base_url)
+    support = Support(trafilatura_text(reference))
+    _prepare_dom(tree, base_url, support)
+    root = find_root(tree, base_url, support)
     context = FigureContext(page_dir=page_dir, base_url=base_url, media_dir=options.media_dir, language=language)
     try:
         blocks = _lead_figures(root.element, context) + html_to_blocks(root.element, language, base_url, context.hook)
+        blocks, _how = _choose_blocks(blocks, root, support, tree, language, base_url, context)
+        blocks, context = _recover_lost_article(blocks, context, support, reference, language)
+        blocks = drop_repeated_blocks(blocks)
     except RecursionError as exc:
         raise ImportError_("the page is nested too deeply to read", file=label, hint="is it a real article page?") from exc
-    blocks, _how = _choose_blocks(blocks, root, reference, tree, language, base_url, context)
     warnings += context.warnings
     if len(blocks) > MAX_BLOCKS:
         warnings.append(f"page has {len(blocks)} blocks; kept the first {MAX_BLOCKS}")
@@ -171,8 +204,12 @@ def parse_page(text: str, label: str = ""):
     return document.getroottree()
 
 
-def _prepare_dom(tree, base_url: str) -> None:
-    """Steps 3–4: noscript fallbacks, caption wrappers, furniture rules, link sections, boilerplate."""
+def _prepare_dom(tree, base_url: str, support: Support | None = None) -> None:
+    """Steps 3–4: noscript fallbacks, caption wrappers, furniture rules, link sections, boilerplate.
+
+    ``support`` (trafilatura's text) keeps the furniture rules from removing the element that
+    holds the article, whatever its class or tag says.
+    """
     for amp in list(tree.iter("amp-img", "amp-anim")):  # AMP pages: <amp-img> is the image
         for child in list(amp):
             remove(child)
@@ -183,16 +220,21 @@ def _prepare_dom(tree, base_url: str) -> None:
         amp.tag = "iframe"
     for noscript in list(tree.iter("noscript")):
         _unwrap_noscript(noscript)
+    drop_invisible(tree)
     normalise_figure_markup(tree)
     drop_site_rules(tree, base_url)
-    drop_furniture(tree)
+    drop_furniture(tree, holds_main_text=_holder_of(support))
     body = tree.find(".//body")
     drop_link_sections(body)
     drop_boilerplate_text(body)
 
 
 def _unwrap_noscript(noscript) -> None:
-    """A ``<noscript>`` is kept only for an image the lazy-loading markup beside it lacks."""
+    """A ``<noscript>`` is what a reader without JavaScript sees, as every offline reader is.
+
+    One holding running text (a forum's crawler view, a script-built page's fallback) is read
+    as a ``<div>``; otherwise it is kept only for an image the lazy-loading markup beside it lacks.
+    """
     parent = noscript.getparent()
     inner_text = noscript.text or ""
     if "<img" in inner_text:  # some parsers keep noscript content as text
@@ -200,6 +242,9 @@ def _unwrap_noscript(noscript) -> None:
         noscript.text = None
         for child in fragment:
             noscript.append(child)
+    if parent is not None and text_length(noscript) >= NOSCRIPT_TEXT_MIN and noscript.find(".//p") is not None:
+        noscript.tag = "div"
+        return
     images = list(noscript.iter("img"))
     if not images or parent is None:
         remove(noscript)
@@ -235,23 +280,70 @@ def _lead_figures(root, context: FigureContext) -> list[Block]:
     return blocks
 
 
-def _choose_blocks(blocks, root, reference, tree, language, base_url, context) -> tuple[list[Block], str]:
+def _holder_of(support: Support | None):
+    """A test for "this element holds much of the article trafilatura found" (None without one)."""
+    if support is None or support.empty:
+        return None
+
+    def holds_main_text(element) -> bool:
+        if text_length(element) <= 200:
+            return False
+        text = " ".join(element.itertext())
+        return support.share_in(text) >= MAIN_TEXT_SHARE or support.of(text) >= MAIN_TEXT_AGREEMENT
+
+    return holds_main_text
+
+
+def _choose_blocks(blocks, root, support: Support, tree, language, base_url, context) -> tuple[list[Block], str]:
     """Step 6: keep the blocks trafilatura agrees with, or switch to the whole body when the root misses."""
-    support_text = trafilatura_text(reference)
-    if not support_text:
-        return blocks, f"root {root.how}; no second opinion"
-    support = Support(support_text)
     if support.empty:
         return select_blocks(blocks, None, True), f"root {root.how}; no second opinion"
-    root_text = " ".join(normalise_space("".join(root.element.itertext())).split())
-    reverse = Support(root_text)
-    found_in_root = reverse.of(support_text)
+    found_in_root = support.share_in(" ".join(root.element.itertext()))
     trusted = root.strength == "strong" or (root.strength == "medium" and coverage(blocks, support) >= 0.6)
-    if found_in_root < 0.5 and root.strength != "weak":
-        body = tree.find(".//body")
-        blocks = html_to_blocks(body, language, base_url, context.hook)
-        return select_blocks(blocks, support, False), f"body filtered by trafilatura (root {root.how} missed it)"
+    if found_in_root < ROOT_SHARE and root.strength != "weak":
+        wider = _wider_root(root.element, support, found_in_root)
+        if wider is not None:
+            blocks = html_to_blocks(wider, language, base_url, context.hook)
+            return select_blocks(blocks, support, False), f"{wider.tag} filtered by trafilatura (root {root.how} missed part)"
     return select_blocks(blocks, support, trusted), f"root {root.how}; {'trimmed' if trusted else 'filtered'} by trafilatura"
+
+
+def _wider_root(element, support: Support, share: float):
+    """The nearest ancestor that holds clearly more of trafilatura's article than ``element``.
+
+    A root found by markup (an ``<article>``, a content class) sometimes holds only part of
+    the article: the lead and the body sit in sibling containers. Its ancestors are weighed by
+    how much of the article they hold, and the smallest one close to the best is returned.
+    """
+    ancestors = [a for a in element.iterancestors() if a.tag != "html"]
+    shares = [support.share_in(" ".join(a.itertext())) for a in ancestors]
+    if not shares or max(shares) < share + WIDER_GAIN:
+        return None
+    best = max(shares)
+    return next(a for a, s in zip(ancestors, shares, strict=True) if s >= best - 0.02)
+
+
+def _recover_lost_article(blocks, context: FigureContext, support: Support, reference, language: str):
+    """When the rules kept far less of the article than trafilatura found, they failed on this page.
+
+    The page is read again from its untouched copy with only invisible elements removed, and its
+    blocks are filtered by trafilatura's text; the recovered body replaces the first one when it
+    holds more of the article. Better a few lines of furniture than an article silently lost.
+    """
+    if support.empty or len(support.trigrams) < RECOVERY_MIN_TRIGRAMS:
+        return blocks, context
+    kept = support.share_in(" ".join(block_text(b) for b in blocks))
+    if kept >= RECOVERY_SHARE:
+        return blocks, context
+    tree = copy.deepcopy(reference)
+    drop_invisible(tree)
+    normalise_figure_markup(tree)
+    body = tree.find(".//body")
+    fresh = FigureContext(page_dir=context.page_dir, base_url=context.base_url, media_dir=context.media_dir, language=language)
+    candidate = select_blocks(html_to_blocks(body, language, context.base_url, fresh.hook), support, False)
+    if support.share_in(" ".join(block_text(b) for b in candidate)) > kept + 0.1:
+        return candidate, fresh
+    return blocks, context
 
 
 def tidy_edges(blocks: list[Block], title: str, meta: PageMeta, standfirst: list[Paragraph]) -> list[Block]:
@@ -262,7 +354,7 @@ def tidy_edges(blocks: list[Block], title: str, meta: PageMeta, standfirst: list
     kept: list[Block] = []
     for index, block in enumerate(blocks):
         if isinstance(block, Paragraph) and index < 6 and "<br/>" in block.html:
-            lines = [line for line in block.html.split("<br/>") if not _is_header_line(text_of(line), title_key, author_keys)]
+            lines = [line for line in split_at_breaks(block.html, 1) if not _is_header_line(text_of(line), title_key, author_keys)]
             if not lines:
                 continue
             block = Paragraph("<br/>".join(lines), block.lang)

@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
+from bundler.cleaning.wellformed import fragment_problems
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
 from bundler.model import Block, Figure, FigureBlock, ListBlock, Piece, Quote, piece_from_data, to_data
@@ -49,6 +50,8 @@ def write_piece(piece: Piece, folder: Path, link_within: Path | None = None) -> 
     content and never changed in place) are hard-linked rather than copied: the import cache
     then holds each photo once, and a cold build does not write 200 MB of photos twice.
     """
+    target = folder / PIECE_FILE
+    _check_well_formed(piece, target, "cannot be stored")
     folder.mkdir(parents=True, exist_ok=True)
 
     def store(figure: Figure) -> Figure:
@@ -69,9 +72,21 @@ def write_piece(piece: Piece, folder: Path, link_within: Path | None = None) -> 
 
     stored = replace(piece, body=map_figures(piece.body, store))
     document = {"format": STORAGE_FORMAT, "version": STORAGE_VERSION, "piece": to_data(stored)}
-    target = folder / PIECE_FILE
     _write_text_atomically(target, json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     return target
+
+
+def _check_well_formed(piece: Piece, path: Path, verdict: str) -> None:
+    """Refuse a piece whose text is not well-formed XHTML, naming it and the first places at fault."""
+    problems = fragment_problems(piece)
+    if problems:
+        shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
+        raise ImportError_(
+            f"piece {piece.title!r} ({path.name}) {verdict}: its text is not well-formed XHTML at {shown}",
+            code="E120",
+            file=str(path),
+            hint="fix the markup in that field (every tag closed, no HTML-only entities such as &nbsp;) or re-import the piece",
+        )
 
 
 def _link_or_copy(original: Path, destination: Path, link_within: Path | None) -> None:
@@ -114,6 +129,7 @@ def read_stored_piece(path: Path, options: ImportOptions) -> Piece:
         piece = piece_from_data(document["piece"])
     except (KeyError, TypeError, ValueError) as exc:
         raise ImportError_(f"{path.name} is damaged: {exc}", file=str(path), hint="re-import the piece") from exc
+    _check_well_formed(piece, path, "is damaged")
     folder = path.parent.resolve()
 
     def locate(figure: Figure) -> Figure:

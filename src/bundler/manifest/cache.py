@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bundler import __version__
 from bundler.errors import BundlerError
-from bundler.importers import ImportOptions, find_source, read_piece
+from bundler.importers import FINISH_VERSION, ImportOptions, find_source, read_piece
 from bundler.importers.piece import PIECE_FILE, read_stored_piece, write_piece
 from bundler.manifest.source_files import FileStats, Fingerprint, fingerprint_source_files, source_files_unchanged
 from bundler.model import Piece
@@ -33,7 +33,7 @@ def cache_key(path: Path, options: ImportOptions) -> str:
     """Source bytes + importer + version + options: the same key means the same imported piece."""
     name, source = find_source(path)
     version = str(source.extra.get("version") or __version__)
-    parts = [sha256_file(path), name, version, options.language, options.source_label, options.base_url]
+    parts = [sha256_file(path), name, version, FINISH_VERSION, options.language, options.source_label, options.base_url]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:40]
 
 

@@ -65,7 +65,7 @@ def fingerprint_source_files(path: Path, source_name: str, stats: FileStats | No
             relative = candidate.relative_to(folder).as_posix()
             if relative in found or candidate.name.lower().endswith(other_sources):
                 continue  # a linked page is not read by the importer
-            if candidate.is_file():
+            if _is_file(candidate):
                 before = _stat_record(candidate)
                 found[relative] = sha256_file(candidate)
                 if stats is not None and before is not None and before == _stat_record(candidate) and not _racy(before):
@@ -92,6 +92,14 @@ def source_files_unchanged(path: Path, recorded: Fingerprint, stats: FileStats |
         if current != digest:
             return False
     return True
+
+
+def _is_file(path: Path) -> bool:
+    """Like ``Path.is_file``, but an address no file system can hold (a name too long) is simply no file."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _stat_record(path: Path) -> list[int] | None:

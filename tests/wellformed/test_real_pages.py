@@ -1,0 +1,53 @@
+"""Real pages (WCXB v1.0 dev split, CC-BY-4.0) read from ../shared/realpages at run time, built into one EPUB.
+
+The pages are the kind that broke the build: a credit line whose break sits inside a span
+(0006), headlines HTML-escaped in JSON-LD (0071, 0092, 0174), and file names that start with
+a digit, so every slug needs a letter in front to be an NCX id.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zipfile
+
+import pytest
+from lxml import etree
+
+from bundler.build import build_collection
+from tests.conftest import ROOT, epubcheck_messages, run_epubcheck
+
+REAL_PAGES = ROOT.parent / "shared" / "realpages" / "wcxb-dev" / "html"
+PAGE_IDS = [f"{n:04d}" for n in range(1, 11)] + ["0071", "0092", "0174"]
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not REAL_PAGES.is_dir(), reason="../shared/realpages is not beside the repository"),
+]
+
+
+@pytest.fixture(scope="module")
+def real_book(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("realpages")
+    for page in PAGE_IDS:
+        (folder / f"{page}.html").write_bytes(gzip.decompress((REAL_PAGES / f"{page}.html.gz").read_bytes()))
+    entries = "".join(f"      - {page}.html\n" for page in PAGE_IDS)
+    (folder / "collection.yaml").write_text(
+        "title: Real pages\nidentifier: urn:uuid:2c9d7e61-3f0a-4b8e-a5d2-8e1f6c4b7a90\nlanguage: en\n"
+        f"sections:\n  - title: Pages\n    pieces:\n{entries}editions:\n  epub: {{}}\n",
+        encoding="utf-8",
+    )
+    return build_collection(folder, out_dir=tmp_path_factory.mktemp("dist"), format_names=["epub"])
+
+
+def test_real_pages_build_to_an_epub_that_passes_epubcheck(real_book):
+    assert epubcheck_messages(run_epubcheck(real_book.outputs["epub"])) == []
+
+
+def test_real_page_titles_show_no_escaped_entities(real_book):
+    titles = [piece.title for piece in real_book.dossier.pieces]
+    assert not [t for t in titles if "&#" in t or "&amp;" in t]
+    assert any("Traveler’s" in t for t in titles)
+    with zipfile.ZipFile(real_book.outputs["epub"]) as archive:
+        ncx = etree.fromstring(archive.read("EPUB/toc.ncx"))
+    ids = ncx.xpath("//@id")
+    assert ids and all(i[0].isalpha() for i in ids)
