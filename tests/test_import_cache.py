@@ -236,3 +236,17 @@ def test_a_file_that_had_just_changed_gets_no_stat_record(collection):
     stats: dict = {}
     recorded = source_files.fingerprint_source_files(page, "html", stats)
     assert any(recorded.values()) and stats == {}  # the photos were written a moment ago: always hashed
+
+
+def test_cache_key_changes_with_the_language_detector(tmp_path, monkeypatch):
+    """A piece imported with another detector model may have another language: it is not reused."""
+    from bundler.importers import ImportOptions
+    from bundler.manifest import cache
+
+    page = tmp_path / "report.html"
+    page.write_text(PAGE, encoding="utf-8")
+    key = cache.cache_key(page, ImportOptions())
+    assert cache._import_libraries()["py3langid"]  # installed, so its version is in the key
+    assert cache.cache_key(page, ImportOptions()) == key
+    monkeypatch.setattr(cache, "_import_libraries", lambda: {"py3langid": "0.0.1"})
+    assert cache.cache_key(page, ImportOptions()) != key

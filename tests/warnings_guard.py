@@ -1,7 +1,8 @@
 """Fail any test on a warning it did not declare, as WeasyPrint's ``assert_no_logs`` does.
 
 Watched: every WARNING (or worse) record of the ``bundler`` and ``weasyprint`` loggers, and
-every warning in a build ``Report`` (bundler's own warning channel): those filed with
+every warning in a build ``Report`` (bundler's own warning channel; ``N`` notes are not
+warnings): those filed with
 ``Report.warn``, and those copied into a report made during the test (a cached build replays
 its warnings that way). A test declares
 what it expects with the marker ``@pytest.mark.expect_warnings(pattern, ...)`` or the block
@@ -50,14 +51,16 @@ class WarningWatch(logging.Handler):
         self.seen.append(Seen(f"{record.name} {record.levelname}: {record.getMessage()}"))
 
     def add_problem(self, problem: Problem) -> None:
-        self.seen.append(Seen(f"{problem.code} {problem.message}", problem=problem))
+        """Record a report entry; ``N`` codes are routine notes (counted, never fatal), not warnings."""
+        if not problem.code.startswith("N"):
+            self.seen.append(Seen(f"{problem.code} {problem.message}", problem=problem))
 
     def collect(self) -> None:
         """Add the warnings that reached a watched report without ``warn`` (copied in from a cache or a worker)."""
         known = {id(s.problem) for s in self.seen if s.problem is not None}
         for report in self.reports:
             for problem in report.warnings:
-                if id(problem) not in known:
+                if id(problem) not in known and not problem.code.startswith("N"):
                     known.add(id(problem))
                     self.add_problem(problem)
 

@@ -472,3 +472,46 @@ def _place_breaks(parts: list[list[str]], breaks: list[str], run: int) -> None:
 
 def _escape(text: str | None) -> str:
     return html.escape(text or "", quote=False)
+
+
+def unlink_relative(fragment: str) -> str:
+    """``fragment`` with links that lead nowhere in a book turned into plain text.
+
+    A saved page's relative links (``/news/other-story``, ``../index.html``) resolve against an
+    address bundler does not know; kept, they point inside the EPUB at files that are not there.
+    Absolute links and the piece's own ``#`` anchors (note references) stay.
+    """
+    if "<a " not in fragment:
+        return fragment
+    root = parse_inline(fragment)
+    changed = False
+    for link in list(root.iter("a")):
+        href = link.get("href")
+        if href is not None and not href.startswith("#") and not urlsplit(href).scheme:
+            _unwrap(link)
+            changed = True
+    if not changed:
+        return fragment
+    return (root.text or "") + "".join(etree.tostring(child, encoding="unicode") for child in root)
+
+
+def _unwrap(element) -> None:
+    """Replace ``element`` by its content (text, children, tail) in place."""
+    parent = element.getparent()
+    index = parent.index(element)
+    previous = element.getprevious()
+    text = element.text or ""
+    if previous is not None:
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    children = list(element)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    last = children[-1] if children else (parent[index - 1] if index > 0 else None)
+    tail = element.tail or ""
+    parent.remove(element)
+    if last is not None:
+        last.tail = (last.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail

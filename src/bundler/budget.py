@@ -28,7 +28,9 @@ def parse_size(value: object) -> int:
 
     size = size_or_none(value)
     if size is None:
-        raise ExportError(f"budget {value!r} is not a file size", key="budget", hint="write a size such as '2 MB', '500 KB' or '1.5 MiB'")
+        raise ExportError(
+            f"budget {value!r} is not a file size", code="E611", key="budget", hint="write a size such as '2 MB', '500 KB' or '1.5 MiB'"
+        )
     return size
 
 

@@ -14,7 +14,8 @@ import traceback
 from functools import cache
 
 from bundler import __version__
-from bundler.errors import BundlerError
+from bundler.codes import severity
+from bundler.errors import BundlerError, Problem
 
 EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -40,6 +41,15 @@ class UI:
 
     def error(self, text: str) -> None:
         print(f"error: {text}", file=sys.stderr)
+
+    def note(self, text: str) -> None:
+        if not self.quiet:
+            print(f"note: {text}", file=sys.stderr)
+
+    def problem(self, problem: Problem) -> None:
+        """One recorded warning or note, labelled by its catalogued severity and led by its code."""
+        if not self.quiet:
+            print(f"{severity(problem.code)}: {problem.render_coded()}", file=sys.stderr)
 
     @contextlib.contextmanager
     def progress(self, title: str):
@@ -101,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         return commands()[args.command].run(args, ui)
     except BundlerError as exc:
         for problem in exc.problems:
-            ui.error(problem.render())
+            ui.error(problem.render_coded())
         if len(exc.problems) > 1:
             ui.error(f"{len(exc.problems)} problems; nothing was written")
         return EXIT_USER

@@ -10,6 +10,8 @@ import ftfy
 import ftfy.badness
 from charset_normalizer import from_bytes
 
+from bundler.codes import coded
+
 
 def looks_binary(raw: bytes) -> bool:
     """True for bytes that are no text in any encoding (NULs or many control bytes); UTF-16 with a BOM is text."""
@@ -38,12 +40,12 @@ def decode_bytes(raw: bytes, declared: str = "") -> tuple[str, list[str]]:
     elif guess:
         name = guess
         if declared and codecs.lookup(declared).name != codecs.lookup(guess).name:
-            warnings.append(f"declared charset {declared!r} does not fit the bytes; decoded as {guess}")
+            warnings.append(coded("W110", f"declared charset {declared!r} does not fit the bytes; decoded as {guess}"))
         elif not declared:
-            warnings.append(f"no charset declared; detected {guess}")
+            warnings.append(coded("N111", f"no charset declared; detected {guess}"))
     else:
         name = "utf-8"
-        warnings.append("could not detect the text encoding; undecodable bytes replaced")
+        warnings.append(coded("W112", "could not detect the text encoding; undecodable bytes replaced"))
     return _repair(raw.decode(name, errors="replace"), warnings)
 
 
@@ -96,5 +98,5 @@ def _repair(text: str, warnings: list[str]) -> tuple[str, list[str]]:
             return text, warnings
     fixed = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_line_breaks=False)
     if fixed != text and ftfy.fix_encoding(text) != text:
-        warnings.append("repaired mis-decoded characters (mojibake)")
+        warnings.append(coded("W113", "repaired mis-decoded characters (mojibake)"))
     return fixed, warnings

@@ -10,7 +10,7 @@ class Problem:
     """One problem found in the user's input: what, where, and what to do about it."""
 
     message: str
-    code: str = "E000"
+    code: str = ""  # from the catalogue in bundler.codes; every raise and warning names one
     file: str = ""
     line: int = 0
     key: str = ""  # manifest key path, e.g. "sections[1].pieces[3]"
@@ -24,6 +24,10 @@ class Problem:
         parts = [p for p in (where, self.key) if p]
         head = ": ".join(parts + [self.message])
         return f"{head}\n  ({self.hint})" if self.hint else head
+
+    def render_coded(self) -> str:
+        """``CODE file:line: key: message``: how the CLI shows it, so the code can be looked up in the README."""
+        return f"{self.code} {self.render()}" if self.code else self.render()
 
 
 class BundlerError(Exception):
@@ -54,6 +58,6 @@ class Report:
 
     warnings: list[Problem] = field(default_factory=list)
 
-    def warn(self, message: str, code: str = "W000", **where) -> None:
-        """Record a recoverable problem."""
+    def warn(self, message: str, code: str, **where) -> None:
+        """Record a recoverable problem under its catalogued code (a warning, or a routine note)."""
         self.warnings.append(Problem(message, code=code, **where))

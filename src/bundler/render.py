@@ -21,6 +21,7 @@ from lxml import etree
 from bundler import __version__
 from bundler.blocks import text_of
 from bundler.errors import BundlerError, ExportError
+from bundler.language import primary_language
 from bundler.model import BLOCK_TYPES, Dossier, Figure, Piece, Section, TextPage
 from bundler.resources import templates_dir
 from bundler.text import direction_of
@@ -80,7 +81,7 @@ LABELS = {
 
 def labels_for(language: str) -> dict[str, str]:
     """Interface words in the dossier's language (English when we have no translation)."""
-    return LABELS.get(language.split("-")[0].lower(), LABELS["en"])
+    return LABELS.get(primary_language(language), LABELS["en"])
 
 
 def normalise_url(url: str) -> str:
@@ -222,7 +223,7 @@ def piece_render_error(piece: Piece, exc: Exception) -> ExportError:
     reason = exc.msg if isinstance(exc, etree.XMLSyntaxError) else f"{type(exc).__name__}: {exc}"
     return ExportError(
         f"piece {piece.title!r} cannot be rendered: {reason}",
-        code="E410",
+        code="E404",
         file=source,
         hint="fix or re-import that source (a piece.json edited by hand must keep each field's type and well-formed XHTML)",
     )

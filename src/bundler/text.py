@@ -1,4 +1,8 @@
-"""Plain-text helpers shared by importers and exporters: slugs, hashing, scripts."""
+"""Plain-text helpers shared by importers and exporters: slugs, hashing, scripts.
+
+Language tags and detection live in ``bundler.language``; their names are re-exported here for
+existing callers.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,11 @@ import re
 import unicodedata
 from pathlib import Path
 
+from bundler.language import count_scripts, detect_language, direction_of
+
+__all__ = ["count_scripts", "detect_language", "direction_of", "has_arabic", "sha256_bytes", "sha256_file", "slugify", "word_count"]
+
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-_LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
 _IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -47,25 +54,6 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def count_scripts(text: str) -> tuple[int, int]:
-    """Count Arabic-script and Latin letters in ``text``."""
-    return len(_ARABIC.findall(text)), len(_LATIN.findall(text))
-
-
-def detect_language(text: str, default: str = "en") -> str:
-    """Guess "ar" or "en" from the letters used: enough to choose direction and fonts."""
-    arabic, latin = count_scripts(text)
-    if arabic == 0 and latin == 0:
-        return default
-    return "ar" if arabic > latin else ("en" if default == "ar" else default)
-
-
-def direction_of(language: str) -> str:
-    """Text direction for a BCP 47 language tag."""
-    primary = language.split("-")[0].lower()
-    return "rtl" if primary in {"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"} else "ltr"
 
 
 def has_arabic(text: str) -> bool:

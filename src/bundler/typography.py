@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from bundler.language import primary_language
+
 _BIDI_EMBEDDINGS = re.compile("[\u202a-\u202e]")
 _SOFT_HYPHEN = "\u00ad"
 _SPACES = re.compile(r"[ \t\r\n\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -29,7 +31,7 @@ def smarten(text: str, language: str = "en") -> str:
     Idempotent: running it twice gives the same result as once.
     """
     text = strip_controls(text)
-    if language.split("-")[0].lower() != "en":
+    if primary_language(language) != "en":
         return text
     text = re.sub(r"\s*---?\s*", "\u2014", text) if "--" in text else text
     text = re.sub(r"(?<=\w) - (?=\w)", " \u2013 ", text)

@@ -109,7 +109,7 @@ def test_check_passes_on_the_examples(example):
 
 def test_list_shows_figures_and_warnings():
     result = bundler("list", str(COLLECTIONS / "aleppo-2016"))
-    assert "1 fig (1 without image)" in result.stdout and "warning: figure" in result.stdout
+    assert "1 fig (1 without image)" in result.stdout and "warning: W141 figure" in result.stdout
     bilingual = json.loads(bundler("list", str(COLLECTIONS / "bilingual-sample"), "--json").stdout)
     assert bilingual["direction"] == "rtl"
     languages = {p["language"] for s in bilingual["sections"] for p in s["pieces"]}

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from bundler.catalog.covers import CoverImages
 from bundler.catalog.library import LibraryDossier
+from bundler.language import primary_language
 from bundler.resources import styles_dir, templates_dir
 
 NAVIGATION_TYPE = "application/atom+xml;profile=opds-catalog;kind=navigation"
@@ -74,12 +75,12 @@ def labels() -> dict:
 def words_for(language: str) -> dict:
     """The page's words in ``language``, English where there is no translation."""
     table = labels()
-    return table.get(language.split("-")[0].lower(), table["en"])
+    return table.get(primary_language(language), table["en"])
 
 
 def language_name(language: str) -> str:
     """``ar`` -> ``العربية``: the language's own name when known, else its code."""
-    return labels()["languages"].get(language.split("-")[0].lower(), language)
+    return labels()["languages"].get(primary_language(language), language)
 
 
 def render_navigation(library: LibraryInfo, feeds: list[FeedInfo]) -> str:

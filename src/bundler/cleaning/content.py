@@ -139,6 +139,7 @@ class Support:
     """Which word sequences trafilatura kept, to ask how much of a block it agrees with."""
 
     def __init__(self, text: str) -> None:
+        self.text = text
         words = _WORD.findall(text.lower())
         self.joined = " " + " ".join(words) + " "
         self.trigrams = {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
@@ -151,6 +152,16 @@ class Support:
         words = _WORD.findall(text.lower())
         found = {tuple(words[i : i + 3]) for i in range(len(words) - 2)} & self.trigrams
         return len(found) / len(self.trigrams)
+
+    def agreement(self, text: str) -> float:
+        """F1 of ``text``'s word triples against trafilatura's: how closely two readings of a page agree."""
+        words = _WORD.findall(text.lower())
+        grams = {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+        found = len(grams & self.trigrams)
+        if not found:
+            return 0.0
+        precision, recall = found / len(grams), found / len(self.trigrams)
+        return 2 * precision * recall / (precision + recall)
 
     def of(self, text: str) -> float:
         """Share of ``text``'s word triples (or the whole phrase, if short) found by trafilatura."""

@@ -20,6 +20,7 @@ from bundler.blocks import inline_html, text_of
 from bundler.cleaning.credits import split_credit
 from bundler.cleaning.dom import compact_tokens, remove
 from bundler.cleaning.media import ImageProblem, resolve_image
+from bundler.codes import coded
 from bundler.model import Figure, FigureBlock
 from bundler.typography import normalise_space, smarten
 
@@ -86,7 +87,7 @@ def convert_figure(element, context: FigureContext) -> list:
     images = [img for img in images if not is_furniture_image(img)]
     if not images:
         if caption_html or credit:
-            context.warnings.append(f"figure {text_of(caption_html)[:60]!r}: image missing; caption and credit kept")
+            context.warnings.append(coded("W140", f"figure {text_of(caption_html)[:60]!r}: image missing; caption and credit kept"))
             return [FigureBlock(Figure(image=None, alt=text_of(caption_html), caption=caption_html, credit=credit))]
         return []
     blocks = []
@@ -108,17 +109,17 @@ def _figure_for(img, caption_html: str, credit: str, context: FigureContext) -> 
         alt = caption_text
     image = None
     if not src:
-        context.warnings.append(f"figure {caption_text[:60] or alt[:60]!r}: no image address; caption and credit kept")
+        context.warnings.append(coded("W141", f"figure {caption_text[:60] or alt[:60]!r}: no image address; caption and credit kept"))
     else:
         try:
             image = resolve_image(src, context.page_dir, context.base_url, context.media_dir)
             if image.path is None:
-                context.warnings.append(f"image {image.url[:120]} is remote and was not fetched; caption and alt kept")
+                context.warnings.append(coded("N142", f"image {image.url[:120]} is remote and was not fetched; caption and alt kept"))
         except ImageProblem as problem:
-            context.warnings.append(f"figure {caption_text[:60] or alt[:60]!r}: {problem}; caption and credit kept")
+            context.warnings.append(coded("W143", f"figure {caption_text[:60] or alt[:60]!r}: {problem}; caption and credit kept"))
     if not alt:
         alt = "Photograph" if context.language.startswith("en") else "صورة" if context.language.startswith("ar") else "Image"
-        context.warnings.append(f"image {src[:80]!r} has neither alt text nor caption; alt set to {alt!r}")
+        context.warnings.append(coded("N144", f"image {src[:80]!r} has neither alt text nor caption; alt set to {alt!r}"))
     return Figure(image=image, alt=alt, caption=caption_html, credit=credit)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bundler.commands import Command
+from bundler.commands._warnings import show_report
 
 ARCHIVES = ("tar", "zip")  # bundler.bag.ARCHIVES, spelled here so --help need not import the bag stack
 
@@ -20,8 +21,7 @@ def run(args, ui) -> int:
 
     names = parse_formats(args.formats)
     result = write_bag(args.collection, args.out, archive=args.archive, format_names=names)
-    for warning in result.build.report.warnings:
-        ui.warn(warning.render())
+    show_report(ui, result.build.report.warnings)
     ui.say(f"bag: {result.path}")
     ui.say(f"check it any time with: bundler verify {result.path}")
     return 0

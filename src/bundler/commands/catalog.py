@@ -15,7 +15,7 @@ def run(args, ui) -> int:
 
     result = write_catalog(args.dist, title=args.title)
     for warning in result.report.warnings:
-        ui.warn(warning.render())
+        ui.problem(warning)
     editions = sum(len(d.editions) for d in result.dossiers)
     ui.say(f"catalogue: {len(result.dossiers)} dossier(s), {editions} edition(s)")
     ui.say(f"OPDS feed for e-reader apps: {args.dist.rstrip('/')}/{ROOT_FEED}")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from bundler.commands import Command
+from bundler.commands._warnings import show_report, strict_failures
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("collection", help="collection folder (or its collection.yaml)")
-    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors (routine notes are not)")
+    parser.add_argument("--verbose", "-v", action="store_true", help="print every warning, not one line per code")
 
 
 def run(args, ui) -> int:
@@ -19,15 +21,15 @@ def run(args, ui) -> int:
     report = Report()
     dossier = resolve_dossier(manifest, report)
     check_pieces_render(dossier)  # what the build would render, so a piece that breaks it fails here too
-    for warning in report.warnings:
-        ui.warn(warning.render())
+    show_report(ui, report.warnings, args.verbose)
     pages = len(dossier.front_matter) + len(dossier.back_matter)
     editions = ", ".join(e.format for e in dossier.editions)
     ui.say(
         f"{manifest.path}: ok: {len(dossier.pieces)} piece(s) in {len(dossier.sections)} section(s), {pages} page(s); editions: {editions}"
     )
-    if args.strict and report.warnings:
-        ui.error(f"{len(report.warnings)} warning(s) and --strict was given")
+    failures = strict_failures(report.warnings)
+    if args.strict and failures:
+        ui.error(f"{len(failures)} warning(s) and --strict was given")
         return 1
     return 0
 

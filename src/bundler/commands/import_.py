@@ -15,8 +15,10 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bundler.codes import split_coded
 from bundler.commands import Command
-from bundler.errors import BundlerError
+from bundler.commands._warnings import show_piece_warnings
+from bundler.errors import BundlerError, ImportError_, Problem
 from bundler.importers import ImportOptions, find_source, read_piece
 from bundler.importers.piece import PIECE_FILE
 from bundler.text import sha256_file, slugify
@@ -31,6 +33,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--section", help="section title to add to (created if missing; default: the last section)")
     parser.add_argument("--base-url", default="", help="resolve relative links against this URL")
     parser.add_argument("--url", action="append", default=[], dest="urls", help="from a WARC, import only this page (repeatable)")
+    parser.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="import a page even when its article came out empty or far smaller than the page's text (it is refused otherwise)",
+    )
 
 
 def unused_path(wanted: Path, same_as: Path | None = None, reserved: dict[Path, Path] | None = None) -> Path:
@@ -68,12 +75,13 @@ def run(args, ui) -> int:
     imported = _imported_sources(root, listed)
     imported_pages = _imported_pages(root, listed)
     staged: list[tuple[Path, Path, Piece]] = []
+    refused: list[Problem] = []
     reserved: dict[Path, Path] = {}
     with tempfile.TemporaryDirectory(prefix="bundler-import-") as media:
         for text in args.paths:
             source = Path(text)
             if not source.is_file():
-                raise BundlerError(f"file not found: {source}", code="E021", file=text)
+                raise BundlerError(f"file not found: {source}", code="E101", file=text)
             original = _original_place(root, source, reserved)
             reserved[original] = source
             options = ImportOptions(
@@ -85,15 +93,22 @@ def run(args, ui) -> int:
                 fresh = [p for p in pages if (p.provenance.source_sha256, p.source_url) not in imported_pages]
                 for piece in pages:
                     if piece not in fresh:
-                        ui.warn(f"{piece.source_url or piece.title} from {source.name} is already in the collection; skipped")
+                        ui.problem(
+                            Problem(f"{piece.source_url or piece.title} is already in the collection; skipped", code="N150", file=text)
+                        )
+                refused += [r for piece in fresh for r in _refusals(piece, text, args.allow_empty)]
                 staged += [(source, original, piece) for piece in fresh]
                 continue
             earlier = imported.get(sha256_file(source)) or (original.relative_to(root).as_posix() if original.resolve() in listed else "")
             if earlier:
                 raise BundlerError(
-                    f"{source} is already in the collection as {earlier}", code="E020", file=text, hint="list each piece once"
+                    f"{source} is already in the collection as {earlier}", code="E102", file=text, hint="list each piece once"
                 )
-            staged.append((source, original, read_piece(source, options)))
+            piece = read_piece(source, options)
+            refused += _refusals(piece, text, args.allow_empty)
+            staged.append((source, original, piece))
+        if refused:
+            raise ImportError_(problems=refused)
         entries = _write_pieces(root, staged)
     if not entries:
         ui.say("nothing new to import")
@@ -102,7 +117,36 @@ def run(args, ui) -> int:
     write_atomically(manifest.path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
     for entry, (_source, original, piece) in zip(entries, staged, strict=True):
         ui.say(f"added {entry} ({piece.title}; original kept as {original.relative_to(root).as_posix()})")
+        show_piece_warnings(ui, entry, piece.provenance.warnings)
     return 0
+
+
+#: Importer warnings that make ``bundler import`` refuse a page unless ``--allow-empty`` is given.
+EMPTY_BODY_CODES = ("W130", "W131")
+
+
+def _refusals(piece: Piece, given: str, allow_empty: bool) -> list[Problem]:
+    """An ``E115`` problem for a piece whose article came out empty or far smaller than its page.
+
+    Such a page is usually a consent wall, a login page or an article loaded by script: kept
+    silently, it would sit in an evidence dossier as a title with no text.
+    """
+    if allow_empty:
+        return []
+    found = [split_coded(w) for w in piece.provenance.warnings]
+    what = "; ".join(message for code, message in found if code in EMPTY_BODY_CODES)
+    if not what:
+        return []
+    page = f" ({piece.source_url})" if piece.source_url and piece.provenance.importer == "warc" else ""
+    return [
+        Problem(
+            f"refused{page}: {what}",
+            code="E115",
+            file=given,
+            hint="open the page in a browser: if it shows no article (a consent or login wall, an article loaded by script), "
+            "save it again once it does; if it does, bundler missed the text: import it with --allow-empty and please report the page",
+        )
+    ]
 
 
 def _imported_sources(root: Path, listed: set[Path]) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from bundler.codes import severity, split_coded
 from bundler.commands import Command
 from bundler.model import Dossier, Piece
 from bundler.text import word_count
@@ -61,9 +62,15 @@ def format_contents(toc: dict) -> list[str]:
                 f"     {s_number}.{p_number}  {piece['title']}  |  {piece['words']:,} words  |  {piece['date'] or 'no date'}"
                 f"  |  {piece['language']}  |  {figures}{warn}"
             )
-            lines += [f"            warning: {w}" for w in piece["warnings"]]
+            lines += [_warning_line(w) for w in piece["warnings"]]
     lines += [f"  back   {page['title']} ({page['kind']})" for page in toc["back"]]
     return lines
+
+
+def _warning_line(stored: str) -> str:
+    """A piece's stored warning as ``warning: CODE message`` (a routine one says ``note:``)."""
+    code, message = split_coded(stored)
+    return f"            {severity(code)}: {code} {message}"
 
 
 def run(args, ui) -> int:

@@ -35,7 +35,7 @@ def run(args, ui) -> int:
                 f"cannot write the catalogue into {dist}: {exc}", code="E823", hint="use --no-catalog on read-only media"
             ) from exc
         for warning in result.report.warnings:
-            ui.warn(warning.render())
+            ui.problem(warning)
         ui.say(f"catalogue: {len(result.dossiers)} dossier(s)")
     elif not (dist / ROOT_FEED).is_file():
         ui.warn(f"{dist / ROOT_FEED} is missing; run `bundler catalog {dist}` or drop --no-catalog")

@@ -77,7 +77,7 @@ class _Page:
         except etree.XMLSyntaxError as exc:  # pieces are checked before the build writes; this names any other page
             raise ExportError(
                 f"page {self.name}.xhtml ({self.title!r}) is not well-formed XHTML: {exc.msg}",
-                code="E411",
+                code="E405",
                 hint="fix the text of that page",
             ) from exc
 

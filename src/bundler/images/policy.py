@@ -144,12 +144,12 @@ def apply_options(policy: ImagePolicy, options: Any, where: str = "images") -> I
     if isinstance(options, str):
         options = {"policy": options}
     if not isinstance(options, Mapping):
-        raise ExportError(f"image options must be a policy name or a mapping, got {options!r}", key=where)
+        raise ExportError(f"image options must be a policy name or a mapping, got {options!r}", code="E600", key=where)
     changes: dict[str, Any] = {}
     for name, value in options.items():
         if name == "policy":
             if value not in _NAMED_POLICIES:
-                raise ExportError(f"unknown image policy {value!r}", key=where, hint="use keep, compress, grayscale or none")
+                raise ExportError(f"unknown image policy {value!r}", code="E600", key=where, hint="use keep, compress, grayscale or none")
             changes.update(_NAMED_POLICIES[value])
         elif name == "strip_metadata":
             changes["keep_rights_metadata"] = not value  # location and camera data are removed regardless
@@ -158,9 +158,9 @@ def apply_options(policy: ImagePolicy, options: Any, where: str = "images") -> I
             expected = _FIELD_TYPES.get(field_name)
             if expected is None:
                 known = ", ".join(sorted([*_FIELD_TYPES, "policy", "quality", "strip_metadata"]))
-                raise ExportError(f"unknown image option {name!r}", key=f"{where}.{name}", hint=f"known options: {known}")
+                raise ExportError(f"unknown image option {name!r}", code="E600", key=f"{where}.{name}", hint=f"known options: {known}")
             if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
-                raise ExportError(f"image option {name!r} has the wrong type: {value!r}", key=f"{where}.{name}")
+                raise ExportError(f"image option {name!r} has the wrong type: {value!r}", code="E600", key=f"{where}.{name}")
             changes[field_name] = value
     if "max_width" in changes or "max_height" in changes:
         limits = [v for v in (changes.get("max_width"), changes.get("max_height")) if v]

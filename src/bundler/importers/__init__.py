@@ -11,14 +11,15 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from bundler.blocks import unlink_relative
 from bundler.cleaning.headings import normalise_headings
-from bundler.cleaning.wellformed import repair_piece
+from bundler.cleaning.wellformed import map_fragments, repair_piece
 from bundler.errors import ImportError_
 from bundler.model import Piece
 from bundler.text import slugify
 
 #: Bumped when ``finish_piece`` changes what it makes of a piece: cached imports are then redone.
-FINISH_VERSION = 1
+FINISH_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def finish_piece(piece: Piece) -> Piece:
 
     Idempotent, so a stored piece read back passes through unchanged.
     """
-    piece = repair_piece(piece)
+    piece = map_fragments(repair_piece(piece), unlink_relative)
     return replace(piece, body=normalise_headings(piece.body), slug=slugify(piece.slug or piece.title))
 
 
@@ -80,13 +81,14 @@ def find_source(path: Path) -> tuple[str, Source]:
         with path.open("rb") as handle:
             head = handle.read(4096)
     except OSError as exc:
-        raise ImportError_(f"cannot read {path}: {exc.strerror}", file=str(path)) from exc
+        raise ImportError_(f"cannot read {path}: {exc.strerror}", code="E104", file=str(path)) from exc
     for n, s in sources().items():
         if s.sniff and s.sniff(head):
             return n, s
     known = ", ".join(sorted({x for s in sources().values() for x in s.suffixes}))
     raise ImportError_(
         f"no importer for {path.name}",
+        code="E103",
         file=str(path),
         hint=f"bundler reads {known}; rename the file or convert it",
     )
@@ -96,9 +98,9 @@ def read_piece(path: str | Path, options: ImportOptions | None = None) -> Piece:
     """Import one source file into a clean ``Piece`` (the public API behind ``extract``)."""
     path = Path(path)
     if not path.exists():
-        raise ImportError_(f"file not found: {path}", file=str(path))
+        raise ImportError_(f"file not found: {path}", code="E101", file=str(path))
     if path.is_dir():
-        raise ImportError_(f"{path} is a folder; use read_pieces() for folders", file=str(path))
+        raise ImportError_(f"{path} is a folder; use read_pieces() for folders", code="E105", file=str(path))
     _name, source = find_source(path)
     return source.read(path, options or ImportOptions())
 
@@ -124,7 +126,10 @@ def read_pieces(target: str | Path, options: ImportOptions | None = None) -> lis
         return [read_piece(path, options)]
     if not files:
         raise ImportError_(
-            f"nothing to import at {target_text}", file=target_text, hint="give a file, a folder or a glob such as 'pages/*.html'"
+            f"nothing to import at {target_text}",
+            code="E106",
+            file=target_text,
+            hint="give a file, a folder or a glob such as 'pages/*.html'",
         )
     return [read_piece(p, options) for p in files]
 

@@ -25,6 +25,7 @@ from lxml import html as lxml_html
 from bundler import __version__
 from bundler.blocks import html_to_blocks, split_at_breaks, text_of
 from bundler.cleaning.boilerplate import is_boilerplate
+from bundler.cleaning.completeness import check_body
 from bundler.cleaning.content import (
     Support,
     block_text,
@@ -40,29 +41,35 @@ from bundler.cleaning.dom import (
     drop_invisible,
     drop_link_sections,
     drop_site_rules,
+    is_link_dense,
     remove,
     text_length,
 )
 from bundler.cleaning.figures import FigureContext, best_source, normalise_figure_markup
 from bundler.cleaning.metadata import PageMeta, read_metadata
 from bundler.cleaning.notes import extract_notes
+from bundler.codes import coded
 from bundler.dates import parse_date
 from bundler.encoding import decode_bytes, looks_binary
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
+from bundler.language import LanguageChoice, choose_language, direction_of, paragraph_language, settle_language
 from bundler.model import Block, Heading, Paragraph, Piece, Provenance
-from bundler.text import detect_language, direction_of, sha256_bytes, slugify
+from bundler.text import sha256_bytes, slugify
 from bundler.typography import normalise_space, smarten
 
 MAX_PAGE_BYTES = 64 * 1024 * 1024
 #: An element holding this share of trafilatura's word triples is the article's container.
 MAIN_TEXT_SHARE = 0.3
-#: ... and so is one whose own text (over 200 characters) trafilatura kept almost all of: a part
-#: of the article whatever its class says ("articleWidget", "related-article-wrapper").
+#: ... and so is one whose own text (over 200 characters, not mostly links) trafilatura kept
+#: almost all of: a part of the article whatever its class says ("articleWidget"). Links are
+#: left to the rules: trafilatura keeps tables of contents and promoted stories too.
 MAIN_TEXT_AGREEMENT = 0.8
 #: A body holding less than this share of trafilatura's article is read again (see _recover_lost_article).
-RECOVERY_SHARE = 0.6
+RECOVERY_SHARE = 0.75
 RECOVERY_MIN_TRIGRAMS = 40
+#: ... and the recovered body must hold this much more of it (less is trafilatura's own menus and links).
+RECOVERY_GAIN = 0.2
 #: A root holding less than this share of trafilatura's article is widened (see _wider_root).
 ROOT_SHARE = 0.9
 #: ... to an ancestor holding at least this much more of it (less is trafilatura's own noise).
@@ -86,6 +93,7 @@ def read_html(path: Path, options: ImportOptions) -> Piece:
     if size > MAX_PAGE_BYTES:
         raise ImportError_(
             f"{path.name} is {size // (1024 * 1024)} MB; pages over {MAX_PAGE_BYTES // (1024 * 1024)} MB are not imported",
+            code="E110",
             file=str(path),
             hint="save the page without embedded media, or split it",
         )
@@ -93,9 +101,19 @@ def read_html(path: Path, options: ImportOptions) -> Piece:
 
 
 def read_html_bytes(
-    raw: bytes, options: ImportOptions, *, page_dir: Path | None = None, label: str = "", url: str = "", retrieved: str = ""
+    raw: bytes,
+    options: ImportOptions,
+    *,
+    page_dir: Path | None = None,
+    label: str = "",
+    url: str = "",
+    retrieved: str = "",
+    language_choice: LanguageChoice | None = None,
 ) -> Piece:
-    """Import a page given as bytes (also used for WARC records); ``page_dir`` holds its local files."""
+    """Import a page given as bytes (also used for WARC records); ``page_dir`` holds its local files.
+
+    ``language_choice`` is set only when the page is read again because its main text turned out
+    to be in another language than the page around it suggested."""
     _check_bytes(raw, label)
     declared = _declared_charset(raw)
     text, warnings = decode_bytes(raw, declared)
@@ -104,7 +122,8 @@ def read_html_bytes(
     meta = read_metadata(tree)
     base_url = meta.url or url or _saved_from(text) or options.base_url
     body = tree.find(".//body")
-    language = options.language or _primary(meta.language) or detect_language(_sample_text(body))
+    choice = language_choice or choose_language(_sample_text(body), meta.language, forced=options.language)
+    language = choice.tag
     notes, _containers = extract_notes(body, language, base_url)
     reference = copy.deepcopy(tree)
     support = Support(trafilatura_text(reference))
@@ -117,17 +136,21 @@ def read_html_bytes(
         blocks, context = _recover_lost_article(blocks, context, support, reference, language)
         blocks = drop_repeated_blocks(blocks)
     except RecursionError as exc:
-        raise ImportError_("the page is nested too deeply to read", file=label, hint="is it a real article page?") from exc
+        raise ImportError_("the page is nested too deeply to read", code="E114", file=label, hint="is it a real article page?") from exc
     warnings += context.warnings
     if len(blocks) > MAX_BLOCKS:
-        warnings.append(f"page has {len(blocks)} blocks; kept the first {MAX_BLOCKS}")
+        warnings.append(coded("W121", f"page has {len(blocks)} blocks; kept the first {MAX_BLOCKS}"))
         blocks = blocks[:MAX_BLOCKS]
     title = meta.title or _first_heading(blocks) or Path(label).stem
     standfirst = [Paragraph(html_lib.escape(smarten(meta.standfirst, language), quote=False))] if meta.standfirst else []
     blocks = tidy_edges(blocks, title, meta, standfirst)
+    if not (options.language or language_choice):
+        settled = settle_language(choice, _main_text(blocks), meta.language)
+        if settled is not choice:
+            return read_html_bytes(raw, options, page_dir=page_dir, label=label, url=url, retrieved=retrieved, language_choice=settled)
+    warnings += choice.warnings
     blocks = _mark_languages(blocks, language)
-    if not any(isinstance(b, (Paragraph, Heading)) for b in blocks) and not standfirst:
-        warnings.append("no article text found on the page")
+    warnings += check_body(blocks, reference, support.text)
     return Piece(
         title=smarten(title, language),
         body=tuple(blocks),
@@ -154,9 +177,11 @@ def read_html_bytes(
 
 def _check_bytes(raw: bytes, label: str) -> None:
     if not raw.strip():
-        raise ImportError_(f"{label or 'page'} is empty", file=label, hint="save the page again")
+        raise ImportError_(f"{label or 'page'} is empty", code="E111", file=label, hint="save the page again")
     if looks_binary(raw):
-        raise ImportError_(f"{label or 'page'} is a binary file, not a web page", file=label, hint="give bundler the saved .html file")
+        raise ImportError_(
+            f"{label or 'page'} is a binary file, not a web page", code="E112", file=label, hint="give bundler the saved .html file"
+        )
 
 
 def _truncate(text: str, warnings: list[str]) -> str:
@@ -166,7 +191,11 @@ def _truncate(text: str, warnings: list[str]) -> str:
     embedded = sum(len(m) for m in _DATA_URI.findall(text))
     if len(text) - embedded <= MAX_MARKUP_CHARS:
         return text
-    warnings.append(f"page has {len(text) // (1024 * 1024)} MB of markup; only the first {MAX_MARKUP_CHARS // (1024 * 1024)} MB were read")
+    warnings.append(
+        coded(
+            "W120", f"page has {len(text) // (1024 * 1024)} MB of markup; only the first {MAX_MARKUP_CHARS // (1024 * 1024)} MB were read"
+        )
+    )
     return text[: MAX_MARKUP_CHARS + embedded]
 
 
@@ -192,10 +221,11 @@ def parse_page(text: str, label: str = ""):
     try:
         document = lxml_html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
-        raise ImportError_(f"{label or 'page'} is not a readable web page ({exc})", file=label) from exc
+        raise ImportError_(f"{label or 'page'} is not a readable web page ({exc})", code="E113", file=label) from exc
     if any("Excessive depth" in entry.message for entry in parser.error_log):
         raise ImportError_(
             f"the page is nested too deeply to read: text below {_PARSER_DEPTH} levels of elements would be lost",
+            code="E114",
             file=label,
             hint="is it a real article page? save it again, or copy its text into a .txt file",
         )
@@ -280,16 +310,18 @@ def _lead_figures(root, context: FigureContext) -> list[Block]:
     return blocks
 
 
-def _holder_of(support: Support | None):
+def _holder_of(support: Support | None, min_chars: int = 200):
     """A test for "this element holds much of the article trafilatura found" (None without one)."""
     if support is None or support.empty:
         return None
 
     def holds_main_text(element) -> bool:
-        if text_length(element) <= 200:
+        if text_length(element) <= min_chars:
             return False
         text = " ".join(element.itertext())
-        return support.share_in(text) >= MAIN_TEXT_SHARE or support.of(text) >= MAIN_TEXT_AGREEMENT
+        if support.share_in(text) >= MAIN_TEXT_SHARE:
+            return True
+        return support.of(text) >= MAIN_TEXT_AGREEMENT and not is_link_dense(element)
 
     return holds_main_text
 
@@ -300,12 +332,18 @@ def _choose_blocks(blocks, root, support: Support, tree, language, base_url, con
         return select_blocks(blocks, None, True), f"root {root.how}; no second opinion"
     found_in_root = support.share_in(" ".join(root.element.itertext()))
     trusted = root.strength == "strong" or (root.strength == "medium" and coverage(blocks, support) >= 0.6)
+    chosen = select_blocks(blocks, support, trusted), f"root {root.how}; {'trimmed' if trusted else 'filtered'} by trafilatura"
     if found_in_root < ROOT_SHARE and root.strength != "weak":
         wider = _wider_root(root.element, support, found_in_root)
         if wider is not None:
-            blocks = html_to_blocks(wider, language, base_url, context.hook)
-            return select_blocks(blocks, support, False), f"{wider.tag} filtered by trafilatura (root {root.how} missed part)"
-    return select_blocks(blocks, support, trusted), f"root {root.how}; {'trimmed' if trusted else 'filtered'} by trafilatura"
+            widened = select_blocks(html_to_blocks(wider, language, base_url, context.hook), support, False)
+            if _agreement(widened, support) > _agreement(chosen[0], support):
+                return widened, f"{wider.tag} filtered by trafilatura (root {root.how} missed part)"
+    return chosen
+
+
+def _agreement(blocks: list[Block], support: Support) -> float:
+    return support.agreement(" ".join(block_text(b) for b in blocks))
 
 
 def _wider_root(element, support: Support, share: float):
@@ -326,9 +364,11 @@ def _wider_root(element, support: Support, share: float):
 def _recover_lost_article(blocks, context: FigureContext, support: Support, reference, language: str):
     """When the rules kept far less of the article than trafilatura found, they failed on this page.
 
-    The page is read again from its untouched copy with only invisible elements removed, and its
-    blocks are filtered by trafilatura's text; the recovered body replaces the first one when it
-    holds more of the article. Better a few lines of furniture than an article silently lost.
+    The page is read again from its untouched copy, the furniture rules now sparing every
+    element, however small, whose text trafilatura kept (many small widgets can hold an
+    article between them), and its blocks are filtered by trafilatura's text; the recovered
+    body replaces the first when it agrees better with trafilatura's. Better a line of
+    furniture than an article silently lost.
     """
     if support.empty or len(support.trigrams) < RECOVERY_MIN_TRIGRAMS:
         return blocks, context
@@ -338,10 +378,12 @@ def _recover_lost_article(blocks, context: FigureContext, support: Support, refe
     tree = copy.deepcopy(reference)
     drop_invisible(tree)
     normalise_figure_markup(tree)
+    drop_furniture(tree, holds_main_text=_holder_of(support, min_chars=0))
     body = tree.find(".//body")
     fresh = FigureContext(page_dir=context.page_dir, base_url=context.base_url, media_dir=context.media_dir, language=language)
     candidate = select_blocks(html_to_blocks(body, language, context.base_url, fresh.hook), support, False)
-    if support.share_in(" ".join(block_text(b) for b in candidate)) > kept + 0.1:
+    gained = support.share_in(" ".join(block_text(b) for b in candidate)) - kept
+    if gained >= RECOVERY_GAIN and _agreement(candidate, support) > _agreement(blocks, support):
         return candidate, fresh
     return blocks, context
 
@@ -385,20 +427,15 @@ def _is_header_line(text: str, title_key: str, author_keys: set[str]) -> bool:
 
 
 def _mark_languages(blocks: list[Block], language: str) -> list[Block]:
-    """A paragraph in another script than the piece gets its own ``lang``."""
+    """A paragraph in another language than the piece (by detection if long, by script if short) gets its own ``lang``."""
     marked: list[Block] = []
     for block in blocks:
         if isinstance(block, Paragraph) and not block.lang:
-            text = text_of(block.html)
-            other = detect_language(text, default=language)
-            if len(text) > 20 and _primary(other) != _primary(language):
+            other = paragraph_language(text_of(block.html), language)
+            if other:
                 block = Paragraph(block.html, other)
         marked.append(block)
     return marked
-
-
-def _primary(language: str) -> str:
-    return (language or "").split("-")[0].lower()
 
 
 def _key(text: str) -> str:
@@ -410,7 +447,21 @@ def _first_heading(blocks: list[Block]) -> str:
 
 
 def _sample_text(body) -> str:
-    return normalise_space(" ".join(body.itertext()))[:5000] if body is not None else ""
+    """Text to judge the page's language by: its paragraphs (menus and footers are often in English),
+    or the whole body when the paragraphs say too little."""
+    if body is None:
+        return ""
+    paragraphs = normalise_space(" ".join(" ".join(p.itertext()) for p in body.iter("p")))
+    return paragraphs[:5000] if len(paragraphs) >= 400 else normalise_space(" ".join(body.itertext()))[:5000]
+
+
+def _main_text(blocks: list[Block]) -> str:
+    """The article's running text (its first few thousand characters), to settle its language on."""
+    parts: list[str] = []
+    for block in blocks:
+        if isinstance(block, (Paragraph, Heading)) and sum(map(len, parts)) < 5000:
+            parts.append(text_of(block.html))
+    return " ".join(parts)
 
 
 def _looks_like_html(head: bytes) -> bool:

@@ -19,8 +19,9 @@ from bundler.dates import parse_date
 from bundler.encoding import decode_bytes, looks_binary
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
+from bundler.language import choose_language, direction_of
 from bundler.model import Block, Heading, Note, Paragraph, Piece, Provenance
-from bundler.text import detect_language, direction_of, sha256_bytes, slugify
+from bundler.text import sha256_bytes, slugify
 from bundler.typography import smarten
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n(?:---|\.\.\.)\s*(?:\n|\Z)", re.S)
@@ -35,9 +36,11 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
         meta = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 2
-        raise ImportError_(f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}", file=str(path), line=line) from exc
+        raise ImportError_(
+            f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}", code="E120", file=str(path), line=line
+        ) from exc
     if not isinstance(meta, dict):
-        raise ImportError_("front matter must be a mapping of keys to values", file=str(path), line=2)
+        raise ImportError_("front matter must be a mapping of keys to values", code="E120", file=str(path), line=2)
     return meta, text[match.end() :]
 
 
@@ -67,17 +70,18 @@ def read_markdown(path: Path, options: ImportOptions) -> Piece:
     """Import a Markdown file; the title comes from front matter or the first heading."""
     raw = path.read_bytes()
     if not raw.strip():
-        raise ImportError_(f"{path.name} is empty", file=str(path), hint="write the article into it, or leave it out")
+        raise ImportError_(f"{path.name} is empty", code="E111", file=str(path), hint="write the article into it, or leave it out")
     if looks_binary(raw):
         raise ImportError_(
-            f"{path.name} is a binary file, not Markdown", file=str(path), hint="give bundler a .md, .txt or saved .html file"
+            f"{path.name} is a binary file, not Markdown", code="E112", file=str(path), hint="give bundler a .md, .txt or saved .html file"
         )
     text, warnings = decode_bytes(raw)
     meta, markdown = split_front_matter(text, path)
-    language = options.language or str(meta.get("language") or meta.get("lang") or detect_language(markdown))
+    choice = choose_language(markdown, str(meta.get("language") or meta.get("lang") or ""), forced=options.language)
+    language = choice.tag
     context = FigureContext(page_dir=path.parent, base_url="", media_dir=options.media_dir, language=language)
     body, notes = markdown_to_piece_parts(markdown, language, context)
-    warnings = list(warnings) + context.warnings
+    warnings = list(warnings) + context.warnings + list(choice.warnings)
     standfirst = meta.get("standfirst") or meta.get("summary") or meta.get("description") or ""
     title = str(meta.get("title") or "")
     if not title and body and isinstance(body[0], Heading):

@@ -59,7 +59,7 @@ def write_piece(piece: Piece, folder: Path, link_within: Path | None = None) -> 
             return figure
         original = Path(figure.image.path)
         if not original.is_file():
-            raise ImportError_(f"image {original} of piece {piece.title!r} is missing", file=str(original))
+            raise ImportError_(f"image {original} of piece {piece.title!r} is missing", code="E142", file=str(original))
         digest = figure.image.sha256 or sha256_file(original)
         suffix = _EXTENSIONS.get(figure.image.media_type) or original.suffix.lower() or ".bin"
         name = f"{digest[:32]}{suffix}"
@@ -83,7 +83,7 @@ def _check_well_formed(piece: Piece, path: Path, verdict: str) -> None:
         shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
         raise ImportError_(
             f"piece {piece.title!r} ({path.name}) {verdict}: its text is not well-formed XHTML at {shown}",
-            code="E120",
+            code="E143",
             file=str(path),
             hint="fix the markup in that field (every tag closed, no HTML-only entities such as &nbsp;) or re-import the piece",
         )
@@ -116,19 +116,19 @@ def read_stored_piece(path: Path, options: ImportOptions) -> Piece:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
-        raise ImportError_(f"{path.name} is not UTF-8", file=str(path)) from exc
+        raise ImportError_(f"{path.name} is not UTF-8", code="E140", file=str(path)) from exc
     except json.JSONDecodeError as exc:
         raise ImportError_(
-            f"{path.name} is not valid JSON: {exc.msg}", file=str(path), line=exc.lineno, hint="re-import the piece"
+            f"{path.name} is not valid JSON: {exc.msg}", code="E140", file=str(path), line=exc.lineno, hint="re-import the piece"
         ) from exc
     if not isinstance(document, dict) or document.get("format") != STORAGE_FORMAT or not isinstance(document.get("piece"), dict):
-        raise ImportError_(f"{path.name} is not a bundler piece", file=str(path), hint="write it with 'bundler import'")
+        raise ImportError_(f"{path.name} is not a bundler piece", code="E140", file=str(path), hint="write it with 'bundler import'")
     if document.get("version", 0) > STORAGE_VERSION:
-        raise ImportError_(f"{path.name} was written by a newer bundler (version {document['version']})", file=str(path))
+        raise ImportError_(f"{path.name} was written by a newer bundler (version {document['version']})", code="E141", file=str(path))
     try:
         piece = piece_from_data(document["piece"])
     except (KeyError, TypeError, ValueError) as exc:
-        raise ImportError_(f"{path.name} is damaged: {exc}", file=str(path), hint="re-import the piece") from exc
+        raise ImportError_(f"{path.name} is damaged: {exc}", code="E140", file=str(path), hint="re-import the piece") from exc
     _check_well_formed(piece, path, "is damaged")
     folder = path.parent.resolve()
 
@@ -138,9 +138,11 @@ def read_stored_piece(path: Path, options: ImportOptions) -> Piece:
         relative = PurePosixPath(figure.image.path)
         absolute = (folder / relative).resolve()
         if relative.is_absolute() or folder not in absolute.parents:
-            raise ImportError_(f"{path.name}: image path {figure.image.path!r} leaves the piece's folder", file=str(path))
+            raise ImportError_(f"{path.name}: image path {figure.image.path!r} leaves the piece's folder", code="E142", file=str(path))
         if not absolute.is_file():
-            raise ImportError_(f"{path.name}: image {figure.image.path!r} is missing", file=str(path), hint="re-import the piece")
+            raise ImportError_(
+                f"{path.name}: image {figure.image.path!r} is missing", code="E142", file=str(path), hint="re-import the piece"
+            )
         return replace(figure, image=replace(figure.image, path=str(absolute)))
 
     piece = replace(piece, body=map_figures(piece.body, locate))

@@ -14,12 +14,14 @@ from pathlib import Path
 from bundler import __version__
 from bundler.cleaning.boilerplate import is_boilerplate
 from bundler.cleaning.credits import split_credit
+from bundler.codes import coded
 from bundler.dates import parse_date
 from bundler.encoding import decode_bytes, looks_binary
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
+from bundler.language import choose_language, direction_of
 from bundler.model import Figure, FigureBlock, Paragraph, Piece, Provenance
-from bundler.text import detect_language, direction_of, sha256_bytes, slugify
+from bundler.text import sha256_bytes, slugify
 from bundler.typography import normalise_space, smarten
 
 #: An all-capitals lead-in ("AT THE time of writing") marks where a story's body starts;
@@ -32,11 +34,13 @@ def read_text(path: Path, options: ImportOptions) -> Piece:
     """Import one plain-text article."""
     raw = path.read_bytes()
     if looks_binary(raw):
-        raise ImportError_(f"{path.name} is a binary file, not text", file=str(path), hint="give bundler a .txt, .md or saved .html file")
+        raise ImportError_(
+            f"{path.name} is a binary file, not text", code="E112", file=str(path), hint="give bundler a .txt, .md or saved .html file"
+        )
     text, encoding_warnings = decode_bytes(raw)
     blocks = _split_blocks(text)
     if not blocks:
-        raise ImportError_(f"{path.name} has no text to import", file=str(path), hint="is the file empty?")
+        raise ImportError_(f"{path.name} has no text to import", code="E111", file=str(path), hint="is the file empty?")
     warnings = list(encoding_warnings)
     title = blocks.pop(0)
     date = ""
@@ -45,7 +49,7 @@ def read_text(path: Path, options: ImportOptions) -> Piece:
     while blocks and is_boilerplate(blocks[-1]):
         blocks.pop()
     blocks = [b for b in blocks if not is_boilerplate(b)]
-    language = options.language or detect_language(" ".join(blocks[:10]) or title)
+    language = choose_language(" ".join(blocks[:10]) or title, forced=options.language).tag
     body, figure_warnings = _blocks_to_body(blocks, language)
     warnings += figure_warnings
     standfirst, body = _split_standfirst(body)
@@ -80,7 +84,7 @@ def _blocks_to_body(blocks: list[str], language: str) -> tuple[list, list[str]]:
         figure = _figure_from_block(block, language)
         if figure is not None:
             body.append(FigureBlock(figure))
-            warnings.append(f"figure {figure.caption!r}: no image in a plain-text source; caption and credit kept")
+            warnings.append(coded("W141", f"figure {figure.caption!r}: no image in a plain-text source; caption and credit kept"))
             continue
         body.append(Paragraph(html.escape(smarten(normalise_space(block), language), quote=False)))
     return body, warnings

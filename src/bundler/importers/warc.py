@@ -72,7 +72,9 @@ def read_records(path: Path) -> list[WarcRecord]:
                     )
                 )
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
-        raise ImportError_(f"{path.name} is not a readable WARC file: {exc}", file=str(path), hint="is it a .warc or .warc.gz?") from exc
+        raise ImportError_(
+            f"{path.name} is not a readable WARC file: {exc}", code="E130", file=str(path), hint="is it a .warc or .warc.gz?"
+        ) from exc
     return records
 
 
@@ -85,10 +87,13 @@ def read_warc(path: Path, options: ImportOptions, urls: tuple[str, ...] | list[s
     missing = sorted(wanted - {p.url for p in pages})
     if missing:
         raise ImportError_(
-            f"{path.name} has no HTML page for {', '.join(missing)}", file=str(path), hint="check the URL, or list the archive's pages"
+            f"{path.name} has no HTML page for {', '.join(missing)}",
+            code="E131",
+            file=str(path),
+            hint="check the URL, or list the archive's pages",
         )
     if not pages:
-        raise ImportError_(f"{path.name} contains no HTML pages", file=str(path))
+        raise ImportError_(f"{path.name} contains no HTML pages", code="E131", file=str(path))
     label = options.source_label or path.name
     return [_read_page(page, images, options, label) for page in pages]
 
@@ -156,6 +161,7 @@ def read_first_page(path: Path, options: ImportOptions) -> Piece:
     if len(pieces) > 1:
         raise ImportError_(
             f"{path.name} holds {len(pieces)} pages",
+            code="E132",
             file=str(path),
             hint="import it with `bundler import COLLECTION FILE` (one piece per page) or name pages with --url",
         )

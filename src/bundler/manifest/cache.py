@@ -1,7 +1,8 @@
 """Raw sources named by the manifest are imported once and kept under ``<collection>/.cache/``.
 
-The key is the source's SHA-256, the importer's name and version, and the import options, so
-an edited source, a new importer or a changed override all import afresh. The local files the
+The key is the source's SHA-256, the importer's name and version, the language detector's
+version (its model decides a piece's language) and the import options, so an edited source, a
+new importer or detector, or a changed override all import afresh. The local files the
 source can read (a saved page's photos) are not in the key, since they are only known by
 reading the page: each entry records them with their SHA-256 in ``source-files.json`` and is
 imported afresh when one changed, disappeared or (a named photo) appeared. Cached pieces use
@@ -14,6 +15,7 @@ import hashlib
 import json
 import shutil
 import tempfile
+from functools import cache
 from pathlib import Path
 
 from bundler import __version__
@@ -22,8 +24,10 @@ from bundler.importers import FINISH_VERSION, ImportOptions, find_source, read_p
 from bundler.importers.piece import PIECE_FILE, read_stored_piece, write_piece
 from bundler.manifest.source_files import FileStats, Fingerprint, fingerprint_source_files, source_files_unchanged
 from bundler.model import Piece
+from bundler.resources import installed_versions
 from bundler.text import sha256_file
 
+IMPORT_LIBRARIES = ("py3langid",)  # libraries whose upgrade changes what an import gives
 IMPORTS_FOLDER = "imports"
 SOURCE_FILES = "source-files.json"
 SOURCE_FILES_FORMAT = "bundler-source-files"
@@ -33,8 +37,23 @@ def cache_key(path: Path, options: ImportOptions) -> str:
     """Source bytes + importer + version + options: the same key means the same imported piece."""
     name, source = find_source(path)
     version = str(source.extra.get("version") or __version__)
-    parts = [sha256_file(path), name, version, FINISH_VERSION, options.language, options.source_label, options.base_url]
+    parts = [
+        sha256_file(path),
+        name,
+        version,
+        FINISH_VERSION,
+        options.language,
+        options.source_label,
+        options.base_url,
+        _import_libraries(),
+    ]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:40]
+
+
+@cache
+def _import_libraries() -> dict[str, str | None]:
+    """The versions of IMPORT_LIBRARIES, looked up once per process (a lookup scans site-packages)."""
+    return installed_versions(IMPORT_LIBRARIES)
 
 
 def read_cached_piece(path: Path, options: ImportOptions, cache_root: Path) -> Piece:

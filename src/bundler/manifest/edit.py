@@ -171,7 +171,7 @@ def _prove_added(text: str, entries: list[str], section: str | None, file: str) 
         data = yaml.load(text, Loader=_ManifestLoader)
     except yaml.YAMLError as exc:
         raise ManifestError(
-            "could not add the entries without breaking the manifest", file=file, code="M060", hint=_by_hand(entries)
+            "could not add the entries without breaking the manifest", file=file, code="M061", hint=_by_hand(entries)
         ) from exc
     sections = data.get("sections") if isinstance(data, dict) else None
     candidates = [s for s in sections or () if isinstance(s, dict)]
@@ -179,7 +179,7 @@ def _prove_added(text: str, entries: list[str], section: str | None, file: str) 
         candidates = [s for s in candidates if str(s.get("title", "")).casefold() == section.casefold()]
     pieces = candidates[-1].get("pieces") if candidates else None
     if not isinstance(pieces, list) or pieces[-len(entries) :] != entries:
-        raise ManifestError("could not place the entries in the manifest", file=file, code="M060", hint=_by_hand(entries))
+        raise ManifestError("could not place the entries in the manifest", file=file, code="M061", hint=_by_hand(entries))
 
 
 def _by_hand(entries: list[str]) -> str:

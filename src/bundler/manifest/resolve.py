@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bundler.cache import cache_root
+from bundler.codes import split_coded
 from bundler.dates import parse_date
 from bundler.errors import BundlerError, ManifestError, Problem, Report
 from bundler.executor import WorkOptions
@@ -68,7 +69,8 @@ def resolve_dossier(
                 continue
             piece = replace(piece, slug=_unique(piece.slug, used_slugs))
             for warning in piece.provenance.warnings:
-                report.warn(warning, "W100", file=piece.provenance.source_path)
+                code, message = split_coded(warning)
+                report.warn(message, code, file=piece.provenance.source_path)
             pieces.append(piece)
         intro = _section_intro(manifest, section.get("intro"), language)
         sections.append(

@@ -10,6 +10,7 @@ from pathlib import Path
 from string import Template
 
 from bundler.errors import BundlerError
+from bundler.language import primary_language
 from bundler.manifest.edit import yaml_scalar
 from bundler.manifest.loader import MANIFEST_NAME
 
@@ -54,7 +55,7 @@ def new_collection(folder: Path, title: str, language: str = "en", section: str 
         "identifier": f"urn:uuid:{uuid.uuid4()}",
         "language": language,
         "section": section.replace('"', "'"),
-        "intro_title": yaml_scalar(_INTRO_TITLES.get(language.split("-")[0], "Editors’ introduction")),
+        "intro_title": yaml_scalar(_INTRO_TITLES.get(primary_language(language), "Editors’ introduction")),
     }
     introduction = folder / "notes" / "introduction.md"
     if not introduction.exists():

@@ -73,7 +73,7 @@ def check_kind(manifest: Manifest, key: str, value: Any) -> list[Problem]:
     """One of the kinds of editors' pages the templates know."""
     if value in PAGE_KINDS:
         return []
-    return [problem(manifest, key, f"unknown page kind {value!r}", "M022", suggest(str(value), PAGE_KINDS, "kinds"))]
+    return [problem(manifest, key, f"unknown page kind {value!r}", "M025", suggest(str(value), PAGE_KINDS, "kinds"))]
 
 
 def check_pieces(manifest: Manifest, key: str, value: Any) -> list[Problem]:

@@ -1,0 +1,71 @@
+"""Did the import keep the article the page shows? The check that catches a silently emptied page.
+
+About one real page in ten came out as a title with no body (a consent wall, an article
+loaded by script, a root element that missed the text), and nothing said so until a build
+printed it among a hundred image notes. For a dossier kept as evidence that is the worst
+failure there is, so the HTML importer measures what it kept against what the page shows,
+records ``W130``/``W131`` on the piece, and ``bundler import`` refuses such a page unless
+``--allow-empty`` is given.
+"""
+
+from __future__ import annotations
+
+from bundler.cleaning.content import block_text, trafilatura_text
+from bundler.codes import coded
+from bundler.model import Block
+from bundler.text import word_count
+
+#: A body with less than this share of the words trafilatura finds in the article is "far smaller".
+MIN_SHARE = 0.15
+#: trafilatura "found a real article" when its extraction has more words than this.
+REAL_ARTICLE_WORDS = 150
+#: Elements whose text a reader never sees.
+_INVISIBLE = "script", "style", "noscript", "template"
+_VISIBLE_TEXT = "//body//text()[not(ancestor::*[" + " or ".join(f"self::{tag}" for tag in _INVISIBLE) + "])]"
+
+
+def body_problem(kept: int, visible: int, extracted: int | None) -> str:
+    """The coded warning for a body of ``kept`` words, or "" when the body is plausibly the article.
+
+    Empty is always a problem (``W130``). Far smaller (``W131``) needs a second opinion,
+    because a page's visible text includes menus, comments and link lists, and a short
+    news brief on a busy page is legitimately a small share of it: so the body is judged
+    against trafilatura's extraction (``extracted`` words, ``None`` when not asked), and
+    only when trafilatura found a real article (more than REAL_ARTICLE_WORDS words) of which
+    the body kept less than MIN_SHARE. ``visible`` is the page's visible word count, told
+    to the user so they can judge.
+    """
+    if kept == 0:
+        return coded("W130", f"no article text found on the page: 0 words kept of ~{visible:,} visible")
+    if extracted is not None and extracted > REAL_ARTICLE_WORDS and kept < MIN_SHARE * extracted:
+        return coded(
+            "W131",
+            f"the article body is far smaller than the page: {_words(kept)} kept of ~{visible:,} visible"
+            f" (trafilatura found an article of {extracted:,} words)",
+        )
+    return ""
+
+
+def check_body(blocks: list[Block], page, extracted_text: str | None = None) -> list[str]:
+    """Warnings for an imported body that is empty or far smaller than the page's article.
+
+    ``page`` is the parsed page before furniture was removed; ``extracted_text`` is
+    trafilatura's extraction when the importer already has it. Otherwise trafilatura is asked
+    only when the body is small beside the page's visible text.
+    """
+    kept = word_count(" ".join(block_text(b) for b in blocks))
+    visible = visible_words(page)
+    extracted = None
+    if kept and visible > REAL_ARTICLE_WORDS and kept < MIN_SHARE * visible:
+        extracted = word_count(extracted_text if extracted_text is not None else trafilatura_text(page))
+    problem = body_problem(kept, visible, extracted)
+    return [problem] if problem else []
+
+
+def visible_words(page) -> int:
+    """Words in the page's ``<body>`` that a reader sees (no script, style, noscript or template)."""
+    return word_count(" ".join(page.xpath(_VISIBLE_TEXT)))
+
+
+def _words(count: int) -> str:
+    return f"{count:,} word" + ("" if count == 1 else "s")

@@ -1,0 +1,218 @@
+"""The one catalogue of problem codes: code -> severity, stage, one-line summary.
+
+Every error raised for the user and every warning or note recorded for a build carries a
+code from here, so a user can look it up (the README's table is generated from ``CODES``)
+and a script can filter on it. ``tests/test_codes.py`` fails on a code used in ``src/`` but
+not listed here, and on a listed code nothing uses.
+
+The letter says what kind of problem it is: ``E`` an error (exit 1, nothing written),
+``M`` an error in the manifest, ``W`` a warning (``--strict`` fails on it), ``N`` a
+routine note (counted, never fatal: a remote photo not fetched, alt text filled in). The
+hundreds say the stage: 0 command line, 1 import, 3 PDF, 4 EPUB and cover, 6 images,
+budget and archives, 8 the library.
+
+Importer warnings travel inside ``Provenance.warnings`` as plain strings that start with
+their code (``"W131: 12 words kept of ~2,400 visible ..."``): plain strings keep
+``piece.json`` files readable by older versions, and strings written by older versions,
+which have no code, read as ``W100``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ERROR, WARNING, NOTE = "error", "warning", "note"
+
+
+@dataclass(frozen=True)
+class Code:
+    """What one code means: how serious, where it arises, and a one-line summary."""
+
+    severity: str  # ERROR, WARNING or NOTE
+    stage: str  # cli, manifest, import, build, pdf, epub, cover, images, budget, archive, library
+    summary: str
+
+
+def _catalogue(*rows: tuple[str, str, str, str]) -> dict[str, Code]:
+    found: dict[str, Code] = {}
+    for code, severity, stage, summary in rows:
+        if code in found:
+            raise ValueError(f"problem code {code} is catalogued twice")
+        found[code] = Code(severity, stage, summary)
+    return found
+
+
+CODES: dict[str, Code] = _catalogue(
+    # command line and general
+    ("E010", ERROR, "cli", "unknown output format in --format"),
+    ("E020", ERROR, "cli", "unknown or incomplete --executor"),
+    ("E021", ERROR, "cli", "the Dask executor needs the 'distributed' package"),
+    ("E022", ERROR, "cli", "the Dask scheduler cannot be reached"),
+    ("E030", ERROR, "cli", "bundler new: the collection already exists"),
+    ("E031", ERROR, "cli", "bundler new: the title is empty"),
+    # import: errors
+    ("E101", ERROR, "import", "source file not found"),
+    ("E102", ERROR, "import", "source already in the collection"),
+    ("E103", ERROR, "import", "no importer for this kind of file"),
+    ("E104", ERROR, "import", "source file cannot be read (permissions, I/O)"),
+    ("E105", ERROR, "import", "source is a folder, not a file"),
+    ("E106", ERROR, "import", "nothing to import at this path or glob"),
+    ("E110", ERROR, "import", "page too large to import"),
+    ("E111", ERROR, "import", "source file is empty or has no text"),
+    ("E112", ERROR, "import", "binary file, not a web page, text or Markdown"),
+    ("E113", ERROR, "import", "page cannot be parsed as HTML"),
+    ("E114", ERROR, "import", "page nested too deeply to read"),
+    ("E115", ERROR, "import", "page refused: no article body, or far less text than the page shows (--allow-empty imports it)"),
+    ("E120", ERROR, "import", "Markdown front matter is not a YAML mapping"),
+    ("E130", ERROR, "import", "WARC file cannot be read"),
+    ("E131", ERROR, "import", "WARC holds no HTML page (or none at the --url given)"),
+    ("E132", ERROR, "import", "WARC holds several pages; import it into a collection or name one with --url"),
+    ("E140", ERROR, "import", "piece.json is unreadable or damaged"),
+    ("E141", ERROR, "import", "piece.json was written by a newer bundler"),
+    ("E143", ERROR, "import", "a stored piece's text is not well-formed XHTML"),
+    ("E142", ERROR, "import", "an image of a stored piece is missing or outside its folder"),
+    # import: warnings and notes (stored with the piece)
+    ("W100", WARNING, "import", "importer warning recorded by an older bundler (no code stored)"),
+    ("W110", WARNING, "import", "declared charset does not fit the bytes; decoded as detected"),
+    ("N111", NOTE, "import", "no charset declared; encoding detected"),
+    ("W112", WARNING, "import", "encoding not detected; undecodable bytes replaced"),
+    ("W113", WARNING, "import", "mis-decoded characters (mojibake) repaired"),
+    ("W120", WARNING, "import", "page truncated: only the first megabytes of markup were read"),
+    ("W121", WARNING, "import", "page truncated: only the first blocks were kept"),
+    ("W130", WARNING, "import", "no article text found: the piece has only a title"),
+    ("W131", WARNING, "import", "article body far smaller than the page's text: content may be lost"),
+    ("W140", WARNING, "import", "figure without an image file; caption and credit kept"),
+    ("W141", WARNING, "import", "figure without an image address; caption and credit kept"),
+    ("N142", NOTE, "import", "remote image not fetched; caption and alt text kept"),
+    ("W143", WARNING, "import", "image cannot be used; caption and credit kept"),
+    ("N144", NOTE, "import", "image without alt text or caption; alt text filled in"),
+    ("N150", NOTE, "import", "page already in the collection; skipped"),
+    # manifest
+    ("M001", ERROR, "manifest", "no collection manifest at this path"),
+    ("M002", ERROR, "manifest", "manifest is not UTF-8 text"),
+    ("M003", ERROR, "manifest", "manifest is not valid YAML"),
+    ("M004", ERROR, "manifest", "manifest is not a mapping of keys"),
+    ("M005", ERROR, "manifest", "manifest is empty"),
+    ("M006", ERROR, "manifest", "tab in indentation"),
+    ("M007", ERROR, "manifest", "duplicate key"),
+    ("M008", ERROR, "manifest", "manifest file too large"),
+    ("M009", ERROR, "manifest", "manifest nested too deeply, or aliases that loop or expand too far"),
+    ("M010", ERROR, "manifest", "value of the wrong type"),
+    ("M011", ERROR, "manifest", "unknown key"),
+    ("M012", ERROR, "manifest", "missing required key"),
+    ("M013", ERROR, "manifest", "required value is empty"),
+    ("M020", ERROR, "manifest", "invalid language tag"),
+    ("M021", ERROR, "manifest", "date does not parse"),
+    ("M022", ERROR, "manifest", "invalid figures value"),
+    ("M023", ERROR, "manifest", "date range ends before it starts"),
+    ("M024", ERROR, "manifest", "identifier is not a valid URI or urn:uuid"),
+    ("M025", ERROR, "manifest", "unknown page kind"),
+    ("M030", ERROR, "manifest", "expected a file path"),
+    ("M031", ERROR, "manifest", "path is absolute or outside the collection folder"),
+    ("M032", ERROR, "manifest", "file not found"),
+    ("M033", ERROR, "manifest", "broken or looping symlink"),
+    ("M034", ERROR, "manifest", "path is a folder, not a file"),
+    ("M035", ERROR, "manifest", "path names a collection manifest (a cycle)"),
+    ("M036", ERROR, "manifest", "file cannot be read as a piece"),
+    ("M037", ERROR, "manifest", "cover is not an image"),
+    ("M040", ERROR, "manifest", "a section has no pieces"),
+    ("M041", ERROR, "manifest", "a dossier needs at least one section"),
+    ("M042", ERROR, "manifest", "file listed twice"),
+    ("M050", ERROR, "manifest", "unknown edition format"),
+    ("M051", ERROR, "manifest", "no editions listed"),
+    ("M052", ERROR, "manifest", "unknown edition or image option"),
+    ("M053", ERROR, "manifest", "unknown page size"),
+    ("M054", ERROR, "manifest", "budget is not a file size"),
+    ("M055", ERROR, "manifest", "unknown image policy"),
+    ("M060", ERROR, "manifest", "a listed piece cannot be imported"),
+    ("M061", ERROR, "manifest", "import could not add its entries to the manifest text"),
+    # PDF
+    ("E060", ERROR, "pdf", "unknown page size for a PDF edition"),
+    ("E061", ERROR, "pdf", "WeasyPrint reported errors"),
+    ("E062", ERROR, "pdf", "PDF layout did not settle (please report the dossier)"),
+    ("W300", WARNING, "pdf", "WeasyPrint warning"),
+    ("W301", WARNING, "pdf", "glyph missing from the fonts"),
+    ("W302", WARNING, "pdf", "characters fell back to a system font"),
+    # EPUB and cover
+    ("E400", ERROR, "epub", "ebooklib could not write the EPUB"),
+    ("E401", ERROR, "epub", "two files with the same name in the EPUB"),
+    ("E402", ERROR, "epub", "images without a place in the EPUB"),
+    ("E403", ERROR, "epub", "a prepared image changed while the EPUB was written"),
+    ("E404", ERROR, "render", "a piece cannot be rendered (names the piece and its source)"),
+    ("E405", ERROR, "epub", "a generated page is not well-formed XHTML"),
+    ("E410", ERROR, "cover", "cover image cannot be read"),
+    ("W410", WARNING, "cover", "cover image too small"),
+    ("W411", WARNING, "cover", "no libraqm: the generated cover carries no Arabic text"),
+    ("W420", WARNING, "epub", "image without alt text or caption"),
+    # images, budgets, archives
+    ("E600", ERROR, "images", "invalid image options"),
+    ("W601", WARNING, "images", "image cannot be used; shown as caption and credit"),
+    ("W602", WARNING, "images", "image file not found; the figure keeps caption and credit"),
+    ("E610", ERROR, "budget", "edition does not fit its size budget"),
+    ("E611", ERROR, "budget", "budget is not a file size"),
+    ("W610", WARNING, "budget", "edition over budget; images degraded to fit"),
+    ("E620", ERROR, "archive", "unknown archive type"),
+    ("E621", ERROR, "archive", "unsafe path in an archive"),
+    ("E622", ERROR, "archive", "not a bag, or not exactly one bag in the archive"),
+    ("E623", ERROR, "archive", "no such bag"),
+    # library
+    ("E800", ERROR, "library", "catalogue: not a folder"),
+    ("W801", WARNING, "library", "folder without edition files; left out of the catalogue"),
+    ("W802", WARNING, "library", "unreadable sidecar; file names used"),
+    ("W803", WARNING, "library", "sidecar names a bad file; ignored"),
+    ("W804", WARNING, "library", "edition file missing; left out"),
+    ("W805", WARNING, "library", "edition file changed since the build; checksum recomputed"),
+    ("W806", WARNING, "library", "sidecar language is not a BCP 47 tag; 'en' used"),
+    ("W810", WARNING, "library", "cover image of an edition cannot be read"),
+    ("E820", ERROR, "library", "serve: not a folder"),
+    ("E821", ERROR, "library", "serve: cannot listen on the address"),
+    ("E822", ERROR, "library", "serve: --port is not a port number"),
+    ("E823", ERROR, "library", "serve: cannot write the catalogue (read-only media)"),
+)
+
+#: A code at the start of a stored warning: ``"W131: ..."``.
+_LEADING_CODE = re.compile(r"^([EWMN]\d{3}): ")
+#: The code older piece.json warnings (plain text, no code) are read as.
+UNCODED_WARNING = "W100"
+
+
+def severity(code: str) -> str:
+    """ERROR, WARNING or NOTE; an uncatalogued code counts as a warning (never silently a note)."""
+    known = CODES.get(code)
+    return known.severity if known else WARNING
+
+
+def coded(code: str, message: str) -> str:
+    """A warning as stored in ``Provenance.warnings``: the code, a colon, the message."""
+    return f"{code}: {message}"
+
+
+def split_coded(text: str) -> tuple[str, str]:
+    """(code, message) of a stored warning; text without a code (older pieces) is ``W100``."""
+    match = _LEADING_CODE.match(text)
+    if match:
+        return match.group(1), text[match.end() :]
+    return UNCODED_WARNING, text
+
+
+def markdown_table() -> str:
+    """The README's table of codes, generated so it cannot drift from the catalogue."""
+    lines = ["| code | severity | stage | meaning |", "| --- | --- | --- | --- |"]
+    for code, entry in CODES.items():  # catalogue order: grouped by stage
+        summary = entry.summary.replace("|", "\\|")
+        lines.append(f"| `{code}` | {entry.severity} | {entry.stage} | {summary} |")
+    return "\n".join(lines) + "\n"
+
+
+#: The README's table sits between these two lines; ``make codes`` rewrites it.
+TABLE_START, TABLE_END = "<!-- codes: generated from src/bundler/codes.py by `make codes` -->", "<!-- codes: end -->"
+
+
+def readme_with_table(readme: str) -> str:
+    """The README text with its table of codes replaced by the catalogue's."""
+    head, start, rest = readme.partition(TABLE_START)
+    _old, end, tail = rest.partition(TABLE_END)
+    if not start or not end:
+        raise ValueError(f"the README has no {TABLE_START!r} ... {TABLE_END!r} block")
+    return f"{head}{TABLE_START}\n{markdown_table()}{TABLE_END}{tail}"

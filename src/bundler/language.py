@@ -1,0 +1,224 @@
+"""Language tags and language detection: one place that knows what ``pt-BR`` and ``EN_us`` mean.
+
+Tags go through ``langcodes`` (BCP 47 parsing, normalisation, likely scripts, language distance)
+instead of hand-made ``split("-")`` calls. Detection uses ``py3langid``: its model ships inside
+the wheel (nothing is fetched), it knows 139 languages, and it reads about a character a
+microsecond, so texts are judged on bounded samples (2000 characters a page, 200 a paragraph);
+the model loads once per process (~0.5 s), only when a text is actually classified.
+Detection decides only when it is confident and has enough letters; otherwise the declared
+language or the old script guess stands, so a short page is never relabelled on a hunch.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+SAMPLE_CHARS = 2000  # a page is judged on its first two thousand characters: enough, and cheap (~2 ms)
+MIN_LETTERS = 40  # below this, a detector's answer is a guess
+CONFIDENT = 0.9  # detection that names an undeclared page's language
+OVERRIDE_LETTERS = 200  # a declared language is overruled only with this much text...
+OVERRIDE_CONFIDENCE = 0.99  # ...and this much certainty
+PARAGRAPH_LETTERS = 80  # a paragraph shorter than this keeps the piece's language (or its script's)
+PARAGRAPH_CONFIDENCE = 0.95
+PARAGRAPH_SAMPLE = 200  # characters of a paragraph judged (~0.2 ms): a long paragraph costs no more than a short one
+CLOSE_DISTANCE = 25  # langcodes distance under which two languages are too close to call (no/da, ms/id, ca/es)
+
+# Scripts written right to left (ISO 15924), as ``langcodes`` names a tag's likely script.
+_RTL_SCRIPTS = frozenset({"Arab", "Hebr", "Thaa", "Syrc", "Nkoo", "Adlm", "Rohg", "Mand", "Samr", "Yezi"})
+# Dialect labels of the detector that are written, set and hyphenated as their macrolanguage.
+_FOLDED = {"ary": "ar", "arz": "ar"}
+_NOT_LANGUAGE = "zxx"  # py3langid's class for numbers, markup and identifiers
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What the detector made of a text: a language, how sure it is, and on how many letters.
+
+    ``confidence`` is the probability that the text is in ``language`` or a near relative of it, so
+    Indonesian text is not called uncertain because Malay took a share of the vote."""
+
+    language: str
+    confidence: float
+    letters: int
+
+    def names_language(self, min_letters: int = MIN_LETTERS, min_confidence: float = CONFIDENT) -> bool:
+        """True when the detection is firm enough to act on."""
+        return self.letters >= min_letters and self.confidence >= min_confidence
+
+
+@dataclass(frozen=True)
+class LanguageChoice:
+    """The language a piece gets, and a warning when the page's own declaration was overruled or unreadable."""
+
+    tag: str
+    warnings: tuple[str, ...] = ()
+
+
+# --- tags -------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1024)
+def normalise_tag(tag: str) -> str:
+    """The standard form of a language tag ("EN_us" -> "en-US", "iw" -> "he"), or "" if it is none."""
+    text = (tag or "").strip().replace("_", "-")
+    if not text:
+        return ""
+    import langcodes  # 75 ms of data tables: loaded on first use, not at CLI start-up
+
+    try:
+        return langcodes.standardize_tag(text)
+    except (langcodes.LanguageTagError, ValueError):
+        return ""
+
+
+@functools.lru_cache(maxsize=1024)
+def primary_language(tag: str) -> str:
+    """The language subtag of ``tag`` ("pt-BR" -> "pt"), lower case; "" when there is none."""
+    normal = normalise_tag(tag)
+    return (_parse(normal).language or "") if normal else ""
+
+
+@functools.lru_cache(maxsize=1024)
+def direction_of(tag: str) -> str:
+    """ "rtl" when the tag's script (given, or the language's likely one) is written right to left."""
+    normal = normalise_tag(tag)
+    if not normal:
+        return "ltr"
+    script = _parse(normal).maximize().script
+    return "rtl" if script in _RTL_SCRIPTS else "ltr"
+
+
+def same_language(first: str, second: str) -> bool:
+    """True when two tags name one language (regions and scripts aside)."""
+    return bool(first) and primary_language(first) == primary_language(second)
+
+
+@functools.lru_cache(maxsize=1024)
+def close_languages(first: str, second: str) -> bool:
+    """True for one language or near relatives a detector cannot reliably tell apart (no/da, ms/id, ar/arz)."""
+    a, b = primary_language(first), primary_language(second)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    from langcodes import tag_distance
+
+    return min(tag_distance(a, b), tag_distance(b, a)) < CLOSE_DISTANCE
+
+
+def _parse(normal_tag: str):
+    """A ``langcodes.Language`` for a tag already normalised by ``normalise_tag``."""
+    from langcodes import Language
+
+    return Language.get(normal_tag)
+
+
+# --- detection --------------------------------------------------------------------------------
+
+
+@functools.cache
+def _identifier():
+    """py3langid's model, loaded once (it takes about half a second) and only when needed."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def identify_language(text: str, limit: int = SAMPLE_CHARS) -> Detection | None:
+    """Classify the first ``limit`` characters of ``text``; None when there is nothing to judge."""
+    sample = " ".join((text or "")[:limit].split())
+    letters = len(_LETTER.findall(sample))
+    if letters == 0:
+        return None
+    label, confidence = _identifier().classify(sample)
+    if label == _NOT_LANGUAGE:
+        return None
+    language = _FOLDED.get(label, label)
+    if confidence < OVERRIDE_CONFIDENCE:  # near relatives split the vote (id/ms, ar/arz, no/da): add theirs
+        confidence = sum(p for other, p in _identifier().rank(sample)[:8] if close_languages(other, language))
+    return Detection(language, float(confidence), letters)
+
+
+def count_scripts(text: str) -> tuple[int, int]:
+    """Count Arabic-script and Latin letters in ``text``."""
+    return len(_ARABIC.findall(text)), len(_LATIN.findall(text))
+
+
+def guess_by_script(text: str, default: str = "en") -> str:
+    """The old guess, kept for short texts: Arabic letters in the majority mean "ar", else ``default``
+    (or "en" for Latin text when the default is Arabic)."""
+    arabic, latin = count_scripts(text)
+    if arabic == 0 and latin == 0:
+        return default
+    if arabic > latin:
+        return default if primary_language(default) == "ar" else "ar"
+    return "en" if primary_language(default) == "ar" else default
+
+
+def detect_language(text: str, default: str = "en") -> str:
+    """The language of ``text`` when the detector is confident, else the script guess around ``default``."""
+    detection = identify_language(text)
+    if detection is not None and detection.names_language():
+        return detection.language
+    return guess_by_script(text, default)
+
+
+def choose_language(text: str, declared: str = "", *, forced: str = "", default: str = "en") -> LanguageChoice:
+    """A piece's language from what the user forced, what the page declares, and what its text is.
+
+    ``forced`` (the manifest's or command line's language) always wins and skips detection. A
+    declaration stands unless a confident detection on enough text names a clearly different
+    language; then the detected language is used and a warning says so. A declaration that is
+    not a language tag is ignored with a warning. A region in the declaration survives when the
+    detected language agrees with it (``pt-BR`` stays ``pt-BR``).
+    """
+    if forced:
+        return LanguageChoice(forced)
+    return _choose(text, declared, identify_language(text), default)
+
+
+def settle_language(first: LanguageChoice, main_text: str, declared: str = "") -> LanguageChoice:
+    """The article's own text has the last word: ``first`` was judged on the whole page (menus, filler
+    text), so a confident detection on the extracted main text replaces it when the two disagree."""
+    detection = identify_language(main_text)
+    if detection is None or not detection.names_language():
+        return first
+    final = _choose(main_text, declared, detection, first.tag)
+    return first if final.tag == first.tag else final
+
+
+def _choose(text: str, declared: str, detection: Detection | None, default: str) -> LanguageChoice:
+    warnings: list[str] = []
+    tag = normalise_tag(declared)
+    if declared.strip() and not tag:
+        warnings.append(f"page declares language {declared.strip()!r}, which is not a language tag; went by its text instead")
+    if not tag:
+        if detection is not None and detection.names_language():
+            return LanguageChoice(detection.language, tuple(warnings))
+        return LanguageChoice(guess_by_script(text, default), tuple(warnings))
+    if detection is not None and detection.names_language(OVERRIDE_LETTERS, OVERRIDE_CONFIDENCE):
+        if not close_languages(tag, detection.language):
+            warnings.append(f"page declares language {tag!r}, but its text is {detection.language!r}; used {detection.language!r}")
+            return LanguageChoice(detection.language, tuple(warnings))
+    return LanguageChoice(tag, tuple(warnings))
+
+
+def paragraph_language(text: str, piece_language: str) -> str | None:
+    """The language of a paragraph that differs from its piece's, or None to inherit.
+
+    Long paragraphs are judged by the detector (a Portuguese quotation in an English piece); short
+    ones only by script (an Arabic line in an English piece), since a sentence or two is not
+    enough to tell Spanish from Portuguese.
+    """
+    detection = identify_language(text, PARAGRAPH_SAMPLE) if len(_LETTER.findall(text)) >= PARAGRAPH_LETTERS else None
+    if detection is not None and detection.names_language(PARAGRAPH_LETTERS, PARAGRAPH_CONFIDENCE):
+        return None if close_languages(detection.language, piece_language) else detection.language
+    if len(text) <= 20:
+        return None
+    guess = guess_by_script(text, piece_language)
+    return None if same_language(guess, piece_language) else guess

@@ -1,0 +1,238 @@
+"""Language tags (on langcodes) and language detection (py3langid): the rules a piece's language follows."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bundler import language as lang
+from bundler.language import (
+    choose_language,
+    close_languages,
+    detect_language,
+    direction_of,
+    identify_language,
+    normalise_tag,
+    paragraph_language,
+    primary_language,
+    same_language,
+    settle_language,
+)
+
+# Hand-written texts, a few sentences each (about 300-400 letters: enough to overrule a declaration).
+PORTUGUESE = (
+    "A prefeitura anunciou ontem que as obras na avenida principal vão continuar até o fim do ano. "
+    "Os moradores do bairro reclamam da falta de água há mais de três semanas, e os comerciantes dizem "
+    "que o movimento caiu pela metade. Segundo o relatório, a inflação caiu pelo segundo mês consecutivo, "
+    "mas os preços dos alimentos continuam altos."
+)
+SPANISH = (
+    "El ayuntamiento anunció ayer que las obras en la avenida principal continuarán hasta final de año. "
+    "Los vecinos del barrio se quejan de la falta de agua desde hace más de tres semanas, y los comerciantes "
+    "dicen que las ventas han caído a la mitad. Según el informe, la inflación bajó por segundo mes consecutivo."
+)
+GERMAN = (
+    "Die Stadtverwaltung kündigte gestern an, dass die Bauarbeiten auf der Hauptstraße bis Jahresende dauern "
+    "werden. Die Anwohner beklagen sich seit mehr als drei Wochen über fehlendes Wasser, und die Händler sagen, "
+    "dass ihr Umsatz um die Hälfte gesunken ist."
+)
+ENGLISH = (
+    "The city council announced yesterday that the roadworks on the main avenue will continue until the end of "
+    "the year. Residents have been complaining about the lack of water for more than three weeks, and shopkeepers "
+    "say their takings have halved since the street was closed."
+)
+ARABIC = (
+    "أعلنت البلدية أمس أن الأعمال في الشارع الرئيسي ستستمر حتى نهاية العام. يشكو سكان الحي من انقطاع المياه "
+    "منذ أكثر من ثلاثة أسابيع، ويقول التجار إن مبيعاتهم انخفضت إلى النصف منذ إغلاق الشارع."
+)
+
+
+# --- tags -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tag", "normal"),
+    [("EN_us", "en-US"), ("en-us", "en-US"), ("pt-br", "pt-BR"), ("zh-hant-tw", "zh-Hant-TW"), ("iw", "he"), ("AR", "ar")],
+)
+def test_normalise_tag(tag, normal):
+    assert normalise_tag(tag) == normal
+
+
+@pytest.mark.parametrize("not_a_tag", ["", "  ", "english", "x", "en--us", "123456789"])
+def test_normalise_tag_says_nothing_for_what_is_not_a_tag(not_a_tag):
+    assert normalise_tag(not_a_tag) == ""
+
+
+@pytest.mark.parametrize(
+    ("tag", "primary"), [("pt-BR", "pt"), ("EN_us", "en"), ("ar", "ar"), ("zh-Hant-TW", "zh"), ("", ""), ("english", "")]
+)
+def test_primary_language(tag, primary):
+    assert primary_language(tag) == primary
+
+
+@pytest.mark.parametrize("tag", ["ar", "ar-SY", "fa", "he", "iw", "ur", "ps", "ckb", "sd", "ug", "yi", "dv", "az-Arab", "pa-Arab"])
+def test_right_to_left_languages_and_scripts(tag):
+    assert direction_of(tag) == "rtl"
+
+
+@pytest.mark.parametrize("tag", ["en", "pt-BR", "de", "az", "pa", "ku", "tr", "zh-Hant", "", "not a tag"])
+def test_left_to_right_languages_and_scripts(tag):
+    assert direction_of(tag) == "ltr"
+
+
+def test_close_languages_are_near_relatives_only():
+    assert close_languages("no", "da") and close_languages("ms", "id") and close_languages("ar", "arz") and close_languages("pt-BR", "pt")
+    assert not close_languages("en", "pt") and not close_languages("es", "pt") and not close_languages("ar", "fa")
+
+
+def test_no_hand_made_tag_splits_left_in_the_source():
+    """Every place that needs a tag's primary language asks bundler.language (one helper on langcodes)."""
+    source = Path(lang.__file__).parent
+    offenders = [
+        str(path.relative_to(source))
+        for path in source.rglob("*.py")
+        if path.name != "language.py" and any(s in path.read_text(encoding="utf-8") for s in ('language.split("-")', 'lang.split("-")'))
+    ]
+    assert offenders == []
+
+
+# --- detection --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [(PORTUGUESE, "pt"), (SPANISH, "es"), (GERMAN, "de"), (ENGLISH, "en"), (ARABIC, "ar")])
+def test_detection_names_the_language_confidently(text, expected):
+    detection = identify_language(text)
+    assert detection is not None and detection.language == expected
+    assert detection.names_language() and detection.letters > 150
+
+
+def test_detection_has_nothing_to_say_about_numbers_or_nothing():
+    assert identify_language("") is None
+    assert identify_language("12 345 — 2026-11-30 ... 42%") is None
+
+
+def test_detection_reads_only_a_sample_of_a_long_text():
+    detection = identify_language(PORTUGUESE * 200)  # ~70 000 characters
+    assert detection is not None and detection.language == "pt" and detection.letters <= lang.SAMPLE_CHARS
+
+
+def test_detect_language_keeps_its_old_contract_for_existing_callers():
+    from bundler.text import detect_language as old_name
+
+    assert old_name is detect_language
+    assert detect_language(PORTUGUESE) == "pt" and detect_language(ARABIC) == "ar"
+    assert detect_language("") == "en" and detect_language("", default="ar") == "ar"
+    assert detect_language("مرحبا") == "ar"  # too short to detect: the script decides
+    assert detect_language("ok then", default="ar") == "en"
+
+
+def test_model_ships_inside_the_package_and_nothing_is_fetched():
+    """The detector's model is a file in the installed wheel; a run with sockets disabled still detects."""
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    assert (Path(MODEL_DIR) / MODEL_FILE).is_file()
+    code = (
+        "import socket\n"
+        "def refuse(*a, **k): raise OSError('network used')\n"
+        "socket.socket.connect = refuse\nsocket.create_connection = refuse\n"
+        "from bundler.language import identify_language\n"
+        f"print(identify_language({PORTUGUESE!r}).language)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "pt"
+
+
+# --- a piece's language -----------------------------------------------------------------------
+
+
+def test_undeclared_page_gets_the_detected_language():
+    assert choose_language(PORTUGUESE).tag == "pt"
+    assert choose_language(ARABIC).tag == "ar"
+    assert choose_language(GERMAN, "").warnings == ()
+
+
+def test_undeclared_short_page_keeps_the_default_or_its_script():
+    assert choose_language("Aviso importante.").tag == "en"
+    assert choose_language("تنبيه").tag == "ar"
+
+
+def test_declaration_that_agrees_is_kept_with_its_region():
+    assert choose_language(PORTUGUESE, "pt-br") == lang.LanguageChoice("pt-BR")
+    assert choose_language(ENGLISH, "EN_us") == lang.LanguageChoice("en-US")
+
+
+def test_declaration_the_text_contradicts_is_overruled_with_a_warning():
+    choice = choose_language(PORTUGUESE, "en")
+    assert choice.tag == "pt"
+    assert choice.warnings == ("page declares language 'en', but its text is 'pt'; used 'pt'",)
+
+
+def test_declaration_stands_when_the_text_is_too_short_to_contradict_it():
+    short = "A biblioteca estará fechada na segunda-feira."
+    assert identify_language(short).language == "pt"  # the detector has an opinion...
+    assert choose_language(short, "en") == lang.LanguageChoice("en")  # ...but not enough text to overrule
+
+
+def test_declaration_stands_against_a_near_relative():
+    norwegian_bokmaal = (
+        "Kommunen kunngjorde i går at arbeidet i hovedgaten vil fortsette til slutten av året. Beboerne har klaget over "
+        "mangel på vann i mer enn tre uker, og butikkeierne sier at omsetningen er halvert siden gaten ble stengt. "
+        "Ifølge rapporten falt prisene for andre måned på rad, men maten er fortsatt dyr."
+    )
+    assert choose_language(norwegian_bokmaal, "en").tag == "no"  # enough text to overrule a stranger...
+    assert choose_language(norwegian_bokmaal, "da") == lang.LanguageChoice("da")  # ...but not a near relative
+
+
+def test_a_declaration_that_is_no_tag_is_replaced_by_detection_with_a_warning():
+    choice = choose_language(SPANISH, "Spanish, Castilian")
+    assert choice.tag == "es"
+    assert "not a language tag" in choice.warnings[0] and "Spanish, Castilian" in choice.warnings[0]
+
+
+def test_a_forced_language_skips_detection():
+    assert choose_language(PORTUGUESE, "en", forced="ar") == lang.LanguageChoice("ar")
+
+
+def test_main_text_settles_what_the_whole_page_suggested():
+    first = choose_language("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore " * 4)
+    assert first.tag == "la"
+    assert settle_language(first, ENGLISH).tag == "en"
+    agreed = choose_language(PORTUGUESE, "en")
+    assert settle_language(agreed, PORTUGUESE) is agreed
+    assert settle_language(agreed, "Sim.") is agreed  # too little main text: the first judgement stands
+
+
+# --- paragraphs -------------------------------------------------------------------------------
+
+
+def test_long_paragraph_in_another_language_is_marked():
+    assert paragraph_language(PORTUGUESE, "en") == "pt"
+    assert paragraph_language(ENGLISH, "pt-BR") == "en"
+
+
+def test_paragraph_in_the_pieces_language_is_not_marked():
+    assert paragraph_language(PORTUGUESE, "pt-BR") is None
+    assert paragraph_language(ENGLISH, "en") is None
+
+
+def test_short_paragraph_is_marked_by_script_only():
+    assert paragraph_language("Obrigada, minha querida amiga.", "en") is None  # Latin script in a Latin piece
+    assert paragraph_language("مع كل الحب والشوق إلى الوادي", "en") == "ar"
+    assert paragraph_language("Thank you for everything, my friend.", "ar") == "en"
+    assert paragraph_language("Sim.", "ar") is None  # too short to mark at all
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=400), declared=st.text(max_size=20))
+def test_any_text_and_any_declaration_give_a_choice_not_an_error(text, declared):
+    """Input is never a reason for a traceback: odd tags, lone surrogates, control characters."""
+    choice = choose_language(text, declared)
+    assert choice.tag and direction_of(choice.tag) in {"ltr", "rtl"}
+    marked = paragraph_language(text, choice.tag)
+    assert marked is None or (marked and not same_language(marked, choice.tag))
