@@ -7,12 +7,18 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1462838400)
 
-.PHONY: install system-deps demo test lint format lock clean codes
+.PHONY: install system-deps test-deps demo test lint format lock clean codes
 
 # Optional system packages: HarfBuzz's subsetter (WeasyPrint's preferred font subsetter),
 # poppler and qpdf (PDF checks in tests), Chromium (browser test of the library page),
 # calibre (ebook-convert: a second EPUB reading system in tests; installs in ~25 s).
 SYSTEM_PACKAGES := libharfbuzz-subset0 poppler-utils qpdf chromium chromium-driver calibre
+
+# The validators the test suite requires, as command:Debian-package. `make test` installs the
+# missing ones and stops with a message when it cannot: a suite that skips its checks lies.
+# (tests/validators.py holds the same list; the test session refuses to start without them.)
+VALIDATORS := java:default-jre-headless qpdf:qpdf pdftotext:poppler-utils pdftoppm:poppler-utils \
+  chromium:chromium ebook-convert:calibre
 
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -20,7 +26,7 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing system packages:$$missing"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing) >/dev/null 2>&1 \
-	      || echo "warning: could not install$$missing; tests that need them will be skipped"; \
+	      || echo "warning: could not install$$missing (make test will try again and stop without its validators)"; \
 	  else echo "note: not root; optional system packages missing:$$missing"; fi; \
 	fi
 
@@ -39,7 +45,23 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
-test: lint
+test-deps:
+	@missing=""; for pair in $(VALIDATORS); do command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  missing=$$(echo $$(printf '%s\n' $$missing | sort -u)); \
+	  if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+	    echo "error: the tests need validators that are not installed: $$missing" >&2; \
+	    echo "  install them as root (apt-get install $$missing) or run 'make test-deps' as root" >&2; exit 1; \
+	  fi; \
+	  echo "installing validators for the tests: $$missing"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing) >/dev/null 2>&1 \
+	    || { echo "error: could not install $$missing (apt-get failed); the tests cannot run without them" >&2; exit 1; }; \
+	fi; \
+	for pair in $(VALIDATORS); do command -v $${pair%%:*} >/dev/null 2>&1 \
+	  || { echo "error: $${pair%%:*} is still missing after installing $${pair#*:}" >&2; exit 1; }; done; \
+	java -version >/dev/null 2>&1 || { echo "error: java is installed but 'java -version' fails; EPUBCheck needs it" >&2; exit 1; }
+
+test: lint test-deps
 	$(BIN)/pytest -q
 
 format: install

@@ -61,7 +61,7 @@ CODES: dict[str, Code] = _catalogue(
     ("E107", ERROR, "import", "source is a FIFO, socket or device, not a regular file"),
     ("E110", ERROR, "import", "page too large to import"),
     ("E111", ERROR, "import", "source file is empty or has no text"),
-    ("E112", ERROR, "import", "binary file, not a web page"),
+    ("E112", ERROR, "import", "binary file, not a web page, text or Markdown"),
     ("E113", ERROR, "import", "page cannot be parsed as HTML"),
     ("E114", ERROR, "import", "page nested too deeply to read"),
     ("E115", ERROR, "import", "page refused: no article body, or far less text than the page shows (--allow-empty imports it)"),

@@ -13,6 +13,13 @@ from charset_normalizer import from_bytes
 from bundler.codes import coded
 
 
+def looks_binary(raw: bytes) -> bool:
+    """True for bytes that are no text in any encoding (NULs or many control bytes); UTF-16 with a BOM is text."""
+    head = raw[:8192]
+    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    return (b"\x00" in head or controls > len(head) // 20) and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
 def decode_bytes(raw: bytes, declared: str = "") -> tuple[str, list[str]]:
     """Decode ``raw``: BOM, then UTF-8, then the declared charset if it fits, then detection.
 

@@ -135,5 +135,7 @@ def test_tar_and_zip_bags_verify(bag, tmp_path):
         assert main(["verify", str(packed)]) == 0
 
 
-def test_verify_rejects_a_folder_that_is_not_a_bag(tmp_path):
+def test_verify_rejects_a_folder_that_is_not_a_bag(tmp_path, capsys):
     assert main(["verify", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{tmp_path.name} is not a bag (no bagit.txt)" in err and "give the bag folder or its .tar/.zip" in err

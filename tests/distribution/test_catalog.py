@@ -190,7 +190,17 @@ def test_catalog_command_on_a_missing_folder_is_a_user_error(tmp_path, capsys):
     assert "not a folder" in captured.err and "Traceback" not in captured.err
 
 
-@pytest.mark.parametrize("bad", ["{not json", '["a list"]', '{"editions": {"epub": {"file": "../../secret/secret.txt"}}}'])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        pytest.param("{not json", marks=pytest.mark.expect_warnings(r"^W802 unreadable sidecar \(Expecting property name")),
+        pytest.param('["a list"]', marks=pytest.mark.expect_warnings(r"^W802 sidecar is not a JSON object; using file names instead$")),
+        pytest.param(
+            '{"editions": {"epub": {"file": "../../secret/secret.txt"}}}',
+            marks=pytest.mark.expect_warnings(r"^W803 edition 'epub': bad file name '\.\./\.\./secret/secret\.txt'; ignored$"),
+        ),
+    ],
+)
 def test_broken_sidecar_falls_back_to_files(tmp_path, bad):
     folder = tmp_path / "dist" / "x"
     folder.mkdir(parents=True)
@@ -211,6 +221,7 @@ def test_sidecar_cover_matches_the_epub(library):
     assert find_epub_cover(library.dist / ARABIC_SLUG / f"{ARABIC_SLUG}.epub") == "OEBPS/images/cover photo.jpg"
 
 
+@pytest.mark.expect_warnings(r"^W805 edition 'epub': halab-ar\.epub changed since the build; checksum recomputed$")
 def test_stale_cover_is_removed_when_the_epub_loses_it(library, tmp_path):
     copy = tmp_path / "dist"
     shutil.copytree(library.dist / ARABIC_SLUG, copy / ARABIC_SLUG)

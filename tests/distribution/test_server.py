@@ -131,7 +131,7 @@ REFUSED = [
 @pytest.mark.parametrize("request_bytes", REFUSED)
 def test_malicious_or_malformed_requests_are_refused(server, request_bytes):
     status, response = raw_request(server.port, request_bytes)
-    assert 400 <= status < 500 or status == 0 and response == b"", response[:200]
+    assert 400 <= status < 500, response[:200]  # an answer, not a dropped connection: every case gets its 4xx today
     assert SECRET not in response and b"root:" not in response
     if b" /index.html " in request_bytes.split(b"\r\n", 1)[0] and not request_bytes.startswith(b"GET"):
         assert status == 405 and b"allow: GET, HEAD" in response.lower().replace(b"allow: get, head", b"allow: GET, HEAD")

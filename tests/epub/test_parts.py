@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from io import BytesIO
 
-import pytest
 from lxml import etree
 from PIL import Image, ImageChops, features
 
@@ -51,8 +49,8 @@ def test_generated_cover_is_deterministic_and_shows_the_title(tmp_path):
         assert ImageChops.difference(a, b).getbbox() is not None, "the title is drawn on the cover"
 
 
-@pytest.mark.skipif(not features.check("raqm"), reason="Pillow without libraqm cannot shape Arabic")
 def test_arabic_cover_title_is_shaped(tmp_path):
+    assert features.check("raqm"), "the locked Pillow shapes text with libraqm; this one cannot (reinstall from requirements.lock)"
     dossier = replace(make_kitchen_sink(tmp_path), title="ملف الخبز", subtitle="")
     report = Report()
     data = cover_jpeg(dossier, report)
@@ -85,13 +83,13 @@ def test_fonts_arabic_face_only_for_arabic_text():
     assert "NotoNaskhArabic" not in css and "NotoSerif-Regular" in css
 
 
-def test_a_200_piece_dossier_builds_in_seconds(tmp_path):
+def test_a_200_piece_dossier_keeps_every_piece(tmp_path):
+    """Every piece gets its own document with its title; speed is measured in bench/, not asserted on a shared machine."""
     dossier = make_plain_dossier(tmp_path / "input", pieces=200, paragraphs=8)
-    started = time.perf_counter()
     book = build_book(dossier, tmp_path)
-    elapsed = time.perf_counter() - started
     assert sum(1 for n in book.entries if n.startswith("EPUB/report-")) == 200
-    assert elapsed < 15, f"200 pieces took {elapsed:.1f} s"
+    for piece in dossier.pieces:
+        assert piece.title.encode("utf-8") in book.entries[f"EPUB/{piece.slug}.xhtml"], piece.slug
 
 
 def test_a_piece_named_like_a_generated_page_keeps_its_name(tmp_path):

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import time
+import zipfile
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import time_machine
 
 from bundler import fonts
 from tests.epub.conftest import build_book
@@ -15,12 +20,25 @@ def _sha(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_two_builds_in_different_folders_and_times_are_identical(tmp_path, monkeypatch):
+LATER = timedelta(days=400)
+
+
+def assert_clock_moved(now: datetime) -> None:
+    """The travel reaches every clock the build could read: datetime.now, time.time, and zipfile's entry times."""
+    assert datetime.now(UTC) - now > LATER - timedelta(days=1)
+    assert time.time() - now.timestamp() > (LATER - timedelta(days=1)).total_seconds()
+    with zipfile.ZipFile(io.BytesIO(), "w") as archive:
+        archive.writestr("stamped.txt", "a zip entry written by name takes the wall clock")
+        assert archive.getinfo("stamped.txt").date_time[0] == (now + LATER).year
+
+
+def test_two_builds_in_different_folders_and_times_are_identical(tmp_path):
     first = build_book(make_kitchen_sink(tmp_path / "one" / "input"), tmp_path / "one")
     fonts.forget_subsets()  # subset again: a cached font would hide a non-deterministic subsetter
-    real_time = time.time
-    monkeypatch.setattr(time, "time", lambda: real_time() + 400 * 86400)  # the wall clock a year later
-    second = build_book(make_kitchen_sink(tmp_path / "elsewhere" / "deeper" / "input"), tmp_path / "elsewhere")
+    now = datetime.now(UTC)
+    with time_machine.travel(now + LATER):  # the real clock a year later, down to C's gettimeofday callers in Python
+        assert_clock_moved(now)
+        second = build_book(make_kitchen_sink(tmp_path / "elsewhere" / "deeper" / "input"), tmp_path / "elsewhere")
     assert first.path.parent != second.path.parent
     assert _sha(first.path) == _sha(second.path)
     stamps = {info.date_time for info in second.infos}

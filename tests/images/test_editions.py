@@ -122,6 +122,7 @@ def many_photos(tmp_path_factory) -> list[Path]:
     return [samples.write(folder / f"p{i}.jpg", samples.jpeg_bytes(samples.noisy_photo((1600, 1200), seed=i, noise=0.8))) for i in range(8)]
 
 
+@pytest.mark.expect_warnings(r"^W610 epub: .* MB was over the 2\.00 MB budget; written with images at most")
 def test_budget_is_fitted_by_degrading_images(tmp_path, many_photos):
     dossier = photo_dossier(tmp_path, many_photos)
     report = Report()
@@ -155,6 +156,7 @@ def test_size_report_names_the_largest_contributors(kitchen):
     assert "largest:" in size.render()
 
 
+@pytest.mark.expect_warnings(r"^W601 image broken\.jpg cannot be used: broken or truncated image")
 def test_identical_images_stored_once_and_broken_image_keeps_caption(tmp_path):
     photo = samples.write(tmp_path / "a.jpg", samples.jpeg_bytes(samples.noisy_photo((800, 600))))
     copy = tmp_path / "copy-of-a.jpg"

@@ -39,8 +39,14 @@ def test_new_writes_a_manifest_with_identifier_and_schema_line(tmp_path):
     assert schema == (ROOT / "schema" / "collection.schema.json").resolve()
     assert 'title: "Aleppo: voices"' in text and "identifier: urn:uuid:" in text and "language: ar" in text
     assert (tmp_path / "dossier" / "notes" / "introduction.md").is_file()
-    assert bundler("new", str(tmp_path / "dossier"), "--title", "Again").returncode == 1, "never overwrites a manifest"
-    assert bundler("new", str(tmp_path / "other"), "--title", "X", "--language", "arabic").returncode == 1
+    again = bundler("new", str(tmp_path / "dossier"), "--title", "Again")
+    assert again.returncode == 1, "never overwrites a manifest"
+    assert "collection.yaml already exists" in again.stderr and "choose another folder" in again.stderr
+    assert 'title: "Aleppo: voices"' in (tmp_path / "dossier" / "collection.yaml").read_text(encoding="utf-8")
+    wrong = bundler("new", str(tmp_path / "other"), "--title", "X", "--language", "arabic")
+    assert wrong.returncode == 1
+    assert "invalid language tag 'arabic'" in wrong.stderr and "did you mean 'ar'?" in wrong.stderr
+    assert not (tmp_path / "other" / "collection.yaml").exists()
 
 
 def test_new_import_check_list(tmp_path, sources):

@@ -16,7 +16,7 @@ from bundler.manifest import load_manifest
 from bundler.manifest.edit import add_pieces
 from bundler.manifest.loader import MAX_MANIFEST_BYTES
 from bundler.model import Figure, FigureBlock, Image, ListBlock, Paragraph, Piece, Quote
-from tests.conftest import COLLECTIONS, epubcheck_messages, run_epubcheck
+from tests.conftest import ALEPPO_WARNINGS, COLLECTIONS, epubcheck_messages, run_epubcheck
 
 
 def test_stored_piece_round_trips_with_media_copied(tmp_path):
@@ -101,6 +101,7 @@ def test_huge_manifest_is_refused_without_parsing(tmp_path):
         load_manifest(tmp_path)
 
 
+@pytest.mark.expect_warnings(ALEPPO_WARNINGS)
 def test_dates_stay_text_and_note_reaches_the_piece():
     from bundler.executor import WorkOptions
     from bundler.manifest import resolve_dossier

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +12,7 @@ from bundler.errors import Report
 from bundler.exporters import formats
 from bundler.model import Dossier, Edition
 from tests.kitchen_sink import make_kitchen_sink
+from tests.validators import validator
 
 EPOCH = "1462838400"  # 2016-05-10T00:00:00Z
 
@@ -67,18 +67,13 @@ def bilingual(tmp_path_factory, _epoch) -> Built:
     from tests.conftest import COLLECTIONS
 
     collection = COLLECTIONS / "bilingual-sample"
-    if not (collection / "collection.yaml").is_file():
-        pytest.skip("the bilingual example collection is missing")
     result = build_collection(collection, out_dir=tmp_path_factory.mktemp("pdf-bilingual"), format_names=["pdf"])
     return Built(result.dossier, {"pdf": result.outputs["pdf"]}, result.report)
 
 
 def poppler(tool: str) -> str:
-    """Path of a poppler-utils tool, or skip (the Makefile installs poppler-utils)."""
-    path = shutil.which(tool)
-    if not path:
-        pytest.skip(f"{tool} (poppler-utils) is not installed")
-    return path
+    """Path of a poppler-utils tool (``make test`` installs poppler-utils; the run fails without it)."""
+    return validator(tool)
 
 
 def pdftotext(path: Path, page: int, box: tuple[float, float, float, float] | None = None) -> str:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 
 import pikepdf
 import pytest
 
 from bundler.provenance import provenance_json, provenance_record
+from tests.validators import validator
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +66,5 @@ def test_provenance_record_is_deterministic_and_sorted(english):
 
 @pytest.mark.parametrize("name", ["pdf", "pdf-phone", "pdf-booklet", "pdf-archive"])
 def test_qpdf_check_is_clean(english, name):
-    if not shutil.which("qpdf"):
-        pytest.skip("qpdf is not installed")
-    result = subprocess.run(["qpdf", "--check", str(english.paths[name])], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([validator("qpdf"), "--check", str(english.paths[name])], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

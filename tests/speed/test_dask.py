@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 
+import distributed  # in the test extra: the cluster path is always tested
 import pytest
 
 from bundler.errors import BundlerError
 from bundler.executor import WorkOptions
 from bundler.manifest import load_manifest, resolve_dossier
 from bundler.model import to_data
-
-distributed = pytest.importorskip("distributed", reason="the [cluster] extra (dask.distributed) is not installed")
 
 
 @pytest.fixture(scope="module")

@@ -50,7 +50,7 @@ from bundler.cleaning.metadata import PageMeta, read_metadata
 from bundler.cleaning.notes import extract_notes
 from bundler.codes import coded
 from bundler.dates import parse_date
-from bundler.encoding import decode_bytes
+from bundler.encoding import decode_bytes, looks_binary
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
 from bundler.language import LanguageChoice, choose_language, direction_of, paragraph_language, settle_language
@@ -81,6 +81,8 @@ WIDER_GAIN = 0.15
 NOSCRIPT_TEXT_MIN = 200
 MAX_BLOCKS = 20_000
 MAX_MARKUP_CHARS = 6 * 1024 * 1024
+#: libxml2's element depth limit without huge_tree: anything deeper is dropped by the parser.
+_PARSER_DEPTH = 256
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]{1000,}")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _SAVED_FROM = re.compile(r"<!--\s*(?:saved from url=\(\d+\)|Page saved with SingleFile\s+url:)\s*(https?://\S+?)\s", re.I)
@@ -179,9 +181,7 @@ def read_html_bytes(
 def _check_bytes(raw: bytes, label: str) -> None:
     if not raw.strip():
         raise ImportError_(f"{label or 'page'} is empty", code="E111", file=label, hint="save the page again")
-    head = raw[:8192]
-    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
-    if (b"\x00" in head or controls > len(head) // 20) and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if looks_binary(raw):
         raise ImportError_(
             f"{label or 'page'} is a binary file, not a web page", code="E112", file=label, hint="give bundler the saved .html file"
         )
@@ -214,12 +214,24 @@ def _declared_charset(raw: bytes) -> str:
 
 
 def parse_page(text: str, label: str = ""):
-    """Parse page text with lxml (libxml2 limits depth; huge_tree stays off)."""
+    """Parse page text with lxml (libxml2 limits depth; huge_tree stays off).
+
+    libxml2 drops whatever lies deeper than its depth limit and only notes it in the error
+    log, so that note is turned into an error here: refusing the page beats losing text unseen.
+    """
     text = close_embeds(re.sub(r"^\s*<\?xml[^>]*>", "", text))
+    parser = lxml_html.HTMLParser(huge_tree=False, remove_comments=True, remove_pis=True)
     try:
-        document = lxml_html.document_fromstring(text, parser=lxml_html.HTMLParser(huge_tree=False, remove_comments=True, remove_pis=True))
+        document = lxml_html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise ImportError_(f"{label or 'page'} is not a readable web page ({exc})", code="E113", file=label) from exc
+    if any("Excessive depth" in entry.message for entry in parser.error_log):
+        raise ImportError_(
+            f"the page is nested too deeply to read: text below {_PARSER_DEPTH} levels of elements would be lost",
+            code="E114",
+            file=label,
+            hint="is it a real article page? save it again, or copy its text into a .txt file",
+        )
     if document.find(".//body") is None:
         etree.SubElement(document, "body")
     return document.getroottree()

@@ -16,7 +16,7 @@ from bundler.blocks import html_to_blocks, parse_fragment
 from bundler.cleaning.figures import FigureContext
 from bundler.cleaning.notes import extract_notes
 from bundler.dates import parse_date
-from bundler.encoding import decode_bytes
+from bundler.encoding import decode_bytes, looks_binary
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
 from bundler.language import choose_language, direction_of
@@ -69,6 +69,12 @@ def markdown_to_piece_parts(markdown: str, language: str, context: FigureContext
 def read_markdown(path: Path, options: ImportOptions) -> Piece:
     """Import a Markdown file; the title comes from front matter or the first heading."""
     raw = path.read_bytes()
+    if not raw.strip():
+        raise ImportError_(f"{path.name} is empty", code="E111", file=str(path), hint="write the article into it, or leave it out")
+    if looks_binary(raw):
+        raise ImportError_(
+            f"{path.name} is a binary file, not Markdown", code="E112", file=str(path), hint="give bundler a .md, .txt or saved .html file"
+        )
     text, warnings = decode_bytes(raw)
     meta, markdown = split_front_matter(text, path)
     choice = choose_language(markdown, str(meta.get("language") or meta.get("lang") or ""), forced=options.language)

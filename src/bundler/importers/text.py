@@ -16,7 +16,7 @@ from bundler.cleaning.boilerplate import is_boilerplate
 from bundler.cleaning.credits import split_credit
 from bundler.codes import coded
 from bundler.dates import parse_date
-from bundler.encoding import decode_bytes
+from bundler.encoding import decode_bytes, looks_binary
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
 from bundler.language import choose_language, direction_of
@@ -33,6 +33,10 @@ _MAX_STANDFIRST = 3
 def read_text(path: Path, options: ImportOptions) -> Piece:
     """Import one plain-text article."""
     raw = path.read_bytes()
+    if looks_binary(raw):
+        raise ImportError_(
+            f"{path.name} is a binary file, not text", code="E112", file=str(path), hint="give bundler a .txt, .md or saved .html file"
+        )
     text, encoding_warnings = decode_bytes(raw)
     blocks = _split_blocks(text)
     if not blocks:
