@@ -82,6 +82,8 @@ CODES: dict[str, Code] = _catalogue(
     ("W113", WARNING, "import", "mis-decoded characters (mojibake) repaired"),
     ("W120", WARNING, "import", "page truncated: only the first megabytes of markup were read"),
     ("W121", WARNING, "import", "page truncated: only the first blocks were kept"),
+    ("W122", WARNING, "import", "the page's declared language contradicts its text; the detected language is used"),
+    ("W123", WARNING, "import", "the page's declared language is not a language tag; detected from the text"),
     ("W130", WARNING, "import", "no article text found: the piece has only a title"),
     ("W131", WARNING, "import", "article body far smaller than the page's text: content may be lost"),
     ("W133", WARNING, "import", "WARC damaged elsewhere; the pages asked for with --url were read whole"),

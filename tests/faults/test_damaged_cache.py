@@ -121,6 +121,7 @@ def test_damaged_entries_of_every_kind_are_rebuilt_with_a_warning(damage, warm, 
     assert "damaged" not in stderr
 
 
+@pytest.mark.expect_warnings("checksum record is damaged")
 def test_a_damaged_checksum_record_discards_its_entry(warm, reference):
     collection = warm
     victims = entries_of_every_kind(collection / ".cache")
