@@ -95,8 +95,8 @@ def test_fifty_megabyte_page_is_imported_with_bounded_work(tmp_path):
     piece = measured["piece"]
     assert piece["title"] == "A very long page"
     markup, blocks = piece["provenance"]["warnings"]
-    assert markup == "page has 50 MB of markup; only the first 6 MB were read"
-    assert re.fullmatch(rf"page has 2\d{{4}} blocks; kept the first {MAX_BLOCKS}", blocks), blocks
+    assert markup == "W120: page has 50 MB of markup; only the first 6 MB were read"
+    assert re.fullmatch(rf"W121: page has 2\d{{4}} blocks; kept the first {MAX_BLOCKS}", blocks), blocks
     assert MAX_BLOCKS - 10 < len(piece["body"]) <= MAX_BLOCKS
     assert sum(len(block.get("html", "")) for block in piece["body"]) <= MAX_MARKUP_CHARS
     assert measured["peak_mb"] < HUGE_PAGE_PEAK_MB, f"reading the page held {measured['peak_mb']} MB"
