@@ -14,7 +14,7 @@ import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 
 from bundler import fonts
-from bundler.cache import ContentCache, using_cache
+from bundler.cache import ContentCache, hash_bytes, using_cache, write_checksum
 from bundler.resources import styles_dir
 
 #: Latin (accents, typographic quotes, a ligature pair) and Arabic (joining letters, Arabic-Indic digits): all six faces.
@@ -106,6 +106,7 @@ def test_a_cold_process_reads_subsets_back_from_the_build_cache(subsets, tmp_pat
     subset_cold(store)
     for path in store.root.rglob("*.ttf"):
         path.write_bytes(path.read_bytes() + b"\0")  # marked: only a read of the cache returns this
+        write_checksum(path, hash_bytes(path.read_bytes()))  # ... and recorded as whole (else it is discarded as damaged)
     assert all(data.endswith(b"\0") for data in subset_cold(store).values())
 
 

@@ -246,7 +246,12 @@ def test_cache_key_changes_with_the_language_detector(tmp_path, monkeypatch):
     page = tmp_path / "report.html"
     page.write_text(PAGE, encoding="utf-8")
     key = cache.cache_key(page, ImportOptions())
-    assert cache._import_libraries()["py3langid"]  # installed, so its version is in the key
+    assert "py3langid" in cache.IMPORT_LIBRARIES
+    assert cache.installed_versions(["py3langid"])["py3langid"]  # installed, so its version is in the key
     assert cache.cache_key(page, ImportOptions()) == key
-    monkeypatch.setattr(cache, "_import_libraries", lambda: {"py3langid": "0.0.1"})
+    real = cache.installed_versions
+    monkeypatch.setattr(cache, "installed_versions", lambda names: {**real(names), "py3langid": "0.0.1"})
+    cache.import_code_digest.cache_clear()
+    monkeypatch.setattr(cache, "import_code_digest", cache.import_code_digest)
     assert cache.cache_key(page, ImportOptions()) != key
+    cache.import_code_digest.cache_clear()

@@ -21,12 +21,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
+import stat
 import tarfile
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from bundler import __version__
 from bundler.build import BuildResult, build_collection, write_atomically
@@ -179,18 +182,31 @@ def _write_archive(bag_dir: Path, out: Path, kind: str, moment) -> None:
 
 
 def unpack_bag(path: Path, into: Path) -> Path:
-    """Extract a .tar/.zip bag safely into ``into``; return the bag folder inside it."""
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            for name in archive.namelist():
-                if name.startswith("/") or ".." in Path(name).parts:
-                    raise BundlerError(f"unsafe path in archive: {name!r}", file=str(path), code="E621")
-            archive.extractall(into)
-    elif tarfile.is_tarfile(path):
-        with tarfile.open(path) as archive:
-            archive.extractall(into, filter="data")
-    else:
-        raise BundlerError(f"{path} is neither a bag folder nor a .tar/.zip of one", file=str(path), code="E622")
+    """Extract a .tar/.zip bag safely into ``into``; return the bag folder inside it.
+
+    Entries that would land outside ``into`` (``../``, absolute paths, links pointing out),
+    devices and FIFOs are refused; a truncated or corrupt archive is a user error naming it.
+    """
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                for name in archive.namelist():
+                    if name.startswith("/") or ".." in Path(name).parts:
+                        raise BundlerError(f"unsafe path in archive: {name!r}", file=str(path), code="E621")
+                archive.extractall(into)
+        elif tarfile.is_tarfile(path):
+            with tarfile.open(path) as archive:
+                archive.extractall(into, filter="data")
+        else:
+            raise BundlerError(f"{path} is neither a bag folder nor a .tar/.zip of one", file=str(path), code="E622")
+    except tarfile.FilterError as exc:
+        raise BundlerError(
+            f"{path}: unsafe entry in archive: {exc}", file=str(path), code="E621", hint="a bag holds regular files inside its folder only"
+        ) from exc
+    except (tarfile.TarError, zipfile.BadZipFile, EOFError, zlib.error, OSError, ValueError) as exc:
+        raise BundlerError(
+            f"{path} is damaged: {exc}", file=str(path), code="E624", hint="the archive is truncated or corrupt; use another copy"
+        ) from exc
     folders = [p for p in into.iterdir() if p.is_dir()]
     if len(folders) != 1 or not (folders[0] / "bagit.txt").is_file():
         raise BundlerError(f"{path} does not contain exactly one bag folder", file=str(path), code="E622")
@@ -212,40 +228,102 @@ class Fixity:
         return not (self.changed or self.missing or self.added or self.problems)
 
 
+#: Checksums a bag's manifests may use (RFC 8493 names md5, sha1, sha256, sha512; bagit reads these too).
+VERIFIABLE_ALGORITHMS = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512")
+
+
 def verify_bag(path: str | Path) -> Fixity:
-    """Check a bag folder (or a .tar/.zip of one): our own file-by-file diff plus bagit's validation."""
+    """Check a bag folder (or a .tar/.zip of one): our own file-by-file diff plus bagit's validation.
+
+    Every way a bag can be malformed (a manifest line without a path, a manifest that is not
+    UTF-8, an unknown algorithm, links or special files in the payload) is a reason in
+    ``problems``, never an exception: a verifier answers "not intact, because ...".
+    """
     path = Path(path)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise BundlerError(f"no such bag: {path}", file=str(path), code="E623")
     if path.is_file():
         with tempfile.TemporaryDirectory(prefix="bundler-verify-") as folder:
             return verify_bag(unpack_bag(path, Path(folder)))
-    if not (path / "bagit.txt").is_file():
+    if not path.is_dir() or not (path / "bagit.txt").is_file():
         raise BundlerError(f"{path} is not a bag (no bagit.txt)", file=str(path), code="E622", hint="give the bag folder or its .tar/.zip")
     fixity = Fixity()
-    expected = _manifest_entries(path)
-    present = {p.relative_to(path).as_posix() for p in _bag_files(path)}
+    present, fixity.problems = _scan_bag(path)
+    expected = _manifest_entries(path, fixity.problems)
     manifests = {n for n in present if n.startswith(("manifest-", "tagmanifest-"))}
     for name in sorted(expected):
         if name not in present:
             fixity.missing.append(name)
-        elif any(hashlib.new(alg, (path / name).read_bytes()).hexdigest() != digest for alg, digest in expected[name].items()):
+        elif any(_file_digest(path / name, alg) != digest for alg, digest in expected[name].items()):
             fixity.changed.append(name)
     fixity.added = sorted(n for n in present - set(expected) - manifests if n.startswith("data/"))
-    fixity.problems = _bagit_problems(path) if fixity.intact else []
+    fixity.problems += _bagit_problems(path) if fixity.intact else []
     return fixity
 
 
-def _manifest_entries(bag_dir: Path) -> dict[str, dict[str, str]]:
-    """``{path: {algorithm: digest}}`` from every manifest and tag manifest."""
+def _scan_bag(bag_dir: Path) -> tuple[set[str], list[str]]:
+    """The bag's regular files (relative names), and a problem for every link or special file.
+
+    Links are not followed: a link in a bag could point anywhere (or at a FIFO that blocks).
+    """
+    present: set[str] = set()
+    problems: list[str] = []
+    for folder, dirs, files in os.walk(bag_dir):
+        for name in sorted(dirs + files):
+            full = Path(folder) / name
+            relative = full.relative_to(bag_dir).as_posix()
+            mode = full.lstat().st_mode
+            if stat.S_ISLNK(mode):
+                problems.append(f"{relative} is a symbolic link; a bag holds only regular files")
+            elif stat.S_ISREG(mode):
+                present.add(relative)
+            elif not stat.S_ISDIR(mode):
+                problems.append(f"{relative} is a special file (FIFO, socket or device); a bag holds only regular files")
+        dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink()]
+    return present, problems
+
+
+def _file_digest(path: Path, algorithm: str) -> str:
+    digest = hashlib.new(algorithm)
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _manifest_entries(bag_dir: Path, problems: list[str]) -> dict[str, dict[str, str]]:
+    """``{path: {algorithm: digest}}`` from every manifest and tag manifest; what cannot be read goes to ``problems``."""
     entries: dict[str, dict[str, str]] = {}
     for manifest in sorted(bag_dir.glob("*manifest-*.txt")):
-        algorithm = manifest.stem.split("-", 1)[1]
-        for line in manifest.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                digest, name = line.split(maxsplit=1)
-                name = name.strip().replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
-                entries.setdefault(name, {})[algorithm] = digest.lower()
+        algorithm = manifest.stem.split("-", 1)[1].lower()
+        if algorithm not in VERIFIABLE_ALGORITHMS:
+            problems.append(
+                f"{manifest.name}: unknown checksum algorithm {algorithm!r} (bundler checks {', '.join(VERIFIABLE_ALGORITHMS)})"
+            )
+            continue
+        if manifest.is_symlink() or not manifest.is_file():
+            continue  # reported by _scan_bag
+        raw = manifest.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            problems.append(f"{manifest.name}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); RFC 8493 manifests are UTF-8")
+            continue
+        width = hashlib.new(algorithm).digest_size * 2
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            parts = line.split(maxsplit=1)
+            if len(parts) != 2 or not re.fullmatch(f"[0-9A-Fa-f]{{{width}}}", parts[0]):
+                problems.append(f"{manifest.name}:{number}: not 'CHECKSUM  PATH' with a {algorithm} checksum: {line[:80]!r}")
+                continue
+            digest, name = parts
+            name = name.strip().replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
+            if name.startswith("/") or ".." in PurePosixPath(name).parts:
+                problems.append(f"{manifest.name}:{number}: path {name[:80]!r} leaves the bag")
+                continue
+            entries.setdefault(name, {})[algorithm] = digest.lower()
     return entries
 
 
@@ -257,6 +335,6 @@ def _bagit_problems(bag_dir: Path) -> list[str]:
         bagit.Bag(str(bag_dir)).validate()
     except bagit.BagValidationError as exc:
         return [str(d) for d in exc.details] or [str(exc)]
-    except bagit.BagError as exc:
+    except (bagit.BagError, UnicodeError, OSError, ValueError) as exc:
         return [str(exc)]
     return []

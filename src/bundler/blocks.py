@@ -405,9 +405,51 @@ def _layout_cells(table) -> list:
     return cells
 
 
+#: Void in HTML5 but not to libxml2's HTML 4 parser, which lets them swallow what follows.
+_VOID_EMBEDS = ("embed", "source", "track", "wbr")
+#: Containers whose content a browser never shows (or shows only as a fallback): left
+#: unclosed, libxml2 puts the rest of the article inside them, and it is dropped with them.
+_CONTAINER_EMBEDS = ("iframe", "object", "video", "audio")
+_EMBED_TAG = re.compile(r"<(/?)(embed|source|track|wbr|iframe|object|video|audio)\b[^>]*>", re.I)
+
+
+def close_embeds(markup: str) -> str:
+    """``markup`` with every embed-like element closed, so none can swallow the text after it.
+
+    A void element (``<embed>``, ``<source>``) is closed right after its start tag; an
+    ``<iframe>``, ``<object>``, ``<video>`` or ``<audio>`` without a matching end tag is
+    closed right after its start tag too (its would-be content is the page that follows).
+    """
+    if "<" not in markup:
+        return markup
+    closing_at: dict[int, str] = {}  # position just after a start tag -> the end tag to insert there
+    open_tags: dict[str, list[int]] = {tag: [] for tag in _CONTAINER_EMBEDS}
+    for match in _EMBED_TAG.finditer(markup):
+        is_end, tag = match.group(1), match.group(2).lower()
+        if tag in _VOID_EMBEDS:
+            if not is_end and not match.group(0).endswith("/>"):
+                closing_at[match.end()] = f"</{tag}>"
+        elif is_end:
+            if open_tags[tag]:
+                open_tags[tag].pop()
+        else:
+            open_tags[tag].append(match.end())
+    for tag, positions in open_tags.items():
+        for position in positions:
+            closing_at[position] = f"</{tag}>"
+    if not closing_at:
+        return markup
+    pieces, last = [], 0
+    for position in sorted(closing_at):
+        pieces += [markup[last:position], closing_at[position]]
+        last = position
+    pieces.append(markup[last:])
+    return "".join(pieces)
+
+
 def parse_fragment(markup: str) -> etree._Element:
     """Parse an HTML fragment into a ``div`` element (lenient, never raises on bad markup)."""
-    return lxml_html.fragment_fromstring(markup or "", create_parent="div")
+    return lxml_html.fragment_fromstring(close_embeds(markup or ""), create_parent="div")
 
 
 def parse_inline(fragment: str) -> etree._Element:
@@ -472,6 +514,52 @@ def _place_breaks(parts: list[list[str]], breaks: list[str], run: int) -> None:
 
 def _escape(text: str | None) -> str:
     return html.escape(text or "", quote=False)
+
+
+#: A stray ``<html>``/``<body>`` in a fragment makes libxml2 keep only the first part of it.
+_DOCUMENT_TAGS = re.compile(r"</?(html|body)\b[^>]*>", re.I)
+
+
+def sanitise_inline(fragment: str) -> str:
+    """``fragment`` reduced to the inline vocabulary, as the importers reduce a page.
+
+    For inline HTML read back from disk (a ``piece.json`` from someone else): the same
+    boundary as at import, but nothing is re-smartened or re-flowed, so a fragment that an
+    importer wrote comes back unchanged. Any markup parses (leniently): unclosed or stray
+    tags never lose the text around them.
+    """
+    return sanitise_inline_reporting(fragment)[0]
+
+
+def sanitise_inline_reporting(fragment: str) -> tuple[str, list[str]]:
+    """``sanitise_inline(fragment)`` and what it took out (tags, attributes, unsafe links), named once each."""
+    if "<" not in fragment and "&" not in fragment and ">" not in fragment:
+        return strip_controls(fragment), []
+    root = parse_fragment(_DOCUMENT_TAGS.sub("", fragment))
+    removed = _removed_markup(root) if "<" in fragment else []
+    out: list[str] = []
+    _emit_text(out, root.text, "")
+    for child in root:
+        _emit_inline(out, child, "", "")
+    return "".join(out), removed
+
+
+def _removed_markup(root: etree._Element) -> list[str]:
+    found: dict[str, None] = {}
+    for node in root.iterdescendants():
+        if not isinstance(node.tag, str):
+            continue
+        tag = _INLINE_ALIASES.get(_local(node.tag), _local(node.tag))
+        if tag not in INLINE_TAGS:
+            found[f"<{tag}>"] = None
+            continue
+        for name, value in node.attrib.items():
+            name = _local(name)
+            if name not in INLINE_TAGS[tag]:
+                found[f"{name}="] = None
+            elif name == "href" and not clean_url(value):
+                found[f"{urlsplit(value.strip()).scheme or 'unsafe'}: link"] = None
+    return list(found)
 
 
 def unlink_relative(fragment: str) -> str:

@@ -8,20 +8,22 @@ failed build never leaves a half-written edition that looks good.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bundler.cache import open_cache
-from bundler.errors import BundlerError, Report
+from bundler.cache import cache_root, collecting_damage, open_cache
+from bundler.errors import BundlerError, Report, naming
 from bundler.executor import WorkOptions, reporting_progress, start_fork_server, using_work
 from bundler.exporters import formats
 from bundler.image_stage import WORKER_MODULES, prepare_images
 from bundler.images.session import build_image_cache
 from bundler.incremental import cached_writer
-from bundler.manifest import load_manifest, resolve_dossier
+from bundler.leftovers import sweep_cache, sweep_output, sweep_temporary
+from bundler.manifest import Manifest, load_manifest, resolve_dossier
 from bundler.model import Dossier, Edition
 from bundler.sidecar import write_dossier_sidecar
 
@@ -74,17 +76,43 @@ def build_collection(
     work: WorkOptions | None = None,
 ) -> BuildResult:
     """Build the editions of one collection; returns what was written."""
-    progress = progress or (lambda stage, done, total: None)
-    work = work or WorkOptions()
+    with collecting_damage() as damaged:  # W701: cache entries found damaged, discarded and rebuilt
+        result = _build(collection, format_names, out_dir, progress or (lambda stage, done, total: None), work or WorkOptions())
+    result.report.warnings.extend(damaged)
+    return result
+
+
+def _build(
+    collection: str | Path, format_names: list[str] | None, out_dir: str | Path | None, progress: Progress, work: WorkOptions
+) -> BuildResult:
+    """The stages of ``build_collection``: manifest, imports, images, editions, sidecar."""
     progress("manifest", 0, 1)
     start_fork_server(work, WORKER_MODULES)  # the image stage's workers, ready by the time imports are done
     manifest = load_manifest(collection)
     progress("manifest", 1, 1)
+    sweep_temporary()  # what killed builds left: their scratch folders, then their cache writes
+    if work.cache:
+        sweep_cache(cache_root(manifest.root))
+    # --no-cache: the photos the sources carry go to a temporary folder (removed afterwards), not the cache
+    media = tempfile.TemporaryDirectory(prefix=f"bundler-media-{os.getpid()}-") if not work.cache else contextlib.nullcontext(None)
+    with media as folder:
+        return _build_dossier(manifest, Path(folder) if folder else None, format_names, out_dir, progress, work)
+
+
+def _build_dossier(
+    manifest: Manifest,
+    media: Path | None,
+    format_names: list[str] | None,
+    out_dir: str | Path | None,
+    progress: Progress,
+    work: WorkOptions,
+) -> BuildResult:
     report = Report()
-    dossier = resolve_dossier(manifest, report, work=work, progress=progress)  # reports ("import", done, total)
+    dossier = resolve_dossier(manifest, report, work=work, progress=progress, media_dir=media)  # reports ("import", done, total)
     editions = _editions_to_build(dossier, format_names)
     target_dir = Path(out_dir) / dossier.slug if out_dir else default_out_dir(dossier)
     result = BuildResult(dossier=dossier, report=report)
+    sweep_output(target_dir)  # half-written editions of killed builds
     with build_image_cache(dossier.root, work.cache):  # --no-cache: a temporary one, removed afterwards
         prepare_images(dossier, editions, work, progress)  # all cores; exporters then find images ready
         with using_work(work), reporting_progress(progress):  # PDF parts: same cores, same display
@@ -130,15 +158,28 @@ def _editions_to_build(dossier: Dossier, names: list[str] | None) -> list[Editio
 
 
 def write_atomically(destination: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` and move ``tmp`` to ``destination`` only if it succeeds."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".part", dir=destination.parent)
+    """Call ``write(tmp)`` and move ``tmp`` to ``destination`` only if it succeeds.
+
+    A system error that names no file (a write on a full disk) is raised naming ``destination``.
+    """
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=part_prefix(destination), suffix=".part", dir=destination.parent)
+    except OSError as exc:
+        raise naming(exc, destination.parent) from exc
     os.close(handle)
     temporary = Path(name)
     try:
         write(temporary)
         os.chmod(temporary, 0o644)
         os.replace(temporary, destination)
+    except OSError as exc:
+        raise naming(exc, destination) from exc
     finally:
         if temporary.exists():
             temporary.unlink()
+
+
+def part_prefix(destination: Path) -> str:
+    """``.NAME.PID-``: the temporary file of ``destination`` names its writer, so a later build can sweep a dead one's."""
+    return f".{destination.name}.{os.getpid()}-"

@@ -6,6 +6,11 @@ and renamed into place, so a crash never leaves half a value, and two processes 
 same key both leave a whole one. The folder only ever holds derived data: deleting it (or
 building with ``--no-cache``) costs time, never correctness.
 
+Every value carries its own checksum (``<value>.sha256`` beside it) and is verified when it is
+read: a truncated, zeroed or garbled entry (a full disk, a crash, a bad USB stick) is discarded
+and rebuilt with a W701 warning, never used. A value without a checksum (a crash between the
+two renames, or an older bundler) is simply a miss.
+
 Location: ``$BUNDLER_CACHE_DIR`` when set, else ``<collection>/.cache/``.
 """
 
@@ -16,7 +21,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -24,10 +29,15 @@ from pathlib import Path
 from typing import Any
 
 from bundler import __version__
+from bundler.errors import Problem, naming
 
 CACHE_ENV = "BUNDLER_CACHE_DIR"
 CACHE_FOLDER = ".cache"
 VALUES_FOLDER = "values"
+CHECKSUM_SUFFIX = ".sha256"
+#: Temporary files and folders of a cache write start with this and the writer's process id.
+PART_PREFIX = ".part-"
+DAMAGE_CODE = "W701"
 
 
 def cache_root(collection_root: str | Path) -> Path:
@@ -58,12 +68,26 @@ class ContentCache:
         """Where the value of ``key`` lives (it may not exist)."""
         return self.root / VALUES_FOLDER / key[:2] / f"{key}{suffix}"
 
-    def find(self, key: str, suffix: str = "") -> Path | None:
-        """The stored file for ``key``, or None on a miss (or when disabled)."""
+    def find(self, key: str, suffix: str = "", kind: str = "cache entry") -> Path | None:
+        """The stored file for ``key`` once its checksum is verified, or None on a miss (or when disabled).
+
+        A damaged value is deleted and reported (``W701``), so the caller rebuilds it.
+        """
         if not self.enabled:
             return None
         path = self.path_for(key, suffix)
-        return path if path.is_file() else None
+        return path if path.is_file() and verify_file(path, kind) else None
+
+    def read_bytes(self, key: str, suffix: str = "", kind: str = "cache entry") -> bytes | None:
+        """The verified bytes of ``key``'s value (one read), or None on a miss or a damaged entry."""
+        if not self.enabled:
+            return None
+        path = self.path_for(key, suffix)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        return data if verify_bytes(path, data, kind) else None
 
     def store_bytes(self, key: str, data: bytes, suffix: str = "") -> Path | None:
         """Store ``data`` under ``key`` atomically; returns its path (None when disabled)."""
@@ -74,37 +98,167 @@ class ContentCache:
         return self.store_with(key, lambda path: shutil.copyfile(source, path), suffix)
 
     def store_with(self, key: str, write: Callable[[Path], Any], suffix: str = "") -> Path | None:
-        """Call ``write(tmp)`` and move the result into place; a failed write stores nothing."""
+        """Call ``write(tmp)`` and move the result and its checksum into place; a failed write stores nothing."""
         if not self.enabled:
             return None
         final = self.path_for(key, suffix)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=".part-", dir=final.parent)
-        os.close(handle)
-        try:
-            write(Path(name))
-            os.chmod(name, 0o644)
-            os.replace(name, final)
-        finally:
-            if os.path.exists(name):
-                os.unlink(name)
+        store_checked(final, write)
         return final
 
-    def load_json(self, key: str) -> Any | None:
+    def load_json(self, key: str, kind: str = "cache entry") -> Any | None:
         """The JSON value of ``key``, or None on a miss or a damaged entry (which is dropped)."""
-        path = self.find(key, ".json")
-        if path is None:
+        data = self.read_bytes(key, ".json", kind)
+        if data is None:
             return None
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            path.unlink(missing_ok=True)
+            return json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):  # verified, so written so by a bug: drop it all the same
+            discard(self.path_for(key, ".json"))
             return None
 
     def store_json(self, key: str, value: Any) -> Path | None:
         """Store a JSON-able value under ``key``."""
         text = json.dumps(value, ensure_ascii=False, sort_keys=True)
         return self.store_bytes(key, text.encode("utf-8"), ".json")
+
+
+def checksum_path(path: Path) -> Path:
+    """Where the checksum of the cached file ``path`` lives."""
+    return path.with_name(path.name + CHECKSUM_SUFFIX)
+
+
+def part_name(prefix: str = PART_PREFIX) -> str:
+    """A temporary name's prefix carrying this process's id, so a sweep can tell a live writer's file from litter."""
+    return f"{prefix}{os.getpid()}-"
+
+
+def store_checked(final: Path, write: Callable[[Path], Any]) -> None:
+    """Write a cache file through a temporary one, then its checksum: a value is never seen without being whole."""
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=part_name(), dir=final.parent)
+    except OSError as exc:
+        raise naming(exc, final.parent) from exc
+    os.close(handle)
+    try:
+        write(Path(name))
+        os.chmod(name, 0o644)
+        digest = sha256_of_file(Path(name))
+        os.replace(name, final)
+        write_checksum(final, digest)
+    except OSError as exc:
+        raise naming(exc, final) from exc
+    finally:
+        if os.path.exists(name):
+            os.unlink(name)
+
+
+def write_checksum(path: Path, digest: str) -> None:
+    """Record ``digest`` as the checksum of ``path`` (atomically, in the ``sha256sum`` format)."""
+    target = checksum_path(path)
+    handle, name = tempfile.mkstemp(prefix=part_name(), dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="ascii") as stream:
+            stream.write(f"{digest}  {path.name}\n")
+        os.chmod(name, 0o644)
+        os.replace(name, target)
+    finally:
+        if os.path.exists(name):
+            os.unlink(name)
+
+
+def recorded_checksum(path: Path) -> str | None:
+    """The checksum recorded for ``path``: None when there is none, "" when the record itself is damaged."""
+    try:
+        text = checksum_path(path).read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return ""
+    digest, _, name = text.decode("ascii", "replace").strip().partition("  ")
+    valid = len(digest) == 64 and all(c in "0123456789abcdef" for c in digest) and name == path.name
+    return digest if valid else ""
+
+
+def sha256_of_file(path: Path) -> str:
+    """SHA-256 of a file, read in blocks (cached editions can be large)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while block := stream.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify_file(path: Path, kind: str) -> bool:
+    """Whether the cached file ``path`` matches its checksum; a damaged one is deleted and reported."""
+    expected = recorded_checksum(path)
+    if expected is None:
+        return False
+    try:
+        actual = sha256_of_file(path)
+    except OSError:
+        actual = ""
+    return _judge(path, expected, actual, kind)
+
+
+def verify_bytes(path: Path, data: bytes, kind: str, actual: str = "") -> bool:
+    """Whether ``data``, read from the cached file ``path``, matches its checksum (``actual``: its hash, if known)."""
+    expected = recorded_checksum(path)
+    if expected is None:
+        return False
+    return _judge(path, expected, actual or hash_bytes(data), kind)
+
+
+def _judge(path: Path, expected: str, actual: str, kind: str) -> bool:
+    if expected and expected == actual:
+        return True
+    what = "its checksum record is damaged" if not expected else "its content does not match its checksum"
+    report_damage(path, kind, what)
+    discard(path)
+    return False
+
+
+def discard(path: Path) -> None:
+    """Delete a cached file and its checksum (a read-only cache keeps them: it is never read unverified)."""
+    for file in (path, checksum_path(path)):
+        try:
+            file.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+_DAMAGE: ContextVar[list[Problem] | None] = ContextVar("bundler_cache_damage", default=None)
+
+
+def report_damage(path: Path, kind: str, what: str) -> None:
+    """Record a damaged cache entry for the build report (a W701 warning); never raises."""
+    problem = Problem(
+        f"damaged {kind} in the cache ({what}); discarded and rebuilt",
+        code=DAMAGE_CODE,
+        file=str(path),
+        hint="the cache's disk may be failing or full; the edition was built without the damaged entry",
+    )
+    found = _DAMAGE.get()
+    if found is not None and problem not in found:
+        found.append(problem)
+
+
+@contextmanager
+def collecting_damage() -> Iterator[list[Problem]]:
+    """Collect the W701 warnings of damaged cache entries met while the block runs."""
+    found: list[Problem] = []
+    token = _DAMAGE.set(found)
+    try:
+        yield found
+    finally:
+        _DAMAGE.reset(token)
+
+
+def pass_on_damage(problems: Iterable[Problem]) -> None:
+    """Record problems collected elsewhere (a worker process) in this process's collector."""
+    found = _DAMAGE.get()
+    if found is not None:
+        found.extend(p for p in problems if p not in found)
 
 
 def open_cache(collection_root: str | Path, enabled: bool = True) -> ContentCache:

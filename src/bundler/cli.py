@@ -1,6 +1,7 @@
 """The command line: parse arguments, call the library, render errors, draw progress.
 
-Exit codes: 0 success, 1 a problem with the user's input (message, no traceback),
+Exit codes: 0 success, 1 a problem with the user's input or environment (message, no traceback:
+a full disk, a read-only or forbidden folder, too many open files are the user's to fix),
 2 usage error, 3 an internal error (with a request to report it), 130 interrupted.
 Nothing else in bundler prints.
 """
@@ -9,13 +10,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import signal
 import sys
+import threading
 import traceback
 from functools import cache
 
 from bundler import __version__
 from bundler.codes import severity
-from bundler.errors import BundlerError, Problem
+from bundler.errors import BundlerError, Problem, environment_problem
 
 EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -108,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     ui = UI(quiet=args.quiet)
     try:
-        return commands()[args.command].run(args, ui)
+        with _terminate_as_interrupt():
+            return commands()[args.command].run(args, ui)
     except BundlerError as exc:
         for problem in exc.problems:
             ui.error(problem.render_coded())
@@ -120,10 +124,47 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
-    except Exception:  # an internal error: show it, ask for a report
+    except Exception as exc:  # an internal error (show it, ask for a report), unless the system refused
+        if _interrupted(exc):  # Ctrl-C or SIGTERM while a pool started: the pool's own error hides it
+            ui.error("interrupted; nothing half-written was kept")
+            return EXIT_INTERRUPTED
+        found = environment_problem(exc)
+        if found is not None:  # full disk, read-only folder, permissions: the user's to fix, no traceback
+            ui.error(found.render())
+            ui.error("nothing half-written was kept")
+            return EXIT_USER
         traceback.print_exc()
         ui.error(f"internal error in bundler {__version__}; please report it with the traceback above")
         return EXIT_INTERNAL
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Whether an interrupt (Ctrl-C, SIGTERM) lies behind ``exc`` in its chain of causes."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """SIGTERM (``kill``, a service manager) unwinds like Ctrl-C: temporary files are removed, workers stopped."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def entry_point() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 
 
@@ -61,3 +62,54 @@ class Report:
     def warn(self, message: str, code: str, **where) -> None:
         """Record a recoverable problem under its catalogued code (a warning, or a routine note)."""
         self.warnings.append(Problem(message, code=code, **where))
+
+
+_SPACE_HINT = "free some space there, or write elsewhere: --out DIR for editions, BUNDLER_CACHE_DIR=DIR or --no-cache for the cache, TMPDIR=DIR for temporary files"
+_ACCESS_HINT = "check the folder's owner and permissions, or write elsewhere (--out DIR, BUNDLER_CACHE_DIR=DIR or --no-cache)"
+_FILES_HINT = "raise the limit (e.g. 'ulimit -n 4096') or use fewer workers (--jobs 1)"
+#: errno -> (code, what went wrong, what to do): failures of the environment that a user can fix, not bugs.
+OS_ERRORS: dict[int, tuple[str, str, str]] = {
+    errno.ENOSPC: ("E701", "no space left on the disk", _SPACE_HINT),
+    errno.EDQUOT: ("E701", "the disk quota is used up", _SPACE_HINT),
+    errno.EFBIG: ("E701", "the file is larger than this system allows", _SPACE_HINT),
+    errno.EROFS: (
+        "E702",
+        "the file system is read-only",
+        "write elsewhere: --out DIR for editions, BUNDLER_CACHE_DIR=DIR or --no-cache for the cache",
+    ),
+    errno.EACCES: ("E703", "permission denied", _ACCESS_HINT),
+    errno.EPERM: ("E703", "operation not permitted", _ACCESS_HINT),
+    errno.ENAMETOOLONG: ("E704", "the file name is too long", "use a shorter output folder, collection path or file name"),
+    errno.EMFILE: ("E705", "too many open files", _FILES_HINT),
+    errno.ENFILE: ("E705", "too many open files in the system", _FILES_HINT),
+    errno.EIO: ("E706", "input/output error", "the disk may be failing: copy the collection to another disk and build again"),
+    errno.ENOTDIR: ("E707", "a folder was expected but a file is in the way", "move the file, or choose another folder"),
+    errno.EISDIR: ("E707", "a file was expected but a folder is in the way", "move the folder, or choose another name"),
+}
+
+
+def environment_problem(exc: BaseException) -> Problem | None:
+    """The user-fixable operating-system failure (full disk, read-only, permissions...) behind ``exc``, or None.
+
+    Follows the chain of causes, since libraries wrap what the system said.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in OS_ERRORS:
+            code, what, hint = OS_ERRORS[current.errno]
+            paths = [str(p) for p in (current.filename, current.filename2) if p not in (None, "")]
+            where = " -> ".join(paths) if paths else "(the system did not say which file)"
+            return Problem(f"{what}: {where}", code=code, hint=hint)
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def naming(exc: OSError, path: object) -> OSError:
+    """``exc`` with ``path`` as its file name when the system gave none (a failed write names no file)."""
+    if exc.filename is not None or exc.errno is None:
+        return exc
+    named = type(exc)(exc.errno, exc.strerror or "", str(path))
+    named.__cause__ = exc.__cause__
+    return named

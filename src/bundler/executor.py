@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextvars import ContextVar
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from bundler.errors import BundlerError
@@ -123,8 +124,42 @@ def open_executor(options: WorkOptions, tasks: int, preload: tuple[str, ...] = (
     if spec == "serial" or workers == 1 or (preload and context is None):
         yield SerialExecutor()  # also when no fork server can start (e.g. no writable temporary folder)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         yield pool
+
+
+#: Linux's ``prctl`` option asking the kernel to signal a process when its parent exits.
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(build_pid: int) -> None:
+    """A worker's first act: be killed by the kernel when its parent dies, even by ``kill -9``.
+
+    A worker's parent is the build, or the fork server, which exits as soon as the build is
+    gone; without this, a killed build's workers (hundreds of MB each) finished their job and
+    lived on. Where ``prctl`` is missing (not Linux) workers still stop when their queue closes.
+    """
+    import ctypes
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker inherits the CLI's "SIGTERM is Ctrl-C"
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if _process_ended(build_pid):  # the build died between this worker's fork and the request above
+        os._exit(1)
+
+
+def _process_ended(pid: int) -> bool:
+    """Whether ``pid`` has exited, counting a zombie (dead, not yet reaped) as ended."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[:1] in (["Z"], ["X"])
 
 
 def start_fork_server(options: WorkOptions, preload: tuple[str, ...]) -> None:

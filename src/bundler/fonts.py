@@ -93,9 +93,9 @@ def subset_faces(requests: list[tuple[str, frozenset[int]]]) -> list[bytes]:
     for job in dict.fromkeys(jobs):
         if job in _SUBSETS:
             continue
-        found = store.find(_store_key(*job), ".ttf") if store else None
+        found = store.read_bytes(_store_key(*job), ".ttf", "font subset") if store else None
         if found:
-            _SUBSETS[job] = found.read_bytes()
+            _SUBSETS[job] = found
             continue
         _SUBSETS[job] = _subset_face_now(*job)
         if store:

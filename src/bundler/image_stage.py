@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bundler.errors import Report
+from bundler.cache import collecting_damage, pass_on_damage
+from bundler.errors import Problem, Report
 from bundler.executor import DASK_SCHEME, WorkOptions, map_in_order, open_executor
 from bundler.model import Dossier, Edition, Figure, Image
 
@@ -33,13 +34,18 @@ class ImageJob:
     sha256: str = ""  # the source's, when the import recorded it
 
 
-def prepare_one(job: ImageJob) -> str | None:
-    """Prepare one image into the on-disk cache; runs in a worker. Returns the source's SHA-256 (None if unreadable)."""
+def prepare_one(job: ImageJob) -> tuple[str | None, tuple[Problem, ...]]:
+    """Prepare one image into the on-disk cache; runs in a worker.
+
+    Returns the source's SHA-256 (None if unreadable) and the damaged cache entries it met
+    (W701), which travel back as data for the build report.
+    """
     from bundler.images.session import ImageSession
 
     session = ImageSession(job.policy, Report(), job.cache_dir, digests={})
-    session.prepare(Figure(image=Image(path=job.path, sha256=job.sha256)))
-    return session.digests.get(str(Path(job.path)))
+    with collecting_damage() as damaged:
+        session.prepare(Figure(image=Image(path=job.path, sha256=job.sha256)))
+    return session.digests.get(str(Path(job.path))), tuple(damaged)
 
 
 def image_jobs(dossier: Dossier, editions: list[Edition]) -> list[ImageJob]:
@@ -81,7 +87,8 @@ def prepare_images(dossier: Dossier, editions: list[Edition], work: WorkOptions,
     report("images", 0, len(jobs))
     local = replace(work, executor=None) if (work.executor or "").startswith(DASK_SCHEME) else work  # files are local
     with open_executor(local, len(jobs), preload=WORKER_MODULES) as executor:  # libvips: never in a forked child
-        digests = map_in_order(executor, prepare_one, jobs, lambda done: report("images", done, len(jobs)))
+        outcomes = map_in_order(executor, prepare_one, jobs, lambda done: report("images", done, len(jobs)))
+    pass_on_damage(problem for _, damaged in outcomes for problem in damaged)
     known = known_source_digests()  # the exporters need not hash each photo again
-    known.update((str(Path(job.path)), digest) for job, digest in zip(jobs, digests, strict=True) if digest)
+    known.update((str(Path(job.path)), digest) for job, (digest, _) in zip(jobs, outcomes, strict=True) if digest)
     return len(jobs)

@@ -116,8 +116,8 @@ def _write_or_copy(
 ) -> None:
     """Copy the stored edition and replay its warnings, or write it and store both."""
     key = edition_key(format_name, dossier, edition)
-    stored = cache.find(key, ".out")
-    warnings = cache.load_json(key)
+    stored = cache.find(key, ".out", f"{format_name} edition")
+    warnings = cache.load_json(key, f"{format_name} edition's warnings")
     if stored is not None and isinstance(warnings, list):
         shutil.copyfile(stored, out)
         report.warnings.extend(Problem(**w) for w in warnings)

@@ -213,7 +213,84 @@ def open_listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def make_server(dist: Path, sock: socket.socket):
+#: A connection must finish sending a request's head this many seconds after it opens, or
+#: after its previous response: idle and half-sent (slowloris) connections are closed.
+REQUEST_HEAD_SECONDS = 10.0
+#: Connections one client address may hold at once (a browser opens about six; a NAT may hide a few phones).
+MAX_CONNECTIONS_PER_CLIENT = 64
+#: Connections the whole server holds at once (uvicorn answers 503 beyond this).
+MAX_CONNECTIONS = 512
+_TOO_MANY_BODY = b"too many connections from your address; close some and try again\n"
+_TOO_MANY = (
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    b"Content-Length: %d\r\nRetry-After: 5\r\nConnection: close\r\n\r\n%s" % (len(_TOO_MANY_BODY), _TOO_MANY_BODY)
+)
+
+
+def guarded_protocol(head_seconds: float = REQUEST_HEAD_SECONDS, per_client: int = MAX_CONNECTIONS_PER_CLIENT) -> type:
+    """uvicorn's h11 protocol with a deadline for each request head and a cap per client address.
+
+    uvicorn closes a keep-alive connection only after a response, and any byte resets that
+    timer, so a connection that sends nothing, or one byte now and then, is held forever;
+    600 of them from one greedy client exhaust the global limit and every phone gets 503.
+    Here a request head must be complete ``head_seconds`` after the connection opens or its
+    last response ends (bytes that trickle in do not extend it), and one address holds at
+    most ``per_client`` connections: the next is answered 503 and closed at once.
+    """
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    held: dict[str, int] = {}  # per server: connections open per client address
+
+    class GuardedH11Protocol(H11Protocol):
+        def connection_made(self, transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self.address = self.client[0] if self.client else ""
+            self.counted = held.get(self.address, 0) < per_client
+            self.head_deadline = None
+            if not self.counted:
+                transport.write(_TOO_MANY)
+                transport.close()
+                return
+            held[self.address] = held.get(self.address, 0) + 1
+            self._await_request_head()
+
+        def connection_lost(self, exc) -> None:
+            self._cancel_deadline()
+            if getattr(self, "counted", False):
+                self.counted = False
+                held[self.address] -= 1
+                if not held[self.address]:
+                    del held[self.address]
+            super().connection_lost(exc)
+
+        def handle_events(self) -> None:
+            super().handle_events()
+            if self.cycle is not None and not self.cycle.response_complete:
+                self._cancel_deadline()  # the head arrived; the response may take as long as the download does
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if not self.transport.is_closing():
+                self._await_request_head()
+
+        def _await_request_head(self) -> None:
+            self._cancel_deadline()
+            self.head_deadline = self.loop.call_later(head_seconds, self._close_without_request)
+
+        def _cancel_deadline(self) -> None:
+            if getattr(self, "head_deadline", None) is not None:
+                self.head_deadline.cancel()
+                self.head_deadline = None
+
+        def _close_without_request(self) -> None:
+            self.head_deadline = None
+            if not self.transport.is_closing():
+                self.transport.close()
+
+    return GuardedH11Protocol
+
+
+def make_server(dist: Path, sock: socket.socket, head_seconds: float = REQUEST_HEAD_SECONDS, per_client: int = MAX_CONNECTIONS_PER_CLIENT):
     """A uvicorn server for ``dist`` on an already bound socket; quiet (the command prints)."""
     import uvicorn
 
@@ -225,10 +302,10 @@ def make_server(dist: Path, sock: socket.socket):
         lifespan="off",
         server_header=False,
         timeout_keep_alive=5,
-        limit_concurrency=512,
+        limit_concurrency=MAX_CONNECTIONS,
         backlog=1024,
         h11_max_incomplete_event_size=16 * 1024,
-        http="h11",
+        http=guarded_protocol(head_seconds, per_client),
         ws="none",
     )
     return uvicorn.Server(config)
@@ -242,12 +319,19 @@ def serve_library(dist: Path, sock: socket.socket) -> None:
 class LibraryServer:
     """The library server in a background thread, for tests and embedding: ``with LibraryServer(dist) as s: s.url``."""
 
-    def __init__(self, dist: Path, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        dist: Path,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        head_seconds: float = REQUEST_HEAD_SECONDS,
+        per_client: int = MAX_CONNECTIONS_PER_CLIENT,
+    ) -> None:
         self.dist = Path(dist)
         self.sock = open_listening_socket(host, port)
         self.port = self.sock.getsockname()[1]
         self.url = f"http://{host}:{self.port}/" if ":" not in host else f"http://[{host}]:{self.port}/"
-        self.server = make_server(self.dist, self.sock)
+        self.server = make_server(self.dist, self.sock, head_seconds, per_client)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True, name="library-server")
 
     def __enter__(self) -> LibraryServer:

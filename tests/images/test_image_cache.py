@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from bundler.cache import hash_bytes, write_checksum
 from bundler.cli import main
 from bundler.image_stage import image_jobs
 from bundler.images import policy_for
@@ -55,6 +56,7 @@ def poison(folder: Path) -> int:
     entries = list(folder.glob("*.jpg"))
     for entry in entries:
         entry.write_bytes(decoy_jpeg())
+        write_checksum(entry, hash_bytes(decoy_jpeg()))  # recorded as whole: a damaged entry would be discarded
     return len(entries)
 
 

@@ -154,11 +154,12 @@ def test_processed_images_are_cached_by_source_and_policy(tmp_path, big_photo):
     cache = tmp_path / "cache"
     with image_session(EPUB_POLICY, Report(), cache) as session:
         first = session.prepare(Figure(ImageRef(str(path))))
-    cached = list(cache.iterdir())
+    cached = list(cache.glob("*.jpg"))  # each beside its checksum (``.jpg.sha256``)
     assert len(cached) == 1 and cached[0].read_bytes() == first.data
+    assert sorted(p.name for p in cache.iterdir()) == [cached[0].name, cached[0].name + ".sha256"]
     with image_session(ImagePolicy(grayscale=True), Report(), cache) as session:
         session.prepare(Figure(ImageRef(str(path))))
-    assert len(list(cache.iterdir())) == 2
+    assert len(list(cache.glob("*.jpg"))) == 2
     with image_session(EPUB_POLICY, Report(), cache) as session:
         again = session.prepare(Figure(ImageRef(str(path))))
     assert again == first

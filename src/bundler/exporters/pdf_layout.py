@@ -191,8 +191,8 @@ def lay_out_all(jobs: list[LayoutJob], scratch: Path, label: str) -> list[LaidOu
 
 
 def _cached(cache, key: str) -> LaidOut | None:
-    path = cache.find(key, ".pdf")
-    data = cache.load_json(key)
+    path = cache.find(key, ".pdf", "PDF part")
+    data = cache.load_json(key, "PDF part record")
     if path is None or not isinstance(data, dict):
         return None
     try:

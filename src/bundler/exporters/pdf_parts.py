@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
 import re
 import tempfile
 from collections import defaultdict
@@ -179,7 +180,7 @@ def render_in_parts(dossier: Dossier, edition: Edition, layout: PdfLayout) -> tu
         identifier=dossier.identifier,
     )
     right_to_left = direction_of(dossier.language) == "rtl"
-    with tempfile.TemporaryDirectory(prefix="bundler-pdf-") as folder:
+    with tempfile.TemporaryDirectory(prefix=f"bundler-pdf-{os.getpid()}-") as folder:  # the id: a later build sweeps a killed one's
         scratch = Path(folder)
         part_jobs = [
             _part_job(dossier, edition, layout, settings, body, scratch / f"part-{n}.xhtml")

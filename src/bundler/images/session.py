@@ -22,8 +22,8 @@ from pathlib import Path
 
 from PIL import Image as PILImage
 
-from bundler.cache import cache_root
-from bundler.errors import Report
+from bundler.cache import cache_root, checksum_path, part_name, report_damage, store_checked, verify_bytes
+from bundler.errors import Report, naming
 from bundler.images.policy import ImagePolicy, base_policy
 from bundler.images.prepare import PreparedImage, UnusableImage, prepare_image
 from bundler.model import Figure
@@ -58,7 +58,7 @@ def collection_cache_dir(root: str | Path) -> Path:
 @contextlib.contextmanager
 def build_image_cache(root: str | Path | None, enabled: bool = True) -> Iterator[Path]:
     """The image cache of one build: the collection's, or (``--no-cache``) a temporary folder removed afterwards."""
-    temporary = None if enabled else Path(tempfile.mkdtemp(prefix="bundler-images-"))
+    temporary = None if enabled else Path(tempfile.mkdtemp(prefix=f"bundler-images-{os.getpid()}-"))
     folder = temporary or (collection_cache_dir(root) if root else default_cache_dir())
     token, digests = _BUILD_CACHE.set(folder), _BUILD_DIGESTS.set({})
     try:
@@ -118,7 +118,7 @@ class ImageSession:
             return None
         name = f"{prepared.sha256[:32]}{prepared.suffix}"
         path = self.cache_dir / "by-content" / name
-        if not path.is_file():
+        if not _holds(path, prepared.data):
             _write_file(path, prepared.data)
         return path
 
@@ -130,8 +130,14 @@ class ImageSession:
         return f"data:{prepared.media_type};base64,{base64.b64encode(prepared.data).decode('ascii')}"
 
     def has_prepared(self, source_sha256: str) -> bool:
-        """Whether the cache holds the image with this source hash, prepared under this policy."""
-        return any(self._cache_path(source_sha256, suffix).is_file() for suffix in (".jpg", ".png"))
+        """Whether the cache holds the image with this source hash, prepared under this policy, and its checksum.
+
+        Not verified here (that would read every photo twice on a warm build): ``prepare`` verifies
+        what it reads, and prepares a damaged one again.
+        """
+        return any(
+            path.is_file() and checksum_path(path).is_file() for path in (self._cache_path(source_sha256, s) for s in (".jpg", ".png"))
+        )
 
     def _cache_path(self, source_sha256: str, suffix: str) -> Path:
         return self.cache_dir / f"{source_sha256[:32]}-{self.policy.cache_key()}{suffix}"
@@ -141,18 +147,21 @@ class ImageSession:
             path = self._cache_path(source_sha256, suffix)
             if path.is_file():
                 data = path.read_bytes()
+                digest = sha256_bytes(data)
+                if not verify_bytes(path, data, "prepared image", digest):  # damaged: discarded, prepared again
+                    return None
                 try:
                     with PILImage.open(path) as opened:
                         width, height = opened.size
                 except OSError:
                     return None
-                return PreparedImage(data, media_type, width, height, sha256_bytes(data), path)
+                return PreparedImage(data, media_type, width, height, digest, path)
         return None
 
     def _write_cache(self, source_sha256: str, prepared: PreparedImage) -> PreparedImage:
         path = self._cache_path(source_sha256, prepared.suffix)
         try:
-            _write_file(path, prepared.data)
+            store_checked(path, lambda temporary: temporary.write_bytes(prepared.data))
         except OSError:
             return prepared  # a read-only collection still builds, just without the cache
         return replace(prepared, path=path)
@@ -164,11 +173,33 @@ class ImageSession:
 
 
 def _write_file(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=".img.", dir=path.parent)
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
-    os.replace(name, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=part_name(), dir=path.parent)
+    except OSError as exc:
+        raise naming(exc, path.parent) from exc
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(name, path)
+    except OSError as exc:
+        raise naming(exc, path) from exc
+    finally:
+        if os.path.exists(name):
+            os.unlink(name)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the content-named file ``path`` holds ``data``; a damaged one is reported (W701) and written again."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return True
+    except FileNotFoundError:
+        return False
+    except OSError:
+        pass
+    report_damage(path, "prepared image", "its content does not match its name")
+    return False
 
 
 @contextlib.contextmanager

@@ -6,6 +6,7 @@ file name and content, so callers never need to know which importer ran.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -101,8 +102,28 @@ def read_piece(path: str | Path, options: ImportOptions | None = None) -> Piece:
         raise ImportError_(f"file not found: {path}", code="E101", file=str(path))
     if path.is_dir():
         raise ImportError_(f"{path} is a folder; use read_pieces() for folders", code="E105", file=str(path))
+    refuse_special_file(path)
     _name, source = find_source(path)
     return source.read(path, options or ImportOptions())
+
+
+def refuse_special_file(path: Path) -> None:
+    """Refuse a FIFO, socket or device before reading it: a read would block forever or never end."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise ImportError_(f"cannot read {path}: {exc.strerror}", file=str(path), code="E104") from exc
+    if not stat.S_ISREG(mode):
+        kind = (
+            "a FIFO"
+            if stat.S_ISFIFO(mode)
+            else "a device"
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket or other special file"
+        )
+        raise ImportError_(
+            f"{path} is {kind}, not a regular file", file=str(path), code="E107", hint="save the page or archive to a file and give that"
+        )
 
 
 def read_pieces(target: str | Path, options: ImportOptions | None = None) -> list[Piece]:

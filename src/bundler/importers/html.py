@@ -23,7 +23,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from bundler import __version__
-from bundler.blocks import html_to_blocks, split_at_breaks, text_of
+from bundler.blocks import close_embeds, html_to_blocks, split_at_breaks, text_of
 from bundler.cleaning.boilerplate import is_boilerplate
 from bundler.cleaning.completeness import check_body
 from bundler.cleaning.content import (
@@ -70,6 +70,9 @@ RECOVERY_SHARE = 0.75
 RECOVERY_MIN_TRIGRAMS = 40
 #: ... and the recovered body must hold this much more of it (less is trafilatura's own menus and links).
 RECOVERY_GAIN = 0.2
+#: When recovering, an element (not mostly links) half of whose text trafilatura kept is spared:
+#: the blocks read from it are filtered one by one afterwards.
+RECOVERY_AGREEMENT = 0.5
 #: A root holding less than this share of trafilatura's article is widened (see _wider_root).
 ROOT_SHARE = 0.9
 #: ... to an ancestor holding at least this much more of it (less is trafilatura's own noise).
@@ -216,7 +219,7 @@ def parse_page(text: str, label: str = ""):
     libxml2 drops whatever lies deeper than its depth limit and only notes it in the error
     log, so that note is turned into an error here: refusing the page beats losing text unseen.
     """
-    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
+    text = close_embeds(re.sub(r"^\s*<\?xml[^>]*>", "", text))
     parser = lxml_html.HTMLParser(huge_tree=False, remove_comments=True, remove_pis=True)
     try:
         document = lxml_html.document_fromstring(text, parser=parser)
@@ -310,7 +313,7 @@ def _lead_figures(root, context: FigureContext) -> list[Block]:
     return blocks
 
 
-def _holder_of(support: Support | None, min_chars: int = 200):
+def _holder_of(support: Support | None, min_chars: int = 200, agreement: float = MAIN_TEXT_AGREEMENT):
     """A test for "this element holds much of the article trafilatura found" (None without one)."""
     if support is None or support.empty:
         return None
@@ -321,7 +324,7 @@ def _holder_of(support: Support | None, min_chars: int = 200):
         text = " ".join(element.itertext())
         if support.share_in(text) >= MAIN_TEXT_SHARE:
             return True
-        return support.of(text) >= MAIN_TEXT_AGREEMENT and not is_link_dense(element)
+        return support.of(text) >= agreement and not is_link_dense(element)
 
     return holds_main_text
 
@@ -365,8 +368,8 @@ def _recover_lost_article(blocks, context: FigureContext, support: Support, refe
     """When the rules kept far less of the article than trafilatura found, they failed on this page.
 
     The page is read again from its untouched copy, the furniture rules now sparing every
-    element, however small, whose text trafilatura kept (many small widgets can hold an
-    article between them), and its blocks are filtered by trafilatura's text; the recovered
+    element, however small, half of whose text trafilatura kept (many small widgets can hold
+    an article between them), and its blocks are filtered by trafilatura's text; the recovered
     body replaces the first when it agrees better with trafilatura's. Better a line of
     furniture than an article silently lost.
     """
@@ -378,7 +381,7 @@ def _recover_lost_article(blocks, context: FigureContext, support: Support, refe
     tree = copy.deepcopy(reference)
     drop_invisible(tree)
     normalise_figure_markup(tree)
-    drop_furniture(tree, holds_main_text=_holder_of(support, min_chars=0))
+    drop_furniture(tree, holds_main_text=_holder_of(support, min_chars=0, agreement=RECOVERY_AGREEMENT))
     body = tree.find(".//body")
     fresh = FigureContext(page_dir=context.page_dir, base_url=context.base_url, media_dir=context.media_dir, language=language)
     candidate = select_blocks(html_to_blocks(body, language, context.base_url, fresh.hook), support, False)

@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
+from bundler.cleaning.stored import sanitise_stored_piece
 from bundler.cleaning.wellformed import fragment_problems
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
@@ -127,9 +128,10 @@ def read_stored_piece(path: Path, options: ImportOptions) -> Piece:
         raise ImportError_(f"{path.name} was written by a newer bundler (version {document['version']})", code="E141", file=str(path))
     try:
         piece = piece_from_data(document["piece"])
-    except (KeyError, TypeError, ValueError) as exc:
+        _check_well_formed(piece, path, "is damaged")
+        piece = sanitise_stored_piece(piece, f"{path.parent.name}/{path.name}")  # the import boundary, at read time too
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ImportError_(f"{path.name} is damaged: {exc}", code="E140", file=str(path), hint="re-import the piece") from exc
-    _check_well_formed(piece, path, "is damaged")
     folder = path.parent.resolve()
 
     def locate(figure: Figure) -> Figure:

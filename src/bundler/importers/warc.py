@@ -9,15 +9,19 @@ made from, so an archive can point at the exact bytes.
 
 from __future__ import annotations
 
+import contextlib
 import html
+import io
 import re
 import tempfile
+import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin
 
+from bundler.codes import coded
 from bundler.encoding import decode_bytes
-from bundler.errors import ImportError_
+from bundler.errors import ImportError_, Problem
 from bundler.importers import ImportOptions, Source
 from bundler.importers.piece import map_figures
 from bundler.model import Figure, Piece
@@ -42,47 +46,143 @@ class WarcRecord:
     payload: bytes
 
 
-def read_records(path: Path) -> list[WarcRecord]:
-    """Every successful ``response``/``resource`` record, in archive order."""
-    from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
+@dataclass(frozen=True)
+class WarcDamage:
+    """A damaged record (or unreadable bytes) in an archive: where, and which page it was."""
 
-    records = []
-    try:
-        with path.open("rb") as stream:
-            for record in ArchiveIterator(stream):
-                if record.rec_type not in ("response", "resource"):
-                    continue
-                status = record.http_headers.get_statuscode() if record.http_headers else "200"
-                if status != "200":
-                    continue
-                content_type = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or (
-                    record.rec_headers.get_header("Content-Type") or ""
-                )
-                media_type, _, params = content_type.partition(";")
-                charset = params.split("charset=", 1)[1].strip(" \"'") if "charset=" in params else ""
-                records.append(
-                    WarcRecord(
-                        url=urldefrag(record.rec_headers.get_header("WARC-Target-URI") or "")[0],
-                        record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
-                        date=record.rec_headers.get_header("WARC-Date") or "",
-                        media_type=media_type.strip().lower(),
-                        charset=charset,
-                        payload=record.content_stream().read(),
-                    )
-                )
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
-        raise ImportError_(
-            f"{path.name} is not a readable WARC file: {exc}", code="E130", file=str(path), hint="is it a .warc or .warc.gz?"
-        ) from exc
+    message: str
+    url: str = ""  # the record's target, when its header could be read
+
+
+def read_records(path: Path) -> list[WarcRecord]:
+    """Every successful ``response``/``resource`` record, in archive order; a damaged archive is an error."""
+    records, damage = read_archive(path)
+    if damage:
+        raise _damage_error(path, damage)
     return records
 
 
+def read_archive(path: Path) -> tuple[list[WarcRecord], list[WarcDamage]]:
+    """Every successful ``response``/``resource`` record, and every damage found on the way.
+
+    warcio reads a record's declared ``Content-Length`` and nothing checks it: a record cut
+    short (a truncated download, a truncated gzip member) comes back short or empty, and a
+    record that claims more bytes than the file holds swallows the records after it. Both
+    are damage here, as are bytes after the last readable record.
+    """
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    records: list[WarcRecord] = []
+    damage: list[WarcDamage] = []
+    size = path.stat().st_size
+    warnings = io.StringIO()
+    decompressor = None
+    try:
+        with path.open("rb") as stream, contextlib.redirect_stderr(warnings):  # warcio prints what it finds wrong
+            iterator = ArchiveIterator(stream)
+            for record in iterator:
+                start = iterator.offset
+                decompressor = iterator.reader.decompressor
+                found = _record_of(record)
+                if found is not None:
+                    records.append(found)
+                elif record.rec_type in ("response", "resource"):
+                    record.content_stream().read()  # an error response: read it to check its length too
+                missing = getattr(record.raw_stream, "limit", 0)
+                if missing:
+                    damage.append(_truncated(record, start, missing, 0 if decompressor is not None else size))
+            end = iterator.offset
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
+        if not records:
+            raise ImportError_(
+                f"{path.name} is not a readable WARC file: {exc}", file=str(path), code="E130", hint="is it a .warc or .warc.gz?"
+            ) from exc
+        damage.append(WarcDamage(f"the archive cannot be read after {records[-1].url} ({exc})"))
+    except AttributeError:  # warcio trips over some cut-off gzip members
+        damage.append(WarcDamage(f"the archive cannot be read after {records[-1].url if records else 'its start'}"))
+    else:
+        if not damage:
+            damage += _damage_at_the_end(path, records, size, end, decompressor)
+    damage += [WarcDamage(f"warcio: {line}") for line in warnings.getvalue().splitlines() if line.strip() and not damage]
+    return records, damage
+
+
+def _damage_at_the_end(path: Path, records: list[WarcRecord], size: int, end: int, decompressor) -> list[WarcDamage]:
+    """Bytes after the last readable record, or a last record without its proper ending (cut at a record boundary)."""
+    after = f"after the record for {records[-1].url}" if records else "at its start"
+    if end < size:
+        return [WarcDamage(f"{size - end:,} bytes {after} cannot be read (a record cut short or corrupt)")]
+    if decompressor is not None and not decompressor.eof:
+        return [WarcDamage(f"the last gzip member ({records[-1].url if records else 'a record'}) is cut short")]
+    if decompressor is None and size >= 4:
+        with path.open("rb") as stream:
+            stream.seek(size - 4)
+            if stream.read() != b"\r\n\r\n":  # every WARC record ends with two CRLFs
+                return [WarcDamage(f"the archive ends inside the last record ({records[-1].url if records else 'its first'})")]
+    return []
+
+
+def _record_of(record) -> WarcRecord | None:
+    """The kept form of a successful response/resource record; None for other records."""
+    if record.rec_type not in ("response", "resource"):
+        return None
+    status = record.http_headers.get_statuscode() if record.http_headers else "200"
+    if status != "200":
+        return None
+    content_type = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or (
+        record.rec_headers.get_header("Content-Type") or ""
+    )
+    media_type, _, params = content_type.partition(";")
+    charset = params.split("charset=", 1)[1].strip(" \"'") if "charset=" in params else ""
+    return WarcRecord(
+        url=urldefrag(record.rec_headers.get_header("WARC-Target-URI") or "")[0],
+        record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
+        date=record.rec_headers.get_header("WARC-Date") or "",
+        media_type=media_type.strip().lower(),
+        charset=charset,
+        payload=record.content_stream().read(),
+    )
+
+
+def _truncated(record, start: int, missing: int, size: int) -> WarcDamage:
+    """A record whose block ended before its declared ``Content-Length`` (``size``: of an uncompressed file, else 0)."""
+    url = urldefrag(record.rec_headers.get_header("WARC-Target-URI") or "")[0]
+    record_id = record.rec_headers.get_header("WARC-Record-ID") or "(no id)"
+    declared = int(record.rec_headers.get_header("Content-Length") or 0)
+    what = f"record {record_id} ({url or record.rec_type}) at byte {start:,}"
+    if size and declared > size:
+        return WarcDamage(f"{what} claims {declared:,} bytes, more than the whole file ({size:,})", url)
+    return WarcDamage(f"{what} is cut short: {declared - missing:,} of its {declared:,} bytes are there", url)
+
+
+def _damage_error(path: Path, damage: list[WarcDamage]) -> ImportError_:
+    return ImportError_(
+        problems=[
+            Problem(
+                f"{path.name} is damaged: {d.message}",
+                code="E133",
+                file=str(path),
+                hint="get another copy of the archive; pages stored before the damage can be imported with --url",
+            )
+            for d in damage
+        ]
+    )
+
+
 def read_warc(path: Path, options: ImportOptions, urls: tuple[str, ...] | list[str] = ()) -> list[Piece]:
-    """One piece per HTML page in the archive (only those in ``urls`` when given)."""
-    records = read_records(path)
-    images = {r.url: r for r in records if r.media_type.startswith("image/")}
+    """One piece per HTML page in the archive (only those in ``urls`` when given).
+
+    A damaged archive is refused, unless pages were asked for by URL and every one of them
+    was read whole: then each piece carries a warning naming the damage.
+    """
+    records, damage = read_archive(path)
     wanted = {urldefrag(u)[0] for u in (urls or options.urls)}
+    damaged_urls = {d.url for d in damage if d.url}
+    if damage and (not wanted or wanted & damaged_urls or not wanted <= {r.url for r in records}):
+        raise _damage_error(path, damage)
+    records = [r for r in records if r.url not in damaged_urls]  # never a half image or half page
+    images = {r.url: r for r in records if r.media_type.startswith("image/")}
     pages = [r for r in records if r.media_type in _HTML_TYPES and (not wanted or r.url in wanted)]
     missing = sorted(wanted - {p.url for p in pages})
     if missing:
@@ -95,7 +195,11 @@ def read_warc(path: Path, options: ImportOptions, urls: tuple[str, ...] | list[s
     if not pages:
         raise ImportError_(f"{path.name} contains no HTML pages", code="E131", file=str(path))
     label = options.source_label or path.name
-    return [_read_page(page, images, options, label) for page in pages]
+    pieces = [_read_page(page, images, options, label) for page in pages]
+    if damage:
+        notes = tuple(coded("W133", f"{path.name} is damaged elsewhere: {d.message}") for d in damage)
+        pieces = [replace(p, provenance=replace(p.provenance, warnings=(*p.provenance.warnings, *notes))) for p in pieces]
+    return pieces
 
 
 def _read_page(page: WarcRecord, images: dict[str, WarcRecord], options: ImportOptions, label: str) -> Piece:

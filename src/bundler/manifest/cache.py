@@ -1,12 +1,19 @@
 """Raw sources named by the manifest are imported once and kept under ``<collection>/.cache/``.
 
-The key is the source's SHA-256, the importer's name and version, the language detector's
-version (its model decides a piece's language) and the import options, so an edited source, a
-new importer or detector, or a changed override all import afresh. The local files the
+The key is the source's SHA-256, the importer's name and version, the import options and a
+digest of the code that imports (``import_code_digest``: the importers, the cleaning rules and
+code, the text helpers, and the extraction libraries' versions), so an edited source, a changed
+rule or importer, a new trafilatura or a changed override all import afresh. The local files the
 source can read (a saved page's photos) are not in the key, since they are only known by
 reading the page: each entry records them with their SHA-256 in ``source-files.json`` and is
 imported afresh when one changed, disappeared or (a named photo) appeared. Cached pieces use
 the ``piece.json`` storage format; a damaged or stale entry is ignored and rewritten.
+
+Each entry carries ``entry.json``: the SHA-256 of its ``piece.json`` and ``source-files.json``
+and the size and modification time of each photo (whose name is its own SHA-256), itself
+checksummed. An entry is verified before it is used; a damaged one (truncated, zeroed,
+garbled) is discarded and imported again with a W701 warning. A photo whose size or time
+changed is hashed and must still match its name.
 """
 
 from __future__ import annotations
@@ -19,41 +26,82 @@ from functools import cache
 from pathlib import Path
 
 from bundler import __version__
-from bundler.errors import BundlerError
-from bundler.importers import FINISH_VERSION, ImportOptions, find_source, read_piece
-from bundler.importers.piece import PIECE_FILE, read_stored_piece, write_piece
+from bundler.cache import hash_bytes, part_name, report_damage, sha256_of_file, verify_file, write_checksum
+from bundler.errors import BundlerError, naming
+from bundler.importers import ImportOptions, find_source, read_piece
+from bundler.importers.piece import MEDIA_FOLDER, PIECE_FILE, read_stored_piece, write_piece
 from bundler.manifest.source_files import FileStats, Fingerprint, fingerprint_source_files, source_files_unchanged
 from bundler.model import Piece
 from bundler.resources import installed_versions
 from bundler.text import sha256_file
 
-IMPORT_LIBRARIES = ("py3langid",)  # libraries whose upgrade changes what an import gives
 IMPORTS_FOLDER = "imports"
 SOURCE_FILES = "source-files.json"
 SOURCE_FILES_FORMAT = "bundler-source-files"
+ENTRY_RECORD = "entry.json"
+ENTRY_FORMAT = "bundler-import-entry"
+_KIND = "imported piece"
+
+
+#: bundler's sources that decide what an import produces (relative to the package), rules files included.
+IMPORT_CODE = (
+    "importers",
+    "cleaning",
+    "blocks.py",
+    "encoding.py",
+    "text.py",
+    "language.py",
+    "typography.py",
+    "dates.py",
+    "model.py",
+    "bidi.py",
+)
+#: Libraries whose version can change an imported piece (extraction, parsing, repair, image probing).
+IMPORT_LIBRARIES = (
+    "trafilatura",
+    "py3langid",
+    "jusText",
+    "htmldate",
+    "courlan",
+    "lxml",
+    "lxml_html_clean",
+    "beautifulsoup4",
+    "soupsieve",
+    "charset-normalizer",
+    "ftfy",
+    "markdown-it-py",
+    "mdit-py-plugins",
+    "warcio",
+    "Pillow",
+    "PyYAML",
+)
 
 
 def cache_key(path: Path, options: ImportOptions) -> str:
-    """Source bytes + importer + version + options: the same key means the same imported piece."""
+    """Source bytes + importer + version + options + the importing code: the same key means the same imported piece."""
     name, source = find_source(path)
     version = str(source.extra.get("version") or __version__)
-    parts = [
-        sha256_file(path),
-        name,
-        version,
-        FINISH_VERSION,
-        options.language,
-        options.source_label,
-        options.base_url,
-        _import_libraries(),
-    ]
+    parts = [sha256_file(path), name, version, options.language, options.source_label, options.base_url, import_code_digest()]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:40]
 
 
 @cache
-def _import_libraries() -> dict[str, str | None]:
-    """The versions of IMPORT_LIBRARIES, looked up once per process (a lookup scans site-packages)."""
-    return installed_versions(IMPORT_LIBRARIES)
+def import_code_digest() -> str:
+    """A digest of everything but the source that shapes an imported piece; computed once per process.
+
+    Without it a changed cleaning rule (``cleaning/rules/*.yaml``) or importer kept serving the
+    pieces the old code made, while ``--no-cache`` made new ones.
+    """
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for name in IMPORT_CODE:
+        root = package / name
+        files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".yaml")) if root.is_dir() else [root]
+        for file in files:
+            digest.update(file.relative_to(package).as_posix().encode() + b"\0" + file.read_bytes() + b"\0")
+    for library, installed in installed_versions(IMPORT_LIBRARIES).items():
+        digest.update(f"{library}={installed or 'none'};".encode())
+    return digest.hexdigest()
 
 
 def read_cached_piece(path: Path, options: ImportOptions, cache_root: Path) -> Piece:
@@ -64,7 +112,7 @@ def read_cached_piece(path: Path, options: ImportOptions, cache_root: Path) -> P
         return read_piece(path, options)  # raises a located "file not found"
     folder = cache_root / IMPORTS_FOLDER / cache_key(path, options)
     if (folder / PIECE_FILE).is_file():
-        if _source_files_unchanged(path, folder):
+        if _entry_intact(folder) and _source_files_unchanged(path, folder):
             try:
                 return read_stored_piece(folder / PIECE_FILE, ImportOptions())
             except BundlerError:
@@ -92,18 +140,78 @@ def _source_files_unchanged(path: Path, folder: Path) -> bool:
     return source_files_unchanged(path, files, stats if valid else None)
 
 
+def _entry_intact(folder: Path) -> bool:
+    """Whether every file of the entry is as it was stored; a damaged one is reported (W701)."""
+    record_path = folder / ENTRY_RECORD
+    if not record_path.is_file() or not verify_file(record_path, _KIND):
+        return False  # no record: an entry of an older bundler (a miss); a damaged one was reported
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+        files, media = record["files"], record["media"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    for name, expected in files.items():
+        if _file_sha256(folder / name) != expected:
+            report_damage(folder / name, _KIND, "its content does not match the entry's record")
+            return False
+    for name, stat in media.items():
+        if not _photo_intact(folder / name, stat):
+            report_damage(folder / name, "cached photo", "its content does not match its name")
+            return False
+    return True
+
+
+def _file_sha256(path: Path) -> str:
+    try:
+        return sha256_of_file(path)
+    except OSError:
+        return ""
+
+
+def _photo_stat(path: Path) -> list[int]:
+    status = path.stat()
+    return [status.st_size, status.st_mtime_ns]
+
+
+def _photo_intact(path: Path, recorded: list[int]) -> bool:
+    """A photo untouched since it was stored is trusted; one that was touched is hashed (its name starts with its hash)."""
+    try:
+        if _photo_stat(path) == recorded:
+            return True
+    except OSError:
+        return False
+    return _file_sha256(path).startswith(path.stem)
+
+
+def _record_entry(staging: Path) -> None:
+    """Write ``entry.json`` (and its checksum): what the entry's files must still be when it is read."""
+    files = {name: sha256_of_file(staging / name) for name in (PIECE_FILE, SOURCE_FILES)}
+    photos = sorted((staging / MEDIA_FOLDER).glob("*")) if (staging / MEDIA_FOLDER).is_dir() else []
+    media = {photo.relative_to(staging).as_posix(): _photo_stat(photo) for photo in photos}
+    record = {"format": ENTRY_FORMAT, "version": 1, "files": files, "media": media}
+    data = (json.dumps(record, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    (staging / ENTRY_RECORD).write_bytes(data)
+    write_checksum(staging / ENTRY_RECORD, hash_bytes(data))
+
+
 def _store(piece: Piece, fingerprint: Fingerprint, stats: FileStats, folder: Path) -> None:
     """Write the entry beside its final place, then rename, so a crash never leaves half an entry."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".part-", dir=folder.parent))
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=part_name(), dir=folder.parent))
+    except OSError as exc:
+        raise naming(exc, folder.parent) from exc
     staging.chmod(0o755)
     try:
         write_piece(piece, staging, link_within=folder.parent.parent)  # photos in the cache's media/: linked
         record = {"format": SOURCE_FILES_FORMAT, "version": 1, "files": fingerprint, "stats": stats}
         (staging / SOURCE_FILES).write_text(json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        _record_entry(staging)
         try:
             staging.rename(folder)
         except OSError:  # another build stored it first
             pass
+    except OSError as exc:
+        raise naming(exc, folder) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)

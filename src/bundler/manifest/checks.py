@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import unicodedata
 import uuid
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -109,13 +110,40 @@ def check_path(manifest: Manifest, key: str, value: Any) -> list[Problem]:
     return where if isinstance(where, list) else []
 
 
+def on_disk(root: Path, value: str) -> Path:
+    """``root / value`` spelled as the file system spells it.
+
+    A name typed in one Unicode normalisation form and saved in the other (macOS writes
+    NFD, most editors and keyboards NFC) names the same file to a person; each component
+    that does not exist as written is looked up in its folder by comparing names in NFC.
+    Without exactly one such match the path is returned as written.
+    """
+    path = root / value
+    if path.exists() or path.is_symlink() or value.isascii():
+        return path
+    current = root
+    for part in Path(value).parts:
+        candidate = current / part
+        if not (candidate.exists() or candidate.is_symlink()):
+            wanted = unicodedata.normalize("NFC", part)
+            try:
+                matches = [name for name in os.listdir(current) if unicodedata.normalize("NFC", name) == wanted]
+            except OSError:
+                return path
+            if len(matches) != 1:
+                return path
+            candidate = current / matches[0]
+        current = candidate
+    return current
+
+
 def resolve_inside(manifest: Manifest, value: str) -> Path | str:
     """The real path of ``value`` inside the collection, or a message saying why not."""
     if PurePosixPath(value).is_absolute() or Path(value).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", value):
         return "absolute path"
     root = manifest.root.resolve()
     try:
-        target = (root / value).resolve(strict=False)
+        target = on_disk(root, value).resolve(strict=False)
     except (RuntimeError, OSError):
         return "symlink loop"
     if target != root and root not in target.parents:
@@ -139,6 +167,10 @@ def _locate(manifest: Manifest, key: str, value: str) -> Path | list[Problem]:
         return [problem(manifest, key, f"{value!r} is a folder, not a file", "M034", "name one file; list each file of the folder")]
     if target.is_file():
         return target
+    if target.exists():
+        return [
+            problem(manifest, key, f"{value!r} is a FIFO, socket or device, not a file", "M038", "save the content to a file and name that")
+        ]
     hint = "paths are relative to collection.yaml"
     near = near_file(manifest.root.resolve(), value)
     if near:

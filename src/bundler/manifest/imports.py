@@ -9,12 +9,14 @@ piece is still reported at once with its manifest key.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bundler.cache import collecting_damage, pass_on_damage
 from bundler.errors import BundlerError, Problem
 from bundler.executor import WorkOptions, map_in_order, open_executor
 from bundler.importers import ImportOptions, read_piece
+from bundler.manifest.cache import import_code_digest, read_cached_piece
 from bundler.model import Piece
 
 ImportRequest = tuple[Path, ImportOptions]
@@ -36,16 +38,21 @@ class ImportOutcome:
 
     piece: Piece | None
     problems: tuple[Problem, ...] = ()
+    damaged: tuple[Problem, ...] = ()  # W701: damaged cache entries met (and discarded) on the way
 
 
 def import_source(job: ImportJob) -> ImportOutcome:
     """Import one source (through the cache when it has one); runs in a worker."""
-    from bundler.manifest.cache import read_cached_piece
+    if job.cache_root is None:
+        return _import_outcome(lambda: read_piece(job.path, job.options))
+    with collecting_damage() as damaged:  # a worker's findings travel back as data, like its errors
+        outcome = _import_outcome(lambda: read_cached_piece(job.path, job.options, job.cache_root))
+    return replace(outcome, damaged=tuple(damaged))
 
+
+def _import_outcome(read: Callable[[], Piece]) -> ImportOutcome:
     try:
-        if job.cache_root is None:
-            return ImportOutcome(read_piece(job.path, job.options))
-        return ImportOutcome(read_cached_piece(job.path, job.options, job.cache_root))
+        return ImportOutcome(read())
     except BundlerError as exc:
         return ImportOutcome(None, tuple(exc.problems))
 
@@ -55,11 +62,14 @@ def import_all(
 ) -> Callable[[Path, ImportOptions], Piece]:
     """Import every distinct request at once; returns a reader that hands out the results."""
     jobs = list(dict.fromkeys(ImportJob(path, options, cache_root) for path, options in requests))
+    if cache_root is not None:
+        import_code_digest()  # once here, not in every worker forked from this process
     report = progress or (lambda stage, done, total: None)
     report("import", 0, len(jobs))
     with open_executor(work, len(jobs)) as executor:
         outcomes = map_in_order(executor, import_source, jobs, lambda done: report("import", done, len(jobs)))
     found = {(job.path, job.options): outcome for job, outcome in zip(jobs, outcomes, strict=True)}
+    pass_on_damage(problem for outcome in outcomes for problem in outcome.damaged)
 
     def imported(path: Path, options: ImportOptions) -> Piece:
         outcome = found.get((path, options)) or import_source(ImportJob(path, options, cache_root))

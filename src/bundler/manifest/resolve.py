@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bundler.cache import cache_root
+from bundler.cleaning.media import default_media_dir
 from bundler.codes import split_coded
 from bundler.dates import parse_date
 from bundler.errors import BundlerError, ManifestError, Problem, Report
@@ -19,6 +20,7 @@ from bundler.executor import WorkOptions
 from bundler.importers import ImportOptions, read_piece
 from bundler.importers.markdown import markdown_to_blocks
 from bundler.importers.piece import PIECE_FILE
+from bundler.manifest.checks import on_disk
 from bundler.manifest.imports import import_all
 from bundler.manifest.loader import Manifest, problem
 from bundler.model import Dossier, Edition, Piece, Section, TextPage
@@ -43,12 +45,18 @@ def resolve_dossier(
     reader: PieceReader | None = None,
     work: WorkOptions | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    media_dir: Path | None = None,
 ) -> Dossier:
-    """Import every piece named by the manifest (in parallel, cached) and assemble the dossier."""
+    """Import every piece named by the manifest (in parallel, cached) and assemble the dossier.
+
+    Photos the sources carry go to the cache's ``media/``; with ``--no-cache`` to ``media_dir``
+    (the build's temporary folder), so a read-only collection still builds.
+    """
     report = report if report is not None else Report()
+    work = work or WorkOptions()
+    media = cache_root(manifest.root) / "media" if work.cache else (media_dir or default_media_dir())
     if reader is None:
-        work = work or WorkOptions()
-        requests = [_import_request(manifest, entry) for section in manifest.data["sections"] for entry in section["pieces"]]
+        requests = [_import_request(manifest, entry, media) for section in manifest.data["sections"] for entry in section["pieces"]]
         reader = import_all(requests, cache_root(manifest.root) if work.cache else None, work, progress)
     data = manifest.data
     language = str(data.get("language") or "en")
@@ -60,7 +68,7 @@ def resolve_dossier(
         for p_index, entry in enumerate(section["pieces"]):
             key = f"sections[{s_index}].pieces[{p_index}]"
             try:
-                piece = _load_piece(manifest, entry, reader)
+                piece = _load_piece(manifest, entry, reader, media)
             except BundlerError as exc:
                 failures += [
                     problem(manifest, key, f"cannot import{_origin(manifest, p)}: {p.message}", p.code or "M060", p.hint)
@@ -106,22 +114,22 @@ def resolve_dossier(
     )
 
 
-def _import_request(manifest: Manifest, entry: Any) -> tuple[Path, ImportOptions]:
+def _import_request(manifest: Manifest, entry: Any, media_dir: Path) -> tuple[Path, ImportOptions]:
     """The file to import for a manifest entry, and how (the import cache keys on both)."""
     overrides = entry if isinstance(entry, dict) else {"source": entry}
     source = Path(overrides["source"])
     options = ImportOptions(
-        media_dir=cache_root(manifest.root) / "media",  # photos a page carries inline or beside it; honours $BUNDLER_CACHE_DIR
+        media_dir=media_dir,  # photos a page carries inline or beside it: the cache's (honours $BUNDLER_CACHE_DIR)
         language=str(overrides.get("language") or ""),
         source_label=source.as_posix(),
     )
-    return manifest.root / source, options
+    return on_disk(manifest.root, overrides["source"]), options
 
 
-def _load_piece(manifest: Manifest, entry: Any, reader: PieceReader) -> Piece:
+def _load_piece(manifest: Manifest, entry: Any, reader: PieceReader, media_dir: Path) -> Piece:
     overrides = entry if isinstance(entry, dict) else {"source": entry}
     source = Path(overrides["source"])
-    piece = reader(*_import_request(manifest, entry))
+    piece = reader(*_import_request(manifest, entry, media_dir))
     stem = source.parent.name if source.name == PIECE_FILE else source.stem
     changes: dict[str, Any] = {"slug": slugify(stem, piece.slug or "piece")}
     if overrides.get("title"):
@@ -164,7 +172,7 @@ def _section_intro(manifest: Manifest, intro: Any, language: str) -> tuple:
     if isinstance(intro, dict):
         from bundler.importers.markdown import split_front_matter
 
-        path = manifest.root / intro["file"]
+        path = on_disk(manifest.root, intro["file"])
         _meta, text = split_front_matter(path.read_text(encoding="utf-8"), path)
         return tuple(markdown_to_blocks(text, language))
     return tuple(markdown_to_blocks(str(intro), language))
@@ -174,7 +182,7 @@ def _text_pages(manifest: Manifest, entries, default_kind: str, used: set[str]) 
     pages = []
     for entry in entries:
         spec = entry if isinstance(entry, dict) else {"file": entry}
-        piece = read_piece(manifest.root / spec["file"])
+        piece = read_piece(on_disk(manifest.root, spec["file"]))
         kind = str(spec.get("kind") or _kind_from_name(Path(spec["file"]).stem, default_kind))
         pages.append(
             TextPage(

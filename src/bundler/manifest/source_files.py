@@ -88,7 +88,7 @@ def source_files_unchanged(path: Path, recorded: Fingerprint, stats: FileStats |
         candidate = folder / PurePosixPath(relative)
         if digest is not None and stats.get(relative) is not None and stats[relative] == _stat_record(candidate):
             continue  # untouched since it was hashed
-        current = sha256_file(candidate) if candidate.is_file() else None
+        current = sha256_file(candidate) if _is_file(candidate) else None
         if current != digest:
             return False
     return True
@@ -161,7 +161,7 @@ def _candidates(address: str, folder: Path, saved_folders: list[Path]) -> list[P
     if parts.scheme in {"", "file"} and not address.startswith("//"):
         return _inside(folder, local_path)
     name = PurePosixPath(local_path).name  # a remote address: the browser's saved copy, by file name
-    return [saved / name for saved in saved_folders if name and (saved / name).is_file()]
+    return [saved / name for saved in saved_folders if name and _is_file(saved / name)]
 
 
 def _inside(folder: Path, local_path: str) -> list[Path]:

@@ -1,0 +1,139 @@
+"""A killed build leaves nothing that outlives it: its workers die with it, and the next build sweeps its files.
+
+A real build runs in a subprocess with two workers; once its worker processes exist it is
+killed with ``kill -9`` (nothing can clean up) or stopped with SIGTERM (it unwinds like Ctrl-C).
+Waiting is bounded by a count of polls, never by a stopwatch.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.faults.conftest import EPOCH, run_cli
+
+POLLS = 1200  # of 0.05 s each: how long a build may take to start its workers, or its workers to go
+POLL = 0.05
+
+
+def start_build(collection: Path, out: Path, scratch: Path) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if k != "BUNDLER_CACHE_DIR"} | {"SOURCE_DATE_EPOCH": EPOCH, "TMPDIR": str(scratch)}
+    command = [sys.executable, "-m", "bundler", "build", str(collection), "--format", "epub,pdf", "--out", str(out), "--jobs", "2"]
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_workers(build: subprocess.Popen) -> list[psutil.Process]:
+    """The build's descendants once a worker forked from it (same command line) is running."""
+    main = psutil.Process(build.pid)
+    for _ in range(POLLS):
+        family = main.children(recursive=True)
+        if any(child.cmdline() == main.cmdline() for child in family if _alive(child)):
+            return family
+        assert build.poll() is None, "the build ended before it started a worker"
+        time.sleep(POLL)
+    pytest.fail("the build started no worker")
+
+
+def _alive(process: psutil.Process) -> bool:
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def wait_until_gone(processes: list[psutil.Process]) -> list[psutil.Process]:
+    for _ in range(POLLS):
+        left = [p for p in processes if _alive(p)]
+        if not left:
+            return []
+        time.sleep(POLL)
+    return left
+
+
+def dead_pid() -> int:
+    """The id of a process that has just exited (a killed build's, as far as a sweep can tell)."""
+    finished = subprocess.Popen(["true"])
+    finished.wait()
+    return finished.pid
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> Path:
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    return folder
+
+
+def test_kill_9_takes_the_workers_along_and_the_next_build_sweeps_the_litter(collection, tmp_path, scratch):
+    out = tmp_path / "dist"
+    build = start_build(collection, out, scratch)
+    family = wait_for_workers(build)
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    assert wait_until_gone(family) == [], "worker processes outlived the killed build"
+
+    dead = dead_pid()
+    editions = out / collection.name
+    editions.mkdir(parents=True, exist_ok=True)
+    cache = collection / ".cache"
+    (editions / f".{collection.name}.pdf.{dead}-x1y2z3.part").write_bytes(b"%PDF-1.7 half an edition")
+    live = editions / f".{collection.name}.epub.{os.getpid()}-k4l5m6.part"  # a running build's (this process is alive)
+    live.write_bytes(b"PK still being written")
+    (cache / "values" / "ab").mkdir(parents=True, exist_ok=True)
+    (cache / "values" / "ab" / f".part-{dead}-q1w2e3").write_bytes(b"half a value")
+    (cache / "imports").mkdir(parents=True, exist_ok=True)
+    (cache / "imports" / f".part-{dead}-r4t5y6").mkdir()
+    (scratch / f"bundler-pdf-{dead}-u7i8o9").mkdir()
+
+    env_tmp = {"TMPDIR": str(scratch)}
+    result = run_cli("build", str(collection), "--format", "epub,pdf", "--out", str(out), env=env_tmp)
+    assert result.returncode == 0, result.stderr
+
+    leftovers = [p for p in (*out.rglob("*"), *cache.rglob(".part-*")) if ".part" in p.name]
+    assert leftovers == [live], leftovers
+    assert [p.name for p in scratch.iterdir() if p.name.startswith("bundler-")] == []
+
+
+def test_sigterm_unwinds_like_an_interrupt(collection, tmp_path, scratch):
+    out = tmp_path / "dist"
+    build = start_build(collection, out, scratch)
+    family = wait_for_workers(build)
+    build.send_signal(signal.SIGTERM)
+    _, stderr = build.communicate(timeout=600)
+    editions = sorted(p.name for p in out.rglob("*") if p.is_file())
+    if build.returncode == 0:  # the signal landed inside os.fork's hooks, where Python drops a handler's exception
+        assert editions == ["dossier.json", f"{collection.name}.epub", f"{collection.name}.pdf"], editions
+    else:
+        assert build.returncode == 130, stderr
+        assert "interrupted" in stderr and "Traceback" not in stderr, stderr
+    assert wait_until_gone(family) == []
+    assert [p for p in out.rglob("*") if ".part" in p.name] == []
+    assert [p.name for p in scratch.iterdir() if p.name.startswith("bundler-")] == []
+
+
+def test_unattributed_leftovers_of_older_bundlers_go_once_they_are_old(tmp_path):
+    from bundler.leftovers import UNATTRIBUTED_AGE, sweep_cache, sweep_output
+
+    old_edition = tmp_path / ".dossier.epub.ab12cd34.part"  # an older bundler's name: no process id
+    young_edition = tmp_path / ".dossier.pdf.ef56gh78.part"  # may be a running older bundler's
+    kept = tmp_path / "dossier.epub"
+    for path in (old_edition, young_edition, kept):
+        path.write_bytes(b"x")
+    cache = tmp_path / "cache"
+    (cache / "images").mkdir(parents=True)
+    old_image = cache / "images" / ".img.k9l8m7"
+    old_image.write_bytes(b"x")
+    long_ago = time.time() - UNATTRIBUTED_AGE - 60
+    for path in (old_edition, old_image):
+        os.utime(path, (long_ago, long_ago))
+
+    assert sweep_output(tmp_path) == [old_edition]
+    assert sweep_cache(cache) == [old_image]
+    assert young_edition.exists() and kept.exists()
