@@ -92,6 +92,8 @@ CODES: dict[str, Code] = _catalogue(
     ("N144", NOTE, "import", "image without alt text or caption; alt text filled in"),
     ("N150", NOTE, "import", "page already in the collection; skipped"),
     ("W151", WARNING, "import", "stored piece: scripts, handlers, unsafe links or unknown tags removed; slug, ids or language reduced"),
+    ("W160", WARNING, "import", "declared language is not a language tag; detected from the text"),
+    ("W161", WARNING, "import", "declared language disagrees with the text; the detected one used"),
     # manifest
     ("M001", ERROR, "manifest", "no collection manifest at this path"),
     ("M002", ERROR, "manifest", "manifest is not UTF-8 text"),

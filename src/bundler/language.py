@@ -15,6 +15,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from bundler.codes import coded
+
 SAMPLE_CHARS = 2000  # a page is judged on its first two thousand characters: enough, and cheap (~2 ms)
 MIN_LETTERS = 40  # below this, a detector's answer is a guess
 CONFIDENT = 0.9  # detection that names an undeclared page's language
@@ -196,14 +198,18 @@ def _choose(text: str, declared: str, detection: Detection | None, default: str)
     warnings: list[str] = []
     tag = normalise_tag(declared)
     if declared.strip() and not tag:
-        warnings.append(f"page declares language {declared.strip()!r}, which is not a language tag; went by its text instead")
+        warnings.append(
+            coded("W160", f"page declares language {declared.strip()!r}, which is not a language tag; went by its text instead")
+        )
     if not tag:
         if detection is not None and detection.names_language():
             return LanguageChoice(detection.language, tuple(warnings))
         return LanguageChoice(guess_by_script(text, default), tuple(warnings))
     if detection is not None and detection.names_language(OVERRIDE_LETTERS, OVERRIDE_CONFIDENCE):
         if not close_languages(tag, detection.language):
-            warnings.append(f"page declares language {tag!r}, but its text is {detection.language!r}; used {detection.language!r}")
+            warnings.append(
+                coded("W161", f"page declares language {tag!r}, but its text is {detection.language!r}; used {detection.language!r}")
+            )
             return LanguageChoice(detection.language, tuple(warnings))
     return LanguageChoice(tag, tuple(warnings))
 
