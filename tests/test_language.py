@@ -170,7 +170,7 @@ def test_declaration_that_agrees_is_kept_with_its_region():
 def test_declaration_the_text_contradicts_is_overruled_with_a_warning():
     choice = choose_language(PORTUGUESE, "en")
     assert choice.tag == "pt"
-    assert choice.warnings == ("W122: page declares language 'en', but its text is 'pt'; used 'pt'",)
+    assert choice.warnings == ("W161: page declares language 'en', but its text is 'pt'; used 'pt'",)
 
 
 def test_declaration_stands_when_the_text_is_too_short_to_contradict_it():

@@ -82,8 +82,6 @@ CODES: dict[str, Code] = _catalogue(
     ("W113", WARNING, "import", "mis-decoded characters (mojibake) repaired"),
     ("W120", WARNING, "import", "page truncated: only the first megabytes of markup were read"),
     ("W121", WARNING, "import", "page truncated: only the first blocks were kept"),
-    ("W122", WARNING, "import", "the page's declared language contradicts its text; the detected language is used"),
-    ("W123", WARNING, "import", "the page's declared language is not a language tag; detected from the text"),
     ("W130", WARNING, "import", "no article text found: the piece has only a title"),
     ("W131", WARNING, "import", "article body far smaller than the page's text: content may be lost"),
     ("W133", WARNING, "import", "WARC damaged elsewhere; the pages asked for with --url were read whole"),
@@ -94,6 +92,8 @@ CODES: dict[str, Code] = _catalogue(
     ("N144", NOTE, "import", "image without alt text or caption; alt text filled in"),
     ("N150", NOTE, "import", "page already in the collection; skipped"),
     ("W151", WARNING, "import", "stored piece: scripts, handlers, unsafe links or unknown tags removed; slug, ids or language reduced"),
+    ("W160", WARNING, "import", "declared language is not a language tag; detected from the text"),
+    ("W161", WARNING, "import", "declared language disagrees with the text; the detected one used"),
     # manifest
     ("M001", ERROR, "manifest", "no collection manifest at this path"),
     ("M002", ERROR, "manifest", "manifest is not UTF-8 text"),

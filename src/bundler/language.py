@@ -199,7 +199,7 @@ def _choose(text: str, declared: str, detection: Detection | None, default: str)
     tag = normalise_tag(declared)
     if declared.strip() and not tag:
         warnings.append(
-            coded("W123", f"page declares language {declared.strip()!r}, which is not a language tag; went by its text instead")
+            coded("W160", f"page declares language {declared.strip()!r}, which is not a language tag; went by its text instead")
         )
     if not tag:
         if detection is not None and detection.names_language():
@@ -208,7 +208,7 @@ def _choose(text: str, declared: str, detection: Detection | None, default: str)
     if detection is not None and detection.names_language(OVERRIDE_LETTERS, OVERRIDE_CONFIDENCE):
         if not close_languages(tag, detection.language):
             warnings.append(
-                coded("W122", f"page declares language {tag!r}, but its text is {detection.language!r}; used {detection.language!r}")
+                coded("W161", f"page declares language {tag!r}, but its text is {detection.language!r}; used {detection.language!r}")
             )
             return LanguageChoice(detection.language, tuple(warnings))
     return LanguageChoice(tag, tuple(warnings))

@@ -45,7 +45,7 @@ def test_the_article_not_the_page_around_it_decides():
 def test_page_declaring_english_but_written_in_portuguese_is_portuguese_with_a_warning():
     piece = read_piece(FIXTURES / "declares-en-written-pt.html")
     assert piece.language == "pt" and piece.direction == "ltr"
-    assert "W122: page declares language 'en', but its text is 'pt'; used 'pt'" in piece.provenance.warnings
+    assert "W161: page declares language 'en', but its text is 'pt'; used 'pt'" in piece.provenance.warnings
 
 
 def test_declared_region_is_kept_when_the_text_agrees():
@@ -100,4 +100,4 @@ def test_markdown_front_matter_language_that_the_text_contradicts(tmp_path):
     )
     piece = read_piece(source)
     assert piece.language == "pt"
-    assert "W122: page declares language 'en', but its text is 'pt'; used 'pt'" in piece.provenance.warnings
+    assert "W161: page declares language 'en', but its text is 'pt'; used 'pt'" in piece.provenance.warnings

@@ -79,7 +79,7 @@ def book(pages, tmp_path_factory):
     )
     out = tmp_path_factory.mktemp("dist")
     # One fixture page declares Arabic over English text: three Arabic lines over English filler.
-    with expected_warnings(r"^W122 page declares language 'ar', but its text is 'en'; used 'en'$"):
+    with expected_warnings(r"^W161 page declares language 'ar', but its text is 'en'; used 'en'$"):
         return build_collection(folder, out_dir=out, format_names=["epub"]).outputs["epub"]
 
 
