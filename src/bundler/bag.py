@@ -46,6 +46,11 @@ ARCHIVES = ("tar", "zip")
 #: Left out of the copy of the collection: derived data that a rebuild recreates.
 _SKIPPED = {".cache", "dist", "__pycache__", ".git"}
 #: Libraries whose versions decide the bytes of the editions.
+#: An archive declaring more than this many unpacked bytes is refused (an archive bomb fills the disk).
+MAX_UNPACKED_BYTES = 64 * 2**30
+#: Above ``RATIO_FLOOR_BYTES``, an archive unpacking to more than this many times its own size is refused.
+MAX_UNPACK_RATIO = 100
+RATIO_FLOOR_BYTES = 2**30
 _DEPENDENCIES = ("bagit", "ebooklib", "weasyprint", "pillow", "pikepdf", "lxml", "jinja2", "fonttools", "pydyf", "warcio")
 
 
@@ -193,9 +198,11 @@ def unpack_bag(path: Path, into: Path) -> Path:
                 for name in archive.namelist():
                     if name.startswith("/") or ".." in Path(name).parts:
                         raise BundlerError(f"unsafe path in archive: {name!r}", file=str(path), code="E621")
+                _refuse_a_bomb(path, sum(info.file_size for info in archive.infolist()))
                 archive.extractall(into)
         elif tarfile.is_tarfile(path):
             with tarfile.open(path) as archive:
+                _refuse_a_bomb(path, sum(member.size for member in archive.getmembers()))
                 archive.extractall(into, filter="data")
         else:
             raise BundlerError(f"{path} is neither a bag folder nor a .tar/.zip of one", file=str(path), code="E622")
@@ -211,6 +218,30 @@ def unpack_bag(path: Path, into: Path) -> Path:
     if len(folders) != 1 or not (folders[0] / "bagit.txt").is_file():
         raise BundlerError(f"{path} does not contain exactly one bag folder", file=str(path), code="E622")
     return folders[0]
+
+
+def _refuse_a_bomb(path: Path, unpacked: int) -> None:
+    """Refuse, before a byte is written, an archive whose members declare far more than it holds.
+
+    A zip (or a compressed tar) of a few kilobytes can declare gigabytes of zeros; unpacking
+    it to verify would fill the disk. The sizes checked are the ones the archive declares,
+    which is what ``extractall`` writes.
+    """
+    packed = max(path.stat().st_size, 1)
+    too_big = unpacked > MAX_UNPACKED_BYTES
+    too_inflated = unpacked > RATIO_FLOOR_BYTES and unpacked > MAX_UNPACK_RATIO * packed
+    if too_big or too_inflated:
+        reason = f"more than the {_gib(MAX_UNPACKED_BYTES)} bundler unpacks" if too_big else f"{unpacked // packed}x its own size"
+        raise BundlerError(
+            f"{path} would unpack to {_gib(unpacked)} from {packed} bytes ({reason}); not unpacked",
+            file=str(path),
+            code="E625",
+            hint="this looks like an archive bomb; if the bag is genuine, unpack it where there is room and verify the folder",
+        )
+
+
+def _gib(size: int) -> str:
+    return f"{size / 2**30:.1f} GiB"
 
 
 @dataclass

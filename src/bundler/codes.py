@@ -164,6 +164,7 @@ CODES: dict[str, Code] = _catalogue(
     ("E622", ERROR, "archive", "not a bag, or not exactly one bag in the archive"),
     ("E623", ERROR, "archive", "no such bag"),
     ("E624", ERROR, "archive", "bag archive is truncated or corrupt"),
+    ("E625", ERROR, "archive", "bag archive would unpack to far more than its size (an archive bomb?)"),
     # the machine: disks, permissions, the cache
     ("E701", ERROR, "system", "no space left (or quota used up, or file too large) where bundler writes"),
     ("E702", ERROR, "system", "read-only file system where bundler writes"),

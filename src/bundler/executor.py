@@ -9,6 +9,7 @@ interface). Results always come back in input order, so the dossier is the same 
 from __future__ import annotations
 
 import contextlib
+import errno
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -124,8 +125,46 @@ def open_executor(options: WorkOptions, tasks: int, preload: tuple[str, ...] = (
     if spec == "serial" or workers == 1 or (preload and context is None):
         yield SerialExecutor()  # also when no fork server can start (e.g. no writable temporary folder)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))
+    try:
         yield pool
+    except BaseException as exc:
+        _stop_workers(pool)
+        if isinstance(exc, OSError) and exc.errno in (errno.EMFILE, errno.ENFILE):
+            raise BundlerError(
+                f"too many open files to start {workers} worker processes",
+                code="E705",
+                hint=f"raise the limit (e.g. 'ulimit -n 4096'; now {_open_file_limit()}) or use fewer workers (--jobs 1)",
+            ) from exc
+        raise
+    pool.shutdown(wait=True)
+
+
+def _open_file_limit() -> str:
+    try:
+        import resource
+
+        return str(resource.getrlimit(resource.RLIMIT_NOFILE)[0])
+    except (ImportError, OSError, ValueError):
+        return "unknown"
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End a failed pool's workers now, so the error reaches the user instead of a hang at exit.
+
+    When starting a worker fails part way (a process at its limit of open files: EMFILE from
+    the pipe of the next worker), the pool's manager thread never starts, so nobody sends the
+    workers already started their "stop"; they wait on their queue forever, and Python's exit
+    waits for them. ``ProcessPoolExecutor`` has no public way to end its workers before 3.14
+    (``terminate_workers``), hence its ``_processes`` here.
+    """
+    workers = list((getattr(pool, "_processes", None) or {}).values())  # before shutdown forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        if worker.is_alive():
+            worker.kill()  # not terminate(): SIGTERM in a worker still starting is the CLI's Ctrl-C, which it may outlive
+    for worker in workers:
+        worker.join()
 
 
 #: Linux's ``prctl`` option asking the kernel to signal a process when its parent exits.

@@ -161,8 +161,7 @@ except OSError as exc:
 def test_too_many_open_files_is_a_user_error(tmp_path):
     """The kernel's own EMFILE (a process at its limit of open files) maps to E705 with what to do.
 
-    Not through a whole build: with a pool of workers a build at its file limit can hang (see
-    the report), so this checks the mapping the CLI applies to any command.
+    The mapping the CLI applies to any command; a whole build at its limit is the next test.
     """
     target = tmp_path / "some-file"
     target.write_text("x")
@@ -172,6 +171,30 @@ def test_too_many_open_files_is_a_user_error(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("E705 too many open files: " + str(target)), result.stdout
     assert "ulimit -n" in result.stdout
+
+
+def open_file_limit(limit: int):
+    """A ``preexec_fn`` capping how many files the build may hold open (``ulimit -n``)."""
+
+    def limit_files() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
+    return limit_files
+
+
+def test_a_build_at_its_open_file_limit_fails_with_e705_not_a_hang(collection, tmp_path):
+    """Starting the pool's workers runs out of descriptors part way: E705, exit 1, and the build ends.
+
+    It used to hang: the worker already started waited on its queue forever, and Python's exit
+    waited for it. The subprocess timeout is only a guard against that hang coming back.
+    """
+    out = tmp_path / "out"
+    result = _run(["build", str(collection), "--format", "epub", "--jobs", "4", "--out", str(out)], open_file_limit(16))
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    assert "E705 too many open files to start 4 worker processes" in result.stderr, result.stderr
+    assert "ulimit -n" in result.stderr and "--jobs 1" in result.stderr
+    assert litter(out) == []
 
 
 def _run(args: list[str], preexec) -> subprocess.CompletedProcess:

@@ -10,11 +10,15 @@ import io
 import os
 import shutil
 import tarfile
+import zipfile
 from pathlib import Path
 
 import bagit
 import pytest
 
+from bundler.bag import unpack_bag
+from bundler.errors import BundlerError
+from tests.faults.conftest import run_cli as run_faults_cli
 from tests.test_cli import assert_user_error, run_cli
 
 
@@ -130,3 +134,55 @@ def test_truncated_zip_is_a_user_error(bag, tmp_path):
     truncated = tmp_path / "bag.zip"
     truncated.write_bytes(whole[: len(whole) - 30])
     assert_user_error(run_cli("verify", str(truncated)), "bag.zip")
+
+
+def zip_declaring(bag: Path, out: Path, declared: int, members: int) -> Path:
+    """``bag`` as a real .zip plus ``members`` tiny files whose headers each declare ``declared`` bytes.
+
+    The sizes are patched into both the local and the central headers, the way a hand-made
+    archive bomb lies; ``zipfile`` believes them, and ``extractall`` would write up to them.
+    """
+    shutil.make_archive(str(out.with_suffix("")), "zip", root_dir=bag.parent, base_dir=bag.name)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        for n in range(members):
+            archive.writestr(f"{bag.name}/data/zeros-{n}.bin", b"\0" * 1024)
+    data = bytearray(out.read_bytes())
+    for signature, size_at in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        start = data.find(signature)
+        while start != -1:
+            name_length = int.from_bytes(data[start + size_at + 4 : start + size_at + 6], "little")
+            name_at = start + (30 if signature == b"PK\x03\x04" else 46)
+            if b"zeros-" in data[name_at : name_at + name_length]:
+                data[start + size_at : start + size_at + 4] = declared.to_bytes(4, "little")
+            start = data.find(signature, start + 4)
+    out.write_bytes(bytes(data))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("members", "reason"),
+    [
+        (1, "x its own size"),  # 4 GiB declared by a few kilobytes: over the ratio
+        (20, "more than the 64.0 GiB bundler unpacks"),  # 80 GiB: over the absolute cap
+    ],
+)
+def test_a_zip_bomb_is_refused_before_anything_is_written(bag, tmp_path, members, reason):
+    archive = zip_declaring(bag, tmp_path / "bag.zip", 0xFFFF0000, members)
+    with zipfile.ZipFile(archive) as opened:
+        assert sum(i.file_size for i in opened.infolist()) > members * 0xF0000000  # the lie is what zipfile reads
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    result = run_faults_cli("verify", str(archive), env={"TMPDIR": str(scratch)})
+    assert_user_error(result, "E625", str(archive), "would unpack to", reason, "archive bomb")
+    assert list(scratch.iterdir()) == []
+    into = tmp_path / "into"
+    into.mkdir()
+    with pytest.raises(BundlerError, match="would unpack to"):
+        unpack_bag(archive, into)
+    assert list(into.iterdir()) == []  # refused before extracting a single member
+
+
+def test_a_genuine_zip_bag_still_verifies(bag, tmp_path):
+    archive = Path(shutil.make_archive(str(tmp_path / "bag"), "zip", root_dir=bag.parent, base_dir=bag.name))
+    result = run_cli("verify", str(archive))
+    assert result.returncode == 0, result.stdout + result.stderr
