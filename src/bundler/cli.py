@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_INTERRUPTED
         found = environment_problem(exc)
         if found is not None:  # full disk, read-only folder, permissions: the user's to fix, no traceback
-            ui.error(found.render())
+            ui.error(found.render_coded())
             ui.error("nothing half-written was kept")
             return EXIT_USER
         traceback.print_exc()
