@@ -580,7 +580,7 @@ def unlink_relative(fragment: str) -> str:
             changed = True
     if not changed:
         return fragment
-    return (root.text or "") + "".join(etree.tostring(child, encoding="unicode") for child in root)
+    return html.escape(root.text or "", quote=False) + "".join(etree.tostring(child, encoding="unicode") for child in root)
 
 
 def _unwrap(element) -> None:
