@@ -74,6 +74,9 @@ def _plausible(raw: bytes, declared: str) -> bool:
 
 
 _SAMPLE = 200_000
+#: Characters no XML document may contain (C0 controls but tab, line feed and carriage return; U+FFFE,
+#: U+FFFF): a page's stray vertical tab would otherwise stop its piece from rendering in any edition.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: A UTF-8 lead byte read as Latin-1/cp1252 (Ã, Â, Ø, Ù, â…) followed by a continuation byte read
 #: the same way: every UTF-8 mojibake contains such a pair; text without one needs no repair.
 _MOJIBAKE_HINT = re.compile(
@@ -83,6 +86,12 @@ _MOJIBAKE_HINT = re.compile(
 
 
 def _repair(text: str, warnings: list[str]) -> tuple[str, list[str]]:
+    """The text with mojibake repaired and the characters XML cannot hold removed (see _fix_encoding)."""
+    fixed, warnings = _fix_encoding(text, warnings)
+    return _NOT_XML.sub("", fixed), warnings
+
+
+def _fix_encoding(text: str, warnings: list[str]) -> tuple[str, list[str]]:
     """Repair mojibake where ftfy's quick test sees it; text without it is only NFC-normalised.
 
     ftfy's full repair walks the whole text several times (a page's scripts included) and was
