@@ -11,6 +11,7 @@ import ftfy.badness
 from charset_normalizer import from_bytes
 
 from bundler.codes import coded
+from bundler.typography import remove_non_xml
 
 
 def looks_binary(raw: bytes) -> bool:
@@ -74,9 +75,6 @@ def _plausible(raw: bytes, declared: str) -> bool:
 
 
 _SAMPLE = 200_000
-#: Characters no XML document may contain (C0 controls but tab, line feed and carriage return; U+FFFE,
-#: U+FFFF): a page's stray vertical tab would otherwise stop its piece from rendering in any edition.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: A UTF-8 lead byte read as Latin-1/cp1252 (Ã, Â, Ø, Ù, â…) followed by a continuation byte read
 #: the same way: every UTF-8 mojibake contains such a pair; text without one needs no repair.
 _MOJIBAKE_HINT = re.compile(
@@ -88,7 +86,7 @@ _MOJIBAKE_HINT = re.compile(
 def _repair(text: str, warnings: list[str]) -> tuple[str, list[str]]:
     """The text with mojibake repaired and the characters XML cannot hold removed (see _fix_encoding)."""
     fixed, warnings = _fix_encoding(text, warnings)
-    return _NOT_XML.sub("", fixed), warnings
+    return remove_non_xml(fixed), warnings
 
 
 def _fix_encoding(text: str, warnings: list[str]) -> tuple[str, list[str]]:

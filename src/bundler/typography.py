@@ -11,6 +11,8 @@ import re
 from bundler.language import primary_language
 
 _BIDI_EMBEDDINGS = re.compile("[\u202a-\u202e]")
+#: Characters no XML document may hold (C0 controls but tab, line feed, carriage return; U+FFFE, U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SOFT_HYPHEN = "\u00ad"
 _SPACES = re.compile(r"[ \t\r\n\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
@@ -20,9 +22,14 @@ def normalise_space(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def remove_non_xml(text: str) -> str:
+    """``text`` without the characters no XML document may hold (a stray vertical tab stops a whole edition)."""
+    return _NOT_XML.sub("", text)
+
+
 def strip_controls(text: str) -> str:
-    """Remove bidi embeddings/overrides and soft hyphens (renderers hyphenate themselves)."""
-    return _BIDI_EMBEDDINGS.sub("", text).replace(_SOFT_HYPHEN, "")
+    """Remove bidi embeddings/overrides, soft hyphens (renderers hyphenate themselves) and characters XML cannot hold."""
+    return remove_non_xml(_BIDI_EMBEDDINGS.sub("", text).replace(_SOFT_HYPHEN, ""))
 
 
 def smarten(text: str, language: str = "en") -> str:

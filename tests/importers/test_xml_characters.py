@@ -38,3 +38,20 @@ def check_pieces_render_of(piece) -> None:
             title="Guide", identifier="urn:uuid:5d0c1f8e-0b8a-4d5b-9a43-7d4c8e2b9f11", slug="guide", sections=(Section("Guides", (piece,)),)
         )
     )
+
+
+def test_a_stored_piece_with_a_control_character_in_code_is_cleaned_on_reading(tmp_path):
+    """A piece.json written by an older bundler (or by hand) with a vertical tab in a code block still renders."""
+    from bundler.importers.piece import read_stored_piece, write_piece
+    from bundler.model import Paragraph, Piece, Preformatted, Provenance
+
+    piece = Piece(
+        title="A guide",
+        body=(Paragraph(FILLER), Preformatted("\x0b sudo docker compose up -d")),
+        slug="a-guide",
+        provenance=Provenance(source_path="guide.html"),
+    )
+    stored = write_piece(piece, tmp_path / "a-guide")
+    read = read_stored_piece(stored, ImportOptions())
+    assert read.body[1].text == " sudo docker compose up -d"
+    check_pieces_render_of(read)

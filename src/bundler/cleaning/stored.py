@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from bundler.blocks import clean_url, sanitise_inline_reporting
 from bundler.codes import coded
-from bundler.model import Block, Embed, Figure, FigureBlock, Heading, ListBlock, Note, Paragraph, Piece, Quote, Table
+from bundler.model import Block, Embed, Figure, FigureBlock, Heading, ListBlock, Note, Paragraph, Piece, Preformatted, Quote, Table
 from bundler.text import direction_of, slugify
 from bundler.typography import strip_controls
 
@@ -98,7 +98,9 @@ class _Sanitiser:
             if url:
                 return Embed(url, title)
             return Paragraph(html.escape(title, quote=False)) if title.strip() else None  # the link went; its words stay
-        return block  # Preformatted and Rule hold no markup: the templates escape their text
+        if isinstance(block, Preformatted):  # no markup (the templates escape it), but no XML-illegal characters either
+            return replace(block, text=strip_controls(block.text))
+        return block  # a Rule holds nothing
 
     def warnings(self, name: str) -> list[str]:
         found = []
