@@ -121,9 +121,15 @@ def clean_url(href: str, base: str = "") -> str:
         return ""
     if parts.scheme.lower() not in _SAFE_SCHEMES:
         return ""
+    if parts.scheme.lower() in _NEEDS_HOST and not _HOST.fullmatch(parts.netloc):
+        return ""  # "http://" or "http://Some Company, Inc.": no address a reader could follow
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
     return urlunsplit((parts.scheme, parts.netloc, _encode_illegal(parts.path), query, _encode_illegal(parts.fragment)))
 
+
+_NEEDS_HOST = {"http", "https", "ftp"}
+#: A URL's host part: user info, a name of letters, digits, dots and dashes (any script), or an IP literal, a port.
+_HOST = re.compile(r"([^@\s/]*@)?([\w.-]+|\[[0-9A-Fa-f:.]+\])(:\d*)?")
 
 _ILLEGAL_IN_URL = re.compile(r'[\x00-\x20"<>\[\]{}|\\^`]')
 

@@ -32,3 +32,20 @@ def test_unlinking_keeps_escaped_text_escaped():
     result = unlink_relative(fragment)
     assert result == 'R&amp;D a &amp; b &lt;tag&gt; <em>e&amp;</em> <a href="#n1">1</a>'
     assert fragment_problem(result) == ""
+
+
+def test_links_without_a_followable_host_become_text():
+    from bundler.blocks import clean_url
+
+    assert clean_url("http://") == ""
+    assert clean_url("http://Technology Marketing Toolkit, Inc.") == ""
+    assert clean_url("https://example.org/a b") == "https://example.org/a%20b"
+    assert clean_url("https://user@example.org:8080/x") == "https://user@example.org:8080/x"
+    assert clean_url("mailto:desk@example.org") == "mailto:desk@example.org"
+
+
+def test_a_relative_canonical_address_is_not_the_source_url(tmp_path):
+    page = tmp_path / "story.html"
+    page.write_text(PAGE.replace("<title>", '<link rel="canonical" href="blog/markets"><title>'), encoding="utf-8")
+    piece = read_piece(page, ImportOptions(media_dir=tmp_path / "media"))
+    assert piece.source_url == ""

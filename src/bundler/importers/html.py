@@ -18,12 +18,13 @@ import copy
 import html as html_lib
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
 
 from bundler import __version__
-from bundler.blocks import close_embeds, html_to_blocks, split_at_breaks, text_of
+from bundler.blocks import clean_url, close_embeds, html_to_blocks, split_at_breaks, text_of
 from bundler.cleaning.boilerplate import is_boilerplate
 from bundler.cleaning.completeness import check_body
 from bundler.cleaning.content import (
@@ -123,7 +124,7 @@ def read_html_bytes(
     text = _truncate(text, warnings)
     tree = parse_page(text, label)
     meta = read_metadata(tree)
-    base_url = meta.url or url or _saved_from(text) or options.base_url
+    base_url = next((u for u in (meta.url, url, _saved_from(text), options.base_url) if _is_absolute(u)), "")
     body = tree.find(".//body")
     choice = language_choice or choose_language(_sample_text(body), meta.language, forced=options.language)
     language = choice.tag
@@ -200,6 +201,11 @@ def _truncate(text: str, warnings: list[str]) -> str:
         )
     )
     return text[: MAX_MARKUP_CHARS + embedded]
+
+
+def _is_absolute(url: str) -> bool:
+    """A page's address is only useful as one when it names a scheme and a host (a relative canonical is not)."""
+    return bool(url) and bool(clean_url(url)) and bool(urlsplit(url).netloc)
 
 
 def _saved_from(text: str) -> str:
