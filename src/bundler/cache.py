@@ -153,6 +153,19 @@ def store_checked(final: Path, write: Callable[[Path], Any]) -> None:
             os.unlink(name)
 
 
+def holds_content(path: Path, data: bytes, kind: str) -> bool:
+    """Whether the content-named file ``path`` holds exactly ``data``; a damaged copy is reported (W701) for rewriting."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return True
+    except FileNotFoundError:
+        return False
+    except OSError:
+        pass
+    report_damage(path, kind, "its content does not match its name")
+    return False
+
+
 def write_checksum(path: Path, digest: str) -> None:
     """Record ``digest`` as the checksum of ``path`` (atomically, in the ``sha256sum`` format)."""
     target = checksum_path(path)

@@ -124,23 +124,8 @@ def store_image(data: bytes, media_dir: Path | None, url: str = "") -> Image:
     folder = media_dir or default_media_dir()
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{digest}{ext}"
-    if not _holds(target, data):
-        from bundler.cache import store_checked  # the cache's writer: temporary file per process, removed on failure
+    from bundler.cache import holds_content, store_checked  # the cache's check and writer (temporary file per process)
 
+    if not holds_content(target, data, "imported photo"):
         store_checked(target, lambda temporary: temporary.write_bytes(data))
     return Image(path=str(target.resolve()), url=url, media_type=media_type, width=width, height=height, sha256=digest)
-
-
-def _holds(target: Path, data: bytes) -> bool:
-    """Whether ``target`` exists with exactly ``data``: a damaged copy (the build's cache on a failing disk) is rewritten."""
-    try:
-        if target.stat().st_size == len(data) and target.read_bytes() == data:
-            return True
-    except FileNotFoundError:
-        return False
-    except OSError:
-        pass
-    from bundler.cache import report_damage
-
-    report_damage(target, "imported photo", "its content does not match its name")
-    return False

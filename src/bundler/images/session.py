@@ -22,7 +22,7 @@ from pathlib import Path
 
 from PIL import Image as PILImage
 
-from bundler.cache import cache_root, checksum_path, part_name, report_damage, store_checked, verify_bytes
+from bundler.cache import cache_root, checksum_path, holds_content, part_name, store_checked, verify_bytes
 from bundler.errors import Report, naming
 from bundler.images.policy import ImagePolicy, base_policy
 from bundler.images.prepare import PreparedImage, UnusableImage, prepare_image
@@ -118,7 +118,7 @@ class ImageSession:
             return None
         name = f"{prepared.sha256[:32]}{prepared.suffix}"
         path = self.cache_dir / "by-content" / name
-        if not _holds(path, prepared.data):
+        if not holds_content(path, prepared.data, "prepared image"):
             _write_file(path, prepared.data)
         return path
 
@@ -187,19 +187,6 @@ def _write_file(path: Path, data: bytes) -> None:
     finally:
         if os.path.exists(name):
             os.unlink(name)
-
-
-def _holds(path: Path, data: bytes) -> bool:
-    """Whether the content-named file ``path`` holds ``data``; a damaged one is reported (W701) and written again."""
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return True
-    except FileNotFoundError:
-        return False
-    except OSError:
-        pass
-    report_damage(path, "prepared image", "its content does not match its name")
-    return False
 
 
 @contextlib.contextmanager
