@@ -40,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--policy", action="append", choices=["epub", "pdf", "pdf-phone"], help="repeatable; default epub")
     parser.add_argument("--limit", type=int, default=0, help="only the first N photos (0: all)")
     args = parser.parse_args(argv)
-    from bundler.images import base_policy, prepare_image
+    from bundler.exporters import formats
+    from bundler.images import prepare_image
 
     photos = sorted((ROOT / "bench" / "output" / f"corpus-{args.pieces}" / "html" / "photos").glob("*.jpg"))
     if args.limit:
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no photos: run python bench/corpus.py --pieces {args.pieces} first", file=sys.stderr)
         return 1
     sources = [p.read_bytes() for p in photos]
-    policies = [base_policy(name) for name in (args.policy or ["epub"])]
+    policies = [formats()[name].image_policy for name in (args.policy or ["epub"])]
     digest = hashlib.sha256()
     profile = cProfile.Profile()
     output_bytes = 0

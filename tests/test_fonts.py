@@ -6,7 +6,6 @@ with HarfBuzz (the shaper e-readers and browsers use).
 
 from __future__ import annotations
 
-import contextlib
 import io
 
 import pytest
@@ -14,7 +13,7 @@ import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 
 from bundler import fonts
-from bundler.cache import ContentCache, hash_bytes, using_cache, write_checksum
+from bundler.cache import ContentCache, hash_bytes, write_checksum
 from bundler.resources import styles_dir
 
 #: Latin (accents, typographic quotes, a ligature pair) and Arabic (joining letters, Arabic-Indic digits): all six faces.
@@ -26,8 +25,7 @@ LATIN_WORDS = ["office", "naïve", "Œuvre", "—"]
 def subset_cold(store: ContentCache | None = None) -> dict[str, bytes]:
     """TEXT's subsets with nothing in memory, by face file (through ``store`` when given)."""
     fonts.forget_subsets()
-    with using_cache(store) if store else contextlib.nullcontext():
-        return {font.face.file_name: font.data for font in fonts.subset_fonts(TEXT)}
+    return {font.face.file_name: font.data for font in fonts.subset_fonts(TEXT, store)}
 
 
 @pytest.fixture(scope="module")

@@ -32,9 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from bundler import __version__
-from bundler.build import BuildResult, build_collection, write_atomically
+from bundler.build import BuildResult, build_collection
 from bundler.clock import build_time, zip_date_time
 from bundler.errors import BundlerError
+from bundler.files import write_atomically
 from bundler.importers.piece import write_piece
 from bundler.model import Dossier
 from bundler.provenance import provenance_record

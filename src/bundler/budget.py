@@ -10,13 +10,16 @@ why. The over-budget file never reaches the output folder.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from bundler.context import BuildContext
 from bundler.errors import ExportError, Report
-from bundler.images import DEGRADE_STEPS, ImagePolicy, collection_cache_dir, degraded, image_session, policy_for, without_images
+from bundler.exporters import Writer
+from bundler.files import write_atomically
+from bundler.images import DEGRADE_STEPS, ImagePolicy, degraded, without_images
 from bundler.model import Dossier, Edition
+from bundler.sizes import parse_size as size_or_none
 
 _FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
@@ -24,8 +27,6 @@ _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
 
 def parse_size(value: object) -> int:
     """Bytes in ``"2 MB"``, ``"500 KB"``, ``"1.5 MiB"``; the manifest's parser, raising for the build."""
-    from bundler.manifest.checks import parse_size as size_or_none
-
     size = size_or_none(value)
     if size is None:
         raise ExportError(
@@ -107,15 +108,13 @@ def _pdf_parts(path: Path) -> list[tuple[str, str, int]]:
     return parts
 
 
-def write_edition(
-    write: Callable[[Dossier, Edition, Path, Report], None], dossier: Dossier, edition: Edition, destination: Path, report: Report
-) -> SizeReport:
-    """Write one edition under its image policy, degrading images until it fits its budget."""
-    from bundler.build import write_atomically
+def write_edition(write: Writer, dossier: Dossier, edition: Edition, destination: Path, ctx: BuildContext) -> SizeReport:
+    """Write one edition under its image policy (``ctx.policy``), degrading images until it fits its budget.
 
+    Each attempt gets its own report; only the kept attempt's warnings reach ``ctx.report``.
+    """
     budget = parse_size(edition.option("budget")) if edition.option("budget") is not None else None
-    cache_dir = collection_cache_dir(dossier.root) if dossier.root else None
-    base = policy_for(edition)
+    base, report = ctx.policy, ctx.report
     outcome: list[SizeReport] = []
 
     def attempt(temporary: Path) -> None:
@@ -123,8 +122,7 @@ def write_edition(
         for step, policy in _distinct_steps(base, budget):
             attempt_report = Report()
             subject = dossier if policy.include else without_images(dossier)
-            with image_session(policy, attempt_report, cache_dir):
-                write(subject, edition, temporary, attempt_report)
+            write(subject, edition, temporary, ctx.with_images(policy, attempt_report))
             size = replace(measure_edition(temporary, edition.format), budget=budget, step=step)
             tried.append((policy, size))
             if budget is None or size.total <= budget:

@@ -11,33 +11,22 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from bundler.budget import write_edition
+from bundler.build_result import BuildResult
 from bundler.cache import cache_root, collecting_damage, open_cache
-from bundler.errors import BundlerError, Report, naming
-from bundler.executor import WorkOptions, reporting_progress, start_fork_server, using_work
-from bundler.exporters import formats
+from bundler.context import BuildContext, Progress
+from bundler.errors import BundlerError, Report
+from bundler.executor import WorkOptions, start_fork_server
+from bundler.exporters import edition_policy, formats
 from bundler.image_stage import WORKER_MODULES, prepare_images
-from bundler.images.session import build_image_cache
+from bundler.images.session import ImageSession, build_image_cache
 from bundler.incremental import cached_writer
 from bundler.leftovers import sweep_cache, sweep_output, sweep_temporary
 from bundler.manifest import Manifest, load_manifest, resolve_dossier
 from bundler.model import Dossier, Edition
 from bundler.sidecar import write_dossier_sidecar
-
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
-
-
-@dataclass
-class BuildResult:
-    """What a build produced: the dossier, the files written, and its warnings."""
-
-    dossier: Dossier
-    outputs: dict[str, Path] = field(default_factory=dict)
-    report: Report = field(default_factory=Report)
-    sizes: dict = field(default_factory=dict)  # format -> budget.SizeReport
 
 
 def parse_formats(text: str | None) -> list[str] | None:
@@ -113,25 +102,38 @@ def _build_dossier(
     target_dir = Path(out_dir) / dossier.slug if out_dir else default_out_dir(dossier)
     result = BuildResult(dossier=dossier, report=report)
     sweep_output(target_dir)  # half-written editions of killed builds
-    with build_image_cache(dossier.root, work.cache):  # --no-cache: a temporary one, removed afterwards
-        prepare_images(dossier, editions, work, progress)  # all cores; exporters then find images ready
-        with using_work(work), reporting_progress(progress):  # PDF parts: same cores, same display
-            _write_editions(dossier, editions, target_dir, result, work, progress)
+    with build_image_cache(dossier.root, work.cache) as image_cache:  # --no-cache: a temporary one, removed afterwards
+        digests: dict[str, str] = {}  # photos' hashes, computed once by the image stage's workers
+        prepare_images(dossier, editions, work, progress, image_cache, digests)  # all cores; exporters then find images ready
+        contexts = {e.format: _context(e, result.report, image_cache, digests, work, progress) for e in editions}
+        _write_editions(dossier, editions, target_dir, result, contexts, work, progress)
     write_dossier_sidecar(result)  # dist/<slug>/dossier.json, read by the catalogue and library server
     progress("done", len(editions), len(editions))
     return result
 
 
+def _context(
+    edition: Edition, report: Report, image_cache: Path, digests: dict[str, str], work: WorkOptions, progress: Progress
+) -> BuildContext:
+    """What the edition's exporter is given besides the dossier: its image policy and cache, the machine, the display."""
+    session = ImageSession(edition_policy(edition), report, image_cache, digests)
+    return BuildContext(session, work, None, progress)
+
+
 def _write_editions(
-    dossier: Dossier, editions: list[Edition], target_dir: Path, result: BuildResult, work: WorkOptions, progress: Progress
+    dossier: Dossier,
+    editions: list[Edition],
+    target_dir: Path,
+    result: BuildResult,
+    contexts: dict[str, BuildContext],
+    work: WorkOptions,
+    progress: Progress,
 ) -> None:
     """Write each edition (or copy it from the cache when nothing it depends on changed).
 
     Editions are written into a staging folder and moved into ``target_dir`` together once the
     last one is complete: a piece that breaks the EPUB no longer leaves the PDF written before it.
     """
-    from bundler.budget import write_edition  # image policy, size report, budget fitting
-
     known = formats()
     cache = open_cache(dossier.root or ".", enabled=bool(dossier.root) and work.cache)
     target_dir.mkdir(parents=True, exist_ok=True)
@@ -142,7 +144,7 @@ def _write_editions(
             fmt = known[edition.format]
             staged = Path(staging) / fmt.filename(dossier.slug)
             write = cached_writer(edition.format, fmt.write, cache)  # unchanged inputs: copy the cached edition
-            result.sizes[edition.format] = write_edition(write, dossier, edition, staged, result.report)
+            result.sizes[edition.format] = write_edition(write, dossier, edition, staged, contexts[edition.format])
             written[edition.format] = staged
         for name, staged in written.items():  # every edition is complete: only now does any reach dist/
             destination = target_dir / staged.name
@@ -155,31 +157,3 @@ def _editions_to_build(dossier: Dossier, names: list[str] | None) -> list[Editio
     if names is None:
         return list(dossier.editions)
     return [declared.get(name, Edition(name)) for name in names]
-
-
-def write_atomically(destination: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` and move ``tmp`` to ``destination`` only if it succeeds.
-
-    A system error that names no file (a write on a full disk) is raised naming ``destination``.
-    """
-    try:
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=part_prefix(destination), suffix=".part", dir=destination.parent)
-    except OSError as exc:
-        raise naming(exc, destination.parent) from exc
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        write(temporary)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, destination)
-    except OSError as exc:
-        raise naming(exc, destination) from exc
-    finally:
-        if temporary.exists():
-            temporary.unlink()
-
-
-def part_prefix(destination: Path) -> str:
-    """``.NAME.PID-``: the temporary file of ``destination`` names its writer, so a later build can sweep a dead one's."""
-    return f".{destination.name}.{os.getpid()}-"

@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -29,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from bundler import __version__
-from bundler.errors import Problem, naming
+from bundler.errors import Problem
+from bundler.files import write_atomically
 
 CACHE_ENV = "BUNDLER_CACHE_DIR"
 CACHE_FOLDER = ".cache"
@@ -134,23 +134,14 @@ def part_name(prefix: str = PART_PREFIX) -> str:
 
 def store_checked(final: Path, write: Callable[[Path], Any]) -> None:
     """Write a cache file through a temporary one, then its checksum: a value is never seen without being whole."""
-    try:
-        final.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=part_name(), dir=final.parent)
-    except OSError as exc:
-        raise naming(exc, final.parent) from exc
-    os.close(handle)
-    try:
-        write(Path(name))
-        os.chmod(name, 0o644)
-        digest = sha256_of_file(Path(name))
-        os.replace(name, final)
-        write_checksum(final, digest)
-    except OSError as exc:
-        raise naming(exc, final) from exc
-    finally:
-        if os.path.exists(name):
-            os.unlink(name)
+    digest: list[str] = []
+
+    def write_and_hash(temporary: Path) -> None:
+        write(temporary)
+        digest.append(sha256_of_file(temporary))
+
+    write_atomically(final, write_and_hash, prefix=part_name(), suffix="")
+    write_checksum(final, digest[0])
 
 
 def holds_content(path: Path, data: bytes, kind: str) -> bool:
@@ -168,16 +159,8 @@ def holds_content(path: Path, data: bytes, kind: str) -> bool:
 
 def write_checksum(path: Path, digest: str) -> None:
     """Record ``digest`` as the checksum of ``path`` (atomically, in the ``sha256sum`` format)."""
-    target = checksum_path(path)
-    handle, name = tempfile.mkstemp(prefix=part_name(), dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="ascii") as stream:
-            stream.write(f"{digest}  {path.name}\n")
-        os.chmod(name, 0o644)
-        os.replace(name, target)
-    finally:
-        if os.path.exists(name):
-            os.unlink(name)
+    record = f"{digest}  {path.name}\n".encode("ascii")
+    write_atomically(checksum_path(path), lambda temporary: temporary.write_bytes(record), prefix=part_name(), suffix="")
 
 
 def recorded_checksum(path: Path) -> str | None:
@@ -240,6 +223,10 @@ def discard(path: Path) -> None:
             pass
 
 
+#: The W701 findings of the running stage. The one context variable left, and on purpose: it
+#: carries no input (nothing an output's bytes depend on), only a diagnostic sink filled by
+#: checksum checks many layers below any stage's arguments (import workers in other processes,
+#: the photo store, the image cache), whose findings ``collecting_damage`` hands to the report.
 _DAMAGE: ContextVar[list[Problem] | None] = ContextVar("bundler_cache_damage", default=None)
 
 
@@ -277,22 +264,3 @@ def pass_on_damage(problems: Iterable[Problem]) -> None:
 def open_cache(collection_root: str | Path, enabled: bool = True) -> ContentCache:
     """The cache of a collection (``enabled=False`` for ``--no-cache``)."""
     return ContentCache(cache_root(collection_root), enabled)
-
-
-_ACTIVE: ContextVar[ContentCache | None] = ContextVar("bundler_active_cache", default=None)
-
-
-@contextmanager
-def using_cache(cache: ContentCache) -> Iterator[ContentCache]:
-    """Make ``cache`` the one that exporters' helpers (font subsets, parts) read and fill."""
-    token = _ACTIVE.set(cache)
-    try:
-        yield cache
-    finally:
-        _ACTIVE.reset(token)
-
-
-def active_cache() -> ContentCache | None:
-    """The cache of the edition being written, or None outside a build (and with --no-cache)."""
-    cache = _ACTIVE.get()
-    return cache if cache is not None and cache.enabled else None

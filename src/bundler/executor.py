@@ -14,7 +14,6 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
-from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -52,45 +51,6 @@ class SerialExecutor(Executor):
         except BaseException as exc:  # handed to the caller through the future, like a pool would
             future.set_exception(exc)
         return future
-
-
-_WORK: ContextVar[WorkOptions | None] = ContextVar("bundler_work", default=None)
-
-#: A progress callback: (stage, done, total).
-Progress = Callable[[str, int, int], None]
-_PROGRESS: ContextVar[Progress | None] = ContextVar("bundler_progress", default=None)
-
-
-@contextlib.contextmanager
-def _bound(variable: ContextVar, value: Any) -> Iterator[None]:
-    """``variable`` set to ``value`` while the block runs (for this thread and task only)."""
-    token = variable.set(value)
-    try:
-        yield
-    finally:
-        variable.reset(token)
-
-
-def using_work(options: WorkOptions) -> contextlib.AbstractContextManager[None]:
-    """Make ``options`` the ones exporters' parallel stages (PDF layout) follow while the block runs."""
-    return _bound(_WORK, options)
-
-
-def active_work() -> WorkOptions:
-    """The build's work options, or the defaults (every core, cache on) outside a build."""
-    return _WORK.get() or WorkOptions()
-
-
-def reporting_progress(progress: Progress) -> contextlib.AbstractContextManager[None]:
-    """Let stages deep inside an exporter (PDF layout) report their counts to the build's display."""
-    return _bound(_PROGRESS, progress)
-
-
-def report_progress(stage: str, done: int, total: int) -> None:
-    """Tell the build's progress display (if any) how far ``stage`` is."""
-    progress = _PROGRESS.get()
-    if progress is not None:
-        progress(stage, done, total)
 
 
 def check_executor_spec(spec: str | None) -> None:

@@ -22,6 +22,7 @@ from functools import cache
 
 from fontTools.ttLib import TTFont
 
+from bundler.cache import ContentCache, make_key
 from bundler.resources import font_path
 from bundler.text import has_arabic
 
@@ -64,11 +65,11 @@ def faces_for(text: str) -> tuple[FontFace, ...]:
     return tuple(face for face in FACES if arabic or not face.arabic)
 
 
-def subset_fonts(text: str) -> tuple[EmbeddedFont, ...]:
-    """Subset every needed face to the code points of ``text``."""
+def subset_fonts(text: str, store: ContentCache | None = None) -> tuple[EmbeddedFont, ...]:
+    """Subset every needed face to the code points of ``text`` (kept in ``store``, the build's cache, when given)."""
     codepoints = frozenset(ord(ch) for ch in set(text)) | _BASE_CODEPOINTS
     faces = faces_for(text)
-    subsets = subset_faces([(face.file_name, codepoints) for face in faces])
+    subsets = subset_faces([(face.file_name, codepoints) for face in faces], store)
     return tuple(EmbeddedFont(face, data) for face, data in zip(faces, subsets, strict=True))
 
 
@@ -81,15 +82,12 @@ def forget_subsets() -> None:
     _SUBSETS.clear()
 
 
-def subset_faces(requests: list[tuple[str, frozenset[int]]]) -> list[bytes]:
+def subset_faces(requests: list[tuple[str, frozenset[int]]], store: ContentCache | None = None) -> list[bytes]:
     """Each (face file, code points) cut to the code points the face has, in request order.
 
-    A subset comes from memory, else from the build's on-disk cache, else from HarfBuzz.
+    A subset comes from memory, else from ``store`` (the build's on-disk cache), else from HarfBuzz.
     """
-    from bundler.cache import active_cache
-
     jobs = [(file_name, codepoints & _face_cmap(file_name)) for file_name, codepoints in requests]
-    store = active_cache()
     for job in dict.fromkeys(jobs):
         if job in _SUBSETS:
             continue
@@ -110,8 +108,6 @@ def _face_cmap(file_name: str) -> frozenset[int]:
 
 
 def _store_key(file_name: str, codepoints: frozenset[int]) -> str:
-    from bundler.cache import make_key
-
     recipe = [SUBSET_RECIPE_VERSION, *STYLESHEET_FEATURES]  # what the subset keeps: a change must miss the cache
     return make_key("font-subset", file_name, _font_sha256(file_name), sorted(codepoints), _subsetter_version(), recipe)
 

@@ -11,7 +11,7 @@ vocabulary in ``INLINE_TAGS``; importers guarantee that restriction (see
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
 #: Inline elements allowed inside ``InlineHTML`` fragments, with their allowed attributes.
@@ -207,6 +207,43 @@ def _walk_figures(blocks: tuple[Block, ...]):
         elif isinstance(block, ListBlock):
             for item in block.items:
                 yield from _walk_figures(item)
+
+
+def map_figures(blocks: tuple[Block, ...], change) -> tuple[Block, ...]:
+    """Rebuild ``blocks`` with ``change(figure)`` applied to every figure, however deeply nested.
+
+    The one figure walker: everything that rewrites figures (storing a piece, leaving images
+    out, naming images by content) goes through here, so a new place figures can nest is
+    handled once.
+    """
+    result: list[Block] = []
+    for block in blocks:
+        if isinstance(block, FigureBlock):
+            block = FigureBlock(change(block.figure))
+        elif isinstance(block, Quote):
+            block = replace(block, blocks=map_figures(block.blocks, change))
+        elif isinstance(block, ListBlock):
+            block = replace(block, items=tuple(map_figures(item, change) for item in block.items))
+        result.append(block)
+    return tuple(result)
+
+
+def map_dossier_figures(dossier: Dossier, change) -> Dossier:
+    """The dossier with ``change(figure)`` applied to every figure: pieces, section introductions, front and back matter."""
+    sections = tuple(
+        replace(
+            section,
+            intro=map_figures(section.intro, change),
+            pieces=tuple(replace(piece, body=map_figures(piece.body, change)) for piece in section.pieces),
+        )
+        for section in dossier.sections
+    )
+    return replace(
+        dossier,
+        sections=sections,
+        front_matter=tuple(replace(page, body=map_figures(page.body, change)) for page in dossier.front_matter),
+        back_matter=tuple(replace(page, body=map_figures(page.body, change)) for page in dossier.back_matter),
+    )
 
 
 @dataclass(frozen=True)

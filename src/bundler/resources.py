@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 from pathlib import Path
 
@@ -38,3 +39,19 @@ def installed_versions(names: tuple[str, ...]) -> dict[str, str | None]:
         except metadata.PackageNotFoundError:
             versions[name] = None
     return versions
+
+
+#: The rendering libraries whose version shapes an edition's bytes (part of ``code_digest``).
+RENDERING_LIBRARIES = ("weasyprint", "ebooklib", "Pillow", "pyvips-binary", "uharfbuzz", "pikepdf", "pydyf", "fonttools", "Jinja2", "lxml")
+
+
+@cache
+def code_digest() -> str:
+    """A digest of the code and assets that shape an edition (bundler's package and styles, the rendering libraries)."""
+    digest = hashlib.sha256()
+    for root in (_PACKAGE, styles_dir()):
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name, version in installed_versions(RENDERING_LIBRARIES).items():
+        digest.update(f"{name}={version or 'none'};".encode())
+    return digest.hexdigest()

@@ -10,16 +10,15 @@ from __future__ import annotations
 import json
 import zipfile
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from lxml import etree
 
+from bundler.build_result import BuildResult
 from bundler.clock import build_time, iso_seconds
+from bundler.exporters import formats
+from bundler.files import write_atomically
 from bundler.text import sha256_file
-
-if TYPE_CHECKING:  # build imports this module; keep the import one-way at run time
-    from bundler.build import BuildResult
 
 SIDECAR_NAME = "dossier.json"
 SIDECAR_FORMAT = "bundler-dossier/1"
@@ -30,7 +29,6 @@ _OPF_NS = {"opf": "http://www.idpf.org/2007/opf"}
 
 def write_dossier_sidecar(result: BuildResult) -> Path | None:
     """Write ``dossier.json`` beside the editions a build produced; None if it produced none."""
-    from bundler.build import write_atomically
 
     if not result.outputs:
         return None
@@ -44,8 +42,6 @@ def write_dossier_sidecar(result: BuildResult) -> Path | None:
 
 def describe_dossier(result: BuildResult) -> dict:
     """The sidecar's content: dossier metadata plus one record per edition written."""
-    from bundler.exporters import formats
-
     dossier = result.dossier
     known = formats()
     editions: dict[str, dict] = {}

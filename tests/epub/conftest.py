@@ -11,6 +11,7 @@ import pytest
 from lxml import etree
 
 from bundler.errors import Report
+from bundler.exporters import context_for
 from bundler.exporters.epub import write_epub
 from bundler.model import Dossier, Edition
 from tests.kitchen_sink import make_arabic_dossier, make_kitchen_sink, make_plain_dossier
@@ -54,7 +55,7 @@ def build_book(dossier: Dossier, out: Path) -> Book:
     report = Report()
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{dossier.slug}.epub"
-    write_epub(dossier, Edition("epub"), path, report)
+    write_epub(dossier, Edition("epub"), path, context_for(Edition("epub"), report))
     return open_book(path, dossier, report)
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from bundler.budget import measure_edition, parse_size, write_edition
 from bundler.errors import ExportError, Report
-from bundler.exporters import formats
+from bundler.exporters import context_for, formats
 from bundler.model import Dossier, Edition, Figure, FigureBlock, Paragraph, Piece, Section
 from bundler.model import Image as ImageRef
 from tests.conftest import epubcheck_messages, run_epubcheck
@@ -23,7 +23,7 @@ from tests.kitchen_sink import make_kitchen_sink
 
 def write(dossier: Dossier, edition: Edition, out: Path, report: Report | None = None) -> Path:
     destination = out / formats()[edition.format].filename(dossier.slug)
-    write_edition(formats()[edition.format].write, dossier, edition, destination, report or Report())
+    write_edition(formats()[edition.format].write, dossier, edition, destination, context_for(edition, report or Report()))
     return destination
 
 

@@ -9,14 +9,14 @@ import pytest
 from PIL import Image, features
 
 from bundler.errors import ExportError, Report
+from bundler.exporters import edition_policy
 from bundler.images import (
     EPUB_POLICY,
     ImagePolicy,
+    ImageSession,
     UnusableImage,
     apply_options,
     degraded,
-    image_session,
-    policy_for,
     prepare_image,
 )
 from bundler.model import Edition, Figure
@@ -142,9 +142,9 @@ def test_broken_images_raise_unusable(broken, monkeypatch):
 def test_broken_image_becomes_placeholder_with_warning(tmp_path):
     path = samples.write(tmp_path / "bomb.png", samples.bomb_png())
     report = Report()
-    with image_session(EPUB_POLICY, report, tmp_path / "cache") as session:
-        assert session.prepare(Figure(ImageRef(str(path)), caption="A caption")) is None
-        assert session.prepare(Figure(ImageRef(str(tmp_path / "gone.jpg")))) is None
+    session = ImageSession(EPUB_POLICY, report, tmp_path / "cache")
+    assert session.prepare(Figure(ImageRef(str(path)), caption="A caption")) is None
+    assert session.prepare(Figure(ImageRef(str(tmp_path / "gone.jpg")))) is None
     assert [w.code for w in report.warnings] == ["W601", "W602"]
     assert "bomb.png" in report.warnings[0].message
 
@@ -152,16 +152,13 @@ def test_broken_image_becomes_placeholder_with_warning(tmp_path):
 def test_processed_images_are_cached_by_source_and_policy(tmp_path, big_photo):
     path = samples.write(tmp_path / "big.jpg", big_photo)
     cache = tmp_path / "cache"
-    with image_session(EPUB_POLICY, Report(), cache) as session:
-        first = session.prepare(Figure(ImageRef(str(path))))
+    first = ImageSession(EPUB_POLICY, Report(), cache).prepare(Figure(ImageRef(str(path))))
     cached = list(cache.glob("*.jpg"))  # each beside its checksum (``.jpg.sha256``)
     assert len(cached) == 1 and cached[0].read_bytes() == first.data
     assert sorted(p.name for p in cache.iterdir()) == [cached[0].name, cached[0].name + ".sha256"]
-    with image_session(ImagePolicy(grayscale=True), Report(), cache) as session:
-        session.prepare(Figure(ImageRef(str(path))))
+    ImageSession(ImagePolicy(grayscale=True), Report(), cache).prepare(Figure(ImageRef(str(path))))
     assert len(list(cache.glob("*.jpg"))) == 2
-    with image_session(EPUB_POLICY, Report(), cache) as session:
-        again = session.prepare(Figure(ImageRef(str(path))))
+    again = ImageSession(EPUB_POLICY, Report(), cache).prepare(Figure(ImageRef(str(path))))
     assert again == first
 
 
@@ -173,14 +170,14 @@ def test_keep_passes_original_pixels_through(tmp_path):
 
 
 def test_edition_options_build_the_policy():
-    policy = policy_for(Edition("epub", (("images", {"max_side": 1000, "quality": 70, "grayscale": True}),)))
+    policy = edition_policy(Edition("epub", (("images", {"max_side": 1000, "quality": 70, "grayscale": True}),)))
     assert (policy.max_side, policy.jpeg_quality, policy.grayscale) == (1000, 70, True)
-    assert policy_for(Edition("pdf")).max_side < EPUB_POLICY.max_side
-    assert not policy_for(Edition("epub-text")).include
-    assert not policy_for(Edition("epub", (("images", "none"),))).include
-    assert policy_for(Edition("epub", (("keep_credit_metadata", True),))).keep_rights_metadata
+    assert edition_policy(Edition("pdf")).max_side < EPUB_POLICY.max_side
+    assert not edition_policy(Edition("epub-text")).include
+    assert not edition_policy(Edition("epub", (("images", "none"),))).include
+    assert edition_policy(Edition("epub", (("keep_credit_metadata", True),))).keep_rights_metadata
     with pytest.raises(ExportError, match="max_sides"):
-        policy_for(Edition("epub", (("images", {"max_sides": 3}),)))
+        edition_policy(Edition("epub", (("images", {"max_sides": 3}),)))
 
 
 def test_degradation_only_tightens():

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bundler.errors import Report
-from bundler.exporters import formats
+from bundler.exporters import context_for, formats
 from bundler.model import Dossier, Edition
 from tests.kitchen_sink import make_kitchen_sink
 from tests.validators import validator
@@ -32,7 +32,8 @@ def build_editions(dossier: Dossier, folder: Path, names: list[str], options: di
     for name in names:
         fmt = formats()[name]
         path = folder / fmt.filename(dossier.slug)
-        fmt.write(dossier, Edition(name, tuple(sorted((options or {}).items()))), path, built.report)
+        edition = Edition(name, tuple(sorted((options or {}).items())))
+        fmt.write(dossier, edition, path, context_for(edition, built.report))
         built.paths[name] = path
     return built
 

@@ -9,7 +9,7 @@ import pytest
 import weasyprint
 from pypdf import PdfReader
 
-from bundler.errors import Report
+from bundler.exporters import context_for
 from bundler.exporters.pdf_booklet import render_booklet_pages
 from bundler.imposition import BLANK, impose_booklet, padded_page_count, saddle_stitch_order
 from bundler.model import Edition
@@ -58,7 +58,7 @@ def test_imposed_sheets_carry_the_right_pages(tmp_path):
 def test_dossier_booklet_is_a_multiple_of_four_pages_in_sheet_order(english):
     booklet = english.paths["pdf-booklet"]
     pages_path = booklet.with_name("pages-a5.pdf")
-    pages_path.write_bytes(render_booklet_pages(english.dossier, Edition("pdf-booklet"), Report()))
+    pages_path.write_bytes(render_booklet_pages(english.dossier, Edition("pdf-booklet"), context_for(Edition("pdf-booklet"))))
     page_count = len(PdfReader(pages_path).pages)
     sides = len(PdfReader(booklet).pages)
     assert (sides * 2) % 4 == 0 and sides * 2 == padded_page_count(page_count)

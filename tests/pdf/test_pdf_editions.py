@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from bundler.errors import ExportError, Report
+from bundler.exporters import context_for
 from bundler.exporters.pdf import PdfLayout, render_pdf, shipped_font_names
 from bundler.model import Edition
 from tests.conftest import ALEPPO_WARNINGS
@@ -83,7 +84,13 @@ def test_a_weasyprint_error_fails_the_export(english):
 
     broken = Attachment(url="file:///nonexistent/bundler-missing.json", name="missing.json")
     with pytest.raises(ExportError, match="WeasyPrint reported errors"):
-        render_pdf(english.dossier, Edition("pdf"), PdfLayout("phone", ("pdf.css", "pdf-phone.css")), Report(), attachments=(broken,))
+        render_pdf(
+            english.dossier,
+            Edition("pdf"),
+            PdfLayout("phone", ("pdf.css", "pdf-phone.css")),
+            context_for(Edition("pdf")),
+            attachments=(broken,),
+        )
 
 
 @pytest.mark.parametrize("name", UNIMPOSED)
@@ -179,7 +186,7 @@ def test_characters_without_a_shipped_glyph_are_reported(english):
         english.dossier, sections=(Section(title="Odd characters", slug="odd", pieces=(piece,)),), front_matter=(), back_matter=()
     )
     report = Report()
-    render_pdf(dossier, Edition("pdf-phone"), PdfLayout("phone", ("pdf.css", "pdf-phone.css")), report)
+    render_pdf(dossier, Edition("pdf-phone"), PdfLayout("phone", ("pdf.css", "pdf-phone.css")), context_for(Edition("pdf-phone"), report))
     warnings = sorted((w.code, w.message) for w in report.warnings)
     assert [code for code, _ in warnings] == ["W301", "W302"], warnings
     (_, notdef), (_, fallback) = warnings

@@ -19,9 +19,10 @@ from PIL import Image, ImageChops
 
 import bundler.exporters.pdf_assembly as assembly
 import bundler.exporters.pdf_parts as pdf_parts
-from bundler.cache import ContentCache, using_cache
-from bundler.errors import Report
-from bundler.executor import WorkOptions, reporting_progress, using_work
+from bundler.cache import ContentCache
+from bundler.context import BuildContext
+from bundler.executor import WorkOptions
+from bundler.exporters import context_for
 from bundler.exporters.pdf import PdfLayout, render_pdf
 from bundler.model import Dossier, Edition, FigureBlock, Paragraph
 from tests.kitchen_sink import make_kitchen_sink
@@ -63,11 +64,12 @@ def make_large_dossier(folder: Path, language: str = "en") -> Dossier:
     return replace(sink, sections=(first, second))
 
 
-def render(dossier: Dossier, parts: bool, layout: PdfLayout = PRINT) -> bytes:
+def render(dossier: Dossier, parts: bool, layout: PdfLayout = PRINT, ctx: BuildContext | None = None) -> bytes:
     """The print PDF laid out in parts (``parts=True``) or in one pass."""
+    edition = Edition(layout.name if layout.name != "print" else "pdf")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pdf_parts, "PARALLEL_MIN_PIECES", 12 if parts else 10**9)
-        return render_pdf(dossier, Edition(layout.name if layout.name != "print" else "pdf"), layout, Report())
+        return render_pdf(dossier, edition, layout, ctx or context_for(edition))
 
 
 @pytest.fixture(scope="module", params=["en", "ar"])
@@ -87,7 +89,7 @@ def books(request, tmp_path_factory) -> dict:
         patch.setenv("SOURCE_DATE_EPOCH", "1462838400")
         whole = folder / "whole.pdf"
         whole.write_bytes(render(dossier, parts=False))
-        patch.setattr(assembly, "assemble_book", recording)
+        patch.setattr(pdf_parts, "assemble_book", recording)  # pdf_parts imports it by name
         split = folder / "parts.pdf"
         split.write_bytes(render(dossier, parts=True))
     return {"dossier": dossier, "whole": whole, "parts": split, "placements": placements, "folder": folder}
@@ -179,12 +181,12 @@ def test_reproducible_whatever_the_cores_and_the_cache(books, tmp_path):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1462838400")
         events = []
-        with using_work(WorkOptions(jobs=1)), reporting_progress(lambda stage, done, total: events.append((stage, done, total))):
-            serial = render(dossier, parts=True)
-        cache = ContentCache(tmp_path / "cache")
-        with using_cache(cache):
-            filled = render(dossier, parts=True)
-            from_cache = render(dossier, parts=True)
+        base = context_for(Edition("pdf"))
+        watched = replace(base, work=WorkOptions(jobs=1), progress=lambda stage, done, total: events.append((stage, done, total)))
+        serial = render(dossier, parts=True, ctx=watched)
+        cached = base.with_cache(ContentCache(tmp_path / "cache"))
+        filled = render(dossier, parts=True, ctx=cached)
+        from_cache = render(dossier, parts=True, ctx=cached)
     assert serial == filled == from_cache == books["parts"].read_bytes()
     layout = [event for event in events if event[0] == "pdf layout"]
     assert layout[0][1] == 0 and layout[-1][1] == layout[-1][2] >= 4, "the layout stage did not report its counts"
@@ -197,11 +199,12 @@ def test_one_changed_piece_lays_out_one_part_again(books, tmp_path):
     piece = section.pieces[5]
     edited = replace(piece, body=(Paragraph("An edited first paragraph, about as long as before."), *piece.body[1:]))
     changed = replace(dossier, sections=(replace(section, pieces=(*section.pieces[:5], edited, *section.pieces[6:])), dossier.sections[1]))
-    with pytest.MonkeyPatch.context() as patch, using_cache(cache):
+    ctx = context_for(Edition("pdf")).with_cache(cache)
+    with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1462838400")
-        render(dossier, parts=True)
+        render(dossier, parts=True, ctx=ctx)
         before = set((tmp_path / "cache").rglob("*.pdf"))
-        edited_pdf = render(changed, parts=True)
+        edited_pdf = render(changed, parts=True, ctx=ctx)
         after = set((tmp_path / "cache").rglob("*.pdf"))
     assert len(after - before) == 1, "more than the changed part was laid out again"
     assert "An edited first paragraph" in " ".join(page_texts_of(edited_pdf, tmp_path))

@@ -46,16 +46,14 @@ def test_no_cache_builds_the_same_bytes_without_storing_anything(collection, tmp
 
 def test_font_subsets_are_kept_in_the_build_cache(tmp_path):
     from bundler import fonts
-    from bundler.cache import ContentCache, using_cache
+    from bundler.cache import ContentCache
 
     store = ContentCache(tmp_path / "cache")
     fonts.forget_subsets()
-    with using_cache(store):
-        first = fonts.subset_fonts("A dossier, rebuilt the night before printing.")
+    first = fonts.subset_fonts("A dossier, rebuilt the night before printing.", store)
     stored = sorted(p.name for p in (tmp_path / "cache").rglob("*.ttf"))
     assert len(stored) == len(first) == 4
     fonts.forget_subsets()
-    with using_cache(store):
-        again = fonts.subset_fonts("A dossier, rebuilt the night before printing.")
+    again = fonts.subset_fonts("A dossier, rebuilt the night before printing.", store)
     assert again == first
     assert sorted(p.name for p in (tmp_path / "cache").rglob("*.ttf")) == stored

@@ -28,6 +28,7 @@ from bundler.catalog.render import (
 )
 from bundler.clock import build_time, iso_seconds, parse_iso
 from bundler.errors import Report
+from bundler.files import write_atomically
 
 ROOT_FEED = "opds.xml"
 ALL_FEED = "opds-all.xml"
@@ -45,7 +46,6 @@ class CatalogResult:
 
 def write_catalog(dist: str | Path, *, title: str = "") -> CatalogResult:
     """Write the OPDS feeds, cover thumbnails and ``index.html`` for every dossier in ``dist``."""
-    from bundler.build import write_atomically
 
     dist = Path(dist)
     report = Report()

@@ -19,6 +19,7 @@ from bundler.codes import split_coded
 from bundler.commands import Command
 from bundler.commands._warnings import show_piece_warnings
 from bundler.errors import BundlerError, ImportError_, Problem
+from bundler.files import write_atomically
 from bundler.importers import ImportOptions, find_source, read_piece
 from bundler.importers.piece import PIECE_FILE
 from bundler.text import sha256_file, slugify
@@ -64,7 +65,6 @@ def _original_place(root: Path, source: Path, reserved: dict[Path, Path]) -> Pat
 
 
 def run(args, ui) -> int:
-    from bundler.build import write_atomically
     from bundler.manifest.edit import add_pieces
     from bundler.manifest.loader import load_manifest, read_manifest_text
     from bundler.manifest.schema import named_files

@@ -1,29 +1,39 @@
 """Exporters: one module per output format, each writing a ``Dossier`` to one file.
 
 Each module declares ``FORMATS = {name: Format(...)}``. Exporters write to the path they are
-given; the build moves the file into place only once it is complete.
+given; the build moves the file into place only once it is complete. A format declares what
+the rest of the build needs to know about it (its image policy, the edition options it takes),
+so adding a format is one module: nothing else chooses by a format's name.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from bundler.errors import Report
+from bundler.context import BuildContext
+from bundler.errors import ExportError, Report
+from bundler.images.policy import EPUB_POLICY, ImagePolicy, policy_for
 from bundler.model import Dossier, Edition
+from bundler.registry import collect
+
+#: How a format writes: ``write(dossier, edition, out, ctx)``; warnings go to ``ctx.report``.
+Writer = Callable[[Dossier, Edition, Path, BuildContext], None]
 
 
 @dataclass(frozen=True)
 class Format:
-    """An output format: its file name and how to write it."""
+    """An output format: its file name, how to write it, and what it needs from the build."""
 
-    write: Callable[[Dossier, Edition, Path, Report], None]
+    write: Writer
     suffix: str  # file name after the dossier slug, e.g. ".epub" or "-phone.pdf"
     media_type: str
     description: str = ""
     options: tuple[str, ...] = ()  # edition options this format accepts beyond manifest.editions.COMMON_OPTIONS
+    image_policy: ImagePolicy = EPUB_POLICY  # its images before the edition's ``images`` option adjusts them
 
     def filename(self, slug: str) -> str:
         """The output file name for a dossier."""
@@ -33,7 +43,24 @@ class Format:
 @cache
 def formats() -> dict[str, Format]:
     """Every registered output format, by name."""
-    import bundler.exporters as package
-    from bundler.registry import collect
+    return collect(sys.modules[__name__], "FORMATS")
 
-    return collect(package, "FORMATS")
+
+def format_of(edition: Edition) -> Format:
+    """The registered format an edition names."""
+    known = formats()
+    if edition.format not in known:
+        raise ExportError(
+            f"unknown format {edition.format!r}", code="E010", hint="known formats: " + ", ".join(sorted(known)), key="editions"
+        )
+    return known[edition.format]
+
+
+def edition_policy(edition: Edition) -> ImagePolicy:
+    """The image policy an edition asks for: its format's declared policy adjusted by its ``images`` option."""
+    return policy_for(edition, format_of(edition).image_policy)
+
+
+def context_for(edition: Edition, report: Report | None = None, image_cache: Path | None = None) -> BuildContext:
+    """A context for writing ``edition`` outside a build (tests, scripts): its format's policy, no content cache."""
+    return BuildContext.standalone(edition_policy(edition), report, image_cache)

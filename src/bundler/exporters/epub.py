@@ -16,21 +16,25 @@ import io
 import re
 import shutil
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ebooklib import epub
 from lxml import etree
 
 from bundler.bidi import wrap_document
 from bundler.clock import build_time, iso_seconds, zip_date_time
+from bundler.context import BuildContext
 from bundler.cover import cover_alt, cover_jpeg
 from bundler.errors import ExportError, Report
 from bundler.exporters import Format
-from bundler.fonts import EmbeddedFont, keep_font_faces, subset_fonts
+from bundler.fonts import EmbeddedFont, subset_fonts
+from bundler.images.policy import EPUB_POLICY
+from bundler.images.prepare import PreparedImage
+from bundler.images.session import ImageSession
 from bundler.model import Dossier, Edition, Figure
+from bundler.reading_order import reading_order, table_of_contents
 from bundler.render import (
     Target,
     build_link_map,
@@ -39,16 +43,11 @@ from bundler.render import (
     render_cover_page,
     render_document,
     render_nav,
-    render_piece,
-    render_section,
-    render_text_page,
     render_title_page,
 )
+from bundler.render_assets import common_stylesheet
 from bundler.resources import styles_dir
 from bundler.text import direction_of
-
-if TYPE_CHECKING:
-    from bundler.images.prepare import PreparedImage
 
 _OPF_NS = "http://www.idpf.org/2007/opf"
 _NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
@@ -82,25 +81,37 @@ class _Page:
             ) from exc
 
 
-def write_epub(dossier: Dossier, edition: Edition, out: Path, report: Report) -> None:
-    """Write the dossier as an EPUB 3 file at ``out``."""
+#: A transformation of one page's finished XHTML document: ``(file name without .xhtml, bytes) -> bytes``.
+PageTransform = Callable[[str, bytes], bytes]
+
+
+def write_epub(dossier: Dossier, edition: Edition, out: Path, ctx: BuildContext, transform_page: PageTransform | None = None) -> None:
+    """Write the dossier as an EPUB 3 file at ``out``.
+
+    ``transform_page`` is the seam for a format that changes the book's documents (a KEPUB's
+    spans): it gets each spine page's complete XHTML, after rendering and before the fonts are
+    subset to the text, and returns the document to ship. The navigation document is not passed.
+    """
     moment = build_time(dossier.date)
     names = _generated_names(dossier)
     book = _new_book(dossier)
-    media = _MediaFiles(book)
+    media = _MediaFiles(book, ctx.images)
     target = Target(href_for=lambda slug: f"{slug}.xhtml", media_href=media.href, epub=True, link_map=build_link_map(dossier))
 
-    with_cover = _images_allowed(edition)
+    with_cover = ctx.policy.include  # the image policy "none" (epub-text): not even a cover image ships
     if with_cover:
-        book.set_cover("cover.jpg", cover_jpeg(dossier, report), create_page=False)
+        book.set_cover("cover.jpg", cover_jpeg(dossier, ctx.report), create_page=False)
     pages = _pages(dossier, target, names, moment.date().isoformat(), with_cover)
     toc, landmarks = _navigation(dossier, names, with_cover)
     nav = _Page(names["nav"], labels_for(dossier.language)["contents"], dossier.language, render_nav(toc, landmarks, dossier))
     latin = dossier.language if direction_of(dossier.language) == "ltr" else "en"
     documents = {page.name: page.render(latin) for page in pages}
+    if transform_page is not None:
+        documents = {name: transform_page(name, document) for name, document in documents.items()}
     nav_document = nav.render(latin)
 
-    fonts = subset_fonts("".join(d.decode("utf-8") for d in documents.values()) + nav_document.decode("utf-8"))
+    text = "".join(d.decode("utf-8") for d in documents.values()) + nav_document.decode("utf-8")
+    fonts = subset_fonts(text, ctx.cache)
     book.add_item(epub.EpubItem(uid="style", file_name=_CSS, media_type="text/css", content=_stylesheet(fonts).encode("utf-8")))
     for font in fonts:
         stem = font.face.file_name.rsplit(".", 1)[0]
@@ -123,15 +134,8 @@ def write_epub(dossier: Dossier, edition: Edition, out: Path, report: Report) ->
     book.toc = _ncx_toc(toc)
     book.add_item(epub.EpubNcx())
     book.guide = [{"type": m["guide"], "href": m["href"], "title": m["title"]} for m in landmarks if m.get("guide")]
-    _add_accessibility_metadata(book, dossier, report, visual=with_cover or bool(media.names))
+    _add_accessibility_metadata(book, dossier, ctx.report, visual=with_cover or bool(media.names))
     repack(_write(book, nav_document), dossier, moment, out, media.images)
-
-
-def _images_allowed(edition: Edition) -> bool:
-    """False when the edition's image policy is "none" (epub-text): then not even a cover image ships."""
-    from bundler.images import active_session
-
-    return active_session(edition.format).policy.include
 
 
 def _generated_names(dossier: Dossier) -> dict[str, str]:
@@ -166,14 +170,8 @@ def _pages(dossier: Dossier, target: Target, names: dict[str, str], build_date: 
     pages = [_Page(names["cover"], labels["cover"], language, render_cover_page("cover.jpg", cover_alt(dossier)), "cover-page")]
     pages = pages if with_cover else []
     pages.append(_Page(names["title-page"], dossier.title, language, render_title_page(dossier, target)))
-    for page in dossier.front_matter:
-        pages.append(_Page(page.slug, page.title, page.language or language, render_text_page(page, dossier, target)))
-    for section in dossier.sections:
-        pages.append(_Page(section.slug, section.title, language, render_section(section, dossier, target)))
-        for piece in section.pieces:
-            pages.append(_Page(piece.slug, piece.title, piece.language or language, render_piece(piece, dossier, target)))
-    for page in dossier.back_matter:
-        pages.append(_Page(page.slug, page.title, page.language or language, render_text_page(page, dossier, target)))
+    for entry in reading_order(dossier):
+        pages.append(_Page(entry.slug, entry.title, entry.language(dossier), entry.render(dossier, target)))
     pages.append(_Page(names["colophon"], labels["sources"], language, render_colophon(dossier, target, build_date)))
     return pages
 
@@ -181,11 +179,10 @@ def _pages(dossier: Dossier, target: Target, names: dict[str, str], build_date: 
 def _navigation(dossier: Dossier, names: dict[str, str], with_cover: bool = True) -> tuple[list[dict], list[dict]]:
     """The table of contents (sections with their pieces) and the landmarks, in spine order."""
     labels = labels_for(dossier.language)
-    toc = [{"href": f"{p.slug}.xhtml", "title": p.title, "children": []} for p in dossier.front_matter]
-    for section in dossier.sections:
-        children = [{"href": f"{p.slug}.xhtml", "title": p.title} for p in section.pieces]
-        toc.append({"href": f"{section.slug}.xhtml", "title": section.title, "children": children})
-    toc += [{"href": f"{p.slug}.xhtml", "title": p.title, "children": []} for p in dossier.back_matter]
+    toc = [
+        {"href": f"{e.slug}.xhtml", "title": e.title, "children": [{"href": f"{c.slug}.xhtml", "title": c.title} for c in e.children]}
+        for e in table_of_contents(dossier)
+    ]
     toc.append({"href": f"{names['colophon']}.xhtml", "title": labels["sources"], "children": []})
     if dossier.pieces:
         start = {"href": f"{dossier.pieces[0].slug}.xhtml", "title": dossier.pieces[0].title}
@@ -220,8 +217,7 @@ def _all_rtl(dossier: Dossier) -> bool:
 
 def _stylesheet(fonts: tuple[EmbeddedFont, ...]) -> str:
     """common.css (with @font-face only for the fonts shipped) followed by epub.css."""
-    common = (styles_dir() / "common.css").read_text(encoding="utf-8")
-    return keep_font_faces(common, fonts) + "\n" + (styles_dir() / "epub.css").read_text(encoding="utf-8")
+    return common_stylesheet(fonts) + "\n" + (styles_dir() / "epub.css").read_text(encoding="utf-8")
 
 
 def _missing_alt(dossier: Dossier) -> list[str]:
@@ -282,16 +278,15 @@ class _MediaFiles:
     entries and its output).
     """
 
-    def __init__(self, book: epub.EpubBook) -> None:
+    def __init__(self, book: epub.EpubBook, images: ImageSession) -> None:
         self.book = book
+        self.session = images
         self.names: dict[str, str] = {}
         self.images: dict[str, ImagePayload] = {}  # zip entry name -> what fills it
 
     def href(self, figure: Figure) -> str | None:
         """Run the image through the edition's image policy (size, format, no metadata); None omits it."""
-        from bundler.images import active_session
-
-        prepared = active_session("epub").prepare(figure)
+        prepared = self.session.prepare(figure)
         if prepared is None:
             return None
         digest = prepared.sha256  # identical images across pieces are stored once
@@ -396,5 +391,11 @@ def _fix_ncx(raw: bytes, dossier: Dossier) -> bytes:
 
 
 FORMATS = {
-    "epub": Format(write=write_epub, suffix=".epub", media_type="application/epub+zip", description="EPUB 3 for e-readers and phones"),
+    "epub": Format(
+        write=write_epub,
+        suffix=".epub",
+        media_type="application/epub+zip",
+        description="EPUB 3 for e-readers and phones",
+        image_policy=EPUB_POLICY,
+    ),
 }

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bundler.errors import Report
+from bundler.context import BuildContext
 from bundler.exporters import Format
 from bundler.exporters.epub import write_epub
 from bundler.images import without_images
+from bundler.images.policy import TEXT_ONLY_POLICY
 from bundler.model import Dossier, Edition
 
 
-def write_epub_text(dossier: Dossier, edition: Edition, out: Path, report: Report) -> None:
-    """Write the dossier as an EPUB 3 with no images at all."""
-    write_epub(without_images(dossier), edition, out, report)
+def write_epub_text(dossier: Dossier, edition: Edition, out: Path, ctx: BuildContext) -> None:
+    """Write the dossier as an EPUB 3 with no images at all: no cover, no figure's image, wherever it is."""
+    write_epub(without_images(dossier), edition, out, ctx)
 
 
 FORMATS = {
@@ -27,5 +28,6 @@ FORMATS = {
         suffix="-text.epub",
         media_type="application/epub+zip",
         description="text-only EPUB 3 (captions and credits kept, no images) for the slowest links",
+        image_policy=TEXT_ONLY_POLICY,
     ),
 }

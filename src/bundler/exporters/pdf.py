@@ -1,318 +1,108 @@
 """PDF editions with WeasyPrint, from the same XHTML the EPUB uses: print and phone.
 
 Every PDF edition (print and phone here, booklet and archive in their own modules) goes
-through ``render_pdf``: one combined document (cover, contents, sections, pieces, colophon)
-styled by ``styles/common.css`` plus the edition's own stylesheets. WeasyPrint only *logs*
-many problems; its log is captured, errors are raised and warnings reach the build report.
+through ``render_pdf``: a small dossier in one WeasyPrint pass (``pdf_base.render_whole``),
+a large one in parts on all cores (``pdf_parts``). What the PDF editions share lives in
+``pdf_base``; its names are re-exported here for the callers that knew them from this module.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
-import logging
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-from bundler.clock import build_time, iso_seconds
-from bundler.errors import ExportError, Report
+from bundler.context import BuildContext
 from bundler.exporters import Format
-from bundler.model import Dossier, Edition, Figure
-from bundler.render import (
-    Target,
-    build_link_map,
-    labels_for,
-    render_colophon,
-    render_piece,
-    render_section,
-    render_template,
-    render_text_page,
+from bundler.exporters.pdf_base import (
+    PAGE_SIZES,
+    Fragment,
+    LogMessage,
+    PdfLayout,
+    collecting_weasyprint_log,
+    combined_html,
+    document_markup,
+    edition_title,
+    foreign_fonts,
+    load_stylesheets,
+    page_size_option,
+    pdf_font_names,
+    pdf_fragments,
+    pdf_target,
+    render_whole,
+    report_weasyprint_log,
+    shipped_font_names,
+    stylesheet_names,
 )
-from bundler.resources import styles_dir
-from bundler.text import direction_of
+from bundler.exporters.pdf_parts import render_in_parts, renders_in_parts
+from bundler.images.policy import PHONE_POLICY, PRINT_POLICY
+from bundler.model import Dossier, Edition
 
-#: CSS page sizes for the manifest's ``page_size`` option.
-PAGE_SIZES = {"a4": "A4", "a5": "A5", "letter": "letter"}
-
-
-@dataclass(frozen=True)
-class PdfLayout:
-    """What differs between PDF editions: stylesheets, page size, image resolution, PDF variant."""
-
-    name: str  # print, phone, booklet, archive: also the body class "pdf-<name>"
-    stylesheets: tuple[str, ...]  # files in styles/, after common.css
-    page_size: str = ""  # CSS page size overriding the stylesheets ("" keeps theirs)
-    dpi: int = 200  # largest image resolution kept; WeasyPrint downsamples above it
-    jpeg_quality: int = 80
-    variant: str | None = None  # WeasyPrint pdf_variant, e.g. "pdf/a-3u"
-    tags: bool = False
-
-
-def page_size_option(edition: Edition, default: str) -> str:
-    """The CSS page size the manifest asks for (``editions: {pdf: {page_size: letter}}``)."""
-    value = str(edition.option("page_size", default))
-    size = PAGE_SIZES.get(value.lower())
-    if size is None:
-        raise ExportError(
-            f"unknown page size {value!r} for the {edition.format} edition",
-            code="E060",
-            key=f"editions.{edition.format}.page_size",
-            hint="use one of: " + ", ".join(PAGE_SIZES.values()),
-        )
-    return size
+__all__ = [
+    "PAGE_SIZES",
+    "Fragment",
+    "LogMessage",
+    "PdfLayout",
+    "collecting_weasyprint_log",
+    "combined_html",
+    "document_markup",
+    "edition_title",
+    "foreign_fonts",
+    "load_stylesheets",
+    "page_size_option",
+    "pdf_font_names",
+    "pdf_fragments",
+    "pdf_target",
+    "render_pdf",
+    "render_whole",
+    "report_weasyprint_log",
+    "shipped_font_names",
+    "stylesheet_names",
+    "write_phone_pdf",
+    "write_print_pdf",
+]
 
 
-@dataclass(frozen=True)
-class Fragment:
-    """One top-level block of the PDF document, in reading order.
-
-    ``kind`` is "cover", "toc", "text-page", "section", "piece" or "colophon"; the parallel
-    renderer (``pdf_parts``) cuts the document into parts at these blocks.
-    """
-
-    kind: str
-    markup: str
-
-
-def pdf_target(dossier: Dossier, page_numbers: Mapping[str, int] | None = None) -> Target:
-    """How the PDF addresses things: in-document anchors, images as data URIs, notes inline."""
-    return Target(
-        href_for=lambda slug: f"#{slug}",
-        media_href=_media_href,
-        epub=False,
-        link_map=build_link_map(dossier),
-        inline_notes=True,
-        page_numbers=page_numbers,
-    )
-
-
-def edition_title(dossier: Dossier, edition: Edition | None) -> str:
-    """The title on the cover: the edition's ``title`` option, else the dossier's."""
-    return str(edition.option("title", dossier.title)) if edition else dossier.title
-
-
-def pdf_fragments(dossier: Dossier, edition: Edition | None = None, page_numbers: Mapping[str, int] | None = None) -> Iterator[Fragment]:
-    """Cover, contents, front matter, sections with their pieces, back matter and colophon, one at a time.
-
-    A generator, so that a large dossier's markup (images inlined) need not be held at once.
-    ``page_numbers`` (slug -> page) writes the contents' page numbers as text, for a contents
-    rendered apart from the pages it lists; without it CSS ``target-counter()`` finds them.
-    """
-    target = pdf_target(dossier, page_numbers)
-    labels = labels_for(dossier.language)
-    title = edition_title(dossier, edition)
-    yield Fragment("cover", render_template("pdf-cover.xhtml.j2", dossier=dossier, title=title, labels=labels, cover=_cover_href(dossier)))
-    yield Fragment("toc", render_template("toc.xhtml.j2", dossier=dossier, t=target, labels=labels))
-    for page in dossier.front_matter:
-        yield Fragment("text-page", render_text_page(page, dossier, target))
-    for section in dossier.sections:
-        yield Fragment("section", render_section(section, dossier, target))
-        for piece in section.pieces:
-            yield Fragment("piece", render_piece(piece, dossier, target))
-    for page in dossier.back_matter:
-        yield Fragment("text-page", render_text_page(page, dossier, target))
-    yield Fragment("colophon", render_colophon(dossier, target, build_time(dossier.date).date().isoformat()))
-
-
-def document_markup(dossier: Dossier, edition: Edition | None, layout_name: str, body: str, root_style: str = "") -> str:
-    """``body`` in the PDF document shell: language, direction, metadata, the edition's body class."""
-    authors = dossier.editors or tuple(dict.fromkeys(a for p in dossier.pieces for a in p.authors))
-    return render_template(
-        "pdf-document.xhtml.j2",
-        body=_markup(body),
-        title=edition_title(dossier, edition),
-        lang=dossier.language,
-        dir=direction_of(dossier.language),
-        authors=authors,
-        description=dossier.description or dossier.subtitle,
-        keywords=dossier.subjects,
-        created=iso_seconds(build_time(dossier.date)),
-        edition=layout_name,
-        root_style=root_style,
-    )
-
-
-def combined_html(dossier: Dossier, edition: Edition | None = None, layout_name: str = "print") -> str:
-    """The whole dossier as one XHTML document, as WeasyPrint will lay it out."""
-    body = "\n".join(fragment.markup for fragment in pdf_fragments(dossier, edition))
-    return document_markup(dossier, edition, layout_name, body)
-
-
-def _markup(text: str):
-    from markupsafe import Markup
-
-    return Markup(text)
-
-
-def _media_href(figure: Figure) -> str | None:
-    """The figure's image as a ``data:`` URI (resized for print, metadata stripped), or None to omit it.
-
-    Not a file URI: WeasyPrint names each image by a hash of its URL, so a path would make the
-    PDF's bytes depend on the folder it was built in.
-    """
-    from bundler.images import active_session
-
-    return active_session("pdf").data_uri(figure)
-
-
-def _cover_href(dossier: Dossier) -> str | None:
-    """The cover image the manifest names as a ``data:`` URI (a path would leak into the bytes); "auto" is typeset."""
-    import base64
-    import mimetypes
-
-    if not dossier.cover or dossier.cover == "auto":
-        return None
-    path = Path(dossier.root or ".") / dossier.cover
-    if not path.is_file():
-        return None
-    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return f"data:{media_type};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
-
-
-#: A WeasyPrint log message: (logging level, text). Plain data, so workers can return it.
-LogMessage = tuple[int, str]
-
-
-class _LogCollector(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[LogMessage] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append((record.levelno, record.getMessage()))
-
-
-@contextlib.contextmanager
-def collecting_weasyprint_log() -> Iterator[list[LogMessage]]:
-    """WeasyPrint's warnings and errors while the block runs: it logs problems instead of raising."""
-    collector = _LogCollector()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collector)
-    try:
-        yield collector.messages
-    finally:
-        logger.removeHandler(collector)
-
-
-def stylesheet_names(dossier: Dossier, layout: PdfLayout) -> tuple[str, ...]:
-    """The files in styles/ an edition is laid out with, in cascade order."""
-    names = ("common.css", *layout.stylesheets)
-    if dossier.direction == "rtl" or direction_of(dossier.language) == "rtl":
-        names += ("pdf-rtl.css",)
-    return names
-
-
-def load_stylesheets(names: tuple[str, ...], page_size: str, extra_css: str, fonts) -> list:
-    """WeasyPrint stylesheets: the named files, the page size override, then ``extra_css``."""
-    import weasyprint
-
-    stylesheets = [weasyprint.CSS(filename=str(styles_dir() / name), font_config=fonts) for name in names]
-    if page_size:
-        stylesheets.append(weasyprint.CSS(string=f"@page {{ size: {page_size}; }}", font_config=fonts))
-    if extra_css:
-        stylesheets.append(weasyprint.CSS(string=extra_css, font_config=fonts))
-    return stylesheets
-
-
-def render_pdf(dossier: Dossier, edition: Edition, layout: PdfLayout, report: Report, attachments: tuple = ()) -> bytes:
+def render_pdf(dossier: Dossier, edition: Edition, layout: PdfLayout, ctx: BuildContext, attachments: tuple = ()) -> bytes:
     """Lay out the dossier with WeasyPrint; raise on any logged error, report warnings.
 
     A large dossier is laid out in parts on all cores and assembled (``pdf_parts``); a small
     one, and the tagged PDF/A archive whose structure tree cannot be merged, in one pass.
     """
-    from bundler.exporters.pdf_parts import render_in_parts, renders_in_parts
-
     if not attachments and renders_in_parts(dossier, layout):
-        pdf, messages = render_in_parts(dossier, edition, layout)
+        pdf, messages = render_in_parts(dossier, edition, layout, ctx)
     else:
-        pdf, messages = render_whole(dossier, edition, layout, attachments)
-    report_weasyprint_log(messages, layout.name, report)
+        pdf, messages = render_whole(dossier, edition, layout, ctx.images, attachments)
+    report_weasyprint_log(messages, layout.name, ctx.report)
     for font in foreign_fonts(pdf):
-        report.warn(f"PDF ({layout.name}): some characters fell back to the system font {font}", "W302")
+        ctx.report.warn(f"PDF ({layout.name}): some characters fell back to the system font {font}", "W302")
     return pdf
 
 
-def render_whole(dossier: Dossier, edition: Edition, layout: PdfLayout, attachments: tuple = ()) -> tuple[bytes, list[LogMessage]]:
-    """The whole document in one WeasyPrint pass (one core)."""
-    import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
-
-    fonts = FontConfiguration()
-    stylesheets = load_stylesheets(stylesheet_names(dossier, layout), layout.page_size, "", fonts)
-    with collecting_weasyprint_log() as messages:
-        document = weasyprint.HTML(string=combined_html(dossier, edition, layout.name), base_url=str(styles_dir()) + "/")
-        pdf = document.write_pdf(
-            stylesheets=stylesheets,
-            font_config=fonts,
-            pdf_identifier=dossier.identifier.encode("utf-8"),
-            pdf_variant=layout.variant,
-            pdf_tags=layout.tags,
-            attachments=list(attachments) or None,
-            optimize_images=True,
-            jpeg_quality=layout.jpeg_quality,
-            dpi=layout.dpi,
-        )
-    return pdf, messages
-
-
-def report_weasyprint_log(messages: list[LogMessage], layout_name: str, report: Report) -> None:
-    """Raise on WeasyPrint's errors (a broken document must not ship); its warnings go to the report once each."""
-    errors = [text for level, text in messages if level >= logging.ERROR]
-    if errors:
-        raise ExportError("WeasyPrint reported errors: " + "; ".join(errors[:5]), code="E061")
-    for text in dict.fromkeys(text for _, text in messages):
-        report.warn(f"PDF ({layout_name}): {text}", "W301" if "glyph" in text.lower() else "W300")
-
-
-@cache
-def shipped_font_names() -> frozenset[str]:
-    """PostScript-style family names of the fonts in styles/fonts, as WeasyPrint names them in a PDF."""
-    from fontTools.ttLib import TTFont
-
-    names = set()
-    for path in sorted((styles_dir() / "fonts").glob("*.[ot]tf")):
-        with TTFont(path, lazy=True) as font:
-            names.add(font["name"].getDebugName(1).replace(" ", "-"))
-    return frozenset(names)
-
-
-def pdf_font_names(pdf: bytes) -> set[str]:
-    """Every font a PDF uses, without its subset prefix (``ABCDEF+``)."""
-    import pikepdf
-
-    found = set()
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        for page in document.pages:
-            for font in (page.resources.get("/Font") or {}).values():
-                found.add(str(font.get("/BaseFont", "")).lstrip("/").split("+")[-1])
-    return found
-
-
-def foreign_fonts(pdf: bytes) -> list[str]:
-    """Fonts in the PDF that bundler does not ship (a system fallback: missing glyphs in ours)."""
-    shipped = shipped_font_names()
-    return sorted(name for name in pdf_font_names(pdf) if not any(name.startswith(family) for family in shipped))
-
-
-def write_print_pdf(dossier: Dossier, edition: Edition, out: Path, report: Report) -> None:
+def write_print_pdf(dossier: Dossier, edition: Edition, out: Path, ctx: BuildContext) -> None:
     """Facing pages with running heads and footnotes: A4, or US Letter by option."""
     layout = PdfLayout("print", ("pdf.css",), page_size=page_size_option(edition, "A4"), dpi=200)
-    out.write_bytes(render_pdf(dossier, edition, layout, report))
+    out.write_bytes(render_pdf(dossier, edition, layout, ctx))
 
 
-def write_phone_pdf(dossier: Dossier, edition: Edition, out: Path, report: Report) -> None:
+def write_phone_pdf(dossier: Dossier, edition: Edition, out: Path, ctx: BuildContext) -> None:
     """A 90 × 150 mm single column with large text, readable on a 5-inch screen without zooming."""
     layout = PdfLayout("phone", ("pdf.css", "pdf-phone.css"), dpi=150)
-    out.write_bytes(render_pdf(dossier, edition, layout, report))
+    out.write_bytes(render_pdf(dossier, edition, layout, ctx))
 
 
 FORMATS = {
     "pdf": Format(
-        write=write_print_pdf, suffix=".pdf", media_type="application/pdf", description="print PDF: A4 (or letter), facing pages"
+        write=write_print_pdf,
+        suffix=".pdf",
+        media_type="application/pdf",
+        description="print PDF: A4 (or letter), facing pages",
+        options=("page_size",),
+        image_policy=PRINT_POLICY,
     ),
     "pdf-phone": Format(
-        write=write_phone_pdf, suffix="-phone.pdf", media_type="application/pdf", description="phone PDF: 90 × 150 mm, large text"
+        write=write_phone_pdf,
+        suffix="-phone.pdf",
+        media_type="application/pdf",
+        description="phone PDF: 90 × 150 mm, large text",
+        image_policy=PHONE_POLICY,
     ),
 }

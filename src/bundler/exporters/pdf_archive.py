@@ -11,9 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from bundler.clock import build_time
-from bundler.errors import Report
+from bundler.context import BuildContext
 from bundler.exporters import Format
-from bundler.exporters.pdf import PdfLayout, page_size_option, render_pdf
+from bundler.exporters.pdf import render_pdf
+from bundler.exporters.pdf_base import PdfLayout, page_size_option
+from bundler.images.policy import PRINT_POLICY
 from bundler.model import Dossier, Edition
 from bundler.provenance import provenance_json
 
@@ -52,7 +54,7 @@ def archive_attachments(dossier: Dossier) -> tuple:
     return tuple(attachments)
 
 
-def write_archive_pdf(dossier: Dossier, edition: Edition, out: Path, report: Report) -> None:
+def write_archive_pdf(dossier: Dossier, edition: Edition, out: Path, ctx: BuildContext) -> None:
     """PDF/A-3u with tags, an output intent and the dossier's sources attached."""
     layout = PdfLayout(
         "archive",
@@ -63,7 +65,7 @@ def write_archive_pdf(dossier: Dossier, edition: Edition, out: Path, report: Rep
         variant="pdf/a-3u",
         tags=True,
     )
-    out.write_bytes(render_pdf(dossier, edition, layout, report, attachments=archive_attachments(dossier)))
+    out.write_bytes(render_pdf(dossier, edition, layout, ctx, attachments=archive_attachments(dossier)))
 
 
 FORMATS = {
@@ -72,5 +74,7 @@ FORMATS = {
         suffix="-archive.pdf",
         media_type="application/pdf",
         description="archival PDF/A-3u with the manifest and provenance record attached",
+        options=("page_size",),
+        image_policy=PRINT_POLICY,
     ),
 }

@@ -15,8 +15,7 @@ import io
 from collections.abc import Iterable
 
 from bundler.errors import ExportError
-from bundler.exporters.pdf_layout import LaidOut, PageInfo
-from bundler.exporters.pdf_parts import Placement
+from bundler.exporters.pdf_layout import LaidOut, PageInfo, Placement
 
 #: WeasyPrint lays out in CSS pixels (96 per inch) and writes PDF points (72 per inch).
 PX_TO_PT = 0.75

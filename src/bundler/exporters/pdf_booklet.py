@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bundler.errors import Report
+from bundler.context import BuildContext
 from bundler.exporters import Format
-from bundler.exporters.pdf import PdfLayout, page_size_option, render_pdf
+from bundler.exporters.pdf import render_pdf
+from bundler.exporters.pdf_base import PdfLayout, page_size_option
+from bundler.images.policy import PRINT_POLICY
 from bundler.imposition import impose_booklet
 from bundler.model import Dossier, Edition
 from bundler.text import direction_of
@@ -21,16 +23,16 @@ from bundler.text import direction_of
 HALF_SHEET = {"A4": "148.5mm 210mm", "letter": "5.5in 8.5in", "A5": "105mm 148.5mm"}
 
 
-def render_booklet_pages(dossier: Dossier, edition: Edition, report: Report) -> bytes:
+def render_booklet_pages(dossier: Dossier, edition: Edition, ctx: BuildContext) -> bytes:
     """The booklet's pages in reading order, before imposition."""
     sheet = page_size_option(edition, "A4")
     layout = PdfLayout("booklet", ("pdf.css", "pdf-booklet.css"), page_size=HALF_SHEET[sheet], dpi=200)
-    return render_pdf(dossier, edition, layout, report)
+    return render_pdf(dossier, edition, layout, ctx)
 
 
-def write_booklet_pdf(dossier: Dossier, edition: Edition, out: Path, report: Report) -> None:
+def write_booklet_pdf(dossier: Dossier, edition: Edition, out: Path, ctx: BuildContext) -> None:
     """Render the pages, then impose them on sheets (right-bound for a right-to-left dossier)."""
-    pages = render_booklet_pages(dossier, edition, report)
+    pages = render_booklet_pages(dossier, edition, ctx)
     out.write_bytes(impose_booklet(pages, right_to_left=direction_of(dossier.language) == "rtl"))
 
 
@@ -40,5 +42,7 @@ FORMATS = {
         suffix="-booklet.pdf",
         media_type="application/pdf",
         description="booklet PDF: A5 pages two-up on A4 sheets in saddle-stitch order",
+        options=("page_size",),
+        image_policy=PRINT_POLICY,
     ),
 }

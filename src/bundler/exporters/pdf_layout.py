@@ -14,10 +14,11 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from bundler.cache import active_cache, make_key
-from bundler.executor import DASK_SCHEME, active_work, map_in_order, open_executor, report_progress
-from bundler.exporters.pdf import LogMessage, collecting_weasyprint_log, load_stylesheets
-from bundler.resources import styles_dir
+from bundler.cache import make_key
+from bundler.context import BuildContext
+from bundler.executor import DASK_SCHEME, map_in_order, open_executor
+from bundler.exporters.pdf_base import LogMessage, collecting_weasyprint_log, load_stylesheets
+from bundler.resources import code_digest, styles_dir
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,16 @@ class LaidOut:
     def x_of(self, side: str) -> float | None:
         """Where the content box of a ``side`` page starts, if such a page was laid out."""
         return dict(self.content_x).get(side)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a laid-out part goes in the book (chosen by ``pdf_parts``, applied by ``pdf_assembly``)."""
+
+    part: LaidOut
+    first_page: int  # number of its first page in the book (1-based)
+    blank_before: bool  # a blank page goes before it so that it starts on a recto
+    flipped: bool  # its pages land on the other side than they were laid out on
 
 
 def lay_out(job: LayoutJob, out: str) -> LaidOut:
@@ -158,14 +169,12 @@ def _lay_out_entry(entry: tuple[LayoutJob, str]) -> LaidOut:
 
 def job_key(job: LayoutJob) -> str:
     """The cache key of a layout: its markup, settings and the code that lays it out."""
-    from bundler.incremental import code_digest
-
     return make_key("pdf-layout", job.sha256, dataclasses.asdict(job.settings), job.lead, job.stubs, code_digest())
 
 
-def lay_out_all(jobs: list[LayoutJob], scratch: Path, label: str) -> list[LaidOut]:
-    """Lay out every job (cached ones are read back) on the local cores, in order."""
-    cache = active_cache()
+def lay_out_all(jobs: list[LayoutJob], scratch: Path, label: str, ctx: BuildContext) -> list[LaidOut]:
+    """Lay out every job (cached ones are read back from ``ctx.cache``) on ``ctx.work``'s local cores, in order."""
+    cache = ctx.cache
     results: list[LaidOut | None] = [None] * len(jobs)
     todo: list[tuple[int, str]] = []
     for index, job in enumerate(jobs):
@@ -176,12 +185,12 @@ def lay_out_all(jobs: list[LayoutJob], scratch: Path, label: str) -> list[LaidOu
         else:
             todo.append((index, key))
     entries = [(jobs[index], str(scratch / f"{label}-{index}.pdf")) for index, _ in todo]
-    work = active_work()
+    work = ctx.work
     local = dataclasses.replace(work, executor=None) if (work.executor or "").startswith(DASK_SCHEME) else work
     stage = f"pdf {label}"
-    report_progress(stage, 0, len(entries))
+    ctx.progress(stage, 0, len(entries))
     with open_executor(local, len(entries)) as executor:
-        fresh = map_in_order(executor, _lay_out_entry, entries, lambda done: report_progress(stage, done, len(entries)))
+        fresh = map_in_order(executor, _lay_out_entry, entries, lambda done: ctx.progress(stage, done, len(entries)))
     for (index, key), laid in zip(todo, fresh, strict=True):
         results[index] = laid
         if cache:

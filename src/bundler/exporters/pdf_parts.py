@@ -29,12 +29,14 @@ import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from html import escape, unescape
 from pathlib import Path
 
+from bundler.context import BuildContext
 from bundler.errors import ExportError
-from bundler.exporters.pdf import (
+from bundler.exporters.pdf_assembly import assemble_book
+from bundler.exporters.pdf_base import (
     Fragment,
     LogMessage,
     PdfLayout,
@@ -43,7 +45,8 @@ from bundler.exporters.pdf import (
     pdf_fragments,
     stylesheet_names,
 )
-from bundler.exporters.pdf_layout import LaidOut, LayoutJob, LayoutSettings, lay_out_all
+from bundler.exporters.pdf_layout import LaidOut, LayoutJob, LayoutSettings, Placement, lay_out_all
+from bundler.images.session import ImageSession
 from bundler.model import Dossier, Edition
 from bundler.text import direction_of
 
@@ -104,9 +107,9 @@ def group_into_parts(fragments: Iterable[Fragment]) -> Iterator[list[Fragment]]:
         yield part
 
 
-def front_fragments(dossier: Dossier, edition: Edition, numbers: Mapping[str, int]) -> list[Fragment]:
+def front_fragments(dossier: Dossier, edition: Edition, images: ImageSession, numbers: Mapping[str, int]) -> list[Fragment]:
     """The cover and the contents, with the contents' page numbers written in."""
-    return list(itertools.takewhile(lambda f: f.kind in FRONT_KINDS, pdf_fragments(dossier, edition, page_numbers=numbers)))
+    return list(itertools.takewhile(lambda f: f.kind in FRONT_KINDS, pdf_fragments(dossier, edition, images, page_numbers=numbers)))
 
 
 def stub_ids(markup: str) -> list[str]:
@@ -120,16 +123,6 @@ def stubs_markup(ids: list[str]) -> str:
     if not ids:
         return ""
     return '<div class="bundler-stubs">' + "".join(f'<span id="{escape(i)}"></span>' for i in ids) + "</div>"
-
-
-@dataclass(frozen=True)
-class Placement:
-    """Where a laid-out part goes in the book."""
-
-    part: LaidOut
-    first_page: int  # number of its first page in the book (1-based)
-    blank_before: bool  # a blank page goes before it so that it starts on a recto
-    flipped: bool  # its pages land on the other side than they were laid out on
 
 
 def place_parts(front_pages: int, parts: list[LaidOut], right_to_left: bool) -> list[Placement]:
@@ -168,10 +161,8 @@ def anchor_pages(front: LaidOut, placements: list[Placement]) -> dict[str, int]:
     return pages
 
 
-def render_in_parts(dossier: Dossier, edition: Edition, layout: PdfLayout) -> tuple[bytes, list[LogMessage]]:
-    """Lay out the parts in parallel, then the overlays and the front matter, and assemble them."""
-    from bundler.exporters.pdf_assembly import assemble_book
-
+def render_in_parts(dossier: Dossier, edition: Edition, layout: PdfLayout, ctx: BuildContext) -> tuple[bytes, list[LogMessage]]:
+    """Lay out the parts in parallel (``ctx.work``'s cores, ``ctx.cache``'s parts), then the overlays and the front matter."""
     settings = LayoutSettings(
         stylesheets=stylesheet_names(dossier, layout),
         page_size=layout.page_size,
@@ -184,23 +175,26 @@ def render_in_parts(dossier: Dossier, edition: Edition, layout: PdfLayout) -> tu
         scratch = Path(folder)
         part_jobs = [
             _part_job(dossier, edition, layout, settings, body, scratch / f"part-{n}.xhtml")
-            for n, body in enumerate(group_into_parts(pdf_fragments(dossier, edition)))
+            for n, body in enumerate(group_into_parts(pdf_fragments(dossier, edition, ctx.images)))
         ]
         guess = defaultdict(lambda: 8888)  # every entry as wide as most books' page numbers
         laid = lay_out_all(
-            [_front_job(dossier, edition, layout, settings, guess, scratch / "front-guess.xhtml"), *part_jobs], scratch, "layout"
+            [_front_job(dossier, edition, layout, settings, guess, scratch / "front-guess.xhtml", ctx.images), *part_jobs],
+            scratch,
+            "layout",
+            ctx,
         )
         front, parts = laid[0], laid[1:]
         for _ in range(MAX_FRONT_PASSES):
             placements = place_parts(len(front.pages), parts, right_to_left)
             numbers = anchor_pages(front, placements)
             listed = defaultdict(int, numbers)  # an entry without an anchor (none expected) shows 0, as before
-            jobs = [_front_job(dossier, edition, layout, settings, listed, scratch / "front.xhtml")]
+            jobs = [_front_job(dossier, edition, layout, settings, listed, scratch / "front.xhtml", ctx.images)]
             jobs += [
                 _overlay_job(dossier, edition, layout, settings, placement, right_to_left, scratch / f"overlay-{n}.xhtml")
                 for n, placement in enumerate(placements)
             ]
-            laid = lay_out_all(jobs, scratch, "overlay")
+            laid = lay_out_all(jobs, scratch, "overlay", ctx)
             if len(laid[0].pages) == len(front.pages):
                 front, overlays = laid[0], laid[1:]
                 break
@@ -228,9 +222,15 @@ def _part_job(
 
 
 def _front_job(
-    dossier: Dossier, edition: Edition, layout: PdfLayout, settings: LayoutSettings, numbers: dict[str, int], path: Path
+    dossier: Dossier,
+    edition: Edition,
+    layout: PdfLayout,
+    settings: LayoutSettings,
+    numbers: dict[str, int],
+    path: Path,
+    images: ImageSession,
 ) -> LayoutJob:
-    markup = "\n".join(fragment.markup for fragment in front_fragments(dossier, edition, numbers))
+    markup = "\n".join(fragment.markup for fragment in front_fragments(dossier, edition, images, numbers))
     stubs = stub_ids(markup)
     html = document_markup(dossier, edition, layout.name, markup + stubs_markup(stubs))
     return write_job(path, html, replace(settings, extra_css=STUBS_CSS), stubs=tuple(stubs))

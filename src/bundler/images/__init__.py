@@ -1,8 +1,8 @@
 """Images for low-bandwidth, safe editions: policy, preparation, metadata stripping, cache.
 
-``policy_for(edition)`` gives an edition's ``ImagePolicy``; ``prepare_image(data, policy)``
-re-encodes one image; ``image_session`` makes a policy active while an edition is written,
-and exporters ask ``active_session(format)`` for each figure.
+``policy_for(edition, base)`` gives an edition's ``ImagePolicy`` (``base``: the policy its
+format declares); ``prepare_image(data, policy)`` re-encodes one image; an ``ImageSession``
+(carried by the exporter's ``BuildContext``) prepares each figure under the edition's policy.
 """
 
 from __future__ import annotations
@@ -17,36 +17,17 @@ from bundler.images.policy import (
     TEXT_ONLY_POLICY,
     ImagePolicy,
     apply_options,
-    base_policy,
     degraded,
     policy_for,
 )
 from bundler.images.prepare import PreparedImage, UnusableImage, prepare_image
-from bundler.images.session import ImageSession, active_session, build_image_cache, collection_cache_dir, image_session
-from bundler.model import Dossier, FigureBlock, ListBlock, Piece, Quote
+from bundler.images.session import ImageSession, build_image_cache, collection_cache_dir
+from bundler.model import Dossier, map_dossier_figures
 
 
 def without_images(dossier: Dossier) -> Dossier:
-    """The dossier with every figure's image removed; captions and credits stay as text."""
-    sections = tuple(replace(s, pieces=tuple(_piece_without_images(p) for p in s.pieces)) for s in dossier.sections)
-    return replace(dossier, sections=sections)
-
-
-def _piece_without_images(piece: Piece) -> Piece:
-    return replace(piece, body=_blocks_without_images(piece.body))
-
-
-def _blocks_without_images(blocks: tuple) -> tuple:
-    result = []
-    for block in blocks:
-        if isinstance(block, FigureBlock):
-            block = FigureBlock(replace(block.figure, image=None))
-        elif isinstance(block, Quote):
-            block = replace(block, blocks=_blocks_without_images(block.blocks))
-        elif isinstance(block, ListBlock):
-            block = replace(block, items=tuple(_blocks_without_images(item) for item in block.items))
-        result.append(block)
-    return tuple(result)
+    """The dossier with every figure's image removed (front and back matter too); captions and credits stay as text."""
+    return map_dossier_figures(dossier, lambda figure: replace(figure, image=None))
 
 
 __all__ = [
@@ -59,13 +40,10 @@ __all__ = [
     "ImageSession",
     "PreparedImage",
     "UnusableImage",
-    "active_session",
     "apply_options",
-    "base_policy",
     "build_image_cache",
     "collection_cache_dir",
     "degraded",
-    "image_session",
     "policy_for",
     "prepare_image",
     "without_images",

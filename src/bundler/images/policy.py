@@ -17,6 +17,7 @@ from typing import Any
 
 from bundler.errors import ExportError
 from bundler.model import Edition
+from bundler.resources import installed_versions
 
 #: Bump when the processing changes, so cached results from older code are not reused.
 PIPELINE_VERSION = "3"  # 2: in-limit JPEGs kept losslessly, bicubic, quality search; 3: JPEGs shrunk by libvips
@@ -78,8 +79,6 @@ class ImagePolicy:
 @cache
 def _image_library_versions() -> str:
     """Pillow's and libvips' versions: an upgrade may resample or encode differently, so it must miss the cache."""
-    from bundler.resources import installed_versions
-
     return ";".join(f"{name}={version or 'none'}" for name, version in installed_versions(("Pillow", "pyvips-binary")).items())
 
 
@@ -116,20 +115,11 @@ _FIELD_TYPES = {
 }
 
 
-def base_policy(format_name: str) -> ImagePolicy:
-    """The default policy for a format: EPUB limits, print or phone PDF resolution."""
-    if "text" in format_name:
-        return TEXT_ONLY_POLICY
-    if "pdf" in format_name:
-        return PHONE_POLICY if "phone" in format_name else PRINT_POLICY
-    return EPUB_POLICY
-
-
-def policy_for(edition: Edition | None) -> ImagePolicy:
-    """The policy an edition asks for: its format's default adjusted by its ``images`` option."""
+def policy_for(edition: Edition | None, base: ImagePolicy) -> ImagePolicy:
+    """The policy an edition asks for: ``base`` (its format's declared policy) adjusted by its ``images`` option."""
     if edition is None:
-        return EPUB_POLICY
-    policy = base_policy(edition.format)
+        return base
+    policy = base
     if edition.option("keep_credit_metadata"):
         policy = replace(policy, keep_rights_metadata=True)
     return apply_options(policy, edition.option("images"), where=f"editions.{edition.format}.images")

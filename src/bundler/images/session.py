@@ -1,11 +1,11 @@
 """The images of one edition being written: its policy, its warnings, its on-disk cache.
 
-The build opens a session around each edition (``image_session``); exporters ask the active
-session for a figure's prepared image without needing the edition passed through every
-layer. Processed images are cached on disk keyed by (source SHA-256, policy), so rebuilds
+The build makes a session for each edition (attempt) and hands it to the exporter in its
+``BuildContext``; the exporter asks it for each figure's prepared image. Processed images are cached on disk keyed by (source SHA-256, policy), so rebuilds
 are fast; the cache folder is safe to delete. It sits with the rest of the collection's cache
 (``$BUNDLER_CACHE_DIR`` or ``<collection>/.cache``); a ``--no-cache`` build gets a temporary
-one of its own instead (``build_image_cache``), removed when the build ends.
+one of its own instead (``build_image_cache``), removed when the build ends. Nothing here is
+held in a context variable: the folder and the photos' known hashes travel in the context.
 """
 
 from __future__ import annotations
@@ -16,33 +16,24 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from PIL import Image as PILImage
 
 from bundler.cache import cache_root, checksum_path, holds_content, part_name, store_checked, verify_bytes
-from bundler.errors import Report, naming
-from bundler.images.policy import ImagePolicy, base_policy
+from bundler.errors import Report
+from bundler.files import write_atomically
+from bundler.images.policy import ImagePolicy
 from bundler.images.prepare import PreparedImage, UnusableImage, prepare_image
 from bundler.model import Figure
 from bundler.text import sha256_bytes
 
 IMAGES_FOLDER = "images"
 
-_ACTIVE: ContextVar[ImageSession | None] = ContextVar("bundler_image_session", default=None)
-_BUILD_CACHE: ContextVar[Path | None] = ContextVar("bundler_image_cache", default=None)
-#: Source image path -> SHA-256, for the running build: the image stage's workers hash every
-#: photo already, and hashing 200 MB of photos again while writing costs the build ~0.3 s.
-_BUILD_DIGESTS: ContextVar[dict[str, str] | None] = ContextVar("bundler_image_digests", default=None)
-
 
 def default_cache_dir() -> Path:
-    """The running build's image cache; outside a build ``$BUNDLER_CACHE_DIR/images`` or ``$XDG_CACHE_HOME/bundler/images``."""
-    build = _BUILD_CACHE.get()
-    if build is not None:
-        return build
+    """The image cache outside a build: ``$BUNDLER_CACHE_DIR/images`` or ``$XDG_CACHE_HOME/bundler/images``."""
     if os.environ.get("BUNDLER_CACHE_DIR"):
         return cache_root(".") / IMAGES_FOLDER
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
@@ -50,9 +41,8 @@ def default_cache_dir() -> Path:
 
 
 def collection_cache_dir(root: str | Path) -> Path:
-    """The running build's image cache, else ``$BUNDLER_CACHE_DIR/images`` or ``<collection>/.cache/images``."""
-    build = _BUILD_CACHE.get()
-    return build if build is not None else cache_root(root) / IMAGES_FOLDER
+    """A collection's image cache: ``$BUNDLER_CACHE_DIR/images`` or ``<collection>/.cache/images``."""
+    return cache_root(root) / IMAGES_FOLDER
 
 
 @contextlib.contextmanager
@@ -60,20 +50,11 @@ def build_image_cache(root: str | Path | None, enabled: bool = True) -> Iterator
     """The image cache of one build: the collection's, or (``--no-cache``) a temporary folder removed afterwards."""
     temporary = None if enabled else Path(tempfile.mkdtemp(prefix=f"bundler-images-{os.getpid()}-"))
     folder = temporary or (collection_cache_dir(root) if root else default_cache_dir())
-    token, digests = _BUILD_CACHE.set(folder), _BUILD_DIGESTS.set({})
     try:
         yield folder
     finally:
-        _BUILD_DIGESTS.reset(digests)
-        _BUILD_CACHE.reset(token)
         if temporary is not None:
             shutil.rmtree(temporary, ignore_errors=True)
-
-
-def known_source_digests() -> dict[str, str]:
-    """The running build's record of source SHA-256s by path (photos do not change during a build); else a fresh one."""
-    digests = _BUILD_DIGESTS.get()
-    return digests if digests is not None else {}
 
 
 @dataclass
@@ -83,7 +64,9 @@ class ImageSession:
     policy: ImagePolicy
     report: Report = field(default_factory=Report)
     cache_dir: Path = field(default_factory=default_cache_dir)
-    digests: dict[str, str] = field(default_factory=known_source_digests)  # source path -> SHA-256
+    #: Source path -> SHA-256, shared by the build's sessions: the image stage's workers hash every photo
+    #: already, and hashing 200 MB of photos again while writing costs the build ~0.3 s.
+    digests: dict[str, str] = field(default_factory=dict)
     _warned: set[str] = field(default_factory=set)
 
     def prepare(self, figure: Figure) -> PreparedImage | None:
@@ -119,7 +102,7 @@ class ImageSession:
         name = f"{prepared.sha256[:32]}{prepared.suffix}"
         path = self.cache_dir / "by-content" / name
         if not holds_content(path, prepared.data, "prepared image"):
-            _write_file(path, prepared.data)
+            write_atomically(path, lambda temporary: temporary.write_bytes(prepared.data), prefix=part_name(), suffix="")
         return path
 
     def data_uri(self, figure: Figure) -> str | None:
@@ -170,44 +153,3 @@ class ImageSession:
         if (key, code) not in self._warned:
             self._warned.add((key, code))
             self.report.warn(message, code, file=key)
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=part_name(), dir=path.parent)
-    except OSError as exc:
-        raise naming(exc, path.parent) from exc
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(name, path)
-    except OSError as exc:
-        raise naming(exc, path) from exc
-    finally:
-        if os.path.exists(name):
-            os.unlink(name)
-
-
-@contextlib.contextmanager
-def image_session(policy: ImagePolicy, report: Report | None = None, cache_dir: Path | None = None) -> Iterator[ImageSession]:
-    """Make a session active for the exporters called inside the ``with`` block."""
-    session = ImageSession(policy, report if report is not None else Report(), cache_dir or default_cache_dir())
-    token = _ACTIVE.set(session)
-    try:
-        yield session
-    finally:
-        _ACTIVE.reset(token)
-
-
-def active_session(format_name: str) -> ImageSession:
-    """The session the build opened, or a default one for ``format_name`` (direct exporter calls)."""
-    session = _ACTIVE.get()
-    if session is None:
-        session = ImageSession(base_policy(format_name))
-    return session
-
-
-def build_cache_active() -> bool:
-    """Whether a build opened its image cache (``build_image_cache``) around the current code."""
-    return _BUILD_CACHE.get() is not None

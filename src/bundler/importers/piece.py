@@ -20,7 +20,7 @@ from bundler.cleaning.stored import sanitise_stored_piece
 from bundler.cleaning.wellformed import fragment_problems
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
-from bundler.model import Block, Figure, FigureBlock, ListBlock, Piece, Quote, piece_from_data, to_data
+from bundler.model import Figure, Piece, map_figures, piece_from_data, to_data
 from bundler.text import sha256_file
 
 PIECE_FILE = "piece.json"
@@ -28,20 +28,6 @@ MEDIA_FOLDER = "media"
 STORAGE_FORMAT = "bundler-piece"
 STORAGE_VERSION = 1
 _EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp", "image/svg+xml": ".svg"}
-
-
-def map_figures(blocks: tuple[Block, ...], change) -> tuple[Block, ...]:
-    """Rebuild ``blocks`` with ``change(figure)`` applied to every figure, however deeply nested."""
-    result: list[Block] = []
-    for block in blocks:
-        if isinstance(block, FigureBlock):
-            block = FigureBlock(change(block.figure))
-        elif isinstance(block, Quote):
-            block = replace(block, blocks=map_figures(block.blocks, change))
-        elif isinstance(block, ListBlock):
-            block = replace(block, items=tuple(map_figures(item, change) for item in block.items))
-        result.append(block)
-    return tuple(result)
 
 
 def write_piece(piece: Piece, folder: Path, link_within: Path | None = None) -> Path:

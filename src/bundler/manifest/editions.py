@@ -33,9 +33,13 @@ IMAGE_KEYS: dict[str, tuple[type, ...]] = {  # mirrors bundler.images.policy (a 
     "strip_metadata": (bool,),
 }
 
+#: Options a format takes only when it declares them (``Format.options``): name -> description.
+FORMAT_OPTIONS: dict[str, str] = {
+    "page_size": "A4, A5 or letter (the PDF editions that take it: pdf, pdf-booklet, pdf-archive)",
+}
+
 #: Options any edition accepts: name -> description (shown in hints and the JSON Schema).
 COMMON_OPTIONS: dict[str, str] = {
-    "page_size": "A4, A5 or letter (PDF editions)",
     "budget": "largest acceptable file size, e.g. '2 MB'",
     "images": "image policy: keep, compress, grayscale or none, or a mapping {policy, max_width, quality, ...}",
     "keep_credit_metadata": "true to keep photographers' credit metadata in images (location data is always removed)",
@@ -60,17 +64,26 @@ def check_editions(manifest: Manifest, key: str, value: Any) -> list[Problem]:
                 problem(manifest, item_key, f"edition options must be a mapping, got {describe(options)}", "M010", "e.g. {page_size: A5}")
             )
         elif options:
-            found += check_edition_options(manifest, item_key, options, tuple(known[name].options))
+            found += check_edition_options(manifest, item_key, options, tuple(known[name].options), known)
     return found
 
 
-def check_edition_options(manifest: Manifest, key: str, options: dict, extra: tuple[str, ...]) -> list[Problem]:
-    """Common options by value; options the format declares by name; anything else is unknown."""
+def check_edition_options(manifest: Manifest, key: str, options: dict, extra: tuple[str, ...], known: dict | None = None) -> list[Problem]:
+    """Common options by value; options the format declares by name; anything else is unknown.
+
+    An option another format takes (``page_size`` on the EPUB) is named as such, with the
+    formats that do take it: it would otherwise be accepted and silently ignored.
+    """
     found: list[Problem] = []
     accepted = set(COMMON_OPTIONS) | set(extra)
     for name, value in options.items():
         option_key = f"{key}.{name}"
-        if name not in accepted:
+        takers = sorted(f for f, fmt in (known or {}).items() if name in fmt.options)
+        if name not in accepted and takers:
+            edition = key.rsplit(".", 1)[-1]
+            message = f"the {edition} edition does not take {name!r}"
+            found.append(problem(manifest, option_key, message, "M052", f"remove it; {name} is for: " + ", ".join(takers)))
+        elif name not in accepted:
             found.append(problem(manifest, option_key, f"unknown edition option {name!r}", "M052", suggest(str(name), accepted, "options")))
         elif name == "page_size" and value not in PAGE_SIZES:
             close = {s.lower(): s for s in PAGE_SIZES}.get(str(value).lower())
