@@ -117,11 +117,13 @@ _FIELD_TYPES = {
 
 
 def base_policy(format_name: str) -> ImagePolicy:
-    """The default policy for a format: EPUB limits, print or phone PDF resolution."""
+    """The default policy for a format: EPUB limits, print or phone PDF resolution, phone for the HTML page."""
     if "text" in format_name:
         return TEXT_ONLY_POLICY
     if "pdf" in format_name:
         return PHONE_POLICY if "phone" in format_name else PRINT_POLICY
+    if format_name == "html":  # a page read in a phone browser, every image inside the one file
+        return PHONE_POLICY
     return EPUB_POLICY
 
 
