@@ -35,7 +35,7 @@ LONG_URL = "https://archive.example.org/" + "very-long-path-segment-" * 8 + "end
 
 @dataclass(frozen=True)
 class Editions:
-    """One dossier's HTML editions: format name -> path."""
+    """One dossier's HTML editions: format name -> path (the examples' folders also hold an EPUB and dossier.json)."""
 
     name: str
     paths: dict[str, Path]
@@ -46,7 +46,7 @@ class Editions:
 
 def _build_example(folder: str, out: Path, warnings: tuple[str, ...]) -> Editions:
     with warnings_guard.expected_warnings(*warnings):
-        result = build_collection(COLLECTIONS / folder, out_dir=out, format_names=FORMATS)
+        result = build_collection(COLLECTIONS / folder, out_dir=out, format_names=[*FORMATS, "epub"])  # the EPUB: the library's cover
     return Editions(folder, {name: result.outputs[name] for name in FORMATS})
 
 
