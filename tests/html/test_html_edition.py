@@ -224,3 +224,25 @@ def test_size_report_counts_inlined_images(tmp_path, kitchen_html):
     size = measure_edition(staged, "html")
     assert size.images > 0 and size.text > 0 and size.total == size.images + size.text
     assert len(re.findall("data:image/", kitchen_html.text())) == len(size.largest) == 2
+
+
+@pytest.mark.expect_warnings(r"^W610 html: .* was over the .* budget; written with images at most")
+def test_a_budget_shrinks_the_inlined_images_until_the_page_fits(kitchen_html, tmp_path):
+    """The size report sees the data: URIs as images, so a budget degrades them instead of giving up."""
+    from dataclasses import replace
+
+    from bundler.budget import write_edition
+    from bundler.errors import Report
+    from tests.html.conftest import wide_piece
+    from tests.kitchen_sink import make_kitchen_sink
+
+    full = kitchen_html.paths["html"].stat().st_size
+    dossier = make_kitchen_sink(tmp_path / "collection")
+    first = dossier.sections[0]
+    dossier = replace(dossier, sections=(replace(first, pieces=(*first.pieces, wide_piece())), *dossier.sections[1:]))
+    budget = full - 40_000
+    edition = Edition("html", (("budget", f"{budget} B"),))
+    report = Report()
+    size = write_edition(formats()["html"].write, dossier, edition, tmp_path / "out.html", report)
+    assert size.step > 0 and size.total <= budget and size.images > 0
+    assert (tmp_path / "out.html").stat().st_size == size.total
