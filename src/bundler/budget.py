@@ -9,6 +9,7 @@ why. The over-budget file never reaches the output folder.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,6 +24,8 @@ from bundler.sizes import parse_size as size_or_none
 
 _FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
+#: An image or font inlined in a single-file HTML edition.
+_DATA_URI = re.compile(rb"data:(image|font)/[\w.+-]+;base64,[A-Za-z0-9+/=]+")
 
 
 def parse_size(value: object) -> int:
@@ -68,13 +71,17 @@ class SizeReport:
 
 
 def measure_edition(path: Path, format_name: str) -> SizeReport:
-    """Split an edition's size into text, images and fonts (EPUB/zip entries or PDF streams)."""
+    """Split an edition's size into text, images and fonts (EPUB/zip entries, PDF streams or HTML data URIs)."""
     total = path.stat().st_size
     parts: list[tuple[str, str, int]] = []  # (kind, name, bytes)
+    with path.open("rb") as stream:
+        head = stream.read(15)
     if zipfile.is_zipfile(path):
         parts = _zip_parts(path)
-    elif path.read_bytes()[:5] == b"%PDF-":
+    elif head[:5] == b"%PDF-":
         parts = _pdf_parts(path)
+    elif head.lower() == b"<!doctype html>":  # by content: the file being written is named NAME.part
+        parts = _html_parts(path)
     images = sum(size for kind, _, size in parts if kind == "image")
     fonts = sum(size for kind, _, size in parts if kind == "font")
     largest = tuple((name, size) for _, name, size in sorted(parts, key=lambda p: (-p[2], p[1]))[:5])
@@ -89,6 +96,12 @@ def _zip_parts(path: Path) -> list[tuple[str, str, int]]:
             kind = "font" if name.endswith(_FONT_SUFFIXES) else "image" if name.endswith(_IMAGE_SUFFIXES) else "text"
             parts.append((kind, info.filename, info.compress_size))
     return parts
+
+
+def _html_parts(path: Path) -> list[tuple[str, str, int]]:
+    """Each ``data:`` URI of a single-file HTML edition (its images, base64 and all); the rest is text."""
+    found = _DATA_URI.finditer(path.read_bytes())
+    return [(m.group(1).decode(), f"{m.group(1).decode()} {n} (data URI)", len(m.group(0))) for n, m in enumerate(found, start=1)]
 
 
 def _pdf_parts(path: Path) -> list[tuple[str, str, int]]:

@@ -149,6 +149,7 @@ CODES: dict[str, Code] = _catalogue(
     ("E404", ERROR, "render", "a piece cannot be rendered (names the piece and its source)"),
     ("E405", ERROR, "epub", "a generated page is not well-formed XHTML"),
     ("E410", ERROR, "cover", "cover image cannot be read"),
+    ("E430", ERROR, "html", "the single-file HTML edition is not well-formed"),
     ("W410", WARNING, "cover", "cover image too small"),
     ("W411", WARNING, "cover", "no libraqm: the generated cover carries no Arabic text"),
     ("W420", WARNING, "epub", "image without alt text or caption"),

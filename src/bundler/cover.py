@@ -12,12 +12,15 @@ the cover then carries no text and the build says why.
 
 from __future__ import annotations
 
+import hashlib
 import io
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 
+from bundler.dates import date_in_words
 from bundler.errors import ExportError, Report
 from bundler.model import Dossier
 from bundler.resources import styles_dir
@@ -25,10 +28,38 @@ from bundler.text import has_arabic
 
 COVER_SIZE = (1600, 2400)
 MAX_BYTES = 600 * 1024
-_BACKGROUND = (34, 49, 63)
 _INK = (244, 241, 234)
-_ACCENT = (200, 169, 81)
 _MARGIN = 150
+#: (background, accent) pairs, all dark enough for the light ink; a dossier's identifier picks one.
+_PALETTES = (
+    ((34, 49, 63), (200, 169, 81)),  # navy and gold
+    ((92, 32, 38), (232, 190, 120)),  # oxblood and sand
+    ((26, 72, 62), (214, 196, 130)),  # pine and straw
+    ((62, 42, 86), (222, 182, 204)),  # plum and rose
+    ((48, 64, 36), (198, 208, 124)),  # olive and lime
+    ((78, 54, 30), (238, 202, 142)),  # umber and wheat
+    ((20, 62, 92), (150, 210, 232)),  # deep blue and sky
+    ((52, 52, 58), (232, 142, 92)),  # slate and orange
+)
+_MOTIFS = ("lines", "dots", "arcs", "blocks")
+_BAND = (60, 280)  # the motif's band, above the top rule
+
+
+@dataclass(frozen=True)
+class CoverDesign:
+    """What sets one dossier's cover apart on a shelf: colours and a motif, all from its identifier."""
+
+    background: tuple[int, int, int]
+    accent: tuple[int, int, int]
+    motif: str
+    seed: bytes  # more digest bytes: the motif's spacing and sizes
+
+
+def cover_design(identifier: str) -> CoverDesign:
+    """The same identifier always gives the same design; different dossiers almost always different ones."""
+    digest = hashlib.sha256(identifier.encode("utf-8")).digest()
+    background, accent = _PALETTES[digest[0] % len(_PALETTES)]
+    return CoverDesign(background, accent, _MOTIFS[digest[1] % len(_MOTIFS)], digest[2:])
 
 
 def cover_jpeg(dossier: Dossier, report: Report) -> bytes:
@@ -190,22 +221,61 @@ def _draw_block(draw: ImageDraw.ImageDraw, text: str, bold: bool, top: int, star
 
 
 def draw_cover(dossier: Dossier, report: Report) -> Image.Image:
-    """A typographic cover: title, rule, subtitle, and editors with the date at the foot."""
-    image = Image.new("RGB", COVER_SIZE, _BACKGROUND)
+    """A typographic cover: motif, title, rule, subtitle, and editors with the date in words at the foot.
+
+    Colours and motif come from the dossier's identifier (``cover_design``), so a shelf of
+    dossiers is not a row of identical navy covers, and a rebuild gives the same cover.
+    """
+    design = cover_design(dossier.identifier or dossier.title)
+    image = Image.new("RGB", COVER_SIZE, design.background)
     draw = ImageDraw.Draw(image)
-    texts = [dossier.title, dossier.subtitle, ", ".join(dossier.editors), dossier.date]
+    _draw_motif(draw, design)
+    date = date_in_words(dossier.date, dossier.language) if dossier.date else ""
+    texts = [dossier.title, dossier.subtitle, ", ".join(dossier.editors), date]
     if not features.check("raqm") and any(has_arabic(t) for t in texts):
         report.warn("Pillow has no libraqm here, so Arabic cannot be shaped; the generated cover carries no text", "W411")
-        draw.rectangle((_MARGIN, 700, COVER_SIZE[0] - _MARGIN, 712), fill=_ACCENT)
+        draw.rectangle((_MARGIN, 700, COVER_SIZE[0] - _MARGIN, 712), fill=design.accent)
         return image
-    draw.rectangle((_MARGIN, 320, COVER_SIZE[0] - _MARGIN, 328), fill=_ACCENT)
+    draw.rectangle((_MARGIN, 320, COVER_SIZE[0] - _MARGIN, 328), fill=design.accent)
     bottom = _draw_block(draw, dossier.title, True, 480, 150, 5)
     if dossier.subtitle:
-        draw.rectangle((COVER_SIZE[0] // 2 - 120, bottom + 40, COVER_SIZE[0] // 2 + 120, bottom + 46), fill=_ACCENT)
+        draw.rectangle((COVER_SIZE[0] // 2 - 120, bottom + 40, COVER_SIZE[0] // 2 + 120, bottom + 46), fill=design.accent)
         _draw_block(draw, dossier.subtitle, False, bottom + 110, 72, 4)
     foot = [t for t in texts[2:] if t]
     top = COVER_SIZE[1] - 180 - 80 * len(foot)
     for line in foot:
         top = _draw_block(draw, line, False, top, 52, 1)
-    draw.rectangle((_MARGIN, COVER_SIZE[1] - 140, COVER_SIZE[0] - _MARGIN, COVER_SIZE[1] - 132), fill=_ACCENT)
+    draw.rectangle((_MARGIN, COVER_SIZE[1] - 140, COVER_SIZE[0] - _MARGIN, COVER_SIZE[1] - 132), fill=design.accent)
     return image
+
+
+def _draw_motif(draw: ImageDraw.ImageDraw, design: CoverDesign) -> None:
+    """A quiet pattern in the band above the top rule, a third of the way from ground to accent.
+
+    Few, broad, low-contrast shapes on a 16-pixel grid: JPEG stores them in a few kilobytes
+    (thin diagonal hatching cost the cover 118 KB).
+    """
+    colour = tuple(b + (a - b) // 3 for b, a in zip(design.background, design.accent, strict=True))
+    left, right, (top, bottom) = _MARGIN, COVER_SIZE[0] - _MARGIN, _BAND
+    seed = design.seed
+    step = 64 + 16 * (seed[0] % 3)
+    if design.motif == "lines":
+        for number, y in enumerate(range(top, bottom - 16, step)):
+            length = (right - left) * (40 + seed[number % len(seed)] % 61) // 100 // 16 * 16
+            draw.rectangle((left, y, left + length, y + 15), fill=colour)
+    elif design.motif == "dots":
+        radius = 16 + 8 * (seed[1] % 2)
+        for row, y in enumerate(range(top + radius, bottom - radius, step)):
+            offset = (step // 2) * (row % 2)
+            for x in range(left + radius + offset, right - radius, step):
+                draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=colour)
+    elif design.motif == "arcs":
+        centre = left + (right - left) * (seed[2] % 100) // 100
+        for radius in range(step, bottom - top + step, step):
+            draw.arc((centre - radius, bottom - radius, centre + radius, bottom + radius), 180, 360, fill=colour, width=16)
+        draw.rectangle((0, bottom, COVER_SIZE[0], 319), fill=design.background)  # arcs stop at the band's foot
+    else:  # blocks: a row of squares, some filled
+        size = step - 16
+        for number, x in enumerate(range(left, right - size, step)):
+            if seed[number % len(seed)] % 3:
+                draw.rectangle((x, top + 32, x + size, top + 32 + size), fill=colour)

@@ -75,3 +75,29 @@ def _parse_arabic(text: str) -> str | None:
             except ValueError:
                 return None
     return None
+
+
+_MONTH_NAMES = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"),
+    "ar": ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"),
+}
+
+
+def date_in_words(value: str, language: str = "en") -> str:
+    """``2016-05`` -> ``May 2016`` (``مايو 2016`` in Arabic); a day, a year and a range ``a/b`` too.
+
+    For covers and the library page, where "2016-05" reads as a code. The month names are the
+    ones the editions' bylines use; a value that is not an ISO date is returned as it is.
+    """
+    if "/" in value:
+        start, _, end = value.partition("/")
+        return f"{date_in_words(start, language)} – {date_in_words(end, language)}"
+    names = _MONTH_NAMES["ar" if language.lower().startswith("ar") else "en"]
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
+    if not match or (match.group(2) and not 1 <= int(match.group(2)) <= 12):
+        return value
+    year, month, day = match.groups()
+    if not month:
+        return year
+    words = f"{names[int(month) - 1]} {year}"
+    return f"{int(day)} {words}" if day else words

@@ -134,7 +134,8 @@ class LibraryFiles(StaticFiles):
         response.headers["x-content-type-options"] = "nosniff"
         response.headers["cache-control"] = "no-cache"  # revalidate with the ETag: catalogues change
         if name.endswith(".html"):
-            response.headers["content-security-policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+            # no script, nothing from elsewhere; data: images are the HTML edition's own (it carries them inside)
+            response.headers["content-security-policy"] = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
         return response
 
 

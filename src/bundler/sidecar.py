@@ -76,6 +76,7 @@ def describe_dossier(result: BuildResult) -> dict:
         "rights": dossier.rights,
         "editions": editions,
         "cover": cover,
+        "contents": [{"title": piece.title, "slug": piece.slug} for piece in dossier.pieces],  # the library page lists them
     }
 
 

@@ -57,6 +57,8 @@ def test_serve_prints_addresses_and_qr_and_stops_on_ctrl_c(library, tmp_path):
         assert "█" in output and ("▀" in output or "▄" in output), "a QR code is drawn in the terminal"
         status, headers, _ = fetch(url + "opds.xml")
         assert status == 200 and "opds-catalog" in headers["Content-Type"]
+        status, _, page = fetch(url)
+        assert status == 200 and f'<code class="opds-address">{url}opds.xml</code>'.encode() in page  # the full address, typed into an app
         status, _, body = fetch(url + "aleppo-2016/dossier.json")
         assert status == 200 and b'"Aleppo 2016"' in body
     finally:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bundler.catalog.covers import COVER_NAME, THUMBNAIL_NAME, load_cover, write_cover_images
@@ -44,8 +44,12 @@ class CatalogResult:
     report: Report = field(default_factory=Report)
 
 
-def write_catalog(dist: str | Path, *, title: str = "") -> CatalogResult:
-    """Write the OPDS feeds, cover thumbnails and ``index.html`` for every dossier in ``dist``."""
+def write_catalog(dist: str | Path, *, title: str = "", base_url: str = "") -> CatalogResult:
+    """Write the OPDS feeds, cover thumbnails and ``index.html`` for every dossier in ``dist``.
+
+    ``base_url`` (``http://HOST:PORT/``, known when ``bundler serve`` writes the catalogue) lets
+    the page show the OPDS feed's full address, which a reader types into an e-reader app.
+    """
 
     dist = Path(dist)
     report = Report()
@@ -57,7 +61,7 @@ def write_catalog(dist: str | Path, *, title: str = "") -> CatalogResult:
         write_atomically(path, lambda tmp: tmp.write_bytes(data))
         result.files.append(path)
 
-    library = describe_library(dossiers, title)
+    library = replace(describe_library(dossiers, title), base_url=base_url)
     views = [_view_of(dossier, dist, write, report) for dossier in dossiers]
     feeds = _feeds_for(library, views)
     write(dist / ROOT_FEED, render_navigation(library, feeds))

@@ -26,6 +26,8 @@ SUFFIX_MEDIA_TYPES: tuple[tuple[str, str], ...] = (
     (".zip", "application/zip"),
     (".tar", "application/x-tar"),
 )
+#: A piece's anchor in the HTML edition (a slug): nothing that could end an attribute or a URL.
+_ANCHOR = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 #: A well-formed BCP 47 tag (it becomes part of a feed's file name, so nothing else gets in).
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
 
@@ -56,6 +58,18 @@ class CoverSource:
 
 
 @dataclass(frozen=True)
+class ContentsEntry:
+    """One piece of a dossier as the library page lists it: its title and its anchor in the HTML edition."""
+
+    title: str
+    slug: str
+
+
+#: The editions a browser reads on the spot, best first: the library page's "Read now" opens it.
+READABLE_FORMATS = ("html", "html-text")
+
+
+@dataclass(frozen=True)
 class LibraryDossier:
     """What the catalogue knows about one dossier folder in ``dist/``."""
 
@@ -74,6 +88,13 @@ class LibraryDossier:
     subjects: tuple[str, ...] = ()
     rights: str = ""
     cover: CoverSource | None = None
+    contents: tuple[ContentsEntry, ...] = ()
+
+    @property
+    def readable(self) -> EditionFile | None:
+        """The edition a browser opens to read now (the HTML edition), or None when none was built."""
+        by_format = {e.format: e for e in self.editions}
+        return next((by_format[name] for name in READABLE_FORMATS if name in by_format), None)
 
 
 def read_library(dist: Path, report: Report) -> list[LibraryDossier]:
@@ -119,6 +140,7 @@ def read_dossier_folder(folder: Path, report: Report) -> LibraryDossier | None:
         subjects=tuple(_text(s) for s in sidecar.get("subjects") or () if _text(s)),
         rights=_text(sidecar.get("rights")),
         cover=_cover_source(folder, sidecar, editions),
+        contents=_contents(sidecar),
     )
 
 
@@ -190,6 +212,17 @@ def _cover_source(folder: Path, sidecar: dict, editions: list[EditionFile]) -> C
         if member:
             return CoverSource(folder / file, member)
     return None
+
+
+def _contents(sidecar: dict) -> tuple[ContentsEntry, ...]:
+    """Piece titles and anchors from the sidecar; an entry that is not a title and a plain anchor is skipped."""
+    entries = sidecar.get("contents") if isinstance(sidecar.get("contents"), list) else []
+    found = []
+    for entry in entries:
+        if isinstance(entry, dict) and _text(entry.get("title")):
+            slug = _text(entry.get("slug"))
+            found.append(ContentsEntry(_text(entry.get("title")), slug if _ANCHOR.match(slug) else ""))
+    return tuple(found)
 
 
 def _language_of(folder: Path, sidecar: dict, report: Report) -> str:

@@ -12,7 +12,8 @@ import jinja2
 from markupsafe import Markup
 
 from bundler.catalog.covers import CoverImages
-from bundler.catalog.library import LibraryDossier
+from bundler.catalog.library import EditionFile, LibraryDossier
+from bundler.dates import date_in_words
 from bundler.language import primary_language
 from bundler.resources import styles_dir, templates_dir
 
@@ -35,6 +36,12 @@ class LibraryInfo:
     direction: str
     author: str = "bundler"
     root: str = "opds.xml"
+    base_url: str = ""  # the address the library is served at ("http://192.168.1.5:8080/"), when known
+
+    @property
+    def opds_address(self) -> str:
+        """The full address of the OPDS feed an e-reader app asks for (relative when the server is unknown)."""
+        return self.base_url + self.root
 
 
 @dataclass(frozen=True)
@@ -65,11 +72,33 @@ class DossierView:
     def summary(self) -> str:
         return self.dossier.description or self.dossier.subtitle
 
+    @property
+    def date_words(self) -> str:
+        """The dossier's date as a reader says it, in the dossier's language."""
+        return date_in_words(self.dossier.date, self.dossier.language) if self.dossier.date else ""
+
+    def purpose(self, edition: EditionFile) -> str:
+        """What an edition is for, in the dossier's language ("For printing at home"), or "" when unknown."""
+        return edition_purpose(edition.format, self.dossier.language)
+
 
 @cache
 def labels() -> dict:
     """Interface words per language (``templates/library/labels.json``)."""
     return json.loads((templates_dir() / "library" / "labels.json").read_text(encoding="utf-8"))
+
+
+@cache
+def edition_words() -> dict:
+    """Plain words for each edition by format name and language (``templates/library/editions.json``)."""
+    table = json.loads((templates_dir() / "library" / "editions.json").read_text(encoding="utf-8"))
+    return {name: words for name, words in table.items() if not name.startswith("_")}
+
+
+def edition_purpose(format_name: str, language: str) -> str:
+    """What an edition of ``format_name`` is for, in ``language`` (English without a translation; "" unknown)."""
+    words = edition_words().get(format_name, {})
+    return words.get(primary_language(language), words.get("en", ""))
 
 
 def words_for(language: str) -> dict:

@@ -19,7 +19,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args, ui) -> int:
-    from bundler.catalog import ROOT_FEED, write_catalog
+    from bundler.catalog import ROOT_FEED
     from bundler.server import addresses_to_open, open_listening_socket, serve_library
 
     dist = Path(args.dist)
@@ -27,22 +27,15 @@ def run(args, ui) -> int:
         raise BundlerError(f"not a folder: {dist}", code="E820", file=str(dist), hint="build something first: bundler build COLLECTION")
     if not 0 <= args.port <= 65535:
         raise BundlerError(f"--port {args.port} is not a port number", code="E822", hint="use a number from 1024 to 65535, e.g. 8080")
-    if not args.no_catalog:
-        try:
-            result = write_catalog(dist, title=args.title)
-        except OSError as exc:
-            raise BundlerError(
-                f"cannot write the catalogue into {dist}: {exc}", code="E823", hint="use --no-catalog on read-only media"
-            ) from exc
-        for warning in result.report.warnings:
-            ui.problem(warning)
-        ui.say(f"catalogue: {len(result.dossiers)} dossier(s)")
-    elif not (dist / ROOT_FEED).is_file():
-        ui.warn(f"{dist / ROOT_FEED} is missing; run `bundler catalog {dist}` or drop --no-catalog")
     _show_server_warnings(ui)
-    sock = open_listening_socket(args.host, args.port)
+    sock = open_listening_socket(args.host, args.port)  # first: the page shows the address it is served at
     port = sock.getsockname()[1]
     urls = addresses_to_open(args.host, port)
+    try:
+        _write_catalog(dist, args, urls[0], ui)
+    except BaseException:
+        sock.close()
+        raise
     ui.say(f"serving {dist} read-only; open one of these on a phone or e-reader on the same network:")
     for url in urls:
         ui.say(f"  page for browsers:   {url}")
@@ -57,6 +50,25 @@ def run(args, ui) -> int:
         sock.close()
     ui.say("stopped")
     return 0
+
+
+def _write_catalog(dist: Path, args, base_url: str, ui) -> None:
+    """Rewrite the catalogue (with the OPDS feed's full address on the page) unless --no-catalog."""
+    from bundler.catalog import ROOT_FEED, write_catalog
+
+    if args.no_catalog:
+        if not (dist / ROOT_FEED).is_file():
+            ui.warn(f"{dist / ROOT_FEED} is missing; run `bundler catalog {dist}` or drop --no-catalog")
+        return
+    try:
+        result = write_catalog(dist, title=args.title, base_url=base_url)
+    except OSError as exc:
+        raise BundlerError(
+            f"cannot write the catalogue into {dist}: {exc}", code="E823", hint="use --no-catalog on read-only media"
+        ) from exc
+    for warning in result.report.warnings:
+        ui.problem(warning)
+    ui.say(f"catalogue: {len(result.dossiers)} dossier(s)")
 
 
 def _show_server_warnings(ui) -> None:
