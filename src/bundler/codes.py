@@ -152,6 +152,9 @@ CODES: dict[str, Code] = _catalogue(
     ("W410", WARNING, "cover", "cover image too small"),
     ("W411", WARNING, "cover", "no libraqm: the generated cover carries no Arabic text"),
     ("W420", WARNING, "epub", "image without alt text or caption"),
+    ("E440", ERROR, "epub", "kepub: a document of the EPUB cannot be given Kobo's spans (not well-formed, no body)"),
+    ("W440", WARNING, "epub", "the dossier's language is one Kindle does not support (Send-to-Kindle may refuse it)"),
+    ("W441", WARNING, "epub", "EPUB over Send-to-Kindle's 50 MB e-mail limit (set a budget)"),
     # images, budgets, archives
     ("E600", ERROR, "images", "invalid image options"),
     ("W601", WARNING, "images", "image cannot be used; shown as caption and credit"),
