@@ -18,7 +18,7 @@ SYSTEM_PACKAGES := libharfbuzz-subset0 poppler-utils qpdf chromium chromium-driv
 # missing ones and stops with a message when it cannot: a suite that skips its checks lies.
 # (tests/validators.py holds the same list; the test session refuses to start without them.)
 VALIDATORS := java:default-jre-headless qpdf:qpdf pdftotext:poppler-utils pdftoppm:poppler-utils \
-  chromium:chromium ebook-convert:calibre
+  chromium:chromium ebook-convert:calibre zimcheck:zim-tools
 
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
