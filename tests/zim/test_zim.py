@@ -141,3 +141,27 @@ def test_missing_libzim_is_a_user_error_naming_the_extra(tmp_path):
     assert "Traceback" not in result.stderr + result.stdout
     assert "E450" in result.stderr and "pip install 'bundler[zim]'" in result.stderr
     assert not list(tmp_path.rglob("*.zim"))
+
+
+def test_a_piece_named_index_keeps_its_name(tmp_path):
+    """The main page steps aside ("index_") for a piece whose slug is "index"."""
+    import dataclasses
+
+    from bundler.errors import Report
+    from bundler.exporters.zim import write_zim
+    from bundler.model import Edition
+    from tests.kitchen_sink import make_plain_dossier
+
+    dossier = make_plain_dossier(tmp_path / "input")
+    section = dossier.sections[0]
+    renamed = dataclasses.replace(section.pieces[0], slug="index")
+    dossier = dataclasses.replace(
+        dossier, sections=(dataclasses.replace(section, pieces=(renamed, *section.pieces[1:])), *dossier.sections[1:])
+    )
+    out = tmp_path / "plain.zim"
+    write_zim(dossier, Edition("zim"), out, Report())
+    archive = Archive(out)
+    assert archive.main_entry.get_item().path == "index_"
+    assert (
+        html.fromstring(bytes(archive.get_entry_by_path("index").get_item().content)).find(".//h1").text_content().strip() == renamed.title
+    )

@@ -77,7 +77,7 @@ def write_zim(dossier: Dossier, edition: Edition, out: Path, report: Report) -> 
     language = zim_languages(dossier)
     try:
         with _quiet_stdout(), libzim.Creator(str(out)).config_verbose(False).config_indexing(True, language.split(",")[0]) as creator:
-            creator.set_mainpath(MAIN_PATH)
+            creator.set_mainpath(articles[0].path)
             for name, value in zim_metadata(dossier).items():
                 creator.add_metadata(name, value)
             creator.add_metadata("Language", language)
@@ -191,7 +191,7 @@ def illustration(cover: bytes) -> bytes:
 
 
 def _articles(dossier: Dossier, media: _Media, report: Report) -> list[Article]:
-    """Main page, then every page in reading order, each an HTML document in its own language."""
+    """Main page (first), then every page in reading order, each an HTML document in its own language."""
     target = Target(href_for=lambda slug: slug, media_href=media.href, link_map=build_link_map(dossier))
     labels = labels_for(dossier.language)
     pages: list[tuple[str, str, str, str]] = []  # (path, title, language, body)
@@ -215,7 +215,8 @@ def _articles(dossier: Dossier, media: _Media, report: Report) -> list[Article]:
     )
     toc.append({"href": sources, "title": labels["sources"], "children": []})
     main = render_title_page(dossier, target) + render_template("zim-contents.xhtml.j2", toc=toc, labels=labels)
-    articles = [Article(MAIN_PATH, dossier.title, html_document(main, dossier.title, dossier.language, dossier), front=False)]
+    main_path = MAIN_PATH if MAIN_PATH not in {path for path, *_ in pages} else f"{MAIN_PATH}_"  # a piece may be called "index"
+    articles = [Article(main_path, dossier.title, html_document(main, dossier.title, dossier.language, dossier), front=False)]
     articles += [Article(path, title, html_document(body, title, language, dossier)) for path, title, language, body in pages]
     return articles
 
