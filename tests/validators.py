@@ -33,6 +33,7 @@ VALIDATORS = {
         Validator("pdftoppm", ("pdftoppm",), "poppler-utils", "rasterises PDF pages for the visual goldens"),
         Validator("chromium", ("chromium", "chromium-browser"), "chromium", "renders the library page at a phone's width"),
         Validator("ebook-convert", ("ebook-convert",), "calibre", "a second EPUB reading system"),
+        Validator("zimcheck", ("zimcheck",), "zim-tools", "checks the ZIM edition as Kiwix's maintainers do"),
     )
 }
 

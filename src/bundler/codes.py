@@ -30,7 +30,7 @@ class Code:
     """What one code means: how serious, where it arises, and a one-line summary."""
 
     severity: str  # ERROR, WARNING or NOTE
-    stage: str  # cli, manifest, import, build, pdf, epub, cover, images, budget, archive, library
+    stage: str  # cli, manifest, import, build, pdf, epub, zim, cover, images, budget, archive, library
     summary: str
 
 
@@ -153,6 +153,11 @@ CODES: dict[str, Code] = _catalogue(
     ("W410", WARNING, "cover", "cover image too small"),
     ("W411", WARNING, "cover", "no libraqm: the generated cover carries no Arabic text"),
     ("W420", WARNING, "epub", "image without alt text or caption"),
+    ("E440", ERROR, "epub", "kepub: a document of the EPUB cannot be given Kobo's spans (not well-formed, no body)"),
+    ("W440", WARNING, "epub", "the dossier's language is one Kindle does not support (Send-to-Kindle may refuse it)"),
+    ("W441", WARNING, "epub", "EPUB over Send-to-Kindle's 50 MB e-mail limit (set a budget)"),
+    ("E450", ERROR, "zim", "the zim edition needs the optional libzim package: pip install 'bundler[zim]'"),
+    ("E451", ERROR, "zim", "libzim could not write the ZIM file"),
     # images, budgets, archives
     ("E600", ERROR, "images", "invalid image options"),
     ("W601", WARNING, "images", "image cannot be used; shown as caption and credit"),

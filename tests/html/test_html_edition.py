@@ -241,6 +241,6 @@ def test_a_budget_shrinks_the_inlined_images_until_the_page_fits(kitchen_html, t
     budget = full - 40_000
     edition = Edition("html", (("budget", f"{budget} B"),))
     report = Report()
-    size = write_edition(formats()["html"].write, dossier, edition, tmp_path / "out.html", report)
+    size = write_edition(formats()["html"].write, dossier, edition, tmp_path / "out.html", context_for(edition, report))
     assert size.step > 0 and size.total <= budget and size.images > 0
     assert (tmp_path / "out.html").stat().st_size == size.total

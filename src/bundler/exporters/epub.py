@@ -29,6 +29,7 @@ from bundler.context import BuildContext
 from bundler.cover import cover_alt, cover_jpeg
 from bundler.errors import ExportError, Report
 from bundler.exporters import Format
+from bundler.exporters.kindle import report_kindle_limits
 from bundler.fonts import EmbeddedFont, subset_fonts
 from bundler.images.policy import EPUB_POLICY
 from bundler.images.prepare import PreparedImage
@@ -136,6 +137,7 @@ def write_epub(dossier: Dossier, edition: Edition, out: Path, ctx: BuildContext,
     book.guide = [{"type": m["guide"], "href": m["href"], "title": m["title"]} for m in landmarks if m.get("guide")]
     _add_accessibility_metadata(book, dossier, ctx.report, visual=with_cover or bool(media.names))
     repack(_write(book, nav_document), dossier, moment, out, media.images)
+    report_kindle_limits(dossier, edition, out, ctx.report)  # Send-to-Kindle: language and e-mail size (exporters/kindle.py)
 
 
 def _generated_names(dossier: Dossier) -> dict[str, str]:
@@ -385,8 +387,20 @@ def _fix_opf(raw: bytes, dossier: Dossier, moment) -> bytes:
 
 
 def _fix_ncx(raw: bytes, dossier: Dossier) -> bytes:
+    """The NCX with its language, a ``playOrder`` on every entry and its real ``dtb:depth``.
+
+    ebooklib writes neither (depth 0): Send-to-Kindle reads its table of contents from the NCX and
+    rejects or flattens one without them (``tests/epub/kindle_rules.py`` checks every EPUB).
+    """
     tree = etree.fromstring(raw).getroottree()
     tree.getroot().set(_XML_LANG, dossier.language)
+    points = list(tree.iter(f"{{{_NCX_NS}}}navPoint"))
+    for order, point in enumerate(points, start=1):
+        point.set("playOrder", str(order))
+    depth = max((sum(1 for a in point.iterancestors(f"{{{_NCX_NS}}}navPoint")) + 1 for point in points), default=1)
+    for meta in tree.iter(f"{{{_NCX_NS}}}meta"):
+        if meta.get("name") == "dtb:depth":
+            meta.set("content", str(depth))
     return etree.tostring(tree, encoding="utf-8", xml_declaration=True, pretty_print=True)
 
 
