@@ -34,7 +34,7 @@ class Root:
     element: object
     strength: str  # "strong", "medium", "weak"
     how: str
-    posts: bool = False  # the parent of posts side by side (a thread): each post is kept whole, never trimmed
+    posts: bool = False  # the parent of posts side by side (a thread): its head is never trimmed
 
 
 @cache
@@ -243,10 +243,11 @@ def coverage(blocks: list[Block], support: Support) -> float:
     return sum(support.of(block_text(b)) * len(_WORD.findall(block_text(b))) for b in blocks) / words
 
 
-def select_blocks(blocks: list[Block], support: Support | None, trusted: bool) -> list[Block]:
+def select_blocks(blocks: list[Block], support: Support | None, trusted: bool, keep_head: bool = False) -> list[Block]:
     """Keep the article's blocks: trim a trusted root's edges, filter an untrusted one.
 
-    When trafilatura agrees with none of the root's blocks, its article lies elsewhere (often a
+    ``keep_head`` keeps what comes before the first block trafilatura agrees with (the root is a
+    thread, whose first post trafilatura often drops). When trafilatura agrees with none of the root's blocks, its article lies elsewhere (often a
     block of terms or a cookie notice it took for the text); filtering by it would empty the
     root, so the root's blocks are kept and the recovery step weighs the two bodies against
     each other.
@@ -259,16 +260,19 @@ def select_blocks(blocks: list[Block], support: Support | None, trusted: bool) -
     if not text_kept:  # trafilatura's article is elsewhere: it cannot judge this root's blocks
         return blocks if trusted else [b for b in blocks if not _is_link_list(b)]
     first, last = text_kept[0], text_kept[-1]
+    head = first if not keep_head else 0
     result: list[Block] = []
     for index, block in enumerate(blocks):
         score = scores[index]
         if score is None:  # figures, rules, embeds: keep those inside the article's span
             leading = index < first and isinstance(block, FigureBlock) and (trusted or first - index <= 2)
-            if first <= index <= last or leading:
+            if head <= index <= last or leading:
                 result.append(block)
             continue
         if kept[index]:
             result.append(block)
+        elif index < first and keep_head and not _is_link_list(block) and link_density(block) < 0.6:
+            result.append(block)  # the first post of a thread: trafilatura often drops the question
         elif trusted and first < index < last and not _is_link_list(block) and link_density(block) < 0.6:
             result.append(block)  # trafilatura dropped it (a short line, a table) but it sits inside the article
         elif isinstance(block, Heading) and first <= index < last and index + 1 < len(blocks) and kept[index + 1]:

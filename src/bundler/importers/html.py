@@ -339,11 +339,13 @@ def _choose_blocks(blocks, root, support: Support, tree, language, base_url, con
     """Step 6: keep the blocks trafilatura agrees with, or switch to the whole body when the root misses."""
     if support.empty:
         return select_blocks(blocks, None, True), f"root {root.how}; no second opinion"
-    if root.posts:  # a thread: trimming its edges by trafilatura's text would cut whole posts, often the first
-        return select_blocks(blocks, None, True), f"root {root.how}; posts side by side, kept whole"
     found_in_root = support.share_in(" ".join(root.element.itertext()))
     trusted = root.strength == "strong" or (root.strength == "medium" and coverage(blocks, support) >= 0.6)
-    chosen = select_blocks(blocks, support, trusted), f"root {root.how}; {'trimmed' if trusted else 'filtered'} by trafilatura"
+    # a thread of posts keeps its head: trafilatura often drops the first post, the question
+    chosen = (
+        select_blocks(blocks, support, trusted, keep_head=root.posts),
+        f"root {root.how}; {'trimmed' if trusted else 'filtered'} by trafilatura",
+    )
     if found_in_root < ROOT_SHARE and root.strength != "weak":
         wider = _wider_root(root.element, support, found_in_root)
         if wider is not None:
