@@ -45,6 +45,10 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
+# axe-core, the engine inside DAISY Ace (Ace itself cannot be installed here: a dependency comes from github.com).
+AXE_VERSION := 4.14.1
+AXE_CORE := .cache/axe-core/node_modules/axe-core/axe.min.js
+
 test-deps:
 	@missing=""; for pair in $(VALIDATORS); do command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
 	if [ -n "$$missing" ]; then \
@@ -60,6 +64,10 @@ test-deps:
 	for pair in $(VALIDATORS); do command -v $${pair%%:*} >/dev/null 2>&1 \
 	  || { echo "error: $${pair%%:*} is still missing after installing $${pair#*:}" >&2; exit 1; }; done; \
 	java -version >/dev/null 2>&1 || { echo "error: java is installed but 'java -version' fails; EPUBCheck needs it" >&2; exit 1; }
+	@test -f $(AXE_CORE) || { command -v npm >/dev/null 2>&1 || { echo "error: npm is needed to install axe-core for the accessibility checks (apt-get install npm)" >&2; exit 1; }; \
+	  echo "installing axe-core $(AXE_VERSION) for the accessibility checks"; \
+	  npm install --silent --no-audit --no-fund --prefix .cache/axe-core axe-core@$(AXE_VERSION) >/dev/null \
+	  || { echo "error: could not install axe-core with npm; the accessibility checks cannot run without it" >&2; exit 1; }; }
 
 # libzim (the optional extra bundler[zim], GPL) is in the test extra; until the lock carries it, install it here
 # so the zim edition's tests run instead of failing to import.

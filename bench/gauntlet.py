@@ -11,8 +11,9 @@ Runs the real CLI, as a user would, over the pages in ``../shared/realpages/wcxb
    (pages counted) and the build's missing-glyph warnings (``W301``) counted.
 
 It reports internal errors (exit 3 or a traceback) at any step, and the time of each.
-Ace (DAISY's accessibility checker) is not run: it needs a browser build of its own that
-cannot be installed here.
+DAISY Ace cannot be installed here (one of its npm dependencies comes from github.com); each
+EPUB is checked instead with axe-core, the engine inside Ace, under Ace's rule set, in
+headless Chromium (``tests/accessibility.py``; ``make test-deps`` installs axe-core).
 
 Run: ``.venv/bin/python bench/gauntlet.py [--sample N] [--formats epub,pdf]``; all 997
 pages and every edition take a long time (hours of PDF layout on two cores): ``--sample``
@@ -31,6 +32,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.accessibility import axe_violations, describe  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT.parent / "shared" / "realpages" / "wcxb-dev" / "html"
@@ -79,6 +83,11 @@ def run_epubcheck(path: Path) -> tuple[int, int]:
         sum(m["severity"] in {"FATAL", "ERROR"} for m in messages),
         sum(m["severity"] == "WARNING" for m in messages),
     )
+
+
+def accessibility_violations(path: Path) -> dict:
+    """axe-core's violations under DAISY Ace's rule set, by document (see tests/accessibility.py)."""
+    return axe_violations(path)
 
 
 def pdf_pages(path: Path) -> int:
@@ -132,6 +141,11 @@ def main() -> int:
                 errors, warnings = run_epubcheck(edition)
                 failures += errors + warnings > 0
                 print(f"  {edition.name}: {edition.stat().st_size / 1e6:.1f} MB, EPUBCheck {errors} errors, {warnings} warnings")
+                violations = accessibility_violations(edition)
+                failures += bool(violations)
+                print(f"  {edition.name}: axe-core as Ace runs it: {sum(map(len, violations.values()))} violations")
+                for line in describe(violations).splitlines()[:20]:
+                    print(f"    {line}")
             elif edition.suffix == ".pdf":
                 print(f"  {edition.name}: {edition.stat().st_size / 1e6:.1f} MB, {pdf_pages(edition)} pages")
         shutil.rmtree(collection / ".cache", ignore_errors=True)

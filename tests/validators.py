@@ -70,12 +70,18 @@ def _java_problem() -> str:
     return ""
 
 
+#: axe-core, the engine inside DAISY Ace, as ``make test-deps`` installs it from the npm registry.
+AXE_SCRIPT = Path(__file__).resolve().parent.parent / ".cache" / "axe-core" / "node_modules" / "axe-core" / "axe.min.js"
+
+
 def missing_validators() -> str:
     """A message naming every missing or broken validator and how to install it; '' when all are there."""
     missing = [v for v in VALIDATORS.values() if not find_validator(v.name)]
     lines = [f"  - {v.name} ({v.purpose}): not on PATH; Debian package '{v.package}'" for v in missing]
     if java_problem := _java_problem():
         lines.append(f"  - java (runs EPUBCheck on every EPUB): {java_problem}")
+    if not AXE_SCRIPT.is_file():
+        lines.append(f"  - axe-core (checks every EPUB document as DAISY Ace does): not at {AXE_SCRIPT}; `make test-deps` installs it")
     if not lines:
         return ""
     packages = " ".join(dict.fromkeys(v.package for v in missing))

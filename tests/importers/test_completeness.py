@@ -118,6 +118,20 @@ def test_allow_empty_imports_it_and_prints_the_warning_with_its_code(pages, doss
     assert "warning: W130 pieces/" in result.stderr and "no article text found" in result.stderr
 
 
+def test_extract_refuses_an_empty_page_as_import_does(pages):
+    result = bundler("extract", str(pages / "diary.html"))
+    assert result.returncode == 1 and result.stdout == ""
+    assert "error: E115 " in result.stderr and "diary.html" in result.stderr and "--allow-empty" in result.stderr
+
+
+def test_extract_allow_empty_prints_what_there_is(pages):
+    result = bundler("extract", str(pages / "diary.html"), "--allow-empty")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Siege diary, day 40", "the headline, and no text that is not on the page"
+    kept = bundler("extract", str(pages / "article.html"))
+    assert kept.returncode == 0 and kept.stdout.startswith("Back to the old city\n")
+
+
 def test_import_prints_each_warning_and_counts_routine_notes_once_per_piece(pages, dossier):
     result = bundler("import", str(dossier), str(pages / "market.html"), str(pages / "diary.html"), "--allow-empty")
     assert result.returncode == 0, result.stderr

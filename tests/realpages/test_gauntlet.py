@@ -17,6 +17,7 @@ import sys
 import pikepdf
 import pytest
 
+from tests.accessibility import axe_violations, describe
 from tests.conftest import ROOT, epubcheck_messages, run_epubcheck
 
 REAL_PAGES = ROOT.parent / "shared" / "realpages" / "wcxb-dev" / "html"
@@ -84,3 +85,9 @@ def test_real_pages_pdf_opens_with_a_page_per_piece(gauntlet):
     with pikepdf.open(gauntlet["dist"] / "real-pages.pdf") as pdf:
         assert len(pdf.pages) >= imported
         assert str(pdf.docinfo.get("/Title")) == "Real pages"
+
+
+def test_real_pages_epub_passes_axe_as_ace_runs_it(gauntlet):
+    """No accessibility violation in any document of the real-page EPUB (axe-core with DAISY Ace's rule set)."""
+    violations = axe_violations(gauntlet["dist"] / "real-pages.epub")
+    assert violations == {}, describe(violations)

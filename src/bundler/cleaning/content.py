@@ -34,6 +34,7 @@ class Root:
     element: object
     strength: str  # "strong", "medium", "weak"
     how: str
+    posts: bool = False  # the parent of posts side by side (a thread): its head is never trimmed
 
 
 @cache
@@ -73,7 +74,8 @@ def find_root(tree, url: str = "", support: Support | None = None) -> Root:
             element = max(found, key=text_length)
         else:
             element = _common_ancestor(found)
-        return Root(element, candidate["strength"], candidate.get("xpath") or "class " + "/".join(candidate["class_words"][:3]))
+        how = candidate.get("xpath") or "class " + "/".join(candidate["class_words"][:3])
+        return Root(element, candidate["strength"], how, posts=_holds_posts(element, found))
     dense = _densest(body)
     if dense is not None:
         return Root(dense, "medium", "densest text block")
@@ -101,7 +103,38 @@ def _best_by_support(found: list, support: Support):
     if share >= 0.5:
         return best
     ancestor = _common_ancestor(found)
-    return ancestor if support.share_in(" ".join(ancestor.itertext())) > share + 0.2 else best
+    ancestor_share = support.share_in(" ".join(ancestor.itertext()))
+    if max(share, ancestor_share) < NO_OPINION_SHARE:
+        return _thread_or_longest(found)
+    return ancestor if ancestor_share > share + 0.2 else best
+
+
+#: Below this share of trafilatura's text in every candidate, its article lies elsewhere on the page.
+NO_OPINION_SHARE = 0.1
+#: Sibling candidates of one kind at least this many are the posts of one thread.
+THREAD_POSTS = 3
+
+
+def _holds_posts(element, found: list) -> bool:
+    """Whether ``element`` is the parent of several candidates side by side: the posts of a thread."""
+    return sum(1 for e in found if e.getparent() is element) >= THREAD_POSTS
+
+
+def _thread_or_longest(found: list):
+    """Choose among candidates without a second opinion, by structure.
+
+    Several candidates of one kind side by side under one parent (the posts of a forum thread,
+    each an ``<article class="message">``) make one article together: their parent is the root.
+    Otherwise the longest candidate is.
+    """
+    groups: dict[tuple, list] = {}
+    for element in found:
+        kind = tuple((element.get("class") or "").split()[:1])
+        groups.setdefault((id(element.getparent()), element.tag, kind), []).append(element)
+    posts = max(groups.values(), key=lambda group: sum(text_length(e) for e in group))
+    if len(posts) >= THREAD_POSTS and sum(text_length(e) for e in posts) >= 0.6 * sum(text_length(e) for e in found):
+        return posts[0].getparent()
+    return max(found, key=text_length)
 
 
 def _outermost(elements: list) -> list:
@@ -210,26 +243,36 @@ def coverage(blocks: list[Block], support: Support) -> float:
     return sum(support.of(block_text(b)) * len(_WORD.findall(block_text(b))) for b in blocks) / words
 
 
-def select_blocks(blocks: list[Block], support: Support | None, trusted: bool) -> list[Block]:
-    """Keep the article's blocks: trim a trusted root's edges, filter an untrusted one."""
+def select_blocks(blocks: list[Block], support: Support | None, trusted: bool, keep_head: bool = False) -> list[Block]:
+    """Keep the article's blocks: trim a trusted root's edges, filter an untrusted one.
+
+    ``keep_head`` keeps what comes before the first block trafilatura agrees with (the root is a
+    thread, whose first post trafilatura often drops). When trafilatura agrees with none of the root's blocks, its article lies elsewhere (often a
+    block of terms or a cookie notice it took for the text); filtering by it would empty the
+    root, so the root's blocks are kept and the recovery step weighs the two bodies against
+    each other.
+    """
     if support is None or support.empty:
         return [b for b in blocks if not _is_link_list(b)]
     scores = [support.of(block_text(b)) if _is_text(b) else None for b in blocks]
     kept = [s is not None and s >= (0.3 if trusted else 0.5) for s in scores]
     text_kept = [i for i, k in enumerate(kept) if k]
-    if not text_kept:
-        return blocks if trusted else []
+    if not text_kept:  # trafilatura's article is elsewhere: it cannot judge this root's blocks
+        return blocks if trusted else [b for b in blocks if not _is_link_list(b)]
     first, last = text_kept[0], text_kept[-1]
+    head = first if not keep_head else 0
     result: list[Block] = []
     for index, block in enumerate(blocks):
         score = scores[index]
         if score is None:  # figures, rules, embeds: keep those inside the article's span
             leading = index < first and isinstance(block, FigureBlock) and (trusted or first - index <= 2)
-            if first <= index <= last or leading:
+            if head <= index <= last or leading:
                 result.append(block)
             continue
         if kept[index]:
             result.append(block)
+        elif index < first and keep_head and not _is_link_list(block) and link_density(block) < 0.6:
+            result.append(block)  # the first post of a thread: trafilatura often drops the question
         elif trusted and first < index < last and not _is_link_list(block) and link_density(block) < 0.6:
             result.append(block)  # trafilatura dropped it (a short line, a table) but it sits inside the article
         elif isinstance(block, Heading) and first <= index < last and index + 1 < len(blocks) and kept[index + 1]:

@@ -10,9 +10,13 @@ warnings, never on routine notes, so it can be used on real pages.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from bundler.codes import CODES, NOTE, severity, split_coded
 from bundler.errors import Problem
+
+if TYPE_CHECKING:
+    from bundler.model import Piece
 
 #: How many pieces a summary line names before it says "and N more".
 NAMED_PLACES = 4
@@ -77,3 +81,31 @@ def _totals(problems: list[Problem]) -> str:
 def strict_failures(problems: list[Problem]) -> list[Problem]:
     """The problems ``--strict`` fails on: warnings (and anything uncatalogued), not routine notes."""
     return [p for p in problems if severity(p.code) != NOTE]
+
+
+#: Importer warnings that make ``bundler import`` and ``bundler extract`` refuse a page unless ``--allow-empty`` is given.
+EMPTY_BODY_CODES = ("W130", "W131")
+
+
+def empty_body_refusals(piece: Piece, given: str, allow_empty: bool) -> list[Problem]:
+    """An ``E115`` problem for a piece whose article came out empty or far smaller than its page.
+
+    Such a page is usually a consent wall, a login page or an article loaded by script: kept
+    silently, it would sit in an evidence dossier as a title with no text.
+    """
+    if allow_empty:
+        return []
+    found = [split_coded(w) for w in piece.provenance.warnings]
+    what = "; ".join(message for code, message in found if code in EMPTY_BODY_CODES)
+    if not what:
+        return []
+    page = f" ({piece.source_url})" if piece.source_url and piece.provenance.importer == "warc" else ""
+    return [
+        Problem(
+            f"refused{page}: {what}",
+            code="E115",
+            file=given,
+            hint="open the page in a browser: if it shows no article (a consent or login wall, an article loaded by script), "
+            "save it again once it does; if it does, bundler missed the text: import it with --allow-empty and please report the page",
+        )
+    ]

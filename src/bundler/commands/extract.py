@@ -6,6 +6,8 @@ import json
 import re
 
 from bundler.commands import Command
+from bundler.commands._warnings import empty_body_refusals
+from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, read_piece
 from bundler.model import to_data
 
@@ -19,6 +21,11 @@ def add_arguments(parser) -> None:
         help="text: running text only; json: the whole piece; html: cleaned XHTML",
     )
     parser.add_argument("--base-url", default="", help="resolve relative links against this URL")
+    parser.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="print a page whose article came out empty or far smaller than the page (refused otherwise, as by import)",
+    )
 
 
 _NOTE_REF = re.compile(r"(<sup>)?<a href=\"#note-[^\"]*\">[^<]*</a>(</sup>)?")
@@ -60,6 +67,9 @@ def piece_text(piece) -> str:
 
 def run(args, ui) -> int:
     piece = read_piece(args.path, ImportOptions(base_url=args.base_url))
+    refused = empty_body_refusals(piece, str(args.path), args.allow_empty)
+    if refused:
+        raise ImportError_(problems=refused)
     if args.format == "json":
         ui.out(json.dumps(to_data(piece), ensure_ascii=False, indent=2))
     elif args.format == "html":

@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bundler.codes import split_coded
 from bundler.commands import Command
+from bundler.commands._warnings import empty_body_refusals as _refusals
 from bundler.commands._warnings import show_piece_warnings
 from bundler.errors import BundlerError, ImportError_, Problem
 from bundler.files import write_atomically
@@ -119,34 +119,6 @@ def run(args, ui) -> int:
         ui.say(f"added {entry} ({piece.title}; original kept as {original.relative_to(root).as_posix()})")
         show_piece_warnings(ui, entry, piece.provenance.warnings)
     return 0
-
-
-#: Importer warnings that make ``bundler import`` refuse a page unless ``--allow-empty`` is given.
-EMPTY_BODY_CODES = ("W130", "W131")
-
-
-def _refusals(piece: Piece, given: str, allow_empty: bool) -> list[Problem]:
-    """An ``E115`` problem for a piece whose article came out empty or far smaller than its page.
-
-    Such a page is usually a consent wall, a login page or an article loaded by script: kept
-    silently, it would sit in an evidence dossier as a title with no text.
-    """
-    if allow_empty:
-        return []
-    found = [split_coded(w) for w in piece.provenance.warnings]
-    what = "; ".join(message for code, message in found if code in EMPTY_BODY_CODES)
-    if not what:
-        return []
-    page = f" ({piece.source_url})" if piece.source_url and piece.provenance.importer == "warc" else ""
-    return [
-        Problem(
-            f"refused{page}: {what}",
-            code="E115",
-            file=given,
-            hint="open the page in a browser: if it shows no article (a consent or login wall, an article loaded by script), "
-            "save it again once it does; if it does, bundler missed the text: import it with --allow-empty and please report the page",
-        )
-    ]
 
 
 def _imported_sources(root: Path, listed: set[Path]) -> dict[str, str]:

@@ -341,7 +341,11 @@ def _choose_blocks(blocks, root, support: Support, tree, language, base_url, con
         return select_blocks(blocks, None, True), f"root {root.how}; no second opinion"
     found_in_root = support.share_in(" ".join(root.element.itertext()))
     trusted = root.strength == "strong" or (root.strength == "medium" and coverage(blocks, support) >= 0.6)
-    chosen = select_blocks(blocks, support, trusted), f"root {root.how}; {'trimmed' if trusted else 'filtered'} by trafilatura"
+    # a thread of posts keeps its head: trafilatura often drops the first post, the question
+    chosen = (
+        select_blocks(blocks, support, trusted, keep_head=root.posts),
+        f"root {root.how}; {'trimmed' if trusted else 'filtered'} by trafilatura",
+    )
     if found_in_root < ROOT_SHARE and root.strength != "weak":
         wider = _wider_root(root.element, support, found_in_root)
         if wider is not None:
