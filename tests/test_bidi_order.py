@@ -165,3 +165,71 @@ def test_english_piece_in_an_arabic_dossier_is_hyphenated():
 def _nearest(candidates: list[str], wanted: str) -> str:
     """The candidate sharing most characters with ``wanted``, for a readable failure."""
     return max(candidates, key=lambda c: len(set(c) & set(wanted)) - abs(len(c) - len(wanted)) / 10, default="")
+
+
+DOC = '<html xmlns="http://www.w3.org/1999/xhtml" lang="{lang}" dir="{dir}"><head><title>t</title></head><body>{body}</body></html>'
+
+
+def _wrapped(body: str, lang: str = "ar", direction: str = "rtl") -> str:
+    from lxml import etree
+
+    from bundler.bidi import wrap_document
+
+    out = wrap_document(DOC.format(lang=lang, dir=direction, body=body).encode("utf-8"))
+    markup = etree.tostring(etree.fromstring(out).find(".//{*}body"), encoding="unicode").split(">", 1)[1].rsplit("<", 1)[0]
+    return markup.replace(' xml:lang="en"', "").replace(' xml:lang="ar"', "")
+
+
+@pytest.mark.parametrize(
+    "body, wrapped",
+    [
+        # rule 4: a sentence keeps its full stop; a name inside an Arabic sentence leaves it to the sentence
+        ("<p>بدأت الحلقة. The children read aloud.</p>", '<p>بدأت الحلقة. <span lang="en" dir="ltr">The children read aloud.</span></p>'),
+        ("<p>استخدمنا bundler. ثم كتبنا</p>", '<p>استخدمنا <span lang="en" dir="ltr">bundler</span>. ثم كتبنا</p>'),
+        # rule 1: a URL is one unit, its final slash included, the sentence's full stop not
+        (
+            "<p>انظر https://example.org/a/2016/ للمزيد.</p>",
+            '<p>انظر <span lang="en" dir="ltr">https://example.org/a/2016/</span> للمزيد.</p>',
+        ),
+        # rule 2: two English items across an element boundary stay one unit, in order
+        (
+            '<p><span class="t">Reading circles</span>, bundler editors، نُشر</p>',
+            '<p><span lang="en" dir="ltr"><span class="t">Reading circles</span>, bundler editors</span>، نُشر</p>',
+        ),
+        # rule 3 and 5: an English contents entry keeps its quotes; the span stays inside the link
+        (
+            '<ol><li><a href="#x">“Reading &amp; Writing”</a></li></ol>',
+            '<ol><li><a href="#x"><span lang="en" dir="ltr">“Reading &amp; Writing”</span></a></li></ol>',
+        ),
+        # digits follow the letter before them; the Arabic comma ends the English run
+        (
+            "<p>أُنتج بواسطة bundler 0.1.0، 10 مايو 2016.</p>",
+            '<p>أُنتج بواسطة <span lang="en" dir="ltr">bundler 0.1.0</span>، 10 مايو 2016.</p>',
+        ),
+        ("<p>ارتفعت بنسبة 140% في 2016</p>", "<p>ارتفعت بنسبة 140% في 2016</p>"),
+    ],
+)
+def test_runs_are_isolated_by_the_documented_rules(body, wrapped):
+    assert _wrapped(body) == wrapped
+
+
+def test_arabic_in_english_text_and_a_bilingual_title_split_in_halves():
+    from bundler.bidi import bilingual_halves
+
+    assert _wrapped("<p>the phrase في الحي, twice.</p>", "en", "ltr") == (
+        '<p>the phrase <span lang="ar" dir="rtl">في الحي</span>, twice.</p>'
+    )
+    assert bilingual_halves("ملف تجريبي — A sample dossier") == ["ملف تجريبي", "A sample dossier"]
+    assert bilingual_halves("Reading — Writing") == ["Reading — Writing"]
+
+
+def test_a_pdf_document_that_is_not_well_formed_is_an_error_that_names_the_dossier(tmp_path):
+    from bundler.errors import ExportError
+    from bundler.exporters.pdf import document_markup
+    from tests.kitchen_sink import make_kitchen_sink
+
+    dossier = make_kitchen_sink(tmp_path)
+    with pytest.raises(ExportError) as caught:
+        document_markup(dossier, None, "print", "<p>unclosed")
+    assert caught.value.problems[0].code == "E470"
+    assert dossier.title in str(caught.value) and "not well-formed" in str(caught.value)
