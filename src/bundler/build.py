@@ -17,6 +17,7 @@ from bundler.budget import write_edition
 from bundler.build_result import BuildResult
 from bundler.cache import cache_root, collecting_damage, open_cache
 from bundler.context import BuildContext, Progress
+from bundler.edition_language import check_edition_languages, dossier_for_edition
 from bundler.errors import BundlerError, Report
 from bundler.executor import WorkOptions, start_fork_server
 from bundler.exporters import edition_policy, formats
@@ -99,6 +100,7 @@ def _build_dossier(
     report = Report()
     dossier = resolve_dossier(manifest, report, work=work, progress=progress, media_dir=media)  # reports ("import", done, total)
     editions = _editions_to_build(dossier, format_names)
+    check_edition_languages(dossier, editions, manifest)  # before any output is touched
     target_dir = Path(out_dir) / dossier.slug if out_dir else default_out_dir(dossier)
     result = BuildResult(dossier=dossier, report=report)
     sweep_output(target_dir)  # half-written editions of killed builds
@@ -144,7 +146,8 @@ def _write_editions(
             fmt = known[edition.format]
             staged = Path(staging) / fmt.filename(dossier.slug)
             write = cached_writer(edition.format, fmt.write, cache)  # unchanged inputs: copy the cached edition
-            result.sizes[edition.format] = write_edition(write, dossier, edition, staged, contexts[edition.format])
+            book = dossier_for_edition(dossier, edition)  # the pieces in the edition's language, if it names one
+            result.sizes[edition.format] = write_edition(write, book, edition, staged, contexts[edition.format])
             written[edition.format] = staged
         for name, staged in written.items():  # every edition is complete: only now does any reach dist/
             destination = target_dir / staged.name

@@ -134,10 +134,12 @@ CODES: dict[str, Code] = _catalogue(
     ("M055", ERROR, "manifest", "unknown image policy"),
     ("M060", ERROR, "manifest", "a listed piece cannot be imported"),
     ("M061", ERROR, "manifest", "import could not add its entries to the manifest text"),
+    ("M065", ERROR, "manifest", "an edition's language option selects no piece"),
     # PDF
     ("E060", ERROR, "pdf", "unknown page size for a PDF edition"),
     ("E061", ERROR, "pdf", "WeasyPrint reported errors"),
     ("E062", ERROR, "pdf", "PDF layout did not settle (please report the dossier)"),
+    ("E470", ERROR, "pdf", "the PDF document is not well-formed XHTML after rendering"),
     ("W300", WARNING, "pdf", "WeasyPrint warning"),
     ("W301", WARNING, "pdf", "glyph missing from the fonts"),
     ("W302", WARNING, "pdf", "characters fell back to a system font"),

@@ -19,6 +19,7 @@ import jinja2
 from lxml import etree
 
 from bundler import __version__
+from bundler.bidi import bilingual_halves, first_strong_direction
 from bundler.blocks import text_of
 from bundler.errors import BundlerError, ExportError
 from bundler.language import primary_language
@@ -153,15 +154,64 @@ def _kind(block) -> str:
     return kind
 
 
+_ARABIC_MONTHS = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر")
+_ENGLISH_MONTHS = tuple(date(2000, month, 1).strftime("%B") for month in range(1, 13))
+
+
 def _human_date(iso: str, language: str) -> str:
+    """A date in words in the reader's language ("10 May 2016", "10 مايو 2016"); a month or a range too.
+
+    Generated text never shows an ISO date to a reader; a value that is not a date is shown as written.
+    """
+    if "/" in iso:
+        return " – ".join(_human_date(part, language) for part in iso.split("/", 1))
+    months = _ARABIC_MONTHS if language.startswith("ar") else _ENGLISH_MONTHS
+    text = iso[:10] if len(iso) > 10 and iso[10:11] in {"T", " "} else iso
+    if re.fullmatch(r"\d{4}-\d{2}", text) and 1 <= int(text[5:]) <= 12:
+        return f"{months[int(text[5:]) - 1]} {text[:4]}"
     try:
-        value = date.fromisoformat(iso)
+        value = date.fromisoformat(text)
     except ValueError:
         return iso
-    if language.startswith("ar"):
-        months = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"]
-        return f"{value.day} {months[value.month - 1]} {value.year}"
-    return f"{value.day} {value:%B} {value.year}"
+    return f"{value.day} {months[value.month - 1]} {value.year}"
+
+
+def generated_date(iso: str, language: str) -> str:
+    """A date in text bundler writes (retrieved, built, cover): in words in Arabic, ISO (the day) otherwise.
+
+    An Arabic reader should not meet ``2016-05-10`` inside Arabic prose; the English editions keep
+    the ISO day their readers and tests already rely on.
+    """
+    return _human_date(iso, language) if language.startswith("ar") else (iso[:10] if len(iso) > 10 else iso)
+
+
+def separator(previous: str, following: str, language: str, mark: str = ",") -> str:
+    """The comma (or semicolon) between two items of generated text: Arabic ``،`` ``؛`` in Arabic.
+
+    Between two items of one direction the mark is theirs, whatever the book's language: two
+    English names in an Arabic colophon keep ", " and read as one English phrase inside their
+    isolated run; two Arabic names in an English colophon get "، ".
+    """
+    arabic = {",": "، ", ";": "؛ "}[mark]
+    sides = {first_strong_direction(text_of(str(previous))), first_strong_direction(text_of(str(following)))}
+    if sides == {"ltr"}:
+        return f"{mark} "
+    if sides == {"rtl"}:
+        return arabic
+    return arabic if language.startswith("ar") else f"{mark} "
+
+
+def join_list(items, language: str, mark: str = ",") -> str:
+    """Items joined by ``separator``s, for generated text (editors, authors, credits)."""
+    from markupsafe import Markup, escape
+
+    joined, previous = Markup(""), None
+    for item in items:
+        if previous is not None:
+            joined += separator(previous, item, language, mark)
+        joined += escape(item)
+        previous = item
+    return joined
 
 
 _EPUB_TYPES = {"introduction": "introduction", "timeline": "appendix", "glossary": "glossary", "colophon": "colophon"}
@@ -180,7 +230,11 @@ def environment() -> jinja2.Environment:
     env.filters["inline"] = lambda fragment, t: _markup(rewrite_inline(fragment, t))
     env.filters["plain"] = text_of
     env.filters["direction"] = direction_of
+    env.filters["halves"] = bilingual_halves  # a bilingual title: each half on its own line
     env.filters["human_date"] = _human_date
+    env.filters["join_list"] = join_list
+    env.filters["separator"] = separator
+    env.filters["generated_date"] = generated_date
     env.filters["epub_type"] = lambda kind: _EPUB_TYPES.get(kind, "chapter")
     return env
 

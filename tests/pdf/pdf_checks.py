@@ -66,9 +66,16 @@ def _font_summary(font: pikepdf.Dictionary) -> dict:
     }
 
 
+_ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+
+
 def words_of(text: str) -> list[str]:
-    """Words without punctuation, so a mixed-direction line matches whatever order extraction gives."""
-    return re.findall(r"[^\W\d]+|\d+", clean(text))
+    """Words without punctuation, so a mixed-direction line matches whatever order extraction gives.
+
+    A change of script ends a word too: an isolated English run is drawn apart from the Arabic
+    beside it, and extraction may give the two without the space between them.
+    """
+    return re.findall(f"[{_ARABIC}]+|[^\\W\\d{_ARABIC}]+|\\d+", clean(text))
 
 
 def contents_entry(toc_page: str, title: str) -> int:

@@ -22,7 +22,15 @@ from tests.pdf.conftest import poppler
 GOLDENS = Path(__file__).resolve().parent.parent / "goldens" / "pdf"
 PAGES = {
     "kitchen-sink-ar": {1: "cover", 3: "contents", 8: "english-piece", 12: "arabic-piece"},
-    "bilingual-sample": {1: "cover", 3: "contents", 8: "arabic-piece", 12: "english-piece", 13: "figure"},
+    "bilingual-sample": {
+        1: "cover",
+        3: "contents",
+        8: "arabic-piece",
+        11: "mixed-opener",  # English sentences inside Arabic paragraphs, isolated with their punctuation
+        12: "english-piece",
+        13: "figure",
+        17: "mixed-colophon",  # English titles and authors, file names and hashes inside Arabic entries
+    },
 }
 CASES = [(dossier, page, name) for dossier, pages in PAGES.items() for page, name in sorted(pages.items())]
 VISIBLE = 48  # a grey-level difference a reader would see

@@ -23,12 +23,14 @@ from bundler.exporters.pdf_base import (
     edition_title,
     foreign_fonts,
     load_stylesheets,
+    mark_right_to_left,
     page_size_option,
     pdf_font_names,
     pdf_fragments,
     pdf_target,
     render_whole,
     report_weasyprint_log,
+    right_to_left,
     shipped_font_names,
     stylesheet_names,
 )
@@ -47,6 +49,7 @@ __all__ = [
     "edition_title",
     "foreign_fonts",
     "load_stylesheets",
+    "mark_right_to_left",
     "page_size_option",
     "pdf_font_names",
     "pdf_fragments",
@@ -54,6 +57,7 @@ __all__ = [
     "render_pdf",
     "render_whole",
     "report_weasyprint_log",
+    "right_to_left",
     "shipped_font_names",
     "stylesheet_names",
     "write_phone_pdf",
@@ -72,6 +76,8 @@ def render_pdf(dossier: Dossier, edition: Edition, layout: PdfLayout, ctx: Build
     else:
         pdf, messages = render_whole(dossier, edition, layout, ctx.images, attachments)
     report_weasyprint_log(messages, layout.name, ctx.report)
+    if right_to_left(dossier):
+        pdf = mark_right_to_left(pdf)
     for font in foreign_fonts(pdf):
         ctx.report.warn(f"PDF ({layout.name}): some characters fell back to the system font {font}", "W302")
     return pdf

@@ -17,6 +17,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 
+from lxml import etree
+
+from bundler.bidi import wrap_markup
 from bundler.clock import build_time, iso_seconds
 from bundler.errors import ExportError, Report
 from bundler.images.session import ImageSession
@@ -107,7 +110,7 @@ def pdf_fragments(
 def document_markup(dossier: Dossier, edition: Edition | None, layout_name: str, body: str, root_style: str = "") -> str:
     """``body`` in the PDF document shell: language, direction, metadata, the edition's body class."""
     authors = dossier.editors or tuple(dict.fromkeys(a for p in dossier.pieces for a in p.authors))
-    return render_template(
+    markup = render_template(
         "pdf-document.xhtml.j2",
         body=_markup(body),
         title=edition_title(dossier, edition),
@@ -120,6 +123,14 @@ def document_markup(dossier: Dossier, edition: Edition | None, layout_name: str,
         edition=layout_name,
         root_style=root_style,
     )
+    try:
+        return wrap_markup(markup)  # the EPUB's bidi isolation, so both editions order mixed text alike
+    except etree.XMLSyntaxError as exc:  # pieces are checked before the build writes; this names any other fault
+        raise ExportError(
+            f"the PDF document of {dossier.title!r} is not well-formed XHTML: {exc.msg}",
+            code="E470",
+            hint="check the text of the front and back matter and the section introductions",
+        ) from exc
 
 
 def combined_html(dossier: Dossier, edition: Edition | None, layout_name: str, images: ImageSession) -> str:
@@ -159,10 +170,33 @@ def collecting_weasyprint_log() -> Iterator[list[LogMessage]]:
         logger.removeHandler(collector)
 
 
+def right_to_left(dossier: Dossier) -> bool:
+    """True for a book read right to left: its pages turn and its spreads face the other way."""
+    return dossier.direction == "rtl" or direction_of(dossier.language) == "rtl"
+
+
+def mark_right_to_left(pdf: bytes) -> bytes:
+    """Tell viewers to show spreads right to left (``/ViewerPreferences << /Direction /R2L >>``).
+
+    WeasyPrint has no setting for it, so the finished PDF is re-saved with pikepdf; a PDF/A
+    edition stays one (viewer preferences are allowed), and the ID is derived from the content,
+    so the same input still gives the same bytes.
+    """
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        preferences = document.Root.get("/ViewerPreferences", pikepdf.Dictionary())
+        preferences.Direction = pikepdf.Name.R2L
+        document.Root.ViewerPreferences = document.make_indirect(preferences)  # the booklet copies it across
+        buffer = io.BytesIO()
+        document.save(buffer, deterministic_id=True)
+    return buffer.getvalue()
+
+
 def stylesheet_names(dossier: Dossier, layout: PdfLayout) -> tuple[str, ...]:
     """The files in styles/ an edition is laid out with, in cascade order."""
     names = ("common.css", *layout.stylesheets)
-    if dossier.direction == "rtl" or direction_of(dossier.language) == "rtl":
+    if right_to_left(dossier):
         names += ("pdf-rtl.css",)
     return names
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bundler.errors import Problem
-from bundler.manifest.checks import describe, parse_size, suggest
+from bundler.manifest.checks import check_language, describe, parse_size, suggest
 from bundler.manifest.loader import Manifest, problem
 
 PAGE_SIZES = ("A4", "A5", "letter")
@@ -44,6 +44,7 @@ COMMON_OPTIONS: dict[str, str] = {
     "images": "image policy: keep, compress, grayscale or none, or a mapping {policy, max_width, quality, ...}",
     "keep_credit_metadata": "true to keep photographers' credit metadata in images (location data is always removed)",
     "title": "a different title for this edition",
+    "language": "only the pieces in this language (e.g. ar), and the book's language and page direction set to it",
 }
 
 
@@ -99,6 +100,8 @@ def check_edition_options(manifest: Manifest, key: str, options: dict, extra: tu
             found.append(problem(manifest, option_key, f"expected true or false, got {describe(value)}", "M010"))
         elif name == "title" and not isinstance(value, str):
             found.append(problem(manifest, option_key, f"expected text, got {describe(value)}", "M010"))
+        elif name == "language":
+            found += check_language(manifest, option_key, value)
     return found
 
 
