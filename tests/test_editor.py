@@ -65,6 +65,8 @@ def newer_article(tmp_path: Path) -> Path:
 
 def test_reimporting_the_same_page_is_refused_and_replace_keeps_the_earlier_original(collection, tmp_path, capsys):
     manifest_before = (collection / "collection.yaml").read_text(encoding="utf-8")
+    photo = collection / "sources" / "article_files" / "ovens.jpg"
+    assert photo.read_bytes() == (TOUR / "saved" / "article_files" / "ovens.jpg").read_bytes(), "the saved page's folder is kept with it"
     old_original = (collection / "sources" / "article.html").read_bytes()
     code, _, err = run(capsys, "import", str(collection), str(TOUR / "saved" / "article.html"))
     assert code == 1 and "E102" in err and "already in the collection" in err
@@ -83,6 +85,9 @@ def test_reimporting_the_same_page_is_refused_and_replace_keeps_the_earlier_orig
     assert "five thousand loaves" in json.dumps(stored) and stored["provenance"]["source_path"] == "sources/article.html"
     (kept,) = (collection / "history").iterdir()
     assert (kept / "sources" / "article.html").read_bytes() == old_original
+    assert (kept / "sources" / "article_files" / "ovens.jpg").is_file() and (
+        collection / "sources" / "article_files" / "ovens.jpg"
+    ).is_file()
     assert "four thousand loaves" in (kept / ARTICLE).read_text(encoding="utf-8")
     log = events(collection)[ARTICLE]
     assert [e["event"] for e in log] == ["imported", "replaced"]
@@ -146,11 +151,15 @@ def test_remove_keeps_files_another_entry_uses(collection, capsys):
     code, _, err = run(capsys, "remove", str(collection), ARTICLE)
     assert code == 0 and "W631" in err and "sources/article.html" in err and copy in err
     assert (collection / "sources" / "article.html").is_file(), "shared with the copy: kept"
+    assert (collection / "sources" / "article_files" / "ovens.jpg").is_file(), "the page's photo goes with the page"
     assert not (collection / ARTICLE).exists() and (collection / copy).is_file()
 
 
 @pytest.mark.expect_warnings(r"^W630 sources/forgotten\.html: no entry uses this file")
 def test_check_reports_orphans_and_edited_originals(collection, capsys):
+    code, _, err = run(capsys, "remove", str(collection), ARTICLE)
+    assert code == 0 and not (collection / "sources" / "article_files").exists(), "removed with its page"
+    assert run(capsys, "import", str(collection), str(TOUR / "saved" / "article.html"))[0] == 0
     (collection / "sources" / "forgotten.html").write_text("<p>left behind</p>", encoding="utf-8")
     code, _, err = run(capsys, "check", str(collection), "--verbose")
     assert code == 0 and "W630" in err and "sources/forgotten.html" in err

@@ -19,7 +19,7 @@ from bundler.errors import BundlerError
 from bundler.events import append_events, event, history_folder, import_event
 from bundler.importers.piece import PIECE_FILE, write_piece
 from bundler.manifest.loader import Manifest
-from bundler.originals import stored_piece_records, used_files
+from bundler.originals import local_references, stored_piece_records, used_files
 
 if TYPE_CHECKING:
     from bundler.model import Piece
@@ -82,11 +82,16 @@ def replace_piece(manifest: Manifest, entry: str, source: Path, piece: Piece) ->
     try:
         write_piece(piece, staged)
         shutil.copyfile(source, staged / ".original")  # the source may be the very file set aside next
+        companion = source.with_name(source.stem + "_files")
+        if companion.is_dir():
+            shutil.copytree(companion, staged / ".companion", symlinks=False)
         kept = history_folder(root)
-        _set_aside(root, root / label, kept)
-        _set_aside(root, folder, kept)
+        for path in (root / label, (root / label).with_name(Path(label).stem + "_files"), folder):
+            _set_aside(root, path, kept)
         (root / label).parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged / ".original", root / label)
+        if (staged / ".companion").is_dir():
+            os.replace(staged / ".companion", (root / label).with_name(Path(label).stem + "_files"))
         os.replace(staged, folder)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
@@ -135,6 +140,7 @@ def _files_of(manifest: Manifest, entry: str) -> set[str]:
         source = provenance.get("source_path")
         if isinstance(source, str) and source and _inside(root, root / source):
             found.add(source)
+            found |= local_references(root, source)
             companion = (root / source).with_name(Path(source).stem + "_files")
             if companion.is_dir():
                 found |= {p.relative_to(root).as_posix() for p in companion.rglob("*") if p.is_file()}

@@ -11,8 +11,10 @@ files a removed or replaced piece left behind: they would silently travel into e
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from bundler.importers.piece import PIECE_FILE
 from bundler.manifest.loader import Manifest
@@ -80,11 +82,36 @@ def used_files(manifest: Manifest) -> set[str]:
         source = provenance.get("source_path")
         if isinstance(source, str) and source:
             used.add(source)
-    for path in list(used):  # a saved page's own folder of photos goes with it
+    for path in list(used):  # a saved page's own folder of photos goes with it, and the files it points at
         companion = root / Path(path).with_name(Path(path).stem + "_files")
         if companion.is_dir():
             used |= {p.relative_to(root).as_posix() for p in companion.rglob("*") if p.is_file()}
+        used |= local_references(root, path)
     return used
+
+
+#: ``src="…"``, ``href="…"``, ``poster="…"`` and every URL of a ``srcset`` in a saved page.
+_REFERENCE = re.compile(r"""\b(?:src|href|poster|data-src)\s*=\s*["']([^"'#?]+)""", re.IGNORECASE)
+_SRCSET = re.compile(r"""\bsrcset\s*=\s*["']([^"']+)""", re.IGNORECASE)
+#: Larger pages are not searched for references (a saved page is rarely above a few megabytes).
+MAX_SCANNED_BYTES = 16 * 2**20
+
+
+def local_references(root: Path, path: str) -> set[str]:
+    """Files inside the collection that a saved HTML original points at by a relative address."""
+    page = root / path
+    if page.suffix.lower() not in (".html", ".htm", ".xhtml") or not page.is_file() or page.stat().st_size > MAX_SCANNED_BYTES:
+        return set()
+    text = page.read_bytes().decode("utf-8", errors="replace")
+    addresses = _REFERENCE.findall(text) + [c.split()[0] for s in _SRCSET.findall(text) for c in s.split(",") if c.split()]
+    found = set()
+    for address in addresses:
+        if ":" in address or address.startswith("/"):
+            continue  # remote, data: or absolute: not a file beside the page
+        target = (page.parent / unquote(address)).resolve()
+        if target.is_file() and root.resolve() in target.parents:
+            found.add(target.relative_to(root.resolve()).as_posix())
+    return found
 
 
 def orphan_files(manifest: Manifest) -> list[str]:

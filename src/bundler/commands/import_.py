@@ -230,6 +230,14 @@ def _imported_pages(root: Path, listed: set[Path]) -> set[tuple[str, str]]:
     return found
 
 
+def copy_companion(source: Path, original: Path) -> None:
+    """A saved page's ``NAME_files/`` folder (its photos, styles) goes beside its kept original, so the page can be opened whole."""
+    companion = source.with_name(source.stem + "_files")
+    target = original.with_name(source.stem + "_files")
+    if companion.is_dir() and not target.exists() and companion.resolve() != target.resolve():
+        shutil.copytree(companion, target, symlinks=False)
+
+
 def _write_pieces(root: Path, staged: list[tuple[Path, Path, Piece]]) -> list[str]:
     from bundler.importers.piece import write_piece
 
@@ -238,6 +246,7 @@ def _write_pieces(root: Path, staged: list[tuple[Path, Path, Piece]]) -> list[st
         if not original.exists():
             original.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, original)
+            copy_companion(source, original)
         slug = piece.slug or slugify(source.stem)
         folder = unused_path(root / "pieces" / slug)
         write_piece(piece, folder)
