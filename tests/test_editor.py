@@ -169,3 +169,17 @@ def test_check_reports_orphans_and_edited_originals(collection, capsys):
     original.write_bytes(bytes(data))
     code, _, err = run(capsys, "check", str(collection))
     assert code == 1 and "E636" in err and "sources/article.html" in err and ARTICLE in err and "--replace" in err
+
+
+def test_refresh_updates_a_piece_from_a_file_of_any_name(collection, tmp_path, capsys):
+    page = newer_article(tmp_path)
+    renamed = page.with_name("bakery-saved-again.html")
+    page.rename(renamed)
+    code, out, _ = run(capsys, "refresh", str(collection), "the-bakery-on-the-corner-keeps-its-ovens-lit", str(renamed))
+    assert code == 0 and f"refreshed {ARTICLE}" in out
+    assert (collection / "sources" / "article.html").read_bytes() == renamed.read_bytes()
+    assert [e["event"] for e in events(collection)[ARTICLE]] == ["imported", "replaced"]
+    code, _, err = run(capsys, "refresh", str(collection), ARTICLE, str(tmp_path / "nowhere.html"))
+    assert code == 1 and "E101" in err and "nowhere.html" in err
+    code, _, err = run(capsys, "refresh", str(collection), "nothing-like-it", str(renamed))
+    assert code == 1 and "E630" in err and "nothing-like-it" in err

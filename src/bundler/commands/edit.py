@@ -28,6 +28,40 @@ def add_move_arguments(parser) -> None:
     where.add_argument("--after", metavar="OTHER", help="put it just after this piece of the section")
 
 
+def add_refresh_arguments(parser) -> None:
+    parser.add_argument("collection", help="collection folder (or its collection.yaml)")
+    parser.add_argument("piece", metavar="PIECE", help="the entry, its slug, or its original")
+    parser.add_argument("path", metavar="PATH", help="the newer copy of the page (or file) to update it from")
+    parser.add_argument("--allow-empty", action="store_true", help="accept a page whose article came out empty (refused otherwise)")
+
+
+def run_refresh(args, ui) -> int:
+    """Update PIECE from PATH, whatever PATH is called: the earlier original and piece go to ``history/``."""
+    import tempfile
+    from pathlib import Path
+
+    from bundler.commands._warnings import show_piece_warnings
+    from bundler.commands.import_ import refusals
+    from bundler.editor import find_entry, replace_piece
+    from bundler.errors import BundlerError, ImportError_
+    from bundler.importers import ImportOptions, read_piece
+
+    manifest = _load(args.collection)
+    entry = find_entry(manifest, args.piece)
+    source = Path(args.path)
+    if not source.is_file():
+        raise BundlerError(f"file not found: {source}", code="E101", file=args.path, hint="give the newer copy of the page")
+    with tempfile.TemporaryDirectory(prefix="bundler-refresh-") as media:
+        piece = read_piece(source, ImportOptions(media_dir=Path(media), source_label=source.name))
+        refused = refusals(piece, args.path, args.allow_empty)
+        if refused:
+            raise ImportError_(problems=refused)
+        done = replace_piece(manifest, entry, source, piece)
+    ui.say(f"refreshed {entry} ({piece.title}) from {source}; the earlier original and piece are kept in {done.kept_in}/")
+    show_piece_warnings(ui, entry, piece.provenance.warnings)
+    return 0
+
+
 def run_remove(args, ui) -> int:
     from bundler.editor import delete_files, find_entry, log_edit, removable_files
     from bundler.manifest.edit import remove_piece
@@ -102,6 +136,9 @@ def _warn_emptied(ui, manifest, title: str = "") -> None:
 COMMANDS = {
     "remove": Command(
         "take a piece out of a collection: its manifest entry and the files no other entry uses", add_remove_arguments, run_remove
+    ),
+    "refresh": Command(
+        "update a piece from a newer copy of its page; the earlier one is kept under history/", add_refresh_arguments, run_refresh
     ),
     "move": Command("move a piece to another section, or before/after another piece", add_move_arguments, run_move),
 }

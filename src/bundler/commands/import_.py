@@ -104,7 +104,7 @@ def run(args, ui) -> int:
                         ui.problem(
                             Problem(f"{piece.source_url or piece.title} is already in the collection; skipped", code="N150", file=text)
                         )
-                refused += [r for piece in fresh for r in _refusals(piece, text, args.allow_empty)]
+                refused += [r for piece in fresh for r in refusals(piece, text, args.allow_empty)]
                 staged += [(source, original, piece) for piece in fresh]
                 continue
             earlier = imported.get(sha256_file(source)) or (original.relative_to(root).as_posix() if original.resolve() in listed else "")
@@ -116,7 +116,7 @@ def run(args, ui) -> int:
                     hint="list each piece once; to take a newer copy of the page, import that file with --replace",
                 )
             piece = read_piece(source, options)
-            refused += _refusals(piece, text, args.allow_empty)
+            refused += refusals(piece, text, args.allow_empty)
             same = _same_source(manifest, piece, source, text, args.replace)
             if same:
                 replacing.append((same, source, piece))
@@ -178,7 +178,7 @@ def _replace_pieces(manifest, replacing: list[tuple[str, Path, Piece]], ui) -> N
 EMPTY_BODY_CODES = ("W130", "W131")
 
 
-def _refusals(piece: Piece, given: str, allow_empty: bool) -> list[Problem]:
+def refusals(piece: Piece, given: str, allow_empty: bool) -> list[Problem]:
     """An ``E115`` problem for a piece whose article came out empty or far smaller than its page.
 
     Such a page is usually a consent wall, a login page or an article loaded by script: kept
