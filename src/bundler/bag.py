@@ -33,13 +33,14 @@ from pathlib import Path, PurePosixPath
 
 from bundler import __version__
 from bundler.build import BuildResult, build_collection
-from bundler.clock import build_time, zip_date_time
-from bundler.errors import BundlerError
+from bundler.clock import build_time, record_time, zip_date_time
+from bundler.errors import BundlerError, Problem
 from bundler.files import write_atomically
 from bundler.importers.piece import write_piece
 from bundler.model import Dossier
 from bundler.provenance import provenance_record
 from bundler.resources import installed_versions
+from bundler.signing import check_signature, load_private_key, sign_bag
 from bundler.text import sha256_file
 
 CHECKSUMS = ("sha256", "sha512")
@@ -63,13 +64,30 @@ class BagResult:
     build: BuildResult
 
 
+#: Where bags go by default: beside ``dist/``, never in it, since ``dist/`` is what a library serves.
+DEFAULT_BAG_FOLDER = "bags"
+
+
 def write_bag(
-    collection: str | Path, out_dir: str | Path | None = None, *, archive: str | None = None, format_names: list[str] | None = None
+    collection: str | Path,
+    out_dir: str | Path | None = None,
+    *,
+    archive: str | None = None,
+    format_names: list[str] | None = None,
+    sign_key: Path | None = None,
 ) -> BagResult:
-    """Build the collection's editions and write a BagIt bag of everything (then move it into place)."""
+    """Build the collection's editions and write a BagIt bag of everything (then move it into place).
+
+    A collection whose originals no longer match the SHA-256 recorded at import is refused
+    (``E636``): bagging it would certify edited evidence as intact. ``sign_key`` (an Ed25519
+    private key) signs the tag manifest.
+    """
     if archive not in (None, *ARCHIVES):
         raise BundlerError(f"unknown archive type {archive!r}", code="E620", hint="use --archive tar or --archive zip")
-    out_dir = Path(out_dir or "dist")
+    manifest = _refuse_changed_originals(collection)
+    if sign_key is not None:
+        load_private_key(sign_key)  # a bad key fails before the build, not after
+    out_dir = Path(out_dir or DEFAULT_BAG_FOLDER)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".bag-", dir=out_dir))
     try:
@@ -78,7 +96,9 @@ def write_bag(
         name = f"{dossier.slug}-bag"
         bag_dir = staging / name
         _write_payload(bag_dir, Path(dossier.root), result)
-        _make_bag(bag_dir, dossier)
+        _make_bag(bag_dir, dossier, manifest.data)
+        if sign_key is not None:
+            sign_bag(bag_dir, sign_key)
         if archive:
             destination = out_dir / f"{name}.{archive}"
             write_atomically(destination, lambda tmp: _write_archive(bag_dir, tmp, archive, build_time(dossier.date)))
@@ -88,6 +108,30 @@ def write_bag(
         return BagResult(destination, result)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _refuse_changed_originals(collection: str | Path):
+    """The manifest, once every listed piece's original is proved to hold its recorded bytes."""
+    from bundler.manifest.loader import load_manifest
+    from bundler.originals import changed_originals
+
+    manifest = load_manifest(collection)
+    changed = changed_originals(manifest)
+    if changed:
+        raise BundlerError(
+            problems=[
+                Problem(
+                    f"{c.source}: its bytes no longer match the SHA-256 recorded when {c.entry} was imported "
+                    f"({c.recorded[:12]}..., now {c.actual[:12]}...); not bagged",
+                    code="E636",
+                    file=str(manifest.root / c.source),
+                    hint="restore the original from a backup or an earlier bag; if the new bytes are the ones to keep, "
+                    f"update the piece with `bundler import {manifest.root} {c.source} --replace`",
+                )
+                for c in changed
+            ]
+        )
+    return manifest
 
 
 def _write_payload(bag_dir: Path, root: Path, result: BuildResult) -> None:
@@ -100,8 +144,20 @@ def _write_payload(bag_dir: Path, root: Path, result: BuildResult) -> None:
     for path in result.outputs.values():
         shutil.copyfile(path, editions / path.name)
     record = {"pieces": provenance_record(result.dossier), "build": build_record(result)}
+    _add_events(record, root)
     text = json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     (bag_dir / "provenance.json").write_text(text, encoding="utf-8")
+
+
+def _add_events(record: dict, root: Path) -> None:
+    """Each piece's history from the collection's event log, then a ``built`` event naming this bag's editions."""
+    from bundler.events import event, events_of_piece, read_events
+
+    log = read_events(root)
+    editions = {name: {"file": e["file"], "sha256": e["sha256"]} for name, e in record["build"]["editions"].items()}
+    built = event("built", at=record["build"]["build_time"], editions=editions)
+    for piece in record["pieces"]["pieces"]:
+        piece["events"] = events_of_piece(log, piece["provenance"].get("source_sha256", "")) + [built]
 
 
 def _copy_collection(root: Path, target: Path) -> None:
@@ -129,17 +185,35 @@ def build_record(result: BuildResult) -> dict:
     }
 
 
-def _make_bag(bag_dir: Path, dossier: Dossier) -> None:
+def bag_info(dossier: Dossier, data: dict) -> dict[str, str]:
+    """``bag-info.txt``'s fields, from the manifest (``organization``, ``contact_name``, ``contact_email``).
+
+    ``Bagging-Date`` is the day the bag is made (``SOURCE_DATE_EPOCH`` when set, so a bag can
+    still be rebuilt byte for byte); a date in the past would misstate the chain of custody.
+    """
+    import bagit
+
+    def text(name: str) -> str:
+        value = data.get(name)
+        return value.strip() if isinstance(value, str) else ""
+
+    info = {
+        "Source-Organization": text("organization") or dossier.publisher or ", ".join(dossier.editors) or "unknown",
+        "Contact-Name": text("contact_name"),
+        "Contact-Email": text("contact_email"),
+        "External-Description": " ".join((dossier.description or dossier.title).split()),
+        "External-Identifier": dossier.identifier,
+        "Bagging-Date": record_time().date().isoformat(),
+        "Bag-Software-Agent": f"bundler {__version__} (bagit.py {bagit.VERSION})",
+    }
+    return {name: value for name, value in info.items() if value}
+
+
+def _make_bag(bag_dir: Path, dossier: Dossier, data: dict) -> None:
     """Let bagit write the manifests, then pin the version and the tag-manifest order."""
     import bagit
 
-    info = {
-        "Source-Organization": dossier.publisher or ", ".join(dossier.editors) or "unknown",
-        "External-Description": dossier.description or dossier.title,
-        "External-Identifier": dossier.identifier,
-        "Bagging-Date": build_time(dossier.date).date().isoformat(),  # never today: reproducible
-        "Bag-Software-Agent": f"bundler {__version__} (bagit.py {bagit.VERSION})",
-    }
+    info = bag_info(dossier, data)
     bagit.make_bag(str(bag_dir), bag_info=info, checksums=list(CHECKSUMS))
     (bag_dir / "bagit.txt").write_text("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n", encoding="utf-8")
     tag_files = sorted(p.name for p in bag_dir.iterdir() if p.is_file() and not p.name.startswith("tagmanifest-"))
@@ -264,8 +338,12 @@ class Fixity:
 VERIFIABLE_ALGORITHMS = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512")
 
 
-def verify_bag(path: str | Path) -> Fixity:
+def verify_bag(path: str | Path, public_key: Path | None = None) -> Fixity:
     """Check a bag folder (or a .tar/.zip of one): our own file-by-file diff plus bagit's validation.
+
+    Also checked: every original in the payload against the SHA-256 recorded when it was
+    imported (a source edited before bagging passes the manifests, not this), and with
+    ``public_key``, the Ed25519 signature of the tag manifest.
 
     Every way a bag can be malformed (a manifest line without a path, a manifest that is not
     UTF-8, an unknown algorithm, links or special files in the payload) is a reason in
@@ -276,7 +354,7 @@ def verify_bag(path: str | Path) -> Fixity:
         raise BundlerError(f"no such bag: {path}", file=str(path), code="E623")
     if path.is_file():
         with tempfile.TemporaryDirectory(prefix="bundler-verify-") as folder:
-            return verify_bag(unpack_bag(path, Path(folder)))
+            return verify_bag(unpack_bag(path, Path(folder)), public_key)
     if not path.is_dir() or not (path / "bagit.txt").is_file():
         raise BundlerError(f"{path} is not a bag (no bagit.txt)", file=str(path), code="E622", hint="give the bag folder or its .tar/.zip")
     fixity = Fixity()
@@ -290,7 +368,36 @@ def verify_bag(path: str | Path) -> Fixity:
             fixity.changed.append(name)
     fixity.added = sorted(n for n in present - set(expected) - manifests if n.startswith("data/"))
     fixity.problems += _bagit_problems(path) if fixity.intact else []
+    fixity.problems += _changed_originals_in_bag(path)
+    if public_key is not None:
+        fixity.problems += check_signature(path, public_key)
     return fixity
+
+
+def _changed_originals_in_bag(bag_dir: Path) -> list[str]:
+    """Originals in ``data/collection/`` whose bytes differ from the SHA-256 their piece recorded at import."""
+    from bundler.originals import holds_file_digest
+
+    try:
+        record = json.loads((bag_dir / "data" / "provenance.json").read_text(encoding="utf-8"))
+        pieces = record["pieces"]["pieces"]
+        (collection,) = [p for p in (bag_dir / "data" / "collection").iterdir() if p.is_dir() and not p.is_symlink()]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []  # not a bundler bag, or its provenance is damaged: the manifests' verdict stands
+    found = []
+    for piece in pieces if isinstance(pieces, list) else ():
+        provenance = piece.get("provenance") if isinstance(piece, dict) else None
+        source = provenance.get("source_path") if isinstance(provenance, dict) else None
+        recorded = provenance.get("source_sha256") if isinstance(provenance, dict) else None
+        if not isinstance(source, str) or not isinstance(recorded, str) or not source or not recorded or ".." in Path(source).parts:
+            continue
+        if not holds_file_digest(provenance):
+            continue
+        path = collection / source
+        if path.is_file() and not path.is_symlink() and _file_digest(path, "sha256") != recorded:
+            name = path.relative_to(bag_dir).as_posix()
+            found.append(f"E636: {name}: its bytes no longer match the SHA-256 recorded when it was imported ({recorded[:12]}...)")
+    return found
 
 
 def _scan_bag(bag_dir: Path) -> tuple[set[str], list[str]]:

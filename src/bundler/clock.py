@@ -49,3 +49,18 @@ def zip_date_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
 def iso_seconds(moment: datetime) -> str:
     """``2016-05-10T00:00:00Z``: the form EPUB's dcterms:modified requires."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def record_time() -> datetime:
+    """When something happens for the record (an import, an edit, a bag): ``SOURCE_DATE_EPOCH``, else now.
+
+    Editions never use this (their time is ``build_time``); a chain of custody needs the real
+    date, and ``SOURCE_DATE_EPOCH`` still pins it for a reproducible bag or a test.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            pass
+    return datetime.now(UTC)

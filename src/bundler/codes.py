@@ -135,6 +135,7 @@ CODES: dict[str, Code] = _catalogue(
     ("M060", ERROR, "manifest", "a listed piece cannot be imported"),
     ("M061", ERROR, "manifest", "import could not add its entries to the manifest text"),
     ("M065", ERROR, "manifest", "an edition's language option selects no piece"),
+    ("M090", ERROR, "manifest", "could not remove or move the entry in the manifest text"),
     # PDF
     ("E060", ERROR, "pdf", "unknown page size for a PDF edition"),
     ("E061", ERROR, "pdf", "WeasyPrint reported errors"),
@@ -173,6 +174,19 @@ CODES: dict[str, Code] = _catalogue(
     ("E623", ERROR, "archive", "no such bag"),
     ("E624", ERROR, "archive", "bag archive is truncated or corrupt"),
     ("E625", ERROR, "archive", "bag archive would unpack to far more than its size (an archive bomb?)"),
+    # the editor's workflow: replace, remove, move; originals, orphans; signed bags
+    ("E630", ERROR, "editor", "no such piece in the collection"),
+    ("E631", ERROR, "editor", "no such section in the collection"),
+    ("E632", ERROR, "editor", "--before/--after names a piece that is not in the target section"),
+    ("E633", ERROR, "import", "a piece from the same source URL or file name is already in the collection (--replace updates it)"),
+    ("E634", ERROR, "import", "--replace: no single piece in the collection comes from this source"),
+    ("E635", ERROR, "archive", "key cannot be read, or is not an Ed25519 key"),
+    ("E636", ERROR, "archive", "an original no longer matches the SHA-256 recorded when it was imported"),
+    ("E637", ERROR, "archive", "the bag's signature is missing or does not match the key"),
+    ("E638", ERROR, "archive", "keygen: the key file already exists"),
+    ("W630", WARNING, "editor", "a file in sources/ or pieces/ that no entry uses"),
+    ("W631", WARNING, "editor", "removed piece's files are used by other entries; kept"),
+    ("W632", WARNING, "editor", "a section was left without pieces"),
     # the machine: disks, permissions, the cache
     ("E701", ERROR, "system", "no space left (or quota used up, or file too large) where bundler writes"),
     ("E702", ERROR, "system", "read-only file system where bundler writes"),

@@ -2,7 +2,9 @@
 
 The HTTP work (parsing, Range, ETag, ``If-None-Match``, ``Content-Length``, many
 connections at once) is Starlette's and uvicorn's, both well kept; this module adds only
-a strict gate in front of them. The gate refuses anything that is not a plain request
+a strict gate in front of them. Only what the catalogue lists is served (``catalog.served``:
+the feeds, the page, covers and the editions each ``dossier.json`` names; never sources,
+bags, provenance or older builds' files). The gate refuses anything that is not a plain request
 for a file inside ``dist/``: other methods (405), encoded separators or dots, NUL and
 control characters, ``..``, hidden files, overlong paths, symlinks, directory listings,
 and Range headers that are not a short list of byte ranges (416).
@@ -33,6 +35,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bundler.catalog.library import SUFFIX_MEDIA_TYPES
 from bundler.catalog.render import ACQUISITION_TYPE, NAVIGATION_TYPE
+from bundler.catalog.served import is_listed
 from bundler.errors import BundlerError
 
 MAX_PATH_BYTES = 512
@@ -114,7 +117,7 @@ class LibraryFiles(StaticFiles):
     def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
         segments = [s for s in path.split(os.sep) if s]
         found = is_inside_without_links(self.root, segments) if segments else None
-        if found is None:
+        if found is None or not is_listed(self.root, segments):
             return "", None
         return super().lookup_path(path)
 

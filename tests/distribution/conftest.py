@@ -60,6 +60,9 @@ def library(aleppo_build, tmp_path_factory) -> Library:
     os.symlink(secret, dist / "aleppo-2016" / "outside.pdf")
     (dist / ".secret").write_bytes(SECRET)
     (dist / "aleppo-2016" / ".aleppo-2016.epub.x.part").write_bytes(SECRET)
+    for relative in EVIDENCE:  # a bag, sources and provenance left in dist/: never served
+        (dist / relative).parent.mkdir(parents=True, exist_ok=True)
+        (dist / relative).write_bytes(SECRET)
 
     write_catalog(dist)
     editions = {}
@@ -67,7 +70,26 @@ def library(aleppo_build, tmp_path_factory) -> Library:
         for path in sorted(folder.iterdir()):
             if path.suffix in (".epub", ".pdf", ".zip") and not path.is_symlink() and not path.name.startswith("."):
                 editions[f"{folder.name}/{path.name}"] = path.read_bytes()
+    for stale in STALE_EDITIONS:
+        del editions[stale]
     return Library(dist=dist, secret=secret, editions=editions, slugs=("aleppo-2016", ARABIC_SLUG, "field-notes"))
+
+
+#: Files in dist/ that are not publications: a bag (folder and archive), sources, provenance records.
+EVIDENCE = (
+    "aleppo-2016-bag/bagit.txt",
+    "aleppo-2016-bag/bag-info.txt",
+    "aleppo-2016-bag/data/provenance.json",
+    "aleppo-2016-bag/data/editions/aleppo-2016.epub",
+    "aleppo-2016-bag.zip",
+    "aleppo-2016/provenance.json",
+    "aleppo-2016/bag-info.txt",
+    "aleppo-2016/sources/aleppo-is-burning.txt",
+    "aleppo-2016/aleppo-2016-bag.zip",
+    "field-notes/provenance.json",
+)
+#: Edition files of an older build that the dossier's sidecar no longer names.
+STALE_EDITIONS = (f"{ARABIC_SLUG}/{ARABIC_SLUG}-phone.pdf", "aleppo-2016/aleppo-2016-bag.zip")
 
 
 @pytest.fixture(scope="session")

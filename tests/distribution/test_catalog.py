@@ -91,13 +91,13 @@ def test_example_dossier_metadata_comes_from_the_sidecar(server, library):
         assert int(links[record["file"]].length) == record["size"]
 
 
-def test_arabic_dossier_entry_with_unlisted_edition_and_cover(server, library):
+def test_arabic_dossier_entry_without_its_stale_edition_and_with_cover(server, library):
     feed, _ = acquisition_feed(server)
     (entry,) = [e for e in feed.entries if e.title == ARABIC_TITLE]
     assert entry.language == "ar"
     links = {link.href.rsplit("/", 1)[-1]: link for link in entry.links if link.rel == ACQUISITION}
-    assert set(links) == {f"{ARABIC_SLUG}.epub", f"{ARABIC_SLUG}.pdf", f"{ARABIC_SLUG}-phone.pdf"}
-    assert links[f"{ARABIC_SLUG}-phone.pdf"].title == "PDF (phone)"
+    assert set(links) == {f"{ARABIC_SLUG}.epub", f"{ARABIC_SLUG}.pdf"}, "a phone PDF the sidecar does not name is stale"
+    assert links[f"{ARABIC_SLUG}.pdf"].title == "PDF"
     (thumbnail,) = [link for link in entry.links if link.rel == THUMBNAIL]
     status, headers, body = fetch(urljoin(server.url, thumbnail.href))
     assert status == 200 and headers["Content-Type"] == "image/jpeg"
@@ -141,7 +141,7 @@ def test_index_page_lists_every_dossier_with_rtl_marked(library):
     assert '"Noto Naskh Arabic"' in css and "&#34;" not in css, "the stylesheet is inlined unescaped"
     hrefs = [a.get("href") for a in page.xpath("//ul[@class='editions']//a")]
     assert sorted(h.replace("%20", " ") for h in hrefs) == sorted(library.editions)
-    assert "تنزيل" in arabic.text_content(), "the Arabic entry's words are Arabic"
+    assert "للطباعة في البيت" in arabic.text_content(), "the Arabic entry's words are Arabic (the PDF is \"for printing at home\")"
     assert arabic.xpath(".//img[@class='cover']/@src") == [f"{ARABIC_SLUG}/cover-thumb.jpg"]
     sizes = [s.text for s in page.xpath("//span[@class='size']")]
     assert all(s.endswith(("kB", "MB", "bytes")) for s in sizes)

@@ -73,8 +73,12 @@ def test_new_import_check_list(tmp_path, sources):
     assert again.returncode == 1 and "already in the collection" in again.stderr
     (sources / "other").mkdir()
     (sources / "other" / "street.txt").write_text("Another street\n\nA different text entirely.\n", encoding="utf-8")
-    assert bundler("import", str(dossier), str(sources / "other" / "street.txt")).returncode == 0
-    assert (dossier / "sources" / "street-2.txt").read_text(encoding="utf-8").startswith("Another street"), "same name, new file: suffixed"
+    same_name = bundler("import", str(dossier), str(sources / "other" / "street.txt"))
+    assert same_name.returncode == 1, "same name, new file: a newer copy of the same source, not a second piece"
+    assert "E633" in same_name.stderr and "--replace" in same_name.stderr and "pieces/a-quiet-street/piece.json" in same_name.stderr
+    (sources / "other" / "street.txt").rename(sources / "other" / "corner.txt")
+    assert bundler("import", str(dossier), str(sources / "other" / "corner.txt")).returncode == 0
+    assert (dossier / "sources" / "corner.txt").read_text(encoding="utf-8").startswith("Another street")
     assert (dossier / "sources" / "street.txt").read_bytes() == (sources / "street.txt").read_bytes(), "never overwritten"
 
     checked = bundler("check", str(dossier))

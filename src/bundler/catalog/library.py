@@ -1,9 +1,11 @@
 """Read a ``dist/`` folder into library entries: one per dossier folder, with its editions.
 
 Metadata comes from each folder's ``dossier.json`` sidecar (written by the build), so no
-collection is re-imported. Files on disk are the truth for what can be downloaded: an
-edition in the sidecar whose file is gone is dropped, and an edition file the sidecar does
-not mention (another engineer's new format, an older build) is found by its suffix.
+collection is re-imported. The sidecar names the editions of the latest build: an edition in
+it whose file is gone is dropped, and a file it does not mention (an edition of an older
+build, a stray archive) is not listed, and the library server does not hand it out. Only a
+folder with no sidecar at all (a library put together by hand) is listed by file suffixes.
+A bag folder (``bagit.txt``) is never a dossier: it holds the raw evidence.
 """
 
 from __future__ import annotations
@@ -115,10 +117,12 @@ def read_library(dist: Path, report: Report) -> list[LibraryDossier]:
 
 def read_dossier_folder(folder: Path, report: Report) -> LibraryDossier | None:
     """One dossier from its sidecar plus the edition files found on disk; None if it has no editions."""
+    if _is_bag(folder):
+        return None
     sidecar = _read_sidecar(folder, report)
     editions = _editions_from_sidecar(folder, sidecar, report)
-    listed = {e.file for e in editions}
-    editions += [e for e in _editions_on_disk(folder) if e.file not in listed]
+    if not _names_editions(sidecar):  # no sidecar, or a damaged one: the files found by suffix
+        editions = _editions_on_disk(folder)
     if not editions:
         if sidecar:
             report.warn(f"{folder.name}: no edition files found; left out of the catalogue", code="W801", file=str(folder))
@@ -142,6 +146,36 @@ def read_dossier_folder(folder: Path, report: Report) -> LibraryDossier | None:
         cover=_cover_source(folder, sidecar, editions),
         contents=_contents(sidecar),
     )
+
+
+def listed_edition_names(folder: Path) -> set[str]:
+    """The file names of the editions the catalogue lists for ``folder``, without hashing anything.
+
+    The library server asks this on every request, so it reads the sidecar only; the rule is
+    ``read_dossier_folder``'s: the sidecar's editions, or the suffix-found files when there is none.
+    """
+    if _is_bag(folder):
+        return set()
+    sidecar = _read_sidecar(folder, Report())
+    if not _names_editions(sidecar):
+        return {e.file for e in _editions_on_disk(folder, hashed=False)}
+    return {n for n in _sidecar_file_names(sidecar) if _is_real_file(folder / n)}
+
+
+def _sidecar_file_names(sidecar: dict) -> set[str]:
+    records = sidecar.get("editions") if isinstance(sidecar.get("editions"), dict) else {}
+    names = {_text(r.get("file")) for r in records.values() if isinstance(r, dict)}
+    return {n for n in names if _is_plain_name(n)}
+
+
+def _names_editions(sidecar: dict) -> bool:
+    """Whether the sidecar names at least one edition file properly; a damaged one is read as no sidecar."""
+    return bool(_sidecar_file_names(sidecar))
+
+
+def _is_bag(folder: Path) -> bool:
+    """A BagIt bag (its ``bagit.txt``): sources and provenance, never a library entry."""
+    return _is_real_file(folder / "bagit.txt")
 
 
 def label_for(file: str, slug: str) -> str:
@@ -190,14 +224,15 @@ def _editions_from_sidecar(folder: Path, sidecar: dict, report: Report) -> list[
     return editions
 
 
-def _editions_on_disk(folder: Path) -> list[EditionFile]:
+def _editions_on_disk(folder: Path, hashed: bool = True) -> list[EditionFile]:
     editions = []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
         media_type = _media_type_of(path.name)
         if not media_type or path.name.startswith(".") or not _is_real_file(path):
             continue
         label = label_for(path.name, folder.name)
-        editions.append(EditionFile(label.lower(), path.name, media_type, path.stat().st_size, sha256_file(path), label))
+        digest = sha256_file(path) if hashed else ""
+        editions.append(EditionFile(label.lower(), path.name, media_type, path.stat().st_size, digest, label))
     return editions
 
 

@@ -21,6 +21,7 @@ def run(args, ui) -> int:
     report = Report()
     dossier = resolve_dossier(manifest, report)
     check_pieces_render(dossier)  # what the build would render, so a piece that breaks it fails here too
+    _check_originals(manifest, report)
     show_report(ui, report.warnings, args.verbose)
     pages = len(dossier.front_matter) + len(dossier.back_matter)
     editions = ", ".join(e.format for e in dossier.editions)
@@ -32,6 +33,34 @@ def run(args, ui) -> int:
         ui.error(f"{len(failures)} warning(s) and --strict was given")
         return 1
     return 0
+
+
+def _check_originals(manifest, report) -> None:
+    """Orphans are warnings (``W630``); an original whose bytes changed since import is an error (``E636``)."""
+    from bundler.errors import BundlerError, Problem
+    from bundler.originals import changed_originals, orphan_files
+
+    for path in orphan_files(manifest):
+        report.warn(
+            f"{path}: no entry uses this file; delete it, or list it (it would go into every bag)",
+            code="W630",
+            file=str(manifest.root / path),
+        )
+    changed = changed_originals(manifest)
+    if changed:
+        raise BundlerError(
+            problems=[
+                Problem(
+                    f"{c.source}: its bytes no longer match the SHA-256 recorded when {c.entry} was imported "
+                    f"({c.recorded[:12]}..., now {c.actual[:12]}...)",
+                    code="E636",
+                    file=str(manifest.root / c.source),
+                    hint="restore the original from a backup or a bag; if the new bytes are the ones to keep, "
+                    f"update the piece: bundler import {manifest.root} {c.source} --replace",
+                )
+                for c in changed
+            ]
+        )
 
 
 COMMANDS = {"check": Command("validate a collection without building it", add_arguments, run)}

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bundler.commands import Command
-from bundler.commands._warnings import empty_body_refusals as _refusals
+from bundler.commands._warnings import empty_body_refusals as refusals
 from bundler.commands._warnings import show_piece_warnings
 from bundler.errors import BundlerError, ImportError_, Problem
+from bundler.events import append_events, import_event
 from bundler.files import write_atomically
 from bundler.importers import ImportOptions, find_source, read_piece
 from bundler.importers.piece import PIECE_FILE
@@ -34,6 +35,12 @@ def add_arguments(parser) -> None:
     parser.add_argument("--section", help="section title to add to (created if missing; default: the last section)")
     parser.add_argument("--base-url", default="", help="resolve relative links against this URL")
     parser.add_argument("--url", action="append", default=[], dest="urls", help="from a WARC, import only this page (repeatable)")
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="update the piece that came from the same source URL (or file name) from this newer file; "
+        "the earlier original and piece are kept under history/",
+    )
     parser.add_argument(
         "--allow-empty",
         action="store_true",
@@ -75,6 +82,7 @@ def run(args, ui) -> int:
     imported = _imported_sources(root, listed)
     imported_pages = _imported_pages(root, listed)
     staged: list[tuple[Path, Path, Piece]] = []
+    replacing: list[tuple[str, Path, Piece]] = []
     refused: list[Problem] = []
     reserved: dict[Path, Path] = {}
     with tempfile.TemporaryDirectory(prefix="bundler-import-") as media:
@@ -96,29 +104,74 @@ def run(args, ui) -> int:
                         ui.problem(
                             Problem(f"{piece.source_url or piece.title} is already in the collection; skipped", code="N150", file=text)
                         )
-                refused += [r for piece in fresh for r in _refusals(piece, text, args.allow_empty)]
+                refused += [r for piece in fresh for r in refusals(piece, text, args.allow_empty)]
                 staged += [(source, original, piece) for piece in fresh]
                 continue
             earlier = imported.get(sha256_file(source)) or (original.relative_to(root).as_posix() if original.resolve() in listed else "")
             if earlier:
                 raise BundlerError(
-                    f"{source} is already in the collection as {earlier}", code="E102", file=text, hint="list each piece once"
+                    f"{source} is already in the collection as {earlier}, byte for byte",
+                    code="E102",
+                    file=text,
+                    hint="list each piece once; to take a newer copy of the page, import that file with --replace",
                 )
             piece = read_piece(source, options)
-            refused += _refusals(piece, text, args.allow_empty)
+            refused += refusals(piece, text, args.allow_empty)
+            same = _same_source(manifest, piece, source, text, args.replace)
+            if same:
+                replacing.append((same, source, piece))
+                continue
             staged.append((source, original, piece))
         if refused:
             raise ImportError_(problems=refused)
         entries = _write_pieces(root, staged)
+        _replace_pieces(manifest, replacing, ui)
     if not entries:
-        ui.say("nothing new to import")
+        if not replacing:
+            ui.say("nothing new to import")
         return 0
     text = add_pieces(read_manifest_text(manifest.path), entries, args.section, str(manifest.path))
     write_atomically(manifest.path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
+    append_events(
+        root, [(entry, import_event("imported", piece.provenance)) for entry, (_s, _o, piece) in zip(entries, staged, strict=True)]
+    )
     for entry, (_source, original, piece) in zip(entries, staged, strict=True):
         ui.say(f"added {entry} ({piece.title}; original kept as {original.relative_to(root).as_posix()})")
         show_piece_warnings(ui, entry, piece.provenance.warnings)
     return 0
+
+
+def _same_source(manifest, piece: Piece, source: Path, given: str, replace: bool) -> str | None:
+    """The entry this page updates (with ``--replace``); without it, a re-import of the same page is refused."""
+    from bundler.editor import same_source_entry
+
+    same = same_source_entry(manifest, piece, source.name)
+    if same and not replace:
+        what = f"the same page ({piece.source_url})" if piece.source_url else f"a file named {source.name}"
+        raise BundlerError(
+            f"{given}: {same} already comes from {what}; not added again as a second piece",
+            code="E633",
+            file=given,
+            hint=f"to update that piece from this newer file (the earlier original is kept under history/): "
+            f"bundler import {manifest.root} {given} --replace",
+        )
+    if replace and not same:
+        raise BundlerError(
+            f"{given}: --replace, but no piece in the collection comes from {piece.source_url or source.name}",
+            code="E634",
+            file=given,
+            hint="import it without --replace to add it as a new piece",
+        )
+    return same
+
+
+def _replace_pieces(manifest, replacing: list[tuple[str, Path, Piece]], ui) -> None:
+    from bundler.editor import replace_piece
+
+    for entry, source, piece in replacing:
+        done = replace_piece(manifest, entry, source, piece)
+        ui.say(f"replaced {entry} ({piece.title}) from {source}; the earlier original and piece are kept in {done.kept_in}/")
+        show_piece_warnings(ui, entry, piece.provenance.warnings)
 
 
 def _imported_sources(root: Path, listed: set[Path]) -> dict[str, str]:
@@ -149,6 +202,14 @@ def _imported_pages(root: Path, listed: set[Path]) -> set[tuple[str, str]]:
     return found
 
 
+def copy_companion(source: Path, original: Path) -> None:
+    """A saved page's ``NAME_files/`` folder (its photos, styles) goes beside its kept original, so the page can be opened whole."""
+    companion = source.with_name(source.stem + "_files")
+    target = original.with_name(source.stem + "_files")
+    if companion.is_dir() and not target.exists() and companion.resolve() != target.resolve():
+        shutil.copytree(companion, target, symlinks=False)
+
+
 def _write_pieces(root: Path, staged: list[tuple[Path, Path, Piece]]) -> list[str]:
     from bundler.importers.piece import write_piece
 
@@ -157,6 +218,7 @@ def _write_pieces(root: Path, staged: list[tuple[Path, Path, Piece]]) -> list[st
         if not original.exists():
             original.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, original)
+            copy_companion(source, original)
         slug = piece.slug or slugify(source.stem)
         folder = unused_path(root / "pieces" / slug)
         write_piece(piece, folder)

@@ -184,3 +184,150 @@ def _prove_added(text: str, entries: list[str], section: str | None, file: str) 
 
 def _by_hand(entries: list[str]) -> str:
     return "add these lines under the section's pieces: by hand: " + "; ".join(f"- {e}" for e in entries)
+
+
+# --- removing and moving one piece entry (``bundler remove``, ``bundler move``) -----------------
+
+
+def remove_piece(text: str, entry: str, file: str = "collection.yaml") -> tuple[str, bool]:
+    """Return ``text`` without the piece entry ``entry``, and whether its section was left empty.
+
+    The entry's lines go (a mapping entry's overrides with it); every other line, comments
+    included, stays as it was. A section left with no pieces gets ``pieces: []``.
+    """
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines, _block, emptied = _cut_piece(text.replace("\r\n", "\n").split("\n"), entry, file)
+    result = newline.join(lines)
+    _prove_entry(result, entry, None, file)
+    return result, emptied
+
+
+def _cut_piece(lines: list[str], entry: str, file: str) -> tuple[list[str], list[str], bool]:
+    """The lines without ``entry``'s item, the item's lines (dedented to its dash), and whether its section emptied."""
+    section, pieces, index = _locate_piece(lines, entry, file)
+    start, end = _item_span(lines, pieces, index)
+    block = _dedent(lines[start:end], _dash_column(lines, pieces.value[index]))
+    lines = list(lines)
+    emptied = len(pieces.value) == 1
+    if emptied:
+        key = next(k for k, v in section.value if v is pieces)
+        row = key.start_mark.line
+        lines[row] = lines[row][: key.end_mark.column] + ": []" + _trailing_comment(lines[row][key.end_mark.column :])
+    return lines[:start] + lines[end:], block, emptied
+
+
+def move_piece(
+    text: str, entry: str, section: str, *, before: str | None = None, after: str | None = None, file: str = "collection.yaml"
+) -> tuple[str, bool]:
+    """Return ``text`` with ``entry`` moved to ``section`` (at its end, or before/after another entry there),
+    and whether the section it left is now empty."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines, block, emptied = _cut_piece(text.replace("\r\n", "\n").split("\n"), entry, file)
+    root = yaml.compose("\n".join(lines), Loader=_ManifestLoader)
+    target = _find_section(_value(root, "sections"), section)
+    if target is None:
+        raise ManifestError(f"no section titled {section!r}", file=file, code="E631", hint="give the title of an existing section")
+    lines = _insert_block(lines, target, block, before or after, after is not None, file)
+    result = newline.join(lines)
+    _prove_entry(result, entry, (section, before, after), file)
+    return result, emptied
+
+
+def piece_sources(text: str) -> list[tuple[str, str]]:
+    """``(section title, entry path)`` of every piece entry, in order."""
+    data = yaml.load(text, Loader=_ManifestLoader)
+    found = []
+    for item in (data.get("sections") or []) if isinstance(data, dict) else []:
+        if isinstance(item, dict):
+            for piece in item.get("pieces") or []:
+                source = piece.get("source") if isinstance(piece, dict) else piece
+                if isinstance(source, str):
+                    found.append((str(item.get("title", "")), source))
+    return found
+
+
+def _item_source(item: yaml.Node) -> str | None:
+    if isinstance(item, yaml.ScalarNode):
+        return item.value
+    source = _value(item, "source") if isinstance(item, yaml.MappingNode) else None
+    return source.value if isinstance(source, yaml.ScalarNode) else None
+
+
+def _locate_piece(lines: list[str], entry: str, file: str) -> tuple[yaml.MappingNode, yaml.SequenceNode, int]:
+    """The section, its pieces list and the index of ``entry`` in it (a block list, or an error)."""
+    root = yaml.compose("\n".join(lines), Loader=_ManifestLoader)
+    sections = _value(root, "sections") if isinstance(root, yaml.MappingNode) else None
+    for section in sections.value if isinstance(sections, yaml.SequenceNode) else ():
+        pieces = _value(section, "pieces") if isinstance(section, yaml.MappingNode) else None
+        if not isinstance(pieces, yaml.SequenceNode):
+            continue
+        for index, item in enumerate(pieces.value):
+            if _item_source(item) == entry:
+                if pieces.flow_style or sections.flow_style:
+                    raise ManifestError(
+                        f"the pieces list holding {entry} is written in [brackets]; edit it by hand",
+                        file=file,
+                        line=pieces.start_mark.line + 1,
+                        code="M090",
+                        hint="or write the list one '- entry' per line, then run the command again",
+                    )
+                return section, pieces, index
+    raise ManifestError(f"no piece {entry!r} in the manifest", file=file, code="E630", hint="see `bundler list COLLECTION`")
+
+
+def _item_span(lines: list[str], pieces: yaml.SequenceNode, index: int) -> tuple[int, int]:
+    """The lines ``[start, end)`` of one block-list item: its dash line to its last content line."""
+    item = pieces.value[index]
+    return item.start_mark.line, _last_content_line(lines, item) + 1
+
+
+def _dedent(block: list[str], column: int) -> list[str]:
+    return [line[column:] if line[:column].strip() == "" else line.lstrip() for line in block]
+
+
+def _trailing_comment(rest: str) -> str:
+    at = rest.find("#")
+    return "  " + rest[at:] if at >= 0 else ""
+
+
+def _insert_block(lines: list[str], section: yaml.MappingNode, block: list[str], other: str | None, after: bool, file: str) -> list[str]:
+    pieces = _value(section, "pieces")
+    if not isinstance(pieces, yaml.SequenceNode) or pieces.flow_style and pieces.value:
+        raise ManifestError(
+            "the target section's 'pieces:' is not a block list; edit it by hand", file=file, line=section.start_mark.line + 1, code="M090"
+        )
+    if not pieces.value:
+        if other is not None:
+            raise ManifestError(f"{other!r} is not in the target section (it has no pieces)", file=file, code="E632")
+        return _replace_empty_flow(lines, pieces, block, section.start_mark.column + 2)
+    column = _dash_column(lines, pieces.value[0])
+    if other is None:
+        at = _last_content_line(lines, pieces.value[-1]) + 1
+    else:
+        matches = [i for i, item in enumerate(pieces.value) if _item_source(item) == other]
+        if not matches:
+            raise ManifestError(f"{other!r} is not a piece of the target section", file=file, code="E632", hint="see `bundler list`")
+        start, end = _item_span(lines, pieces, matches[0])
+        at = end if after else start
+    return lines[:at] + [" " * column + line if line.strip() else line for line in block] + lines[at:]
+
+
+def _prove_entry(text: str, entry: str, placed: tuple[str, str | None, str | None] | None, file: str) -> None:
+    """Parse the edited text: the entry must be gone (``placed`` None) or exactly where it was asked to go."""
+    try:
+        found = piece_sources(text)
+    except (yaml.YAMLError, AttributeError) as exc:
+        raise ManifestError("could not edit the manifest without breaking it", file=file, code="M090", hint="edit it by hand") from exc
+    where = [(i, title) for i, (title, source) in enumerate(found) if source == entry]
+    if placed is None:
+        ok = not where
+    else:
+        section, before, after = placed
+        ok = len(where) == 1 and where[0][1].casefold() == section.casefold()
+        index = where[0][0] if ok else -1
+        if ok and before is not None:
+            ok = index + 1 < len(found) and found[index + 1][1] == before
+        if ok and after is not None:
+            ok = index > 0 and found[index - 1][1] == after
+    if not ok:
+        raise ManifestError(f"could not place {entry} in the manifest as asked", file=file, code="M090", hint="edit it by hand")
