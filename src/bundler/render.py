@@ -123,7 +123,22 @@ def rewrite_inline(fragment: str, target: Target) -> str:
     if target.inline_notes:
         fragment = _NOTE_CALL.sub(lambda m: _inline_note(m.group(1), m.group(0), target), fragment)
     rewritten = _LINK.sub(replace_link, fragment)
-    return re.sub(r"<a>(.*?)</a>", r"\1", rewritten)
+    return _ANY_LINK.sub(_unlinked_when_empty, re.sub(r"<a>(.*?)</a>", r"\1", rewritten))
+
+
+_ANY_LINK = re.compile(r"<a\b[^>]*\bhref=[^>]*>(.*?)</a>", re.S)
+
+
+def _unlinked_when_empty(match: re.Match[str]) -> str:
+    """A link with nothing to read or see (a space, a line break: an icon the page drew in CSS) loses its ``<a>``.
+
+    A screen reader would announce it as an unnamed link (axe ``link-name``, WCAG 2.4.4) and a
+    reader cannot tap what is not there; the target stays in the piece's source.
+    """
+    inner = match.group(1)
+    if "<img" in inner or text_of(inner).strip():
+        return match.group(0)
+    return inner
 
 
 _NOTE_CALL = re.compile(r'<a href="#note-([^"]*)"[^>]*>.*?</a>')

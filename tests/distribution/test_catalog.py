@@ -141,7 +141,7 @@ def test_index_page_lists_every_dossier_with_rtl_marked(library):
     assert '"Noto Naskh Arabic"' in css and "&#34;" not in css, "the stylesheet is inlined unescaped"
     hrefs = [a.get("href") for a in page.xpath("//ul[@class='editions']//a")]
     assert sorted(h.replace("%20", " ") for h in hrefs) == sorted(library.editions)
-    assert "للطباعة في البيت" in arabic.text_content(), "the Arabic entry's words are Arabic (the PDF is \"for printing at home\")"
+    assert "للطباعة في البيت" in arabic.text_content(), 'the Arabic entry\'s words are Arabic (the PDF is "for printing at home")'
     assert arabic.xpath(".//img[@class='cover']/@src") == [f"{ARABIC_SLUG}/cover-thumb.jpg"]
     sizes = [s.text for s in page.xpath("//span[@class='size']")]
     assert all(s.endswith(("kB", "MB", "bytes")) for s in sizes)
