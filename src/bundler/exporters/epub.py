@@ -30,6 +30,7 @@ from bundler.cover import cover_alt, cover_jpeg
 from bundler.errors import ExportError, Report
 from bundler.exporters import Format
 from bundler.fonts import EmbeddedFont, keep_font_faces, subset_fonts
+from bundler.glyph_coverage import report_missing_glyphs
 from bundler.model import Dossier, Edition, Figure
 from bundler.render import (
     Target,
@@ -84,6 +85,7 @@ class _Page:
 
 def write_epub(dossier: Dossier, edition: Edition, out: Path, report: Report) -> None:
     """Write the dossier as an EPUB 3 file at ``out``."""
+    report_missing_glyphs(dossier, "EPUB", report)
     moment = build_time(dossier.date)
     names = _generated_names(dossier)
     book = _new_book(dossier)

@@ -223,7 +223,12 @@ def render_pdf(dossier: Dossier, edition: Edition, layout: PdfLayout, report: Re
     one, and the tagged PDF/A archive whose structure tree cannot be merged, in one pass.
     """
     from bundler.exporters.pdf_parts import render_in_parts, renders_in_parts
+    from bundler.glyph_coverage import find_missing_glyphs, refuse_missing_glyphs, report_missing_glyphs
 
+    if layout.variant and layout.variant.startswith("pdf/a"):
+        refuse_missing_glyphs(find_missing_glyphs(dossier), f"PDF ({layout.name})")
+    else:
+        report_missing_glyphs(dossier, f"PDF ({layout.name})", report)
     if not attachments and renders_in_parts(dossier, layout):
         pdf, messages = render_in_parts(dossier, edition, layout)
     else:
@@ -271,11 +276,13 @@ def shipped_font_names() -> frozenset[str]:
     """PostScript-style family names of the fonts in styles/fonts, as WeasyPrint names them in a PDF."""
     from fontTools.ttLib import TTFont
 
+    from bundler.glyph_coverage import CJK_COLLECTION
+
     names = set()
     for path in sorted((styles_dir() / "fonts").glob("*.[ot]tf")):
         with TTFont(path, lazy=True) as font:
             names.add(font["name"].getDebugName(1).replace(" ", "-"))
-    return frozenset(names)
+    return frozenset(names | {f"Noto-Serif-CJK-{tag}" for tag in ("JP", "KR", "SC", "TC", "HK")} if CJK_COLLECTION.is_file() else names)
 
 
 def pdf_font_names(pdf: bytes) -> set[str]:
