@@ -131,3 +131,21 @@ def test_a_wrapped_contents_entry_hangs_and_keeps_dots_and_number_on_its_last_li
     assert tail["text"].rstrip()[-1].isdigit() and "..." in tail["text"], tail["text"]
     assert tail["text"].strip(". 0123456789"), f"dots and number alone on the last line: {tail['text']!r}"
     assert tail["x0"] > head["x0"] + 5, "the wrapped line does not hang under the first"
+
+
+def running_heads(path: Path, band_mm: float) -> list[str]:
+    """The text in each page's top margin band (above ``band_mm``, inside the edition's top margin)."""
+    band = band_mm / 25.4 * 72
+    with pdfplumber.open(path) as pdf:
+        return [(page.crop((0, 0, page.width, band)).extract_text() or "").strip() for page in pdf.pages]
+
+
+@pytest.mark.parametrize(("name", "band_mm"), [("pdf", 18)])  # the booklet is imposed two pages a sheet: same rules
+def test_no_running_head_on_the_page_a_piece_opens_on(prose, name, band_mm):
+    with pdfplumber.open(prose[name]) as pdf:
+        texts = [page.extract_text() or "" for page in pdf.pages]
+    heads = running_heads(prose[name], band_mm)
+    opening = next(n for n, text in enumerate(texts) if "Morning" in text.splitlines()[1:3] or text.lstrip().startswith("Morning"))
+    assert heads[opening] in ("", "Scripts"), heads[opening]  # a left page may carry the dossier's title
+    later = [heads[n] for n in range(opening + 1, len(texts)) if n % 2 == 0]  # right-hand pages after it (page n + 1 odd)
+    assert "Morning" in later, heads
