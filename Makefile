@@ -11,8 +11,9 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 
 # Optional system packages: HarfBuzz's subsetter (WeasyPrint's preferred font subsetter),
 # poppler and qpdf (PDF checks in tests), Chromium (browser test of the library page),
-# calibre (ebook-convert: a second EPUB reading system in tests; installs in ~25 s).
-SYSTEM_PACKAGES := libharfbuzz-subset0 poppler-utils qpdf chromium chromium-driver calibre
+# calibre (ebook-convert: a second EPUB reading system in tests; installs in ~25 s), and the CJK serif
+# faces Japanese, Korean and Chinese text is set in (fonts-noto-cjk, named by language in common.css).
+SYSTEM_PACKAGES := libharfbuzz-subset0 poppler-utils qpdf chromium chromium-driver calibre fonts-noto-cjk
 
 # The validators the test suite requires, as command:Debian-package. `make test` installs the
 # missing ones and stops with a message when it cannot: a suite that skips its checks lies.

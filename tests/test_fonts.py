@@ -52,15 +52,29 @@ def shaped(font_data: bytes, text: str, features: dict[str, bool] | None = None)
 
 
 def test_all_six_faces_for_a_bilingual_book_and_latin_only_without_arabic(subsets):
-    assert list(subsets) == [face.file_name for face in fonts.FACES]
+    assert list(subsets) == [face.file_name for face in fonts.FACES if not face.fallback]
     latin_only = [font.face.file_name for font in fonts.subset_fonts("Plain English text only.")]
-    assert latin_only == [face.file_name for face in fonts.FACES if not face.arabic]
+    assert latin_only == [face.file_name for face in fonts.FACES if not face.arabic and not face.fallback]
+
+
+def test_a_fallback_face_only_for_the_characters_the_faces_before_it_lack():
+    """U+2212 and arrows from Noto Sans Math, a check mark from Symbols2, 🙂 from Noto Emoji; a hyphen needs none."""
+
+    def fallbacks(text: str) -> list[str]:
+        return [face.file_name for face in fonts.faces_for(text) if face.fallback]
+
+    assert fallbacks("a - b, 1-2") == []
+    assert fallbacks("−5 → north") == ["NotoSansMath-Regular.ttf"]
+    assert fallbacks("done ✓") == ["NotoSansSymbols2-Regular.ttf"]
+    assert fallbacks("a smile 🙂") == ["NotoEmoji-Regular.ttf"]
 
 
 def test_subsets_are_small_and_cover_every_character_of_the_text(subsets):
     for name, data in subsets.items():
         assert len(data) < 40_000, name  # whole faces are 170-610 KB
-    covered = fonts.covered_codepoints(tuple(fonts.EmbeddedFont(face, subsets[face.file_name]) for face in fonts.FACES))
+    covered = fonts.covered_codepoints(
+        tuple(fonts.EmbeddedFont(face, subsets[face.file_name]) for face in fonts.FACES if not face.fallback)
+    )
     assert {ord(ch) for ch in TEXT} <= covered
 
 

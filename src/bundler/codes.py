@@ -144,6 +144,8 @@ CODES: dict[str, Code] = _catalogue(
     ("W300", WARNING, "pdf", "WeasyPrint warning"),
     ("W301", WARNING, "pdf", "glyph missing from the fonts"),
     ("W302", WARNING, "pdf", "characters fell back to a system font"),
+    ("W310", WARNING, "build", "a piece has characters no font of the book has (they would print as empty boxes)"),
+    ("E310", ERROR, "pdf", "PDF/A edition with characters no font has: PDF/A forbids empty-box glyphs"),
     # EPUB and cover
     ("E400", ERROR, "epub", "ebooklib could not write the EPUB"),
     ("E401", ERROR, "epub", "two files with the same name in the EPUB"),

@@ -39,6 +39,7 @@ class FontFace:
     style: str  # normal | italic
     weight: str  # normal | bold
     arabic: bool  # shipped only when the book has Arabic text
+    fallback: bool = False  # symbols and emoji: shipped only when the book uses a character only they have
 
 
 FACES: tuple[FontFace, ...] = (
@@ -48,6 +49,11 @@ FACES: tuple[FontFace, ...] = (
     FontFace("NotoSerif-BoldItalic.ttf", "Noto Serif", "italic", "bold", False),
     FontFace("NotoNaskhArabic-Regular.ttf", "Noto Naskh Arabic", "normal", "normal", True),
     FontFace("NotoNaskhArabic-Bold.ttf", "Noto Naskh Arabic", "normal", "bold", True),
+    # The fallbacks, in the order the stylesheets name them: minus, arrows and mathematical
+    # operators; dingbats and other symbols; emoji, drawn in one colour (print and e-ink).
+    FontFace("NotoSansMath-Regular.ttf", "Noto Sans Math", "normal", "normal", False, fallback=True),
+    FontFace("NotoSansSymbols2-Regular.ttf", "Noto Sans Symbols2", "normal", "normal", False, fallback=True),
+    FontFace("NotoEmoji-Regular.ttf", "Noto Emoji", "normal", "normal", False, fallback=True),
 )
 
 
@@ -60,9 +66,20 @@ class EmbeddedFont:
 
 
 def faces_for(text: str) -> tuple[FontFace, ...]:
-    """The faces a book with this text needs: Latin always, Arabic only for Arabic text."""
+    """The faces a book with this text needs: Latin always, Arabic only for Arabic text, a fallback
+    only for the characters the faces before it lack (most books carry none)."""
     arabic = has_arabic(text)
-    return tuple(face for face in FACES if arabic or not face.arabic)
+    needed = frozenset(ord(ch) for ch in set(text))
+    chosen: list[FontFace] = []
+    for face in FACES:
+        if face.fallback:
+            uncovered = needed - frozenset().union(*(face_cmap(f.file_name) for f in chosen))
+            if not uncovered & face_cmap(face.file_name):
+                continue
+        elif face.arabic and not arabic:
+            continue
+        chosen.append(face)
+    return tuple(chosen)
 
 
 def subset_fonts(text: str, store: ContentCache | None = None) -> tuple[EmbeddedFont, ...]:
@@ -87,7 +104,7 @@ def subset_faces(requests: list[tuple[str, frozenset[int]]], store: ContentCache
 
     A subset comes from memory, else from ``store`` (the build's on-disk cache), else from HarfBuzz.
     """
-    jobs = [(file_name, codepoints & _face_cmap(file_name)) for file_name, codepoints in requests]
+    jobs = [(file_name, codepoints & face_cmap(file_name)) for file_name, codepoints in requests]
     for job in dict.fromkeys(jobs):
         if job in _SUBSETS:
             continue
@@ -102,7 +119,7 @@ def subset_faces(requests: list[tuple[str, frozenset[int]]], store: ContentCache
 
 
 @cache
-def _face_cmap(file_name: str) -> frozenset[int]:
+def face_cmap(file_name: str) -> frozenset[int]:
     with TTFont(font_path(file_name), lazy=True) as font:
         return frozenset(font.getBestCmap())
 

@@ -228,3 +228,28 @@ def test_stubs_stand_in_for_anchors_of_other_parts_only():
     markup = '<p id="held">x</p><a href="#held">1</a><a href="#a&amp;b">2</a><a href="#elsewhere">3</a><a href="https://x.example/#y">4</a>'
     assert pdf_parts.stub_ids(markup) == ["a&b", "elsewhere"]
     assert 'id="a&amp;b"' in pdf_parts.stubs_markup(pdf_parts.stub_ids(markup))
+
+
+def font_programs(path: Path) -> tuple[int, set[str], int]:
+    """(distinct font programs, faces named by the font dictionaries, bytes of the programs)."""
+    import pikepdf
+
+    programs: dict[tuple[int, int], int] = {}
+    faces = set()
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            if hasattr(obj, "get") and obj.get("/Type") == "/FontDescriptor":
+                faces.add(str(obj.get("/FontName")).split("+")[-1])
+                for key in ("/FontFile2", "/FontFile3"):
+                    if key in obj:
+                        programs[obj[key].objgen] = len(obj[key].read_raw_bytes())
+    return len(programs), faces, sum(programs.values())
+
+
+def test_each_face_embedded_once_for_the_whole_book(books):
+    """Parts embed their own subsets; the assembled book keeps one program per face, no larger than one pass's."""
+    count, faces, size = font_programs(books["parts"])
+    _, whole_faces, whole_size = font_programs(books["whole"])
+    assert faces == whole_faces and len(faces) >= 5, sorted(faces)  # Noto Serif (3 styles), Naskh (2), DejaVu Sans Mono
+    assert count <= len(faces), (count, sorted(faces))
+    assert size <= whole_size * 1.1, (size, whole_size)

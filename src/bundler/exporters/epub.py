@@ -31,6 +31,7 @@ from bundler.errors import ExportError, Report
 from bundler.exporters import Format
 from bundler.exporters.kindle import report_kindle_limits
 from bundler.fonts import EmbeddedFont, subset_fonts
+from bundler.glyph_coverage import report_missing_glyphs
 from bundler.images.policy import EPUB_POLICY
 from bundler.images.prepare import PreparedImage
 from bundler.images.session import ImageSession
@@ -93,6 +94,7 @@ def write_epub(dossier: Dossier, edition: Edition, out: Path, ctx: BuildContext,
     spans): it gets each spine page's complete XHTML, after rendering and before the fonts are
     subset to the text, and returns the document to ship. The navigation document is not passed.
     """
+    report_missing_glyphs(dossier, "EPUB", ctx.report)
     moment = build_time(dossier.date)
     names = _generated_names(dossier)
     book = _new_book(dossier)

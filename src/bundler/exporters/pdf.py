@@ -35,6 +35,7 @@ from bundler.exporters.pdf_base import (
     stylesheet_names,
 )
 from bundler.exporters.pdf_parts import render_in_parts, renders_in_parts
+from bundler.glyph_coverage import find_missing_glyphs, refuse_missing_glyphs, report_missing_glyphs
 from bundler.images.policy import PHONE_POLICY, PRINT_POLICY
 from bundler.model import Dossier, Edition
 
@@ -71,6 +72,10 @@ def render_pdf(dossier: Dossier, edition: Edition, layout: PdfLayout, ctx: Build
     A large dossier is laid out in parts on all cores and assembled (``pdf_parts``); a small
     one, and the tagged PDF/A archive whose structure tree cannot be merged, in one pass.
     """
+    if layout.variant and layout.variant.startswith("pdf/a"):
+        refuse_missing_glyphs(find_missing_glyphs(dossier), f"PDF ({layout.name})")
+    else:
+        report_missing_glyphs(dossier, f"PDF ({layout.name})", ctx.report)
     if not attachments and renders_in_parts(dossier, layout):
         pdf, messages = render_in_parts(dossier, edition, layout, ctx)
     else:

@@ -5,7 +5,7 @@ part's pages in order: a blank page before a part that must start on a recto, a 
 shift for a part whose pages land on the other side than they were laid out on, and the
 part's overlay (page numbers and running heads) stamped on each page. It then writes the
 named destinations (so links across parts work) and the outline from where each anchor and
-bookmark really landed. Saving with a deterministic ID keeps the file reproducible.
+bookmark really landed, and gives each face one font program for the whole book (``pdf_fonts``). Saving with a deterministic ID keeps the file reproducible.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import io
 from collections.abc import Iterable
 
 from bundler.errors import ExportError
+from bundler.exporters.pdf_fonts import share_font_programs
 from bundler.exporters.pdf_layout import LaidOut, PageInfo, Placement
 
 #: WeasyPrint lays out in CSS pixels (96 per inch) and writes PDF points (72 per inch).
@@ -51,6 +52,7 @@ def assemble_book(front: LaidOut, placements: list[Placement], overlays: list[La
                     _stamp(book, placed, stamp)
         _write_destinations(book, destinations)
         _write_outline(book, bookmarks)
+        share_font_programs(book)  # one program per face, not one per part
         buffer = io.BytesIO()
         book.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return buffer.getvalue()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -22,6 +23,7 @@ from lxml import etree
 from bundler.bidi import wrap_markup
 from bundler.clock import build_time, iso_seconds
 from bundler.errors import ExportError, Report
+from bundler.glyph_coverage import CJK_COLLECTION
 from bundler.images.session import ImageSession
 from bundler.model import Dossier, Edition
 from bundler.reading_order import reading_order
@@ -201,11 +203,28 @@ def stylesheet_names(dossier: Dossier, layout: PdfLayout) -> tuple[str, ...]:
     return names
 
 
-def load_stylesheets(names: tuple[str, ...], page_size: str, extra_css: str, fonts) -> list:
-    """WeasyPrint stylesheets: the named files, the page size override, then ``extra_css``."""
+_FIRST_EXCEPT = re.compile(r",\s*first-except\s*\)")
+
+
+def load_stylesheets(names: tuple[str, ...], page_size: str, extra_css: str, fonts, plain_running_heads: bool = False) -> list:
+    """WeasyPrint stylesheets: the named files, the page size override, then ``extra_css``.
+
+    ``plain_running_heads`` reads ``string(name, first-except)`` as ``string(name)``: for the
+    overlays of a book laid out in parts, whose every page sets its own head.
+    """
     import weasyprint
 
-    stylesheets = [weasyprint.CSS(filename=str(styles_dir() / name), font_config=fonts) for name in names]
+    if plain_running_heads:
+        stylesheets = [
+            weasyprint.CSS(
+                string=_FIRST_EXCEPT.sub(")", (styles_dir() / name).read_text(encoding="utf-8")),
+                base_url=str(styles_dir() / name),
+                font_config=fonts,
+            )
+            for name in names
+        ]
+    else:
+        stylesheets = [weasyprint.CSS(filename=str(styles_dir() / name), font_config=fonts) for name in names]
     if page_size:
         stylesheets.append(weasyprint.CSS(string=f"@page {{ size: {page_size}; }}", font_config=fonts))
     if extra_css:
@@ -256,7 +275,7 @@ def shipped_font_names() -> frozenset[str]:
     for path in sorted((styles_dir() / "fonts").glob("*.[ot]tf")):
         with TTFont(path, lazy=True) as font:
             names.add(font["name"].getDebugName(1).replace(" ", "-"))
-    return frozenset(names)
+    return frozenset(names | {f"Noto-Serif-CJK-{tag}" for tag in ("JP", "KR", "SC", "TC", "HK")} if CJK_COLLECTION.is_file() else names)
 
 
 def pdf_font_names(pdf: bytes) -> set[str]:

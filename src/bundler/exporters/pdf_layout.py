@@ -31,6 +31,7 @@ class LayoutSettings:
     jpeg_quality: int
     identifier: str
     extra_css: str = ""
+    plain_running_heads: bool = False  # overlays: string(piece, first-except) read as string(piece)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def lay_out(job: LayoutJob, out: str) -> LaidOut:
     settings = job.settings
     fonts = FontConfiguration()
     options = {
-        "stylesheets": load_stylesheets(settings.stylesheets, settings.page_size, settings.extra_css, fonts),
+        "stylesheets": load_stylesheets(settings.stylesheets, settings.page_size, settings.extra_css, fonts, settings.plain_running_heads),
         "pdf_identifier": settings.identifier.encode("utf-8"),
         "optimize_images": True,
         "jpeg_quality": settings.jpeg_quality,

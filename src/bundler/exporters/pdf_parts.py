@@ -66,7 +66,7 @@ _HIDDEN_MARGIN_BOXES = (
 PART_CSS = (
     "@page { "
     + " ".join(f"@{box} {{ content: none !important; }}" for box in _HIDDEN_MARGIN_BOXES)
-    + " @top-center { content: string(piece) !important; visibility: hidden !important; } }\n"
+    + " @top-center { content: string(piece, first-except) !important; visibility: hidden !important; } }\n"
     ".bundler-lead { break-after: page; }\n"
 )
 STUBS_CSS = ".bundler-stubs { position: absolute; top: 0; left: 0; width: 0; height: 0; overflow: hidden; visibility: hidden; }\n"
@@ -251,4 +251,6 @@ def _overlay_job(
         )
     html = document_markup(dossier, edition, layout.name, "\n".join(pages), root_style=f"break-before: {first_side}")
     counter = f"@page :first {{ counter-reset: page {placement.first_page}; }}\n"
-    return write_job(path, html, replace(settings, extra_css=OVERLAY_CSS + counter))
+    # Each overlay page sets its own head (empty on an opening page, as the part recorded it): the
+    # edition's "first-except" would blank them all, so the overlay reads the plain string.
+    return write_job(path, html, replace(settings, extra_css=OVERLAY_CSS + counter, plain_running_heads=True))

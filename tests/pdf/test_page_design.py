@@ -1,0 +1,151 @@
+"""Page design measured on the built PDFs (pdfplumber): the measure of Latin body text, links the
+colour of the text on paper, and booklets without a blank page before every opener.
+
+The kitchen-sink dossier in every PDF edition is built once per session (``english`` fixture).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from bundler.exporters import context_for
+
+
+def full_line_lengths(path: Path) -> list[int]:
+    """Characters on each full line of body text (body size, at least 90% of the widest line of its page)."""
+    lengths: list[int] = []
+    with pdfplumber.open(path) as pdf:
+        sizes = Counter(round(ch["size"], 1) for page in pdf.pages for ch in page.chars)
+        body = sizes.most_common(1)[0][0]
+        for page in pdf.pages:
+            lines = [
+                line
+                for line in page.extract_text_lines(return_chars=True)
+                if line["chars"] and round(line["chars"][0]["size"], 1) == body and line["text"].isascii() and ".." not in line["text"]
+            ]
+            if lines:
+                widest = max(line["x1"] - line["x0"] for line in lines)
+                lengths += [len(line["text"]) for line in lines if line["x1"] - line["x0"] >= 0.9 * widest]
+    return lengths
+
+
+PROSE = (
+    "The bakery on the corner opened before dawn, as it had every morning of the winter, and the queue that formed "
+    "outside it stretched past the pharmacy and the shuttered tailor's shop. People waited with their collars up, "
+    "talking quietly about prices, about relatives in other towns, and about whether the flour would last the week. "
+    "When the shutters rose the baker counted loaves aloud so that everyone could hear how many were left."
+)
+
+
+@pytest.fixture(scope="module")
+def prose(tmp_path_factory) -> dict[str, Path]:
+    """Twelve paragraphs of English prose as the print (A4) and booklet (A5) editions."""
+    from bundler.exporters import formats
+    from bundler.model import Edition, Paragraph, Piece
+    from tests.pdf.conftest import EPOCH
+    from tests.pdf.test_scripts_and_fonts import dossier_of
+
+    piece = Piece(title="Morning", slug="morning", body=tuple(Paragraph(PROSE) for _ in range(12)))
+    folder = tmp_path_factory.mktemp("prose")
+    paths = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        for name in ("pdf", "pdf-booklet"):
+            paths[name] = folder / formats()[name].filename("prose")
+            formats()[name].write(dossier_of(piece), Edition(name), paths[name], context_for(Edition(name)))
+    return paths
+
+
+@pytest.mark.parametrize("name", ["pdf", "pdf-booklet"])
+def test_latin_measure_is_60_to_75_characters_on_a4_and_a5(prose, name):
+    lengths = full_line_lengths(prose[name])
+    assert len(lengths) >= 30, name
+    assert 60 <= statistics.median(lengths) <= 75, (name, statistics.median(lengths))
+
+
+def test_links_print_in_the_colour_of_the_text(english):
+    """Every character under a link in the print edition is drawn in the body text's colour."""
+    with pdfplumber.open(english.paths["pdf"]) as pdf:
+        body_colours = Counter(tuple(ch["non_stroking_color"] or ()) for page in pdf.pages for ch in page.chars)
+        text_colour = body_colours.most_common(1)[0][0]
+        linked = [
+            tuple(ch["non_stroking_color"] or ())
+            for page in pdf.pages
+            for link in page.hyperlinks
+            for ch in page.within_bbox((link["x0"], link["top"], link["x1"], link["bottom"]), strict=False).chars
+        ]
+    assert linked, "no link text found"
+    assert set(linked) == {text_colour}, Counter(linked)
+
+
+def test_phone_links_are_marked(english):
+    """On the phone edition a link is coloured, unlike its text."""
+    with pdfplumber.open(english.paths["pdf-phone"]) as pdf:
+        text_colour = Counter(tuple(ch["non_stroking_color"] or ()) for page in pdf.pages for ch in page.chars).most_common(1)[0][0]
+        linked = {
+            tuple(ch["non_stroking_color"] or ())
+            for page in pdf.pages
+            for link in page.hyperlinks
+            if link.get("uri")
+            for ch in page.within_bbox((link["x0"], link["top"], link["x1"], link["bottom"]), strict=False).chars
+        }
+    assert linked and text_colour not in linked, linked
+
+
+def blank_pages(path: Path) -> int:
+    with pdfplumber.open(path) as pdf:
+        return sum(1 for page in pdf.pages if not page.chars and not page.images)
+
+
+def test_booklet_openers_start_on_any_page(english):
+    """Only the page after the cover is left blank in a booklet; the print edition keeps recto openers."""
+    assert blank_pages(english.paths["pdf-booklet"]) <= 1
+    assert blank_pages(english.paths["pdf"]) > blank_pages(english.paths["pdf-booklet"])
+
+
+LONG_TITLE = "Residents of the old city describe a winter of shortages, queues before dawn and the bakeries that stayed open"
+
+
+def test_a_wrapped_contents_entry_hangs_and_keeps_dots_and_number_on_its_last_line(tmp_path, _epoch):
+    from bundler.exporters import formats
+    from bundler.model import Edition, Paragraph, Piece
+    from tests.pdf.test_scripts_and_fonts import dossier_of
+
+    pieces = (
+        Piece(title=LONG_TITLE, slug="long", body=(Paragraph("Text."),)),
+        Piece(title="Short", slug="short", body=(Paragraph("Text."),)),
+    )
+    path = tmp_path / "long.pdf"
+    formats()["pdf"].write(dossier_of(*pieces), Edition("pdf"), path, context_for(Edition("pdf")))
+    with pdfplumber.open(path) as pdf:
+        page = next(p for p in pdf.pages if "Contents" in (p.extract_text() or ""))
+        lines = page.extract_text_lines()
+    first = next(n for n, line in enumerate(lines) if line["text"].startswith("Residents"))
+    head, tail = lines[first], lines[first + 1]
+    assert "..." not in head["text"] and not head["text"].rstrip().endswith(tuple("0123456789")), head["text"]
+    assert tail["text"].rstrip()[-1].isdigit() and "..." in tail["text"], tail["text"]
+    assert tail["text"].strip(". 0123456789"), f"dots and number alone on the last line: {tail['text']!r}"
+    assert tail["x0"] > head["x0"] + 5, "the wrapped line does not hang under the first"
+
+
+def running_heads(path: Path, band_mm: float) -> list[str]:
+    """The text in each page's top margin band (above ``band_mm``, inside the edition's top margin)."""
+    band = band_mm / 25.4 * 72
+    with pdfplumber.open(path) as pdf:
+        return [(page.crop((0, 0, page.width, band)).extract_text() or "").strip() for page in pdf.pages]
+
+
+@pytest.mark.parametrize(("name", "band_mm"), [("pdf", 18)])  # the booklet is imposed two pages a sheet: same rules
+def test_no_running_head_on_the_page_a_piece_opens_on(prose, name, band_mm):
+    with pdfplumber.open(prose[name]) as pdf:
+        texts = [page.extract_text() or "" for page in pdf.pages]
+    heads = running_heads(prose[name], band_mm)
+    opening = next(n for n, text in enumerate(texts) if "Morning" in text.splitlines()[1:3] or text.lstrip().startswith("Morning"))
+    assert heads[opening] in ("", "Scripts"), heads[opening]  # a left page may carry the dossier's title
+    later = [heads[n] for n in range(opening + 1, len(texts)) if n % 2 == 0]  # right-hand pages after it (page n + 1 odd)
+    assert "Morning" in later, heads
