@@ -24,8 +24,13 @@ _HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 
 
 def with_retrieval(piece: Piece, path: Path, given: str = "") -> Piece:
-    """``piece`` with ``provenance.retrieved`` filled: kept if the importer set it, else found or given, else unknown."""
-    if piece.provenance.retrieved:
+    """``piece`` with ``provenance.retrieved`` filled: kept if the importer set it, else found or given, else unknown.
+
+    A stored ``piece.json`` is read back as written: its provenance was settled when it was imported.
+    """
+    from bundler.importers.piece import PIECE_FILE
+
+    if piece.provenance.retrieved or path.name == PIECE_FILE:
         return piece
     found = saved_date(path) or given or UNKNOWN
     return replace(piece, provenance=replace(piece.provenance, retrieved=found))
