@@ -31,7 +31,12 @@ VALIDATORS = {
         Validator("qpdf", ("qpdf",), "qpdf", "qpdf --check on every PDF edition"),
         Validator("pdftotext", ("pdftotext",), "poppler-utils", "reads PDF text per page and region"),
         Validator("pdftoppm", ("pdftoppm",), "poppler-utils", "rasterises PDF pages for the visual goldens"),
-        Validator("chromium", ("chromium", "chromium-browser"), "chromium", "renders the library page at a phone's width"),
+        Validator(
+            "chromium",
+            ("chromium", "chromium-browser"),
+            "chromium",
+            "renders the library page at a phone's width; captures pages with import --render",
+        ),
         Validator("ebook-convert", ("ebook-convert",), "calibre", "a second EPUB reading system"),
         Validator("zimcheck", ("zimcheck",), "zim-tools", "checks the ZIM edition as Kiwix's maintainers do"),
     )

@@ -172,6 +172,12 @@ class Provenance:
     importer_version: str = ""
     warc_record_ids: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    # set when bundler captured the page itself (``bundler import COLL URL``)
+    requested_url: str = ""  # the address asked for
+    final_url: str = ""  # where the redirects ended
+    http_status: int = 0  # the final response's status
+    redirects: tuple[str, ...] = ()  # "301 http://a -> http://b", in order
+    screenshot: str = ""  # the dated full-page screenshot (--render), relative to the collection
 
 
 @dataclass(frozen=True)
@@ -353,7 +359,7 @@ def figure_from_data(data: dict) -> Figure:
 def piece_from_data(data: dict) -> Piece:
     """Rebuild a piece from ``to_data`` output (the ``piece.json`` format)."""
     prov = dict(data.get("provenance") or {})
-    for key in ("warc_record_ids", "warnings"):
+    for key in ("warc_record_ids", "warnings", "redirects"):
         prov[key] = tuple(prov.get(key, ()))
     return Piece(
         title=data["title"],

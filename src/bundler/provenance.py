@@ -19,6 +19,7 @@ def piece_record(piece: Piece) -> dict:
     provenance = asdict(piece.provenance)
     provenance["warc_record_ids"] = list(piece.provenance.warc_record_ids)
     provenance["warnings"] = list(piece.provenance.warnings)
+    provenance["redirects"] = list(piece.provenance.redirects)
     return {
         "slug": piece.slug,
         "title": piece.title,

@@ -4,6 +4,9 @@ Every source is imported before anything is written. Then the original is copied
 byte under ``sources/`` (a different file never overwrites one with the same name), the
 cleaned piece and its media go to ``pieces/<slug>/``, and the entry is added to
 ``collection.yaml`` as text so the editors' comments and layout survive.
+
+A URL is captured first (``commands/_capture.py``): the WARC written is the original kept in
+``sources/``, and the piece is read from it like any archived page.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bundler.capture import is_url
 from bundler.commands import Command
+from bundler.commands._capture import capture_piece, given_inputs, retrieved_option
 from bundler.commands._warnings import empty_body_refusals as refusals
 from bundler.commands._warnings import show_piece_warnings
 from bundler.errors import BundlerError, ImportError_, Problem
@@ -31,7 +36,27 @@ if TYPE_CHECKING:
 
 def add_arguments(parser) -> None:
     parser.add_argument("collection", help="collection folder (or its collection.yaml)")
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="article files: HTML, text, Markdown, or a WARC web archive")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="article files (HTML, text, Markdown, a WARC web archive), folders, globs such as 'saved/*.html', or http(s) URLs to capture",
+    )
+    parser.add_argument(
+        "--from", dest="from_file", metavar="FILE", help="a list of URLs and paths, one a line ('#' comments and blank lines allowed)"
+    )
+    parser.add_argument("--render", action="store_true", help="capture URLs as a headless Chromium renders them, with a screenshot")
+    parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="give up on a URL after this long (default 30)")
+    parser.add_argument(
+        "--max-size",
+        type=float,
+        default=16.0,
+        metavar="MB",
+        help="refuse a captured page, and leave out an image, larger than this (default 16)",
+    )
+    parser.add_argument(
+        "--retrieved", default="", metavar="DATE", help="when the given files were saved from the web (ISO date), for pages that do not say"
+    )
     parser.add_argument("--section", help="section title to add to (created if missing; default: the last section)")
     parser.add_argument("--base-url", default="", help="resolve relative links against this URL")
     parser.add_argument("--url", action="append", default=[], dest="urls", help="from a WARC, import only this page (repeatable)")
@@ -63,12 +88,30 @@ def unused_path(wanted: Path, same_as: Path | None = None, reserved: dict[Path, 
     return candidate
 
 
-def _original_place(root: Path, source: Path, reserved: dict[Path, Path]) -> Path:
-    """Where the original will live: where it is if already inside the collection, else ``sources/NAME``."""
+def _original_place(root: Path, source: Path, reserved: dict[Path, Path]) -> tuple[Path, list[tuple[Path, Path]]]:
+    """Where the original will live (where it is if already inside the collection, else ``sources/NAME``), and its companions.
+
+    A page saved "complete" by a browser has its photos in ``NAME_files/`` beside it; that folder
+    goes with it, under the same relative name, so the original can be opened with its photos.
+    When ``sources/NAME`` is taken, such a page goes into a folder of its own rather than being
+    renamed, because its links name ``NAME_files/``.
+    """
     real = source.resolve()
     if root in real.parents:
-        return real
-    return unused_path(root / "sources" / source.name, same_as=source, reserved=reserved)
+        return real, []
+    files = saved_files_folder(source)
+    if files is None:
+        return unused_path(root / "sources" / source.name, same_as=source, reserved=reserved), []
+    place = root / "sources" / source.name
+    if place.exists() or place in reserved or (place.parent / files.name).exists():
+        place = unused_path(root / "sources" / source.stem) / source.name
+    return place, [(files, place.parent / files.name)]
+
+
+def saved_files_folder(page: Path) -> Path | None:
+    """The ``NAME_files/`` folder a browser saved beside ``NAME.html``, if there is one."""
+    folder = page.with_name(f"{page.stem}_files")
+    return folder if folder.is_dir() else None
 
 
 def run(args, ui) -> int:
@@ -77,6 +120,8 @@ def run(args, ui) -> int:
     from bundler.manifest.schema import named_files
 
     manifest = load_manifest(args.collection, validate=False)
+    retrieved = retrieved_option(args.retrieved)
+    inputs = given_inputs(args.paths, args.from_file)
     root = manifest.root.resolve()
     listed = {(root / path).resolve() for _key, path, _role in named_files(manifest)}
     imported = _imported_sources(root, listed)
@@ -85,15 +130,34 @@ def run(args, ui) -> int:
     replacing: list[tuple[str, Path, Piece]] = []
     refused: list[Problem] = []
     reserved: dict[Path, Path] = {}
+    companions: dict[Path, list[tuple[Path, Path]]] = {}
     with tempfile.TemporaryDirectory(prefix="bundler-import-") as media:
-        for text in args.paths:
+        for number, text in enumerate(inputs, 1):
+            ui.note(f"importing {number}/{len(inputs)}: {text}")
+            if is_url(text):
+                source, original, piece, kept = capture_piece(
+                    text, args, root, Path(media), lambda warc: _original_place(root, warc, reserved)[0]
+                )
+                if (piece.provenance.source_sha256, piece.source_url) in imported_pages:
+                    ui.problem(Problem(f"{piece.source_url} is already in the collection, unchanged; skipped", code="N150", file=text))
+                    continue
+                reserved[original] = source
+                companions[original] = kept
+                refused += refusals(piece, text, args.allow_empty)
+                staged.append((source, original, piece))
+                continue
             source = Path(text)
             if not source.is_file():
                 raise BundlerError(f"file not found: {source}", code="E101", file=text)
-            original = _original_place(root, source, reserved)
+            original, kept = _original_place(root, source, reserved)
+            companions[original] = kept
             reserved[original] = source
             options = ImportOptions(
-                media_dir=Path(media), base_url=args.base_url, source_label=original.relative_to(root).as_posix(), urls=tuple(args.urls)
+                media_dir=Path(media),
+                base_url=args.base_url,
+                source_label=original.relative_to(root).as_posix(),
+                urls=tuple(args.urls),
+                retrieved=retrieved,
             )
             _name, format_ = find_source(source)
             if format_.read_all is not None:  # an archive of many pages: each page not yet imported becomes a piece
@@ -124,7 +188,7 @@ def run(args, ui) -> int:
             staged.append((source, original, piece))
         if refused:
             raise ImportError_(problems=refused)
-        entries = _write_pieces(root, staged)
+        entries = _write_pieces(root, staged, companions)
         _replace_pieces(manifest, replacing, ui)
     if not entries:
         if not replacing:
@@ -210,7 +274,7 @@ def copy_companion(source: Path, original: Path) -> None:
         shutil.copytree(companion, target, symlinks=False)
 
 
-def _write_pieces(root: Path, staged: list[tuple[Path, Path, Piece]]) -> list[str]:
+def _write_pieces(root: Path, staged: list[tuple[Path, Path, Piece]], companions: dict[Path, list[tuple[Path, Path]]]) -> list[str]:
     from bundler.importers.piece import write_piece
 
     entries: list[str] = []
@@ -219,6 +283,13 @@ def _write_pieces(root: Path, staged: list[tuple[Path, Path, Piece]]) -> list[st
             original.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, original)
             copy_companion(source, original)
+        for kept, place in companions.get(original, []):
+            if place.exists():
+                continue
+            if kept.is_dir():
+                shutil.copytree(kept, place)
+            else:
+                shutil.copyfile(kept, place)
         slug = piece.slug or slugify(source.stem)
         folder = unused_path(root / "pieces" / slug)
         write_piece(piece, folder)

@@ -20,7 +20,7 @@ from bundler.model import Piece
 from bundler.text import slugify
 
 #: Bumped when ``finish_piece`` changes what it makes of a piece: cached imports are then redone.
-FINISH_VERSION = 2
+FINISH_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class ImportOptions:
     language: str = ""  # override the detected language
     source_label: str = ""  # the path to record in provenance (relative to the collection)
     urls: tuple[str, ...] = ()  # for archives holding many pages (WARC): import only these pages
+    retrieved: str = ""  # when the user retrieved the sources (--retrieved), for pages that do not say
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,15 @@ def finish_piece(piece: Piece) -> Piece:
 
 def _finishing(source: Source) -> Source:
     """``source`` whose readers hand back finished pieces, whichever importer ran."""
+    from bundler.importers.retrieval import with_retrieval
+
     read, read_all = source.read, source.read_all
-    finished_all = (lambda path, options: [finish_piece(p) for p in read_all(path, options)]) if read_all else None
-    return replace(source, read=lambda path, options: finish_piece(read(path, options)), read_all=finished_all)
+
+    def finished(piece: Piece, path: Path, options: ImportOptions) -> Piece:
+        return with_retrieval(finish_piece(piece), path, options.retrieved)
+
+    finished_all = (lambda path, options: [finished(p, path, options) for p in read_all(path, options)]) if read_all else None
+    return replace(source, read=lambda path, options: finished(read(path, options), path, options), read_all=finished_all)
 
 
 def find_source(path: Path) -> tuple[str, Source]:
@@ -131,20 +138,35 @@ def read_pieces(target: str | Path, options: ImportOptions | None = None) -> lis
 
     A browser's ``page_files/`` folder belongs to its page and is not imported on its own.
     """
+    return [read_piece(p, options) for p in find_sources(target)]
+
+
+def is_pattern(target: str) -> bool:
+    """True when ``target`` is a glob (``pages/*.html``) rather than one path."""
+    return any(ch in target for ch in "*?[")
+
+
+def find_sources(target: str | Path) -> list[Path]:
+    """The files a folder, glob or file names, in sorted path order; ``E106`` when a folder or glob names none.
+
+    A folder gives every file an importer reads; a browser's ``page_files/`` folder belongs to
+    its page and is not imported on its own. One file is given back as it is (its reader reports
+    a missing file).
+    """
     target_text = str(target)
     path = Path(target_text)
-    if any(ch in target_text for ch in "*?["):
+    if is_pattern(target_text):
         parts = path.parts
-        first = next(i for i, part in enumerate(parts) if any(ch in part for ch in "*?["))
+        first = next(i for i, part in enumerate(parts) if is_pattern(part))
         anchor = Path(*parts[:first]) if first else Path(".")
-        files = sorted(p for p in anchor.glob(str(Path(*parts[first:]))) if p.is_file())
+        files = sorted(p for p in anchor.glob(str(Path(*parts[first:]))) if p.is_file() and not _in_saved_files(p, anchor))
     elif path.is_dir():
         suffixes = {x for s in sources().values() for x in s.suffixes}
         files = sorted(
             p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(tuple(suffixes)) and not _in_saved_files(p, path)
         )
     else:
-        return [read_piece(path, options)]
+        return [path]
     if not files:
         raise ImportError_(
             f"nothing to import at {target_text}",
@@ -152,7 +174,7 @@ def read_pieces(target: str | Path, options: ImportOptions | None = None) -> lis
             file=target_text,
             hint="give a file, a folder or a glob such as 'pages/*.html'",
         )
-    return [read_piece(p, options) for p in files]
+    return files
 
 
 def _in_saved_files(path: Path, top: Path) -> bool:

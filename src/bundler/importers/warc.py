@@ -28,7 +28,6 @@ from bundler.model import Figure, Piece
 from bundler.text import sha256_bytes
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
-_IMAGE_ATTRIBUTES = re.compile(r"""\s(src|srcset|data-src|data-srcset|data-original)\s*=\s*("[^"]*"|'[^']*')""", re.I)
 _IMAGE_TAG = re.compile(r"<(img|source)\b[^>]*>", re.I)
 _META_CHARSET = re.compile(r"""(<meta[^>]+charset\s*=\s*["']?)\s*[A-Za-z0-9_.:-]+""", re.I)
 _EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp", "image/avif": ".avif"}
@@ -44,6 +43,7 @@ class WarcRecord:
     media_type: str
     charset: str
     payload: bytes
+    kind: str = "response"  # or "resource", or "conversion": a browser's rendering of a response (bundler --render)
 
 
 @dataclass(frozen=True)
@@ -87,8 +87,8 @@ def read_archive(path: Path) -> tuple[list[WarcRecord], list[WarcDamage]]:
                 found = _record_of(record)
                 if found is not None:
                     records.append(found)
-                elif record.rec_type in ("response", "resource"):
-                    record.content_stream().read()  # an error response: read it to check its length too
+                else:
+                    record.content_stream().read()  # any other record (an error response, warcinfo): read to check its length too
                 missing = getattr(record.raw_stream, "limit", 0)
                 if missing:
                     damage.append(_truncated(record, start, missing, 0 if decompressor is not None else size))
@@ -125,7 +125,7 @@ def _damage_at_the_end(path: Path, records: list[WarcRecord], size: int, end: in
 
 def _record_of(record) -> WarcRecord | None:
     """The kept form of a successful response/resource record; None for other records."""
-    if record.rec_type not in ("response", "resource"):
+    if record.rec_type not in ("response", "resource", "conversion"):
         return None
     status = record.http_headers.get_statuscode() if record.http_headers else "200"
     if status != "200":
@@ -142,6 +142,7 @@ def _record_of(record) -> WarcRecord | None:
         media_type=media_type.strip().lower(),
         charset=charset,
         payload=record.content_stream().read(),
+        kind=record.rec_type,
     )
 
 
@@ -183,7 +184,8 @@ def read_warc(path: Path, options: ImportOptions, urls: tuple[str, ...] | list[s
         raise _damage_error(path, damage)
     records = [r for r in records if r.url not in damaged_urls]  # never a half image or half page
     images = {r.url: r for r in records if r.media_type.startswith("image/")}
-    pages = [r for r in records if r.media_type in _HTML_TYPES and (not wanted or r.url in wanted)]
+    images |= {source: images[target] for source, target in _redirects(path).items() if target in images and source not in images}
+    pages = _rendered_first([r for r in records if r.media_type in _HTML_TYPES and (not wanted or r.url in wanted)])
     missing = sorted(wanted - {p.url for p in pages})
     if missing:
         raise ImportError_(
@@ -200,6 +202,46 @@ def read_warc(path: Path, options: ImportOptions, urls: tuple[str, ...] | list[s
         notes = tuple(coded("W133", f"{path.name} is damaged elsewhere: {d.message}") for d in damage)
         pieces = [replace(p, provenance=replace(p.provenance, warnings=(*p.provenance.warnings, *notes))) for p in pieces]
     return pieces
+
+
+def _rendered_first(pages: list[WarcRecord]) -> list[WarcRecord]:
+    """One record per page URL: a browser's rendering (a ``conversion`` record) wins over the raw response.
+
+    The rendering is what a reader saw once the page's scripts had run; the raw response stays
+    in the archive beside it as the evidence of what the server sent.
+    """
+    rendered = {p.url: p for p in pages if p.kind == "conversion"}
+    kept: list[WarcRecord] = []
+    for page in pages:
+        if page.url not in rendered:
+            kept.append(page)
+        elif rendered[page.url] not in kept:
+            kept.append(rendered[page.url])
+    return kept
+
+
+def _redirects(path: Path) -> dict[str, str]:
+    """URL -> final URL for every chain of redirect responses in the archive (an image moved to a CDN)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    hops: dict[str, str] = {}
+    with path.open("rb") as stream, contextlib.redirect_stderr(io.StringIO()):
+        for record in ArchiveIterator(stream):
+            if record.rec_type != "response" or not record.http_headers:
+                continue
+            status = record.http_headers.get_statuscode() or ""
+            location = record.http_headers.get_header("Location") or ""
+            if status.startswith("3") and location:
+                source = urldefrag(record.rec_headers.get_header("WARC-Target-URI") or "")[0]
+                hops[source] = urldefrag(urljoin(source, location))[0]
+    final: dict[str, str] = {}
+    for source in hops:
+        target, seen = hops[source], {source}
+        while target in hops and target not in seen:
+            seen.add(target)
+            target = hops[target]
+        final[source] = target
+    return final
 
 
 def _read_page(page: WarcRecord, images: dict[str, WarcRecord], options: ImportOptions, label: str) -> Piece:
@@ -238,10 +280,12 @@ def _meta_charset(payload: bytes) -> str:
 def _localise_images(text: str, page_url: str, images: dict[str, WarcRecord], folder: Path, used: dict[str, WarcRecord]) -> str:
     """Point each <img>/<source> at a local copy of the archived image it names, if archived."""
 
+    attributes = _image_attributes()
+
     def rewrite_tag(match: re.Match[str]) -> str:
         tag = match.group(0)
         candidates = []
-        for attribute in _IMAGE_ATTRIBUTES.finditer(tag):
+        for attribute in attributes.finditer(tag):
             value = html.unescape(attribute.group(2)[1:-1])
             parts = value.split(",") if "srcset" in attribute.group(1).lower() else [value]
             candidates += [p.strip().split(" ")[0] for p in parts if p.strip()]
@@ -252,11 +296,20 @@ def _localise_images(text: str, page_url: str, images: dict[str, WarcRecord], fo
                 name = f"warc-media/{sha256_bytes(record.payload)[:32]}{_EXTENSIONS.get(record.media_type, '.img')}"
                 (folder / name).parent.mkdir(exist_ok=True)
                 (folder / name).write_bytes(record.payload)
-                stripped = _IMAGE_ATTRIBUTES.sub("", tag)
+                stripped = attributes.sub("", tag)
                 return re.sub(r"^<(img|source)\b", lambda m, n=name: f'<{m.group(1)} src="{n}"', stripped, flags=re.I)
         return tag
 
     return _IMAGE_TAG.sub(rewrite_tag, text)
+
+
+def _image_attributes() -> re.Pattern[str]:
+    """The attributes that can name an image, from the same rules the HTML importer chooses images by."""
+    from bundler.cleaning.figures import figure_rules
+
+    rules = figure_rules()
+    names = sorted({*rules.src_attributes, *rules.srcset_attributes}, key=len, reverse=True)
+    return re.compile(r"""\s(""" + "|".join(re.escape(n) for n in names) + r""")\s*=\s*("[^"]*"|'[^']*')""", re.I)
 
 
 def read_first_page(path: Path, options: ImportOptions) -> Piece:

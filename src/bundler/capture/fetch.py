@@ -1,0 +1,264 @@
+"""The HTTP side of a capture: httpx requests, each written to the WARC as it happens.
+
+httpx is used because it is well kept, has one timeout model for connect and read, lets a
+response be streamed (so a size limit stops the download rather than the parse), and exposes
+the request it really sent, which is what a WARC ``request`` record must hold.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from bundler.capture import SAVE_BY_HAND, USER_AGENT, Capture, CaptureOptions
+from bundler.capture.warc_out import WarcOut
+from bundler.codes import coded
+from bundler.errors import ImportError_
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+#: Where sites send a visitor to accept cookies before showing the page.
+_CONSENT = re.compile(r"[/.](consent|cmp|guce|privacy|cookies?)\.|/(consent|cookie-?(wall|consent)|gdpr)(/|\?|$)", re.I)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One URL fetched to its end: the last response's status, type and decoded body, and the hops on the way."""
+
+    url: str
+    status: int
+    media_type: str
+    body: bytes
+    record_id: str
+    date: str
+    redirects: tuple[str, ...]
+
+
+class CaptureFailed(Exception):
+    """An image could not be fetched; the page is captured without it (a warning says so)."""
+
+
+def capture_page(url: str, folder: Path, options: CaptureOptions) -> Capture:
+    """Fetch the page, render it if asked, fetch the images it shows; all into one WARC."""
+    import httpx
+
+    url = _checked_url(url)
+    started = datetime.now(UTC)
+    warc_path = folder / f"{_file_stem(url, started)}.warc.gz"
+    headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5", "Accept-Encoding": "gzip, deflate"}
+    timeout = httpx.Timeout(options.timeout)
+    with WarcOut(warc_path, USER_AGENT) as warc, httpx.Client(headers=headers, timeout=timeout, follow_redirects=False) as client:
+        page = _fetch(client, warc, url, options.page_limit, options.timeout, page_url=url)
+        _check_page(url, page)
+        html = page.body
+        screenshot = None
+        if options.render:
+            from bundler.capture.browser import render_page
+
+            rendered = render_page(page.url, folder, options.timeout, USER_AGENT, stem=warc_path.name.removesuffix(".warc.gz"))
+            warc.write_rendered(page.url, rendered.html, refers_to=page.record_id, date=rendered.date)
+            html, screenshot = rendered.html, rendered.screenshot
+        warnings = _fetch_images(client, warc, page.url, html, options)
+    return Capture(
+        warc=warc_path,
+        requested_url=url,
+        final_url=page.url,
+        status=page.status,
+        retrieved=page.date,
+        redirects=page.redirects,
+        screenshot=screenshot,
+        warnings=tuple(warnings),
+    )
+
+
+def _checked_url(url: str) -> str:
+    url = urldefrag(url.strip())[0]
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImportError_(f"{url} is not a web address bundler can fetch", code="E160", file=url, hint="give an http:// or https:// URL")
+    return url
+
+
+def _file_stem(url: str, moment: datetime) -> str:
+    """``capture-HOST-20261201T153000Z``: names the site and the time, sorts by time."""
+    host = re.sub(r"[^A-Za-z0-9.-]+", "-", urlsplit(url).hostname or "page")
+    return f"capture-{host}-{moment.strftime('%Y%m%dT%H%M%SZ')}"
+
+
+def _fetch(client, warc: WarcOut, url: str, limit: int, timeout: float, page_url: str) -> Fetched:
+    """GET ``url``, following and recording redirects; raise ``ImportError_`` naming ``page_url`` on failure."""
+    redirects: list[str] = []
+    for _hop in range(MAX_HOPS):
+        response, raw, date = _get(client, url, limit, timeout, page_url)
+        record_id = warc.write_exchange(url, response, raw, date)
+        if response.is_redirect and response.headers.get("location"):
+            target = urldefrag(urljoin(url, response.headers["location"]))[0]
+            redirects.append(f"{response.status_code} {url} -> {target}")
+            url = target
+            continue
+        media_type = response.headers.get("content-type", "").partition(";")[0].strip().lower()
+        body = _decoded(raw, response.headers.get("content-encoding", ""), limit, url, page_url)
+        return Fetched(url, response.status_code, media_type, body, record_id, date, tuple(redirects))
+    raise ImportError_(
+        f"{page_url}: more than {MAX_HOPS - 1} redirects (last to {url})",
+        code="E166",
+        file=page_url,
+        hint="open the address in a browser; a redirect loop usually means the site wants cookies (save the page by hand)",
+    )
+
+
+MAX_HOPS = 11
+
+
+def _get(client, url: str, limit: int, timeout: float, page_url: str):
+    """One request, its body read as sent (still content-encoded) up to ``limit`` bytes and a whole-response deadline."""
+    import httpx
+
+    try:
+        with client.stream("GET", url) as response:
+            date = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            declared = int(response.headers.get("content-length") or 0) if response.headers.get("content-length", "").isdigit() else 0
+            if declared > limit:
+                raise _too_large(url, page_url, limit, f"it declares {declared:,} bytes")
+            deadline = time.monotonic() + timeout
+            chunks, size = [], 0
+            for chunk in response.iter_raw():
+                size += len(chunk)
+                if size > limit:
+                    raise _too_large(url, page_url, limit, f"more than {limit:,} bytes came")
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout("the response took too long", request=response.request)
+                chunks.append(chunk)
+            return response, b"".join(chunks), date
+    except httpx.TimeoutException as exc:
+        raise ImportError_(
+            f"{url}: no complete answer within {timeout:g} seconds ({type(exc).__name__})",
+            code="E162",
+            file=page_url,
+            hint=f"try again later or with a longer --timeout; {SAVE_BY_HAND}",
+        ) from exc
+    except (httpx.ConnectError, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+        raise ImportError_(
+            f"cannot reach {urlsplit(url).hostname}: {_reason(exc)}",
+            code="E161",
+            file=page_url,
+            hint=f"check the network connection (no network, no name resolution or a refused connection); {SAVE_BY_HAND}",
+        ) from exc
+    except httpx.HTTPError as exc:
+        raise ImportError_(f"{url}: {exc}", code="E161", file=page_url, hint=SAVE_BY_HAND) from exc
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    if "Name or service not known" in text or "nodename nor servname" in text or "Temporary failure in name resolution" in text:
+        return f"the name cannot be resolved, is there a network? ({text})"
+    if "Connection refused" in text or "[Errno 111]" in text:
+        return f"the connection was refused ({text})"
+    return text
+
+
+def _too_large(url: str, page_url: str, limit: int, how: str) -> ImportError_:
+    return ImportError_(
+        f"{url} is larger than the limit of {limit:,} bytes ({how})",
+        code="E165",
+        file=page_url,
+        hint="raise the limit with --max-size MB if the page really is that large, or save it by hand",
+    )
+
+
+def _decoded(raw: bytes, encoding: str, limit: int, url: str, page_url: str) -> bytes:
+    """The body without its gzip/deflate content coding, still bounded by ``limit`` (a small zip bomb stays small)."""
+    encoding = encoding.strip().lower()
+    if encoding in ("", "identity"):
+        return raw
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        raise ImportError_(f"{url} came in an encoding bundler cannot read ({encoding})", code="E164", file=page_url, hint=SAVE_BY_HAND)
+    try:
+        decompressor = zlib.decompressobj(wbits=47 if encoding != "deflate" else 15)
+        body = decompressor.decompress(raw, limit + 1)
+    except zlib.error as exc:
+        raise ImportError_(f"{url}: the {encoding} body is damaged ({exc})", code="E161", file=page_url, hint=SAVE_BY_HAND) from exc
+    if len(body) > limit:
+        raise _too_large(url, page_url, limit, "once uncompressed")
+    return body
+
+
+def _check_page(requested: str, page: Fetched) -> None:
+    """Refuse error statuses, consent walls and non-HTML answers, naming the URL."""
+    if page.status >= 400:
+        hint = {
+            404: "the page is not there (any more): check the address, or look for it in the Wayback Machine",
+            410: "the page was removed: look for it in the Wayback Machine",
+            401: "the page needs a login: save it from a browser where you are logged in",
+            403: "the site refused bundler: save the page from a browser instead",
+            429: "the site asks to slow down: try again later",
+        }.get(page.status, "a server error: try again later" if page.status >= 500 else "check the address")
+        raise ImportError_(
+            f"{page.url} answered HTTP {page.status}",
+            code="E163",
+            file=requested,
+            hint=f"{hint}; {SAVE_BY_HAND}" if page.status >= 500 else hint,
+        )
+    if page.status != 200:
+        raise ImportError_(f"{page.url} answered HTTP {page.status}, not a page", code="E163", file=requested, hint=SAVE_BY_HAND)
+    if page.redirects and _CONSENT.search(page.url) and not _CONSENT.search(requested):
+        raise ImportError_(
+            f"{requested} was sent to a cookie or consent page ({page.url}) instead of the article",
+            code="E167",
+            file=requested,
+            hint=f"bundler does not accept cookie walls for you; {SAVE_BY_HAND}",
+        )
+    if page.media_type not in _HTML_TYPES:
+        raise ImportError_(
+            f"{page.url} is {page.media_type or 'of no stated type'}, not a web page",
+            code="E164",
+            file=requested,
+            hint="bundler captures HTML pages; download other files and import them as files where bundler reads them",
+        )
+
+
+def _fetch_images(client, warc: WarcOut, page_url: str, html: bytes, options: CaptureOptions) -> list[str]:
+    """Fetch each image the page shows into the WARC; coded warnings for those left out."""
+    warnings: list[str] = []
+    urls = image_urls(html, page_url)
+    if len(urls) > options.max_images:
+        warnings.append(coded("W171", f"the page shows {len(urls)} images; only the first {options.max_images} were captured"))
+        urls = urls[: options.max_images]
+    for url in urls:
+        try:
+            image = _fetch(client, warc, url, options.image_limit, options.timeout, page_url=page_url)
+        except ImportError_ as exc:
+            warnings.append(coded("W170", f"image {url} not captured: {exc.problems[0].message}"))
+            continue
+        if image.status != 200:
+            warnings.append(coded("W170", f"image {url} not captured: HTTP {image.status}"))
+        elif not image.media_type.startswith("image/"):
+            warnings.append(coded("W170", f"image {url} not captured: it is {image.media_type or 'of no stated type'}"))
+    return warnings
+
+
+def image_urls(html: bytes, page_url: str) -> list[str]:
+    """Absolute URLs of the images the page shows, in page order, as the HTML importer would choose them."""
+    from lxml import html as lxml_html
+
+    from bundler.cleaning.figures import best_source, is_furniture_image
+
+    try:
+        tree = lxml_html.document_fromstring(html)
+    except (ValueError, Exception):  # lxml raises ParserError for an empty document
+        return []
+    base = next((b.get("href") for b in tree.iter("base") if b.get("href")), "")
+    base_url = urljoin(page_url, base) if base else page_url
+    found: list[str] = []
+    for img in tree.iter("img", "amp-img"):
+        source = best_source(img)
+        if not source or source.startswith("data:") or is_furniture_image(img):
+            continue
+        url = urldefrag(urljoin(base_url, source.strip()))[0]
+        if urlsplit(url).scheme in ("http", "https") and url not in found:
+            found.append(url)
+    return found

@@ -1,0 +1,99 @@
+"""What ``bundler import`` is given, spelled out: URLs to capture, files, folders, globs, ``--from`` lists.
+
+A URL is captured into a WARC first (``bundler.capture``) and its piece is then read from
+that WARC by the ordinary WARC importer, so a captured page and an archived one are imported
+the same way; the capture's own facts (asked-for URL, final URL, status, redirects, time,
+screenshot) are added to the piece's provenance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from bundler.capture import CaptureOptions, capture_url, is_url
+from bundler.errors import BundlerError, ImportError_
+from bundler.importers import ImportOptions, find_sources, is_pattern, sources
+from bundler.importers.retrieval import checked_date
+from bundler.model import Piece
+
+
+def given_inputs(paths: list[str], from_file: str | None) -> list[str]:
+    """Every URL and file to import, in the order given: folders and globs expanded, ``--from`` lines read."""
+    given = list(paths) + (_listed(Path(from_file)) if from_file else [])
+    if not given:
+        raise BundlerError(
+            "nothing to import", code="E171", hint="give files, folders, globs or URLs, or --from FILE with one of them a line"
+        )
+    found: list[str] = []
+    for text in given:
+        if is_url(text):
+            found.append(text.strip())
+        elif is_pattern(text) or Path(text).is_dir():
+            found += [str(p) for p in find_sources(text)]
+        else:
+            found.append(text)
+    return found
+
+
+def _listed(path: Path) -> list[str]:
+    """The lines of a ``--from`` list; paths in it are relative to the list's folder."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+        raise BundlerError(f"cannot read the list {path}: {reason}", code="E171", file=str(path), hint="give a text file") from exc
+    entries = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    if not entries:
+        raise BundlerError(f"{path} lists nothing to import", code="E171", file=str(path), hint="one URL or path a line")
+    return [e if is_url(e) or Path(e).is_absolute() else str(path.parent / e) for e in entries]
+
+
+def retrieved_option(text: str) -> str:
+    """``--retrieved`` as ISO 8601, or ``E170`` naming what was given."""
+    if not text:
+        return ""
+    try:
+        return checked_date(text)
+    except ValueError as exc:
+        raise BundlerError(
+            f"--retrieved {text!r} is not a date", code="E170", hint="give an ISO date such as 2026-03-14 (or 2026-03-14T09:30Z)"
+        ) from exc
+
+
+def capture_piece(url: str, args, root: Path, work: Path, label_for) -> tuple[Path, Path, Piece, list[tuple[Path, Path]]]:
+    """Capture ``url`` into a WARC under ``work`` and read its piece from it.
+
+    ``label_for(warc)`` says where the WARC will be kept in the collection. Gives the WARC,
+    that place, the piece, and the files to keep beside it (the screenshot).
+    """
+    options = CaptureOptions(
+        timeout=args.timeout,
+        page_limit=int(args.max_size * 1024 * 1024),
+        image_limit=int(args.max_size * 1024 * 1024),
+        render=args.render,
+    )
+    capture = capture_url(url, work / "captures", options)
+    original = label_for(capture.warc)
+    kept: list[tuple[Path, Path]] = []
+    screenshot = ""
+    if capture.screenshot is not None:
+        place = original.parent / capture.screenshot.name
+        kept.append((capture.screenshot, place))
+        screenshot = place.relative_to(root).as_posix()
+    import_options = ImportOptions(media_dir=work, source_label=original.relative_to(root).as_posix(), urls=(capture.final_url,))
+    pages = sources()["warc"].read_all(capture.warc, import_options)
+    if len(pages) != 1:
+        raise ImportError_(f"{url}: the capture holds {len(pages)} pages, not one", code="E172", file=url)
+    piece = pages[0]
+    provenance = replace(
+        piece.provenance,
+        retrieved=capture.retrieved,
+        requested_url=capture.requested_url,
+        final_url=capture.final_url,
+        http_status=capture.status,
+        redirects=capture.redirects,
+        screenshot=screenshot,
+        warnings=(*piece.provenance.warnings, *capture.warnings),
+    )
+    return capture.warc, original, replace(piece, provenance=provenance), kept
