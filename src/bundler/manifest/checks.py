@@ -18,7 +18,7 @@ from typing import Any
 import langcodes
 
 from bundler.errors import Problem
-from bundler.manifest.loader import MANIFEST_NAME, Manifest, problem
+from bundler.manifest.document import MANIFEST_NAME, Manifest, problem
 
 TYPE_NAMES = {bool: "true or false", str: "text", int: "a whole number", float: "a number", list: "a list", dict: "a mapping"}
 _LANGUAGE_NAMES = {"english": "en", "arabic": "ar", "french": "fr", "german": "de", "spanish": "es", "kurdish": "ku", "turkish": "tr"}

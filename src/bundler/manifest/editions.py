@@ -11,7 +11,7 @@ from typing import Any
 
 from bundler.errors import Problem
 from bundler.manifest.checks import describe, parse_size, suggest
-from bundler.manifest.loader import Manifest, problem
+from bundler.manifest.document import Manifest, problem
 
 PAGE_SIZES = ("A4", "A5", "letter")
 IMAGE_POLICIES = ("keep", "compress", "grayscale", "none")

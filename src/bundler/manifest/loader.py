@@ -7,45 +7,21 @@ the node tree first (which keeps every line), checks it, then constructs the dat
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from bundler.errors import ManifestError, Problem
+from bundler.manifest.document import MANIFEST_NAME, Manifest
+from bundler.manifest.schema import validate_manifest
 
-MANIFEST_NAME = "collection.yaml"
+__all__ = ["MANIFEST_NAME", "Manifest", "find_manifest", "load_manifest"]
+
 MAX_MANIFEST_BYTES = 4_000_000  # a table of contents (10,000 pieces with overrides), not a data dump
 MAX_ALIAS_VALUES = 20_000  # aliases may repeat a value, not explode it (billion laughs)
 _UTF8_BOM = b"\xef\xbb\xbf"
 _OTHER_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_LAST_STEP = re.compile(r"(\.[^.\[\]]*|\[\d+\])$")
-
-
-@dataclass(frozen=True)
-class Manifest:
-    """A parsed manifest: its data, where it lives, and the line of every key path."""
-
-    path: Path
-    data: dict[str, Any]
-    lines: dict[str, int] = field(default_factory=dict)
-    text: str = ""
-
-    @property
-    def root(self) -> Path:
-        """The collection folder; every path in the manifest is relative to it."""
-        return self.path.parent
-
-    def line(self, key: str) -> int:
-        """The line of ``key`` (e.g. ``sections[0].pieces[2]``), or of its nearest parent."""
-        while key:
-            if key in self.lines:
-                return self.lines[key]
-            parent = _LAST_STEP.sub("", key)
-            key = "" if parent == key else parent
-        return 1
 
 
 class _ManifestLoader(yaml.SafeLoader):
@@ -79,8 +55,6 @@ def load_manifest(collection: str | Path, *, validate: bool = True) -> Manifest:
     manifest = Manifest(path=path, data=data, lines=lines, text=text)
     problems = find_duplicate_keys(node, str(path))
     if validate:
-        from bundler.manifest.schema import validate_manifest
-
         problems += validate_manifest(manifest)
     if problems:
         raise ManifestError(problems=sorted(problems, key=lambda p: (p.line, p.key)))
@@ -257,8 +231,3 @@ def record_lines(node: yaml.Node, prefix: str, lines: dict[str, int], depth: int
             key = f"{prefix}[{index}]"
             lines[key] = item.start_mark.line + 1
             record_lines(item, key, lines, depth + 1)
-
-
-def problem(manifest: Manifest, key: str, message: str, code: str, hint: str = "") -> Problem:
-    """A problem located at ``key`` in ``manifest``."""
-    return Problem(message, code=code, file=str(manifest.path), line=manifest.line(key), key=key, hint=hint)

@@ -21,8 +21,8 @@ from bundler.importers import ImportOptions, read_piece
 from bundler.importers.markdown import markdown_to_blocks
 from bundler.importers.piece import PIECE_FILE
 from bundler.manifest.checks import on_disk
+from bundler.manifest.document import Manifest, problem
 from bundler.manifest.imports import import_all
-from bundler.manifest.loader import Manifest, problem
 from bundler.model import Dossier, Edition, Piece, Section, TextPage
 from bundler.text import direction_of, slugify
 
