@@ -158,7 +158,7 @@ def _human_date(iso: str, language: str) -> str:
         value = date.fromisoformat(iso)
     except ValueError:
         return iso
-    if language.startswith("ar"):
+    if primary_language(language) == "ar":
         months = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"]
         return f"{value.day} {months[value.month - 1]} {value.year}"
     return f"{value.day} {value:%B} {value.year}"
