@@ -17,6 +17,8 @@ from pathlib import Path
 from bundler.errors import ExportError, Report
 from bundler.images import DEGRADE_STEPS, ImagePolicy, collection_cache_dir, degraded, image_session, policy_for, without_images
 from bundler.model import Dossier, Edition
+from bundler.sizes import format_size
+from bundler.sizes import parse_size as size_or_none
 
 _FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
@@ -24,8 +26,6 @@ _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
 
 def parse_size(value: object) -> int:
     """Bytes in ``"2 MB"``, ``"500 KB"``, ``"1.5 MiB"``; the manifest's parser, raising for the build."""
-    from bundler.manifest.checks import parse_size as size_or_none
-
     size = size_or_none(value)
     if size is None:
         raise ExportError(
@@ -35,12 +35,8 @@ def parse_size(value: object) -> int:
 
 
 def human_size(size: int) -> str:
-    """``1.4 MB``, ``380 KB``, ``912 B`` (decimal units, as budgets are written)."""
-    if size >= 1000**2:
-        return f"{size / 1000**2:.2f} MB"
-    if size >= 1000:
-        return f"{size / 1000:.0f} KB"
-    return f"{size} B"
+    """``1.40 MB``, ``380 KB``, ``912 B``: two decimals, so a size just over a budget does not read as equal to it."""
+    return format_size(size, megabyte_digits=2)
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,6 @@ from bundler.manifest.document import MANIFEST_NAME, Manifest, problem
 TYPE_NAMES = {bool: "true or false", str: "text", int: "a whole number", float: "a number", list: "a list", dict: "a mapping"}
 _LANGUAGE_NAMES = {"english": "en", "arabic": "ar", "french": "fr", "german": "de", "spanish": "es", "kurdish": "ku", "turkish": "tr"}
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)?\s*$", re.I)
-_SIZE_UNITS = {"b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "kib": 1024, "mib": 1024**2, "gib": 1024**3}
 
 
 def describe(value: Any) -> str:
@@ -247,15 +245,3 @@ def check_figures(manifest: Manifest, key: str, value: Any) -> list[Problem]:
             manifest, key, f"invalid figures value {value!r}", "M022", "use 'include', 'exclude' or a list of figure numbers like [1, 3]"
         )
     ]
-
-
-def parse_size(value: Any) -> int | None:
-    """Bytes in ``"2 MB"``, ``"500KB"``, ``"1.5 MiB"`` or a plain number; None if not a size."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value if value > 0 else None
-    match = _SIZE.match(str(value))
-    if not match:
-        return None
-    number, unit = float(match.group(1)), (match.group(2) or "b").lower()
-    size = int(number * _SIZE_UNITS[unit])
-    return size if size > 0 else None
