@@ -41,18 +41,13 @@ _BUILD_DIGESTS: ContextVar[dict[str, str] | None] = ContextVar("bundler_image_di
 def default_cache_dir() -> Path:
     """The running build's image cache; outside a build ``$BUNDLER_CACHE_DIR/images`` or ``$XDG_CACHE_HOME/bundler/images``."""
     build = _BUILD_CACHE.get()
-    if build is not None:
-        return build
-    if os.environ.get("BUNDLER_CACHE_DIR"):
-        return cache_root(".") / IMAGES_FOLDER
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "bundler" / IMAGES_FOLDER
+    return build if build is not None else cache_root(None, IMAGES_FOLDER)
 
 
 def collection_cache_dir(root: str | Path) -> Path:
     """The running build's image cache, else ``$BUNDLER_CACHE_DIR/images`` or ``<collection>/.cache/images``."""
     build = _BUILD_CACHE.get()
-    return build if build is not None else cache_root(root) / IMAGES_FOLDER
+    return build if build is not None else cache_root(root, IMAGES_FOLDER)
 
 
 @contextlib.contextmanager

@@ -54,7 +54,7 @@ def resolve_dossier(
     """
     report = report if report is not None else Report()
     work = work or WorkOptions()
-    media = cache_root(manifest.root) / "media" if work.cache else (media_dir or default_media_dir())
+    media = cache_root(manifest.root, "media") if work.cache else (media_dir or default_media_dir())
     if reader is None:
         requests = [_import_request(manifest, entry, media) for section in manifest.data["sections"] for entry in section["pieces"]]
         reader = import_all(requests, cache_root(manifest.root) if work.cache else None, work, progress)
