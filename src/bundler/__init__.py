@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+# isort: off
+from bundler.version import __version__  # first: modules the next line imports read it from this package
+from bundler.importers import ImportOptions, read_piece, read_pieces
 
-from bundler.importers import ImportOptions, read_piece, read_pieces  # noqa: E402
+# isort: on
 
 __all__ = ["ImportOptions", "__version__", "read_piece", "read_pieces"]

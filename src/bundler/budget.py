@@ -20,6 +20,7 @@ from bundler.exporters import Writer
 from bundler.files import write_atomically
 from bundler.images import DEGRADE_STEPS, ImagePolicy, degraded, without_images
 from bundler.model import Dossier, Edition
+from bundler.sizes import format_size
 from bundler.sizes import parse_size as size_or_none
 
 _FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
@@ -39,12 +40,8 @@ def parse_size(value: object) -> int:
 
 
 def human_size(size: int) -> str:
-    """``1.4 MB``, ``380 KB``, ``912 B`` (decimal units, as budgets are written)."""
-    if size >= 1000**2:
-        return f"{size / 1000**2:.2f} MB"
-    if size >= 1000:
-        return f"{size / 1000:.0f} KB"
-    return f"{size} B"
+    """``1.40 MB``, ``380 KB``, ``912 B``: two decimals, so a size just over a budget does not read as equal to it."""
+    return format_size(size, megabyte_digits=2)
 
 
 @dataclass(frozen=True)

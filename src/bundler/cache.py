@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bundler import __version__
 from bundler.errors import Problem
 from bundler.files import write_atomically
+from bundler.version import __version__
 
 CACHE_ENV = "BUNDLER_CACHE_DIR"
 CACHE_FOLDER = ".cache"
@@ -40,10 +40,17 @@ PART_PREFIX = ".part-"
 DAMAGE_CODE = "W701"
 
 
-def cache_root(collection_root: str | Path) -> Path:
-    """Where a collection's cache lives: ``$BUNDLER_CACHE_DIR`` or ``<collection>/.cache``."""
+def cache_root(collection_root: str | Path | None, *parts: str) -> Path:
+    """Where a cache lives, the one rule for every cache: ``$BUNDLER_CACHE_DIR``, else ``<collection>/.cache``,
+    else (no collection: a direct call) ``$XDG_CACHE_HOME/bundler``; ``parts`` name a folder inside it."""
     override = os.environ.get(CACHE_ENV)
-    return Path(override) if override else Path(collection_root) / CACHE_FOLDER
+    if override:
+        base = Path(override)
+    elif collection_root is not None:
+        base = Path(collection_root) / CACHE_FOLDER
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bundler"
+    return base.joinpath(*parts)
 
 
 def make_key(kind: str, *parts: Any) -> str:

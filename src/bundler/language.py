@@ -95,6 +95,14 @@ def direction_of(tag: str) -> str:
     return "rtl" if script in _RTL_SCRIPTS else "ltr"
 
 
+@functools.lru_cache(maxsize=1024)
+def is_language_tag(text: str) -> bool:
+    """True for a well-formed BCP 47 tag as written ("ar-SY"); "ar_SY" and "Arabic" are not."""
+    import langcodes
+
+    return "_" not in text and langcodes.tag_is_valid(text)
+
+
 def same_language(first: str, second: str) -> bool:
     """True when two tags name one language (regions and scripts aside)."""
     return bool(first) and primary_language(first) == primary_language(second)

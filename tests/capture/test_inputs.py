@@ -90,7 +90,9 @@ def test_a_newer_copy_of_a_saved_page_is_refused_then_replaced_with_its_files_fo
     )
     (other / "Boats in the bay_files" / "boat.png").write_bytes(png("teal"))
     again = bundler("import", str(dossier), str(other / "Boats in the bay.html"))
-    assert again.returncode == 1 and "E633" in again.stderr and "--replace" in again.stderr, "a newer copy of one page is not a second piece"
+    assert again.returncode == 1 and "E633" in again.stderr and "--replace" in again.stderr, (
+        "a newer copy of one page is not a second piece"
+    )
     replaced = bundler("import", str(dossier), str(other / "Boats in the bay.html"), "--replace")
     assert replaced.returncode == 0, replaced.stderr
     kept = sorted((dossier / "sources").rglob("Boats in the bay_files/boat.png"))

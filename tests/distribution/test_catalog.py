@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import shutil
 from urllib.parse import urljoin
 
@@ -144,7 +145,7 @@ def test_index_page_lists_every_dossier_with_rtl_marked(library):
     assert "للطباعة في البيت" in arabic.text_content(), 'the Arabic entry\'s words are Arabic (the PDF is "for printing at home")'
     assert arabic.xpath(".//img[@class='cover']/@src") == [f"{ARABIC_SLUG}/cover-thumb.jpg"]
     sizes = [s.text for s in page.xpath("//span[@class='size']")]
-    assert all(s.endswith(("kB", "MB", "bytes")) for s in sizes)
+    assert sizes and all(re.fullmatch(r"\d+ (B|KB)|\d+\.\d (MB|GB)", s) for s in sizes), sizes
 
 
 def test_catalogue_is_deterministic_and_uses_the_build_clock(library, tmp_path, monkeypatch):

@@ -16,6 +16,7 @@ from bundler.catalog.library import EditionFile, LibraryDossier
 from bundler.dates import date_in_words
 from bundler.language import primary_language
 from bundler.resources import styles_dir, templates_dir
+from bundler.sizes import format_size
 
 NAVIGATION_TYPE = "application/atom+xml;profile=opds-catalog;kind=navigation"
 ACQUISITION_TYPE = "application/atom+xml;profile=opds-catalog;kind=acquisition"
@@ -130,16 +131,6 @@ def render_index_page(library: LibraryInfo, dossiers: list[DossierView]) -> str:
         .get_template("index.html.j2")
         .render(library=library, dossiers=dossiers, types=TYPES, css=jinja2_markup(css), words=words_for(library.language))
     )
-
-
-def format_size(size: int) -> str:
-    """``1234567`` -> ``1.2 MB`` (decimal units, as phones show storage)."""
-    value = float(size)
-    for unit in ("bytes", "kB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{size} bytes"
 
 
 def href_of(path: str) -> str:

@@ -21,11 +21,13 @@ from bundler.cleaning.credits import split_credit
 from bundler.cleaning.dom import compact_tokens, remove
 from bundler.cleaning.media import ImageProblem, resolve_image
 from bundler.codes import coded
+from bundler.language import primary_language
 from bundler.model import Figure, FigureBlock
 from bundler.typography import normalise_space, smarten
 
 _RULES = Path(__file__).with_name("rules") / "figures.yaml"
 _CANDIDATE = re.compile(r"\s*(\S+?)(?:\s+([\d.]+)([wx]))?\s*(?:,|$)")
+_DEFAULT_ALT = {"en": "Photograph", "ar": "صورة"}  # alt text for a photo with neither alt nor caption, by language
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ def _figure_for(img, caption_html: str, credit: str, context: FigureContext) -> 
         except ImageProblem as problem:
             context.warnings.append(coded("W143", f"figure {caption_text[:60] or alt[:60]!r}: {problem}; caption and credit kept"))
     if not alt:
-        alt = "Photograph" if context.language.startswith("en") else "صورة" if context.language.startswith("ar") else "Image"
+        alt = _DEFAULT_ALT.get(primary_language(context.language), "Image")
         context.warnings.append(coded("N144", f"image {src[:80]!r} has neither alt text nor caption; alt set to {alt!r}"))
     return Figure(image=image, alt=alt, caption=caption_html, credit=credit)
 

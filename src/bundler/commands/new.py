@@ -17,7 +17,7 @@ def add_arguments(parser) -> None:
 def run(args, ui) -> int:
     from bundler.errors import BundlerError
     from bundler.manifest.checks import check_language
-    from bundler.manifest.loader import Manifest
+    from bundler.manifest.document import Manifest
     from bundler.manifest.scaffold import new_collection
 
     folder = Path(args.folder)

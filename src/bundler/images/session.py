@@ -34,15 +34,12 @@ IMAGES_FOLDER = "images"
 
 def default_cache_dir() -> Path:
     """The image cache outside a build: ``$BUNDLER_CACHE_DIR/images`` or ``$XDG_CACHE_HOME/bundler/images``."""
-    if os.environ.get("BUNDLER_CACHE_DIR"):
-        return cache_root(".") / IMAGES_FOLDER
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "bundler" / IMAGES_FOLDER
+    return cache_root(None, IMAGES_FOLDER)
 
 
 def collection_cache_dir(root: str | Path) -> Path:
     """A collection's image cache: ``$BUNDLER_CACHE_DIR/images`` or ``<collection>/.cache/images``."""
-    return cache_root(root) / IMAGES_FOLDER
+    return cache_root(root, IMAGES_FOLDER)
 
 
 @contextlib.contextmanager

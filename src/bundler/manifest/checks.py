@@ -15,10 +15,9 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import langcodes
-
 from bundler.errors import Problem
-from bundler.manifest.loader import MANIFEST_NAME, Manifest, problem
+from bundler.language import is_language_tag
+from bundler.manifest.document import MANIFEST_NAME, Manifest, problem
 from bundler.sizes import parse_size  # noqa: F401  (the manifest checks a budget with it; editions imports it from here)
 
 TYPE_NAMES = {bool: "true or false", str: "text", int: "a whole number", float: "a number", list: "a list", dict: "a mapping"}
@@ -45,12 +44,12 @@ def suggest(word: str, choices, what: str) -> str:
 def check_language(manifest: Manifest, key: str, value: Any) -> list[Problem]:
     """A well-formed BCP 47 tag such as ``en``, ``ar`` or ``ar-SY``."""
     text = str(value)
-    if "_" not in text and langcodes.tag_is_valid(text):
+    if is_language_tag(text):
         return []
     hint = "use a BCP 47 tag such as 'en', 'ar' or 'ar-SY'"
     if text.lower() in _LANGUAGE_NAMES:
         hint = f"did you mean {_LANGUAGE_NAMES[text.lower()]!r}? Tags look like 'en', 'ar' or 'ar-SY'"
-    elif "_" in text and langcodes.tag_is_valid(text.replace("_", "-")):
+    elif is_language_tag(text.replace("_", "-")):
         hint = f"did you mean {text.replace('_', '-')!r}? (BCP 47 tags use '-')"
     return [problem(manifest, key, f"invalid language tag {text!r}", "M020", hint)]
 

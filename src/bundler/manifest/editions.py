@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from bundler.errors import Problem
-from bundler.manifest.checks import check_language, describe, parse_size, suggest
-from bundler.manifest.loader import Manifest, problem
+from bundler.manifest.checks import check_language, describe, suggest
+from bundler.manifest.document import Manifest, problem
+from bundler.sizes import parse_size
 
 PAGE_SIZES = ("A4", "A5", "letter")
 IMAGE_POLICIES = ("keep", "compress", "grayscale", "none")

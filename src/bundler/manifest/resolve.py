@@ -21,8 +21,8 @@ from bundler.importers import ImportOptions, read_piece
 from bundler.importers.markdown import markdown_to_blocks
 from bundler.importers.piece import PIECE_FILE
 from bundler.manifest.checks import on_disk
+from bundler.manifest.document import Manifest, problem
 from bundler.manifest.imports import import_all
-from bundler.manifest.loader import Manifest, problem
 from bundler.model import Dossier, Edition, Piece, Section, TextPage
 from bundler.text import direction_of, slugify
 
@@ -54,7 +54,7 @@ def resolve_dossier(
     """
     report = report if report is not None else Report()
     work = work or WorkOptions()
-    media = cache_root(manifest.root) / "media" if work.cache else (media_dir or default_media_dir())
+    media = cache_root(manifest.root, "media") if work.cache else (media_dir or default_media_dir())
     if reader is None:
         requests = [_import_request(manifest, entry, media) for section in manifest.data["sections"] for entry in section["pieces"]]
         reader = import_all(requests, cache_root(manifest.root) if work.cache else None, work, progress)

@@ -11,8 +11,8 @@ from string import Template
 
 from bundler.errors import BundlerError
 from bundler.language import primary_language
+from bundler.manifest.document import MANIFEST_NAME
 from bundler.manifest.edit import yaml_scalar
-from bundler.manifest.loader import MANIFEST_NAME
 
 _HERE = Path(__file__).resolve().parent
 SCHEMA_NAME = "collection.schema.json"

@@ -28,8 +28,8 @@ from bundler.manifest.checks import (
     describe,
     suggest,
 )
+from bundler.manifest.document import Manifest, problem
 from bundler.manifest.editions import check_editions
-from bundler.manifest.loader import Manifest, problem
 
 Check = Callable[[Manifest, str, Any], list[Problem]]
 
