@@ -72,10 +72,7 @@ test-deps:
 	  npm install --silent --no-audit --no-fund --prefix .cache/axe-core axe-core@$(AXE_VERSION) >/dev/null \
 	  || { echo "error: could not install axe-core with npm; the accessibility checks cannot run without it" >&2; exit 1; }; }
 
-# libzim (the optional extra bundler[zim], GPL) is in the test extra; until the lock carries it, install it here
-# so the zim edition's tests run instead of failing to import.
 test: lint test-deps
-	@$(BIN)/python -c 'import libzim' 2>/dev/null || $(BIN)/python -m pip install -q --disable-pip-version-check 'libzim>=3.4,<3.7'
 	$(BIN)/pytest -q
 
 format: install

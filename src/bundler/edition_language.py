@@ -57,7 +57,7 @@ def dossier_for_edition(dossier: Dossier, edition: Edition) -> Dossier:
 
 def check_edition_languages(dossier: Dossier, editions: list[Edition], manifest) -> None:
     """Raise a manifest error (file:line) for an edition whose language no piece is written in."""
-    from bundler.manifest.loader import problem
+    from bundler.manifest.document import problem
 
     problems = []
     for edition in editions:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from bundler.errors import BundlerError
 from bundler.events import append_events, event, history_folder, import_event
 from bundler.importers.piece import PIECE_FILE, write_piece
-from bundler.manifest.loader import Manifest
+from bundler.manifest.document import Manifest
 from bundler.originals import local_references, stored_piece_records, used_files
 
 if TYPE_CHECKING:

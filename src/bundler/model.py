@@ -40,6 +40,10 @@ INLINE_TAGS: dict[str, frozenset[str]] = {
 InlineHTML = str  # a sanitised XHTML fragment, see INLINE_TAGS
 
 
+#: The file a stored piece lives in, ``pieces/<slug>/piece.json`` (what an import writes and a build reads).
+PIECE_FILE = "piece.json"
+
+
 @dataclass(frozen=True)
 class Paragraph:
     """A paragraph of running text."""

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from bundler.importers.piece import PIECE_FILE
-from bundler.manifest.loader import Manifest
+from bundler.manifest.document import Manifest
 from bundler.manifest.schema import named_files
 from bundler.text import sha256_file
 

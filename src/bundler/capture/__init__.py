@@ -60,10 +60,3 @@ def is_url(text: str) -> bool:
     """True for an ``http://`` or ``https://`` address (what ``bundler import`` captures rather than reads)."""
     lowered = text.strip().lower()
     return lowered.startswith(("http://", "https://"))
-
-
-def capture_url(url: str, folder: Path, options: CaptureOptions | None = None) -> Capture:
-    """Fetch ``url`` (and the images it shows) into a new WARC in ``folder``; errors name the URL."""
-    from bundler.capture.fetch import capture_page
-
-    return capture_page(url, folder, options or CaptureOptions())

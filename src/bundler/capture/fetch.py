@@ -262,3 +262,8 @@ def image_urls(html: bytes, page_url: str) -> list[str]:
         if urlsplit(url).scheme in ("http", "https") and url not in found:
             found.append(url)
     return found
+
+
+def capture_url(url: str, folder: Path, options: CaptureOptions | None = None) -> Capture:
+    """Fetch ``url`` (and the images it shows) into a new WARC in ``folder``; errors name the URL."""
+    return capture_page(url, folder, options or CaptureOptions())

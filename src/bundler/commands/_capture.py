@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from bundler.capture import CaptureOptions, capture_url, is_url
+from bundler.capture import CaptureOptions, is_url
+from bundler.capture.fetch import capture_url
 from bundler.errors import BundlerError, ImportError_
 from bundler.importers import ImportOptions, find_sources, is_pattern, sources
 from bundler.importers.retrieval import checked_date

@@ -111,7 +111,7 @@ def _edited(manifest, text: str):
     """The manifest as it will be once ``text`` is written (for what the remaining entries use)."""
     import yaml
 
-    from bundler.manifest.loader import Manifest
+    from bundler.manifest.document import Manifest
 
     return Manifest(path=manifest.path, data=yaml.safe_load(text) or {}, text=text)
 

@@ -20,10 +20,9 @@ from bundler.cleaning.stored import sanitise_stored_piece
 from bundler.cleaning.wellformed import fragment_problems
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
-from bundler.model import Figure, Piece, map_figures, piece_from_data, to_data
+from bundler.model import PIECE_FILE, Figure, Piece, map_figures, piece_from_data, to_data
 from bundler.text import sha256_file
 
-PIECE_FILE = "piece.json"
 MEDIA_FOLDER = "media"
 STORAGE_FORMAT = "bundler-piece"
 STORAGE_VERSION = 1

@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bundler.model import Piece
+from bundler.model import PIECE_FILE, Piece
 
 UNKNOWN = "unknown"
 _SINGLEFILE_DATE = re.compile(r"Page saved with SingleFile.{0,2000}?saved date:\s*([^\n\r]+?)\s*(?:\n|\r|-->)", re.I | re.S)
@@ -28,8 +28,6 @@ def with_retrieval(piece: Piece, path: Path, given: str = "") -> Piece:
 
     A stored ``piece.json`` is read back as written: its provenance was settled when it was imported.
     """
-    from bundler.importers.piece import PIECE_FILE
-
     if piece.provenance.retrieved or path.name == PIECE_FILE:
         return piece
     found = saved_date(path) or given or UNKNOWN
