@@ -93,7 +93,7 @@ def write_combined_html(root: Path) -> Path:
 def write_bundler_combined_html(root: Path) -> Path:
     """bundler's own combined print document (what one WeasyPrint render would lay out)."""
     from bundler.exporters import context_for
-    from bundler.exporters.pdf import combined_html
+    from bundler.exporters.pdf.document import combined_html
     from bundler.manifest import load_manifest, resolve_dossier
     from bundler.model import Edition
 

@@ -135,7 +135,7 @@ def aleppo_build(tmp_path_factory):
     """The example dossier built once (EPUB and PDF) for every test that reads it."""
     import os
 
-    from bundler.build import build_collection
+    from bundler.build.collection import build_collection
 
     os.environ["SOURCE_DATE_EPOCH"] = "1462838400"
     out = tmp_path_factory.mktemp("aleppo")

@@ -33,7 +33,7 @@ from bundler.model import (
     Table,
     TextPage,
 )
-from bundler.text import sha256_file
+from bundler.text.plain import sha256_file
 
 
 def make_photo(path: Path, size: tuple[int, int] = (1200, 800), seed: int = 0, gps: bool = False) -> Path:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from bundler.build import build_collection
+from bundler.build.collection import build_collection
 from tests.bidi_dossiers import TEXTS, comparable, epub_visual_paragraphs, expected_visual, pdf_visual_lines, plain, write_collection
 from tests.test_cli import run_cli
 
@@ -173,7 +173,7 @@ DOC = '<html xmlns="http://www.w3.org/1999/xhtml" lang="{lang}" dir="{dir}"><hea
 def _wrapped(body: str, lang: str = "ar", direction: str = "rtl") -> str:
     from lxml import etree
 
-    from bundler.bidi import wrap_document
+    from bundler.text.bidi import wrap_document
 
     out = wrap_document(DOC.format(lang=lang, dir=direction, body=body).encode("utf-8"))
     markup = etree.tostring(etree.fromstring(out).find(".//{*}body"), encoding="unicode").split(">", 1)[1].rsplit("<", 1)[0]
@@ -214,7 +214,7 @@ def test_runs_are_isolated_by_the_documented_rules(body, wrapped):
 
 
 def test_arabic_in_english_text_and_a_bilingual_title_split_in_halves():
-    from bundler.bidi import bilingual_halves
+    from bundler.text.bidi import bilingual_halves
 
     assert _wrapped("<p>the phrase في الحي, twice.</p>", "en", "ltr") == (
         '<p>the phrase <span lang="ar" dir="rtl">في الحي</span>, twice.</p>'
@@ -225,7 +225,7 @@ def test_arabic_in_english_text_and_a_bilingual_title_split_in_halves():
 
 def test_a_pdf_document_that_is_not_well_formed_is_an_error_that_names_the_dossier(tmp_path):
     from bundler.errors import ExportError
-    from bundler.exporters.pdf import document_markup
+    from bundler.exporters.pdf.document import document_markup
     from tests.kitchen_sink import make_kitchen_sink
 
     dossier = make_kitchen_sink(tmp_path)

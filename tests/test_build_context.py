@@ -19,10 +19,10 @@ from bundler.errors import Report
 from bundler.exporters import context_for, edition_policy, formats
 from bundler.exporters.epub import write_epub
 from bundler.exporters.epub_text import write_epub_text
-from bundler.exporters.pdf_base import pdf_fragments
+from bundler.exporters.pdf.base import pdf_fragments
 from bundler.images.policy import EPUB_POLICY, PHONE_POLICY, PRINT_POLICY, TEXT_ONLY_POLICY
 from bundler.model import Dossier, Edition, Figure, FigureBlock, Paragraph, TextPage
-from bundler.reading_order import reading_order, table_of_contents
+from bundler.render.reading_order import reading_order, table_of_contents
 from tests.conftest import ROOT, epubcheck_messages, run_epubcheck
 from tests.kitchen_sink import _image, make_kitchen_sink, make_photo
 

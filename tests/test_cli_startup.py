@@ -53,7 +53,7 @@ def test_check_does_not_import_pdf_archive_or_server_code():
 
 
 def test_bag_command_offers_the_archives_the_bag_writer_knows():
-    from bundler.bag import ARCHIVES
+    from bundler.archive.bag import ARCHIVES
     from bundler.commands import bag
 
     assert bag.ARCHIVES == ARCHIVES

@@ -7,9 +7,9 @@ from dataclasses import replace
 
 from PIL import Image
 
-from bundler.cover import _PALETTES, cover_design, cover_jpeg
-from bundler.dates import date_in_words
 from bundler.errors import Report
+from bundler.render.cover import _PALETTES, cover_design, cover_jpeg
+from bundler.text.dates import date_in_words
 from tests.kitchen_sink import make_kitchen_sink
 
 

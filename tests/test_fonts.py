@@ -12,8 +12,8 @@ import pytest
 import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 
-from bundler import fonts
 from bundler.cache import ContentCache, hash_bytes, write_checksum
+from bundler.render import fonts
 from bundler.resources import styles_dir
 
 #: Latin (accents, typographic quotes, a ligature pair) and Arabic (joining letters, Arabic-Indic digits): all six faces.

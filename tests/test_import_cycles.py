@@ -87,5 +87,5 @@ def test_the_checker_finds_a_cycle():
 
 def test_no_import_cycle_among_bundlers_modules():
     graph = import_graph()
-    assert "bundler.exporters.pdf_base" in graph["bundler.exporters.pdf_layout"]  # the graph sees real imports
+    assert "bundler.exporters.pdf.base" in graph["bundler.exporters.pdf.layout"]  # the graph sees real imports
     assert [sorted(c) for c in cycles(graph) if c not in TOLERATED] == []

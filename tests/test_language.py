@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bundler import language as lang
-from bundler.language import (
+from bundler.text import language as lang
+from bundler.text.language import (
     choose_language,
     close_languages,
     detect_language,
@@ -91,7 +91,7 @@ def test_close_languages_are_near_relatives_only():
 
 
 def test_no_hand_made_tag_splits_left_in_the_source():
-    """Every place that needs a tag's primary language asks bundler.language (one helper on langcodes)."""
+    """Every place that needs a tag's primary language asks bundler.text.language (one helper on langcodes)."""
     source = Path(lang.__file__).parent
     offenders = [
         str(path.relative_to(source))
@@ -122,7 +122,7 @@ def test_detection_reads_only_a_sample_of_a_long_text():
 
 
 def test_detect_language_keeps_its_old_contract_for_existing_callers():
-    from bundler.text import detect_language as old_name
+    from bundler.text.plain import detect_language as old_name
 
     assert old_name is detect_language
     assert detect_language(PORTUGUESE) == "pt" and detect_language(ARABIC) == "ar"
@@ -140,7 +140,7 @@ def test_model_ships_inside_the_package_and_nothing_is_fetched():
         "import socket\n"
         "def refuse(*a, **k): raise OSError('network used')\n"
         "socket.socket.connect = refuse\nsocket.create_connection = refuse\n"
-        "from bundler.language import identify_language\n"
+        "from bundler.text.language import identify_language\n"
         f"print(identify_language({PORTUGUESE!r}).language)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

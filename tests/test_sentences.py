@@ -1,4 +1,4 @@
-"""The sentence segmenter behind the Kobo edition's koboSpans (bundler.sentences)."""
+"""The sentence segmenter behind the Kobo edition's koboSpans (bundler.text.sentences)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bundler.sentences import boundaries, split_sentences
+from bundler.text.sentences import boundaries, split_sentences
 
 CASES = {
     "abbreviations, decimals, acronyms": (

@@ -10,7 +10,7 @@ from pathlib import Path
 import bagit
 import pytest
 
-from bundler.bag import verify_bag, write_bag
+from bundler.archive.bag import verify_bag, write_bag
 from bundler.cli import main
 from bundler.importers.piece import write_piece
 from bundler.model import Figure, FigureBlock, Paragraph, Piece, Provenance

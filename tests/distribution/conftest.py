@@ -95,7 +95,7 @@ STALE_EDITIONS = (f"{ARABIC_SLUG}/{ARABIC_SLUG}-phone.pdf", "aleppo-2016/aleppo-
 @pytest.fixture(scope="session")
 def server(library):
     """The real library server (uvicorn + Starlette) on 127.0.0.1 and a free port."""
-    from bundler.server import LibraryServer
+    from bundler.catalog.server import LibraryServer
 
     with LibraryServer(library.dist, host="127.0.0.1", port=0) as running:
         yield running

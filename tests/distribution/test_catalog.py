@@ -214,7 +214,7 @@ def test_broken_sidecar_falls_back_to_files(tmp_path, bad):
 
 
 def test_sidecar_cover_matches_the_epub(library):
-    from bundler.sidecar import find_epub_cover
+    from bundler.build.sidecar import find_epub_cover
 
     sidecar = json.loads((library.dist / "aleppo-2016" / "dossier.json").read_text(encoding="utf-8"))
     member = find_epub_cover(library.dist / "aleppo-2016" / "aleppo-2016.epub")

@@ -8,7 +8,7 @@ tables leave their corner header cell empty.
 from __future__ import annotations
 
 from bundler.model import Dossier, Paragraph, Piece, Section, Table
-from bundler.render import Target, render_piece, rewrite_inline
+from bundler.render.xhtml import Target, render_piece, rewrite_inline
 
 
 def target() -> Target:

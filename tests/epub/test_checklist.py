@@ -9,8 +9,8 @@ import zipfile
 import langcodes
 import tinycss2
 
-from bundler.fonts import covered_codepoints
-from bundler.text import has_arabic
+from bundler.render.fonts import covered_codepoints
+from bundler.text.plain import has_arabic
 from tests.epub.conftest import EPUB_TYPE, NS, XML_LANG
 
 # epub:type values with an ARIA role (DPUB-ARIA), as Ace's epub-type-has-matching-role checks them.
@@ -172,7 +172,7 @@ def test_fonts_are_subset_declared_and_arabic_only_when_needed(book):
     arabic = has_arabic(text)
     assert any("Arabic" in n for n in fonts) == arabic
     assert sum(len(d) for d in fonts.values()) < 300_000, "fonts must be subset"
-    from bundler.fonts import FACES, EmbeddedFont
+    from bundler.render.fonts import FACES, EmbeddedFont
 
     embedded = tuple(EmbeddedFont(next(f for f in FACES if n.endswith(f.file_name)), d) for n, d in fonts.items())
     covered = covered_codepoints(embedded)

@@ -37,7 +37,7 @@ def _documents(path: Path) -> dict[str, etree._Element]:
 @pytest.fixture(scope="module")
 def kepubs(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
     """name -> (plain EPUB, Kobo EPUB) for every fixture dossier and both examples."""
-    from bundler.build import build_collection
+    from bundler.build.collection import build_collection
 
     built = {}
     for name, make in FIXTURES.items():

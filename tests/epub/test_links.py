@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bundler.render import Target, build_link_map, render_piece
+from bundler.render.xhtml import Target, build_link_map, render_piece
 from tests.epub.conftest import NS
 from tests.kitchen_sink import make_kitchen_sink
 

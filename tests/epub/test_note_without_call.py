@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bundler.model import Dossier, Note, Paragraph, Piece, Provenance, Section
-from bundler.render import Target, render_piece
+from bundler.render.xhtml import Target, render_piece
 
 
 def test_a_note_without_a_call_has_no_backlink():

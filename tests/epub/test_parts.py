@@ -8,10 +8,10 @@ from io import BytesIO
 from lxml import etree
 from PIL import Image, ImageChops, features
 
-from bundler.bidi import wrap_document
-from bundler.cover import cover_jpeg
 from bundler.errors import Report
-from bundler.fonts import faces_for, keep_font_faces, subset_fonts
+from bundler.render.cover import cover_jpeg
+from bundler.render.fonts import faces_for, keep_font_faces, subset_fonts
+from bundler.text.bidi import wrap_document
 from tests.epub.conftest import build_book
 from tests.kitchen_sink import make_kitchen_sink, make_plain_dossier
 
@@ -107,7 +107,7 @@ def test_cover_sets_every_character_in_a_face_that_has_its_glyph():
     """Mixed Arabic/English cover lines are split into runs, each in a face that covers it (no tofu boxes)."""
     from fontTools.ttLib import TTFont
 
-    from bundler.cover import _runs
+    from bundler.render.cover import _runs
     from bundler.resources import styles_dir
 
     cmaps = {

@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from bundler.blocks import text_of
+from bundler.cleaning.blocks import text_of
 from bundler.model import Paragraph
 from tests.validators import validator
 

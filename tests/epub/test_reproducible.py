@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
-from bundler import fonts
+from bundler.render import fonts
 from tests.epub.conftest import build_book
 from tests.kitchen_sink import make_kitchen_sink
 

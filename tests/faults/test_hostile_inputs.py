@@ -303,7 +303,7 @@ def test_pages_read_whole_from_a_damaged_archive_can_still_be_asked_for(tmp_path
 
 
 def test_paragraphs_split_at_double_breaks_inside_inline_markup_stay_well_formed():
-    from bundler.blocks import html_to_blocks, parse_fragment
+    from bundler.cleaning.blocks import html_to_blocks, parse_fragment
 
     blocks = html_to_blocks(parse_fragment("<span>First part <b>bold<br><br>still bold</b> end<br><br>third</span> tail"), "en")
     text = " ".join(text_of_fragment(b.html) for b in blocks)  # each fragment parses as XML

@@ -119,7 +119,7 @@ def test_sigterm_unwinds_like_an_interrupt(collection, tmp_path, scratch):
 
 
 def test_unattributed_leftovers_of_older_bundlers_go_once_they_are_old(tmp_path):
-    from bundler.leftovers import UNATTRIBUTED_AGE, sweep_cache, sweep_output
+    from bundler.build.leftovers import UNATTRIBUTED_AGE, sweep_cache, sweep_output
 
     old_edition = tmp_path / ".dossier.epub.ab12cd34.part"  # an older bundler's name: no process id
     young_edition = tmp_path / ".dossier.pdf.ef56gh78.part"  # may be a running older bundler's

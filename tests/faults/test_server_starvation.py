@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bundler.server import MAX_CONNECTIONS, LibraryServer
+from bundler.catalog.server import MAX_CONNECTIONS, LibraryServer
 
 GREEDY_SOCKETS = 600  # over the global limit of 512
 SAFETY_TIMEOUT = 30.0  # seconds a socket may wait before the test calls the server broken

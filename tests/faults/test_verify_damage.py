@@ -16,7 +16,7 @@ from pathlib import Path
 import bagit
 import pytest
 
-from bundler.bag import unpack_bag
+from bundler.archive.bag import unpack_bag
 from bundler.errors import BundlerError
 from tests.faults.conftest import run_cli as run_faults_cli
 from tests.test_cli import assert_user_error, run_cli

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bundler.build import build_collection
+from bundler.build.collection import build_collection
 from bundler.errors import Report
 from bundler.exporters import context_for, formats
 from bundler.model import Edition, Paragraph, Piece, Preformatted, Provenance, Table

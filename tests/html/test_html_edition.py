@@ -215,7 +215,7 @@ def test_html_policy_is_the_phone_policy():
 
 
 def test_size_report_counts_inlined_images(tmp_path, kitchen_html):
-    from bundler.budget import measure_edition
+    from bundler.build.budget import measure_edition
 
     staged = tmp_path / "kitchen.html.part"  # the build measures the file before it takes its name
     staged.write_bytes(kitchen_html.paths["html"].read_bytes())
@@ -229,7 +229,7 @@ def test_a_budget_shrinks_the_inlined_images_until_the_page_fits(kitchen_html, t
     """The size report sees the data: URIs as images, so a budget degrades them instead of giving up."""
     from dataclasses import replace
 
-    from bundler.budget import write_edition
+    from bundler.build.budget import write_edition
     from bundler.errors import Report
     from tests.html.conftest import wide_piece
     from tests.kitchen_sink import make_kitchen_sink

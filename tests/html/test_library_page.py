@@ -19,7 +19,7 @@ from PIL import Image, ImageStat
 
 from bundler.catalog import write_catalog
 from bundler.catalog.render import edition_purpose
-from bundler.cover import cover_design
+from bundler.render.cover import cover_design
 from tests.distribution.conftest import fetch
 from tests.distribution.test_browser import OUTPUT, PHONE, run_chromium
 from tests.html.conftest import measure_in_chromium
@@ -28,7 +28,7 @@ from tests.html.conftest import measure_in_chromium
 @pytest.fixture(scope="module")
 def reading_library(aleppo_html, bilingual_html, tmp_path_factory):
     """Both examples in one dist/, served on 127.0.0.1, its catalogue written with the server's address."""
-    from bundler.server import LibraryServer
+    from bundler.catalog.server import LibraryServer
 
     dist = tmp_path_factory.mktemp("reading-library") / "dist"
     for editions in (aleppo_html, bilingual_html):

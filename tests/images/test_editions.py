@@ -11,7 +11,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from bundler.budget import measure_edition, parse_size, write_edition
+from bundler.build.budget import measure_edition, parse_size, write_edition
 from bundler.errors import ExportError, Report
 from bundler.exporters import context_for, formats
 from bundler.model import Dossier, Edition, Figure, FigureBlock, Paragraph, Piece, Section

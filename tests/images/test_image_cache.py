@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from bundler.build.image_stage import image_jobs
 from bundler.cache import hash_bytes, write_checksum
 from bundler.cli import main
 from bundler.exporters import edition_policy
-from bundler.image_stage import image_jobs
 from bundler.manifest import load_manifest, resolve_dossier
 from bundler.model import Edition
 from tests.speed.test_image_stage import write_photo_collection

@@ -135,7 +135,7 @@ def test_image_workers_start_cleanly_after_libvips_ran_in_this_process(tmp_path)
         f"""
         import sys
         sys.path.insert(0, {str(ROOT)!r})
-        from bundler.build import build_collection
+        from bundler.build.collection import build_collection
         from bundler.executor import WorkOptions
         from bundler.images import EPUB_POLICY, prepare_image
         from tests.images import samples

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bundler.blocks import text_of
+from bundler.cleaning.blocks import text_of
 from bundler.commands.extract import piece_text
 from bundler.importers import ImportOptions, read_piece
 from tests.importers.conftest import PAGES, load_expected, norm

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from PIL import Image as PILImage
 
 from bundler import read_pieces
-from bundler.blocks import text_of
+from bundler.cleaning.blocks import text_of
 from bundler.commands.extract import piece_text
 from bundler.importers import ImportOptions, read_piece
-from bundler.typography import smarten
+from bundler.text.typography import smarten
 from tests.importers.conftest import PAGES, SEED
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from bundler.blocks import text_of
+from bundler.cleaning.blocks import text_of
 from bundler.importers import ImportOptions, read_piece
-from bundler.language import identify_language
 from bundler.model import Paragraph
+from bundler.text.language import identify_language
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "language"
 

@@ -20,7 +20,7 @@ import pytest
 
 from bundler.importers import ImportOptions
 from bundler.importers.html import read_html_bytes
-from bundler.language import primary_language
+from bundler.text.language import primary_language
 
 pytestmark = pytest.mark.slow
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bundler.blocks import fragment_problem, unlink_relative
+from bundler.cleaning.blocks import fragment_problem, unlink_relative
 from bundler.importers import ImportOptions, read_piece
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Markets &amp; mills</title></head>
@@ -35,7 +35,7 @@ def test_unlinking_keeps_escaped_text_escaped():
 
 
 def test_links_without_a_followable_host_become_text():
-    from bundler.blocks import clean_url
+    from bundler.cleaning.blocks import clean_url
 
     assert clean_url("http://") == ""
     assert clean_url("http://Technology Marketing Toolkit, Inc.") == ""

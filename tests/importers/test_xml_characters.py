@@ -7,7 +7,7 @@ import json
 import re
 
 from bundler.importers import ImportOptions, read_piece
-from bundler.render import check_pieces_render
+from bundler.render.xhtml import check_pieces_render
 
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 FILLER = "The council met on Tuesday evening to discuss the budget for the coming year, and the debate ran late. " * 3

@@ -116,7 +116,7 @@ def test_dates_stay_text_and_note_reaches_the_piece():
 
 @pytest.fixture(scope="module")
 def bilingual_epub(tmp_path_factory):
-    from bundler.build import build_collection
+    from bundler.build.collection import build_collection
 
     out = tmp_path_factory.mktemp("bilingual")
     return build_collection(COLLECTIONS / "bilingual-sample", out_dir=out, format_names=["epub"]).outputs["epub"]

@@ -64,7 +64,7 @@ def arabic(tmp_path_factory, _epoch) -> Built:
 @pytest.fixture(scope="session")
 def bilingual(tmp_path_factory, _epoch) -> Built:
     """The bilingual example collection (Arabic root, English pieces), print edition, built from its manifest."""
-    from bundler.build import build_collection
+    from bundler.build.collection import build_collection
     from tests.conftest import COLLECTIONS
 
     collection = COLLECTIONS / "bilingual-sample"

@@ -10,7 +10,7 @@ import pikepdf
 from pypdf import PdfReader
 
 from bundler.model import Dossier
-from bundler.render import labels_for
+from bundler.render.xhtml import labels_for
 
 _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 

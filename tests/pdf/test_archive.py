@@ -8,7 +8,7 @@ import subprocess
 import pikepdf
 import pytest
 
-from bundler.provenance import provenance_json, provenance_record
+from bundler.render.provenance import provenance_json, provenance_record
 from tests.validators import validator
 
 

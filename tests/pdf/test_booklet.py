@@ -10,8 +10,8 @@ import weasyprint
 from pypdf import PdfReader
 
 from bundler.exporters import context_for
-from bundler.exporters.pdf_booklet import render_booklet_pages
-from bundler.imposition import BLANK, impose_booklet, padded_page_count, saddle_stitch_order
+from bundler.exporters.pdf.booklet import render_booklet_pages
+from bundler.exporters.pdf.imposition import BLANK, impose_booklet, padded_page_count, saddle_stitch_order
 from bundler.model import Edition
 from tests.pdf.conftest import pdftotext
 

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from bundler.errors import ExportError, Report
 from bundler.exporters import context_for
-from bundler.exporters.pdf import PdfLayout, foreign_fonts, pdf_font_names, render_pdf, shipped_font_names
+from bundler.exporters.pdf.document import PdfLayout, foreign_fonts, pdf_font_names, render_pdf, shipped_font_names
 from bundler.model import Edition
 from tests.conftest import ALEPPO_WARNINGS
 from tests.pdf.pdf_checks import contents_entry, expected_outline, fonts, outline, page_texts, shows_title
@@ -153,7 +153,7 @@ def test_images_are_downsampled_to_the_edition_resolution(english):
 
 @pytest.mark.expect_warnings(ALEPPO_WARNINGS)
 def test_every_example_collection_builds_all_four_editions(tmp_path, _epoch):
-    from bundler.build import build_collection
+    from bundler.build.collection import build_collection
     from tests.conftest import COLLECTIONS
 
     names = ["pdf", "pdf-phone", "pdf-booklet", "pdf-archive"]

@@ -17,13 +17,13 @@ import pikepdf
 import pytest
 from PIL import Image, ImageChops
 
-import bundler.exporters.pdf_assembly as assembly
-import bundler.exporters.pdf_parts as pdf_parts
+import bundler.exporters.pdf.assembly as assembly
+import bundler.exporters.pdf.parts as pdf_parts
 from bundler.cache import ContentCache
-from bundler.context import BuildContext
 from bundler.executor import WorkOptions
 from bundler.exporters import context_for
-from bundler.exporters.pdf import PdfLayout, render_pdf
+from bundler.exporters.context import BuildContext
+from bundler.exporters.pdf.document import PdfLayout, render_pdf
 from bundler.model import Dossier, Edition, FigureBlock, Paragraph
 from tests.kitchen_sink import make_kitchen_sink
 from tests.pdf.conftest import poppler

@@ -29,7 +29,7 @@ AUTO_HYPHEN = "\u2010"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, monkeypatch_module):
-    from bundler.build import build_collection
+    from bundler.build.collection import build_collection
 
     folder = tmp_path_factory.mktemp("languages")
     (folder / "sources").mkdir()

@@ -7,9 +7,9 @@ import shutil
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from bundler.build import build_collection
+from bundler.build.collection import build_collection
+from bundler.build.image_stage import image_jobs, prepare_images
 from bundler.executor import WorkOptions
-from bundler.image_stage import image_jobs, prepare_images
 from bundler.manifest import load_manifest, resolve_dossier
 from bundler.model import Edition
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bundler.build import build_collection
+from bundler.build.collection import build_collection
 from bundler.cache import cache_root
 from bundler.executor import WorkOptions
 
@@ -45,8 +45,8 @@ def test_no_cache_builds_the_same_bytes_without_storing_anything(collection, tmp
 
 
 def test_font_subsets_are_kept_in_the_build_cache(tmp_path):
-    from bundler import fonts
     from bundler.cache import ContentCache
+    from bundler.render import fonts
 
     store = ContentCache(tmp_path / "cache")
     fonts.forget_subsets()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from bundler.blocks import fragment_problem, html_to_blocks, parse_fragment, repair_fragment, split_at_breaks
+from bundler.cleaning.blocks import fragment_problem, html_to_blocks, parse_fragment, repair_fragment, split_at_breaks
 from bundler.cleaning.wellformed import fragment_problems, repair_piece
 from bundler.model import Figure, FigureBlock, Heading, ListBlock, Note, Paragraph, Piece, Quote, Table
 
@@ -108,7 +108,7 @@ def test_every_fragment_of_a_piece_is_checked_and_repaired():
 
 
 def test_links_with_characters_a_url_may_not_hold_are_percent_encoded():
-    from bundler.blocks import clean_url
+    from bundler.cleaning.blocks import clean_url
 
     assert clean_url("https://example.org/blog/[category]/[uid]") == "https://example.org/blog/%5Bcategory%5D/%5Buid%5D"
     assert clean_url("https://example.org/a b#x y") == "https://example.org/a%20b#x%20y"
@@ -118,7 +118,7 @@ def test_links_with_characters_a_url_may_not_hold_are_percent_encoded():
 @pytest.mark.parametrize("inline_notes", [False, True])
 def test_a_note_called_twice_gets_two_distinct_ids(inline_notes):
     from bundler.model import Dossier, Section
-    from bundler.render import Target, render_piece
+    from bundler.render.xhtml import Target, render_piece
 
     call = '<a href="#note-citations">[1]</a>'
     piece = Piece(

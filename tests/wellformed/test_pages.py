@@ -9,9 +9,9 @@ import pytest
 from lxml import etree
 
 from bundler import read_piece
-from bundler.build import build_collection
+from bundler.build.collection import build_collection
 from bundler.model import Heading, Paragraph
-from bundler.text import slugify
+from bundler.text.plain import slugify
 from tests.conftest import epubcheck_messages, run_epubcheck
 from tests.warnings_guard import expected_warnings
 from tests.wellformed.pages import write_pages

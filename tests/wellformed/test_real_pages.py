@@ -13,7 +13,7 @@ import zipfile
 import pytest
 from lxml import etree
 
-from bundler.build import build_collection
+from bundler.build.collection import build_collection
 from tests.conftest import ROOT, epubcheck_messages, run_epubcheck
 from tests.warnings_guard import expected_warnings
 

@@ -13,7 +13,7 @@ from bundler.errors import BundlerError
 from bundler.importers import ImportOptions
 from bundler.importers.piece import read_stored_piece, write_piece
 from bundler.model import Paragraph, Piece, Provenance, to_data
-from bundler.render import check_pieces_render
+from bundler.render.xhtml import check_pieces_render
 from tests.conftest import COLLECTIONS
 
 

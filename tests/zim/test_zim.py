@@ -27,7 +27,7 @@ EXAMPLES = {"aleppo-2016": ALEPPO_WARNINGS, "bilingual-sample": None}
 @pytest.fixture(scope="module")
 def zims(tmp_path_factory):
     """Each example built once as a ZIM: name -> (BuildResult, path)."""
-    from bundler.build import build_collection
+    from bundler.build.collection import build_collection
 
     built = {}
     for example, expected in EXAMPLES.items():

@@ -16,9 +16,9 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from bundler.build.sidecar import SIDECAR_NAME, find_epub_cover
 from bundler.errors import BundlerError, Report
-from bundler.sidecar import SIDECAR_NAME, find_epub_cover
-from bundler.text import sha256_file
+from bundler.text.plain import sha256_file
 
 #: Edition files recognised by suffix when the sidecar does not list them (longest first).
 SUFFIX_MEDIA_TYPES: tuple[tuple[str, str], ...] = (

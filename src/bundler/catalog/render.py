@@ -13,10 +13,10 @@ from markupsafe import Markup
 
 from bundler.catalog.covers import CoverImages
 from bundler.catalog.library import EditionFile, LibraryDossier
-from bundler.dates import date_in_words
-from bundler.language import primary_language
 from bundler.resources import styles_dir, templates_dir
-from bundler.sizes import format_size
+from bundler.text.dates import date_in_words
+from bundler.text.language import primary_language
+from bundler.text.sizes import format_size
 
 NAVIGATION_TYPE = "application/atom+xml;profile=opds-catalog;kind=navigation"
 ACQUISITION_TYPE = "application/atom+xml;profile=opds-catalog;kind=acquisition"

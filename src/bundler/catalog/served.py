@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from bundler.build.sidecar import SIDECAR_NAME
 from bundler.catalog import ALL_FEED, INDEX_PAGE, ROOT_FEED
 from bundler.catalog.covers import COVER_NAME, THUMBNAIL_NAME
 from bundler.catalog.library import listed_edition_names
-from bundler.sidecar import SIDECAR_NAME
 
 #: The per-language acquisition feeds ``write_catalog`` names ``opds-lang-<tag>.xml``.
 _LANGUAGE_FEED = re.compile(r"^opds-lang-[A-Za-z0-9-]{1,35}\.xml$")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from bundler.typography import normalise_space
+from bundler.text.typography import normalise_space
 
 _RULES = Path(__file__).with_name("rules") / "boilerplate.yaml"
 

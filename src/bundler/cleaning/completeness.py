@@ -13,7 +13,7 @@ from __future__ import annotations
 from bundler.cleaning.content import block_text, trafilatura_text
 from bundler.codes import coded
 from bundler.model import Block
-from bundler.text import word_count
+from bundler.text.plain import word_count
 
 #: A body with less than this share of the words trafilatura finds in the article is "far smaller".
 MIN_SHARE = 0.15

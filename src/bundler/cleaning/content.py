@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from bundler.blocks import text_of
+from bundler.cleaning.blocks import text_of
 from bundler.cleaning.dom import compact_tokens, rules_for_host, text_length
 from bundler.model import Block, Embed, FigureBlock, Heading, ListBlock, Paragraph, Preformatted, Quote, Rule, Table
 

@@ -17,7 +17,7 @@ import yaml
 from lxml import etree
 
 from bundler.cleaning.boilerplate import is_boilerplate
-from bundler.typography import normalise_space
+from bundler.text.typography import normalise_space
 
 _RULES = Path(__file__).with_name("rules")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import yaml
 
-from bundler.blocks import inline_html, text_of
+from bundler.cleaning.blocks import inline_html, text_of
 from bundler.cleaning.credits import split_credit
 from bundler.cleaning.dom import compact_tokens, remove
 from bundler.cleaning.media import ImageProblem, resolve_image
 from bundler.codes import coded
-from bundler.language import primary_language
 from bundler.model import Figure, FigureBlock
-from bundler.typography import normalise_space, smarten
+from bundler.text.language import primary_language
+from bundler.text.typography import normalise_space, smarten
 
 _RULES = Path(__file__).with_name("rules") / "figures.yaml"
 _CANDIDATE = re.compile(r"\s*(\S+?)(?:\s+([\d.]+)([wx]))?\s*(?:,|$)")

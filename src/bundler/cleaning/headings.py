@@ -17,9 +17,9 @@ from pathlib import Path
 import yaml
 from lxml import etree
 
-from bundler.blocks import parse_inline, text_of
+from bundler.cleaning.blocks import parse_inline, text_of
 from bundler.model import Block, Heading, ListBlock, Paragraph, Quote
-from bundler.typography import normalise_space
+from bundler.text.typography import normalise_space
 
 _RULES = Path(__file__).with_name("rules") / "headings.yaml"
 FIRST_LEVEL = 2  # the piece title is level 1

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from bundler.blocks import inline_html
+from bundler.cleaning.blocks import inline_html
 from bundler.cleaning.dom import compact_tokens, remove, text_length
 from bundler.model import Note
-from bundler.typography import normalise_space
+from bundler.text.typography import normalise_space
 
 _NOTE_WORDS = ("footnote", "endnote", "fn", "note", "notes", "footnotes", "endnotes", "reference", "references")
 _BACKLINK_TEXT = re.compile(r"^\s*(↩︎?|↑|\^|\[?back\]?|return to text|\[?\d+\]?)\s*$", re.I)

@@ -14,11 +14,11 @@ import html
 import re
 from dataclasses import replace
 
-from bundler.blocks import clean_url, sanitise_inline_reporting
+from bundler.cleaning.blocks import clean_url, sanitise_inline_reporting
 from bundler.codes import coded
 from bundler.model import Block, Embed, Figure, FigureBlock, Heading, ListBlock, Note, Paragraph, Piece, Preformatted, Quote, Table
-from bundler.text import direction_of, slugify
-from bundler.typography import strip_controls
+from bundler.text.plain import direction_of, slugify
+from bundler.text.typography import strip_controls
 
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
 _SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")  # what text.slugify writes: an XML name

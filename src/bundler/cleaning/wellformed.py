@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
-from bundler.blocks import fragment_problem, repair_fragment
+from bundler.cleaning.blocks import fragment_problem, repair_fragment
 from bundler.model import Block, FigureBlock, Heading, ListBlock, Paragraph, Piece, Quote, Table
 
 Change = Callable[[str], str]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bundler.commands import Command
 from bundler.commands._warnings import show_report
 
-ARCHIVES = ("tar", "zip")  # bundler.bag.ARCHIVES, spelled here so --help need not import the bag stack
+ARCHIVES = ("tar", "zip")  # bundler.archive.bag.ARCHIVES, spelled here so --help need not import the bag stack
 
 
 def add_arguments(parser) -> None:
@@ -23,8 +23,8 @@ def add_arguments(parser) -> None:
 def run(args, ui) -> int:
     from pathlib import Path
 
-    from bundler.bag import write_bag
-    from bundler.build import parse_formats
+    from bundler.archive.bag import write_bag
+    from bundler.build.collection import parse_formats
 
     names = parse_formats(args.formats)
     key = Path(args.sign) if args.sign else None

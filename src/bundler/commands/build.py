@@ -18,7 +18,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args, ui) -> int:
-    from bundler.build import build_collection, parse_formats
+    from bundler.build.collection import build_collection, parse_formats
     from bundler.executor import WorkOptions, check_executor_spec
 
     names = parse_formats(args.formats)

@@ -15,7 +15,7 @@ def add_arguments(parser) -> None:
 def run(args, ui) -> int:
     from bundler.errors import Report
     from bundler.manifest import load_manifest, resolve_dossier
-    from bundler.render import check_pieces_render
+    from bundler.render.xhtml import check_pieces_render
 
     manifest = load_manifest(args.collection)
     report = Report()
@@ -38,7 +38,7 @@ def run(args, ui) -> int:
 def _check_originals(manifest, report) -> None:
     """Orphans are warnings (``W630``); an original whose bytes changed since import is an error (``E636``)."""
     from bundler.errors import BundlerError, Problem
-    from bundler.originals import changed_originals, orphan_files
+    from bundler.manifest.originals import changed_originals, orphan_files
 
     for path in orphan_files(manifest):
         report.warn(

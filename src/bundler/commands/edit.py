@@ -42,9 +42,9 @@ def run_refresh(args, ui) -> int:
 
     from bundler.commands._warnings import empty_body_refusals as refusals
     from bundler.commands._warnings import show_piece_warnings
-    from bundler.editor import find_entry, replace_piece
     from bundler.errors import BundlerError, ImportError_
     from bundler.importers import ImportOptions, read_piece
+    from bundler.manifest.editor import find_entry, replace_piece
 
     manifest = _load(args.collection)
     entry = find_entry(manifest, args.piece)
@@ -63,8 +63,8 @@ def run_refresh(args, ui) -> int:
 
 
 def run_remove(args, ui) -> int:
-    from bundler.editor import delete_files, find_entry, log_edit, removable_files
     from bundler.manifest.edit import remove_piece
+    from bundler.manifest.editor import delete_files, find_entry, log_edit, removable_files
 
     manifest = _load(args.collection)
     entry = find_entry(manifest, args.piece)
@@ -82,8 +82,8 @@ def run_remove(args, ui) -> int:
 
 
 def run_move(args, ui) -> int:
-    from bundler.editor import find_entry, log_edit
     from bundler.manifest.edit import move_piece, piece_sources
+    from bundler.manifest.editor import find_entry, log_edit
 
     manifest = _load(args.collection)
     entry = find_entry(manifest, args.piece)

@@ -37,7 +37,7 @@ def piece_text(piece) -> str:
     The title and standfirst come first: a reader's idea of "the article text" (and the
     usual human ground truth for extraction benchmarks) starts with the headline.
     """
-    from bundler.blocks import text_of as plain
+    from bundler.cleaning.blocks import text_of as plain
     from bundler.model import Heading, ListBlock, Paragraph, Preformatted, Quote, Table
 
     def text_of(fragment: str) -> str:
@@ -74,7 +74,7 @@ def run(args, ui) -> int:
         ui.out(json.dumps(to_data(piece), ensure_ascii=False, indent=2))
     elif args.format == "html":
         from bundler.model import Dossier, Section
-        from bundler.render import Target, render_document, render_piece
+        from bundler.render.xhtml import Target, render_document, render_piece
 
         dossier = Dossier(
             title=piece.title,

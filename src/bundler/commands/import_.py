@@ -24,11 +24,11 @@ from bundler.commands._capture import capture_piece, given_inputs, retrieved_opt
 from bundler.commands._warnings import empty_body_refusals as refusals
 from bundler.commands._warnings import show_piece_warnings
 from bundler.errors import BundlerError, ImportError_, Problem
-from bundler.events import append_events, import_event
 from bundler.files import write_atomically
 from bundler.importers import ImportOptions, find_source, read_piece
 from bundler.importers.piece import PIECE_FILE
-from bundler.text import sha256_file, slugify
+from bundler.manifest.events import append_events, import_event
+from bundler.text.plain import sha256_file, slugify
 
 if TYPE_CHECKING:
     from bundler.model import Piece
@@ -207,7 +207,7 @@ def run(args, ui) -> int:
 
 def _same_source(manifest, piece: Piece, source: Path, given: str, replace: bool) -> str | None:
     """The entry this page updates (with ``--replace``); without it, a re-import of the same page is refused."""
-    from bundler.editor import same_source_entry
+    from bundler.manifest.editor import same_source_entry
 
     same = same_source_entry(manifest, piece, source.name)
     if same and not replace:
@@ -230,7 +230,7 @@ def _same_source(manifest, piece: Piece, source: Path, given: str, replace: bool
 
 
 def _replace_pieces(manifest, replacing: list[tuple[str, Path, Piece]], ui) -> None:
-    from bundler.editor import replace_piece
+    from bundler.manifest.editor import replace_piece
 
     for entry, source, piece in replacing:
         done = replace_piece(manifest, entry, source, piece)

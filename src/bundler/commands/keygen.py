@@ -12,7 +12,7 @@ def add_arguments(parser) -> None:
 def run(args, ui) -> int:
     from pathlib import Path
 
-    from bundler.signing import generate_key
+    from bundler.archive.signing import generate_key
 
     public = generate_key(Path(args.key))
     ui.say(f"private key: {args.key} (keep it secret; sign with: bundler bag COLLECTION --sign {args.key})")

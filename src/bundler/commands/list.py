@@ -7,7 +7,7 @@ import json
 from bundler.codes import severity, split_coded
 from bundler.commands import Command
 from bundler.model import Dossier, Piece
-from bundler.text import word_count
+from bundler.text.plain import word_count
 
 
 def add_arguments(parser) -> None:

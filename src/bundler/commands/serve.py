@@ -20,7 +20,7 @@ def add_arguments(parser) -> None:
 
 def run(args, ui) -> int:
     from bundler.catalog import ROOT_FEED
-    from bundler.server import addresses_to_open, open_listening_socket, serve_library
+    from bundler.catalog.server import addresses_to_open, open_listening_socket, serve_library
 
     dist = Path(args.dist)
     if not dist.is_dir():

@@ -13,7 +13,7 @@ def add_arguments(parser) -> None:
 def run(args, ui) -> int:
     from pathlib import Path
 
-    from bundler.bag import verify_bag
+    from bundler.archive.bag import verify_bag
 
     fixity = verify_bag(args.bag, Path(args.key) if args.key else None)
     for label, names in (("changed", fixity.changed), ("missing", fixity.missing), ("added", fixity.added)):

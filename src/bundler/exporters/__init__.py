@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from bundler.context import BuildContext
 from bundler.errors import ExportError, Report
+from bundler.exporters.context import BuildContext
 from bundler.images.policy import EPUB_POLICY, ImagePolicy, policy_for
 from bundler.model import Dossier, Edition
 from bundler.registry import collect

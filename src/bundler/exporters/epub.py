@@ -23,21 +23,21 @@ from pathlib import Path
 from ebooklib import epub
 from lxml import etree
 
-from bundler.bidi import wrap_document
 from bundler.clock import build_time, iso_seconds, zip_date_time
-from bundler.context import BuildContext
-from bundler.cover import cover_alt, cover_jpeg
 from bundler.errors import ExportError, Report
 from bundler.exporters import Format
+from bundler.exporters.context import BuildContext
 from bundler.exporters.kindle import report_kindle_limits
-from bundler.fonts import EmbeddedFont, subset_fonts
-from bundler.glyph_coverage import report_missing_glyphs
 from bundler.images.policy import EPUB_POLICY
 from bundler.images.prepare import PreparedImage
 from bundler.images.session import ImageSession
 from bundler.model import Dossier, Edition, Figure
-from bundler.reading_order import reading_order, table_of_contents
-from bundler.render import (
+from bundler.render.assets import common_stylesheet
+from bundler.render.cover import cover_alt, cover_jpeg
+from bundler.render.fonts import EmbeddedFont, subset_fonts
+from bundler.render.glyph_coverage import report_missing_glyphs
+from bundler.render.reading_order import reading_order, table_of_contents
+from bundler.render.xhtml import (
     Target,
     build_link_map,
     labels_for,
@@ -47,9 +47,9 @@ from bundler.render import (
     render_nav,
     render_title_page,
 )
-from bundler.render_assets import common_stylesheet
 from bundler.resources import styles_dir
-from bundler.text import direction_of
+from bundler.text.bidi import wrap_document
+from bundler.text.plain import direction_of
 
 _OPF_NS = "http://www.idpf.org/2007/opf"
 _NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"

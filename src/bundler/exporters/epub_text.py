@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bundler.context import BuildContext
 from bundler.exporters import Format
+from bundler.exporters.context import BuildContext
 from bundler.exporters.epub import write_epub
 from bundler.images import without_images
 from bundler.images.policy import TEXT_ONLY_POLICY

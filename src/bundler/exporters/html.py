@@ -18,19 +18,19 @@ from pathlib import Path
 
 from lxml import etree
 
-from bundler.bidi import wrap_mixed_runs
 from bundler.clock import build_time, iso_seconds
-from bundler.context import BuildContext
 from bundler.errors import ExportError
 from bundler.exporters import Format
-from bundler.exporters.pdf import edition_title
+from bundler.exporters.context import BuildContext
+from bundler.exporters.pdf.document import edition_title
 from bundler.images import without_images
 from bundler.images.policy import PHONE_POLICY, TEXT_ONLY_POLICY
 from bundler.model import Dossier, Edition, Figure
-from bundler.reading_order import reading_order
-from bundler.render import Target, build_link_map, labels_for, render_colophon, render_template, render_title_page
+from bundler.render.reading_order import reading_order
+from bundler.render.xhtml import Target, build_link_map, labels_for, render_colophon, render_template, render_title_page
 from bundler.resources import styles_dir
-from bundler.text import direction_of
+from bundler.text.bidi import wrap_mixed_runs
+from bundler.text.plain import direction_of
 
 _XHTML = "http://www.w3.org/1999/xhtml"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

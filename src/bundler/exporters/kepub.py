@@ -8,7 +8,7 @@ write them):
 - each document's body content inside ``<div id="book-columns"><div id="book-inner">``;
 - each sentence, and each image, inside ``<span class="koboSpan" id="kobo.P.S">``, where P
   counts the block elements (paragraphs, headings, list items...) of the document and S
-  the sentences and images inside one; sentences come from :mod:`bundler.sentences` and
+  the sentences and images inside one; sentences come from :mod:`bundler.text.sentences` and
   are found across inline markup (a sentence that runs through ``<em>`` is cut where the
   sentence ends, not where the markup does);
 - the cover image with ``properties="cover-image"`` and the EPUB 2 ``<meta name="cover">``
@@ -29,12 +29,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from bundler.context import BuildContext
 from bundler.errors import ExportError
 from bundler.exporters import Format
+from bundler.exporters.context import BuildContext
 from bundler.exporters.epub import write_epub
 from bundler.model import Dossier, Edition
-from bundler.sentences import boundaries
+from bundler.text.sentences import boundaries
 
 XHTML = "http://www.w3.org/1999/xhtml"
 _OPS = "http://www.idpf.org/2007/ops"

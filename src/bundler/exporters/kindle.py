@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bundler.errors import Report
-from bundler.language import primary_language
 from bundler.model import Dossier, Edition
+from bundler.text.language import primary_language
 
 #: Send-to-Kindle by e-mail takes attachments up to 50 MB (Amazon's "Send to Kindle" help page;
 #: the desktop app and the web page take up to 200 MB).

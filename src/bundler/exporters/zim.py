@@ -30,17 +30,16 @@ from pathlib import Path
 import regex
 from lxml import etree
 
-from bundler.bidi import wrap_document
 from bundler.clock import build_time
-from bundler.context import BuildContext
-from bundler.cover import cover_jpeg
 from bundler.errors import ExportError, Report
 from bundler.exporters import Format
-from bundler.fonts import keep_font_faces
+from bundler.exporters.context import BuildContext
 from bundler.images.session import ImageSession
 from bundler.model import Dossier, Edition, Figure
-from bundler.reading_order import reading_order, table_of_contents
-from bundler.render import (
+from bundler.render.cover import cover_jpeg
+from bundler.render.fonts import keep_font_faces
+from bundler.render.reading_order import reading_order, table_of_contents
+from bundler.render.xhtml import (
     Target,
     build_link_map,
     labels_for,
@@ -50,7 +49,8 @@ from bundler.render import (
     render_title_page,
 )
 from bundler.resources import styles_dir
-from bundler.text import direction_of
+from bundler.text.bidi import wrap_document
+from bundler.text.plain import direction_of
 
 XHTML = "http://www.w3.org/1999/xhtml"
 CSS_PATH = "styles/book.css"

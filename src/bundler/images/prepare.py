@@ -23,7 +23,7 @@ from bundler.images.lossless import ORIENTATION, RIGHTS_TAGS, keep_losslessly
 from bundler.images.policy import ImagePolicy
 from bundler.images.shrink import SWAPS_SIDES, jpeg_shrinker, shrinks_with_vips
 from bundler.images.strip import strip_jpeg_metadata, strip_png_metadata
-from bundler.text import sha256_bytes
+from bundler.text.plain import sha256_bytes
 
 #: Refuse anything over 60 Mpx (a 4000×3000 photo is 12 Mpx): a tiny file that decodes to
 #: gigabytes is an attack, not a photo.

@@ -27,7 +27,7 @@ from bundler.files import write_atomically
 from bundler.images.policy import ImagePolicy
 from bundler.images.prepare import PreparedImage, UnusableImage, prepare_image
 from bundler.model import Figure
-from bundler.text import sha256_bytes
+from bundler.text.plain import sha256_bytes
 
 IMAGES_FOLDER = "images"
 

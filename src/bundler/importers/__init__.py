@@ -12,12 +12,12 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from bundler.blocks import unlink_relative
+from bundler.cleaning.blocks import unlink_relative
 from bundler.cleaning.headings import normalise_headings
 from bundler.cleaning.wellformed import map_fragments, repair_piece
 from bundler.errors import ImportError_
 from bundler.model import Piece
-from bundler.text import slugify
+from bundler.text.plain import slugify
 
 #: Bumped when ``finish_piece`` changes what it makes of a piece: cached imports are then redone.
 FINISH_VERSION = 3

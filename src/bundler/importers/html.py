@@ -24,7 +24,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from bundler import __version__
-from bundler.blocks import clean_url, close_embeds, html_to_blocks, split_at_breaks, text_of
+from bundler.cleaning.blocks import clean_url, close_embeds, html_to_blocks, split_at_breaks, text_of
 from bundler.cleaning.boilerplate import is_boilerplate
 from bundler.cleaning.completeness import check_body
 from bundler.cleaning.content import (
@@ -50,14 +50,14 @@ from bundler.cleaning.figures import FigureContext, best_source, normalise_figur
 from bundler.cleaning.metadata import PageMeta, read_metadata
 from bundler.cleaning.notes import extract_notes
 from bundler.codes import coded
-from bundler.dates import parse_date
-from bundler.encoding import decode_bytes, looks_binary
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
-from bundler.language import LanguageChoice, choose_language, direction_of, paragraph_language, settle_language
 from bundler.model import Block, Heading, Paragraph, Piece, Provenance
-from bundler.text import sha256_bytes, slugify
-from bundler.typography import normalise_space, smarten
+from bundler.text.dates import parse_date
+from bundler.text.encoding import decode_bytes, looks_binary
+from bundler.text.language import LanguageChoice, choose_language, direction_of, paragraph_language, settle_language
+from bundler.text.plain import sha256_bytes, slugify
+from bundler.text.typography import normalise_space, smarten
 
 MAX_PAGE_BYTES = 64 * 1024 * 1024
 #: An element holding this share of trafilatura's word triples is the article's container.

@@ -12,17 +12,17 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
 from bundler import __version__
-from bundler.blocks import html_to_blocks, parse_fragment
+from bundler.cleaning.blocks import html_to_blocks, parse_fragment
 from bundler.cleaning.figures import FigureContext
 from bundler.cleaning.notes import extract_notes
-from bundler.dates import parse_date
-from bundler.encoding import decode_bytes, looks_binary
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
-from bundler.language import choose_language, direction_of
 from bundler.model import Block, Heading, Note, Paragraph, Piece, Provenance
-from bundler.text import sha256_bytes, slugify
-from bundler.typography import smarten
+from bundler.text.dates import parse_date
+from bundler.text.encoding import decode_bytes, looks_binary
+from bundler.text.language import choose_language, direction_of
+from bundler.text.plain import sha256_bytes, slugify
+from bundler.text.typography import smarten
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n(?:---|\.\.\.)\s*(?:\n|\Z)", re.S)
 
@@ -85,7 +85,7 @@ def read_markdown(path: Path, options: ImportOptions) -> Piece:
     standfirst = meta.get("standfirst") or meta.get("summary") or meta.get("description") or ""
     title = str(meta.get("title") or "")
     if not title and body and isinstance(body[0], Heading):
-        from bundler.blocks import text_of
+        from bundler.cleaning.blocks import text_of
 
         title = text_of(body.pop(0).html)
     if not title:

@@ -15,14 +15,14 @@ from bundler import __version__
 from bundler.cleaning.boilerplate import is_boilerplate
 from bundler.cleaning.credits import split_credit
 from bundler.codes import coded
-from bundler.dates import parse_date
-from bundler.encoding import decode_bytes, looks_binary
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
-from bundler.language import choose_language, direction_of
 from bundler.model import Figure, FigureBlock, Paragraph, Piece, Provenance
-from bundler.text import sha256_bytes, slugify
-from bundler.typography import normalise_space, smarten
+from bundler.text.dates import parse_date
+from bundler.text.encoding import decode_bytes, looks_binary
+from bundler.text.language import choose_language, direction_of
+from bundler.text.plain import sha256_bytes, slugify
+from bundler.text.typography import normalise_space, smarten
 
 #: An all-capitals lead-in ("AT THE time of writing") marks where a story's body starts;
 #: whatever comes before it is the standfirst.

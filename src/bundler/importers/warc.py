@@ -20,12 +20,12 @@ from pathlib import Path
 from urllib.parse import urldefrag, urljoin
 
 from bundler.codes import coded
-from bundler.encoding import decode_bytes
 from bundler.errors import ImportError_, Problem
 from bundler.importers import ImportOptions, Source
 from bundler.importers.piece import map_figures
 from bundler.model import Figure, Piece
-from bundler.text import sha256_bytes
+from bundler.text.encoding import decode_bytes
+from bundler.text.plain import sha256_bytes
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _IMAGE_TAG = re.compile(r"<(img|source)\b[^>]*>", re.I)

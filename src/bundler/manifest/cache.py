@@ -33,7 +33,7 @@ from bundler.importers.piece import MEDIA_FOLDER, PIECE_FILE, read_stored_piece,
 from bundler.manifest.source_files import FileStats, Fingerprint, fingerprint_source_files, source_files_unchanged
 from bundler.model import Piece
 from bundler.resources import installed_versions
-from bundler.text import sha256_file
+from bundler.text.plain import sha256_file
 
 IMPORTS_FOLDER = "imports"
 SOURCE_FILES = "source-files.json"
@@ -47,14 +47,14 @@ _KIND = "imported piece"
 IMPORT_CODE = (
     "importers",
     "cleaning",
-    "blocks.py",
-    "encoding.py",
-    "text.py",
-    "language.py",
-    "typography.py",
-    "dates.py",
+    "cleaning/blocks.py",
+    "text/encoding.py",
+    "text/plain.py",
+    "text/language.py",
+    "text/typography.py",
+    "text/dates.py",
     "model.py",
-    "bidi.py",
+    "text/bidi.py",
 )
 #: Libraries whose version can change an imported piece (extraction, parsing, repair, image probing).
 IMPORT_LIBRARIES = (

@@ -16,9 +16,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from bundler.errors import Problem
-from bundler.language import is_language_tag
 from bundler.manifest.document import MANIFEST_NAME, Manifest, problem
-from bundler.sizes import parse_size  # noqa: F401  (the manifest checks a budget with it; editions imports it from here)
+from bundler.text.language import is_language_tag
+from bundler.text.sizes import parse_size  # noqa: F401  (the manifest checks a budget with it; editions imports it from here)
 
 TYPE_NAMES = {bool: "true or false", str: "text", int: "a whole number", float: "a number", list: "a list", dict: "a mapping"}
 _LANGUAGE_NAMES = {"english": "en", "arabic": "ar", "french": "fr", "german": "de", "spanish": "es", "kurdish": "ku", "turkish": "tr"}

@@ -12,7 +12,7 @@ from typing import Any
 from bundler.errors import Problem
 from bundler.manifest.checks import check_language, describe, suggest
 from bundler.manifest.document import Manifest, problem
-from bundler.sizes import parse_size
+from bundler.text.sizes import parse_size
 
 PAGE_SIZES = ("A4", "A5", "letter")
 IMAGE_POLICIES = ("keep", "compress", "grayscale", "none")

@@ -14,7 +14,6 @@ from typing import Any
 from bundler.cache import cache_root
 from bundler.cleaning.media import default_media_dir
 from bundler.codes import split_coded
-from bundler.dates import parse_date
 from bundler.errors import BundlerError, ManifestError, Problem, Report
 from bundler.executor import WorkOptions
 from bundler.importers import ImportOptions, read_piece
@@ -24,7 +23,8 @@ from bundler.manifest.checks import on_disk
 from bundler.manifest.document import Manifest, problem
 from bundler.manifest.imports import import_all
 from bundler.model import Dossier, Edition, Piece, Section, TextPage
-from bundler.text import direction_of, slugify
+from bundler.text.dates import parse_date
+from bundler.text.plain import direction_of, slugify
 
 PieceReader = Callable[[Path, ImportOptions], Piece]
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from string import Template
 
 from bundler.errors import BundlerError
-from bundler.language import primary_language
 from bundler.manifest.document import MANIFEST_NAME
 from bundler.manifest.edit import yaml_scalar
+from bundler.text.language import primary_language
 
 _HERE = Path(__file__).resolve().parent
 SCHEMA_NAME = "collection.schema.json"

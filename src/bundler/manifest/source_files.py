@@ -26,7 +26,7 @@ import time
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from bundler.text import sha256_file
+from bundler.text.plain import sha256_file
 
 # Importers that read files beside the source (text has no images; WARC carries its own).
 LOCAL_FILE_SOURCES = frozenset({"html", "markdown"})
@@ -126,7 +126,7 @@ def _source_text(raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        from bundler.encoding import decode_bytes
+        from bundler.text.encoding import decode_bytes
 
         return decode_bytes(raw)[0]
 

@@ -1,0 +1,1 @@
+"""Archival outputs: BagIt bags of a dossier."""

@@ -1,0 +1,162 @@
+"""The build: resolve the manifest, import every piece, then write each edition.
+
+Stages gather before anything is written (like MkDocs): a manifest error or an import
+failure stops the build before any output file is touched. Each edition is written to a
+temporary file beside its destination and moved into place only when complete, so a
+failed build never leaves a half-written edition that looks good.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from bundler.build.budget import write_edition
+from bundler.build.edition_language import check_edition_languages, dossier_for_edition
+from bundler.build.image_stage import WORKER_MODULES, prepare_images
+from bundler.build.incremental import cached_writer
+from bundler.build.leftovers import sweep_cache, sweep_output, sweep_temporary
+from bundler.build.result import BuildResult
+from bundler.build.sidecar import write_dossier_sidecar
+from bundler.cache import cache_root, collecting_damage, open_cache
+from bundler.errors import BundlerError, Report
+from bundler.executor import WorkOptions, start_fork_server
+from bundler.exporters import edition_policy, formats
+from bundler.exporters.context import BuildContext, Progress
+from bundler.images.session import ImageSession, build_image_cache
+from bundler.manifest import Manifest, load_manifest, resolve_dossier
+from bundler.model import Dossier, Edition
+
+
+def parse_formats(text: str | None) -> list[str] | None:
+    """Split ``epub,pdf`` into names, checking each against the registered formats."""
+    if not text:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    known = formats()
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        import difflib
+
+        hints = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, list(known), n=1)
+            hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise BundlerError(
+            "unknown format " + ", ".join(hints),
+            code="E010",
+            hint="known formats: " + ", ".join(sorted(known)),
+        )
+    return names
+
+
+def default_out_dir(dossier: Dossier) -> Path:
+    """``dist/<slug>`` in the current folder."""
+    return Path("dist") / dossier.slug
+
+
+def build_collection(
+    collection: str | Path,
+    *,
+    format_names: list[str] | None = None,
+    out_dir: str | Path | None = None,
+    progress: Progress | None = None,
+    work: WorkOptions | None = None,
+) -> BuildResult:
+    """Build the editions of one collection; returns what was written."""
+    with collecting_damage() as damaged:  # W701: cache entries found damaged, discarded and rebuilt
+        result = _build(collection, format_names, out_dir, progress or (lambda stage, done, total: None), work or WorkOptions())
+    result.report.warnings.extend(damaged)
+    return result
+
+
+def _build(
+    collection: str | Path, format_names: list[str] | None, out_dir: str | Path | None, progress: Progress, work: WorkOptions
+) -> BuildResult:
+    """The stages of ``build_collection``: manifest, imports, images, editions, sidecar."""
+    progress("manifest", 0, 1)
+    start_fork_server(work, WORKER_MODULES)  # the image stage's workers, ready by the time imports are done
+    manifest = load_manifest(collection)
+    progress("manifest", 1, 1)
+    sweep_temporary()  # what killed builds left: their scratch folders, then their cache writes
+    if work.cache:
+        sweep_cache(cache_root(manifest.root))
+    # --no-cache: the photos the sources carry go to a temporary folder (removed afterwards), not the cache
+    media = tempfile.TemporaryDirectory(prefix=f"bundler-media-{os.getpid()}-") if not work.cache else contextlib.nullcontext(None)
+    with media as folder:
+        return _build_dossier(manifest, Path(folder) if folder else None, format_names, out_dir, progress, work)
+
+
+def _build_dossier(
+    manifest: Manifest,
+    media: Path | None,
+    format_names: list[str] | None,
+    out_dir: str | Path | None,
+    progress: Progress,
+    work: WorkOptions,
+) -> BuildResult:
+    report = Report()
+    dossier = resolve_dossier(manifest, report, work=work, progress=progress, media_dir=media)  # reports ("import", done, total)
+    editions = _editions_to_build(dossier, format_names)
+    check_edition_languages(dossier, editions, manifest)  # before any output is touched
+    target_dir = Path(out_dir) / dossier.slug if out_dir else default_out_dir(dossier)
+    result = BuildResult(dossier=dossier, report=report)
+    sweep_output(target_dir)  # half-written editions of killed builds
+    with build_image_cache(dossier.root, work.cache) as image_cache:  # --no-cache: a temporary one, removed afterwards
+        digests: dict[str, str] = {}  # photos' hashes, computed once by the image stage's workers
+        prepare_images(dossier, editions, work, progress, image_cache, digests)  # all cores; exporters then find images ready
+        contexts = {e.format: _context(e, result.report, image_cache, digests, work, progress) for e in editions}
+        _write_editions(dossier, editions, target_dir, result, contexts, work, progress)
+    write_dossier_sidecar(result)  # dist/<slug>/dossier.json, read by the catalogue and library server
+    progress("done", len(editions), len(editions))
+    return result
+
+
+def _context(
+    edition: Edition, report: Report, image_cache: Path, digests: dict[str, str], work: WorkOptions, progress: Progress
+) -> BuildContext:
+    """What the edition's exporter is given besides the dossier: its image policy and cache, the machine, the display."""
+    session = ImageSession(edition_policy(edition), report, image_cache, digests)
+    return BuildContext(session, work, None, progress)
+
+
+def _write_editions(
+    dossier: Dossier,
+    editions: list[Edition],
+    target_dir: Path,
+    result: BuildResult,
+    contexts: dict[str, BuildContext],
+    work: WorkOptions,
+    progress: Progress,
+) -> None:
+    """Write each edition (or copy it from the cache when nothing it depends on changed).
+
+    Editions are written into a staging folder and moved into ``target_dir`` together once the
+    last one is complete: a piece that breaks the EPUB no longer leaves the PDF written before it.
+    """
+    known = formats()
+    cache = open_cache(dossier.root or ".", enabled=bool(dossier.root) and work.cache)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".staging-", dir=target_dir) as staging:
+        written: dict[str, Path] = {}
+        for index, edition in enumerate(editions):
+            progress(f"write {edition.format}", index, len(editions))
+            fmt = known[edition.format]
+            staged = Path(staging) / fmt.filename(dossier.slug)
+            write = cached_writer(edition.format, fmt.write, cache)  # unchanged inputs: copy the cached edition
+            book = dossier_for_edition(dossier, edition)  # the pieces in the edition's language, if it names one
+            result.sizes[edition.format] = write_edition(write, book, edition, staged, contexts[edition.format])
+            written[edition.format] = staged
+        for name, staged in written.items():  # every edition is complete: only now does any reach dist/
+            destination = target_dir / staged.name
+            os.replace(staged, destination)
+            result.outputs[name] = destination
+
+
+def _editions_to_build(dossier: Dossier, names: list[str] | None) -> list[Edition]:
+    declared = {e.format: e for e in dossier.editions}
+    if names is None:
+        return list(dossier.editions)
+    return [declared.get(name, Edition(name)) for name in names]

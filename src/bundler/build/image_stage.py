@@ -1,0 +1,99 @@
+"""The image stage: every figure's image prepared for every edition, in parallel, before writing.
+
+Exporters prepare images one at a time as they meet them (``ImageSession.prepare``), and a
+prepared image is kept on disk by (source SHA-256, policy). Resizing and re-encoding
+hundreds of camera-sized photos is the heaviest part of a cold build and each image is
+independent, so this stage fills that on-disk cache on all cores first; the exporters
+then find every image ready. Nothing is returned across processes but a flag: images stay
+files on disk, never all in memory at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from bundler.cache import collecting_damage, pass_on_damage
+from bundler.errors import Problem, Report
+from bundler.executor import DASK_SCHEME, WorkOptions, map_in_order, open_executor
+from bundler.exporters import edition_policy
+from bundler.images.session import ImageSession, collection_cache_dir
+from bundler.model import Dossier, Edition, Figure, Image
+
+Progress = Callable[[str, int, int], None]
+#: Imported once by the image workers' fork server (see ``open_executor``).
+WORKER_MODULES = ("bundler.build.image_stage", "bundler.images.session", "bundler.images.prepare")
+
+
+@dataclass(frozen=True)
+class ImageJob:
+    """One source image under one edition's policy (picklable)."""
+
+    path: str
+    policy: object  # bundler.images.ImagePolicy (frozen)
+    cache_dir: Path
+    sha256: str = ""  # the source's, when the import recorded it
+
+
+def prepare_one(job: ImageJob) -> tuple[str | None, tuple[Problem, ...]]:
+    """Prepare one image into the on-disk cache; runs in a worker.
+
+    Returns the source's SHA-256 (None if unreadable) and the damaged cache entries it met
+    (W701), which travel back as data for the build report.
+    """
+    session = ImageSession(job.policy, Report(), job.cache_dir, digests={})
+    with collecting_damage() as damaged:
+        session.prepare(Figure(image=Image(path=job.path, sha256=job.sha256)))
+    return session.digests.get(str(Path(job.path))), tuple(damaged)
+
+
+def image_jobs(dossier: Dossier, editions: list[Edition], cache_dir: Path | None = None) -> list[ImageJob]:
+    """Each distinct (image file, effective policy) the editions will need and the cache lacks.
+
+    Editions that ask the same get it once; an image whose source hash the import recorded
+    and whose prepared file is already cached needs no job (a warm build starts no workers).
+    """
+    cache_dir = cache_dir or collection_cache_dir(dossier.root)  # the build's: $BUNDLER_CACHE_DIR, or a temporary one with --no-cache
+    images = dict.fromkeys((f.image.path, f.image.sha256) for p in dossier.pieces for f in p.figures if f.image and f.image.path)
+    jobs: list[ImageJob] = []
+    for policy in dict.fromkeys(edition_policy(edition).effective() for edition in editions):
+        if not policy.include:
+            continue
+        session = ImageSession(policy, cache_dir=cache_dir)
+        for path, sha256 in images:
+            if Path(path).is_file() and not (sha256 and session.has_prepared(sha256)):
+                jobs.append(ImageJob(path, policy, cache_dir, sha256))
+    return jobs
+
+
+def prepare_images(
+    dossier: Dossier,
+    editions: list[Edition],
+    work: WorkOptions,
+    progress: Progress | None = None,
+    cache_dir: Path | None = None,
+    digests: dict[str, str] | None = None,
+) -> int:
+    """Fill the build's image cache for ``editions`` on all local cores; returns the job count.
+
+    ``cache_dir`` is the build's image cache (the collection's by default); with ``--no-cache``
+    the build passes a temporary folder (``build_image_cache``), so the stage still runs in
+    parallel; without one it does nothing rather than fill the collection's cache. The photos'
+    hashes the workers computed go into ``digests`` (the build's sessions share it), so the
+    exporters need not hash each photo again.
+    """
+    if not dossier.root or (not work.cache and cache_dir is None):
+        return 0
+    jobs = image_jobs(dossier, editions, cache_dir)
+    if not jobs:
+        return 0
+    report = progress or (lambda stage, done, total: None)
+    report("images", 0, len(jobs))
+    local = replace(work, executor=None) if (work.executor or "").startswith(DASK_SCHEME) else work  # files are local
+    with open_executor(local, len(jobs), preload=WORKER_MODULES) as executor:  # libvips: never in a forked child
+        outcomes = map_in_order(executor, prepare_one, jobs, lambda done: report("images", done, len(jobs)))
+    pass_on_damage(problem for _, damaged in outcomes for problem in damaged)
+    known = digests if digests is not None else {}
+    known.update((str(Path(job.path)), digest) for job, (digest, _) in zip(jobs, outcomes, strict=True) if digest)
+    return len(jobs)

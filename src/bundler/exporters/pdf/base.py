@@ -1,0 +1,296 @@
+"""What every PDF edition shares: its layout settings, its document, one WeasyPrint pass, its log.
+
+Every PDF edition (print and phone in ``pdf``, booklet and archive in their own modules) is
+one combined document (cover, contents, the dossier's reading order, colophon) styled by
+``styles/common.css`` plus the edition's own stylesheets. WeasyPrint only *logs* many
+problems; its log is captured, errors are raised and warnings reach the build report. This
+is the base the parallel layout (``pdf_layout``, ``pdf_parts``, ``pdf_assembly``) and the
+top (``pdf.render_pdf``) both stand on; it imports none of them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from lxml import etree
+
+from bundler.clock import build_time, iso_seconds
+from bundler.errors import ExportError, Report
+from bundler.images.session import ImageSession
+from bundler.model import Dossier, Edition
+from bundler.render.assets import cover_data_uri, inline_target
+from bundler.render.glyph_coverage import CJK_COLLECTION
+from bundler.render.reading_order import reading_order
+from bundler.render.xhtml import Target, labels_for, render_colophon, render_template
+from bundler.resources import styles_dir
+from bundler.text.bidi import wrap_markup
+from bundler.text.plain import direction_of
+
+#: CSS page sizes for the manifest's ``page_size`` option.
+PAGE_SIZES = {"a4": "A4", "a5": "A5", "letter": "letter"}
+
+
+@dataclass(frozen=True)
+class PdfLayout:
+    """What differs between PDF editions: stylesheets, page size, image resolution, PDF variant."""
+
+    name: str  # print, phone, booklet, archive: also the body class "pdf-<name>"
+    stylesheets: tuple[str, ...]  # files in styles/, after common.css
+    page_size: str = ""  # CSS page size overriding the stylesheets ("" keeps theirs)
+    dpi: int = 200  # largest image resolution kept; WeasyPrint downsamples above it
+    jpeg_quality: int = 80
+    variant: str | None = None  # WeasyPrint pdf_variant, e.g. "pdf/a-3u"
+    tags: bool = False
+
+
+def page_size_option(edition: Edition, default: str) -> str:
+    """The CSS page size the manifest asks for (``editions: {pdf: {page_size: letter}}``)."""
+    value = str(edition.option("page_size", default))
+    size = PAGE_SIZES.get(value.lower())
+    if size is None:
+        raise ExportError(
+            f"unknown page size {value!r} for the {edition.format} edition",
+            code="E060",
+            key=f"editions.{edition.format}.page_size",
+            hint="use one of: " + ", ".join(PAGE_SIZES.values()),
+        )
+    return size
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """One top-level block of the PDF document, in reading order.
+
+    ``kind`` is "cover", "toc", "text-page", "section", "piece" or "colophon"; the parallel
+    renderer (``pdf_parts``) cuts the document into parts at these blocks.
+    """
+
+    kind: str
+    markup: str
+
+
+def pdf_target(dossier: Dossier, images: ImageSession, page_numbers: Mapping[str, int] | None = None) -> Target:
+    """How the PDF addresses things: in-document anchors, images as data URIs, notes inline.
+
+    Not file URIs for images: WeasyPrint names each image by a hash of its URL, so a path would
+    make the PDF's bytes depend on the folder it was built in.
+    """
+    return inline_target(dossier, images, page_numbers)
+
+
+def edition_title(dossier: Dossier, edition: Edition | None) -> str:
+    """The title on the cover: the edition's ``title`` option, else the dossier's."""
+    return str(edition.option("title", dossier.title)) if edition else dossier.title
+
+
+def pdf_fragments(
+    dossier: Dossier, edition: Edition | None, images: ImageSession, page_numbers: Mapping[str, int] | None = None
+) -> Iterator[Fragment]:
+    """Cover, contents, front matter, sections with their pieces, back matter and colophon, one at a time.
+
+    A generator, so that a large dossier's markup (images inlined) need not be held at once.
+    ``page_numbers`` (slug -> page) writes the contents' page numbers as text, for a contents
+    rendered apart from the pages it lists; without it CSS ``target-counter()`` finds them.
+    """
+    target = pdf_target(dossier, images, page_numbers)
+    labels = labels_for(dossier.language)
+    title = edition_title(dossier, edition)
+    cover = cover_data_uri(dossier)  # a path would leak into the bytes; "auto" is typeset
+    yield Fragment("cover", render_template("pdf-cover.xhtml.j2", dossier=dossier, title=title, labels=labels, cover=cover))
+    yield Fragment("toc", render_template("toc.xhtml.j2", dossier=dossier, t=target, labels=labels))
+    for entry in reading_order(dossier):
+        yield Fragment(entry.kind, entry.render(dossier, target))
+    yield Fragment("colophon", render_colophon(dossier, target, build_time(dossier.date).date().isoformat()))
+
+
+def document_markup(dossier: Dossier, edition: Edition | None, layout_name: str, body: str, root_style: str = "") -> str:
+    """``body`` in the PDF document shell: language, direction, metadata, the edition's body class."""
+    authors = dossier.editors or tuple(dict.fromkeys(a for p in dossier.pieces for a in p.authors))
+    markup = render_template(
+        "pdf-document.xhtml.j2",
+        body=_markup(body),
+        title=edition_title(dossier, edition),
+        lang=dossier.language,
+        dir=direction_of(dossier.language),
+        authors=authors,
+        description=dossier.description or dossier.subtitle,
+        keywords=dossier.subjects,
+        created=iso_seconds(build_time(dossier.date)),
+        edition=layout_name,
+        root_style=root_style,
+    )
+    try:
+        return wrap_markup(markup)  # the EPUB's bidi isolation, so both editions order mixed text alike
+    except etree.XMLSyntaxError as exc:  # pieces are checked before the build writes; this names any other fault
+        raise ExportError(
+            f"the PDF document of {dossier.title!r} is not well-formed XHTML: {exc.msg}",
+            code="E470",
+            hint="check the text of the front and back matter and the section introductions",
+        ) from exc
+
+
+def combined_html(dossier: Dossier, edition: Edition | None, layout_name: str, images: ImageSession) -> str:
+    """The whole dossier as one XHTML document, as WeasyPrint will lay it out."""
+    body = "\n".join(fragment.markup for fragment in pdf_fragments(dossier, edition, images))
+    return document_markup(dossier, edition, layout_name, body)
+
+
+def _markup(text: str):
+    from markupsafe import Markup
+
+    return Markup(text)
+
+
+#: A WeasyPrint log message: (logging level, text). Plain data, so workers can return it.
+LogMessage = tuple[int, str]
+
+
+class _LogCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[LogMessage] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append((record.levelno, record.getMessage()))
+
+
+@contextlib.contextmanager
+def collecting_weasyprint_log() -> Iterator[list[LogMessage]]:
+    """WeasyPrint's warnings and errors while the block runs: it logs problems instead of raising."""
+    collector = _LogCollector()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    try:
+        yield collector.messages
+    finally:
+        logger.removeHandler(collector)
+
+
+def right_to_left(dossier: Dossier) -> bool:
+    """True for a book read right to left: its pages turn and its spreads face the other way."""
+    return dossier.direction == "rtl" or direction_of(dossier.language) == "rtl"
+
+
+def mark_right_to_left(pdf: bytes) -> bytes:
+    """Tell viewers to show spreads right to left (``/ViewerPreferences << /Direction /R2L >>``).
+
+    WeasyPrint has no setting for it, so the finished PDF is re-saved with pikepdf; a PDF/A
+    edition stays one (viewer preferences are allowed), and the ID is derived from the content,
+    so the same input still gives the same bytes.
+    """
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        preferences = document.Root.get("/ViewerPreferences", pikepdf.Dictionary())
+        preferences.Direction = pikepdf.Name.R2L
+        document.Root.ViewerPreferences = document.make_indirect(preferences)  # the booklet copies it across
+        buffer = io.BytesIO()
+        document.save(buffer, deterministic_id=True)
+    return buffer.getvalue()
+
+
+def stylesheet_names(dossier: Dossier, layout: PdfLayout) -> tuple[str, ...]:
+    """The files in styles/ an edition is laid out with, in cascade order."""
+    names = ("common.css", *layout.stylesheets)
+    if right_to_left(dossier):
+        names += ("pdf-rtl.css",)
+    return names
+
+
+_FIRST_EXCEPT = re.compile(r",\s*first-except\s*\)")
+
+
+def load_stylesheets(names: tuple[str, ...], page_size: str, extra_css: str, fonts, plain_running_heads: bool = False) -> list:
+    """WeasyPrint stylesheets: the named files, the page size override, then ``extra_css``.
+
+    ``plain_running_heads`` reads ``string(name, first-except)`` as ``string(name)``: for the
+    overlays of a book laid out in parts, whose every page sets its own head.
+    """
+    import weasyprint
+
+    if plain_running_heads:
+        stylesheets = [
+            weasyprint.CSS(
+                string=_FIRST_EXCEPT.sub(")", (styles_dir() / name).read_text(encoding="utf-8")),
+                base_url=str(styles_dir() / name),
+                font_config=fonts,
+            )
+            for name in names
+        ]
+    else:
+        stylesheets = [weasyprint.CSS(filename=str(styles_dir() / name), font_config=fonts) for name in names]
+    if page_size:
+        stylesheets.append(weasyprint.CSS(string=f"@page {{ size: {page_size}; }}", font_config=fonts))
+    if extra_css:
+        stylesheets.append(weasyprint.CSS(string=extra_css, font_config=fonts))
+    return stylesheets
+
+
+def render_whole(
+    dossier: Dossier, edition: Edition, layout: PdfLayout, images: ImageSession, attachments: tuple = ()
+) -> tuple[bytes, list[LogMessage]]:
+    """The whole document in one WeasyPrint pass (one core)."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    stylesheets = load_stylesheets(stylesheet_names(dossier, layout), layout.page_size, "", fonts)
+    with collecting_weasyprint_log() as messages:
+        document = weasyprint.HTML(string=combined_html(dossier, edition, layout.name, images), base_url=str(styles_dir()) + "/")
+        pdf = document.write_pdf(
+            stylesheets=stylesheets,
+            font_config=fonts,
+            pdf_identifier=dossier.identifier.encode("utf-8"),
+            pdf_variant=layout.variant,
+            pdf_tags=layout.tags,
+            attachments=list(attachments) or None,
+            optimize_images=True,
+            jpeg_quality=layout.jpeg_quality,
+            dpi=layout.dpi,
+        )
+    return pdf, messages
+
+
+def report_weasyprint_log(messages: list[LogMessage], layout_name: str, report: Report) -> None:
+    """Raise on WeasyPrint's errors (a broken document must not ship); its warnings go to the report once each."""
+    errors = [text for level, text in messages if level >= logging.ERROR]
+    if errors:
+        raise ExportError("WeasyPrint reported errors: " + "; ".join(errors[:5]), code="E061")
+    for text in dict.fromkeys(text for _, text in messages):
+        report.warn(f"PDF ({layout_name}): {text}", "W301" if "glyph" in text.lower() else "W300")
+
+
+@cache
+def shipped_font_names() -> frozenset[str]:
+    """PostScript-style family names of the fonts in styles/fonts, as WeasyPrint names them in a PDF."""
+    from fontTools.ttLib import TTFont
+
+    names = set()
+    for path in sorted((styles_dir() / "fonts").glob("*.[ot]tf")):
+        with TTFont(path, lazy=True) as font:
+            names.add(font["name"].getDebugName(1).replace(" ", "-"))
+    return frozenset(names | {f"Noto-Serif-CJK-{tag}" for tag in ("JP", "KR", "SC", "TC", "HK")} if CJK_COLLECTION.is_file() else names)
+
+
+def pdf_font_names(pdf: bytes) -> set[str]:
+    """Every font a PDF uses, without its subset prefix (``ABCDEF+``)."""
+    import pikepdf
+
+    found = set()
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for page in document.pages:
+            for font in (page.resources.get("/Font") or {}).values():
+                found.add(str(font.get("/BaseFont", "")).lstrip("/").split("+")[-1])
+    return found
+
+
+def foreign_fonts(pdf: bytes) -> list[str]:
+    """Fonts in the PDF that bundler does not ship (a system fallback: missing glyphs in ours)."""
+    shipped = shipped_font_names()
+    return sorted(name for name in pdf_font_names(pdf) if not any(name.startswith(family) for family in shipped))

@@ -1,0 +1,234 @@
+"""One WeasyPrint layout as a picklable job, run on a worker, cached by content.
+
+``pdf_parts`` cuts a large dossier into documents that lay out independently; this module
+lays each out (on the process pool of ``bundler.executor``) and reports what the assembler
+needs to know about every page: its side, its page name, whether it is blank, the running
+head it would carry, the anchors and bookmarks on it, and where its content box starts.
+A job's result is stored under a key of its markup, settings and bundler's code, so an
+unchanged part is never laid out twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from bundler.cache import make_key
+from bundler.executor import DASK_SCHEME, map_in_order, open_executor
+from bundler.exporters.context import BuildContext
+from bundler.exporters.pdf.base import LogMessage, collecting_weasyprint_log, load_stylesheets
+from bundler.resources import code_digest, styles_dir
+
+
+@dataclass(frozen=True)
+class LayoutSettings:
+    """Everything but the markup that decides a layout: stylesheets, page size, image options."""
+
+    stylesheets: tuple[str, ...]  # files in styles/
+    page_size: str
+    dpi: int
+    jpeg_quality: int
+    identifier: str
+    extra_css: str = ""
+    plain_running_heads: bool = False  # overlays: string(piece, first-except) read as string(piece)
+
+
+@dataclass(frozen=True)
+class LayoutJob:
+    """A whole XHTML document (in a file) to lay out; ``lead``: its first page is a throw-away lead page."""
+
+    source: str  # path of the document
+    sha256: str  # of the document's bytes: the cache key, without reading it again
+    settings: LayoutSettings
+    lead: bool = False
+    stubs: tuple[str, ...] = ()  # hidden anchors standing in for other parts' anchors
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What the assembler needs to know about one laid-out page."""
+
+    side: str  # "left" or "right"
+    name: str  # CSS page name ("" for none)
+    blank: bool  # a blank page WeasyPrint inserted for a left/right break
+    running: str  # the value string(piece) has on this page
+    anchors: tuple[str, ...] = ()  # ids on this page (stubs left out)
+    bookmarks: tuple[tuple[int, str, float, float, str], ...] = ()  # level, label, x, y (CSS px), state
+
+
+@dataclass(frozen=True)
+class LaidOut:
+    """A laid-out document: its PDF (lead pages removed) and its pages."""
+
+    path: str
+    pages: tuple[PageInfo, ...]
+    wants_recto: bool = False  # its first block asked for a recto (a blank followed the lead page)
+    content_x: tuple[tuple[str, float], ...] = ()  # side -> x of the content box (CSS px) of unnamed pages
+    equal_widths: bool = True  # left and right pages have content boxes of one width
+    log: tuple[LogMessage, ...] = ()
+
+    def x_of(self, side: str) -> float | None:
+        """Where the content box of a ``side`` page starts, if such a page was laid out."""
+        return dict(self.content_x).get(side)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a laid-out part goes in the book (chosen by ``pdf_parts``, applied by ``pdf_assembly``)."""
+
+    part: LaidOut
+    first_page: int  # number of its first page in the book (1-based)
+    blank_before: bool  # a blank page goes before it so that it starts on a recto
+    flipped: bool  # its pages land on the other side than they were laid out on
+
+
+def lay_out(job: LayoutJob, out: str) -> LaidOut:
+    """Lay out one document and write its PDF to ``out``; runs in a worker process."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    settings = job.settings
+    fonts = FontConfiguration()
+    options = {
+        "stylesheets": load_stylesheets(settings.stylesheets, settings.page_size, settings.extra_css, fonts, settings.plain_running_heads),
+        "pdf_identifier": settings.identifier.encode("utf-8"),
+        "optimize_images": True,
+        "jpeg_quality": settings.jpeg_quality,
+        "dpi": settings.dpi,
+    }
+    with collecting_weasyprint_log() as messages:
+        document = weasyprint.HTML(string=Path(job.source).read_text(encoding="utf-8"), base_url=str(styles_dir()) + "/").render(
+            font_config=fonts, **options
+        )
+        skip = _lead_pages(document.pages) if job.lead else 0
+        kept = document.copy(document.pages[skip:])
+        kept.write_pdf(out, **options)
+    content_x, equal_widths = _content_boxes(document.pages)
+    return LaidOut(
+        path=out,
+        pages=tuple(_page_info(page, set(job.stubs)) for page in document.pages[skip:]),
+        wants_recto=skip > 1,
+        content_x=content_x,
+        equal_widths=equal_widths,
+        log=tuple(messages),
+    )
+
+
+def _lead_pages(pages: list) -> int:
+    """The lead page and the blank pages after it that a recto break added."""
+    count = 1
+    while count < len(pages) and pages[count]._page_box.page_type.blank:
+        count += 1
+    return count
+
+
+def _content_boxes(pages: list) -> tuple[tuple[tuple[str, float], ...], bool]:
+    """Where unnamed left and right pages put their content, and whether the widths agree."""
+    x_by_side: dict[str, float] = {}
+    widths = set()
+    for page in pages:
+        box = page._page_box
+        if box.page_type.name:
+            continue
+        x_by_side.setdefault(box.page_type.side, box.content_box_x())
+        widths.add(round(box.width, 3))
+    return tuple(sorted(x_by_side.items())), len(widths) <= 1
+
+
+def _page_info(page, stubs: set[str]) -> PageInfo:
+    box = page._page_box
+    return PageInfo(
+        side=box.page_type.side,
+        name=box.page_type.name or "",
+        blank=box.page_type.blank,
+        running=_margin_text(box, "@top-center"),
+        anchors=tuple(a for a in page.anchors if a not in stubs),
+        bookmarks=tuple((level, label, x, y, state) for level, label, (x, y), state in page.bookmarks),
+    )
+
+
+def _margin_text(page_box, at_keyword: str) -> str:
+    """The text a margin box of the page holds (the hidden one carrying ``string(piece)``)."""
+    for child in page_box.children:
+        if getattr(child, "at_keyword", None) == at_keyword:
+            return "".join(_texts(child))
+    return ""
+
+
+def _texts(box):
+    if hasattr(box, "text"):
+        yield box.text
+    for child in getattr(box, "children", ()):
+        yield from _texts(child)
+
+
+def _lay_out_entry(entry: tuple[LayoutJob, str]) -> LaidOut:
+    job, out = entry
+    return lay_out(job, out)
+
+
+def job_key(job: LayoutJob) -> str:
+    """The cache key of a layout: its markup, settings and the code that lays it out."""
+    return make_key("pdf-layout", job.sha256, dataclasses.asdict(job.settings), job.lead, job.stubs, code_digest())
+
+
+def lay_out_all(jobs: list[LayoutJob], scratch: Path, label: str, ctx: BuildContext) -> list[LaidOut]:
+    """Lay out every job (cached ones are read back from ``ctx.cache``) on ``ctx.work``'s local cores, in order."""
+    cache = ctx.cache
+    results: list[LaidOut | None] = [None] * len(jobs)
+    todo: list[tuple[int, str]] = []
+    for index, job in enumerate(jobs):
+        key = job_key(job) if cache else ""
+        found = _cached(cache, key) if cache else None
+        if found is not None:
+            results[index] = found
+        else:
+            todo.append((index, key))
+    entries = [(jobs[index], str(scratch / f"{label}-{index}.pdf")) for index, _ in todo]
+    work = ctx.work
+    local = dataclasses.replace(work, executor=None) if (work.executor or "").startswith(DASK_SCHEME) else work
+    stage = f"pdf {label}"
+    ctx.progress(stage, 0, len(entries))
+    with open_executor(local, len(entries)) as executor:
+        fresh = map_in_order(executor, _lay_out_entry, entries, lambda done: ctx.progress(stage, done, len(entries)))
+    for (index, key), laid in zip(todo, fresh, strict=True):
+        results[index] = laid
+        if cache:
+            cache.store_file(key, Path(laid.path), ".pdf")
+            cache.store_json(key, dataclasses.asdict(laid) | {"path": ""})
+    return [result for result in results if result is not None]
+
+
+def _cached(cache, key: str) -> LaidOut | None:
+    path = cache.find(key, ".pdf", "PDF part")
+    data = cache.load_json(key, "PDF part record")
+    if path is None or not isinstance(data, dict):
+        return None
+    try:
+        return laid_out_from_data(data, str(path))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def laid_out_from_data(data: dict, path: str) -> LaidOut:
+    """A ``LaidOut`` read back from its JSON form (lists become tuples again)."""
+    pages = tuple(
+        PageInfo(
+            side=p["side"],
+            name=p["name"],
+            blank=p["blank"],
+            running=p["running"],
+            anchors=tuple(p["anchors"]),
+            bookmarks=tuple((int(b[0]), str(b[1]), float(b[2]), float(b[3]), str(b[4])) for b in p["bookmarks"]),
+        )
+        for p in data["pages"]
+    )
+    return LaidOut(
+        path=path,
+        pages=pages,
+        wants_recto=bool(data["wants_recto"]),
+        content_x=tuple((str(side), float(x)) for side, x in data["content_x"]),
+        equal_widths=bool(data["equal_widths"]),
+        log=tuple((int(level), str(text)) for level, text in data["log"]),
+    )

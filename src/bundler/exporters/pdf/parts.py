@@ -1,0 +1,256 @@
+"""A large PDF laid out in parts on every core, then assembled into the one book.
+
+WeasyPrint lays out a document on one core, and layout is most of a PDF build. Every section,
+every run of ``PIECES_PER_PART`` pieces and every text page starts on a fresh page, so each
+can be laid out alone. What crosses part boundaries is put back afterwards:
+
+- **page numbers and running heads**: parts are laid out with their margin boxes hidden
+  (a hidden ``@top-center`` records the ``string(piece)`` of each page); an *overlay* per
+  part, laid out by WeasyPrint with the edition's own stylesheets at the part's true first
+  page number and side, draws them, and is stamped onto the part's pages;
+- **recto breaks and left/right pages**: each part starts after a throw-away lead page, so
+  the part itself shows whether its first block wants a recto (a blank page appears); the
+  assembler inserts that blank where the book needs it, and shifts a part whose pages land
+  on the other side sideways by the difference of the left and right margins;
+- **contents, links and outline**: links to other parts point at hidden stubs, the assembler
+  rebuilds the named destinations and the outline from where each anchor really landed, and
+  the cover and contents are laid out last with those page numbers written in.
+
+Parts and overlays are cached by content, so a rebuild after one piece changed lays out one
+part again. The result depends on the dossier only, never on the number of cores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import re
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
+from html import escape, unescape
+from pathlib import Path
+
+from bundler.errors import ExportError
+from bundler.exporters.context import BuildContext
+from bundler.exporters.pdf.assembly import assemble_book
+from bundler.exporters.pdf.base import (
+    Fragment,
+    LogMessage,
+    PdfLayout,
+    document_markup,
+    edition_title,
+    pdf_fragments,
+    stylesheet_names,
+)
+from bundler.exporters.pdf.layout import LaidOut, LayoutJob, LayoutSettings, Placement, lay_out_all
+from bundler.images.session import ImageSession
+from bundler.model import Dossier, Edition
+from bundler.text.plain import direction_of
+
+#: Pieces laid out together in one part: small enough that one changed piece re-lays out
+#: little, large enough that the fonts each part embeds stay a small share of the file.
+PIECES_PER_PART = 10
+#: Below this many pieces a dossier is laid out in one pass: there is little to share out.
+PARALLEL_MIN_PIECES = 12
+#: How often the contents may change its own length before we give up (it converges at once in practice).
+MAX_FRONT_PASSES = 3
+
+_HIDDEN_MARGIN_BOXES = (
+    "top-left-corner top-left top-right top-right-corner bottom-left-corner bottom-left bottom-center "
+    "bottom-right bottom-right-corner left-top left-middle left-bottom right-top right-middle right-bottom"
+).split()
+#: Parts: no margin boxes, but the running head each page would carry, laid out hidden.
+PART_CSS = (
+    "@page { "
+    + " ".join(f"@{box} {{ content: none !important; }}" for box in _HIDDEN_MARGIN_BOXES)
+    + " @top-center { content: string(piece, first-except) !important; visibility: hidden !important; } }\n"
+    ".bundler-lead { break-after: page; }\n"
+)
+STUBS_CSS = ".bundler-stubs { position: absolute; top: 0; left: 0; width: 0; height: 0; overflow: hidden; visibility: hidden; }\n"
+OVERLAY_CSS = (
+    ".bundler-overlay-page { break-before: page; }\n"
+    ".bundler-overlay-page:first-child { break-before: auto; }\n"
+    ".bundler-overlay-page span { visibility: hidden; }\n"
+    ".bundler-dossier { string-set: dossier content(text); }\n"
+    ".bundler-piece { string-set: piece content(text); }\n"
+)
+#: The fragments laid out last, at the front, once the other pages are numbered.
+FRONT_KINDS = ("cover", "toc")
+_ID = re.compile(r'\sid="([^"]+)"')
+_LOCAL_HREF = re.compile(r'\shref="#([^"]+)"')
+
+
+def renders_in_parts(dossier: Dossier, layout: PdfLayout) -> bool:
+    """Parts for a large dossier; one pass for a small one and for a tagged or PDF/A edition."""
+    return len(dossier.pieces) >= PARALLEL_MIN_PIECES and layout.variant is None and not layout.tags
+
+
+def group_into_parts(fragments: Iterable[Fragment]) -> Iterator[list[Fragment]]:
+    """The body parts, in order: each text page, section (with its first pieces) and run of pieces alone.
+
+    The cover and contents are left out: they are laid out last, with the page numbers.
+    """
+    part: list[Fragment] = []
+    for fragment in fragments:
+        if fragment.kind in FRONT_KINDS:
+            continue
+        continues = fragment.kind == "piece" and part and part[0].kind in ("section", "piece")
+        if not continues or sum(f.kind == "piece" for f in part) >= PIECES_PER_PART:
+            if part:
+                yield part
+            part = []
+        part.append(fragment)
+    if part:
+        yield part
+
+
+def front_fragments(dossier: Dossier, edition: Edition, images: ImageSession, numbers: Mapping[str, int]) -> list[Fragment]:
+    """The cover and the contents, with the contents' page numbers written in."""
+    return list(itertools.takewhile(lambda f: f.kind in FRONT_KINDS, pdf_fragments(dossier, edition, images, page_numbers=numbers)))
+
+
+def stub_ids(markup: str) -> list[str]:
+    """Anchors ``markup`` links to but does not hold: they live in other parts (attribute text unescaped)."""
+    defined = {unescape(value) for value in _ID.findall(markup)}
+    return sorted({unescape(href) for href in _LOCAL_HREF.findall(markup)} - defined)
+
+
+def stubs_markup(ids: list[str]) -> str:
+    """Hidden, sizeless anchors, so WeasyPrint keeps links that point into other parts."""
+    if not ids:
+        return ""
+    return '<div class="bundler-stubs">' + "".join(f'<span id="{escape(i)}"></span>' for i in ids) + "</div>"
+
+
+def place_parts(front_pages: int, parts: list[LaidOut], right_to_left: bool) -> list[Placement]:
+    """Number every part's pages after the front matter, inserting blanks before recto starts."""
+    placements = []
+    count = front_pages
+    for part in parts:
+        blank = part.wants_recto and count % 2 == 1  # the next page would be a verso
+        count += blank
+        first_side = recto_side(right_to_left) if count % 2 == 0 else verso_side(right_to_left)
+        placements.append(Placement(part, count + 1, blank, bool(part.pages) and part.pages[0].side != first_side))
+        count += len(part.pages)
+    return placements
+
+
+def recto_side(right_to_left: bool) -> str:
+    """Page 1 is a right page in a left-to-right book and a left page in a right-to-left one."""
+    return "left" if right_to_left else "right"
+
+
+def verso_side(right_to_left: bool) -> str:
+    """The other side."""
+    return "right" if right_to_left else "left"
+
+
+def anchor_pages(front: LaidOut, placements: list[Placement]) -> dict[str, int]:
+    """The book page each anchor is on (its first occurrence)."""
+    pages: dict[str, int] = {}
+    for number, info in enumerate(front.pages, start=1):
+        for anchor in info.anchors:
+            pages.setdefault(anchor, number)
+    for placement in placements:
+        for offset, info in enumerate(placement.part.pages):
+            for anchor in info.anchors:
+                pages.setdefault(anchor, placement.first_page + offset)
+    return pages
+
+
+def render_in_parts(dossier: Dossier, edition: Edition, layout: PdfLayout, ctx: BuildContext) -> tuple[bytes, list[LogMessage]]:
+    """Lay out the parts in parallel (``ctx.work``'s cores, ``ctx.cache``'s parts), then the overlays and the front matter."""
+    settings = LayoutSettings(
+        stylesheets=stylesheet_names(dossier, layout),
+        page_size=layout.page_size,
+        dpi=layout.dpi,
+        jpeg_quality=layout.jpeg_quality,
+        identifier=dossier.identifier,
+    )
+    right_to_left = direction_of(dossier.language) == "rtl"
+    with tempfile.TemporaryDirectory(prefix=f"bundler-pdf-{os.getpid()}-") as folder:  # the id: a later build sweeps a killed one's
+        scratch = Path(folder)
+        part_jobs = [
+            _part_job(dossier, edition, layout, settings, body, scratch / f"part-{n}.xhtml")
+            for n, body in enumerate(group_into_parts(pdf_fragments(dossier, edition, ctx.images)))
+        ]
+        guess = defaultdict(lambda: 8888)  # every entry as wide as most books' page numbers
+        laid = lay_out_all(
+            [_front_job(dossier, edition, layout, settings, guess, scratch / "front-guess.xhtml", ctx.images), *part_jobs],
+            scratch,
+            "layout",
+            ctx,
+        )
+        front, parts = laid[0], laid[1:]
+        for _ in range(MAX_FRONT_PASSES):
+            placements = place_parts(len(front.pages), parts, right_to_left)
+            numbers = anchor_pages(front, placements)
+            listed = defaultdict(int, numbers)  # an entry without an anchor (none expected) shows 0, as before
+            jobs = [_front_job(dossier, edition, layout, settings, listed, scratch / "front.xhtml", ctx.images)]
+            jobs += [
+                _overlay_job(dossier, edition, layout, settings, placement, right_to_left, scratch / f"overlay-{n}.xhtml")
+                for n, placement in enumerate(placements)
+            ]
+            laid = lay_out_all(jobs, scratch, "overlay", ctx)
+            if len(laid[0].pages) == len(front.pages):
+                front, overlays = laid[0], laid[1:]
+                break
+            front = laid[0]  # the real page numbers changed the contents' length: place again
+        else:
+            raise ExportError("the contents would not settle on a page count", code="E062", hint="please report this dossier")
+        messages = [m for part in (front, *parts) for m in part.log]
+        return assemble_book(front, placements, overlays), messages
+
+
+def write_job(path: Path, markup: str, settings: LayoutSettings, lead: bool = False, stubs: tuple[str, ...] = ()) -> LayoutJob:
+    """A layout job whose document waits in a file: workers read it, the parent need not keep it."""
+    data = markup.encode("utf-8")
+    path.write_bytes(data)
+    return LayoutJob(str(path), hashlib.sha256(data).hexdigest(), settings, lead, stubs)
+
+
+def _part_job(
+    dossier: Dossier, edition: Edition, layout: PdfLayout, settings: LayoutSettings, body: list[Fragment], path: Path
+) -> LayoutJob:
+    markup = "\n".join(fragment.markup for fragment in body)
+    stubs = stub_ids(markup)
+    html = document_markup(dossier, edition, layout.name, '<div class="bundler-lead"></div>\n' + markup + stubs_markup(stubs))
+    return write_job(path, html, replace(settings, extra_css=PART_CSS + STUBS_CSS), lead=True, stubs=tuple(stubs))
+
+
+def _front_job(
+    dossier: Dossier,
+    edition: Edition,
+    layout: PdfLayout,
+    settings: LayoutSettings,
+    numbers: dict[str, int],
+    path: Path,
+    images: ImageSession,
+) -> LayoutJob:
+    markup = "\n".join(fragment.markup for fragment in front_fragments(dossier, edition, images, numbers))
+    stubs = stub_ids(markup)
+    html = document_markup(dossier, edition, layout.name, markup + stubs_markup(stubs))
+    return write_job(path, html, replace(settings, extra_css=STUBS_CSS), stubs=tuple(stubs))
+
+
+def _overlay_job(
+    dossier: Dossier, edition: Edition, layout: PdfLayout, settings: LayoutSettings, placement: Placement, right_to_left: bool, path: Path
+) -> LayoutJob:
+    """Empty pages carrying only what the margin boxes show, numbered and sided as in the book."""
+    first_side = recto_side(right_to_left) if placement.first_page % 2 == 1 else verso_side(right_to_left)
+    title = escape(edition_title(dossier, edition))
+    pages = []
+    for index, info in enumerate(placement.part.pages):
+        name = f"page: {info.name}; " if info.name else ""
+        dossier_span = f'<span class="bundler-dossier">{title}</span>' if index == 0 else ""
+        pages.append(
+            f'<div class="bundler-overlay-page" style="{name}">{dossier_span}<span class="bundler-piece">{escape(info.running)}</span></div>'
+        )
+    html = document_markup(dossier, edition, layout.name, "\n".join(pages), root_style=f"break-before: {first_side}")
+    counter = f"@page :first {{ counter-reset: page {placement.first_page}; }}\n"
+    # Each overlay page sets its own head (empty on an opening page, as the part recorded it): the
+    # edition's "first-except" would blank them all, so the overlay reads the plain string.
+    return write_job(path, html, replace(settings, extra_css=OVERLAY_CSS + counter, plain_running_heads=True))

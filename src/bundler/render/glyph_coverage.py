@@ -1,0 +1,139 @@
+"""Characters no font of the book can draw, found before layout and named by piece.
+
+A character that no face has is drawn as .notdef, an empty box: the reader loses it without
+being told, and a PDF/A file holding one breaks ISO 19005 (6.2.11.8). So every edition asks
+first: which characters of each piece does no face of the book's have? The faces are the
+project's own (``styles/fonts``: Latin, Arabic, and the symbol and emoji fallbacks) and the
+CJK serif faces named by language (Debian's ``fonts-noto-cjk``, installed by the README's
+set-up commands; when it is missing the CJK characters are reported like any other).
+Characters that are never drawn (spaces, joiners, direction marks, variation selectors) are
+not asked about.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, fields, is_dataclass
+from functools import cache
+from pathlib import Path
+
+from bundler.errors import ExportError, Report
+from bundler.model import Dossier
+from bundler.render.fonts import FACES, face_cmap
+
+#: The CJK serif faces (one collection holds JP, KR, SC, TC and HK; each has every CJK glyph).
+CJK_COLLECTION = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+#: Fields of the model that hold addresses, names and bookkeeping, never printed as text.
+_NOT_PRINTED = frozenset(
+    {"path", "url", "media_type", "slug", "id", "source_path", "importer", "importer_version", "warc_record_ids", "warnings"}
+    | {"retrieved", "language", "direction", "lang", "kind", "root", "cover", "identifier", "editions", "level", "ordered"}
+)
+_TAG = re.compile(r"<[^>]*>")
+#: Never drawn, so never missing: joiners, variation selectors, tag characters, bidi controls.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Cs", "Co", "Cn"})
+_INVISIBLE_RANGES = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF), (0x1F3FB, 0x1F3FF))
+
+
+@dataclass(frozen=True)
+class MissingGlyphs:
+    """The characters of one piece (or page) that no face of the book has."""
+
+    slug: str
+    title: str
+    characters: tuple[str, ...]
+
+    def describe(self) -> str:
+        """``'𓀀' U+13000 EGYPTIAN HIEROGLYPH A001, …`` for a message."""
+        return ", ".join(f"{ch!r} U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')}" for ch in self.characters)
+
+
+@cache
+def covered_codepoints() -> frozenset[int]:
+    """Every code point some face of the book can draw: the shipped faces and the CJK serif faces."""
+    covered: set[int] = set()
+    for face in FACES:
+        covered |= face_cmap(face.file_name)
+    return frozenset(covered | _cjk_cmap())
+
+
+def _cjk_cmap() -> frozenset[int]:
+    if not CJK_COLLECTION.is_file():
+        return frozenset()
+    from fontTools.ttLib import TTFont
+
+    with TTFont(CJK_COLLECTION, fontNumber=0, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def is_drawn(ch: str) -> bool:
+    """Whether a character puts ink on the page (and so needs a glyph)."""
+    code = ord(ch)
+    if unicodedata.category(ch) in _INVISIBLE_CATEGORIES:
+        return False
+    return not any(low <= code <= high for low, high in _INVISIBLE_RANGES)
+
+
+def missing_characters(text: str) -> tuple[str, ...]:
+    """The drawn characters of ``text`` that no face has, in code point order."""
+    covered = covered_codepoints()
+    return tuple(sorted(ch for ch in set(text) if ord(ch) not in covered and is_drawn(ch)))
+
+
+def printed_text(value: object) -> Iterator[str]:
+    """Every string of a model value that is printed (markup stripped, entities decoded)."""
+    if isinstance(value, str):
+        yield html.unescape(_TAG.sub("", value)) if "<" in value or "&" in value else value
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from printed_text(item)
+    elif is_dataclass(value) and not isinstance(value, type):
+        for field in fields(value):
+            if field.name not in _NOT_PRINTED and field.name != "provenance":
+                yield from printed_text(getattr(value, field.name))
+
+
+def find_missing_glyphs(dossier: Dossier) -> list[MissingGlyphs]:
+    """Each piece, text page and the dossier's own text that has characters no face can draw."""
+    found = []
+    units: list[tuple[str, str, object]] = [(dossier.slug, dossier.title, _dossier_own_text(dossier))]
+    for page in (*dossier.front_matter, *dossier.back_matter):
+        units.append((page.slug, page.title, page))
+    for section in dossier.sections:
+        units.append((section.slug, section.title, (section.title, section.intro)))
+        units += [(piece.slug, piece.title, piece) for piece in section.pieces]
+    for slug, title, value in units:
+        missing = missing_characters("".join(printed_text(value)))
+        if missing:
+            found.append(MissingGlyphs(slug, title, missing))
+    return found
+
+
+def _dossier_own_text(dossier: Dossier) -> tuple[str, ...]:
+    return (dossier.title, dossier.subtitle, dossier.description, *dossier.editors, dossier.publisher, dossier.rights, *dossier.subjects)
+
+
+def report_missing_glyphs(dossier: Dossier, edition: str, report: Report) -> list[MissingGlyphs]:
+    """One located warning (W310) per piece with characters that would print as empty boxes."""
+    found = find_missing_glyphs(dossier)
+    for unit in found:
+        report.warn(
+            f"{edition}: {unit.slug!r} ({unit.title!r}) has characters no font of the book has: {unit.describe()}",
+            "W310",
+            hint="they would show as empty boxes; replace them in the piece (or add a face that has them to styles/fonts)",
+        )
+    return found
+
+
+def refuse_missing_glyphs(found: list[MissingGlyphs], edition: str) -> None:
+    """A PDF/A file may not draw .notdef (ISO 19005-3, 6.2.11.8): raise rather than claim PDF/A falsely."""
+    if found:
+        unit = found[0]
+        more = f" (and {len(found) - 1} more pieces)" if len(found) > 1 else ""
+        raise ExportError(
+            f"{edition}: {unit.slug!r} ({unit.title!r}) has characters no font of the book has: {unit.describe()}{more}",
+            code="E310",
+            hint="PDF/A forbids empty-box glyphs; replace those characters in the piece, or build the print PDF instead",
+        )

@@ -1,0 +1,109 @@
+"""Turn bytes of unknown encoding into text, repairing mojibake, and say what was done."""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+import ftfy
+import ftfy.badness
+from charset_normalizer import from_bytes
+
+from bundler.codes import coded
+from bundler.text.typography import remove_non_xml
+
+
+def looks_binary(raw: bytes) -> bool:
+    """True for bytes that are no text in any encoding (NULs or many control bytes); UTF-16 with a BOM is text."""
+    head = raw[:8192]
+    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    return (b"\x00" in head or controls > len(head) // 20) and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
+def decode_bytes(raw: bytes, declared: str = "") -> tuple[str, list[str]]:
+    """Decode ``raw``: BOM, then UTF-8, then the declared charset if it fits, then detection.
+
+    Returns the text and warnings describing any guess or repair.
+    """
+    warnings: list[str] = []
+    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if raw.startswith(bom):
+            return _repair(raw.decode(name, errors="replace"), warnings)
+    try:
+        return _repair(raw.decode("utf-8"), warnings)
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(raw[:200_000]).best()
+    guess = best.encoding if best else ""
+    if declared and _valid_codec(declared) and (not guess or _plausible(raw, declared)):
+        name = declared
+    elif guess:
+        name = guess
+        if declared and codecs.lookup(declared).name != codecs.lookup(guess).name:
+            warnings.append(coded("W110", f"declared charset {declared!r} does not fit the bytes; decoded as {guess}"))
+        elif not declared:
+            warnings.append(coded("N111", f"no charset declared; detected {guess}"))
+    else:
+        name = "utf-8"
+        warnings.append(coded("W112", "could not detect the text encoding; undecodable bytes replaced"))
+    return _repair(raw.decode(name, errors="replace"), warnings)
+
+
+def _valid_codec(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+        return True
+    except LookupError:
+        return False
+
+
+def _plausible(raw: bytes, declared: str) -> bool:
+    """A declared single-byte Latin charset is implausible for text that is really Arabic."""
+    name = codecs.lookup(declared).name
+    if name in {"latin-1", "iso8859-1", "cp1252", "iso8859-15", "ascii"}:
+        best = from_bytes(raw[:200_000]).best()
+        if best and best.encoding in {"cp1256", "iso8859_6", "mac_arabic", "cp864", "cp720"}:
+            return False
+        if name == "ascii":
+            return False
+    try:
+        raw.decode(name)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+_SAMPLE = 200_000
+#: A UTF-8 lead byte read as Latin-1/cp1252 (Ã, Â, Ø, Ù, â…) followed by a continuation byte read
+#: the same way: every UTF-8 mojibake contains such a pair; text without one needs no repair.
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+
+
+def _repair(text: str, warnings: list[str]) -> tuple[str, list[str]]:
+    """The text with mojibake repaired and the characters XML cannot hold removed (see _fix_encoding)."""
+    fixed, warnings = _fix_encoding(text, warnings)
+    return remove_non_xml(fixed), warnings
+
+
+def _fix_encoding(text: str, warnings: list[str]) -> tuple[str, list[str]]:
+    """Repair mojibake where ftfy's quick test sees it; text without it is only NFC-normalised.
+
+    ftfy's full repair walks the whole text several times (a page's scripts included) and was
+    most of an import's time, and even its ``is_bad`` test is slow on a large page: a single
+    character-class search for the pairs UTF-8 read as a single-byte charset leaves behind
+    decides first whether ftfy needs to look at all.
+    """
+    if not _MOJIBAKE_HINT.search(text) or not ftfy.badness.is_bad(text):
+        return unicodedata.normalize("NFC", text), warnings
+    if len(text) > 2 * _SAMPLE:  # ftfy is slow on huge texts: repair only when a sample shows damage
+        sample = text[:_SAMPLE] + text[len(text) // 2 : len(text) // 2 + _SAMPLE]
+        if ftfy.fix_encoding(sample) == sample:
+            return text, warnings
+    fixed = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_line_breaks=False)
+    if fixed != text and ftfy.fix_encoding(text) != text:
+        warnings.append(coded("W113", "repaired mis-decoded characters (mojibake)"))
+    return fixed, warnings

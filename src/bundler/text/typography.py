@@ -1,0 +1,52 @@
+"""Typographic clean-up of running text: idempotent, language-aware, text nodes only.
+
+English gets curly quotes, real dashes and ellipses; Arabic is left alone except for
+stripping bidi embedding controls that leak in some readers (OUTPUT-QUALITY §4, §10).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bundler.text.language import primary_language
+
+_BIDI_EMBEDDINGS = re.compile("[\u202a-\u202e]")
+#: Characters no XML document may hold (C0 controls but tab, line feed, carriage return; U+FFFE, U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SOFT_HYPHEN = "\u00ad"
+_SPACES = re.compile(r"[ \t\r\n\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def normalise_space(text: str) -> str:
+    """Collapse every run of white space to one space and trim the ends."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def remove_non_xml(text: str) -> str:
+    """``text`` without the characters no XML document may hold (a stray vertical tab stops a whole edition)."""
+    return _NOT_XML.sub("", text)
+
+
+def strip_controls(text: str) -> str:
+    """Remove bidi embeddings/overrides, soft hyphens (renderers hyphenate themselves) and characters XML cannot hold."""
+    return remove_non_xml(_BIDI_EMBEDDINGS.sub("", text).replace(_SOFT_HYPHEN, ""))
+
+
+def smarten(text: str, language: str = "en") -> str:
+    """Curly quotes, dashes and ellipses for English text; Arabic is returned unchanged.
+
+    Idempotent: running it twice gives the same result as once.
+    """
+    text = strip_controls(text)
+    if primary_language(language) != "en":
+        return text
+    text = re.sub(r"\s*---?\s*", "\u2014", text) if "--" in text else text
+    text = re.sub(r"(?<=\w) - (?=\w)", " \u2013 ", text)
+    text = text.replace("...", "\u2026")
+    # double quotes: opening after start/space/opening punctuation, closing otherwise
+    text = re.sub(r'(^|[\s(\[{\u2014\u2013])"', "\\1\u201c", text)
+    text = text.replace('"', "\u201d")
+    # single quotes and apostrophes
+    text = re.sub(r"(^|[\s(\[{\u2014\u2013\u201c])'", "\\1\u2018", text)
+    text = text.replace("'", "\u2019")
+    return text
