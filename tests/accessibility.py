@@ -20,13 +20,13 @@ import html
 import http.server
 import json
 import re
-import subprocess
 import tempfile
 import threading
 import zipfile
 from pathlib import Path
 
-from tests.validators import AXE_SCRIPT, validator
+from tests.chromium import run_chromium
+from tests.validators import AXE_SCRIPT
 
 #: The rules Ace switches off for EPUB content documents.
 ACE_DISABLED_RULES = ("bypass", "region", "page-has-heading-one", "landmark-complementary-is-top-level")
@@ -73,7 +73,11 @@ def axe_violations(epub: Path) -> dict[str, list[dict]]:
         )
         (book / "__axe__.js").write_bytes(AXE_SCRIPT.read_bytes())
         with _serving(book) as address:
-            dom = run_chromium_dump(Path(tmp) / "profile", f"{address}/__axe__.html", "--virtual-time-budget=600000")
+            result = run_chromium(
+                Path(tmp) / "profile", "--virtual-time-budget=600000", "--dump-dom", f"{address}/__axe__.html", timeout=900
+            )
+        assert result.returncode == 0, result.stderr[-2000:]
+        dom = result.stdout
     match = re.search(r'<pre id="axe-result">(.*?)</pre>', dom, re.S)
     assert match and match.group(1).strip(), f"axe-core did not report on {epub.name}: {dom[-1500:]}"
     found = json.loads(html.unescape(match.group(1)))
@@ -88,29 +92,6 @@ def describe(violations: dict[str, list[dict]]) -> str:
         for name, found in violations.items()
         for v in found
     )
-
-
-def run_chromium_dump(profile: Path, url: str, *flags: str) -> str:
-    """The DOM headless Chromium built for ``url``, with everything that could reach the network switched off."""
-    command = [
-        validator("chromium"),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-        *flags,
-        "--dump-dom",
-        url,
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result.stdout
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -7,7 +7,6 @@ follows every download link over HTTP, and saves a screenshot for review in
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -15,31 +14,11 @@ import pytest
 from lxml import html
 from PIL import Image
 
+from tests.chromium import run_chromium
 from tests.distribution.conftest import ARABIC_SLUG, ARABIC_TITLE, fetch
-from tests.validators import validator
 
 OUTPUT = Path(__file__).resolve().parent.parent / "output"
 PHONE = (390, 844)
-
-
-def run_chromium(profile: Path, *args: str) -> subprocess.CompletedProcess:
-    """Headless Chromium with everything that could reach the network switched off."""
-    command = [
-        validator("chromium"),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--hide-scrollbars",
-        f"--user-data-dir={profile}",
-        *args,
-    ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
 
 
 @pytest.fixture(scope="module")

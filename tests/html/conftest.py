@@ -22,8 +22,8 @@ from bundler.errors import Report
 from bundler.exporters import context_for, formats
 from bundler.model import Edition, Paragraph, Piece, Preformatted, Provenance, Table
 from tests import warnings_guard
+from tests.chromium import run_chromium
 from tests.conftest import ALEPPO_WARNINGS, COLLECTIONS
-from tests.distribution.test_browser import run_chromium
 from tests.kitchen_sink import make_kitchen_sink
 
 FORMATS = ["html", "html-text"]

@@ -20,8 +20,9 @@ from PIL import Image, ImageStat
 from bundler.catalog import write_catalog
 from bundler.catalog.render import edition_purpose
 from bundler.render.cover import cover_design
+from tests.chromium import run_chromium
 from tests.distribution.conftest import fetch
-from tests.distribution.test_browser import OUTPUT, PHONE, run_chromium
+from tests.distribution.test_browser import OUTPUT, PHONE
 from tests.html.conftest import measure_in_chromium
 
 

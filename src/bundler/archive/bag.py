@@ -35,7 +35,7 @@ from bundler import __version__
 from bundler.archive.signing import check_signature, load_private_key, sign_bag
 from bundler.build.collection import BuildResult, build_collection
 from bundler.clock import build_time, record_time, zip_date_time
-from bundler.errors import BundlerError, Problem
+from bundler.errors import BundlerError
 from bundler.files import write_atomically
 from bundler.importers.piece import write_piece
 from bundler.model import Dossier
@@ -113,24 +113,10 @@ def write_bag(
 def _refuse_changed_originals(collection: str | Path):
     """The manifest, once every listed piece's original is proved to hold its recorded bytes."""
     from bundler.manifest.loader import load_manifest
-    from bundler.manifest.originals import changed_originals
+    from bundler.manifest.originals import refuse_changed_originals
 
     manifest = load_manifest(collection)
-    changed = changed_originals(manifest)
-    if changed:
-        raise BundlerError(
-            problems=[
-                Problem(
-                    f"{c.source}: its bytes no longer match the SHA-256 recorded when {c.entry} was imported "
-                    f"({c.recorded[:12]}..., now {c.actual[:12]}...); not bagged",
-                    code="E636",
-                    file=str(manifest.root / c.source),
-                    hint="restore the original from a backup or an earlier bag; if the new bytes are the ones to keep, "
-                    f"update the piece with `bundler import {manifest.root} {c.source} --replace`",
-                )
-                for c in changed
-            ]
-        )
+    refuse_changed_originals(manifest, "not bagged")
     return manifest
 
 

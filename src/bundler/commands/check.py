@@ -37,8 +37,7 @@ def run(args, ui) -> int:
 
 def _check_originals(manifest, report) -> None:
     """Orphans are warnings (``W630``); an original whose bytes changed since import is an error (``E636``)."""
-    from bundler.errors import BundlerError, Problem
-    from bundler.manifest.originals import changed_originals, orphan_files
+    from bundler.manifest.originals import orphan_files, refuse_changed_originals
 
     for path in orphan_files(manifest):
         report.warn(
@@ -46,21 +45,7 @@ def _check_originals(manifest, report) -> None:
             code="W630",
             file=str(manifest.root / path),
         )
-    changed = changed_originals(manifest)
-    if changed:
-        raise BundlerError(
-            problems=[
-                Problem(
-                    f"{c.source}: its bytes no longer match the SHA-256 recorded when {c.entry} was imported "
-                    f"({c.recorded[:12]}..., now {c.actual[:12]}...)",
-                    code="E636",
-                    file=str(manifest.root / c.source),
-                    hint="restore the original from a backup or a bag; if the new bytes are the ones to keep, "
-                    f"update the piece: bundler import {manifest.root} {c.source} --replace",
-                )
-                for c in changed
-            ]
-        )
+    refuse_changed_originals(manifest)
 
 
 COMMANDS = {"check": Command("validate a collection without building it", add_arguments, run)}

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
+from bundler.errors import BundlerError, Problem
 from bundler.importers.piece import PIECE_FILE
 from bundler.manifest.document import Manifest
 from bundler.manifest.schema import named_files
@@ -65,6 +66,31 @@ def changed_originals(manifest: Manifest) -> list[ChangedOriginal]:
             if actual != recorded:
                 changed.append(ChangedOriginal(entry, source, recorded, actual))
     return changed
+
+
+def refuse_changed_originals(manifest: Manifest, refused: str = "") -> None:
+    """Raise ``E636`` naming every listed original whose bytes no longer match its recorded SHA-256.
+
+    ``refused`` says what is not done because of it (``"not bagged"``), for the message. An
+    edited original in a dossier kept as evidence must stop the check and the bag, not pass them.
+    """
+    changed = changed_originals(manifest)
+    if not changed:
+        return
+    tail = f"; {refused}" if refused else ""
+    raise BundlerError(
+        problems=[
+            Problem(
+                f"{c.source}: its bytes no longer match the SHA-256 recorded when {c.entry} was imported "
+                f"({c.recorded[:12]}..., now {c.actual[:12]}...){tail}",
+                code="E636",
+                file=str(manifest.root / c.source),
+                hint="restore the original from a backup or an earlier bag; if the new bytes are the ones to keep, "
+                f"update the piece: bundler import {manifest.root} {c.source} --replace",
+            )
+            for c in changed
+        ]
+    )
 
 
 def holds_file_digest(provenance: dict) -> bool:
