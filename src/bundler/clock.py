@@ -16,12 +16,9 @@ def build_time(fallback: str = "") -> datetime:
     Order: ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention), then ``fallback``
     (an ISO date from the manifest), then 1980-01-01 so outputs never depend on the clock.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), tz=UTC)
-        except (ValueError, OverflowError, OSError):
-            pass
+    pinned = source_date_epoch()
+    if pinned:
+        return pinned
     if fallback:
         parsed = parse_iso(fallback)
         if parsed:
@@ -57,10 +54,15 @@ def record_time() -> datetime:
     Editions never use this (their time is ``build_time``); a chain of custody needs the real
     date, and ``SOURCE_DATE_EPOCH`` still pins it for a reproducible bag or a test.
     """
+    return source_date_epoch() or datetime.now(UTC)
+
+
+def source_date_epoch() -> datetime | None:
+    """``SOURCE_DATE_EPOCH`` as a UTC time (the reproducible-builds convention); None when unset or unreadable."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), tz=UTC)
-        except (ValueError, OverflowError, OSError):
-            pass
-    return datetime.now(UTC)
+    if not epoch:
+        return None
+    try:
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        return None

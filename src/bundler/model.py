@@ -318,6 +318,11 @@ class Dossier:
         """Every piece in reading order."""
         return tuple(p for s in self.sections for p in s.pieces)
 
+    @property
+    def credited(self) -> tuple[str, ...]:
+        """Who a document's metadata names as its authors: the editors, else every piece's authors once, in order."""
+        return self.editors or tuple(dict.fromkeys(a for p in self.pieces for a in p.authors))
+
 
 def to_data(value: Any) -> Any:
     """Turn a model value into plain JSON-able data, tagging blocks with their type."""

@@ -55,7 +55,7 @@ def html_edition(dossier: Dossier, edition: Edition | None, media_href: Callable
     the format's declared phone policy and the edition's budget)."""
     target = Target(href_for=lambda slug: f"#{slug}", media_href=media_href, link_map=build_link_map(dossier))
     body = "\n".join(_fragments(dossier, target))
-    authors = dossier.editors or tuple(dict.fromkeys(a for p in dossier.pieces for a in p.authors))
+    authors = dossier.credited
     shell = render_template(
         "html-edition.xhtml.j2",
         body=_markup(body),

@@ -111,7 +111,7 @@ def pdf_fragments(
 
 def document_markup(dossier: Dossier, edition: Edition | None, layout_name: str, body: str, root_style: str = "") -> str:
     """``body`` in the PDF document shell: language, direction, metadata, the edition's body class."""
-    authors = dossier.editors or tuple(dict.fromkeys(a for p in dossier.pieces for a in p.authors))
+    authors = dossier.credited
     markup = render_template(
         "pdf-document.xhtml.j2",
         body=_markup(body),
