@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1462838400)
 
-.PHONY: install system-deps test-deps demo test lint format lock clean codes
+.PHONY: install system-deps test-deps demo test lint format lock clean codes schema
 
 # Optional system packages: HarfBuzz's subsetter (WeasyPrint's preferred font subsetter),
 # poppler and qpdf (PDF checks in tests), Chromium (browser test of the library page),
@@ -80,6 +80,10 @@ format: install
 	$(BIN)/ruff check --fix src tests bench
 
 # Rewrite the README's table of problem codes from src/bundler/codes.py (a test checks they agree).
+# Rewrite the editions part of schema/collection.schema.json from the formats' declarations (a test checks they agree).
+schema: install
+	$(BIN)/python -c 'import bundler.build.json_schema as s; s.write_schema()'
+
 codes: install
 	$(BIN)/python -c 'import pathlib, bundler.codes as c; p = pathlib.Path("README.md"); p.write_text(c.readme_with_table(p.read_text(encoding="utf-8")), encoding="utf-8")'
 

@@ -84,3 +84,14 @@ def test_image_options_match_the_image_policy():
     assert set(IMAGE_KEYS) == accepted
     images = SCHEMA["$defs"]["editionOptions"]["properties"]["images"]["anyOf"]
     assert set(next(a for a in images if a.get("type") == "object")["properties"]) == accepted
+
+
+def test_committed_schema_is_generated_from_the_format_declarations():
+    """The editions part of the file is what ``make schema`` writes from the exporters' declarations."""
+    from bundler.build.json_schema import render_schema, with_generated_editions
+
+    committed = (ROOT / "schema" / "collection.schema.json").read_text(encoding="utf-8")
+    assert render_schema(with_generated_editions(json.loads(committed))) == committed, "run `make schema` and commit the file"
+    editions = SCHEMA["properties"]["editions"]["properties"]
+    assert "page_size" in editions["pdf"]["anyOf"][1]["properties"] and "page_size" not in editions["epub"]["anyOf"][1]["properties"]
+    assert {"html", "kepub", "zim"} <= set(editions)
