@@ -23,6 +23,7 @@ from lxml import etree
 from bundler.clock import build_time, iso_seconds
 from bundler.errors import ExportError, Report
 from bundler.images.session import ImageSession
+from bundler.manifest.editions import PAGE_SIZES as MANIFEST_PAGE_SIZES
 from bundler.model import Dossier, Edition
 from bundler.render.assets import cover_data_uri, inline_target
 from bundler.render.glyph_coverage import CJK_COLLECTION
@@ -33,7 +34,7 @@ from bundler.text.bidi import wrap_markup
 from bundler.text.plain import direction_of
 
 #: CSS page sizes for the manifest's ``page_size`` option.
-PAGE_SIZES = {"a4": "A4", "a5": "A5", "letter": "letter"}
+PAGE_SIZES = {size.lower(): size for size in MANIFEST_PAGE_SIZES}  # the manifest's list, by lower-case name
 
 
 @dataclass(frozen=True)
