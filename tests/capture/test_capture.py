@@ -147,6 +147,23 @@ def test_bag_of_a_captured_collection_verifies_and_a_changed_warc_byte_fails(cap
     assert warc.name in failed.stdout + failed.stderr
 
 
+def test_a_captured_warc_edited_after_import_fails_check_and_bag_naming_it(captured, tmp_path):
+    """The WARC is the evidentiary copy: one changed byte must stop check and bag, whatever the page inside says."""
+    dossier, _result = captured
+    copy = tmp_path / "dossier"
+    shutil.copytree(dossier, copy)
+    assert bundler("check", str(copy)).returncode == 0
+    warc = the_warc(copy)
+    data = bytearray(warc.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    warc.write_bytes(bytes(data))
+    for command in (("check", str(copy)), ("bag", str(copy), "--out", str(tmp_path / "bags"), "--format", "epub")):
+        failed = bundler(*command)
+        assert failed.returncode == 1, failed.stderr
+        assert "E636" in failed.stderr and warc.name in failed.stderr, failed.stderr
+    assert not (tmp_path / "bags").exists() or not any((tmp_path / "bags").iterdir())
+
+
 def import_fails(site, dossier: Path, path: str, *options: str) -> subprocess.CompletedProcess:
     before = (dossier / "collection.yaml").read_bytes()
     result = bundler("import", str(dossier), site.url(path), *options)

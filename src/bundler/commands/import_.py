@@ -197,7 +197,11 @@ def run(args, ui) -> int:
     text = add_pieces(read_manifest_text(manifest.path), entries, args.section, str(manifest.path))
     write_atomically(manifest.path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
     append_events(
-        root, [(entry, import_event("imported", piece.provenance)) for entry, (_s, _o, piece) in zip(entries, staged, strict=True)]
+        root,
+        [
+            (entry, import_event("imported", piece.provenance, original_sha256=sha256_file(original)))
+            for entry, (_s, original, piece) in zip(entries, staged, strict=True)
+        ],
     )
     for entry, (_source, original, piece) in zip(entries, staged, strict=True):
         ui.say(f"added {entry} ({piece.title}; original kept as {original.relative_to(root).as_posix()})")

@@ -20,6 +20,7 @@ from bundler.importers.piece import PIECE_FILE, write_piece
 from bundler.manifest.document import Manifest
 from bundler.manifest.events import append_events, event, history_folder, import_event
 from bundler.manifest.originals import local_references, stored_piece_records, used_files
+from bundler.text.plain import sha256_file
 
 if TYPE_CHECKING:
     from bundler.model import Piece
@@ -96,7 +97,11 @@ def replace_piece(manifest: Manifest, entry: str, source: Path, piece: Piece) ->
     finally:
         shutil.rmtree(staged, ignore_errors=True)
     kept_in = kept.relative_to(root).as_posix()
-    previous = {"previous_source_sha256": earlier.get("source_sha256", ""), "previous_kept_in": kept_in}
+    previous = {
+        "previous_source_sha256": earlier.get("source_sha256", ""),
+        "previous_kept_in": kept_in,
+        "original_sha256": sha256_file(root / label),  # the file itself (for a WARC, source_sha256 is the page's digest)
+    }
     append_events(root, [(entry, import_event("replaced", piece.provenance, **previous))])
     return Replacement(entry, label, kept_in)
 

@@ -53,12 +53,19 @@ def stored_piece_records(manifest: Manifest) -> dict[str, dict]:
 
 
 def changed_originals(manifest: Manifest) -> list[ChangedOriginal]:
-    """Every listed piece whose original is in the collection but no longer has its recorded bytes."""
+    """Every listed piece whose original is in the collection but no longer has its recorded bytes.
+
+    A piece records its original's SHA-256 itself, except a page read from a WARC, whose
+    ``source_sha256`` is the page's own digest: for those the digest of the whole file is the
+    one the collection's event log recorded at import (``original_sha256``).
+    """
     root = manifest.root
+    logged = _logged_file_digests(root)
     changed = []
     for entry, provenance in sorted(stored_piece_records(manifest).items()):
-        source, recorded = provenance.get("source_path"), provenance.get("source_sha256")
-        if not isinstance(source, str) or not isinstance(recorded, str) or not source or not recorded or not holds_file_digest(provenance):
+        source = provenance.get("source_path")
+        recorded = provenance.get("source_sha256") if holds_file_digest(provenance) else logged.get(entry)
+        if not isinstance(source, str) or not isinstance(recorded, str) or not source or not recorded:
             continue
         path = root / source
         if path.is_file() and root.resolve() in path.resolve().parents:
@@ -66,6 +73,18 @@ def changed_originals(manifest: Manifest) -> list[ChangedOriginal]:
             if actual != recorded:
                 changed.append(ChangedOriginal(entry, source, recorded, actual))
     return changed
+
+
+def _logged_file_digests(root: Path) -> dict[str, str]:
+    """``{entry: SHA-256 of its original file}`` from the latest import or replacement in the event log."""
+    from bundler.manifest.events import read_events
+
+    found: dict[str, str] = {}
+    for entry, events in read_events(root).items():
+        for logged in events:
+            if isinstance(logged, dict) and logged.get("event") in ("imported", "replaced") and logged.get("original_sha256"):
+                found[entry] = str(logged["original_sha256"])
+    return found
 
 
 def refuse_changed_originals(manifest: Manifest, refused: str = "") -> None:
