@@ -38,6 +38,9 @@ from bundler.clock import build_time, record_time, zip_date_time
 from bundler.errors import BundlerError
 from bundler.files import write_atomically
 from bundler.importers.piece import write_piece
+from bundler.manifest.events import event, events_of_piece, read_events
+from bundler.manifest.loader import load_manifest
+from bundler.manifest.originals import holds_file_digest, refuse_changed_originals
 from bundler.model import Dossier
 from bundler.render.provenance import provenance_record
 from bundler.resources import installed_versions
@@ -112,8 +115,6 @@ def write_bag(
 
 def _refuse_changed_originals(collection: str | Path):
     """The manifest, once every listed piece's original is proved to hold its recorded bytes."""
-    from bundler.manifest.loader import load_manifest
-    from bundler.manifest.originals import refuse_changed_originals
 
     manifest = load_manifest(collection)
     refuse_changed_originals(manifest, "not bagged")
@@ -137,7 +138,6 @@ def _write_payload(bag_dir: Path, root: Path, result: BuildResult) -> None:
 
 def _add_events(record: dict, root: Path) -> None:
     """Each piece's history from the collection's event log, then a ``built`` event naming this bag's editions."""
-    from bundler.manifest.events import event, events_of_piece, read_events
 
     log = read_events(root)
     editions = {name: {"file": e["file"], "sha256": e["sha256"]} for name, e in record["build"]["editions"].items()}
@@ -362,7 +362,6 @@ def verify_bag(path: str | Path, public_key: Path | None = None) -> Fixity:
 
 def _changed_originals_in_bag(bag_dir: Path) -> list[str]:
     """Originals in ``data/collection/`` whose bytes differ from the SHA-256 their piece recorded at import."""
-    from bundler.manifest.originals import holds_file_digest
 
     try:
         record = json.loads((bag_dir / "data" / "provenance.json").read_text(encoding="utf-8"))

@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from bundler.cleaning.blocks import text_of
 from bundler.errors import ManifestError
+from bundler.manifest.document import problem
 from bundler.model import Dossier, Edition
 from bundler.text.bidi import bilingual_halves, first_strong_direction
 from bundler.text.language import direction_of, normalise_tag, same_language
@@ -57,7 +58,6 @@ def dossier_for_edition(dossier: Dossier, edition: Edition) -> Dossier:
 
 def check_edition_languages(dossier: Dossier, editions: list[Edition], manifest) -> None:
     """Raise a manifest error (file:line) for an edition whose language no piece is written in."""
-    from bundler.manifest.document import problem
 
     problems = []
     for edition in editions:

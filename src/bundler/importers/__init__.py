@@ -16,7 +16,9 @@ from bundler.cleaning.blocks import unlink_relative
 from bundler.cleaning.headings import normalise_headings
 from bundler.cleaning.wellformed import map_fragments, repair_piece
 from bundler.errors import ImportError_
+from bundler.importers.retrieval import with_retrieval
 from bundler.model import Piece
+from bundler.registry import collect
 from bundler.text.plain import slugify
 
 #: Bumped when ``finish_piece`` changes what it makes of a piece: cached imports are then redone.
@@ -51,7 +53,6 @@ class Source:
 def sources() -> dict[str, Source]:
     """Every registered source format, by name."""
     import bundler.importers as package
-    from bundler.registry import collect
 
     return {name: _finishing(source) for name, source in collect(package, "SOURCES").items()}
 
@@ -67,7 +68,6 @@ def finish_piece(piece: Piece) -> Piece:
 
 def _finishing(source: Source) -> Source:
     """``source`` whose readers hand back finished pieces, whichever importer ran."""
-    from bundler.importers.retrieval import with_retrieval
 
     read, read_all = source.read, source.read_all
 

@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
 from bundler import __version__
-from bundler.cleaning.blocks import html_to_blocks, parse_fragment
+from bundler.cleaning.blocks import html_to_blocks, parse_fragment, text_of
 from bundler.cleaning.figures import FigureContext
 from bundler.cleaning.notes import extract_notes
 from bundler.errors import ImportError_
@@ -85,8 +85,6 @@ def read_markdown(path: Path, options: ImportOptions) -> Piece:
     standfirst = meta.get("standfirst") or meta.get("summary") or meta.get("description") or ""
     title = str(meta.get("title") or "")
     if not title and body and isinstance(body[0], Heading):
-        from bundler.cleaning.blocks import text_of
-
         title = text_of(body.pop(0).html)
     if not title:
         title = path.stem.replace("-", " ").replace("_", " ").strip().capitalize()

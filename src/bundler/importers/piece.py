@@ -21,7 +21,7 @@ from bundler.cleaning.wellformed import fragment_problems
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
 from bundler.model import PIECE_FILE, Figure, Piece, map_figures, piece_from_data, to_data
-from bundler.text.plain import sha256_file
+from bundler.text.plain import direction_of, sha256_file
 
 MEDIA_FOLDER = "media"
 STORAGE_FORMAT = "bundler-piece"
@@ -134,8 +134,6 @@ def read_stored_piece(path: Path, options: ImportOptions) -> Piece:
 
     piece = replace(piece, body=map_figures(piece.body, locate))
     if options.language:
-        from bundler.text.plain import direction_of
-
         piece = replace(piece, language=options.language, direction=direction_of(options.language))
     return piece
 

@@ -19,9 +19,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin
 
+from bundler.cleaning.figures import figure_rules
 from bundler.codes import coded
 from bundler.errors import ImportError_, Problem
 from bundler.importers import ImportOptions, Source
+from bundler.importers.html import read_html_bytes
 from bundler.importers.piece import map_figures
 from bundler.model import Figure, Piece
 from bundler.text.encoding import decode_bytes
@@ -246,7 +248,6 @@ def _redirects(path: Path) -> dict[str, str]:
 
 def _read_page(page: WarcRecord, images: dict[str, WarcRecord], options: ImportOptions, label: str) -> Piece:
     """Run the HTML importer on one page, with its images served from the archive."""
-    from bundler.importers.html import read_html_bytes
 
     declared = page.charset or _meta_charset(page.payload)
     text, _warnings = decode_bytes(page.payload, declared)
@@ -305,7 +306,6 @@ def _localise_images(text: str, page_url: str, images: dict[str, WarcRecord], fo
 
 def _image_attributes() -> re.Pattern[str]:
     """The attributes that can name an image, from the same rules the HTML importer chooses images by."""
-    from bundler.cleaning.figures import figure_rules
 
     rules = figure_rules()
     names = sorted({*rules.src_attributes, *rules.srcset_attributes}, key=len, reverse=True)

@@ -15,7 +15,8 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from bundler.errors import Problem
+from bundler.errors import BundlerError, Problem
+from bundler.importers import find_source
 from bundler.manifest.document import MANIFEST_NAME, Manifest, problem
 from bundler.text.language import is_language_tag
 from bundler.text.sizes import parse_size  # noqa: F401  (the manifest checks a budget with it; editions imports it from here)
@@ -200,8 +201,6 @@ def check_source(manifest: Manifest, key: str, value: Any) -> list[Problem]:
     where = _locate(manifest, key, value)
     if isinstance(where, list):
         return where
-    from bundler.errors import BundlerError
-    from bundler.importers import find_source
 
     try:
         find_source(where)

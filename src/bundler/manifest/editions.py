@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bundler.errors import Problem
+from bundler.exporters import formats
 from bundler.manifest.checks import check_language, describe, suggest
 from bundler.manifest.document import Manifest, problem
 from bundler.text.sizes import parse_size
@@ -51,7 +52,6 @@ COMMON_OPTIONS: dict[str, str] = {
 
 def check_editions(manifest: Manifest, key: str, value: Any) -> list[Problem]:
     """A mapping of format name to its options (or null/{} for the defaults)."""
-    from bundler.exporters import formats
 
     known = formats()
     found: list[Problem] = []

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from bundler.errors import BundlerError
 from bundler.importers.piece import PIECE_FILE, write_piece
 from bundler.manifest.document import Manifest
+from bundler.manifest.edit import piece_sources
 from bundler.manifest.events import append_events, event, history_folder, import_event
 from bundler.manifest.originals import local_references, stored_piece_records, used_files
 from bundler.text.plain import sha256_file
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
 def find_entry(manifest: Manifest, given: str) -> str:
     """The manifest entry ``given`` names: the entry path itself, a piece's slug, or its original's path."""
-    from bundler.manifest.edit import piece_sources
 
     entries = [source for _title, source in piece_sources(manifest.text)]
     wanted = given.strip().removeprefix("./")
@@ -153,7 +153,6 @@ def _files_of(manifest: Manifest, entry: str) -> set[str]:
 
 
 def _entries(manifest: Manifest) -> list[str]:
-    from bundler.manifest.edit import piece_sources
 
     return [source for _title, source in piece_sources(manifest.text)]
 

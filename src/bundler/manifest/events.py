@@ -15,6 +15,8 @@ from pathlib import Path
 
 from bundler import __version__
 from bundler.clock import iso_seconds, record_time
+from bundler.files import write_atomically
+from bundler.manifest.cache import import_code_digest
 from bundler.resources import installed_versions
 
 EVENTS_FILE = "provenance.json"
@@ -36,7 +38,6 @@ def read_events(root: Path) -> dict[str, list[dict]]:
 
 def append_events(root: Path, events: list[tuple[str, dict]]) -> None:
     """Add ``(entry, event)`` pairs to the log, written whole to a temporary file and moved into place."""
-    from bundler.files import write_atomically
 
     if not events:
         return
@@ -55,7 +56,6 @@ def event(kind: str, **fields) -> dict:
 
 def import_event(kind: str, provenance, **fields) -> dict:
     """An ``imported`` or ``replaced`` event from a piece's provenance, with the import code's digest."""
-    from bundler.manifest.cache import import_code_digest
 
     return event(
         kind,

@@ -19,6 +19,7 @@ from urllib.parse import unquote
 from bundler.errors import BundlerError, Problem
 from bundler.importers.piece import PIECE_FILE
 from bundler.manifest.document import Manifest
+from bundler.manifest.events import read_events
 from bundler.manifest.schema import named_files
 from bundler.text.plain import sha256_file
 
@@ -77,7 +78,6 @@ def changed_originals(manifest: Manifest) -> list[ChangedOriginal]:
 
 def _logged_file_digests(root: Path) -> dict[str, str]:
     """``{entry: SHA-256 of its original file}`` from the latest import or replacement in the event log."""
-    from bundler.manifest.events import read_events
 
     found: dict[str, str] = {}
     for entry, events in read_events(root).items():

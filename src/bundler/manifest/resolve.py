@@ -17,12 +17,12 @@ from bundler.codes import split_coded
 from bundler.errors import BundlerError, ManifestError, Problem, Report
 from bundler.executor import WorkOptions
 from bundler.importers import ImportOptions, read_piece
-from bundler.importers.markdown import markdown_to_blocks
+from bundler.importers.markdown import markdown_to_blocks, split_front_matter
 from bundler.importers.piece import PIECE_FILE
 from bundler.manifest.checks import on_disk
 from bundler.manifest.document import Manifest, problem
 from bundler.manifest.imports import import_all
-from bundler.model import Dossier, Edition, Piece, Section, TextPage
+from bundler.model import Dossier, Edition, FigureBlock, Piece, Section, TextPage
 from bundler.text.dates import parse_date
 from bundler.text.plain import direction_of, slugify
 
@@ -150,7 +150,6 @@ def _load_piece(manifest: Manifest, entry: Any, reader: PieceReader, media_dir: 
 
 
 def _filter_figures(piece: Piece, rule: Any) -> tuple:
-    from bundler.model import FigureBlock
 
     if rule in ("include", "all"):
         return piece.body
@@ -170,8 +169,6 @@ def _section_intro(manifest: Manifest, intro: Any, language: str) -> tuple:
     if not intro:
         return ()
     if isinstance(intro, dict):
-        from bundler.importers.markdown import split_front_matter
-
         path = on_disk(manifest.root, intro["file"])
         _meta, text = split_front_matter(path.read_text(encoding="utf-8"), path)
         return tuple(markdown_to_blocks(text, language))

@@ -26,6 +26,8 @@ import time
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from bundler.importers import sources
+from bundler.text.encoding import decode_bytes
 from bundler.text.plain import sha256_file
 
 # Importers that read files beside the source (text has no images; WARC carries its own).
@@ -116,7 +118,6 @@ def _racy(record: list[int]) -> bool:
 
 
 def _source_suffixes() -> tuple[str, ...]:
-    from bundler.importers import sources
 
     return tuple(sorted({suffix for source in sources().values() for suffix in source.suffixes}))
 
@@ -126,8 +127,6 @@ def _source_text(raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        from bundler.text.encoding import decode_bytes
-
         return decode_bytes(raw)[0]
 
 

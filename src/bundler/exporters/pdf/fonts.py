@@ -22,6 +22,9 @@ from collections import defaultdict
 from functools import cache
 from pathlib import Path
 
+from bundler.render.glyph_coverage import CJK_COLLECTION
+from bundler.resources import styles_dir
+
 #: The tables WeasyPrint drops from an embedded font (pdf/fonts.py): a PDF viewer never shapes.
 _DROPPED_TABLES = ("BASE", "DSIG", "EBDT", "EBLC", "EBSC", "GPOS", "GSUB", "JSTF", "LTSH", "PCLT", "SVG ")
 _PROGRAM_KEYS = ("/FontFile2", "/FontFile3", "/FontFile")
@@ -103,9 +106,6 @@ def _face_of(program: bytes) -> tuple[str, int] | None:
 @cache
 def _faces_by_postscript_name() -> dict[str, tuple[str, int]]:
     from fontTools.ttLib import TTCollection, TTFont
-
-    from bundler.render.glyph_coverage import CJK_COLLECTION
-    from bundler.resources import styles_dir
 
     found: dict[str, tuple[str, int]] = {}
     for path in sorted((styles_dir() / "fonts").glob("*.[ot]tf")):
