@@ -11,6 +11,8 @@ vocabulary in ``INLINE_TAGS``; importers guarantee that restriction (see
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
@@ -236,6 +238,30 @@ def map_figures(blocks: tuple[Block, ...], change) -> tuple[Block, ...]:
             block = replace(block, items=tuple(map_figures(item, change) for item in block.items))
         result.append(block)
     return tuple(result)
+
+
+def keep_figures(blocks: tuple[Block, ...], keep: Callable[[int], bool]) -> tuple[Block, ...]:
+    """``blocks`` without the figures ``keep(number)`` rejects, numbered from 1 in reading order however deeply nested.
+
+    The numbers are those of ``Piece.figures`` (and of ``bundler list``), so a manifest's
+    ``figures: [1, 3]`` means the same figures a reader counts, inside quotes and lists too.
+    """
+    numbers = itertools.count(1)
+
+    def walk(level: tuple[Block, ...]) -> tuple[Block, ...]:
+        kept: list[Block] = []
+        for block in level:
+            if isinstance(block, FigureBlock):
+                if not keep(next(numbers)):
+                    continue
+            elif isinstance(block, Quote):
+                block = replace(block, blocks=walk(block.blocks))
+            elif isinstance(block, ListBlock):
+                block = replace(block, items=tuple(walk(item) for item in block.items))
+            kept.append(block)
+        return tuple(kept)
+
+    return walk(blocks)
 
 
 def map_dossier_figures(dossier: Dossier, change) -> Dossier:

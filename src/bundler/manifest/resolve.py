@@ -22,7 +22,7 @@ from bundler.importers.piece import PIECE_FILE
 from bundler.manifest.checks import on_disk
 from bundler.manifest.document import Manifest, problem
 from bundler.manifest.imports import import_all
-from bundler.model import Dossier, Edition, FigureBlock, Piece, Section, TextPage
+from bundler.model import Dossier, Edition, Piece, Section, TextPage, keep_figures
 from bundler.text.dates import parse_date
 from bundler.text.plain import direction_of, slugify
 
@@ -150,19 +150,11 @@ def _load_piece(manifest: Manifest, entry: Any, reader: PieceReader, media_dir: 
 
 
 def _filter_figures(piece: Piece, rule: Any) -> tuple:
-
+    """The body under a ``figures:`` override: all (``include``), none (``exclude``) or the numbers listed."""
     if rule in ("include", "all"):
         return piece.body
-    keep_numbers = set(rule) if isinstance(rule, list) else set()
-    kept = []
-    number = 0
-    for block in piece.body:
-        if isinstance(block, FigureBlock):
-            number += 1
-            if number not in keep_numbers:
-                continue
-        kept.append(block)
-    return tuple(kept)
+    wanted = set(rule) if isinstance(rule, list) else set()
+    return keep_figures(piece.body, lambda number: number in wanted)
 
 
 def _section_intro(manifest: Manifest, intro: Any, language: str) -> tuple:
