@@ -30,7 +30,9 @@ ARTICLE = f"""<!DOCTYPE html>
 SCRIPTED = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Built by script</title></head>
 <body><main id="app"><p>Loading…</p></main>
-<script>
+<script src="/app.js"></script></body></html>
+"""
+APP_SCRIPT = """
 document.addEventListener("DOMContentLoaded", function () {
   var app = document.getElementById("app");
   app.innerHTML = "";
@@ -41,7 +43,6 @@ document.addEventListener("DOMContentLoaded", function () {
     app.appendChild(p);
   }
 });
-</script></body></html>
 """
 
 
@@ -115,6 +116,8 @@ def _handler(site: Site):
                 self.send(200, page.encode("utf-8"))
             elif path == "/scripted.html":
                 self.send(200, SCRIPTED.encode("utf-8"))
+            elif path == "/app.js":
+                self.send(200, APP_SCRIPT.encode("utf-8"), "text/javascript")
             elif path == "/slow.html":
                 site.hold.wait()  # answers only when the test ends: the client's timeout must give up first
                 self.send(200, ARTICLE.encode("utf-8"))

@@ -275,6 +275,25 @@ def test_render_keeps_raw_response_and_rendered_dom_in_the_warc(rendered, site):
     assert b"Paragraph 4 was written" not in raw and b"Loading" in raw
 
 
+def test_render_records_what_the_browser_itself_fetched(rendered, site):
+    """The page's script is fetched by Chromium alone (bundler's own fetch takes pages and images): it is in the WARC."""
+    from tests.capture.server import APP_SCRIPT
+
+    records = warc_records(the_warc(rendered))
+    scripts = [
+        (h, http, body) for k, h, http, body in records if k == "response" and h.get_header("WARC-Target-URI") == site.url("/app.js")
+    ]
+    assert len(scripts) == 1, [h.get_header("WARC-Target-URI") for k, h, _http, _b in records]
+    headers, http, body = scripts[0]
+    assert http.get_statuscode() == "200" and body == APP_SCRIPT.encode("utf-8")
+    requests = [h for k, h, _http, _b in records if k == "request" and h.get_header("WARC-Target-URI") == site.url("/app.js")]
+    assert len(requests) == 1 and requests[0].get_header("WARC-Concurrent-To") == headers.get_header("WARC-Record-ID")
+    check = subprocess.run(
+        [str(Path(sys.executable).parent / "warcio"), "check", str(the_warc(rendered))], capture_output=True, text=True, check=False
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
 def test_render_keeps_a_dated_full_page_screenshot_beside_the_warc(rendered):
     data, _piece = stored_piece(rendered)
     screenshot = rendered / data["provenance"]["screenshot"]

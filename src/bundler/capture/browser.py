@@ -31,12 +31,26 @@ SCREEN_WIDTH = 1280
 
 
 @dataclass(frozen=True)
+class BrowserExchange:
+    """One request Chromium made while loading the page, and the response it got (body as the browser decoded it)."""
+
+    url: str
+    method: str
+    request_headers: tuple[tuple[str, str], ...]
+    status: int
+    status_text: str
+    response_headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
+@dataclass(frozen=True)
 class Rendered:
-    """The DOM Chromium built, when, and the screenshot file."""
+    """The DOM Chromium built, when, the screenshot file, and every exchange the browser made."""
 
     html: bytes
     date: str
     screenshot: Path
+    exchanges: tuple[BrowserExchange, ...] = ()
 
 
 def find_chromium() -> str:
@@ -59,10 +73,11 @@ def render_page(url: str, folder: Path, timeout: float, user_agent: str, stem: s
     with tempfile.TemporaryDirectory(prefix="bundler-chromium-") as profile:
         with _Browser(binary, Path(profile), user_agent, timeout, url) as browser:
             html, png = browser.render(url)
+            exchanges = browser.exchanges(time.monotonic() + timeout)
     date = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     screenshot = folder / f"{stem}.png"
     screenshot.write_bytes(png)
-    return Rendered(html=html, date=date, screenshot=screenshot)
+    return Rendered(html=html, date=date, screenshot=screenshot, exchanges=exchanges)
 
 
 class _Browser:
@@ -93,6 +108,7 @@ class _Browser:
         self.buffer = b""
         self.next_id = 0
         self.events: list[dict] = []
+        self.session = ""
 
     def __enter__(self) -> _Browser:
         # the shell hands our stdin/stdout pipes to Chromium as the descriptors 3 and 4 it reads and writes
@@ -126,6 +142,8 @@ class _Browser:
         deadline = time.monotonic() + self.timeout
         target = self.call("Target.createTarget", {"url": "about:blank"}, deadline)["targetId"]
         session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True}, deadline)["sessionId"]
+        self.session = session
+        self.call("Network.enable", {}, deadline, session)  # every request the page makes is recorded for the WARC
         self.call("Page.enable", {}, deadline, session)
         self.call("Page.setLifecycleEventsEnabled", {"enabled": True}, deadline, session)
         navigation = self.call("Page.navigate", {"url": url}, deadline, session)
@@ -156,6 +174,51 @@ class _Browser:
             session,
         )
         return html, base64.b64decode(shot["data"])
+
+    def exchanges(self, deadline: float) -> tuple[BrowserExchange, ...]:
+        """Every request the page made that finished with a response, in the order sent, with its body.
+
+        Chromium reports a request (``Network.requestWillBeSent``), its response headers
+        (``Network.responseReceived``) and its end (``Network.loadingFinished``) as events; the body
+        is asked for afterwards (``Network.getResponseBody``). A body Chromium no longer holds is
+        recorded empty rather than dropping the exchange.
+        """
+        sent: dict[str, dict] = {}
+        answered: dict[str, dict] = {}
+        finished: set[str] = set()
+        for event in self.events:
+            method, params = event.get("method"), event.get("params", {})
+            if method == "Network.requestWillBeSent":
+                sent.setdefault(params.get("requestId", ""), params.get("request", {}))
+            elif method == "Network.responseReceived":
+                answered[params.get("requestId", "")] = params.get("response", {})
+            elif method == "Network.loadingFinished":
+                finished.add(params.get("requestId", ""))
+        found = []
+        for request_id, request in sent.items():
+            response = answered.get(request_id)
+            if request_id not in finished or not response or not str(request.get("url", "")).startswith(("http://", "https://")):
+                continue
+            found.append(
+                BrowserExchange(
+                    url=request["url"],
+                    method=request.get("method", "GET"),
+                    request_headers=tuple((str(k), str(v)) for k, v in (request.get("headers") or {}).items()),
+                    status=int(response.get("status", 0)),
+                    status_text=str(response.get("statusText", "")),
+                    response_headers=tuple((str(k), str(v)) for k, v in (response.get("headers") or {}).items()),
+                    body=self._body(request_id, deadline),
+                )
+            )
+        return tuple(found)
+
+    def _body(self, request_id: str, deadline: float) -> bytes:
+        try:
+            answer = self.call("Network.getResponseBody", {"requestId": request_id}, deadline, self.session)
+        except ImportError_:
+            return b""
+        data = answer.get("body", "")
+        return base64.b64decode(data) if answer.get("base64Encoded") else data.encode("utf-8")
 
     def call(self, method: str, params: dict, deadline: float, session: str = "") -> dict:
         """Send one command and wait for its answer (events that arrive meanwhile are kept)."""

@@ -60,6 +60,8 @@ def capture_page(url: str, folder: Path, options: CaptureOptions) -> Capture:
             from bundler.capture.browser import render_page
 
             rendered = render_page(page.url, folder, options.timeout, USER_AGENT, stem=warc_path.name.removesuffix(".warc.gz"))
+            for exchange in rendered.exchanges:  # what the browser itself fetched: scripts, styles, data, images
+                warc.write_browser_exchange(exchange, rendered.date)
             warc.write_rendered(page.url, rendered.html, refers_to=page.record_id, date=rendered.date)
             html, screenshot = rendered.html, rendered.screenshot
         warnings = _fetch_images(client, warc, page.url, html, options)

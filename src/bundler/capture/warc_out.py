@@ -64,6 +64,33 @@ class WarcOut:
         self._writer.write_request_response_pair(request_record, response_record)
         return response_record.rec_headers.get_header("WARC-Record-ID")
 
+    def write_browser_exchange(self, exchange, date: str) -> str:
+        """A request the rendering browser made and its response (body as decoded), as a linked pair."""
+        from urllib.parse import urlsplit
+
+        from warcio.statusandheaders import StatusAndHeaders
+
+        parts = urlsplit(exchange.url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        request_headers = StatusAndHeaders(f"{exchange.method} {target} HTTP/1.1", list(exchange.request_headers), is_http_request=True)
+        response_headers = StatusAndHeaders(
+            f"{exchange.status} {exchange.status_text}".strip(), _browser_headers(exchange.response_headers), protocol="HTTP/1.1"
+        )
+        dated = {"WARC-Date": date}
+        request_record = self._writer.create_warc_record(
+            exchange.url, "request", payload=BytesIO(b""), length=0, http_headers=request_headers, warc_headers_dict=dated
+        )
+        response_record = self._writer.create_warc_record(
+            exchange.url,
+            "response",
+            payload=BytesIO(exchange.body),
+            length=len(exchange.body),
+            http_headers=response_headers,
+            warc_headers_dict=dated,
+        )
+        self._writer.write_request_response_pair(request_record, response_record)
+        return response_record.rec_headers.get_header("WARC-Record-ID")
+
     def write_rendered(self, url: str, html: bytes, *, refers_to: str, date: str) -> str:
         """The DOM a browser built from the response, as a ``conversion`` record that refers to it."""
         record = self._writer.create_warc_record(
@@ -76,6 +103,13 @@ class WarcOut:
         )
         self._writer.write_record(record)
         return record.rec_headers.get_header("WARC-Record-ID")
+
+
+def _browser_headers(headers) -> list[tuple[str, str]]:
+    """A browser's response headers as stored: the body Chromium hands back is already decoded, so the
+    headers that describe the wire form (content and transfer coding, length) would now lie."""
+    dropped = {"content-encoding", "transfer-encoding", "content-length"}
+    return [(k, v) for k, v in headers if k.lower() not in dropped]
 
 
 def _header_list(raw: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
