@@ -130,6 +130,21 @@ def test_lazy_srcset_and_redirected_images_are_in_the_piece(captured):
         assert (folder / image.path).read_bytes() == expected[alt], alt
 
 
+def test_the_event_log_records_the_capture_then_the_import(captured, site):
+    """Chain of custody: a 'captured' event (URL, final URL, status, redirects, time, the WARC and its SHA-256), then 'imported'."""
+    dossier, _result = captured
+    log = json.loads((dossier / "provenance.json").read_text(encoding="utf-8"))["pieces"]
+    ((entry, events),) = log.items()
+    assert [e["event"] for e in events] == ["captured", "imported"]
+    captured_event, imported = events
+    warc = the_warc(dossier)
+    assert captured_event["requested_url"] == site.url("/old-address") and captured_event["final_url"] == site.url("/article.html")
+    assert captured_event["http_status"] == 200 and captured_event["redirects"] and captured_event["retrieved"].endswith("Z")
+    assert captured_event["warc"] == warc.relative_to(dossier).as_posix()
+    assert captured_event["warc_sha256"] == imported["original_sha256"] == hashlib.sha256(warc.read_bytes()).hexdigest()
+    assert imported["importer"] == "warc" and imported["rules_digest"]
+
+
 def test_bag_of_a_captured_collection_verifies_and_a_changed_warc_byte_fails(captured, tmp_path):
     dossier, _result = captured
     copy = tmp_path / "dossier"

@@ -27,7 +27,7 @@ from bundler.errors import BundlerError, ImportError_, Problem
 from bundler.files import write_atomically
 from bundler.importers import ImportOptions, find_source, read_piece
 from bundler.importers.piece import PIECE_FILE
-from bundler.manifest.events import append_events, import_event
+from bundler.manifest.events import append_events, capture_event, import_event
 from bundler.text.plain import sha256_file, slugify
 
 if TYPE_CHECKING:
@@ -196,13 +196,13 @@ def run(args, ui) -> int:
         return 0
     text = add_pieces(read_manifest_text(manifest.path), entries, args.section, str(manifest.path))
     write_atomically(manifest.path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
-    append_events(
-        root,
-        [
-            (entry, import_event("imported", piece.provenance, original_sha256=sha256_file(original)))
-            for entry, (_s, original, piece) in zip(entries, staged, strict=True)
-        ],
-    )
+    logged: list[tuple[str, dict]] = []
+    for entry, (_s, original, piece) in zip(entries, staged, strict=True):
+        digest = sha256_file(original)
+        if piece.provenance.requested_url:  # bundler fetched it: the capture is its own event, before the import
+            logged.append((entry, capture_event(piece.provenance, original.relative_to(root).as_posix(), digest)))
+        logged.append((entry, import_event("imported", piece.provenance, original_sha256=digest)))
+    append_events(root, logged)
     for entry, (_source, original, piece) in zip(entries, staged, strict=True):
         ui.say(f"added {entry} ({piece.title}; original kept as {original.relative_to(root).as_posix()})")
         show_piece_warnings(ui, entry, piece.provenance.warnings)

@@ -71,6 +71,21 @@ def import_event(kind: str, provenance, **fields) -> dict:
     )
 
 
+def capture_event(provenance, warc: str, warc_sha256: str) -> dict:
+    """A ``captured`` event: what was asked for, where the redirects ended, the status, when, and the WARC kept."""
+    return event(
+        "captured",
+        requested_url=provenance.requested_url,
+        final_url=provenance.final_url,
+        http_status=provenance.http_status,
+        redirects=list(provenance.redirects),
+        retrieved=provenance.retrieved,
+        warc=warc,
+        warc_sha256=warc_sha256,
+        screenshot=provenance.screenshot,
+    )
+
+
 def events_of_piece(log: dict[str, list[dict]], source_sha256: str) -> list[dict]:
     """The logged events of the entry whose latest import recorded this original's SHA-256."""
     for events in log.values():
