@@ -221,23 +221,31 @@ def _walk_figures(blocks: tuple[Block, ...]):
                 yield from _walk_figures(item)
 
 
-def map_figures(blocks: tuple[Block, ...], change) -> tuple[Block, ...]:
-    """Rebuild ``blocks`` with ``change(figure)`` applied to every figure, however deeply nested.
+def map_blocks(blocks: tuple[Block, ...], change: Callable[[Block], Block | None]) -> tuple[Block, ...]:
+    """Rebuild ``blocks`` with ``change`` applied to every block but quotes and lists, which are walked into.
 
-    The one figure walker: everything that rewrites figures (storing a piece, leaving images
-    out, naming images by content) goes through here, so a new place figures can nest is
-    handled once.
+    The one block walker: a block ``change`` returns None for is dropped. Rewriting figures,
+    leaving some out and renumbering headings all go through here, so a new place blocks can
+    nest is handled once, in reading order.
     """
     result: list[Block] = []
     for block in blocks:
-        if isinstance(block, FigureBlock):
-            block = FigureBlock(change(block.figure))
-        elif isinstance(block, Quote):
-            block = replace(block, blocks=map_figures(block.blocks, change))
+        if isinstance(block, Quote):
+            result.append(replace(block, blocks=map_blocks(block.blocks, change)))
         elif isinstance(block, ListBlock):
-            block = replace(block, items=tuple(map_figures(item, change) for item in block.items))
-        result.append(block)
+            result.append(replace(block, items=tuple(map_blocks(item, change) for item in block.items)))
+        elif (changed := change(block)) is not None:
+            result.append(changed)
     return tuple(result)
+
+
+def map_figures(blocks: tuple[Block, ...], change) -> tuple[Block, ...]:
+    """Rebuild ``blocks`` with ``change(figure)`` applied to every figure, however deeply nested.
+
+    Everything that rewrites figures (storing a piece, leaving images out, naming images by
+    content) goes through here.
+    """
+    return map_blocks(blocks, lambda block: FigureBlock(change(block.figure)) if isinstance(block, FigureBlock) else block)
 
 
 def keep_figures(blocks: tuple[Block, ...], keep: Callable[[int], bool]) -> tuple[Block, ...]:
@@ -247,21 +255,7 @@ def keep_figures(blocks: tuple[Block, ...], keep: Callable[[int], bool]) -> tupl
     ``figures: [1, 3]`` means the same figures a reader counts, inside quotes and lists too.
     """
     numbers = itertools.count(1)
-
-    def walk(level: tuple[Block, ...]) -> tuple[Block, ...]:
-        kept: list[Block] = []
-        for block in level:
-            if isinstance(block, FigureBlock):
-                if not keep(next(numbers)):
-                    continue
-            elif isinstance(block, Quote):
-                block = replace(block, blocks=walk(block.blocks))
-            elif isinstance(block, ListBlock):
-                block = replace(block, items=tuple(walk(item) for item in block.items))
-            kept.append(block)
-        return tuple(kept)
-
-    return walk(blocks)
+    return map_blocks(blocks, lambda block: block if not isinstance(block, FigureBlock) or keep(next(numbers)) else None)
 
 
 def map_dossier_figures(dossier: Dossier, change) -> Dossier:

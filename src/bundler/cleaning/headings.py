@@ -18,7 +18,7 @@ import yaml
 from lxml import etree
 
 from bundler.cleaning.blocks import parse_inline, text_of
-from bundler.model import Block, Heading, ListBlock, Paragraph, Quote
+from bundler.model import Block, Heading, ListBlock, Paragraph, Quote, map_blocks
 from bundler.text.typography import normalise_space
 
 _RULES = Path(__file__).with_name("rules") / "headings.yaml"
@@ -113,13 +113,4 @@ class _Outline:
 
 def _relevel(blocks: tuple[Block, ...], outline: _Outline) -> tuple[Block, ...]:
     """Renumber in document order (nested quotes and lists included), one outline for the piece."""
-    result: list[Block] = []
-    for block in blocks:
-        if isinstance(block, Heading):
-            block = Heading(outline.level_for(block.level), block.html)
-        elif isinstance(block, Quote):
-            block = replace(block, blocks=_relevel(block.blocks, outline))
-        elif isinstance(block, ListBlock):
-            block = replace(block, items=tuple(_relevel(item, outline) for item in block.items))
-        result.append(block)
-    return tuple(result)
+    return map_blocks(blocks, lambda block: Heading(outline.level_for(block.level), block.html) if isinstance(block, Heading) else block)
