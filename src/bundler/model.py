@@ -304,10 +304,26 @@ class Edition:
 
     format: str
     options: tuple[tuple[str, Any], ...] = ()
+    name: str = ""  # its own name when a collection has several of one format: the 'ar' of aleppo.ar.epub
+    key: str = ""  # where the manifest declares it ("editions.epub", "editions[1]"), for located messages
 
     def option(self, name: str, default: Any = None) -> Any:
         """Return the value of one option, or ``default``."""
         return dict(self.options).get(name, default)
+
+    @property
+    def id(self) -> str:
+        """What tells it apart from the build's other editions: ``epub``, or ``epub.ar`` when named."""
+        return f"{self.format}.{self.name}" if self.name else self.format
+
+    def file_name(self, slug: str, suffix: str) -> str:
+        """Its file name, given its format's suffix: ``slug.epub``, or ``slug.ar.epub`` when it is named ar."""
+        return f"{slug}.{self.name}{suffix}" if self.name else f"{slug}{suffix}"
+
+    @property
+    def where(self) -> str:
+        """The manifest key of its options, for messages that point at them."""
+        return self.key or f"editions.{self.format}"
 
 
 @dataclass(frozen=True)

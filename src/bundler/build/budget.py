@@ -133,7 +133,7 @@ def write_edition(write: Writer, dossier: Dossier, edition: Edition, destination
             attempt_report = Report()
             subject = dossier if policy.include else without_images(dossier)
             write(subject, edition, temporary, ctx.with_images(policy, attempt_report))
-            size = replace(measure_edition(temporary, edition.format), budget=budget, step=step)
+            size = replace(measure_edition(temporary, edition.id), budget=budget, step=step)
             tried.append((policy, size))
             if budget is None or size.total <= budget:
                 report.warnings.extend(attempt_report.warnings)
@@ -166,15 +166,15 @@ def _degraded_message(edition: Edition, tried: list[tuple[ImagePolicy, SizeRepor
         if not policy.include
         else f"images at most {policy.max_side} px, JPEG quality {policy.jpeg_quality}" + (", grayscale" if policy.grayscale else "")
     )
-    return f"{edition.format}: {human_size(first.total)} was over the {human_size(last.budget or 0)} budget; written with {how} ({human_size(last.total)})"
+    return f"{edition.id}: {human_size(first.total)} was over the {human_size(last.budget or 0)} budget; written with {how} ({human_size(last.total)})"
 
 
 def _over_budget(edition: Edition, budget: int, tried: list[tuple[ImagePolicy, SizeReport]]) -> ExportError:
     last = tried[-1][1]
     return ExportError(
-        f"{edition.format} edition does not fit its {human_size(budget)} budget: smallest attempt was {human_size(last.total)} "
+        f"{edition.id} edition does not fit its {human_size(budget)} budget: smallest attempt was {human_size(last.total)} "
         f"(text {human_size(last.text)}, fonts {human_size(last.fonts)}, images {human_size(last.images)}) after {len(tried)} attempt(s)",
         code="E610",
-        key=f"editions.{edition.format}.budget",
+        key=f"{edition.where}.budget",
         hint="text and fonts alone are over the budget; raise the budget, split the dossier, or use the epub-text edition",
     )

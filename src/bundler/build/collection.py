@@ -23,7 +23,7 @@ from bundler.build.sidecar import write_dossier_sidecar
 from bundler.cache import cache_root, collecting_damage, open_cache
 from bundler.errors import BundlerError, Report
 from bundler.executor import WorkOptions, start_fork_server
-from bundler.exporters import edition_policy, formats
+from bundler.exporters import edition_filename, edition_policy, format_of, formats
 from bundler.exporters.context import BuildContext, Progress
 from bundler.images.session import ImageSession, build_image_cache
 from bundler.manifest import Manifest, load_manifest, resolve_dossier
@@ -107,7 +107,7 @@ def _build_dossier(
     with build_image_cache(dossier.root, work.cache) as image_cache:  # --no-cache: a temporary one, removed afterwards
         digests: dict[str, str] = {}  # photos' hashes, computed once by the image stage's workers
         prepare_images(dossier, editions, work, progress, image_cache, digests)  # all cores; exporters then find images ready
-        contexts = {e.format: _context(e, result.report, image_cache, digests, work, progress) for e in editions}
+        contexts = {e.id: _context(e, result.report, image_cache, digests, work, progress) for e in editions}
         _write_editions(dossier, editions, target_dir, result, contexts, work, progress)
     write_dossier_sidecar(result)  # dist/<slug>/dossier.json, read by the catalogue and library server
     progress("done", len(editions), len(editions))
@@ -136,19 +136,18 @@ def _write_editions(
     Editions are written into a staging folder and moved into ``target_dir`` together once the
     last one is complete: a piece that breaks the EPUB no longer leaves the PDF written before it.
     """
-    known = formats()
     cache = open_cache(dossier.root or ".", enabled=bool(dossier.root) and work.cache)
     target_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".staging-", dir=target_dir) as staging:
         written: dict[str, Path] = {}
         for index, edition in enumerate(editions):
-            progress(f"write {edition.format}", index, len(editions))
-            fmt = known[edition.format]
-            staged = Path(staging) / fmt.filename(dossier.slug)
-            write = cached_writer(edition.format, fmt.write, cache)  # unchanged inputs: copy the cached edition
+            progress(f"write {edition.id}", index, len(editions))
+            staged = Path(staging) / edition_filename(edition, dossier.slug)  # slug.epub, or slug.ar.epub when named
+            write = cached_writer(edition.format, format_of(edition).write, cache)  # unchanged inputs: copy the cached edition
             book = dossier_for_edition(dossier, edition)  # the pieces in the edition's language, if it names one
-            result.sizes[edition.format] = write_edition(write, book, edition, staged, contexts[edition.format])
-            written[edition.format] = staged
+            result.sizes[edition.id] = write_edition(write, book, edition, staged, contexts[edition.id])
+            written[edition.id] = staged
+            result.editions[edition.id] = edition
         for name, staged in written.items():  # every edition is complete: only now does any reach dist/
             destination = target_dir / staged.name
             os.replace(staged, destination)
@@ -156,7 +155,7 @@ def _write_editions(
 
 
 def _editions_to_build(dossier: Dossier, names: list[str] | None) -> list[Edition]:
-    declared = {e.format: e for e in dossier.editions}
+    """The manifest's editions, or those of the formats asked for (every edition of a format, or its defaults)."""
     if names is None:
         return list(dossier.editions)
-    return [declared.get(name, Edition(name)) for name in names]
+    return [edition for name in names for edition in [e for e in dossier.editions if e.format == name] or [Edition(name)]]

@@ -67,8 +67,8 @@ def check_edition_languages(dossier: Dossier, editions: list[Edition], manifest)
             problems.append(
                 problem(
                     manifest,
-                    f"editions.{edition.format}.language",
-                    f"no piece is in {language!r}, the language the {edition.format} edition selects",
+                    f"{edition.where}.language",
+                    f"no piece is in {language!r}, the language the {edition.id} edition selects",
                     "M065",
                     "the pieces are in: " + ", ".join(found) + " (set a piece's language in the manifest, or choose one of these)",
                 )

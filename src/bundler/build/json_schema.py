@@ -35,18 +35,42 @@ def edition_schema(name: str, fmt: Format, defined: dict[str, Any]) -> dict[str,
     return {"description": fmt.description or name, "anyOf": [{"type": "null"}, options]}
 
 
+def listed_edition_schema(name: str, fmt: Format, defined: dict[str, Any]) -> dict[str, Any]:
+    """One format's item in the list form: ``format: NAME`` plus exactly the options it takes."""
+    options = edition_schema(name, fmt, defined)["anyOf"][1]
+    properties = {"format": {"const": name}, **options["properties"]}
+    return {
+        "description": fmt.description or name,
+        "type": "object",
+        "required": ["format"],
+        "additionalProperties": False,
+        "properties": properties,
+    }
+
+
 def with_generated_editions(schema: dict[str, Any]) -> dict[str, Any]:
-    """``schema`` with its ``properties.editions`` generated from the registered formats, in name order."""
+    """``schema`` with its ``properties.editions`` generated from the registered formats, in name order.
+
+    Two forms: a mapping of format to options (one edition per format), or a list of editions
+    each naming its ``format:`` (several of one format, told apart by ``name:``).
+    """
     generated = copy.deepcopy(schema)
     defined = generated["$defs"]["editionOptions"]["properties"]
     known = formats()
-    generated["properties"]["editions"] = {
+    mapping = {
         "type": "object",
         "minProperties": 1,
         "description": "Formats to build, each with its options (null or {} for the defaults); generated from the formats' declarations.",
         "additionalProperties": False,
         "properties": {name: edition_schema(name, known[name], defined) for name in sorted(known)},
     }
+    listed = {
+        "type": "array",
+        "minItems": 1,
+        "description": "Editions to build, each with its format: and options; two of one format need a name: each (it goes into the file name).",
+        "items": {"anyOf": [listed_edition_schema(name, known[name], defined) for name in sorted(known)]},
+    }
+    generated["properties"]["editions"] = {"anyOf": [mapping, listed]}
     return generated
 
 

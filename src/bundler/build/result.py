@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bundler.errors import Report
-from bundler.model import Dossier
+from bundler.model import Dossier, Edition
 
 
 @dataclass
@@ -18,6 +18,7 @@ class BuildResult:
     """What a build produced: the dossier, the files written, and its warnings."""
 
     dossier: Dossier
-    outputs: dict[str, Path] = field(default_factory=dict)
+    outputs: dict[str, Path] = field(default_factory=dict)  # by edition id: "epub", or "epub.ar" when named
     report: Report = field(default_factory=Report)
-    sizes: dict = field(default_factory=dict)  # format -> budget.SizeReport
+    sizes: dict = field(default_factory=dict)  # edition id -> budget.SizeReport
+    editions: dict[str, Edition] = field(default_factory=dict)  # edition id -> the edition written

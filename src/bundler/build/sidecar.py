@@ -14,6 +14,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from bundler.build.edition_language import edition_language
 from bundler.build.result import BuildResult
 from bundler.clock import build_time, iso_seconds
 from bundler.exporters import formats
@@ -47,8 +48,12 @@ def describe_dossier(result: BuildResult) -> dict:
     editions: dict[str, dict] = {}
     cover = None
     for name, path in sorted(result.outputs.items()):
-        fmt = known.get(name)
+        edition = result.editions.get(name)
+        format_name = edition.format if edition else name
+        fmt = known.get(format_name)
         editions[name] = {
+            "format": format_name,
+            "language": edition_language(edition) if edition else "",  # "" when it holds every piece
             "file": path.name,
             "media_type": fmt.media_type if fmt else "application/octet-stream",
             "size": path.stat().st_size,

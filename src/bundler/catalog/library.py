@@ -45,6 +45,7 @@ class EditionFile:
     sha256: str
     label: str  # short human name: "EPUB", "PDF (phone)"
     description: str = ""
+    language: str = ""  # the language it holds when the build selected one (an Arabic and an English EPUB), else ""
 
     def href(self, slug: str) -> str:
         """The path of the file relative to the library root."""
@@ -220,7 +221,11 @@ def _editions_from_sidecar(folder: Path, sidecar: dict, report: Report) -> list[
             report.warn(f"edition {name!r}: {file} changed since the build; checksum recomputed", code="W805", file=str(path))
             digest = sha256_file(path)
         media_type = _text(record.get("media_type")) or _media_type_of(file) or "application/octet-stream"
-        editions.append(EditionFile(name, file, media_type, size, digest, label_for(file, folder.name), _text(record.get("description"))))
+        format_name = _text(record.get("format")) or name  # sidecars before named editions keyed by format only
+        label = label_for(file, folder.name)
+        editions.append(
+            EditionFile(format_name, file, media_type, size, digest, label, _text(record.get("description")), _text(record.get("language")))
+        )
     return editions
 
 

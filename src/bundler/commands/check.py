@@ -24,7 +24,7 @@ def run(args, ui) -> int:
     _check_originals(manifest, report)
     show_report(ui, report.warnings, args.verbose)
     pages = len(dossier.front_matter) + len(dossier.back_matter)
-    editions = ", ".join(e.format for e in dossier.editions)
+    editions = ", ".join(e.id for e in dossier.editions)
     ui.say(
         f"{manifest.path}: ok: {len(dossier.pieces)} piece(s) in {len(dossier.sections)} section(s), {pages} page(s); editions: {editions}"
     )

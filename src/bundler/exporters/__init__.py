@@ -56,6 +56,11 @@ def format_of(edition: Edition) -> Format:
     return known[edition.format]
 
 
+def edition_filename(edition: Edition, slug: str) -> str:
+    """The file an edition is written to: ``slug.epub``, or ``slug.ar.epub`` for the edition named ar."""
+    return edition.file_name(slug, format_of(edition).suffix)
+
+
 def edition_policy(edition: Edition) -> ImagePolicy:
     """The image policy an edition asks for: its format's declared policy adjusted by its ``images`` option."""
     return policy_for(edition, format_of(edition).image_policy)

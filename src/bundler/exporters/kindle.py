@@ -49,7 +49,7 @@ def report_kindle_limits(dossier: Dossier, edition: Edition, out: Path, report: 
         if code in UNSUPPORTED:
             pieces = sum(1 for p in dossier.pieces if primary_language(p.language or dossier.language) == code)
             report.warn(
-                f"{edition.format}: {UNSUPPORTED[code]} ({code}) is not a language Kindle supports ({pieces} piece(s)); "
+                f"{edition.id}: {UNSUPPORTED[code]} ({code}) is not a language Kindle supports ({pieces} piece(s)); "
                 "Send-to-Kindle may refuse the book or show it with missing letters",
                 "W440",
                 hint="for Kindle readers, share the PDF (phone) edition instead; Kobo and other EPUB readers show it",
@@ -57,9 +57,9 @@ def report_kindle_limits(dossier: Dossier, edition: Edition, out: Path, report: 
     size = out.stat().st_size
     if size > EMAIL_LIMIT:
         report.warn(
-            f"{edition.format}: {size / 1e6:.1f} MB is over Send-to-Kindle's 50 MB e-mail limit",
+            f"{edition.id}: {size / 1e6:.1f} MB is over Send-to-Kindle's 50 MB e-mail limit",
             "W441",
-            key=f"editions.{edition.format}.budget",
-            hint=f"set 'budget: 50 MB' under editions.{edition.format} in collection.yaml (images are shrunk to fit), "
+            key=f"{edition.where}.budget",
+            hint=f"set 'budget: 50 MB' under {edition.where} in collection.yaml (images are shrunk to fit), "
             "or send the file with the Send to Kindle app or web page (up to 200 MB)",
         )

@@ -122,7 +122,7 @@ def policy_for(edition: Edition | None, base: ImagePolicy) -> ImagePolicy:
     policy = base
     if edition.option("keep_credit_metadata"):
         policy = replace(policy, keep_rights_metadata=True)
-    return apply_options(policy, edition.option("images"), where=f"editions.{edition.format}.images")
+    return apply_options(policy, edition.option("images"), where=f"{edition.where}.images")
 
 
 def apply_options(policy: ImagePolicy, options: Any, where: str = "images") -> ImagePolicy:

@@ -3,16 +3,25 @@
 Options every edition understands are declared here; a format may declare more through
 ``Format.options`` (names it accepts, values checked by its exporter). An unknown option is an
 error with a did-you-mean, never silently ignored.
+
+``editions:`` takes two forms. A mapping of format to options (``epub: {}``) builds one
+edition per format. A list of mappings, each with ``format:`` and an optional ``name:``
+(``- {format: epub, name: ar, language: ar}``), builds several editions of one format from
+one collection; the name goes into the file name (``aleppo-2016.ar.epub``), so two editions
+that would write the same file are refused (M066) before anything is built.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bundler.errors import Problem
 from bundler.exporters import formats
 from bundler.manifest.checks import check_language, describe, suggest
 from bundler.manifest.document import Manifest, problem
+from bundler.model import Edition
+from bundler.text.plain import slugify
 from bundler.text.sizes import parse_size
 
 PAGE_SIZES = ("A4", "A5", "letter")
@@ -47,30 +56,98 @@ COMMON_OPTIONS: dict[str, str] = {
     "keep_credit_metadata": "true to keep photographers' credit metadata in images (location data is always removed)",
     "title": "a different title for this edition",
     "language": "only the pieces in this language (e.g. ar), and the book's language and page direction set to it",
+    "name": "a short name for this edition, put in its file name (name: ar gives aleppo.ar.epub); "
+    "needed when a collection has two editions of one format",
 }
+
+#: A name goes into a file name: letters, digits and inner hyphens only.
+EDITION_NAME = re.compile(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*")
+
+
+def edition_entries(value: Any) -> list[tuple[str, str, dict]]:
+    """``(manifest key, format, options)`` for each edition ``editions:`` declares, in either form.
+
+    Entries that are not well formed (a list item that is not a mapping, a missing ``format:``)
+    are left out here; ``check_editions`` reports them.
+    """
+    if isinstance(value, dict):
+        return [(f"editions.{name}", str(name), dict(options or {})) for name, options in value.items() if isinstance(options, dict | None)]
+    entries = []
+    for index, item in enumerate(value if isinstance(value, list) else ()):
+        if isinstance(item, dict) and isinstance(item.get("format"), str):
+            entries.append((f"editions[{index}]", item["format"], {k: v for k, v in item.items() if k != "format"}))
+    return entries
 
 
 def check_editions(manifest: Manifest, key: str, value: Any) -> list[Problem]:
-    """A mapping of format name to its options (or null/{} for the defaults)."""
+    """A mapping of format name to its options, or a list of editions each naming its ``format:``."""
 
     known = formats()
-    found: list[Problem] = []
     if not value:
         return [problem(manifest, key, "no editions listed", "M051", "list at least one, e.g. 'epub: {}', or remove 'editions:'")]
-    for name, options in value.items():
-        item_key = f"{key}.{name}"
+    found = _check_edition_list(manifest, key, value) if isinstance(value, list) else _check_edition_mapping(manifest, key, value)
+    for item_key, name, options in edition_entries(value):
         if name not in known:
-            found.append(problem(manifest, item_key, f"unknown edition format {name!r}", "M050", suggest(str(name), known, "formats")))
-        elif options is not None and not isinstance(options, dict):
-            found.append(
-                problem(manifest, item_key, f"edition options must be a mapping, got {describe(options)}", "M010", "e.g. {page_size: A5}")
-            )
+            found.append(problem(manifest, item_key, f"unknown edition format {name!r}", "M050", suggest(name, known, "formats")))
         elif options:
-            found += check_edition_options(manifest, item_key, options, tuple(known[name].options), known)
+            found += check_edition_options(manifest, item_key, options, tuple(known[name].options), known, name)
+    return found + _check_output_names(manifest, value)
+
+
+def _check_edition_mapping(manifest: Manifest, key: str, value: dict) -> list[Problem]:
+    """The mapping form: each value is a mapping of options, or null for the defaults."""
+    return [
+        problem(manifest, f"{key}.{name}", f"edition options must be a mapping, got {describe(options)}", "M010", "e.g. {page_size: A5}")
+        for name, options in value.items()
+        if options is not None and not isinstance(options, dict)
+    ]
+
+
+def _check_edition_list(manifest: Manifest, key: str, value: list) -> list[Problem]:
+    """The list form: each item a mapping with ``format:``."""
+    found: list[Problem] = []
+    for index, item in enumerate(value):
+        item_key = f"{key}[{index}]"
+        if not isinstance(item, dict):
+            found.append(
+                problem(manifest, item_key, f"an edition must be a mapping, got {describe(item)}", "M010", "e.g. {format: epub, name: ar}")
+            )
+        elif "format" not in item or item["format"] is None:
+            found.append(problem(manifest, item_key, "missing required key 'format' in the edition", "M012", "e.g. format: epub"))
+        elif not isinstance(item["format"], str):
+            found.append(
+                problem(manifest, f"{item_key}.format", f"expected text, got {describe(item['format'])}", "M010", "e.g. format: epub")
+            )
     return found
 
 
-def check_edition_options(manifest: Manifest, key: str, options: dict, extra: tuple[str, ...], known: dict | None = None) -> list[Problem]:
+def _check_output_names(manifest: Manifest, value: Any) -> list[Problem]:
+    """Each edition writes its own file: a bad name (M067) or two editions writing one file (M066) is refused."""
+    known = formats()
+    slug = slugify(manifest.root.resolve().name, "dossier")
+    written: dict[str, str] = {}
+    found: list[Problem] = []
+    for item_key, format_name, options in edition_entries(value):
+        name = options.get("name", "")
+        if format_name not in known or not isinstance(name, str | None):
+            continue  # reported as an unknown format or a wrong type
+        if name and not EDITION_NAME.fullmatch(name):
+            hint = "use letters, digits and hyphens only, e.g. name: ar or name: print-a5"
+            found.append(problem(manifest, f"{item_key}.name", f"edition name {name!r} cannot go into a file name", "M067", hint))
+            continue
+        file = Edition(format_name, name=name or "").file_name(slug, known[format_name].suffix)
+        if file in written:
+            message = f"two editions would write {file!r} ({written[file]} and {item_key})"
+            hint = "give each edition of one format its own name (it goes into the file name), e.g. name: ar and name: en"
+            found.append(problem(manifest, item_key, message, "M066", hint))
+        else:
+            written[file] = item_key
+    return found
+
+
+def check_edition_options(
+    manifest: Manifest, key: str, options: dict, extra: tuple[str, ...], known: dict | None = None, format_name: str = ""
+) -> list[Problem]:
     """Common options by value; options the format declares by name; anything else is unknown.
 
     An option another format takes (``page_size`` on the EPUB) is named as such, with the
@@ -82,7 +159,7 @@ def check_edition_options(manifest: Manifest, key: str, options: dict, extra: tu
         option_key = f"{key}.{name}"
         takers = sorted(f for f, fmt in (known or {}).items() if name in fmt.options)
         if name not in accepted and takers:
-            edition = key.rsplit(".", 1)[-1]
+            edition = format_name or key.rsplit(".", 1)[-1]
             message = f"the {edition} edition does not take {name!r}"
             found.append(problem(manifest, option_key, message, "M052", f"remove it; {name} is for: " + ", ".join(takers)))
         elif name not in accepted:
@@ -103,6 +180,8 @@ def check_edition_options(manifest: Manifest, key: str, options: dict, extra: tu
             found.append(problem(manifest, option_key, f"expected text, got {describe(value)}", "M010"))
         elif name == "language":
             found += check_language(manifest, option_key, value)
+        elif name == "name" and not isinstance(value, str):
+            found.append(problem(manifest, option_key, f"expected text, got {describe(value)}", "M010", "e.g. name: ar"))
     return found
 
 

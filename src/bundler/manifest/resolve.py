@@ -21,6 +21,7 @@ from bundler.importers.markdown import markdown_to_blocks, split_front_matter
 from bundler.importers.piece import PIECE_FILE
 from bundler.manifest.checks import on_disk
 from bundler.manifest.document import Manifest, problem
+from bundler.manifest.editions import edition_entries
 from bundler.manifest.imports import import_all
 from bundler.model import Dossier, Edition, Piece, Section, TextPage, keep_figures
 from bundler.text.dates import parse_date
@@ -109,9 +110,15 @@ def resolve_dossier(
         cover=str(data.get("cover") or "auto"),
         front_matter=_text_pages(manifest, data.get("front") or (), "introduction", used_slugs),
         back_matter=_text_pages(manifest, data.get("back") or (), "text", used_slugs),
-        editions=tuple(Edition(name, tuple(sorted((options or {}).items()))) for name, options in editions.items()),
+        editions=tuple(_edition(key, name, options) for key, name, options in edition_entries(editions)),
         root=str(manifest.root.resolve()),
     )
+
+
+def _edition(key: str, format_name: str, options: dict) -> Edition:
+    """One declared edition: its format, its name (not an option of the book), its options, where it is declared."""
+    name = str(options.pop("name", None) or "")
+    return Edition(format_name, tuple(sorted(options.items())), name=name, key=key)
 
 
 def _import_request(manifest: Manifest, entry: Any, media_dir: Path) -> tuple[Path, ImportOptions]:

@@ -160,7 +160,7 @@ MANIFEST_FIELDS: dict[str, Field] = {
     "front": Field((list,), check=check_text_pages),
     "back": Field((list,), check=check_text_pages),
     "sections": Field((list,), required=True, check=check_sections, doc="add 'sections:' with at least one '- title: ...'"),
-    "editions": Field((dict,), check=check_editions),
+    "editions": Field((dict, list), check=check_editions, doc="formats by name, or a list of editions each with format:"),
 }
 
 

@@ -56,9 +56,9 @@ def page_size_option(edition: Edition, default: str) -> str:
     size = PAGE_SIZES.get(value.lower())
     if size is None:
         raise ExportError(
-            f"unknown page size {value!r} for the {edition.format} edition",
+            f"unknown page size {value!r} for the {edition.id} edition",
             code="E060",
-            key=f"editions.{edition.format}.page_size",
+            key=f"{edition.where}.page_size",
             hint="use one of: " + ", ".join(PAGE_SIZES.values()),
         )
     return size
