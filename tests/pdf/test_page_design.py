@@ -146,6 +146,122 @@ def test_no_running_head_on_the_page_a_piece_opens_on(prose, name, band_mm):
         texts = [page.extract_text() or "" for page in pdf.pages]
     heads = running_heads(prose[name], band_mm)
     opening = next(n for n, text in enumerate(texts) if "Morning" in text.splitlines()[1:3] or text.lstrip().startswith("Morning"))
-    assert heads[opening] in ("", "Scripts"), heads[opening]  # a left page may carry the dossier's title
+    assert heads[opening] == "", heads[opening]  # neither head, on either side
     later = [heads[n] for n in range(opening + 1, len(texts)) if n % 2 == 0]  # right-hand pages after it (page n + 1 odd)
     assert "Morning" in later, heads
+
+
+#: Arabic prose for the right-to-left book (written for this test).
+ARABIC_PROSE = (
+    "فتح المخبز في الزاوية أبوابه قبل الفجر كما في كل صباح من الشتاء، وامتد الطابور أمامه حتى الصيدلية والمحل المغلق. "
+    "انتظر الناس وقد رفعوا ياقاتهم، يتحدثون بهدوء عن الأسعار وعن أقارب في مدن أخرى، وعن الطحين وهل يكفي الأسبوع. "
+    "وحين ارتفعت الأبواب عدّ الخباز الأرغفة بصوت عال كي يسمع الجميع كم بقي منها."
+)
+TITLES = {"en": "Piece number {n} opens here", "ar": "تبدأ القطعة رقم {n} هنا"}
+BOOK_TITLES = {"en": "Scripts", "ar": "دفتر المدينة"}
+
+
+def alternating_pieces(count: int, language: str = "en"):
+    """``count`` pieces, short (one page) and long (three) in turn, so pieces open on left and right pages alike."""
+    from bundler.model import Paragraph, Piece
+
+    prose = ARABIC_PROSE if language == "ar" else PROSE
+    direction = "rtl" if language == "ar" else "ltr"
+    return tuple(
+        Piece(
+            title=TITLES[language].format(n=n),
+            slug=f"piece-{n}",
+            language=language,
+            direction=direction,
+            body=tuple(Paragraph(prose) for _ in range(2 if n % 2 else 20)),
+        )
+        for n in range(1, count + 1)
+    )
+
+
+@pytest.fixture(scope="module")
+def openings(tmp_path_factory) -> dict[str, Path]:
+    """The print edition of alternating pieces laid out in one pass (11 pieces) and in parts (12 pieces), and in Arabic."""
+    from dataclasses import replace
+
+    from bundler.exporters import formats
+    from bundler.exporters.pdf.parts import PARALLEL_MIN_PIECES
+    from bundler.model import Edition
+    from tests.pdf.conftest import EPOCH
+    from tests.pdf.test_scripts_and_fonts import dossier_of
+
+    folder = tmp_path_factory.mktemp("openings")
+    paths = {}
+    books = {
+        "one pass": dossier_of(*alternating_pieces(PARALLEL_MIN_PIECES - 1)),
+        "parts": dossier_of(*alternating_pieces(PARALLEL_MIN_PIECES)),
+        "right to left": replace(dossier_of(*alternating_pieces(7, "ar")), title=BOOK_TITLES["ar"], language="ar", direction="rtl"),
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        for mode, dossier in books.items():
+            paths[mode] = folder / f"{mode.replace(' ', '-')}.pdf"
+            formats()["pdf"].write(dossier, Edition("pdf"), paths[mode], context_for(Edition("pdf")))
+    return paths
+
+
+def heads_by_half(page, band: float) -> dict[str, str]:
+    """The running head text in the left and right halves of a page's top band."""
+    return {
+        half: (page.crop((x, 0, x + page.width / 2, band)).extract_text() or "").strip()
+        for half, x in (("left", 0), ("right", page.width / 2))
+    }
+
+
+@pytest.mark.parametrize("mode", ["one pass", "parts", "right to left"])
+def test_a_piece_opening_on_either_side_has_no_running_head(openings, mode):
+    """Opening pages: nothing in the head band, left or right; the pages after them keep both heads, on the outer side."""
+    language = "ar" if mode == "right to left" else "en"
+    band = 18 / 25.4 * 72
+    opening_sides, continued = set(), {"verso": 0, "recto": 0}
+    current = ""
+    with pdfplumber.open(openings[mode]) as pdf:
+        for index, page in enumerate(pdf.pages):
+            text = page.crop((0, band, page.width, page.height)).extract_text() or ""  # below the heads
+            heads = heads_by_half(page, band)
+            # page 1 is a recto: a right page in a left-to-right book, a left page in a right-to-left one
+            side = "recto" if index % 2 == 0 else "verso"
+            outer = ("right" if side == "recto" else "left") if language == "en" else ("left" if side == "recto" else "right")
+            inner = "left" if outer == "right" else "right"
+            lines = text.splitlines()
+            if lines and _is_title(lines[0], language):  # a piece's title at the top of the page: it opens here
+                current = lines[0]
+                opening_sides.add(side)
+                assert heads == {"left": "", "right": ""}, (index + 1, side, heads)
+            elif current and _is_prose(text):  # a piece continues here (the colophon after the last does not count)
+                continued[side] += 1
+                expected = BOOK_TITLES[language] if side == "verso" else current
+                assert _same(heads[outer], expected) and heads[inner] == "", (index + 1, side, heads)
+    assert opening_sides == {"recto", "verso"}, "pieces open on both sides"
+    assert continued["recto"] and continued["verso"], continued
+
+
+def _is_title(line: str, language: str) -> bool:
+    return line.startswith("Piece number") if language == "en" else "القطعة رقم" in _logical(line)
+
+
+PROSE_WORDS = ("bakery", "queue", "baker", "flour", "prices", "shutters", "الطابور", "الخباز", "الطحين", "الأرغفة", "الأسعار", "الصيدلية")
+
+
+def _is_prose(text: str) -> bool:
+    return any(word in _logical(text) for word in PROSE_WORDS)
+
+
+def _logical(text: str) -> str:
+    """pdfplumber gives Arabic in visual order (reversed); compare words either way."""
+    return text + " " + text[::-1]
+
+
+def _same(shown: str, expected: str) -> bool:
+    """The head shows ``expected`` (Arabic may come out in visual order)."""
+    return (
+        shown == expected
+        or shown == expected[::-1]
+        or set(shown.split()) == set(expected[::-1].split())
+        or set(shown.split()) == set(expected.split())
+    )

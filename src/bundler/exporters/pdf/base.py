@@ -233,6 +233,24 @@ def load_stylesheets(names: tuple[str, ...], page_size: str, extra_css: str, fon
     return stylesheets
 
 
+#: The titles a piece, an editors' page or the colophon opens with: its page carries no running head.
+OPENING_TITLES = ".piece h1.piece-title, .text-page h1, .colophon h1"
+
+
+def opening_page_css(dossier: Dossier, edition: Edition | None) -> str:
+    """Each opening title sets the dossier's running head again, so ``string(dossier, first-except)`` is empty on its page.
+
+    The page a piece opens on carries no running head on either side: the piece's own is
+    ``first-except`` already, and the dossier's title on a left page (a right one in an RTL
+    book) would repeat above a title. WeasyPrint has no "page where X starts" selector for
+    margin boxes, but ``first-except`` is empty on any page where its string is set: setting the
+    dossier string to its own value there hides it on that page and changes nothing after.
+    """
+    title = edition_title(dossier, edition)
+    escaped = title.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return f'{OPENING_TITLES} {{ string-set: piece content(text), dossier "{escaped}"; }}\n'
+
+
 def render_whole(
     dossier: Dossier, edition: Edition, layout: PdfLayout, images: ImageSession, attachments: tuple = ()
 ) -> tuple[bytes, list[LogMessage]]:
@@ -241,7 +259,7 @@ def render_whole(
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
-    stylesheets = load_stylesheets(stylesheet_names(dossier, layout), layout.page_size, "", fonts)
+    stylesheets = load_stylesheets(stylesheet_names(dossier, layout), layout.page_size, opening_page_css(dossier, edition), fonts)
     with collecting_weasyprint_log() as messages:
         document = weasyprint.HTML(string=combined_html(dossier, edition, layout.name, images), base_url=str(styles_dir()) + "/")
         pdf = document.write_pdf(

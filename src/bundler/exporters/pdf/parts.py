@@ -243,9 +243,10 @@ def _overlay_job(
     first_side = recto_side(right_to_left) if placement.first_page % 2 == 1 else verso_side(right_to_left)
     title = escape(edition_title(dossier, edition))
     pages = []
-    for index, info in enumerate(placement.part.pages):
+    for info in placement.part.pages:
         name = f"page: {info.name}; " if info.name else ""
-        dossier_span = f'<span class="bundler-dossier">{title}</span>' if index == 0 else ""
+        # the dossier's title on every page but an opening one (its recorded head is empty there), as in one pass
+        dossier_span = f'<span class="bundler-dossier">{title if info.running else ""}</span>'
         pages.append(
             f'<div class="bundler-overlay-page" style="{name}">{dossier_span}<span class="bundler-piece">{escape(info.running)}</span></div>'
         )
