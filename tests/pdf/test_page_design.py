@@ -265,3 +265,66 @@ def _same(shown: str, expected: str) -> bool:
         or set(shown.split()) == set(expected[::-1].split())
         or set(shown.split()) == set(expected.split())
     )
+
+
+LONG_URLS = (
+    "https://news.example.org/2016/05/10/residents-of-the-old-city-describe-a-winter-of-shortages/index.html",
+    "https://archive.example.net/captures/aleppo-bakery-queues-before-dawn-and-the-price-of-flour/2016-05-11/",
+    "http://radio.example.com/programmes/evening-news/reports-from-the-besieged-neighbourhoods-of-the-east?part=2",
+)
+
+
+@pytest.fixture(scope="module")
+def url_lines(tmp_path_factory) -> Path:
+    """The narrow phone edition (90 mm) of pieces whose sources are long hyphenated URLs."""
+    from bundler.exporters import formats
+    from bundler.model import Edition, Paragraph, Piece, Provenance
+    from tests.pdf.conftest import EPOCH
+    from tests.pdf.test_scripts_and_fonts import dossier_of
+
+    pieces = tuple(
+        Piece(
+            title=f"Source {n}",
+            slug=f"source-{n}",
+            source_url=url,
+            site="Example",
+            body=(Paragraph(f'Read the report at <a href="{url}">{url}</a> before the next one.'),),
+            provenance=Provenance(source_path=f"sources/{n}.html", importer="html", importer_version="0.1.0"),
+        )
+        for n, url in enumerate(LONG_URLS, 1)
+    )
+    path = tmp_path_factory.mktemp("urls") / "urls-phone.pdf"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        formats()["pdf-phone"].write(dossier_of(*pieces), Edition("pdf-phone"), path, context_for(Edition("pdf-phone")))
+    return path
+
+
+def test_urls_break_only_after_a_slash_and_copy_exactly(url_lines):
+    """Every URL as printed (body link, source line, colophon): its text is the address, its line breaks follow a slash."""
+    with pdfplumber.open(url_lines) as pdf:
+        lines = [line["text"] for page in pdf.pages for line in page.extract_text_lines()]
+    text = "\n".join(lines)
+    joined = text.replace("\n", "")
+    broken = 0
+    for url in LONG_URLS:
+        assert joined.count(url) >= 3, (url, "in the body, the source line and the colophon, each whole")
+        start = 0
+        while (found := joined.find(url, start)) >= 0:
+            breaks = _line_breaks_within(text, found, len(url))
+            assert all(url[at - 1] == "/" for at in breaks), [url[:at] for at in breaks]
+            broken += len(breaks)
+            start = found + len(url)
+    assert broken >= 6, "the URLs are longer than a phone line: they must break somewhere"
+
+
+def _line_breaks_within(text: str, start: int, length: int) -> list[int]:
+    """Offsets inside the URL (found at ``start`` in the text without newlines) where a line ended."""
+    offsets, seen = [], 0
+    for char in text:
+        if char == "\n":
+            if start < seen < start + length:
+                offsets.append(seen - start)
+            continue
+        seen += 1
+    return offsets

@@ -22,6 +22,7 @@ from lxml import etree
 
 from bundler.clock import build_time, iso_seconds
 from bundler.errors import ExportError, Report
+from bundler.exporters.pdf.urls import breakable_urls
 from bundler.images.session import ImageSession
 from bundler.manifest.editions import PAGE_SIZES as MANIFEST_PAGE_SIZES
 from bundler.model import Dossier, Edition
@@ -127,7 +128,7 @@ def document_markup(dossier: Dossier, edition: Edition | None, layout_name: str,
         root_style=root_style,
     )
     try:
-        return wrap_markup(markup)  # the EPUB's bidi isolation, so both editions order mixed text alike
+        return breakable_urls(wrap_markup(markup))  # the EPUB's bidi isolation, so both editions order mixed text alike
     except etree.XMLSyntaxError as exc:  # pieces are checked before the build writes; this names any other fault
         raise ExportError(
             f"the PDF document of {dossier.title!r} is not well-formed XHTML: {exc.msg}",
