@@ -328,3 +328,54 @@ def _line_breaks_within(text: str, start: int, length: int) -> list[int]:
             continue
         seen += 1
     return offsets
+
+
+@pytest.fixture(scope="module", params=["one pass", "parts"])
+def photo_report(request, tmp_path_factory):
+    """The print edition (A4) with a 480 px photo in one piece and a 2000 px photo in another; its report.
+
+    In parts: the same two pieces followed by short ones, enough for the parallel layout.
+    """
+    from bundler.errors import Report
+    from bundler.exporters import formats
+    from bundler.exporters.pdf.parts import PARALLEL_MIN_PIECES
+    from bundler.model import Edition, Figure, FigureBlock, Paragraph, Piece, Provenance
+    from tests import warnings_guard
+    from tests.kitchen_sink import _image, make_photo
+    from tests.pdf.conftest import EPOCH
+    from tests.pdf.test_scripts_and_fonts import dossier_of
+
+    folder = tmp_path_factory.mktemp("photos")
+    pieces = tuple(
+        Piece(
+            title=f"A {width} px photo",
+            slug=f"photo-{width}",
+            body=(
+                Paragraph(PROSE),
+                FigureBlock(Figure(image=_image(make_photo(folder / f"{width}.jpg", (width, width * 2 // 3))), alt=f"Queue {width}")),
+            ),
+            provenance=Provenance(source_path=f"sources/photo-{width}.html", importer="html", importer_version="0.1.0"),
+        )
+        for width in (480, 2000)
+    )
+    if request.param == "parts":
+        pieces += tuple(Piece(title=f"Short {n}", slug=f"short-{n}", body=(Paragraph(PROSE),)) for n in range(PARALLEL_MIN_PIECES))
+    report = Report()
+    with pytest.MonkeyPatch.context() as patch, warnings_guard.expected_warnings(r"^W320 "):
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        formats()["pdf"].write(
+            dossier_of(*pieces), Edition("pdf"), folder / "photos.pdf", context_for(Edition("pdf"), report, folder / "cache")
+        )
+    return report
+
+
+def test_a_photo_under_150_ppi_at_the_column_width_is_a_located_warning(photo_report):
+    report = photo_report
+    low = [w for w in report.warnings if w.code == "W320"]
+    assert len(low) == 1, [w.render() for w in report.warnings]
+    warning = low[0]
+    # 480 px across the A4 column (140 mm, 5.51 in): 87 ppi; printed at 150 ppi instead, 81 mm wide
+    assert "'A 480 px photo', photo 1 (Queue 480) is 480 px wide: 87 ppi at the 140 mm the page gives it" in warning.message
+    assert "printed 81 mm wide" in warning.message
+    assert warning.file == "sources/photo-480.html"
+    assert "at least 827 px" in warning.hint

@@ -22,6 +22,7 @@ from lxml import etree
 
 from bundler.clock import build_time, iso_seconds
 from bundler.errors import ExportError, Report
+from bundler.exporters.pdf.resolution import image_placements
 from bundler.exporters.pdf.urls import breakable_urls
 from bundler.images.session import ImageSession
 from bundler.manifest.editions import PAGE_SIZES as MANIFEST_PAGE_SIZES
@@ -253,27 +254,30 @@ def opening_page_css(dossier: Dossier, edition: Edition | None) -> str:
 
 
 def render_whole(
-    dossier: Dossier, edition: Edition, layout: PdfLayout, images: ImageSession, attachments: tuple = ()
+    dossier: Dossier, edition: Edition, layout: PdfLayout, images: ImageSession, attachments: tuple = (), placements: list | None = None
 ) -> tuple[bytes, list[LogMessage]]:
-    """The whole document in one WeasyPrint pass (one core)."""
+    """The whole document in one WeasyPrint pass (one core); ``placements`` receives where each image was laid out."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
     stylesheets = load_stylesheets(stylesheet_names(dossier, layout), layout.page_size, opening_page_css(dossier, edition), fonts)
     with collecting_weasyprint_log() as messages:
-        document = weasyprint.HTML(string=combined_html(dossier, edition, layout.name, images), base_url=str(styles_dir()) + "/")
-        pdf = document.write_pdf(
-            stylesheets=stylesheets,
-            font_config=fonts,
-            pdf_identifier=dossier.identifier.encode("utf-8"),
-            pdf_variant=layout.variant,
-            pdf_tags=layout.tags,
-            attachments=list(attachments) or None,
-            optimize_images=True,
-            jpeg_quality=layout.jpeg_quality,
-            dpi=layout.dpi,
-        )
+        html = weasyprint.HTML(string=combined_html(dossier, edition, layout.name, images), base_url=str(styles_dir()) + "/")
+        options = {
+            "stylesheets": stylesheets,
+            "pdf_identifier": dossier.identifier.encode("utf-8"),
+            "pdf_variant": layout.variant,
+            "pdf_tags": layout.tags,
+            "attachments": list(attachments) or None,
+            "optimize_images": True,
+            "jpeg_quality": layout.jpeg_quality,
+            "dpi": layout.dpi,
+        }
+        document = html.render(font_config=fonts, **options)  # what HTML.write_pdf does, with the layout kept to measure
+        pdf = document.write_pdf(**options)
+    if placements is not None:
+        placements.extend(image_placements(document.pages))
     return pdf, messages
 
 

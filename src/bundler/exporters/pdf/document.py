@@ -35,6 +35,7 @@ from bundler.exporters.pdf.base import (
     stylesheet_names,
 )
 from bundler.exporters.pdf.parts import render_in_parts, renders_in_parts
+from bundler.exporters.pdf.resolution import PRINTED_LAYOUTS, ImagePlacement, report_low_resolution
 from bundler.images.policy import PHONE_POLICY, PRINT_POLICY
 from bundler.model import Dossier, Edition
 from bundler.render.glyph_coverage import find_missing_glyphs, refuse_missing_glyphs, report_missing_glyphs
@@ -76,11 +77,14 @@ def render_pdf(dossier: Dossier, edition: Edition, layout: PdfLayout, ctx: Build
         refuse_missing_glyphs(find_missing_glyphs(dossier), f"PDF ({layout.name})")
     else:
         report_missing_glyphs(dossier, f"PDF ({layout.name})", ctx.report)
+    placements: list[ImagePlacement] = []
     if not attachments and renders_in_parts(dossier, layout):
-        pdf, messages = render_in_parts(dossier, edition, layout, ctx)
+        pdf, messages = render_in_parts(dossier, edition, layout, ctx, placements)
     else:
-        pdf, messages = render_whole(dossier, edition, layout, ctx.images, attachments)
+        pdf, messages = render_whole(dossier, edition, layout, ctx.images, attachments, placements)
     report_weasyprint_log(messages, layout.name, ctx.report)
+    if layout.name in PRINTED_LAYOUTS:
+        report_low_resolution(tuple(placements), dossier, layout.name, ctx.report)
     if right_to_left(dossier):
         pdf = mark_right_to_left(pdf)
     for font in foreign_fonts(pdf):

@@ -18,6 +18,7 @@ from bundler.cache import make_key
 from bundler.executor import DASK_SCHEME, map_in_order, open_executor
 from bundler.exporters.context import BuildContext
 from bundler.exporters.pdf.base import LogMessage, collecting_weasyprint_log, load_stylesheets
+from bundler.exporters.pdf.resolution import ImagePlacement, image_placements
 from bundler.resources import code_digest, styles_dir
 
 
@@ -67,6 +68,7 @@ class LaidOut:
     content_x: tuple[tuple[str, float], ...] = ()  # side -> x of the content box (CSS px) of unnamed pages
     equal_widths: bool = True  # left and right pages have content boxes of one width
     log: tuple[LogMessage, ...] = ()
+    images: tuple[ImagePlacement, ...] = ()  # each image as laid out, for the print resolution check
 
     def x_of(self, side: str) -> float | None:
         """Where the content box of a ``side`` page starts, if such a page was laid out."""
@@ -112,6 +114,7 @@ def lay_out(job: LayoutJob, out: str) -> LaidOut:
         content_x=content_x,
         equal_widths=equal_widths,
         log=tuple(messages),
+        images=image_placements(document.pages[skip:]),
     )
 
 
@@ -231,4 +234,5 @@ def laid_out_from_data(data: dict, path: str) -> LaidOut:
         content_x=tuple((str(side), float(x)) for side, x in data["content_x"]),
         equal_widths=bool(data["equal_widths"]),
         log=tuple((int(level), str(text)) for level, text in data["log"]),
+        images=tuple(ImagePlacement(**image) for image in data.get("images", ())),
     )

@@ -161,8 +161,13 @@ def anchor_pages(front: LaidOut, placements: list[Placement]) -> dict[str, int]:
     return pages
 
 
-def render_in_parts(dossier: Dossier, edition: Edition, layout: PdfLayout, ctx: BuildContext) -> tuple[bytes, list[LogMessage]]:
-    """Lay out the parts in parallel (``ctx.work``'s cores, ``ctx.cache``'s parts), then the overlays and the front matter."""
+def render_in_parts(
+    dossier: Dossier, edition: Edition, layout: PdfLayout, ctx: BuildContext, seen_images: list | None = None
+) -> tuple[bytes, list[LogMessage]]:
+    """Lay out the parts in parallel (``ctx.work``'s cores, ``ctx.cache``'s parts), then the overlays and the front matter.
+
+    ``seen_images`` receives where each image was laid out (front matter first, then the parts).
+    """
     settings = LayoutSettings(
         stylesheets=stylesheet_names(dossier, layout),
         page_size=layout.page_size,
@@ -202,6 +207,8 @@ def render_in_parts(dossier: Dossier, edition: Edition, layout: PdfLayout, ctx: 
         else:
             raise ExportError("the contents would not settle on a page count", code="E062", hint="please report this dossier")
         messages = [m for part in (front, *parts) for m in part.log]
+        if seen_images is not None:
+            seen_images.extend(image for part in (front, *parts) for image in part.images)
         return assemble_book(front, placements, overlays), messages
 
 
