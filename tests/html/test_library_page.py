@@ -91,7 +91,13 @@ def test_editions_are_described_in_the_dossiers_language(page):
     def buttons(article) -> list[str]:
         return [a.text_content().strip() for a in article.xpath(".//ul[contains(@class, 'editions')]//a")]
 
-    assert buttons(arabic) == ["لأجهزة وتطبيقات القراءة", "للقراءة في المتصفح", "للقراءة في المتصفح، بلا صور (الأصغر)"]
+    assert buttons(arabic) == [
+        "لأجهزة وتطبيقات القراءة",
+        "لأجهزة وتطبيقات القراءة (العربية)",  # the example's Arabic and English EPUBs say which is which
+        "لأجهزة وتطبيقات القراءة (English)",
+        "للقراءة في المتصفح",
+        "للقراءة في المتصفح، بلا صور (الأصغر)",
+    ]
     assert buttons(english) == ["For e-readers and reading apps", "Read in the browser", "Read in the browser, without pictures (smallest)"]
     assert arabic.xpath("string(.//p[@class='byline']/time)") == "مايو 2016"
 

@@ -79,8 +79,13 @@ class DossierView:
         return date_in_words(self.dossier.date, self.dossier.language) if self.dossier.date else ""
 
     def purpose(self, edition: EditionFile) -> str:
-        """What an edition is for, in the dossier's language ("For printing at home"), or "" when unknown."""
-        return edition_purpose(edition.format, self.dossier.language)
+        """What an edition is for, in the dossier's language ("For printing at home"), or "" when unknown.
+
+        An edition that holds one language of a bilingual dossier says which, in that language's
+        own name: the Arabic and the English EPUB are otherwise the same words.
+        """
+        words = edition_purpose(edition.format, self.dossier.language)
+        return f"{words} ({language_name(edition.language)})" if words and edition.language else words
 
 
 @cache
