@@ -78,7 +78,7 @@ def _build(
     """The stages of ``build_collection``: manifest, imports, images, editions, sidecar."""
     progress("manifest", 0, 1)
     start_fork_server(work, WORKER_MODULES)  # the image stage's workers, ready by the time imports are done
-    manifest = load_manifest(collection)
+    manifest = load_manifest(collection, formats=formats())
     progress("manifest", 1, 1)
     sweep_temporary()  # what killed builds left: their scratch folders, then their cache writes
     if work.cache:

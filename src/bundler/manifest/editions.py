@@ -3,14 +3,18 @@
 Options every edition understands are declared here; a format may declare more through
 ``Format.options`` (names it accepts, values checked by its exporter). An unknown option is an
 error with a did-you-mean, never silently ignored.
+
+Which formats exist is the exporters' knowledge, a layer above the manifest: the caller that
+validates a manifest (the build, ``check``, ``bag``) passes their declarations in
+(``FormatTable``), so adding a format stays one module under ``exporters/``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from bundler.errors import Problem
-from bundler.exporters import formats
 from bundler.manifest.checks import check_language, describe, suggest
 from bundler.manifest.document import Manifest, problem
 from bundler.text.sizes import parse_size
@@ -50,10 +54,20 @@ COMMON_OPTIONS: dict[str, str] = {
 }
 
 
-def check_editions(manifest: Manifest, key: str, value: Any) -> list[Problem]:
+class FormatDeclaration(Protocol):
+    """What the manifest needs to know of a format (``bundler.exporters.Format`` is one): the options it takes."""
+
+    @property
+    def options(self) -> tuple[str, ...]: ...  # beyond COMMON_OPTIONS
+
+
+#: Every format a manifest may name, by name (``bundler.exporters.formats()``).
+FormatTable = Mapping[str, FormatDeclaration]
+
+
+def check_editions(manifest: Manifest, key: str, value: Any, known: FormatTable) -> list[Problem]:
     """A mapping of format name to its options (or null/{} for the defaults)."""
 
-    known = formats()
     found: list[Problem] = []
     if not value:
         return [problem(manifest, key, "no editions listed", "M051", "list at least one, e.g. 'epub: {}', or remove 'editions:'")]
@@ -70,7 +84,9 @@ def check_editions(manifest: Manifest, key: str, value: Any) -> list[Problem]:
     return found
 
 
-def check_edition_options(manifest: Manifest, key: str, options: dict, extra: tuple[str, ...], known: dict | None = None) -> list[Problem]:
+def check_edition_options(
+    manifest: Manifest, key: str, options: dict, extra: tuple[str, ...], known: FormatTable | None = None
+) -> list[Problem]:
     """Common options by value; options the format declares by name; anything else is unknown.
 
     An option another format takes (``page_size`` on the EPUB) is named as such, with the
