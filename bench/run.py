@@ -92,12 +92,12 @@ def write_combined_html(root: Path) -> Path:
 
 def write_bundler_combined_html(root: Path) -> Path:
     """bundler's own combined print document (what one WeasyPrint render would lay out)."""
-    from bundler.exporters import context_for
+    from bundler.exporters import context_for, formats
     from bundler.exporters.pdf.document import combined_html
     from bundler.manifest import load_manifest, resolve_dossier
     from bundler.model import Edition
 
-    dossier = resolve_dossier(load_manifest(root))
+    dossier = resolve_dossier(load_manifest(root, formats=formats()))
     path = root / "html" / "bundler-print.html"
     path.write_text(combined_html(dossier, Edition("pdf"), "print", context_for(Edition("pdf")).images), encoding="utf-8")
     return path

@@ -11,6 +11,9 @@ read: a truncated, zeroed or garbled entry (a full disk, a crash, a bad USB stic
 and rebuilt with a W701 warning, never used. A value without a checksum (a crash between the
 two renames, or an older bundler) is simply a miss.
 
+The findings go to a ``DamageLog`` passed in by whoever reads the cache (the build's, or a
+worker's, which travels back with the worker's result), never to a hidden context variable.
+
 Location: ``$BUNDLER_CACHE_DIR`` when set, else ``<collection>/.cache/``.
 """
 
@@ -20,10 +23,8 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -64,12 +65,44 @@ def hash_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@dataclass
+class DamageLog:
+    """The W701 findings of one build (or one worker's job): damaged cache entries, discarded and rebuilt.
+
+    Passed explicitly to everything that verifies a cache entry; a worker fills its own and
+    hands ``problems`` back with its result, and the build adds them to its report.
+    """
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def report(self, path: Path, kind: str, what: str) -> None:
+        """Record a damaged cache entry (a W701 warning, once per entry and reason); never raises."""
+        self.add(
+            [
+                Problem(
+                    f"damaged {kind} in the cache ({what}); discarded and rebuilt",
+                    code=DAMAGE_CODE,
+                    file=str(path),
+                    hint="the cache's disk may be failing or full; the edition was built without the damaged entry",
+                )
+            ]
+        )
+
+    def add(self, problems: Iterable[Problem]) -> None:
+        """Record findings made elsewhere (a worker's), each once."""
+        self.problems.extend(p for p in problems if p not in self.problems)
+
+
 @dataclass(frozen=True)
 class ContentCache:
-    """Values by key under ``root/values/ab/abcdef...``; ``enabled=False`` stores and finds nothing."""
+    """Values by key under ``root/values/ab/abcdef...``; ``enabled=False`` stores and finds nothing.
+
+    Damaged values it meets are reported to ``damage`` (the build's log).
+    """
 
     root: Path
     enabled: bool = True
+    damage: DamageLog = field(default_factory=DamageLog, compare=False, repr=False)
 
     def path_for(self, key: str, suffix: str = "") -> Path:
         """Where the value of ``key`` lives (it may not exist)."""
@@ -83,7 +116,7 @@ class ContentCache:
         if not self.enabled:
             return None
         path = self.path_for(key, suffix)
-        return path if path.is_file() and verify_file(path, kind) else None
+        return path if path.is_file() and verify_file(path, kind, self.damage) else None
 
     def read_bytes(self, key: str, suffix: str = "", kind: str = "cache entry") -> bytes | None:
         """The verified bytes of ``key``'s value (one read), or None on a miss or a damaged entry."""
@@ -94,7 +127,7 @@ class ContentCache:
             data = path.read_bytes()
         except OSError:
             return None
-        return data if verify_bytes(path, data, kind) else None
+        return data if verify_bytes(path, data, kind, self.damage) else None
 
     def store_bytes(self, key: str, data: bytes, suffix: str = "") -> Path | None:
         """Store ``data`` under ``key`` atomically; returns its path (None when disabled)."""
@@ -151,7 +184,7 @@ def store_checked(final: Path, write: Callable[[Path], Any]) -> None:
     write_checksum(final, digest[0])
 
 
-def holds_content(path: Path, data: bytes, kind: str) -> bool:
+def holds_content(path: Path, data: bytes, kind: str, damage: DamageLog) -> bool:
     """Whether the content-named file ``path`` holds exactly ``data``; a damaged copy is reported (W701) for rewriting."""
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
@@ -160,7 +193,7 @@ def holds_content(path: Path, data: bytes, kind: str) -> bool:
         return False
     except OSError:
         pass
-    report_damage(path, kind, "its content does not match its name")
+    damage.report(path, kind, "its content does not match its name")
     return False
 
 
@@ -192,7 +225,7 @@ def sha256_of_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def verify_file(path: Path, kind: str) -> bool:
+def verify_file(path: Path, kind: str, damage: DamageLog) -> bool:
     """Whether the cached file ``path`` matches its checksum; a damaged one is deleted and reported."""
     expected = recorded_checksum(path)
     if expected is None:
@@ -201,22 +234,22 @@ def verify_file(path: Path, kind: str) -> bool:
         actual = sha256_of_file(path)
     except OSError:
         actual = ""
-    return _judge(path, expected, actual, kind)
+    return _judge(path, expected, actual, kind, damage)
 
 
-def verify_bytes(path: Path, data: bytes, kind: str, actual: str = "") -> bool:
+def verify_bytes(path: Path, data: bytes, kind: str, damage: DamageLog, actual: str = "") -> bool:
     """Whether ``data``, read from the cached file ``path``, matches its checksum (``actual``: its hash, if known)."""
     expected = recorded_checksum(path)
     if expected is None:
         return False
-    return _judge(path, expected, actual or hash_bytes(data), kind)
+    return _judge(path, expected, actual or hash_bytes(data), kind, damage)
 
 
-def _judge(path: Path, expected: str, actual: str, kind: str) -> bool:
+def _judge(path: Path, expected: str, actual: str, kind: str, damage: DamageLog) -> bool:
     if expected and expected == actual:
         return True
     what = "its checksum record is damaged" if not expected else "its content does not match its checksum"
-    report_damage(path, kind, what)
+    damage.report(path, kind, what)
     discard(path)
     return False
 
@@ -230,44 +263,6 @@ def discard(path: Path) -> None:
             pass
 
 
-#: The W701 findings of the running stage. The one context variable left, and on purpose: it
-#: carries no input (nothing an output's bytes depend on), only a diagnostic sink filled by
-#: checksum checks many layers below any stage's arguments (import workers in other processes,
-#: the photo store, the image cache), whose findings ``collecting_damage`` hands to the report.
-_DAMAGE: ContextVar[list[Problem] | None] = ContextVar("bundler_cache_damage", default=None)
-
-
-def report_damage(path: Path, kind: str, what: str) -> None:
-    """Record a damaged cache entry for the build report (a W701 warning); never raises."""
-    problem = Problem(
-        f"damaged {kind} in the cache ({what}); discarded and rebuilt",
-        code=DAMAGE_CODE,
-        file=str(path),
-        hint="the cache's disk may be failing or full; the edition was built without the damaged entry",
-    )
-    found = _DAMAGE.get()
-    if found is not None and problem not in found:
-        found.append(problem)
-
-
-@contextmanager
-def collecting_damage() -> Iterator[list[Problem]]:
-    """Collect the W701 warnings of damaged cache entries met while the block runs."""
-    found: list[Problem] = []
-    token = _DAMAGE.set(found)
-    try:
-        yield found
-    finally:
-        _DAMAGE.reset(token)
-
-
-def pass_on_damage(problems: Iterable[Problem]) -> None:
-    """Record problems collected elsewhere (a worker process) in this process's collector."""
-    found = _DAMAGE.get()
-    if found is not None:
-        found.extend(p for p in problems if p not in found)
-
-
-def open_cache(collection_root: str | Path, enabled: bool = True) -> ContentCache:
-    """The cache of a collection (``enabled=False`` for ``--no-cache``)."""
-    return ContentCache(cache_root(collection_root), enabled)
+def open_cache(collection_root: str | Path, enabled: bool = True, damage: DamageLog | None = None) -> ContentCache:
+    """The cache of a collection (``enabled=False`` for ``--no-cache``), reporting damage to ``damage``."""
+    return ContentCache(cache_root(collection_root), enabled, damage if damage is not None else DamageLog())

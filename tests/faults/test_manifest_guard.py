@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bundler.errors import ManifestError
+from bundler.exporters import formats
 from bundler.manifest import load_manifest
 from tests.test_cli import assert_user_error, run_cli
 
@@ -40,7 +41,7 @@ def write_large_collection(root: Path, pieces: int, per_section: int = 100) -> P
 
 @pytest.mark.parametrize("pieces", [1_200, 10_000])
 def test_large_dossiers_with_overrides_load(tmp_path, pieces):
-    manifest = load_manifest(write_large_collection(tmp_path / "big", pieces))
+    manifest = load_manifest(write_large_collection(tmp_path / "big", pieces), formats=formats())
     listed = [entry for section in manifest.data["sections"] for entry in section["pieces"]]
     assert len(listed) == pieces
     assert listed[-1]["title"] == f"Piece number {pieces - 1}"
@@ -74,7 +75,7 @@ def test_an_alias_bomb_is_refused_at_the_alias_that_explodes(tmp_path):
     rows += ["sections: []"]
     (tmp_path / "collection.yaml").write_text("\n".join(rows) + "\n", encoding="utf-8")
     with pytest.raises(ManifestError) as caught:
-        load_manifest(tmp_path)
+        load_manifest(tmp_path, formats=formats())
     found = caught.value.problems[0]
     assert found.code == "M009" and "aliases expand the manifest" in found.message
     assert found.line in range(2, 8)

@@ -14,7 +14,7 @@ from PIL import Image
 from bundler.build.image_stage import image_jobs
 from bundler.cache import hash_bytes, write_checksum
 from bundler.cli import main
-from bundler.exporters import edition_policy
+from bundler.exporters import edition_policy, formats
 from bundler.manifest import load_manifest, resolve_dossier
 from bundler.model import Edition
 from tests.speed.test_image_stage import write_photo_collection
@@ -88,7 +88,7 @@ def test_the_image_cache_follows_bundler_cache_dir(collection, tmp_path, monkeyp
 
 
 def test_editions_with_the_same_effective_policy_prepare_each_image_once(collection):
-    dossier = resolve_dossier(load_manifest(collection))
+    dossier = resolve_dossier(load_manifest(collection, formats=formats()))
     same = [Edition("pdf"), Edition("pdf-archive"), Edition("pdf-booklet", (("images", {"max_megapixels": 3.0}),))]
     assert len({edition_policy(e) for e in same}) == 2  # 3 Mpx cannot bind when the long side is at most 1300 px
     assert len(image_jobs(dossier, same)) == 2  # two photos, once each

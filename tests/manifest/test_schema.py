@@ -95,3 +95,25 @@ def test_committed_schema_is_generated_from_the_format_declarations():
     editions = SCHEMA["properties"]["editions"]["anyOf"][0]["properties"]
     assert "page_size" in editions["pdf"]["anyOf"][1]["properties"] and "page_size" not in editions["epub"]["anyOf"][1]["properties"]
     assert {"html", "kepub", "zim"} <= set(editions)
+
+
+def test_the_manifest_checks_editions_against_the_formats_its_caller_passes(tmp_path):
+    """The exporters sit above the manifest: their registry is an argument, and without it nothing is half-checked."""
+    from types import SimpleNamespace
+
+    from bundler.errors import ManifestError
+    from bundler.manifest.loader import load_manifest
+
+    (tmp_path / "a.md").write_text("# A\n\ntext\n", encoding="utf-8")
+    (tmp_path / "collection.yaml").write_text(
+        "title: T\nsections:\n  - title: S\n    pieces: [a.md]\neditions:\n  epub: {}\n  slides: {page_size: A5}\n", encoding="utf-8"
+    )
+    with pytest.raises(TypeError, match="formats="):
+        load_manifest(tmp_path)
+    assert load_manifest(tmp_path, validate=False).data["editions"]["slides"] == {"page_size": "A5"}
+
+    only_slides = {"slides": SimpleNamespace(options=("page_size",), suffix=".slides")}
+    with pytest.raises(ManifestError) as caught:
+        load_manifest(tmp_path, formats=only_slides)
+    assert [(p.code, p.key, p.line) for p in caught.value.problems] == [("M050", "editions.epub", 6)]
+    assert "unknown edition format 'epub'" in caught.value.problems[0].message

@@ -10,6 +10,7 @@ import yaml
 from PIL import Image as PILImage
 
 from bundler.errors import BundlerError, ManifestError
+from bundler.exporters import formats
 from bundler.importers import read_piece
 from bundler.importers.piece import write_piece
 from bundler.manifest import load_manifest
@@ -98,7 +99,7 @@ def test_add_pieces_to_empty_flow_lists_and_crlf():
 def test_huge_manifest_is_refused_without_parsing(tmp_path):
     (tmp_path / "collection.yaml").write_text("title: T\n" + "#" * (MAX_MANIFEST_BYTES + 10) + "\n", encoding="utf-8")
     with pytest.raises(ManifestError, match="the limit is"):
-        load_manifest(tmp_path)
+        load_manifest(tmp_path, formats=formats())
 
 
 @pytest.mark.expect_warnings(ALEPPO_WARNINGS)
@@ -106,7 +107,7 @@ def test_dates_stay_text_and_note_reaches_the_piece():
     from bundler.executor import WorkOptions
     from bundler.manifest import resolve_dossier
 
-    manifest = load_manifest(COLLECTIONS / "aleppo-2016")
+    manifest = load_manifest(COLLECTIONS / "aleppo-2016", formats=formats())
     assert manifest.data["date"] == "2016-05-10"
     dossier = resolve_dossier(manifest, work=WorkOptions(executor="serial"))
     assert dossier.pieces[0].note.startswith("Kept as published on 10 May 2016")

@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from bundler.errors import ManifestError
+from bundler.exporters import formats
 from bundler.manifest import load_manifest, loader
 from bundler.manifest.edit import add_pieces
 from tests.conftest import COLLECTIONS, FIXTURES
@@ -18,7 +19,7 @@ BROKEN = sorted(p for p in (FIXTURES / "manifests").iterdir() if (p / "collectio
 def problems_of(folder):
     """Every problem ``load_manifest`` reports for ``folder``, rendered as the CLI shows them."""
     try:
-        load_manifest(folder)
+        load_manifest(folder, formats=formats())
     except ManifestError as exc:
         return [p.render_coded() for p in exc.problems]
     return []
@@ -41,7 +42,7 @@ def test_every_manifest_reads_as_the_pure_python_loader_read_it(folder, monkeypa
 def test_syntax_error_names_its_line_in_the_pure_python_wording(tmp_path):
     (tmp_path / "collection.yaml").write_text("title: T\nsections: one: two\n", encoding="utf-8")
     with pytest.raises(ManifestError) as caught:
-        load_manifest(tmp_path)
+        load_manifest(tmp_path, formats=formats())
     [problem] = caught.value.problems
     assert (problem.code, problem.line, problem.message) == ("M003", 2, "not valid YAML: mapping values are not allowed here")
     assert problem.file == str(tmp_path / "collection.yaml")

@@ -37,7 +37,7 @@ KOREAN = Piece(
     language="ko",
     body=(Paragraph("서울에서는 비가 내렸다. 시장은 다시 문을 열었고 사람들은 돌아왔다. 이것은 한국어 문장입니다. " * 3),),
 )
-HIEROGLYPH = Piece(title="Glyphs", slug="glyphs", body=(Paragraph("A hieroglyph 𓀀 in a sentence."),))
+KHITAN = Piece(title="Glyphs", slug="glyphs", body=(Paragraph("A Khitan character 𘬀 in a sentence."),))
 
 
 def dossier_of(*pieces: Piece) -> Dossier:
@@ -124,29 +124,29 @@ def test_epub_ships_the_fallback_faces_it_needs(built):
 
 @pytest.mark.expect_warnings(r"^W310 ", r"^W301 PDF \(print\): \.notdef", r"^weasyprint WARNING: \.notdef")
 def test_a_character_no_face_has_is_a_located_warning_in_every_format(tmp_path, _epoch):
-    dossier = dossier_of(HIEROGLYPH)
+    dossier = dossier_of(KHITAN)
     for name in ("pdf", "epub"):
         report = Report()
         write(name, dossier, tmp_path, report)
         located = [w for w in report.warnings if w.code == "W310"]
         assert len(located) == 1, [w.render_coded() for w in report.warnings]
-        assert "'glyphs' ('Glyphs')" in located[0].message and "U+13000" in located[0].message and "'𓀀'" in located[0].message
+        assert "'glyphs' ('Glyphs')" in located[0].message and "U+18B00" in located[0].message and "'𘬀'" in located[0].message
 
 
 def test_the_pdfa_edition_refuses_a_character_no_face_has(tmp_path, _epoch):
-    dossier = dossier_of(HIEROGLYPH)
+    dossier = dossier_of(KHITAN)
     out = tmp_path / "scripts-archive.pdf"
     with pytest.raises(ExportError) as raised:
         formats()["pdf-archive"].write(dossier, Edition("pdf-archive"), out, context_for(Edition("pdf-archive")))
     assert raised.value.problems[0].code == "E310"
-    assert "U+13000" in str(raised.value) and "'glyphs'" in str(raised.value)
+    assert "U+18B00" in str(raised.value) and "'glyphs'" in str(raised.value)
     assert not out.exists()
 
 
 def test_the_cli_exits_1_and_writes_nothing_for_the_pdfa_edition(tmp_path):
     collection = tmp_path / "c"
     collection.mkdir()
-    (collection / "glyphs.txt").write_text("Glyphs\n\nA hieroglyph 𓀀 in a sentence.\n", encoding="utf-8")
+    (collection / "glyphs.txt").write_text("Glyphs\n\nA Khitan character 𘬀 in a sentence.\n", encoding="utf-8")
     (collection / "collection.yaml").write_text(
         "title: Glyphs\nlanguage: en\nsections:\n  - title: One\n    pieces:\n      - source: glyphs.txt\n", encoding="utf-8"
     )
@@ -157,7 +157,7 @@ def test_the_cli_exits_1_and_writes_nothing_for_the_pdfa_edition(tmp_path):
         text=True,
     )
     assert done.returncode == 1, done.stderr
-    assert "E310" in done.stderr and "U+13000" in done.stderr
+    assert "E310" in done.stderr and "U+18B00" in done.stderr
     assert not list(out.rglob("*.pdf"))
 
 

@@ -9,12 +9,13 @@ import pytest
 from bundler.cache import ContentCache, cache_root, make_key, open_cache
 from bundler.errors import ManifestError
 from bundler.executor import WorkOptions
+from bundler.exporters import formats
 from bundler.manifest import load_manifest, resolve_dossier
 from bundler.model import to_data
 
 
 def pieces_data(collection, work: WorkOptions) -> list:
-    dossier = resolve_dossier(load_manifest(collection), work=work)
+    dossier = resolve_dossier(load_manifest(collection, formats=formats()), work=work)
     return [to_data(p) for p in dossier.pieces]
 
 
@@ -93,13 +94,13 @@ def test_import_failures_in_workers_are_all_reported_with_their_manifest_keys(co
     (collection / "sources" / "piece-2.txt").write_bytes(b"")
     (collection / "sources" / "piece-5.md").write_bytes(b"---\ntitle: [unclosed\n---\n\nbody\n")
     with pytest.raises(ManifestError) as caught:
-        resolve_dossier(load_manifest(collection), work=WorkOptions(jobs=2, cache=False))
+        resolve_dossier(load_manifest(collection, formats=formats()), work=WorkOptions(jobs=2, cache=False))
     keys = sorted(p.key for p in caught.value.problems)
     assert keys == ["sections[0].pieces[1]", "sections[0].pieces[4]"], caught.value
 
 
 def test_progress_counts_every_imported_piece(collection):
     seen = []
-    resolve_dossier(load_manifest(collection), work=WorkOptions(executor="serial"), progress=lambda *a: seen.append(a))
+    resolve_dossier(load_manifest(collection, formats=formats()), work=WorkOptions(executor="serial"), progress=lambda *a: seen.append(a))
     assert seen[0] == ("import", 0, 8) and seen[-1] == ("import", 8, 8)
     assert [done for _stage, done, _total in seen] == list(range(9))

@@ -9,6 +9,7 @@ import pytest
 
 from bundler.errors import BundlerError
 from bundler.executor import WorkOptions
+from bundler.exporters import formats
 from bundler.manifest import load_manifest, resolve_dossier
 from bundler.model import to_data
 
@@ -23,7 +24,7 @@ def dask_address():
 
 
 def pieces_json(collection, work: WorkOptions) -> str:
-    dossier = resolve_dossier(load_manifest(collection), work=work)
+    dossier = resolve_dossier(load_manifest(collection, formats=formats()), work=work)
     return json.dumps([to_data(p) for p in dossier.pieces], sort_keys=True, ensure_ascii=False)
 
 
@@ -44,4 +45,4 @@ def test_dask_workers_fill_the_shared_cache(collection, dask_address):
 def test_an_unreachable_scheduler_is_a_user_error_not_a_traceback(collection, monkeypatch):
     monkeypatch.setattr("bundler.executor.DASK_CONNECT_TIMEOUT", "1s")
     with pytest.raises(BundlerError, match="cannot reach the Dask scheduler"):
-        resolve_dossier(load_manifest(collection), work=WorkOptions(executor="dask://127.0.0.1:9", cache=False))
+        resolve_dossier(load_manifest(collection, formats=formats()), work=WorkOptions(executor="dask://127.0.0.1:9", cache=False))

@@ -10,6 +10,7 @@ from PIL import ImageDraw
 from bundler.build.collection import build_collection
 from bundler.build.image_stage import image_jobs, prepare_images
 from bundler.executor import WorkOptions
+from bundler.exporters import formats
 from bundler.manifest import load_manifest, resolve_dossier
 from bundler.model import Edition
 
@@ -41,7 +42,7 @@ def write_photo_collection(root):
 def test_every_image_is_prepared_once_per_policy_and_outputs_do_not_change(tmp_path, monkeypatch):
     monkeypatch.delenv("BUNDLER_CACHE_DIR", raising=False)
     root = write_photo_collection(tmp_path / "photo-dossier")
-    dossier = resolve_dossier(load_manifest(root), work=WorkOptions(executor="serial"))
+    dossier = resolve_dossier(load_manifest(root, formats=formats()), work=WorkOptions(executor="serial"))
     editions = [Edition("epub"), Edition("pdf")]
     jobs = image_jobs(dossier, editions)
     assert len(jobs) == 4  # two photos, two policies (EPUB size limits, print resolution)
@@ -78,7 +79,7 @@ def test_the_first_rebuild_after_a_fresh_import_reuses_the_edition(tmp_path, mon
 def test_a_warm_build_has_no_image_jobs_and_a_lost_image_is_prepared_again(tmp_path, monkeypatch):
     monkeypatch.delenv("BUNDLER_CACHE_DIR", raising=False)
     root = write_photo_collection(tmp_path / "photo-dossier")
-    dossier = resolve_dossier(load_manifest(root), work=WorkOptions(executor="serial"))
+    dossier = resolve_dossier(load_manifest(root, formats=formats()), work=WorkOptions(executor="serial"))
     editions = [Edition("epub")]
     assert prepare_images(dossier, editions, WorkOptions(jobs=2)) == 2
     assert image_jobs(dossier, editions) == []  # each source hash recorded at import, each prepared file cached

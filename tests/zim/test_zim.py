@@ -30,11 +30,13 @@ def zims(tmp_path_factory):
     from bundler.build.collection import build_collection
 
     built = {}
-    for example, expected in EXAMPLES.items():
-        out = tmp_path_factory.mktemp(f"zim-{example}")
-        with warnings_guard.expected_warnings(*([expected] if expected else [])):
-            result = build_collection(COLLECTIONS / example, out_dir=out, format_names=["zim"])
-        built[example] = (result, result.outputs["zim"])
+    with pytest.MonkeyPatch.context() as patch:  # a module fixture runs before the per-test clock is fixed
+        patch.setenv("SOURCE_DATE_EPOCH", "1462838400")
+        for example, expected in EXAMPLES.items():
+            out = tmp_path_factory.mktemp(f"zim-{example}")
+            with warnings_guard.expected_warnings(*([expected] if expected else [])):
+                result = build_collection(COLLECTIONS / example, out_dir=out, format_names=["zim"])
+            built[example] = (result, result.outputs["zim"])
     return built
 
 
@@ -166,3 +168,33 @@ def test_a_piece_named_index_keeps_its_name(tmp_path):
     assert (
         html.fromstring(bytes(archive.get_entry_by_path("index").get_item().content)).find(".//h1").text_content().strip() == renamed.title
     )
+
+
+def test_two_builds_of_one_dossier_write_the_same_bytes(zims, tmp_path):
+    """libzim's random UUIDs (the archive's and its two Xapian indexes') are replaced by content-derived ones
+    and the checksum rewritten: a second build, written afresh, is byte for byte the first, and still whole."""
+    import uuid
+
+    from bundler.build.collection import build_collection
+    from bundler.executor import WorkOptions
+
+    first = zims["bilingual-sample"][1]
+    again = build_collection(COLLECTIONS / "bilingual-sample", out_dir=tmp_path, format_names=["zim"], work=WorkOptions(cache=False))
+    assert again.outputs["zim"].read_bytes() == first.read_bytes()
+    archives = {example: Archive(path) for example, (_, path) in zims.items()}
+    assert all(archive.check() for archive in archives.values())  # libzim verifies the rewritten MD5 checksum
+    assert len({archive.uuid for archive in archives.values()}) == len(archives)  # another dossier, another UUID
+    assert {uuid.UUID(str(archive.uuid)).version for archive in archives.values()} == {8}
+    assert Searcher(archives["bilingual-sample"]).search(Query().set_query("library")).getEstimatedMatches() > 0
+
+
+def test_a_file_not_laid_out_as_a_zim_is_refused_not_patched(tmp_path):
+    from bundler.errors import ExportError
+    from bundler.exporters.zim_identity import pin_identifiers
+
+    path = tmp_path / "odd.zim"
+    path.write_bytes(b"not a zim file" * 10)
+    with pytest.raises(ExportError) as caught:
+        pin_identifiers(path)
+    assert caught.value.problems[0].code == "E451" and "odd.zim" in caught.value.problems[0].message
+    assert path.read_bytes() == b"not a zim file" * 10

@@ -36,6 +36,7 @@ from bundler.archive.signing import check_signature, load_private_key, sign_bag
 from bundler.build.collection import BuildResult, build_collection
 from bundler.clock import build_time, record_time, zip_date_time
 from bundler.errors import BundlerError
+from bundler.exporters import formats
 from bundler.files import write_atomically
 from bundler.importers.piece import write_piece
 from bundler.manifest.events import event, events_of_piece, read_events
@@ -116,7 +117,7 @@ def write_bag(
 def _refuse_changed_originals(collection: str | Path):
     """The manifest, once every listed piece's original is proved to hold its recorded bytes."""
 
-    manifest = load_manifest(collection)
+    manifest = load_manifest(collection, formats=formats())
     refuse_changed_originals(manifest, "not bagged")
     return manifest
 

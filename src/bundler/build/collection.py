@@ -20,14 +20,15 @@ from bundler.build.incremental import cached_writer
 from bundler.build.leftovers import sweep_cache, sweep_output, sweep_temporary
 from bundler.build.result import BuildResult
 from bundler.build.sidecar import write_dossier_sidecar
-from bundler.cache import cache_root, collecting_damage, open_cache
-from bundler.errors import BundlerError, Report
+from bundler.cache import DamageLog, cache_root, open_cache
+from bundler.errors import BundlerError, Problem, Report
 from bundler.executor import WorkOptions, start_fork_server
 from bundler.exporters import edition_filename, edition_policy, format_of, formats
 from bundler.exporters.context import BuildContext, Progress
 from bundler.images.session import ImageSession, build_image_cache
 from bundler.manifest import Manifest, load_manifest, resolve_dossier
 from bundler.model import Dossier, Edition
+from bundler.render.glyph_coverage import GlyphScan
 
 
 def parse_formats(text: str | None) -> list[str] | None:
@@ -66,10 +67,7 @@ def build_collection(
     work: WorkOptions | None = None,
 ) -> BuildResult:
     """Build the editions of one collection; returns what was written."""
-    with collecting_damage() as damaged:  # W701: cache entries found damaged, discarded and rebuilt
-        result = _build(collection, format_names, out_dir, progress or (lambda stage, done, total: None), work or WorkOptions())
-    result.report.warnings.extend(damaged)
-    return result
+    return _build(collection, format_names, out_dir, progress or (lambda stage, done, total: None), work or WorkOptions())
 
 
 def _build(
@@ -78,7 +76,7 @@ def _build(
     """The stages of ``build_collection``: manifest, imports, images, editions, sidecar."""
     progress("manifest", 0, 1)
     start_fork_server(work, WORKER_MODULES)  # the image stage's workers, ready by the time imports are done
-    manifest = load_manifest(collection)
+    manifest = load_manifest(collection, formats=formats())
     progress("manifest", 1, 1)
     sweep_temporary()  # what killed builds left: their scratch folders, then their cache writes
     if work.cache:
@@ -104,22 +102,51 @@ def _build_dossier(
     target_dir = Path(out_dir) / dossier.slug if out_dir else default_out_dir(dossier)
     result = BuildResult(dossier=dossier, report=report)
     sweep_output(target_dir)  # half-written editions of killed builds
+    damage = DamageLog()  # W701: cache entries found damaged, discarded and rebuilt (the imports' are in the report)
     with build_image_cache(dossier.root, work.cache) as image_cache:  # --no-cache: a temporary one, removed afterwards
         digests: dict[str, str] = {}  # photos' hashes, computed once by the image stage's workers
-        prepare_images(dossier, editions, work, progress, image_cache, digests)  # all cores; exporters then find images ready
-        contexts = {e.id: _context(e, result.report, image_cache, digests, work, progress) for e in editions}
-        _write_editions(dossier, editions, target_dir, result, contexts, work, progress)
+        prepare_images(dossier, editions, work, progress, image_cache, digests, damage)  # all cores; exporters then find images ready
+        glyphs = GlyphScan()  # each piece scanned for missing glyphs once, whatever the editions
+        contexts = {e.id: _context(e, result.report, image_cache, digests, damage, glyphs, work, progress) for e in editions}
+        _write_editions(dossier, editions, target_dir, result, contexts, work, progress, damage)
+    result.report.warnings[:] = said_once(result.report.warnings, ONCE_PER_BUILD)
+    result.report.warnings.extend(damage.problems)
     write_dossier_sidecar(result)  # dist/<slug>/dossier.json, read by the catalogue and library server
     progress("done", len(editions), len(editions))
     return result
 
 
 def _context(
-    edition: Edition, report: Report, image_cache: Path, digests: dict[str, str], work: WorkOptions, progress: Progress
+    edition: Edition,
+    report: Report,
+    image_cache: Path,
+    digests: dict[str, str],
+    damage: DamageLog,
+    glyphs: GlyphScan,
+    work: WorkOptions,
+    progress: Progress,
 ) -> BuildContext:
     """What the edition's exporter is given besides the dossier: its image policy and cache, the machine, the display."""
-    session = ImageSession(edition_policy(edition), report, image_cache, digests)
-    return BuildContext(session, work, None, progress)
+    session = ImageSession(edition_policy(edition), report, image_cache, digests, damage)
+    return BuildContext(session, work, None, progress, glyphs)
+
+
+#: Warnings about the dossier's own text that every edition files alike (the book's faces lack a character):
+#: the build reports each once, not once per edition. Editions replayed from the cache file theirs again.
+ONCE_PER_BUILD = frozenset({"W310"})
+
+
+def said_once(warnings: list[Problem], codes: frozenset[str]) -> list[Problem]:
+    """``warnings`` without the repeats of an identical warning whose code is in ``codes`` (first kept, order kept)."""
+    seen: set[Problem] = set()
+    kept = []
+    for warning in warnings:
+        if warning.code in codes:
+            if warning in seen:
+                continue
+            seen.add(warning)
+        kept.append(warning)
+    return kept
 
 
 def _write_editions(
@@ -130,13 +157,14 @@ def _write_editions(
     contexts: dict[str, BuildContext],
     work: WorkOptions,
     progress: Progress,
+    damage: DamageLog,
 ) -> None:
     """Write each edition (or copy it from the cache when nothing it depends on changed).
 
     Editions are written into a staging folder and moved into ``target_dir`` together once the
     last one is complete: a piece that breaks the EPUB no longer leaves the PDF written before it.
     """
-    cache = open_cache(dossier.root or ".", enabled=bool(dossier.root) and work.cache)
+    cache = open_cache(dossier.root or ".", enabled=bool(dossier.root) and work.cache, damage=damage)
     target_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".staging-", dir=target_dir) as staging:
         written: dict[str, Path] = {}

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bundler.cache import collecting_damage, pass_on_damage
+from bundler.cache import DamageLog
 from bundler.errors import Problem, Report
 from bundler.executor import DASK_SCHEME, WorkOptions, map_in_order, open_executor
 from bundler.exporters import edition_policy
@@ -42,10 +42,9 @@ def prepare_one(job: ImageJob) -> tuple[str | None, tuple[Problem, ...]]:
     Returns the source's SHA-256 (None if unreadable) and the damaged cache entries it met
     (W701), which travel back as data for the build report.
     """
-    session = ImageSession(job.policy, Report(), job.cache_dir, digests={})
-    with collecting_damage() as damaged:
-        session.prepare(Figure(image=Image(path=job.path, sha256=job.sha256)))
-    return session.digests.get(str(Path(job.path))), tuple(damaged)
+    session = ImageSession(job.policy, Report(), job.cache_dir, digests={}, damage=DamageLog())
+    session.prepare(Figure(image=Image(path=job.path, sha256=job.sha256)))
+    return session.digests.get(str(Path(job.path))), tuple(session.damage.problems)
 
 
 def image_jobs(dossier: Dossier, editions: list[Edition], cache_dir: Path | None = None) -> list[ImageJob]:
@@ -74,6 +73,7 @@ def prepare_images(
     progress: Progress | None = None,
     cache_dir: Path | None = None,
     digests: dict[str, str] | None = None,
+    damage: DamageLog | None = None,
 ) -> int:
     """Fill the build's image cache for ``editions`` on all local cores; returns the job count.
 
@@ -81,7 +81,8 @@ def prepare_images(
     the build passes a temporary folder (``build_image_cache``), so the stage still runs in
     parallel; without one it does nothing rather than fill the collection's cache. The photos'
     hashes the workers computed go into ``digests`` (the build's sessions share it), so the
-    exporters need not hash each photo again.
+    exporters need not hash each photo again. Damaged cached images the workers met (W701)
+    go to ``damage``.
     """
     if not dossier.root or (not work.cache and cache_dir is None):
         return 0
@@ -93,7 +94,8 @@ def prepare_images(
     local = replace(work, executor=None) if (work.executor or "").startswith(DASK_SCHEME) else work  # files are local
     with open_executor(local, len(jobs), preload=WORKER_MODULES) as executor:  # libvips: never in a forked child
         outcomes = map_in_order(executor, prepare_one, jobs, lambda done: report("images", done, len(jobs)))
-    pass_on_damage(problem for _, damaged in outcomes for problem in damaged)
+    if damage is not None:
+        damage.add(problem for _, damaged in outcomes for problem in damaged)
     known = digests if digests is not None else {}
     known.update((str(Path(job.path)), digest) for job, (digest, _) in zip(jobs, outcomes, strict=True) if digest)
     return len(jobs)

@@ -10,7 +10,8 @@ test holds both to the validator. ``make schema`` rewrites the file; a test fail
 committed file differs from what this module generates.
 
 It lives in ``build`` because it reads the exporters' registry, which the manifest, below
-the exporters, may not import.
+the exporters, may not import (the manifest's own checks are given the same registry by
+their caller: ``load_manifest(..., formats=formats())``).
 """
 
 from __future__ import annotations

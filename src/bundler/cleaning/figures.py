@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from bundler.cache import DamageLog
 from bundler.cleaning.blocks import inline_html, text_of
 from bundler.cleaning.credits import split_credit
 from bundler.cleaning.dom import compact_tokens, remove
@@ -70,6 +71,7 @@ class FigureContext:
     media_dir: Path | None
     language: str
     warnings: list[str] = field(default_factory=list)
+    damage: DamageLog = field(default_factory=DamageLog)  # damaged photos met in media_dir (W701): ImportOptions.damage
 
     def hook(self, element) -> list:
         """``blocks.html_to_blocks`` figure hook: one FigureBlock per content image."""
@@ -114,7 +116,7 @@ def _figure_for(img, caption_html: str, credit: str, context: FigureContext) -> 
         context.warnings.append(coded("W141", f"figure {caption_text[:60] or alt[:60]!r}: no image address; caption and credit kept"))
     else:
         try:
-            image = resolve_image(src, context.page_dir, context.base_url, context.media_dir)
+            image = resolve_image(src, context.page_dir, context.base_url, context.media_dir, context.damage)
             if image.path is None:
                 context.warnings.append(coded("N142", f"image {image.url[:120]} is remote and was not fetched; caption and alt kept"))
         except ImageProblem as problem:

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from PIL import Image as PILImage
 
+from bundler.cache import DamageLog, holds_content, store_checked
 from bundler.model import Image
 
 MAX_IMAGE_BYTES = 40 * 1024 * 1024
@@ -37,20 +38,21 @@ class ImageProblem(Exception):
     """An image reference that could not be turned into a stored image (message says why)."""
 
 
-def resolve_image(src: str, page_dir: Path | None, base_url: str, media_dir: Path | None) -> Image:
+def resolve_image(src: str, page_dir: Path | None, base_url: str, media_dir: Path | None, damage: DamageLog) -> Image:
     """Turn an image reference into an ``Image``: stored locally when its bytes are at hand.
 
     Raises ``ImageProblem`` for a local reference whose file is missing or unreadable and for
     a ``data:`` URI that does not decode. A remote URL gives ``Image(path=None, url=...)``.
+    A damaged copy already in ``media_dir`` is rewritten and reported to ``damage`` (W701).
     """
     if src.startswith("data:"):
-        return store_image(_decode_data_uri(src), media_dir, url="")
+        return store_image(_decode_data_uri(src), media_dir, damage, url="")
     parts = urlsplit(src)
     if parts.scheme in {"http", "https"} or src.startswith("//"):
         url = ("https:" + src) if src.startswith("//") else src
         local = _saved_copy(url, page_dir)
         if local is not None:
-            return store_image(local.read_bytes(), media_dir, url=url)
+            return store_image(local.read_bytes(), media_dir, damage, url=url)
         return Image(path=None, url=url)
     if parts.scheme not in {"", "file"}:
         raise ImageProblem(f"unsupported image address {src[:80]!r}")
@@ -60,7 +62,7 @@ def resolve_image(src: str, page_dir: Path | None, base_url: str, media_dir: Pat
         if remote.startswith("http"):
             return Image(path=None, url=remote)
         raise ImageProblem(f"image file {src[:120]!r} is missing next to the page")
-    return store_image(local.read_bytes(), media_dir, url=remote)
+    return store_image(local.read_bytes(), media_dir, damage, url=remote)
 
 
 def _decode_data_uri(src: str) -> bytes:
@@ -102,7 +104,7 @@ def _saved_copy(url: str, page_dir: Path | None) -> Path | None:
     return None
 
 
-def store_image(data: bytes, media_dir: Path | None, url: str = "") -> Image:
+def store_image(data: bytes, media_dir: Path | None, damage: DamageLog, url: str = "") -> Image:
     """Validate ``data`` as a raster image and write it as ``<sha256><ext>`` in ``media_dir``."""
     if not data:
         raise ImageProblem("image file is empty")
@@ -124,8 +126,6 @@ def store_image(data: bytes, media_dir: Path | None, url: str = "") -> Image:
     folder = media_dir or default_media_dir()
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{digest}{ext}"
-    from bundler.cache import holds_content, store_checked  # the cache's check and writer (temporary file per process)
-
-    if not holds_content(target, data, "imported photo"):
+    if not holds_content(target, data, "imported photo", damage):  # the cache's check and writer (temporary file per process)
         store_checked(target, lambda temporary: temporary.write_bytes(data))
     return Image(path=str(target.resolve()), url=url, media_type=media_type, width=width, height=height, sha256=digest)

@@ -14,10 +14,11 @@ def add_arguments(parser) -> None:
 
 def run(args, ui) -> int:
     from bundler.errors import Report
+    from bundler.exporters import formats
     from bundler.manifest import load_manifest, resolve_dossier
     from bundler.render.xhtml import check_pieces_render
 
-    manifest = load_manifest(args.collection)
+    manifest = load_manifest(args.collection, formats=formats())
     report = Report()
     dossier = resolve_dossier(manifest, report)
     check_pieces_render(dossier)  # what the build would render, so a piece that breaks it fails here too

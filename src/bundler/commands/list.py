@@ -75,9 +75,10 @@ def _warning_line(stored: str) -> str:
 
 def run(args, ui) -> int:
     from bundler.errors import Report
+    from bundler.exporters import formats
     from bundler.manifest import load_manifest, resolve_dossier
 
-    dossier = resolve_dossier(load_manifest(args.collection), Report())
+    dossier = resolve_dossier(load_manifest(args.collection, formats=formats()), Report())
     toc = table_of_contents(dossier)
     if args.json:
         ui.out(json.dumps(toc, ensure_ascii=False, indent=2))

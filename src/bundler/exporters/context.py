@@ -21,6 +21,7 @@ from bundler.errors import Report
 from bundler.executor import WorkOptions
 from bundler.images.policy import ImagePolicy
 from bundler.images.session import ImageSession, default_cache_dir
+from bundler.render.glyph_coverage import GlyphScan
 
 #: A progress callback: (stage, done, total).
 Progress = Callable[[str, int, int], None]
@@ -38,6 +39,7 @@ class BuildContext:
     work: WorkOptions = field(default_factory=WorkOptions)
     cache: ContentCache | None = None  # enabled cache for font subsets and PDF parts; None: nothing cached
     progress: Progress = no_progress
+    glyphs: GlyphScan = field(default_factory=GlyphScan)  # the build's one scan for missing glyphs, shared by its editions
 
     @property
     def report(self) -> Report:
@@ -59,7 +61,7 @@ class BuildContext:
 
     def with_images(self, policy: ImagePolicy, report: Report) -> BuildContext:
         """The same build with another image policy and report (one budget attempt); photos' hashes are shared."""
-        session = ImageSession(policy, report, self.images.cache_dir, self.images.digests)
+        session = ImageSession(policy, report, self.images.cache_dir, self.images.digests, self.images.damage)
         return replace(self, images=session)
 
     def with_cache(self, cache: ContentCache | None) -> BuildContext:

@@ -94,7 +94,7 @@ def write_epub(dossier: Dossier, edition: Edition, out: Path, ctx: BuildContext,
     spans): it gets each spine page's complete XHTML, after rendering and before the fonts are
     subset to the text, and returns the document to ship. The navigation document is not passed.
     """
-    report_missing_glyphs(dossier, "EPUB", ctx.report)
+    report_missing_glyphs(dossier, ctx.report, ctx.glyphs)
     moment = build_time(dossier.date)
     names = _generated_names(dossier)
     book = _new_book(dossier)

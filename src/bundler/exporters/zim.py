@@ -13,8 +13,10 @@ same XHTML renderer as the EPUB, the images under the edition's image policy, an
 full-text index. Links out of the dossier are turned into plain text that shows their
 address: a Kiwix reader is offline, and a live external link only fails.
 
-libzim gives each file a random UUID, so two builds differ in those bytes (there is no way
-to pin it from Python); the content is the same.
+libzim gives each file a random UUID (and each of its two Xapian indexes another), and Python
+cannot set them; ``zim_identity.pin_identifiers`` replaces them afterwards by UUIDs derived from
+the file's content and rewrites the checksum, so two builds of the same dossier write the
+same bytes.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from bundler.clock import build_time
 from bundler.errors import ExportError, Report
 from bundler.exporters import Format
 from bundler.exporters.context import BuildContext
+from bundler.exporters.zim_identity import pin_identifiers
 from bundler.images.session import ImageSession
 from bundler.model import Dossier, Edition, Figure
 from bundler.render.cover import cover_jpeg
@@ -77,7 +80,10 @@ def write_zim(dossier: Dossier, edition: Edition, out: Path, ctx: BuildContext) 
     articles = _articles(dossier, media, report)
     language = zim_languages(dossier)
     try:
-        with _quiet_stdout(), libzim.Creator(str(out)).config_verbose(False).config_indexing(True, language.split(",")[0]) as creator:
+        with (
+            _quiet_stdout(),
+            libzim.Creator(str(out)).config_verbose(False).config_nbworkers(1).config_indexing(True, language.split(",")[0]) as creator,
+        ):
             creator.set_mainpath(articles[0].path)
             for name, value in zim_metadata(dossier).items():
                 creator.add_metadata(name, value)
@@ -88,6 +94,7 @@ def write_zim(dossier: Dossier, edition: Edition, out: Path, ctx: BuildContext) 
                 creator.add_item(_item(libzim, article.path, article.title, "text/html", article.html, front=article.front))
             for path, (media_type, data) in media.files.items():
                 creator.add_item(_item(libzim, path, "", media_type, data, front=False))
+        pin_identifiers(out)  # libzim's random UUIDs, replaced by content-derived ones: same dossier, same bytes
     except (RuntimeError, ValueError, OSError) as exc:  # libzim reports its failures as these
         raise ExportError(
             f"libzim could not write the ZIM file: {exc}", code="E451", hint="check the free space where the build writes"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from PIL import Image as PILImage
 
-from bundler.cache import cache_root, checksum_path, holds_content, part_name, store_checked, verify_bytes
+from bundler.cache import DamageLog, cache_root, checksum_path, holds_content, part_name, store_checked, verify_bytes
 from bundler.errors import Report
 from bundler.files import write_atomically
 from bundler.images.policy import ImagePolicy
@@ -64,6 +64,8 @@ class ImageSession:
     #: Source path -> SHA-256, shared by the build's sessions: the image stage's workers hash every photo
     #: already, and hashing 200 MB of photos again while writing costs the build ~0.3 s.
     digests: dict[str, str] = field(default_factory=dict)
+    #: Damaged cached images met (W701): the build's log, or an image worker's, which travels back with its result.
+    damage: DamageLog = field(default_factory=DamageLog)
     _warned: set[str] = field(default_factory=set)
 
     def prepare(self, figure: Figure) -> PreparedImage | None:
@@ -98,7 +100,7 @@ class ImageSession:
             return None
         name = f"{prepared.sha256[:32]}{prepared.suffix}"
         path = self.cache_dir / "by-content" / name
-        if not holds_content(path, prepared.data, "prepared image"):
+        if not holds_content(path, prepared.data, "prepared image", self.damage):
             write_atomically(path, lambda temporary: temporary.write_bytes(prepared.data), prefix=part_name(), suffix="")
         return path
 
@@ -128,7 +130,7 @@ class ImageSession:
             if path.is_file():
                 data = path.read_bytes()
                 digest = sha256_bytes(data)
-                if not verify_bytes(path, data, "prepared image", digest):  # damaged: discarded, prepared again
+                if not verify_bytes(path, data, "prepared image", self.damage, digest):  # damaged: discarded, prepared again
                     return None
                 try:
                     with PILImage.open(path) as opened:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from bundler.cache import DamageLog
 from bundler.cleaning.blocks import unlink_relative
 from bundler.cleaning.headings import normalise_headings
 from bundler.cleaning.wellformed import map_fragments, repair_piece
@@ -35,6 +36,8 @@ class ImportOptions:
     source_label: str = ""  # the path to record in provenance (relative to the collection)
     urls: tuple[str, ...] = ()  # for archives holding many pages (WARC): import only these pages
     retrieved: str = ""  # when the user retrieved the sources (--retrieved), for pages that do not say
+    #: Where damaged photos met in ``media_dir`` are reported (W701): the import worker's log. Not an input.
+    damage: DamageLog = field(default_factory=DamageLog, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -133,7 +133,7 @@ def read_html_bytes(
     support = Support(trafilatura_text(reference))
     _prepare_dom(tree, base_url, support)
     root = find_root(tree, base_url, support)
-    context = FigureContext(page_dir=page_dir, base_url=base_url, media_dir=options.media_dir, language=language)
+    context = FigureContext(page_dir=page_dir, base_url=base_url, media_dir=options.media_dir, language=language, damage=options.damage)
     try:
         blocks = _lead_figures(root.element, context) + html_to_blocks(root.element, language, base_url, context.hook)
         blocks, _how = _choose_blocks(blocks, root, support, tree, language, base_url, context)
@@ -393,7 +393,9 @@ def _recover_lost_article(blocks, context: FigureContext, support: Support, refe
     normalise_figure_markup(tree)
     drop_furniture(tree, holds_main_text=_holder_of(support, min_chars=0, agreement=RECOVERY_AGREEMENT))
     body = tree.find(".//body")
-    fresh = FigureContext(page_dir=context.page_dir, base_url=context.base_url, media_dir=context.media_dir, language=language)
+    fresh = FigureContext(
+        page_dir=context.page_dir, base_url=context.base_url, media_dir=context.media_dir, language=language, damage=context.damage
+    )
     candidate = select_blocks(html_to_blocks(body, language, context.base_url, fresh.hook), support, False)
     gained = support.share_in(" ".join(block_text(b) for b in candidate)) - kept
     if gained >= RECOVERY_GAIN and _agreement(candidate, support) > _agreement(blocks, support):

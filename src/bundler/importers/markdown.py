@@ -79,7 +79,7 @@ def read_markdown(path: Path, options: ImportOptions) -> Piece:
     meta, markdown = split_front_matter(text, path)
     choice = choose_language(markdown, str(meta.get("language") or meta.get("lang") or ""), forced=options.language)
     language = choice.tag
-    context = FigureContext(page_dir=path.parent, base_url="", media_dir=options.media_dir, language=language)
+    context = FigureContext(page_dir=path.parent, base_url="", media_dir=options.media_dir, language=language, damage=options.damage)
     body, notes = markdown_to_piece_parts(markdown, language, context)
     warnings = list(warnings) + context.warnings + list(choice.warnings)
     standfirst = meta.get("standfirst") or meta.get("summary") or meta.get("description") or ""

@@ -26,7 +26,7 @@ from functools import cache
 from pathlib import Path
 
 from bundler import __version__
-from bundler.cache import hash_bytes, part_name, report_damage, sha256_of_file, verify_file, write_checksum
+from bundler.cache import DamageLog, hash_bytes, part_name, sha256_of_file, verify_file, write_checksum
 from bundler.errors import BundlerError, naming
 from bundler.importers import ImportOptions, find_source, read_piece
 from bundler.importers.piece import MEDIA_FOLDER, PIECE_FILE, read_stored_piece, write_piece
@@ -105,14 +105,17 @@ def import_code_digest() -> str:
 
 
 def read_cached_piece(path: Path, options: ImportOptions, cache_root: Path) -> Piece:
-    """Import ``path`` or reuse the cached result; stored pieces are read directly."""
+    """Import ``path`` or reuse the cached result; stored pieces are read directly.
+
+    A damaged entry is reported to ``options.damage`` (W701) and imported again.
+    """
     if path.name.lower().endswith(PIECE_FILE):
         return read_piece(path, options)
     if not path.is_file():
         return read_piece(path, options)  # raises a located "file not found"
     folder = cache_root / IMPORTS_FOLDER / cache_key(path, options)
     if (folder / PIECE_FILE).is_file():
-        if _entry_intact(folder) and _source_files_unchanged(path, folder):
+        if _entry_intact(folder, options.damage) and _source_files_unchanged(path, folder):
             try:
                 return read_stored_piece(folder / PIECE_FILE, ImportOptions())
             except BundlerError:
@@ -140,10 +143,10 @@ def _source_files_unchanged(path: Path, folder: Path) -> bool:
     return source_files_unchanged(path, files, stats if valid else None)
 
 
-def _entry_intact(folder: Path) -> bool:
+def _entry_intact(folder: Path, damage: DamageLog) -> bool:
     """Whether every file of the entry is as it was stored; a damaged one is reported (W701)."""
     record_path = folder / ENTRY_RECORD
-    if not record_path.is_file() or not verify_file(record_path, _KIND):
+    if not record_path.is_file() or not verify_file(record_path, _KIND, damage):
         return False  # no record: an entry of an older bundler (a miss); a damaged one was reported
     try:
         record = json.loads(record_path.read_text(encoding="utf-8"))
@@ -152,11 +155,11 @@ def _entry_intact(folder: Path) -> bool:
         return False
     for name, expected in files.items():
         if _file_sha256(folder / name) != expected:
-            report_damage(folder / name, _KIND, "its content does not match the entry's record")
+            damage.report(folder / name, _KIND, "its content does not match the entry's record")
             return False
     for name, stat in media.items():
         if not _photo_intact(folder / name, stat):
-            report_damage(folder / name, "cached photo", "its content does not match its name")
+            damage.report(folder / name, "cached photo", "its content does not match its name")
             return False
     return True
 

@@ -9,15 +9,19 @@ edition per format. A list of mappings, each with ``format:`` and an optional ``
 (``- {format: epub, name: ar, language: ar}``), builds several editions of one format from
 one collection; the name goes into the file name (``aleppo-2016.ar.epub``), so two editions
 that would write the same file are refused (M066) before anything is built.
+
+Which formats exist is the exporters' knowledge, a layer above the manifest: the caller that
+validates a manifest (the build, ``check``, ``bag``) passes their declarations in
+(``FormatTable``), so adding a format stays one module under ``exporters/``.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from bundler.errors import Problem
-from bundler.exporters import formats
 from bundler.manifest.checks import check_language, describe, suggest
 from bundler.manifest.document import Manifest, problem
 from bundler.model import Edition
@@ -79,10 +83,23 @@ def edition_entries(value: Any) -> list[tuple[str, str, dict]]:
     return entries
 
 
-def check_editions(manifest: Manifest, key: str, value: Any) -> list[Problem]:
+class FormatDeclaration(Protocol):
+    """What the manifest needs to know of a format (``bundler.exporters.Format`` is one): its options and file suffix."""
+
+    @property
+    def options(self) -> tuple[str, ...]: ...  # beyond COMMON_OPTIONS
+
+    @property
+    def suffix(self) -> str: ...  # the file name's ending, e.g. ".epub"
+
+
+#: Every format a manifest may name, by name (``bundler.exporters.formats()``).
+FormatTable = Mapping[str, FormatDeclaration]
+
+
+def check_editions(manifest: Manifest, key: str, value: Any, known: FormatTable) -> list[Problem]:
     """A mapping of format name to its options, or a list of editions each naming its ``format:``."""
 
-    known = formats()
     if not value:
         return [problem(manifest, key, "no editions listed", "M051", "list at least one, e.g. 'epub: {}', or remove 'editions:'")]
     found = _check_edition_list(manifest, key, value) if isinstance(value, list) else _check_edition_mapping(manifest, key, value)
@@ -91,7 +108,7 @@ def check_editions(manifest: Manifest, key: str, value: Any) -> list[Problem]:
             found.append(problem(manifest, item_key, f"unknown edition format {name!r}", "M050", suggest(name, known, "formats")))
         elif options:
             found += check_edition_options(manifest, item_key, options, tuple(known[name].options), known, name)
-    return found + _check_output_names(manifest, value)
+    return found + _check_output_names(manifest, value, known)
 
 
 def _check_edition_mapping(manifest: Manifest, key: str, value: dict) -> list[Problem]:
@@ -121,9 +138,8 @@ def _check_edition_list(manifest: Manifest, key: str, value: list) -> list[Probl
     return found
 
 
-def _check_output_names(manifest: Manifest, value: Any) -> list[Problem]:
+def _check_output_names(manifest: Manifest, value: Any, known: FormatTable) -> list[Problem]:
     """Each edition writes its own file: a bad name (M067) or two editions writing one file (M066) is refused."""
-    known = formats()
     slug = slugify(manifest.root.resolve().name, "dossier")
     written: dict[str, str] = {}
     found: list[Problem] = []
@@ -146,7 +162,7 @@ def _check_output_names(manifest: Manifest, value: Any) -> list[Problem]:
 
 
 def check_edition_options(
-    manifest: Manifest, key: str, options: dict, extra: tuple[str, ...], known: dict | None = None, format_name: str = ""
+    manifest: Manifest, key: str, options: dict, extra: tuple[str, ...], known: FormatTable | None = None, format_name: str = ""
 ) -> list[Problem]:
     """Common options by value; options the format declares by name; anything else is unknown.
 

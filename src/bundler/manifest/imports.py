@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bundler.cache import collecting_damage, pass_on_damage
+from bundler.cache import DamageLog
 from bundler.errors import BundlerError, Problem
 from bundler.executor import WorkOptions, map_in_order, open_executor
 from bundler.importers import ImportOptions, read_piece
@@ -42,12 +42,18 @@ class ImportOutcome:
 
 
 def import_source(job: ImportJob) -> ImportOutcome:
-    """Import one source (through the cache when it has one); runs in a worker."""
+    """Import one source (through the cache when it has one); runs in a worker.
+
+    The job's own damage log is filled (cache entries, photos in the cache's media folder) and
+    travels back as data, like its errors.
+    """
+    damage = DamageLog()
+    options = replace(job.options, damage=damage)
     if job.cache_root is None:
-        return _import_outcome(lambda: read_piece(job.path, job.options))
-    with collecting_damage() as damaged:  # a worker's findings travel back as data, like its errors
-        outcome = _import_outcome(lambda: read_cached_piece(job.path, job.options, job.cache_root))
-    return replace(outcome, damaged=tuple(damaged))
+        outcome = _import_outcome(lambda: read_piece(job.path, options))
+    else:
+        outcome = _import_outcome(lambda: read_cached_piece(job.path, options, job.cache_root))
+    return replace(outcome, damaged=tuple(damage.problems))
 
 
 def _import_outcome(read: Callable[[], Piece]) -> ImportOutcome:
@@ -58,9 +64,12 @@ def _import_outcome(read: Callable[[], Piece]) -> ImportOutcome:
 
 
 def import_all(
-    requests: list[ImportRequest], cache_root: Path | None, work: WorkOptions, progress: Progress | None = None
+    requests: list[ImportRequest], cache_root: Path | None, work: WorkOptions, damage: DamageLog, progress: Progress | None = None
 ) -> Callable[[Path, ImportOptions], Piece]:
-    """Import every distinct request at once; returns a reader that hands out the results."""
+    """Import every distinct request at once; returns a reader that hands out the results.
+
+    Damaged cache entries the workers met (W701) are added to ``damage``.
+    """
     jobs = list(dict.fromkeys(ImportJob(path, options, cache_root) for path, options in requests))
     if cache_root is not None:
         import_code_digest()  # once here, not in every worker forked from this process
@@ -69,10 +78,13 @@ def import_all(
     with open_executor(work, len(jobs)) as executor:
         outcomes = map_in_order(executor, import_source, jobs, lambda done: report("import", done, len(jobs)))
     found = {(job.path, job.options): outcome for job, outcome in zip(jobs, outcomes, strict=True)}
-    pass_on_damage(problem for outcome in outcomes for problem in outcome.damaged)
+    damage.add(problem for outcome in outcomes for problem in outcome.damaged)
 
     def imported(path: Path, options: ImportOptions) -> Piece:
-        outcome = found.get((path, options)) or import_source(ImportJob(path, options, cache_root))
+        outcome = found.get((path, options))
+        if outcome is None:
+            outcome = import_source(ImportJob(path, options, cache_root))
+            damage.add(outcome.damaged)
         if outcome.piece is None:
             raise BundlerError(problems=list(outcome.problems))
         return outcome.piece

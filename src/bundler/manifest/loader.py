@@ -19,6 +19,7 @@ import yaml
 
 from bundler.errors import ManifestError, Problem
 from bundler.manifest.document import MANIFEST_NAME, Manifest
+from bundler.manifest.editions import FormatTable
 from bundler.manifest.schema import validate_manifest
 
 __all__ = ["MANIFEST_NAME", "Manifest", "find_manifest", "load_manifest"]
@@ -58,8 +59,15 @@ def find_manifest(collection: str | Path) -> Path:
     return path
 
 
-def load_manifest(collection: str | Path, *, validate: bool = True) -> Manifest:
-    """Parse the manifest and validate it, reporting every problem at once."""
+def load_manifest(collection: str | Path, *, formats: FormatTable | None = None, validate: bool = True) -> Manifest:
+    """Parse the manifest and validate it, reporting every problem at once.
+
+    Validation needs the formats its editions may name (``bundler.exporters.formats()``): the
+    exporters sit above the manifest, so the caller passes them in. Without them only
+    ``validate=False`` (parse, lines, duplicate keys) is possible, never a silent half-check.
+    """
+    if validate and formats is None:
+        raise TypeError("load_manifest needs formats= (bundler.exporters.formats()) to validate the editions, or validate=False")
     path = find_manifest(collection)
     text = read_manifest_text(path)
     node, data = parse_manifest_text(text, path)
@@ -68,7 +76,7 @@ def load_manifest(collection: str | Path, *, validate: bool = True) -> Manifest:
     manifest = Manifest(path=path, data=data, lines=lines, text=text)
     problems = find_duplicate_keys(node, str(path))
     if validate:
-        problems += validate_manifest(manifest)
+        problems += validate_manifest(manifest, formats)
     if problems:
         raise ManifestError(problems=sorted(problems, key=lambda p: (p.line, p.key)))
     return manifest

@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bundler.cache import cache_root
+from bundler.cache import DamageLog, cache_root
 from bundler.cleaning.media import default_media_dir
 from bundler.codes import split_coded
 from bundler.errors import BundlerError, ManifestError, Problem, Report
@@ -51,14 +51,16 @@ def resolve_dossier(
     """Import every piece named by the manifest (in parallel, cached) and assemble the dossier.
 
     Photos the sources carry go to the cache's ``media/``; with ``--no-cache`` to ``media_dir``
-    (the build's temporary folder), so a read-only collection still builds.
+    (the build's temporary folder), so a read-only collection still builds. Damaged import
+    cache entries met on the way (W701, discarded and imported again) go to ``report``.
     """
     report = report if report is not None else Report()
     work = work or WorkOptions()
     media = cache_root(manifest.root, "media") if work.cache else (media_dir or default_media_dir())
+    damage = DamageLog()
     if reader is None:
         requests = [_import_request(manifest, entry, media) for section in manifest.data["sections"] for entry in section["pieces"]]
-        reader = import_all(requests, cache_root(manifest.root) if work.cache else None, work, progress)
+        reader = import_all(requests, cache_root(manifest.root) if work.cache else None, work, damage, progress)
     data = manifest.data
     language = str(data.get("language") or "en")
     sections: list[Section] = []
@@ -90,6 +92,7 @@ def resolve_dossier(
                 slug=_unique(slugify(str(section["title"]), "section"), used_slugs),
             )
         )
+    report.warnings.extend(damage.problems)
     if failures:
         raise ManifestError(problems=failures)
     editions = data.get("editions") or DEFAULT_EDITIONS

@@ -10,7 +10,8 @@ keeps the two in step.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -29,7 +30,7 @@ from bundler.manifest.checks import (
     suggest,
 )
 from bundler.manifest.document import Manifest, problem
-from bundler.manifest.editions import check_editions
+from bundler.manifest.editions import FormatTable, check_editions
 
 Check = Callable[[Manifest, str, Any], list[Problem]]
 
@@ -160,7 +161,9 @@ MANIFEST_FIELDS: dict[str, Field] = {
     "front": Field((list,), check=check_text_pages),
     "back": Field((list,), check=check_text_pages),
     "sections": Field((list,), required=True, check=check_sections, doc="add 'sections:' with at least one '- title: ...'"),
-    "editions": Field((dict, list), check=check_editions, doc="formats by name, or a list of editions each with format:"),
+    "editions": Field(
+        (dict, list), doc="formats by name, or a list of editions each with format:"
+    ),  # checked against the formats the caller passes (validate_manifest)
 }
 
 
@@ -190,9 +193,10 @@ def validate_mapping(manifest: Manifest, prefix: str, data: dict, schema: dict[s
     return found
 
 
-def validate_manifest(manifest: Manifest) -> list[Problem]:
-    """Every problem in the manifest, in file order."""
-    found = validate_mapping(manifest, "", manifest.data, MANIFEST_FIELDS)
+def validate_manifest(manifest: Manifest, formats: FormatTable) -> list[Problem]:
+    """Every problem in the manifest, in file order; ``formats``: the formats its editions may name."""
+    editions = replace(MANIFEST_FIELDS["editions"], check=partial(check_editions, known=formats))
+    found = validate_mapping(manifest, "", manifest.data, {**MANIFEST_FIELDS, "editions": editions})
     found += _check_duplicate_files(manifest)
     return sorted(found, key=lambda p: (p.line, p.key))
 

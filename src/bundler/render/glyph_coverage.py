@@ -8,6 +8,10 @@ CJK serif faces named by language (Debian's ``fonts-noto-cjk``, installed by the
 set-up commands; when it is missing the CJK characters are reported like any other).
 Characters that are never drawn (spaces, joiners, direction marks, variation selectors) are
 not asked about.
+
+A build asks once: the editions share one ``GlyphScan`` (in the ``BuildContext``), which scans
+each piece, page and section once however many editions print it, and the warning names the
+piece, not the edition, so the build reports it once (``build.collection``).
 """
 
 from __future__ import annotations
@@ -15,8 +19,8 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass, fields, is_dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields, is_dataclass
 from functools import cache
 from pathlib import Path
 
@@ -95,17 +99,43 @@ def printed_text(value: object) -> Iterator[str]:
                 yield from printed_text(getattr(value, field.name))
 
 
-def find_missing_glyphs(dossier: Dossier) -> list[MissingGlyphs]:
-    """Each piece, text page and the dossier's own text that has characters no face can draw."""
+@dataclass
+class GlyphScan:
+    """The missing characters of each unit of text, found once per build and reused by every edition.
+
+    A unit is remembered by identity (the model is frozen, and the editions of one build share
+    their pieces), with a reference kept so an identity is never reused by another object; an
+    edition that changes a piece (the text-only EPUB drops its figures) has a new object, scanned
+    on its own.
+    """
+
+    _found: dict[int, tuple[object, tuple[str, ...]]] = field(default_factory=dict)
+
+    def missing(self, unit: object, text: Callable[[], str]) -> tuple[str, ...]:
+        """The drawn characters of ``unit`` (whose printed text is ``text()``) that no face has."""
+        known = self._found.get(id(unit))
+        if known is not None and known[0] is unit:
+            return known[1]
+        missing = missing_characters(text())
+        self._found[id(unit)] = (unit, missing)
+        return missing
+
+
+def find_missing_glyphs(dossier: Dossier, scan: GlyphScan | None = None) -> list[MissingGlyphs]:
+    """Each piece, text page and the dossier's own text that has characters no face can draw.
+
+    ``scan``: the build's memory of units already scanned (a fresh one scans everything).
+    """
+    scan = scan if scan is not None else GlyphScan()
     found = []
-    units: list[tuple[str, str, object]] = [(dossier.slug, dossier.title, _dossier_own_text(dossier))]
+    units: list[tuple[str, str, object, object]] = [(dossier.slug, dossier.title, dossier, _dossier_own_text(dossier))]
     for page in (*dossier.front_matter, *dossier.back_matter):
-        units.append((page.slug, page.title, page))
+        units.append((page.slug, page.title, page, page))
     for section in dossier.sections:
-        units.append((section.slug, section.title, (section.title, section.intro)))
-        units += [(piece.slug, piece.title, piece) for piece in section.pieces]
-    for slug, title, value in units:
-        missing = missing_characters("".join(printed_text(value)))
+        units.append((section.slug, section.title, section, (section.title, section.intro)))
+        units += [(piece.slug, piece.title, piece, piece) for piece in section.pieces]
+    for slug, title, unit, value in units:
+        missing = scan.missing(unit, lambda value=value: "".join(printed_text(value)))
         if missing:
             found.append(MissingGlyphs(slug, title, missing))
     return found
@@ -115,12 +145,16 @@ def _dossier_own_text(dossier: Dossier) -> tuple[str, ...]:
     return (dossier.title, dossier.subtitle, dossier.description, *dossier.editors, dossier.publisher, dossier.rights, *dossier.subjects)
 
 
-def report_missing_glyphs(dossier: Dossier, edition: str, report: Report) -> list[MissingGlyphs]:
-    """One located warning (W310) per piece with characters that would print as empty boxes."""
-    found = find_missing_glyphs(dossier)
+def report_missing_glyphs(dossier: Dossier, report: Report, scan: GlyphScan | None = None) -> list[MissingGlyphs]:
+    """One located warning (W310) per piece with characters that would print as empty boxes.
+
+    The message names the piece and not the edition: every edition embeds the same faces, so
+    the build keeps one of the identical warnings its editions file.
+    """
+    found = find_missing_glyphs(dossier, scan)
     for unit in found:
         report.warn(
-            f"{edition}: {unit.slug!r} ({unit.title!r}) has characters no font of the book has: {unit.describe()}",
+            f"{unit.slug!r} ({unit.title!r}) has characters no font of the book has: {unit.describe()}",
             "W310",
             hint="they would show as empty boxes; replace them in the piece (or add a face that has them to styles/fonts)",
         )

@@ -74,9 +74,9 @@ def render_pdf(dossier: Dossier, edition: Edition, layout: PdfLayout, ctx: Build
     one, and the tagged PDF/A archive whose structure tree cannot be merged, in one pass.
     """
     if layout.variant and layout.variant.startswith("pdf/a"):
-        refuse_missing_glyphs(find_missing_glyphs(dossier), f"PDF ({layout.name})")
+        refuse_missing_glyphs(find_missing_glyphs(dossier, ctx.glyphs), f"PDF ({layout.name})")
     else:
-        report_missing_glyphs(dossier, f"PDF ({layout.name})", ctx.report)
+        report_missing_glyphs(dossier, ctx.report, ctx.glyphs)
     placements: list[ImagePlacement] = []
     if not attachments and renders_in_parts(dossier, layout):
         pdf, messages = render_in_parts(dossier, edition, layout, ctx, placements)
