@@ -150,6 +150,7 @@ CODES: dict[str, Code] = _catalogue(
     ("M060", ERROR, "manifest", "a listed piece cannot be imported"),
     ("M061", ERROR, "manifest", "import could not add its entries to the manifest text"),
     ("M065", ERROR, "manifest", "an edition's language option selects no piece"),
+    ("M066", ERROR, "manifest", "unknown image device profile"),
     ("M090", ERROR, "manifest", "could not remove or move the entry in the manifest text"),
     # PDF
     ("E060", ERROR, "pdf", "unknown page size for a PDF edition"),

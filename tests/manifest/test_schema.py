@@ -80,7 +80,7 @@ def test_image_options_match_the_image_policy():
     from bundler.images import policy
     from bundler.manifest.editions import IMAGE_KEYS
 
-    accepted = {"policy", "strip_metadata", *policy._FIELD_TYPES, *policy._ALIASES}
+    accepted = {"device", "policy", "strip_metadata", *policy._FIELD_TYPES, *policy._ALIASES}
     assert set(IMAGE_KEYS) == accepted
     images = SCHEMA["$defs"]["editionOptions"]["properties"]["images"]["anyOf"]
     assert set(next(a for a in images if a.get("type") == "object")["properties"]) == accepted

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bundler.errors import ExportError, Report
 from bundler.exporters.context import BuildContext
+from bundler.images.devices import DEVICES
 from bundler.images.policy import EPUB_POLICY, ImagePolicy, policy_for
 from bundler.model import Dossier, Edition
 from bundler.registry import collect
@@ -54,6 +55,11 @@ def format_of(edition: Edition) -> Format:
             f"unknown format {edition.format!r}", code="E010", hint="known formats: " + ", ".join(sorted(known)), key="editions"
         )
     return known[edition.format]
+
+
+def image_devices() -> tuple[str, ...]:
+    """The device profiles an edition's ``images: {device: ...}`` may name (for the manifest's checks)."""
+    return tuple(DEVICES)
 
 
 def edition_policy(edition: Edition) -> ImagePolicy:
