@@ -134,30 +134,31 @@ def measure_bundler(root: Path, fmt: str, out: Path, kind: str, jobs: int | None
     return runs
 
 
-def measure_size(size: int, jobs: int | None, skip_peers: bool) -> list[Row]:
-    """Every row for one corpus size."""
+def measure_size(size: int, jobs: int | None, skip_peers: bool, outputs: tuple[str, ...] = ("epub", "pdf")) -> list[Row]:
+    """Every row for one corpus size (``outputs``: the EPUB rows, the PDF rows or both)."""
     kind = source_kind()
     root = write_corpus(size, source=kind)
     out = OUTPUT / "results" / f"corpus-{size}"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    rows = [Row(size, "EPUB", "bundler", measure_bundler(root, "epub", out / "bundler", kind, jobs))]
-    rows.append(Row(size, "PDF", "bundler", measure_bundler(root, "pdf", out / "bundler", kind, jobs)))
+    rows = [Row(size, fmt.upper(), "bundler", measure_bundler(root, fmt, out / "bundler", kind, jobs)) for fmt in outputs]
     if skip_peers:
         return rows
     combined = write_combined_html(root)
-    single = write_bundler_combined_html(root)
-    weasy = [sys.executable, str(Path(__file__).parent / "weasy_single.py"), str(single), str(out / "weasyprint.pdf")]
-    rows.append(Row(size, "PDF", "WeasyPrint, one render", {"cold": run_measured(weasy, out / "weasyprint.pdf")}))
-    if pandoc := ensure_peer("pandoc"):
+    if "pdf" in outputs:
+        single = write_bundler_combined_html(root)
+        weasy = [sys.executable, str(Path(__file__).parent / "weasy_single.py"), str(single), str(out / "weasyprint.pdf")]
+        rows.append(Row(size, "PDF", "WeasyPrint, one render", {"cold": run_measured(weasy, out / "weasyprint.pdf")}))
+    pandoc = ensure_peer("pandoc") if "epub" in outputs else ""
+    if pandoc:
         command = [pandoc, "-f", "html", "-t", "epub3", "-o", str(out / "pandoc.epub"), combined.name]
         rows.append(Row(size, "EPUB", "pandoc", {"cold": run_measured(command, out / "pandoc.epub", cwd=combined.parent)}))
-    else:
+    elif "epub" in outputs:
         rows.append(Row(size, "EPUB", "pandoc (not installed)", {}))
     if convert := ensure_peer("ebook-convert"):
         # calibre renders PDF with Qt WebEngine (Chromium), which refuses to run as root inside its sandbox
         env = {**os.environ, "QTWEBENGINE_CHROMIUM_FLAGS": "--no-sandbox", "QT_QPA_PLATFORM": "offscreen"}
-        for fmt in ("epub", "pdf"):
+        for fmt in outputs:
             target = out / f"calibre.{fmt}"
             run = run_measured([convert, str(combined), str(target)], target, env=env)
             rows.append(Row(size, fmt.upper(), "calibre ebook-convert", {"cold": run}))
@@ -198,12 +199,13 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help="also the 1,000-piece corpus")
     parser.add_argument("--jobs", type=int, help="bundler --jobs (default: one per core)")
     parser.add_argument("--skip-peers", action="store_true", help="measure bundler only")
+    parser.add_argument("--outputs", nargs="+", choices=("epub", "pdf"), default=["epub", "pdf"], help="which rows (default both)")
     args = parser.parse_args()
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1462838400")
     sizes = args.sizes + ([1000] if args.full and 1000 not in args.sizes else [])
     rows: list[Row] = []
     for size in sizes:
-        rows += measure_size(size, args.jobs, args.skip_peers)
+        rows += measure_size(size, args.jobs, args.skip_peers, tuple(args.outputs))
         print(f"measured {size} pieces", file=sys.stderr)
     print(" ".join(f"{k} {v};" for k, v in tool_versions().items()))
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end; sources: {source_kind()}")

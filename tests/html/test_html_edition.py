@@ -19,6 +19,7 @@ from bundler.exporters import context_for, edition_policy, formats
 from bundler.exporters.html import html_edition
 from bundler.model import Edition
 from tests.html.conftest import LONG_URL
+from tests.images.samples import gps_fingerprints
 
 #: Elements that load or run something: none may appear in an edition.
 LOADING_ELEMENTS = ("script", "link", "iframe", "frame", "object", "embed", "applet", "base", "audio", "video", "source", "track", "form")
@@ -126,11 +127,17 @@ def test_figures_keep_caption_and_credit_and_images_are_phone_sized(kitchen_html
             assert figure.xpath(".//figcaption/span[@class='caption']") or figure.xpath(".//figcaption/span[@class='credit']")
         for source in root.xpath("//img/@src"):
             with Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1]))) as image:
-                assert max(image.size) <= 900  # the phone policy (images.policy.PHONE_POLICY)
+                # the phone profile (images.devices.PHONE): full screen in either orientation, 2400 x 1080 px
+                assert max(image.size) <= 2400 and min(image.size) <= 1080
     kitchen = tree(kitchen_html.text())
     assert len(kitchen.xpath("//img")) == 2  # two figures with images; the third is its caption only
     assert kitchen.xpath("//figure[contains(@class, 'missing-image')]//span[@class='credit']/text()") == ["Archive photo"]
-    assert "GPS" not in kitchen_html.text() and "ExampleCam" not in kitchen_html.text()
+    # the text outside the images, and each image's own bytes (a base64 run may spell "GPS" by chance)
+    text = re.sub(r"data:image/[a-z]+;base64,[A-Za-z0-9+/=]+", "", kitchen_html.text())
+    assert "GPS" not in text and "ExampleCam" not in text
+    for source in kitchen.xpath("//img/@src"):
+        data = base64.b64decode(source.split(",", 1)[1])
+        assert not any(fingerprint in data for fingerprint in gps_fingerprints())
 
 
 def test_text_edition_has_no_images_but_every_caption(all_html):

@@ -80,10 +80,18 @@ def test_image_options_match_the_image_policy():
     from bundler.images import policy
     from bundler.manifest.editions import IMAGE_KEYS
 
-    accepted = {"policy", "strip_metadata", *policy._FIELD_TYPES, *policy._ALIASES}
+    accepted = {"device", "policy", "strip_metadata", *policy._FIELD_TYPES, *policy._ALIASES}
     assert set(IMAGE_KEYS) == accepted
     images = SCHEMA["$defs"]["editionOptions"]["properties"]["images"]["anyOf"]
     assert set(next(a for a in images if a.get("type") == "object")["properties"]) == accepted
+
+
+def test_the_manifest_knows_every_device_profile_and_no_other():
+    """The manifest sits below the images stage, so it keeps the profile names; this keeps them in step."""
+    from bundler.images.devices import DEVICES
+    from bundler.manifest.editions import IMAGE_DEVICES
+
+    assert set(IMAGE_DEVICES) == set(DEVICES)
 
 
 def test_committed_schema_is_generated_from_the_format_declarations():

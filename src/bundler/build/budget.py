@@ -164,7 +164,8 @@ def _degraded_message(edition: Edition, tried: list[tuple[ImagePolicy, SizeRepor
     how = (
         "images left out (text-only)"
         if not policy.include
-        else f"images at most {policy.max_side} px, JPEG quality {policy.jpeg_quality}" + (", grayscale" if policy.grayscale else "")
+        else f"images at most {policy.max_side} px, JPEG quality {'at most ' if policy.ssim_target else ''}{policy.jpeg_quality}"
+        + (", grayscale" if policy.grayscale else "")
     )
     return f"{edition.id}: {human_size(first.total)} was over the {human_size(last.budget or 0)} budget; written with {how} ({human_size(last.total)})"
 

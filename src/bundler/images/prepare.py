@@ -1,6 +1,8 @@
 """Turn one source image into the bytes an edition embeds, following an ``ImagePolicy``.
 
-Output is always baseline JPEG (photos) or palette PNG (line art), sRGB or grayscale,
+Output is always JPEG (photos: baseline, or progressive where the policy's device profile
+asks; the quality chosen per photo by ``perceptual.py`` under a device policy) or palette PNG
+(line art), sRGB or grayscale,
 alpha flattened on white, with no EXIF, XMP, ICC or text chunks: a photo's GPS position or
 camera serial number must never reach an edition. A baseline JPEG already within the limits
 keeps its scan data and loses only its metadata (``lossless.py``); everything else is decoded,
@@ -20,6 +22,7 @@ from PIL import Image as PILImage
 from PIL import ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 from bundler.images.lossless import ORIENTATION, RIGHTS_TAGS, keep_losslessly
+from bundler.images.perceptual import choose_quality
 from bundler.images.policy import ImagePolicy
 from bundler.images.shrink import SWAPS_SIDES, jpeg_shrinker, shrinks_with_vips
 from bundler.images.strip import strip_jpeg_metadata, strip_png_metadata
@@ -194,9 +197,9 @@ def _encode_png(image: PILImage.Image) -> bytes:
     return buffer.getvalue()
 
 
-def _encode_jpeg(image: PILImage.Image, quality: int, rights: dict[int, str]) -> bytes:
+def _encode_jpeg(image: PILImage.Image, quality: int, rights: dict[int, str], progressive: bool = False) -> bytes:
     image.info = {}
-    options: dict = {"quality": quality, "optimize": True, "progressive": False}
+    options: dict = {"quality": quality, "optimize": True, "progressive": progressive}
     if rights:
         exif = PILImage.Exif()
         for tag, value in rights.items():
@@ -210,41 +213,48 @@ def _encode_jpeg(image: PILImage.Image, quality: int, rights: dict[int, str]) ->
 def _encode_jpeg_within(
     at_size: Callable[[tuple[int, int]], PILImage.Image], target: tuple[int, int], policy: ImagePolicy, rights: dict[int, str]
 ) -> tuple[PILImage.Image, bytes]:
-    """Baseline JPEG at the policy quality; lower quality, then size, until under max_bytes.
+    """JPEG at the policy's quality (or the one its SSIM target chooses); lower quality, then size, until under max_bytes.
 
-    The choice is the old ladder's (the highest quality that fits at the largest size that
+    Under a device policy the perceptual choice comes first and ``max_bytes`` is only a safety
+    ceiling: a photo over it continues down the old ladder from the chosen quality. The choice is the old ladder's (the highest quality that fits at the largest size that
     fits some quality), found with fewer encodes: the policy quality first (almost always
     enough), then the lowest quality to learn whether this size can fit at all, then a
     binary search between them, relying on size growing with quality. ``at_size`` resamples
     each smaller size from the full-resolution photo, not from the previous attempt.
     """
-    qualities = [policy.jpeg_quality] + [q for q in (70, 60, 50, 40) if q < policy.jpeg_quality]
+    quality = policy.jpeg_quality
+    first = at_size(target)
+    if policy.ssim_target > 0:
+        quality = choose_quality(first, policy.ssim_target, policy.jpeg_quality, policy.ssim_scale)
+    qualities = [quality] + [q for q in (70, 60, 50, 40) if q < quality]
     for step in range(SHRINK_STEPS + 1):
         size = target if step == 0 else (max(1, int(target[0] * SHRINK**step)), max(1, int(target[1] * SHRINK**step)))
-        image = at_size(size)
+        image = first if step == 0 else at_size(size)
         if step == SHRINK_STEPS:
-            return image, _encode_jpeg(image, qualities[-1], rights)
-        found = _best_quality_within(image, qualities, policy.max_bytes, rights)
+            return image, _encode_jpeg(image, qualities[-1], rights, policy.progressive)
+        found = _best_quality_within(image, qualities, policy.max_bytes, rights, policy.progressive)
         if found is not None:
             return image, found
     raise AssertionError("unreachable: the last step always returns")
 
 
-def _best_quality_within(image: PILImage.Image, qualities: list[int], max_bytes: int, rights: dict[int, str]) -> bytes | None:
+def _best_quality_within(
+    image: PILImage.Image, qualities: list[int], max_bytes: int, rights: dict[int, str], progressive: bool = False
+) -> bytes | None:
     """The encoding at the highest of ``qualities`` (descending) that fits ``max_bytes``, or None."""
-    best = _encode_jpeg(image, qualities[0], rights)
+    best = _encode_jpeg(image, qualities[0], rights, progressive)
     if len(best) <= max_bytes:
         return best
     if len(qualities) == 1:
         return None
-    lowest = _encode_jpeg(image, qualities[-1], rights)
+    lowest = _encode_jpeg(image, qualities[-1], rights, progressive)
     if len(lowest) > max_bytes:
         return None
     fits, misses = len(qualities) - 1, 0  # indices: qualities[fits] fits, qualities[misses] does not
     best = lowest
     while fits - misses > 1:
         middle = (fits + misses) // 2
-        data = _encode_jpeg(image, qualities[middle], rights)
+        data = _encode_jpeg(image, qualities[middle], rights, progressive)
         if len(data) <= max_bytes:
             fits, best = middle, data
         else:

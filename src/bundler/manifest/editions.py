@@ -30,8 +30,14 @@ from bundler.text.sizes import parse_size
 
 PAGE_SIZES = ("A4", "A5", "letter")
 IMAGE_POLICIES = ("keep", "compress", "grayscale", "none")
+#: The device profiles ``images: {device: ...}`` may name: the names of ``bundler.images.devices.DEVICES``,
+#: a layer above the manifest (a test keeps the two in step).
+IMAGE_DEVICES = ("eink", "phone", "tablet", "print")
+
 IMAGE_KEYS: dict[str, tuple[type, ...]] = {  # mirrors bundler.images.policy (a test keeps them in step)
     "policy": (str,),
+    "device": (str,),
+    "progressive": (bool,),
     "max_side": (int,),
     "max_width": (int,),
     "max_height": (int,),
@@ -56,7 +62,7 @@ FORMAT_OPTIONS: dict[str, str] = {
 #: Options any edition accepts: name -> description (shown in hints and the JSON Schema).
 COMMON_OPTIONS: dict[str, str] = {
     "budget": "largest acceptable file size, e.g. '2 MB'",
-    "images": "image policy: keep, compress, grayscale or none, or a mapping {policy, max_width, quality, ...}",
+    "images": "image policy: keep, compress, grayscale or none, or a mapping {device, policy, max_width, quality, ...}",
     "keep_credit_metadata": "true to keep photographers' credit metadata in images (location data is always removed)",
     "title": "a different title for this edition",
     "language": "only the pieces in this language (e.g. ar), and the book's language and page direction set to it",
@@ -221,4 +227,6 @@ def _check_images(manifest: Manifest, key: str, value: Any) -> list[Problem]:
             found.append(problem(manifest, item_key, f"expected {describe(IMAGE_KEYS[name][0]())}, got {describe(item)}", "M010"))
         elif name == "policy" and item not in IMAGE_POLICIES:
             found.append(problem(manifest, item_key, f"unknown image policy {item!r}", "M055", suggest(item, IMAGE_POLICIES, "policies")))
+        elif name == "device" and item not in IMAGE_DEVICES:
+            found.append(problem(manifest, item_key, f"unknown image device {item!r}", "M068", suggest(item, IMAGE_DEVICES, "devices")))
     return found
