@@ -12,7 +12,7 @@ import pytest
 from bundler.cleaning.asides import drop_repeated_links, is_author_link
 from bundler.commands.extract import piece_text
 from bundler.importers import read_piece
-from bundler.model import ListBlock, Paragraph
+from bundler.model import Embed, ListBlock, Paragraph
 from tests.importers.conftest import norm
 
 _STORY = [
@@ -148,3 +148,18 @@ def test_a_box_naming_a_writer_between_paragraphs_is_part_of_the_article(tmp_pat
     body = "<article><h1>Sluice gates opened</h1>" + "".join(paragraphs[:3]) + item + "".join(paragraphs[3:]) + "</article>"
     _, text = _import(tmp_path, _page(body))
     assert "has used this chair at every market day" in text
+
+
+def test_an_instagram_placeholder_becomes_a_link_to_the_post(tmp_path):
+    placeholder = (
+        "<blockquote class='instagram-media' data-instgrm-permalink='https://www.instagram.com/p/AbC123/?utm_source=ig_embed'>"
+        "<div><a href='https://www.instagram.com/p/AbC123/?utm_source=ig_embed'><div>View this post on Instagram</div></a>"
+        "<p><a href='https://www.instagram.com/p/AbC123/'>A post shared by Valley Post (@valleypost)</a></p></div></blockquote>"
+    )
+    paragraphs = [f"<p>{p}</p>" for p in _STORY]
+    body = "".join(paragraphs[:4]) + placeholder + "".join(paragraphs[4:])
+    piece, text = _import(tmp_path, _page(f"<article><h1>Sluice gates opened</h1>{body}</article>"))
+    assert "View this post" not in text and "A post shared by" not in text
+    embeds = [b for b in piece.body if isinstance(b, Embed)]
+    assert [e.url for e in embeds] == ["https://www.instagram.com/p/AbC123/"]
+    assert all(norm(p) in text for p in _STORY)

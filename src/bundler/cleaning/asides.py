@@ -240,3 +240,30 @@ def _without_empty_items(block: Block) -> Block | None:
         if kept:
             items.append(kept)
     return replace(block, items=tuple(items)) if items else None
+
+
+def replace_embed_placeholders(root) -> int:
+    """Turn a social network's embed placeholder into the link to the post it stands for.
+
+    An Instagram or TikTok embed is a ``<blockquote>`` that the network's script replaces with
+    the post; offline, a reader only ever sees its placeholder ("View this post on Instagram",
+    "A post shared by ..."). It becomes an ``<iframe>`` of the post's address, which the importer
+    keeps as an embed link like any other. Tweets are left alone: their blockquote holds the
+    tweet's own text.
+    """
+    classes = set(_rules()["embed_placeholder_classes"])
+    replaced = 0
+    for quote in list(root.iter("blockquote")):
+        if not classes & set((quote.get("class") or "").split()):
+            continue
+        url = (
+            quote.get("data-instgrm-permalink") or quote.get("cite") or next((a.get("href") for a in quote.iter("a") if a.get("href")), "")
+        )
+        tail = quote.tail
+        quote.clear()
+        quote.tag = "iframe"
+        quote.tail = tail
+        if url:
+            quote.set("src", url)
+        replaced += 1
+    return replaced

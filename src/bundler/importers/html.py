@@ -24,7 +24,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from bundler import __version__
-from bundler.cleaning.asides import author_names, drop_author_cards, drop_repeated_links
+from bundler.cleaning.asides import author_names, drop_author_cards, drop_repeated_links, replace_embed_placeholders
 from bundler.cleaning.blocks import clean_url, close_embeds, html_to_blocks, split_at_breaks, text_of
 from bundler.cleaning.boilerplate import is_boilerplate
 from bundler.cleaning.completeness import check_body
@@ -261,6 +261,7 @@ def _prepare_dom(tree, base_url: str, support: Support | None = None) -> None:
     for noscript in list(tree.iter("noscript")):
         _unwrap_noscript(noscript)
     drop_invisible(tree)
+    replace_embed_placeholders(tree)
     normalise_figure_markup(tree)
     drop_site_rules(tree, base_url)
     names = author_names(tree.find(".//body"))  # before bylines go: they name the author
