@@ -163,3 +163,15 @@ def test_an_instagram_placeholder_becomes_a_link_to_the_post(tmp_path):
     embeds = [b for b in piece.body if isinstance(b, Embed)]
     assert [e.url for e in embeds] == ["https://www.instagram.com/p/AbC123/"]
     assert all(norm(p) in text for p in _STORY)
+
+
+def test_a_bio_that_opens_with_the_linked_name_is_left_out(tmp_path):
+    """The name is the link itself and the prose never repeats it: the text opening with it says whose bio it is."""
+    bio = (
+        "<div class='body-text'><p><em><a href='https://news.example/author/mara.quill'>Mara Quill</a> "
+        "is the rivers editor. She has spent twelve years reporting on floods, farming and water rights "
+        "across the region.</em></p></div>"
+    )
+    _, text = _import(tmp_path, _page(_article(bio)))
+    assert all(norm(p) in text for p in _STORY)
+    assert "rivers editor" not in text

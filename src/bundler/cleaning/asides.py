@@ -114,7 +114,7 @@ def _detached(element, root) -> bool:
 
 def _card_around(link, name: set[str]):
     """The smallest box around ``link`` that holds prose about the person (``name``: the words of
-    every link to their page), widened over
+    every link to their page; or the prose opens with the linked name), widened over
     the person's other links beside it; None when there is no such box."""
     rules = _rules()
     card = link
@@ -129,9 +129,15 @@ def _card_around(link, name: set[str]):
         prose = _prose_words(card)
         if len(prose) >= rules["card_min_prose_words"]:
             break
-    if not name or not name & set(prose):
+    if not name or not (name & set(prose) or _opens_with(card, link)):
         return None
     return _widen_over_links(card, name)
+
+
+def _opens_with(card, link) -> bool:
+    """Whether ``card``'s text begins with ``link``'s ("<a>Jane Doe</a> is a reporter who ...")."""
+    name = _text(link)
+    return bool(name) and _text(card).startswith(name)
 
 
 def _widen_over_links(card, name: set[str]):
