@@ -172,6 +172,17 @@ def test_a_bio_that_opens_with_the_linked_name_is_left_out(tmp_path):
         "is the rivers editor. She has spent twelve years reporting on floods, farming and water rights "
         "across the region.</em></p></div>"
     )
-    _, text = _import(tmp_path, _page(_article(bio)))
+    running = "".join(f"<p>{a} {b}</p>" for a, b in zip(_STORY[::2], _STORY[1::2], strict=True))
+    _, text = _import(tmp_path, _page(f"<article><h1>Sluice gates opened</h1>{running}{bio}</article>"))
     assert all(norm(p) in text for p in _STORY)
     assert "rivers editor" not in text
+
+
+def test_a_lead_paragraph_opening_with_the_linked_name_is_kept(tmp_path):
+    lead = (
+        "<p><a href='/author/mara-quill/'>Mara Quill</a> reports from the lower valley, where the river authority "
+        "opened the northern sluice gates before dawn on Tuesday.</p>"
+    )
+    paragraphs = "".join(f"<p>{p}</p>" for p in _STORY)
+    _, text = _import(tmp_path, _page(f"<article><h1>Sluice gates opened</h1>{lead}{paragraphs}</article>"))
+    assert "reports from the lower valley" in text

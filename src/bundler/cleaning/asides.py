@@ -78,7 +78,7 @@ def drop_author_cards(root, names: dict[str, set[str]], holds_main_text: Callabl
     for link in [a for a in root.iter("a") if a.get("href") in names]:
         if link.getparent() is None or _detached(link, root):
             continue
-        card = _card_around(link, names[link.get("href")])
+        card = _card_around(link, names[link.get("href")], root)
         if card is None or holds_main_text(card) or _between_paragraphs(card, root):
             continue
         card.getparent().remove(card)
@@ -90,6 +90,12 @@ def _between_paragraphs(card, root) -> bool:
     """Whether ``card`` sits inside running text: a paragraph of ``prose_paragraph_words`` words or more
     before it, and more such text after it than twice its own prose (a disclaimer after a bio is not
     the article going on)."""
+    before, after = _running_text_around(card, root)
+    return before and after > 2 * len(_prose_words(card))
+
+
+def _running_text_around(card, root) -> tuple[bool, int]:
+    """Whether a paragraph of running text comes before ``card``, and how many words of it come after."""
     least = _rules()["prose_paragraph_words"]
     inside = set(card.iter())
     before, after, passed = False, 0, False
@@ -105,14 +111,14 @@ def _between_paragraphs(card, root) -> bool:
             after += words
         else:
             before = True
-    return before and after > 2 * len(_prose_words(card))
+    return before, after
 
 
 def _detached(element, root) -> bool:
     return not any(a is root for a in element.iterancestors())
 
 
-def _card_around(link, name: set[str]):
+def _card_around(link, name: set[str], root):
     """The smallest box around ``link`` that holds prose about the person (``name``: the words of
     every link to their page; or the prose opens with the linked name), widened over
     the person's other links beside it; None when there is no such box."""
@@ -129,7 +135,11 @@ def _card_around(link, name: set[str]):
         prose = _prose_words(card)
         if len(prose) >= rules["card_min_prose_words"]:
             break
-    if not name or not (name & set(prose) or _opens_with(card, link)):
+    if not name:
+        return None
+    # a paragraph opening with the linked name is a bio only after the article's text: at the
+    # top it is the lead ("<a>Jane Doe</a>, Kyiv: the first ...")
+    if not (name & set(prose) or (_opens_with(card, link) and _running_text_around(card, root)[0])):
         return None
     return _widen_over_links(card, name)
 
