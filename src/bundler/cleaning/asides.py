@@ -205,9 +205,10 @@ def _prose_words(element) -> list[str]:
     for node in element.iter():
         if not isinstance(node.tag, str):
             continue
-        if node.tag != "a" and not any(a.tag == "a" for a in node.iterancestors()):
+        in_link = any(a.tag == "a" for a in node.iterancestors())
+        if node.tag != "a" and not in_link:
             parts.append(node.text or "")
-        if node is not element:
+        if node is not element and not in_link:  # a tail lies outside its own element
             parts.append(node.tail or "")
     return _WORD.findall(" ".join(parts).lower())
 
