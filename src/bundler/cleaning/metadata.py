@@ -302,10 +302,45 @@ def _dek(tree) -> str:
         if any(a.tag in {"figure", "figcaption", "li", "a"} for a in element.iterancestors()):
             continue
         text = normalise_space(element.text_content())
-        if 20 <= len(text) <= 600:
+        if 20 <= len(text) <= 600 and _under_headline(tree, element):
             element.set("data-bundler-dek", "1")
             return text
     return ""
+
+
+#: A standfirst sits right under the headline: at most this much visible text comes between them.
+DEK_MAX_GAP_CHARS = 200
+_UNSEEN = {"script", "style", "noscript", "template"}
+
+
+def _under_headline(tree, element) -> bool:
+    """Whether ``element`` comes just after one of the page's first ``<h1>``s.
+
+    Elements named "summary" or "excerpt" are also the teasers of other stories, the author's
+    description, a newsletter pitch; the article's own standfirst is the one under its headline.
+    """
+    for headline in tree.xpath("//h1")[:3]:
+        gap = len((headline.tail or "").strip())
+        for node in _following(headline):
+            if node is element:
+                return True
+            if not isinstance(node.tag, str):
+                continue
+            if node.tag not in _UNSEEN:
+                gap += len((node.text or "").strip())
+            gap += len((node.tail or "").strip())
+            if gap > DEK_MAX_GAP_CHARS:
+                break
+    return False
+
+
+def _following(element):
+    """The elements after ``element`` (not inside it) in document order."""
+    while element is not None:
+        for sibling in element.itersiblings():
+            yield sibling
+            yield from sibling.iterdescendants()
+        element = element.getparent()
 
 
 def _h1(tree) -> str:

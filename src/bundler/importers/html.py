@@ -24,6 +24,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from bundler import __version__
+from bundler.cleaning.asides import author_names, drop_author_cards, drop_repeated_links, replace_embed_placeholders
 from bundler.cleaning.blocks import clean_url, close_embeds, html_to_blocks, split_at_breaks, text_of
 from bundler.cleaning.boilerplate import is_boilerplate
 from bundler.cleaning.completeness import check_body
@@ -138,7 +139,7 @@ def read_html_bytes(
         blocks = _lead_figures(root.element, context) + html_to_blocks(root.element, language, base_url, context.hook)
         blocks, _how = _choose_blocks(blocks, root, support, tree, language, base_url, context)
         blocks, context = _recover_lost_article(blocks, context, support, reference, language)
-        blocks = drop_repeated_blocks(blocks)
+        blocks = drop_repeated_links(drop_repeated_blocks(blocks))
     except RecursionError as exc:
         raise ImportError_("the page is nested too deeply to read", code="E114", file=label, hint="is it a real article page?") from exc
     warnings += context.warnings
@@ -260,11 +261,14 @@ def _prepare_dom(tree, base_url: str, support: Support | None = None) -> None:
     for noscript in list(tree.iter("noscript")):
         _unwrap_noscript(noscript)
     drop_invisible(tree)
+    replace_embed_placeholders(tree)
     normalise_figure_markup(tree)
     drop_site_rules(tree, base_url)
+    names = author_names(tree.find(".//body"))  # before bylines go: they name the author
     drop_furniture(tree, holds_main_text=_holder_of(support))
     body = tree.find(".//body")
     drop_link_sections(body)
+    drop_author_cards(body, names, _share_holder_of(support))
     drop_boilerplate_text(body)
 
 
@@ -333,6 +337,13 @@ def _holder_of(support: Support | None, min_chars: int = 200, agreement: float =
         return support.of(text) >= agreement and not is_link_dense(element)
 
     return holds_main_text
+
+
+def _share_holder_of(support: Support | None):
+    """A test for "this element holds a good share of trafilatura's article" (None without one)."""
+    if support is None or support.empty:
+        return None
+    return lambda element: support.share_in(" ".join(element.itertext())) >= MAIN_TEXT_SHARE
 
 
 def _choose_blocks(blocks, root, support: Support, tree, language, base_url, context) -> tuple[list[Block], str]:
