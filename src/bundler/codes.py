@@ -159,7 +159,7 @@ CODES: dict[str, Code] = _catalogue(
     ("W300", WARNING, "pdf", "WeasyPrint warning"),
     ("W301", WARNING, "pdf", "glyph missing from the fonts"),
     ("W302", WARNING, "pdf", "characters fell back to a system font"),
-    ("W310", WARNING, "build", "a piece has characters no font of the book has (they would print as empty boxes)"),
+    ("W310", WARNING, "build", "a piece has characters no font of the book has (printed as U+FFFD, not as empty boxes)"),
     ("E310", ERROR, "pdf", "PDF/A edition with characters no font has: PDF/A forbids empty-box glyphs"),
     # EPUB and cover
     ("E400", ERROR, "epub", "ebooklib could not write the EPUB"),
