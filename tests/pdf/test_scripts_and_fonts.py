@@ -256,3 +256,23 @@ def test_korean_lines_in_a_narrow_pdf_column_end_between_words(tmp_path, _epoch)
     word_ends = set(accumulate(len(word) for word in text.split()))
     line_ends = list(accumulate(len(line) for line in body))
     assert [end for end in line_ends if end not in word_ends] == [], body
+
+
+def test_japanese_lines_are_justified_between_characters_in_the_serif_face(built):
+    """Every line of the Japanese paragraph but its last ends at the measure (the spare width goes between
+    characters, as Japanese books set it), punctuation included in Noto Serif CJK JP, and the text layer
+    holds the characters as written (no spaces added)."""
+    import pdfplumber
+
+    paths, _ = built
+    with pdfplumber.open(paths["pdf"]) as pdf:
+        page = next(p for p in pdf.pages if "日本語の文章" in p.extract_text() and "東京" in p.extract_text())
+        lines = [line for line in page.extract_text_lines() if "東京" in line["text"] or "市場" in line["text"] or "文章" in line["text"]]
+    body = [line for line in lines if not line["text"].startswith("日本語の記事")]
+    assert len(body) >= 3, [line["text"] for line in body]
+    *full, last = body
+    ends = [line["x1"] for line in full]
+    assert max(ends) - min(ends) < 0.5, ends  # justified: one right edge
+    assert last["x1"] < min(ends) - 5  # the last line is not stretched
+    assert {c["fontname"].split("+")[-1] for line in body for c in line["chars"]} == {"Noto-Serif-CJK-JP"}
+    assert "".join(line["text"] for line in body) == JAPANESE.body[0].html

@@ -23,6 +23,7 @@ from lxml import etree
 
 from bundler.clock import build_time, iso_seconds
 from bundler.errors import ExportError, Report
+from bundler.exporters.pdf.cjk_justify import enable_cjk_justification
 from bundler.images.session import ImageSession
 from bundler.manifest.editions import PAGE_SIZES as MANIFEST_PAGE_SIZES
 from bundler.model import Dossier, Edition
@@ -228,6 +229,7 @@ def load_stylesheets(
     """
     import weasyprint
 
+    enable_cjk_justification()  # every layout, in this process or a worker, loads its stylesheets here first
     stylesheets = []
     if faces:
         rules = font_face_rules(faces, lambda face: Path(face.path).as_uri())
