@@ -75,6 +75,9 @@ def test_a_character_no_face_has_is_printed_as_the_replacement_character_in_text
     assert replace_undrawable(markup) == '<p title="\uf0c1">Link \ufffd and \ufffd, not ᐅ</p>'
     assert replace_undrawable("<p>plain</p>") == "<p>plain</p>"
     assert replace_undrawable("<p>it\x92s</p>") == "<p>it\ufffds</p>"
+    separated = '<p title="a\u2028b">one\u2028two\u2029</p>'
+    assert replace_undrawable(separated) == '<p title="a\u2028b">one<br/>two<br/></p>'
+    assert replace_undrawable("<head><title>one\u2028two</title></head>") == "<head><title>one two</title></head>"
 
 
 def test_korean_words_are_wrapped_whole_and_other_text_is_not():
