@@ -11,9 +11,11 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 
 # Optional system packages: HarfBuzz's subsetter (WeasyPrint's preferred font subsetter),
 # poppler and qpdf (PDF checks in tests), Chromium (browser test of the library page),
-# calibre (ebook-convert: a second EPUB reading system in tests; installs in ~25 s), and the CJK serif
-# faces Japanese, Korean and Chinese text is set in (fonts-noto-cjk, named by language in common.css).
-SYSTEM_PACKAGES := libharfbuzz-subset0 poppler-utils qpdf chromium chromium-driver calibre fonts-noto-cjk
+# calibre (ebook-convert: a second EPUB reading system in tests; installs in ~25 s), the CJK serif
+# faces Japanese, Korean and Chinese text is set in (fonts-noto-cjk, named by language in common.css),
+# and one Noto face a script for the rest of the world's scripts (fonts-noto-core, 42 MB: chosen by
+# coverage and named in the CSS by render/script_faces.py, subset into EPUBs).
+SYSTEM_PACKAGES := libharfbuzz-subset0 poppler-utils qpdf chromium chromium-driver calibre fonts-noto-cjk fonts-noto-core
 
 # The validators the test suite requires, as command:Debian-package. `make test` installs the
 # missing ones and stops with a message when it cannot: a suite that skips its checks lies.

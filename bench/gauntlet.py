@@ -8,7 +8,8 @@ Runs the real CLI, as a user would, over the pages in ``../shared/realpages/wcxb
 2. ``bundler import`` again of the pages not refused;
 3. ``bundler build`` of every edition (or ``--formats``);
 4. EPUBCheck on each EPUB (errors and warnings counted), each PDF opened with pikepdf
-   (pages counted) and the build's missing-glyph warnings (``W301``) counted.
+   (pages counted, and pages drawing a .notdef glyph counted: ``tests/pdf/notdef.py``) and the
+   build's warnings for characters no face has (``W310``) and WeasyPrint's .notdef (``W301``) counted.
 
 It reports internal errors (exit 3 or a traceback) at any step, and the time of each.
 DAISY Ace cannot be installed here (one of its npm dependencies comes from github.com); each
@@ -35,12 +36,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.accessibility import axe_violations, describe  # noqa: E402
+from tests.pdf.notdef import notdef_pages  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT.parent / "shared" / "realpages" / "wcxb-dev" / "html"
 EVERY_FORMAT = "epub,epub-text,pdf,pdf-phone,pdf-booklet,pdf-archive"
 REFUSED = re.compile(r"^error: E115 (\S+?\.html)", re.M)
-MISSING_GLYPHS = re.compile(r"W301\D+(\d+)")
+MISSING_GLYPHS = re.compile(r"^warning: (W301|W310) .*?(?:— (\d+) times.*)?$", re.M)
 
 
 def bundler(*args: str) -> subprocess.CompletedProcess:
@@ -134,8 +136,10 @@ def main() -> int:
         failures += internal_error(build) + (build.returncode != 0)
         if build.returncode != 0:
             print(build.stderr[-3000:])
-        glyphs = sum(int(n) for n in MISSING_GLYPHS.findall(build.stderr))
-        print(f"missing-glyph warnings (W301) in the build: {glyphs}")
+        glyphs = {"W301": 0, "W310": 0}
+        for code, times in MISSING_GLYPHS.findall(build.stderr):
+            glyphs[code] += int(times or 1)
+        print(f"characters no face has (W310): {glyphs['W310']}; .notdef drawn by WeasyPrint (W301): {glyphs['W301']}")
         for edition in sorted((out / "real-pages").glob("*")):
             if edition.suffix == ".epub":
                 errors, warnings = run_epubcheck(edition)
@@ -147,7 +151,11 @@ def main() -> int:
                 for line in describe(violations).splitlines()[:20]:
                     print(f"    {line}")
             elif edition.suffix == ".pdf":
-                print(f"  {edition.name}: {edition.stat().st_size / 1e6:.1f} MB, {pdf_pages(edition)} pages")
+                notdef = notdef_pages(edition)
+                failures += bool(notdef)
+                print(
+                    f"  {edition.name}: {edition.stat().st_size / 1e6:.1f} MB, {pdf_pages(edition)} pages, .notdef drawn on {len(notdef)}"
+                )
         shutil.rmtree(collection / ".cache", ignore_errors=True)
     print("gauntlet passed" if not failures else f"gauntlet FAILED ({failures} problems)")
     return 1 if failures else 0

@@ -162,7 +162,7 @@ CODES: dict[str, Code] = _catalogue(
     ("W300", WARNING, "pdf", "WeasyPrint warning"),
     ("W301", WARNING, "pdf", "glyph missing from the fonts"),
     ("W302", WARNING, "pdf", "characters fell back to a system font"),
-    ("W310", WARNING, "build", "a piece has characters no font of the book has (they would print as empty boxes)"),
+    ("W310", WARNING, "build", "a piece has characters no font of the book has (printed as U+FFFD, not as empty boxes)"),
     ("W320", WARNING, "pdf", "a photo would print under 150 ppi in a print PDF (it is printed smaller instead, never enlarged)"),
     ("E310", ERROR, "pdf", "PDF/A edition with characters no font has: PDF/A forbids empty-box glyphs"),
     # EPUB and cover

@@ -1,24 +1,30 @@
 """Every character from a chosen face: emoji, minus and arrows from the shipped fallbacks, CJK
-from the serif face of its language, and a character no face has reported by piece (W310) in
-every format, and refused by the PDF/A edition (E310, nothing written).
+from the serif face of its language, other scripts from the installed face chosen for them,
+and a character no face has reported by piece (W310) in every format and printed as U+FFFD,
+never as .notdef; the PDF/A edition refuses it (E310, nothing written). The EPUB carries a
+subset of each CJK and script face it needs; Korean lines in the PDF end between words.
 
-The PDFs are real WeasyPrint builds, read back with pikepdf (which fonts each page uses) and
-pdftotext; the EPUB is checked by EPUBCheck.
+The PDFs are real WeasyPrint builds, read back with pikepdf (fonts each page uses, glyphs
+drawn), pdftotext and pdfplumber; the EPUB is checked by EPUBCheck, its fonts by fontTools.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from itertools import accumulate
 from pathlib import Path
 
 import pikepdf
 import pytest
+from fontTools.ttLib import TTFont
 
 from bundler.errors import ExportError, Report
 from bundler.exporters import context_for, formats
 from bundler.model import Dossier, Edition, Paragraph, Piece, Section
+from tests.conftest import epubcheck_messages, run_epubcheck
 from tests.pdf.conftest import EPOCH, poppler
+from tests.pdf.notdef import notdef_pages
 
 SYMBOLS = Piece(
     title="Symbols",
@@ -37,7 +43,13 @@ KOREAN = Piece(
     language="ko",
     body=(Paragraph("서울에서는 비가 내렸다. 시장은 다시 문을 열었고 사람들은 돌아왔다. 이것은 한국어 문장입니다. " * 3),),
 )
-KHITAN = Piece(title="Glyphs", slug="glyphs", body=(Paragraph("A Khitan character 𘬀 in a sentence."),))
+SYLLABICS = Piece(
+    title="Scripts the project does not ship",
+    slug="syllabics",
+    body=(Paragraph("Next ᐅ and back ᐊ, Hebrew שלום, Hindi नमस्ते, Tamil digit ௪, Ethiopic ሰላም."),),
+)
+#: U+10570 VITHKUQI CAPITAL LETTER A is in no free face of 2020 Noto; U+F0C1 is a site's icon-font glyph (private use).
+HIEROGLYPH = Piece(title="Glyphs", slug="glyphs", body=(Paragraph("A Vithkuqi letter 𐕰 and an icon \uf0c1 in a sentence."),))
 
 
 def dossier_of(*pieces: Piece) -> Dossier:
@@ -64,7 +76,7 @@ def built(tmp_path_factory):
     report = Report()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        dossier = dossier_of(SYMBOLS, JAPANESE, KOREAN)
+        dossier = dossier_of(SYMBOLS, JAPANESE, KOREAN, SYLLABICS)
         paths = {name: write(name, dossier, folder, report) for name in ("pdf", "epub")}
     return paths, report
 
@@ -122,15 +134,22 @@ def test_epub_ships_the_fallback_faces_it_needs(built):
     assert "Noto Emoji" in css and "word-break: keep-all" in css
 
 
-@pytest.mark.expect_warnings(r"^W310 ", r"^W301 PDF \(print\): \.notdef", r"^weasyprint WARNING: \.notdef")
-def test_a_character_no_face_has_is_a_located_warning_in_every_format(tmp_path, _epoch):
-    dossier = dossier_of(KHITAN)
+@pytest.mark.expect_warnings(r"^W310 ")
+def test_a_character_no_face_has_is_a_located_warning_and_prints_as_the_replacement_character(tmp_path, _epoch):
+    import zipfile
+
+    dossier = dossier_of(HIEROGLYPH)
     for name in ("pdf", "epub"):
         report = Report()
         write(name, dossier, tmp_path, report)
-        located = [w for w in report.warnings if w.code == "W310"]
-        assert len(located) == 1, [w.render_coded() for w in report.warnings]
-        assert "'glyphs' ('Glyphs')" in located[0].message and "U+18B00" in located[0].message and "'𘬀'" in located[0].message
+        assert [w.code for w in report.warnings] == ["W310"], [w.render_coded() for w in report.warnings]  # no .notdef (W301)
+        located = report.warnings[0].message
+        assert "'glyphs' ('Glyphs')" in located and "U+10570" in located and "'𐕰'" in located and "U+F0C1" in located
+    assert notdef_pages(tmp_path / "scripts.pdf") == []
+    assert any("Vithkuqi letter \ufffd and an icon \ufffd in" in text for text in page_text(tmp_path / "scripts.pdf"))
+    with zipfile.ZipFile(tmp_path / "scripts.epub") as book:
+        page = next(book.read(n).decode() for n in book.namelist() if n.endswith(".xhtml") and b"Vithkuqi" in book.read(n))
+    assert "Vithkuqi letter \ufffd and an icon \ufffd in" in page
 
 
 def test_the_pdfa_edition_refuses_a_character_no_face_has(tmp_path, _epoch):
@@ -139,14 +158,14 @@ def test_the_pdfa_edition_refuses_a_character_no_face_has(tmp_path, _epoch):
     with pytest.raises(ExportError) as raised:
         formats()["pdf-archive"].write(dossier, Edition("pdf-archive"), out, context_for(Edition("pdf-archive")))
     assert raised.value.problems[0].code == "E310"
-    assert "U+18B00" in str(raised.value) and "'glyphs'" in str(raised.value)
+    assert "U+10570" in str(raised.value) and "'glyphs'" in str(raised.value)
     assert not out.exists()
 
 
 def test_the_cli_exits_1_and_writes_nothing_for_the_pdfa_edition(tmp_path):
     collection = tmp_path / "c"
     collection.mkdir()
-    (collection / "glyphs.txt").write_text("Glyphs\n\nA Khitan character 𘬀 in a sentence.\n", encoding="utf-8")
+    (collection / "glyphs.txt").write_text("Glyphs\n\nA Vithkuqi letter 𐕰 in a sentence.\n", encoding="utf-8")
     (collection / "collection.yaml").write_text(
         "title: Glyphs\nlanguage: en\nsections:\n  - title: One\n    pieces:\n      - source: glyphs.txt\n", encoding="utf-8"
     )
@@ -157,10 +176,103 @@ def test_the_cli_exits_1_and_writes_nothing_for_the_pdfa_edition(tmp_path):
         text=True,
     )
     assert done.returncode == 1, done.stderr
-    assert "E310" in done.stderr and "U+18B00" in done.stderr
+    assert "E310" in done.stderr and "U+10570" in done.stderr
     assert not list(out.rglob("*.pdf"))
 
 
 @pytest.fixture
 def _epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+def test_other_scripts_come_from_the_installed_face_named_for_them(built):
+    """Canadian syllabics, Hebrew, Devanagari, a Tamil digit and Ethiopic: each from its script's Noto face, no .notdef."""
+    paths, _ = built
+    texts, fonts = page_text(paths["pdf"]), fonts_by_page(paths["pdf"])
+    (page,) = [n for n, text in enumerate(texts) if "Next" in text and "back" in text]
+    assert "ᐅ" in texts[page] and "ᐊ" in texts[page] and "௪" in texts[page]
+    for family in (
+        "Noto-Sans-Canadian-Aboriginal",
+        "Noto-Serif-Hebrew",
+        "Noto-Serif-Devanagari",
+        "Noto-Serif-Tamil",
+        "Noto-Serif-Ethiopic",
+    ):
+        assert family in fonts[page], (family, fonts[page])
+    assert notdef_pages(paths["pdf"]) == []
+
+
+def epub_fonts(path: Path) -> dict[str, TTFont]:
+    """The fonts an EPUB carries, by file name, opened with fontTools."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(path) as book:
+        return {Path(n).name: TTFont(io.BytesIO(book.read(n))) for n in book.namelist() if n.endswith((".ttf", ".otf"))}
+
+
+def test_epub_carries_one_subset_per_cjk_and_script_face_holding_its_characters(built):
+    paths, _ = built
+    fonts = epub_fonts(paths["epub"])
+    japanese = {ord(ch) for ch in "東京日本語の文章「」、。"}
+    korean = {ord(ch) for ch in "서울에서는한국어문장입니다"}
+    jp, kr = fonts["NotoSerifCJKJP-Regular.otf"].getBestCmap(), fonts["NotoSerifCJKKR-Regular.otf"].getBestCmap()
+    assert japanese <= set(jp) and korean <= set(kr)
+    # Korean text takes from the Korean face only; Japanese text (and CJK outside a CJK language, the stacks' default) from the Japanese
+    assert not japanese & set(kr)
+    assert {0x1405, 0x140A} <= set(fonts["NotoSansCanadianAboriginal-Regular.ttf"].getBestCmap())
+    assert not [n for n in fonts if "CJKSC" in n or "CJKTC" in n or "Sans-Regular" in n]  # only the faces some text needs
+    assert sum(len(f.getBestCmap()) for n, f in fonts.items() if "CJK" in n) < 300  # subsets, not 65,000-glyph faces
+
+
+def test_the_epub_with_cjk_and_script_subsets_passes_epubcheck_and_is_reproducible(built, tmp_path, _epoch):
+    import zipfile
+
+    paths, _ = built
+    assert epubcheck_messages(run_epubcheck(paths["epub"])) == []
+    with zipfile.ZipFile(paths["epub"]) as book:
+        opf = book.read("EPUB/content.opf").decode()
+        css = book.read(next(n for n in book.namelist() if n.endswith(".css"))).decode()
+    assert 'href="styles/fonts/NotoSerifCJKJP-Regular.otf"' in opf and 'media-type="font/otf"' in opf
+    assert 'src: url("fonts/NotoSerifCJKKR-Regular.otf")' in css
+    body_stack = next(line for line in css.splitlines() if line.startswith("body {"))
+    assert '"Noto Serif CJK JP", "Noto Sans Canadian Aboriginal",' in body_stack and body_stack.endswith('"Noto Serif Tamil", serif; }')
+    again = write("epub", dossier_of(SYMBOLS, JAPANESE, KOREAN, SYLLABICS), tmp_path, Report())
+    assert again.read_bytes() == paths["epub"].read_bytes()
+
+
+def test_korean_lines_in_a_narrow_pdf_column_end_between_words(tmp_path, _epoch):
+    """The phone PDF's 90 mm column: every line holds whole Korean words (pdfplumber reads the lines back)."""
+    import pdfplumber
+
+    text = "대한민국의 수도 서울에서는 어제 오후부터 많은 비가 내렸고 시장 상인들은 가게 문을 일찍 닫았다. " * 4
+    piece = Piece(title="서울의 비", slug="seoul", language="ko", body=(Paragraph(text.strip()),))
+    path = write("pdf-phone", dossier_of(piece), tmp_path, Report())
+    with pdfplumber.open(path) as pdf:
+        lines = [line["text"] for page in pdf.pages for line in page.extract_text_lines() if "대한민국의" in page.extract_text()]
+    body = ["".join(line.split()) for line in lines if any("\uac00" <= ch <= "\ud7a3" for ch in line) and "서울의 비" not in line]
+    assert len(body) >= 8, body  # the paragraph takes many lines of the narrow column
+    assert "".join(body) == "".join(text.split())  # every word, in order, nothing added (no joiners in the copied text)
+    word_ends = set(accumulate(len(word) for word in text.split()))
+    line_ends = list(accumulate(len(line) for line in body))
+    assert [end for end in line_ends if end not in word_ends] == [], body
+
+
+def test_japanese_lines_are_justified_between_characters_in_the_serif_face(built):
+    """Every line of the Japanese paragraph but its last ends at the measure (the spare width goes between
+    characters, as Japanese books set it), punctuation included in Noto Serif CJK JP, and the text layer
+    holds the characters as written (no spaces added)."""
+    import pdfplumber
+
+    paths, _ = built
+    with pdfplumber.open(paths["pdf"]) as pdf:
+        page = next(p for p in pdf.pages if "日本語の文章" in p.extract_text() and "東京" in p.extract_text())
+        lines = [line for line in page.extract_text_lines() if "東京" in line["text"] or "市場" in line["text"] or "文章" in line["text"]]
+    body = [line for line in lines if not line["text"].startswith("日本語の記事")]
+    assert len(body) >= 3, [line["text"] for line in body]
+    *full, last = body
+    ends = [line["x1"] for line in full]
+    assert max(ends) - min(ends) < 0.5, ends  # justified: one right edge
+    assert last["x1"] < min(ends) - 5  # the last line is not stretched
+    assert {c["fontname"].split("+")[-1] for line in body for c in line["chars"]} == {"Noto-Serif-CJK-JP"}
+    assert "".join(line["text"] for line in body) == JAPANESE.body[0].html

@@ -36,7 +36,9 @@ from bundler.render.assets import common_stylesheet
 from bundler.render.cover import cover_alt, cover_jpeg
 from bundler.render.fonts import EmbeddedFont, subset_fonts
 from bundler.render.glyph_coverage import report_missing_glyphs
+from bundler.render.printed_runs import replace_undrawable
 from bundler.render.reading_order import reading_order, table_of_contents
+from bundler.render.script_subsets import script_stylesheet, subset_script_faces
 from bundler.render.xhtml import (
     Target,
     build_link_map,
@@ -108,18 +110,27 @@ def write_epub(dossier: Dossier, edition: Edition, out: Path, ctx: BuildContext,
     toc, landmarks = _navigation(dossier, names, with_cover)
     nav = _Page(names["nav"], labels_for(dossier.language)["contents"], dossier.language, render_nav(toc, landmarks, dossier))
     latin = dossier.language if direction_of(dossier.language) == "ltr" else "en"
-    documents = {page.name: page.render(latin) for page in pages}
+    documents = {page.name: _drawable(page.render(latin)) for page in pages}
     if transform_page is not None:
         documents = {name: transform_page(name, document) for name, document in documents.items()}
     nav_document = nav.render(latin)
 
     text = "".join(d.decode("utf-8") for d in documents.values()) + nav_document.decode("utf-8")
     fonts = subset_fonts(text, ctx.cache)
-    book.add_item(epub.EpubItem(uid="style", file_name=_CSS, media_type="text/css", content=_stylesheet(fonts).encode("utf-8")))
+    script_fonts = subset_script_faces([*documents.values(), nav_document], ctx.cache)
+    stylesheet = script_stylesheet(_stylesheet(fonts), script_fonts)
+    book.add_item(epub.EpubItem(uid="style", file_name=_CSS, media_type="text/css", content=stylesheet.encode("utf-8")))
     for font in fonts:
         stem = font.face.file_name.rsplit(".", 1)[0]
         book.add_item(
             epub.EpubItem(uid=f"font-{stem}", file_name=f"styles/fonts/{font.face.file_name}", media_type="font/ttf", content=font.data)
+        )
+    for font in script_fonts:  # CJK and other scripts the project's fonts lack
+        stem = font.face.file_name.rsplit(".", 1)[0]
+        book.add_item(
+            epub.EpubItem(
+                uid=f"font-{stem}", file_name=f"styles/fonts/{font.face.file_name}", media_type=font.face.media_type, content=font.data
+            )
         )
 
     spine: list = []
@@ -217,6 +228,11 @@ def _ncx_toc(toc: list[dict]) -> list:
 def _all_rtl(dossier: Dossier) -> bool:
     """RTL page progression only when the dossier and every piece are right-to-left (E4.4)."""
     return dossier.direction == "rtl" and all(p.direction == "rtl" for p in dossier.pieces)
+
+
+def _drawable(document: bytes) -> bytes:
+    """A page with each character no face has shown as U+FFFD, not an empty box (reported as W310)."""
+    return replace_undrawable(document.decode("utf-8")).encode("utf-8")
 
 
 def _stylesheet(fonts: tuple[EmbeddedFont, ...]) -> str:

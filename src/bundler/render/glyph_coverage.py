@@ -3,9 +3,10 @@
 A character that no face has is drawn as .notdef, an empty box: the reader loses it without
 being told, and a PDF/A file holding one breaks ISO 19005 (6.2.11.8). So every edition asks
 first: which characters of each piece does no face of the book's have? The faces are the
-project's own (``styles/fonts``: Latin, Arabic, and the symbol and emoji fallbacks) and the
-CJK serif faces named by language (Debian's ``fonts-noto-cjk``, installed by the README's
-set-up commands; when it is missing the CJK characters are reported like any other).
+project's own (``styles/fonts``: Latin, Arabic, and the symbol and emoji fallbacks), the
+CJK serif faces named by language and one installed face a script (Debian's ``fonts-noto-cjk``
+and ``fonts-noto-core``, installed by the README's set-up commands, chosen in
+``script_faces``; when they are missing their characters are reported like any other).
 Characters that are never drawn (spaces, joiners, direction marks, variation selectors) are
 not asked about.
 
@@ -22,14 +23,13 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields, is_dataclass
 from functools import cache
-from pathlib import Path
 
 from bundler.errors import ExportError, Report
 from bundler.model import Dossier
 from bundler.render.fonts import FACES, face_cmap
+from bundler.render.script_faces import CJK_COLLECTION, ScriptFace, choose_script_faces, face_codepoints, installed_codepoints
 
-#: The CJK serif faces (one collection holds JP, KR, SC, TC and HK; each has every CJK glyph).
-CJK_COLLECTION = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+__all__ = ["CJK_COLLECTION", "MissingGlyphs", "find_missing_glyphs", "refuse_missing_glyphs", "report_missing_glyphs"]
 #: Fields of the model that hold addresses, names and bookkeeping, never printed as text.
 _NOT_PRINTED = frozenset(
     {"path", "url", "media_type", "slug", "id", "source_path", "importer", "importer_version", "warc_record_ids", "warnings"}
@@ -37,7 +37,8 @@ _NOT_PRINTED = frozenset(
 )
 _TAG = re.compile(r"<[^>]*>")
 #: Never drawn, so never missing: joiners, variation selectors, tag characters, bidi controls.
-_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Cs", "Co", "Cn"})
+#: Private-use (Co) and unassigned (Cn) characters are drawn, as boxes: no free face has them.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Cs"})
 _INVISIBLE_RANGES = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF), (0x1F3FB, 0x1F3FF))
 
 
@@ -51,39 +52,66 @@ class MissingGlyphs:
 
     def describe(self) -> str:
         """``'𓀀' U+13000 EGYPTIAN HIEROGLYPH A001, …`` for a message."""
-        return ", ".join(f"{ch!r} U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')}" for ch in self.characters)
+        return ", ".join(f"{ch!r} U+{ord(ch):04X} {_name(ch)}" for ch in self.characters)
+
+
+_UNNAMED = {"Cc": "a control character", "Co": "a private-use character", "Cn": "an unassigned code point"}
+
+
+def _name(ch: str) -> str:
+    return unicodedata.name(ch, "") or _UNNAMED.get(unicodedata.category(ch), "unnamed")
+
+
+@cache
+def project_codepoints() -> frozenset[int]:
+    """Every code point the project's own faces (styles/fonts) can draw."""
+    covered: set[int] = set()
+    for face in FACES:
+        covered |= face_cmap(face.file_name)
+    return frozenset(covered)
 
 
 @cache
 def covered_codepoints() -> frozenset[int]:
-    """Every code point some face of the book can draw: the shipped faces and the CJK serif faces."""
-    covered: set[int] = set()
-    for face in FACES:
-        covered |= face_cmap(face.file_name)
-    return frozenset(covered | _cjk_cmap())
+    """Every code point some face of the book can draw: the shipped faces, the CJK serif faces, the installed script faces."""
+    return project_codepoints() | installed_codepoints()
 
 
-def _cjk_cmap() -> frozenset[int]:
-    if not CJK_COLLECTION.is_file():
-        return frozenset()
-    from fontTools.ttLib import TTFont
+def script_faces_for(text: str) -> tuple[ScriptFace, ...]:
+    """The installed one-script faces ``text`` needs: for drawn characters neither the project's faces nor CJK have."""
+    needed = frozenset(ord(ch) for ch in set(text) if is_drawn(ch)) - project_codepoints() - face_codepoints(str(CJK_COLLECTION))
+    return choose_script_faces(needed)
 
-    with TTFont(CJK_COLLECTION, fontNumber=0, lazy=True) as font:
-        return frozenset(font.getBestCmap())
+
+def dossier_text(dossier: Dossier) -> str:
+    """All the printed text of a dossier, for choosing its faces."""
+    return "".join(text for _, _, _, value in _units(dossier) for text in printed_text(value))
 
 
 def is_drawn(ch: str) -> bool:
-    """Whether a character puts ink on the page (and so needs a glyph)."""
+    """Whether a character puts ink on the page (and so needs a glyph).
+
+    A control character other than the line ends and tab (U+0092 left by a cp1252 page read as
+    Latin-1) is drawn by the layout engine (Pango) as a box whatever the face, so it counts as
+    drawn, and as missing from every face (``never_drawable``).
+    """
     code = ord(ch)
+    if unicodedata.category(ch) == "Cc":
+        return ch not in "\t\n\r"
     if unicodedata.category(ch) in _INVISIBLE_CATEGORIES:
         return False
     return not any(low <= code <= high for low, high in _INVISIBLE_RANGES)
 
 
+def never_drawable(ch: str) -> bool:
+    """A control character that is drawn as a box even by a face whose cmap lists it."""
+    return unicodedata.category(ch) == "Cc" and ch not in "\t\n\r"
+
+
 def missing_characters(text: str) -> tuple[str, ...]:
     """The drawn characters of ``text`` that no face has, in code point order."""
     covered = covered_codepoints()
-    return tuple(sorted(ch for ch in set(text) if ord(ch) not in covered and is_drawn(ch)))
+    return tuple(sorted(ch for ch in set(text) if (ord(ch) not in covered or never_drawable(ch)) and is_drawn(ch)))
 
 
 def printed_text(value: object) -> Iterator[str]:
@@ -128,17 +156,22 @@ def find_missing_glyphs(dossier: Dossier, scan: GlyphScan | None = None) -> list
     """
     scan = scan if scan is not None else GlyphScan()
     found = []
+    for slug, title, unit, value in _units(dossier):
+        missing = scan.missing(unit, lambda value=value: "".join(printed_text(value)))
+        if missing:
+            found.append(MissingGlyphs(slug, title, missing))
+    return found
+
+
+def _units(dossier: Dossier) -> list[tuple[str, str, object, object]]:
+    """(slug, title, unit, printed value) of each part of a dossier: its own text, pages, sections, pieces."""
     units: list[tuple[str, str, object, object]] = [(dossier.slug, dossier.title, dossier, _dossier_own_text(dossier))]
     for page in (*dossier.front_matter, *dossier.back_matter):
         units.append((page.slug, page.title, page, page))
     for section in dossier.sections:
         units.append((section.slug, section.title, section, (section.title, section.intro)))
         units += [(piece.slug, piece.title, piece, piece) for piece in section.pieces]
-    for slug, title, unit, value in units:
-        missing = scan.missing(unit, lambda value=value: "".join(printed_text(value)))
-        if missing:
-            found.append(MissingGlyphs(slug, title, missing))
-    return found
+    return units
 
 
 def _dossier_own_text(dossier: Dossier) -> tuple[str, ...]:
@@ -156,7 +189,7 @@ def report_missing_glyphs(dossier: Dossier, report: Report, scan: GlyphScan | No
         report.warn(
             f"{unit.slug!r} ({unit.title!r}) has characters no font of the book has: {unit.describe()}",
             "W310",
-            hint="they would show as empty boxes; replace them in the piece (or add a face that has them to styles/fonts)",
+            hint="they are printed as \ufffd (U+FFFD) instead of empty boxes; replace them in the piece, or install a face that has them",
         )
     return found
 

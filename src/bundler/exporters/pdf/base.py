@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from lxml import etree
 
@@ -24,12 +25,15 @@ from bundler.clock import build_time, iso_seconds
 from bundler.errors import ExportError, Report
 from bundler.exporters.pdf.resolution import image_placements
 from bundler.exporters.pdf.urls import breakable_urls
+from bundler.exporters.pdf.cjk_justify import enable_cjk_justification
 from bundler.images.session import ImageSession
 from bundler.manifest.editions import PAGE_SIZES as MANIFEST_PAGE_SIZES
 from bundler.model import Dossier, Edition
 from bundler.render.assets import cover_data_uri, inline_target
-from bundler.render.glyph_coverage import CJK_COLLECTION
+from bundler.render.glyph_coverage import CJK_COLLECTION, dossier_text, script_faces_for
+from bundler.render.printed_runs import keep_korean_words, replace_undrawable
 from bundler.render.reading_order import reading_order
+from bundler.render.script_faces import ScriptFace, font_face_rules, name_families, system_script_faces
 from bundler.render.xhtml import Target, labels_for, render_colophon, render_template
 from bundler.resources import styles_dir
 from bundler.text.bidi import wrap_markup
@@ -115,6 +119,7 @@ def pdf_fragments(
 def document_markup(dossier: Dossier, edition: Edition | None, layout_name: str, body: str, root_style: str = "") -> str:
     """``body`` in the PDF document shell: language, direction, metadata, the edition's body class."""
     authors = dossier.credited
+    body = keep_korean_words(replace_undrawable(body))
     markup = render_template(
         "pdf-document.xhtml.j2",
         body=_markup(body),
@@ -209,25 +214,34 @@ def stylesheet_names(dossier: Dossier, layout: PdfLayout) -> tuple[str, ...]:
 _FIRST_EXCEPT = re.compile(r",\s*first-except\s*\)")
 
 
-def load_stylesheets(names: tuple[str, ...], page_size: str, extra_css: str, fonts, plain_running_heads: bool = False) -> list:
+def load_stylesheets(
+    names: tuple[str, ...],
+    page_size: str,
+    extra_css: str,
+    fonts,
+    plain_running_heads: bool = False,
+    faces: tuple[ScriptFace, ...] = (),
+) -> list:
     """WeasyPrint stylesheets: the named files, the page size override, then ``extra_css``.
 
     ``plain_running_heads`` reads ``string(name, first-except)`` as ``string(name)``: for the
-    overlays of a book laid out in parts, whose every page sets its own head.
+    overlays of a book laid out in parts, whose every page sets its own head. ``faces``, the
+    installed faces the text needs for scripts the project's fonts lack, are declared and named
+    in every font stack (``script_faces``), so no character is left to the system's fallback.
     """
     import weasyprint
 
-    if plain_running_heads:
-        stylesheets = [
-            weasyprint.CSS(
-                string=_FIRST_EXCEPT.sub(")", (styles_dir() / name).read_text(encoding="utf-8")),
-                base_url=str(styles_dir() / name),
-                font_config=fonts,
-            )
-            for name in names
-        ]
-    else:
-        stylesheets = [weasyprint.CSS(filename=str(styles_dir() / name), font_config=fonts) for name in names]
+    enable_cjk_justification()  # every layout, in this process or a worker, loads its stylesheets here first
+    stylesheets = []
+    if faces:
+        rules = font_face_rules(faces, lambda face: Path(face.path).as_uri())
+        stylesheets.append(weasyprint.CSS(string=rules, font_config=fonts))
+    families = tuple(dict.fromkeys(face.family for face in faces))
+    for name in names:
+        css = (styles_dir() / name).read_text(encoding="utf-8")
+        if plain_running_heads:
+            css = _FIRST_EXCEPT.sub(")", css)
+        stylesheets.append(weasyprint.CSS(string=name_families(css, families), base_url=str(styles_dir() / name), font_config=fonts))
     if page_size:
         stylesheets.append(weasyprint.CSS(string=f"@page {{ size: {page_size}; }}", font_config=fonts))
     if extra_css:
@@ -261,7 +275,9 @@ def render_whole(
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
-    stylesheets = load_stylesheets(stylesheet_names(dossier, layout), layout.page_size, opening_page_css(dossier, edition), fonts)
+    stylesheets = load_stylesheets(
+        stylesheet_names(dossier, layout), layout.page_size, opening_page_css(dossier, edition), fonts, faces=pdf_script_faces(dossier)
+    )
     with collecting_weasyprint_log() as messages:
         html = weasyprint.HTML(string=combined_html(dossier, edition, layout.name, images), base_url=str(styles_dir()) + "/")
         options = {
@@ -290,6 +306,11 @@ def report_weasyprint_log(messages: list[LogMessage], layout_name: str, report: 
         report.warn(f"PDF ({layout_name}): {text}", "W301" if "glyph" in text.lower() else "W300")
 
 
+def pdf_script_faces(dossier: Dossier) -> tuple[ScriptFace, ...]:
+    """The installed faces the dossier's text needs beside the project's (named in every font stack)."""
+    return script_faces_for(dossier_text(dossier))
+
+
 @cache
 def shipped_font_names() -> frozenset[str]:
     """PostScript-style family names of the fonts in styles/fonts, as WeasyPrint names them in a PDF."""
@@ -299,6 +320,7 @@ def shipped_font_names() -> frozenset[str]:
     for path in sorted((styles_dir() / "fonts").glob("*.[ot]tf")):
         with TTFont(path, lazy=True) as font:
             names.add(font["name"].getDebugName(1).replace(" ", "-"))
+    names |= {face.family.replace(" ", "-") for face in system_script_faces()}  # named by the CSS, never a fallback
     return frozenset(names | {f"Noto-Serif-CJK-{tag}" for tag in ("JP", "KR", "SC", "TC", "HK")} if CJK_COLLECTION.is_file() else names)
 
 

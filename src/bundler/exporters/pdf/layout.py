@@ -19,6 +19,7 @@ from bundler.executor import DASK_SCHEME, map_in_order, open_executor
 from bundler.exporters.context import BuildContext
 from bundler.exporters.pdf.base import LogMessage, collecting_weasyprint_log, load_stylesheets
 from bundler.exporters.pdf.resolution import ImagePlacement, image_placements
+from bundler.render.script_faces import ScriptFace
 from bundler.resources import code_digest, styles_dir
 
 
@@ -33,6 +34,7 @@ class LayoutSettings:
     identifier: str
     extra_css: str = ""
     plain_running_heads: bool = False  # overlays: string(piece, first-except) read as string(piece)
+    faces: tuple[ScriptFace, ...] = ()  # installed faces for scripts the project's fonts lack (script_faces)
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,9 @@ def lay_out(job: LayoutJob, out: str) -> LaidOut:
     settings = job.settings
     fonts = FontConfiguration()
     options = {
-        "stylesheets": load_stylesheets(settings.stylesheets, settings.page_size, settings.extra_css, fonts, settings.plain_running_heads),
+        "stylesheets": load_stylesheets(
+            settings.stylesheets, settings.page_size, settings.extra_css, fonts, settings.plain_running_heads, settings.faces
+        ),
         "pdf_identifier": settings.identifier.encode("utf-8"),
         "optimize_images": True,
         "jpeg_quality": settings.jpeg_quality,

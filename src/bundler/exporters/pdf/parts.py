@@ -43,6 +43,7 @@ from bundler.exporters.pdf.base import (
     document_markup,
     edition_title,
     pdf_fragments,
+    pdf_script_faces,
     stylesheet_names,
 )
 from bundler.exporters.pdf.layout import LaidOut, LayoutJob, LayoutSettings, Placement, lay_out_all
@@ -174,6 +175,7 @@ def render_in_parts(
         dpi=layout.dpi,
         jpeg_quality=layout.jpeg_quality,
         identifier=dossier.identifier,
+        faces=pdf_script_faces(dossier),
     )
     right_to_left = direction_of(dossier.language) == "rtl"
     with tempfile.TemporaryDirectory(prefix=f"bundler-pdf-{os.getpid()}-") as folder:  # the id: a later build sweeps a killed one's
