@@ -28,8 +28,6 @@ def _collection(folder):
 
 @pytest.mark.expect_warnings(
     r"^W310 'glyphs' \('Glyphs'\) has characters no font of the book has: '𘬀' U\+18B00",
-    r"^W301 PDF \(phone\): \.notdef",
-    r"^weasyprint WARNING: \.notdef",
 )
 def test_a_build_of_four_editions_says_it_once_per_piece(tmp_path):
     collection = _collection(tmp_path / "odd")

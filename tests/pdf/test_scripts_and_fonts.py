@@ -153,7 +153,7 @@ def test_a_character_no_face_has_is_a_located_warning_and_prints_as_the_replacem
 
 
 def test_the_pdfa_edition_refuses_a_character_no_face_has(tmp_path, _epoch):
-    dossier = dossier_of(KHITAN)
+    dossier = dossier_of(HIEROGLYPH)
     out = tmp_path / "scripts-archive.pdf"
     with pytest.raises(ExportError) as raised:
         formats()["pdf-archive"].write(dossier, Edition("pdf-archive"), out, context_for(Edition("pdf-archive")))

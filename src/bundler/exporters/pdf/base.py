@@ -23,9 +23,9 @@ from lxml import etree
 
 from bundler.clock import build_time, iso_seconds
 from bundler.errors import ExportError, Report
+from bundler.exporters.pdf.cjk_justify import enable_cjk_justification
 from bundler.exporters.pdf.resolution import image_placements
 from bundler.exporters.pdf.urls import breakable_urls
-from bundler.exporters.pdf.cjk_justify import enable_cjk_justification
 from bundler.images.session import ImageSession
 from bundler.manifest.editions import PAGE_SIZES as MANIFEST_PAGE_SIZES
 from bundler.model import Dossier, Edition
