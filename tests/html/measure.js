@@ -2,6 +2,15 @@
 // Loaded in a 360 px wide frame (headless Chromium's window cannot be that narrow), it
 // measures the page as Chromium laid it out and posts the result, as JSON, to the page
 // around it, which keeps it for --dump-dom. Nothing here changes the layout.
+// An element inside a box that scrolls sideways (a wide table, a code block) is scrolled there,
+// not off the page: only what lies outside every such box counts as overflowing.
+function insideScrollingBox(el) {
+  for (let box = el.parentElement; box && box !== document.body; box = box.parentElement) {
+    if (getComputedStyle(box).overflowX !== "visible") return true;
+  }
+  return false;
+}
+
 window.addEventListener("load", () => {
   const width = window.innerWidth;
   const images = Array.from(document.images).map((img) => {
@@ -13,7 +22,7 @@ window.addEventListener("load", () => {
     .filter((id) => !document.getElementById(id));
   const overflowing = Array.from(document.body.querySelectorAll("*"))
     .filter((el) => el.getBoundingClientRect().right > width + 0.5 || el.getBoundingClientRect().left < -0.5)
-    .filter((el) => !el.parentElement || getComputedStyle(el.parentElement).overflowX === "visible")
+    .filter((el) => !insideScrollingBox(el))
     .slice(0, 10)
     .map((el) => el.tagName + "." + el.className + " " + (el.textContent || "").slice(0, 40));
   // Where each paragraph's first line sits: its glyph boxes against the paragraph's content box.
