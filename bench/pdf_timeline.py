@@ -190,15 +190,28 @@ def summarise(records: list[dict], marks: dict[str, list[float]], total_wall: fl
     return "\n".join(lines)
 
 
+def link_photos(source: str, target: str) -> None:
+    """Hard-link a photo (read only), copy anything else."""
+    if source.endswith(".jpg"):
+        os.link(source, target)
+    else:
+        shutil.copy2(source, target)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="timeline of a cold bundler build")
     parser.add_argument("--pieces", type=int, default=200)
     parser.add_argument("--format", default="pdf")
     parser.add_argument("--jobs", type=int)
     parser.add_argument("--json", type=Path, help="also write the raw records here")
+    parser.add_argument("--copy", action="store_true", help="build a linked copy of the corpus (bench/run.py may be using it)")
     args = parser.parse_args()
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1462838400")
     root = write_corpus(args.pieces)
+    if args.copy:  # pages copied (run.py edits one in place), photos hard-linked; its cache stays its own
+        copy = Path(tempfile.mkdtemp(prefix="bundler-timeline-corpus-")) / root.name
+        shutil.copytree(root, copy, copy_function=link_photos, ignore=shutil.ignore_patterns(".cache"))
+        root = copy
     shutil.rmtree(root / ".cache", ignore_errors=True)
     out = Path(tempfile.mkdtemp(prefix="bundler-timeline-out-"))
     from bundler.build.collection import build_collection
