@@ -232,6 +232,8 @@ def main() -> None:
     records = [json.loads(line) for line in RECORDS.read_text(encoding="utf-8").splitlines()] if RECORDS.exists() else []
     RECORDS.unlink(missing_ok=True)
     shutil.rmtree(out, ignore_errors=True)
+    if args.copy:
+        shutil.rmtree(root.parent, ignore_errors=True)
     cores = args.jobs or os.cpu_count() or 1
     print(f"{args.pieces} pieces, {args.format}, cold; load average {load:.1f} before, {os.getloadavg()[0]:.1f} after")
     print(summarise(records, marks, total_wall, total_cpu, cores))
