@@ -55,6 +55,12 @@ def ensure_peer(command: str) -> str:
     return shutil.which(command) or ""
 
 
+def embed_flag(pandoc: str) -> str:
+    """pandoc's option for one self-contained HTML file: ``--embed-resources`` from 2.19, ``--self-contained`` before."""
+    usage = subprocess.run([pandoc, "--help"], capture_output=True, text=True).stdout
+    return "--embed-resources" if "--embed-resources" in usage else "--self-contained"
+
+
 def tool_versions() -> dict[str, str]:
     """Versions of everything measured, for the README."""
     import weasyprint
@@ -157,7 +163,7 @@ def measure_size(size: int, jobs: int | None, skip_peers: bool) -> list[Row]:
     if pandoc := ensure_peer("pandoc"):
         command = [pandoc, "-f", "html", "-t", "epub3", "-o", str(out / "pandoc.epub"), combined.name]
         rows.append(Row(size, "EPUB", "pandoc", {"cold": run_measured(command, out / "pandoc.epub", cwd=combined.parent)}))
-        command = [pandoc, "-f", "html", "-t", "html", "--standalone", "--embed-resources", "-o", str(out / "pandoc.html"), combined.name]
+        command = [pandoc, "-f", "html", "-t", "html", "--standalone", embed_flag(pandoc), "-o", str(out / "pandoc.html"), combined.name]
         rows.append(Row(size, "HTML", "pandoc", {"cold": run_measured(command, out / "pandoc.html", cwd=combined.parent)}))
     else:
         rows.append(Row(size, "EPUB", "pandoc (not installed)", {}))
