@@ -87,6 +87,8 @@ EPUB_POLICY = ImagePolicy()
 #: (pdf.css); 200 dpi of that is ~1100 × 866 px. Prepared at that size, WeasyPrint (which keeps
 #: 200 dpi) embeds the file as it is instead of decoding, resampling and encoding it again.
 PRINT_POLICY = ImagePolicy(max_side=1300, max_megapixels=2.0, max_bytes=500_000, max_width=1100, max_height=860)
+#: Archival PDF/A (300 dpi kept): the photos as large as print had them before it was cut to the page.
+ARCHIVE_POLICY = ImagePolicy(max_side=1300, max_megapixels=2.0, max_bytes=500_000)
 #: Phone PDF: a small page, read on a small screen.
 PHONE_POLICY = ImagePolicy(max_side=900, max_megapixels=0.8, max_bytes=200_000, jpeg_quality=72)
 TEXT_ONLY_POLICY = ImagePolicy(include=False)

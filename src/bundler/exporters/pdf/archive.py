@@ -15,7 +15,7 @@ from bundler.exporters import Format
 from bundler.exporters.context import BuildContext
 from bundler.exporters.pdf.base import PdfLayout, page_size_option
 from bundler.exporters.pdf.document import render_pdf
-from bundler.images.policy import PRINT_POLICY
+from bundler.images.policy import ARCHIVE_POLICY
 from bundler.model import Dossier, Edition
 from bundler.render.provenance import provenance_json
 
@@ -75,6 +75,6 @@ FORMATS = {
         media_type="application/pdf",
         description="archival PDF/A-3u with the manifest and provenance record attached",
         options=("page_size",),
-        image_policy=PRINT_POLICY,
+        image_policy=ARCHIVE_POLICY,
     ),
 }
