@@ -63,13 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def real_pages(count: int, read_piece, ImportOptions, trafilatura) -> int:  # noqa: N803 (classes passed in)
-    """Pages per second on real pages, both tools timed page by page, side by side."""
+def time_real_pages(count: int, read_piece, ImportOptions, trafilatura) -> tuple[int, dict[str, float], int]:  # noqa: N803
+    """(pages, seconds spent by each tool, pages bundler refused): each page timed with both tools in turn."""
     import gzip
 
-    if not REAL_PAGES.is_dir():
-        print(f"no real pages at {REAL_PAGES}", file=sys.stderr)
-        return 1
     pages = sorted(REAL_PAGES.glob("*.html.gz"))
     if count:
         pages = pages[:: max(1, len(pages) // count)][:count]
@@ -90,10 +87,19 @@ def real_pages(count: int, read_piece, ImportOptions, trafilatura) -> int:  # no
         start = time.perf_counter()
         trafilatura.extract(raw.decode("utf-8", "replace"), include_comments=False)
         spent["trafilatura"] += time.perf_counter() - start
-    print(f"{len(pages)} real pages (WCXB v1.0 dev split, CC-BY-4.0), each timed with both tools in turn; {failed} refused by bundler")
+    return len(pages), spent, failed
+
+
+def real_pages(count: int, read_piece, ImportOptions, trafilatura) -> int:  # noqa: N803 (classes passed in)
+    """Pages per second on real pages, both tools timed page by page, side by side."""
+    if not REAL_PAGES.is_dir():
+        print(f"no real pages at {REAL_PAGES}", file=sys.stderr)
+        return 1
+    pages, spent, failed = time_real_pages(count, read_piece, ImportOptions, trafilatura)
+    print(f"{pages} real pages (WCXB v1.0 dev split, CC-BY-4.0), each timed with both tools in turn; {failed} refused by bundler")
     print(f"{'tool':<28}{'pages/s':>10}")
     for name, seconds in spent.items():
-        print(f"{name:<28}{len(pages) / seconds:>10.1f}")
+        print(f"{name:<28}{pages / seconds:>10.1f}")
     print(f"bundler imports {spent['trafilatura'] / spent['bundler']:.2f}x as many pages per second as trafilatura.extract")
     return 0
 

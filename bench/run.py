@@ -1,7 +1,10 @@
 """bundler against its peers, side by side in one run: wall time, peak memory, output size.
 
 For each corpus size: bundler's EPUB vs pandoc (HTML to EPUB) and calibre's ebook-convert;
-bundler's print PDF vs one WeasyPrint render of the same combined HTML and vs ebook-convert.
+bundler's print PDF vs one WeasyPrint render of the same combined HTML and vs ebook-convert;
+bundler's one-file HTML edition vs ``pandoc --standalone --embed-resources`` (HTML to HTML).
+Then the real-page gauntlet's import: pages per second of bundler's importer beside
+``trafilatura.extract`` on the same real pages (``../shared/realpages``, ``--real-pages N``).
 bundler is measured cold (empty cache), warm (nothing changed) and after one piece changed.
 Peers read one combined HTML file of the same articles (prepared, untimed). Missing peers
 are installed with apt-get when running as root; otherwise their rows say why they are
@@ -10,6 +13,7 @@ missing. Prints a table with ratios (peer / bundler: above 1 means bundler is fa
     python bench/run.py                 # 10, 50 and 200 pieces
     python bench/run.py --full          # also 1,000 pieces
     python bench/run.py --sizes 200 --skip-peers
+    python bench/run.py --sizes 200 --real-pages 100   # 100 real pages (0: all 997; -1: none)
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ class Row:
     """One line of the table."""
 
     size: int
-    output: str  # "EPUB" or "PDF"
+    output: str  # "EPUB", "PDF", "HTML" or "import"
     tool: str
     runs: dict[str, Measurement]  # "cold", "warm", "one changed"
 
@@ -49,6 +53,12 @@ def ensure_peer(command: str) -> str:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", PEERS[command]], env=env, capture_output=True)
     return shutil.which(command) or ""
+
+
+def embed_flag(pandoc: str) -> str:
+    """pandoc's option for one self-contained HTML file: ``--embed-resources`` from 2.19, ``--self-contained`` before."""
+    usage = subprocess.run([pandoc, "--help"], capture_output=True, text=True).stdout
+    return "--embed-resources" if "--embed-resources" in usage else "--self-contained"
 
 
 def tool_versions() -> dict[str, str]:
@@ -149,16 +159,19 @@ def measure_size(size: int, jobs: int | None, skip_peers: bool, outputs: tuple[s
         single = write_bundler_combined_html(root)
         weasy = [sys.executable, str(Path(__file__).parent / "weasy_single.py"), str(single), str(out / "weasyprint.pdf")]
         rows.append(Row(size, "PDF", "WeasyPrint, one render", {"cold": run_measured(weasy, out / "weasyprint.pdf")}))
-    pandoc = ensure_peer("pandoc") if "epub" in outputs else ""
-    if pandoc:
+    pandoc = ensure_peer("pandoc") if {"epub", "html"} & set(outputs) else ""
+    if pandoc and "epub" in outputs:
         command = [pandoc, "-f", "html", "-t", "epub3", "-o", str(out / "pandoc.epub"), combined.name]
         rows.append(Row(size, "EPUB", "pandoc", {"cold": run_measured(command, out / "pandoc.epub", cwd=combined.parent)}))
-    elif "epub" in outputs:
+    if pandoc and "html" in outputs:
+        command = [pandoc, "-f", "html", "-t", "html", "--standalone", embed_flag(pandoc), "-o", str(out / "pandoc.html"), combined.name]
+        rows.append(Row(size, "HTML", "pandoc", {"cold": run_measured(command, out / "pandoc.html", cwd=combined.parent)}))
+    if not pandoc and "epub" in outputs:
         rows.append(Row(size, "EPUB", "pandoc (not installed)", {}))
     if convert := ensure_peer("ebook-convert"):
         # calibre renders PDF with Qt WebEngine (Chromium), which refuses to run as root inside its sandbox
         env = {**os.environ, "QTWEBENGINE_CHROMIUM_FLAGS": "--no-sandbox", "QT_QPA_PLATFORM": "offscreen"}
-        for fmt in outputs:
+        for fmt in [f for f in outputs if f != "html"]:  # calibre's HTML output is a zip of files, not one page
             target = out / f"calibre.{fmt}"
             run = run_measured([convert, str(combined), str(target)], target, env=env)
             rows.append(Row(size, fmt.upper(), "calibre ebook-convert", {"cold": run}))
@@ -167,11 +180,42 @@ def measure_size(size: int, jobs: int | None, skip_peers: bool, outputs: tuple[s
     return rows
 
 
+def measure_real_pages(count: int) -> list[Row]:
+    """The gauntlet's import stage: bundler's importer and trafilatura.extract on the same real pages, page by page."""
+    import warnings
+
+    import trafilatura
+    from import_speed import REAL_PAGES, time_real_pages
+
+    from bundler.importers import ImportOptions, read_piece
+
+    if not REAL_PAGES.is_dir():
+        return [Row(0, "import", f"real pages (not found at {REAL_PAGES})", {})]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pages, spent, refused = time_real_pages(count, read_piece, ImportOptions, trafilatura)
+    note = f"{refused} refused"
+    return [
+        Row(
+            pages,
+            "import",
+            f"bundler ({pages / spent['bundler']:.1f} pages/s, {note})",
+            {"cold": Measurement(spent["bundler"], 0, 0, 0, True)},
+        ),
+        Row(
+            pages,
+            "import",
+            f"trafilatura.extract ({pages / spent['trafilatura']:.1f} pages/s)",
+            {"cold": Measurement(spent["trafilatura"], 0, 0, 0, True)},
+        ),
+    ]
+
+
 def format_table(rows: list[Row]) -> str:
-    """A Markdown table; ratios compare each peer's cold run with bundler's cold run of that format."""
+    """A Markdown table; ratios compare each peer's cold run with bundler's cold run of that format (or import)."""
     header = "| pieces | output | tool | cold s | warm s | 1 changed s | peak MB | output MB | peer/bundler time | peer/bundler size |"
     lines = [header, "|" + "---|" * 10]
-    cold = {(r.size, r.output): r.runs["cold"] for r in rows if r.tool == "bundler" and "cold" in r.runs}
+    cold = {(r.size, r.output): r.runs["cold"] for r in rows if r.tool.startswith("bundler") and "cold" in r.runs}
     for row in rows:
         first = row.runs.get("cold")
         cells = [str(row.size), row.output, row.tool]
@@ -179,14 +223,17 @@ def format_table(rows: list[Row]) -> str:
             run = row.runs.get(name)
             cells.append("—" if run is None else (f"{run.seconds:.2f}" if run.ok else f"failed: {run.note}"))
         peak = max((r.peak_mb for r in row.runs.values()), default=0)
-        cells += [f"{peak:.0f}" if row.runs else "—", f"{first.output_bytes / 1e6:.2f}" if first and first.ok else "—"]
+        cells += [f"{peak:.0f}" if peak else "—", f"{first.output_bytes / 1e6:.2f}" if first and first.ok and first.output_bytes else "—"]
         base = cold.get((row.size, row.output))
-        if row.tool == "bundler" and first and first.ok:
+        if row.tool.startswith("bundler") and first and first.ok and len(row.runs) > 1:
             warm, changed = row.runs.get("warm"), row.runs.get("one changed")
             cells += [f"warm {warm.seconds / first.seconds:.2f}× cold" if warm else "—"]
             cells += [f"1 changed {changed.seconds / first.seconds:.2f}× cold" if changed else "—"]
+        elif row.tool.startswith("bundler") and first and first.ok:
+            cells += ["1.00", "—"]
         elif first and first.ok and base and base.ok:
-            cells += [f"{first.seconds / base.seconds:.2f}", f"{first.output_bytes / max(base.output_bytes, 1):.2f}"]
+            size = f"{first.output_bytes / base.output_bytes:.2f}" if first.output_bytes and base.output_bytes else "—"
+            cells += [f"{first.seconds / base.seconds:.2f}", size]
         else:
             cells += ["—", "—"]
         lines.append("| " + " | ".join(cells) + " |")
@@ -199,7 +246,12 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help="also the 1,000-piece corpus")
     parser.add_argument("--jobs", type=int, help="bundler --jobs (default: one per core)")
     parser.add_argument("--skip-peers", action="store_true", help="measure bundler only")
-    parser.add_argument("--outputs", nargs="+", choices=("epub", "pdf"), default=["epub", "pdf"], help="which rows (default both)")
+    parser.add_argument(
+        "--outputs", nargs="+", choices=("epub", "pdf", "html"), default=["epub", "pdf", "html"], help="which rows (default all three)"
+    )
+    parser.add_argument(
+        "--real-pages", type=int, default=100, help="real pages for the import row, spread over the 997 (0: all; -1: skip the row)"
+    )
     args = parser.parse_args()
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1462838400")
     sizes = args.sizes + ([1000] if args.full and 1000 not in args.sizes else [])
@@ -207,6 +259,9 @@ def main() -> None:
     for size in sizes:
         rows += measure_size(size, args.jobs, args.skip_peers, tuple(args.outputs))
         print(f"measured {size} pieces", file=sys.stderr)
+    if args.real_pages >= 0:
+        rows += measure_real_pages(args.real_pages)
+        print("measured the real pages' import", file=sys.stderr)
     print(" ".join(f"{k} {v};" for k, v in tool_versions().items()))
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end; sources: {source_kind()}")
     print(format_table(rows))

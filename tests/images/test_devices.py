@@ -69,7 +69,7 @@ def whole_photo_ssim(source: Image.Image, data: bytes, scale: int) -> float:
         ("eink", (1429, 1072), (1072, 1429)),
         ("phone", (1440, 1080), (1080, 1440)),
         ("tablet", (2186, 1640), (1640, 2186)),
-        ("print", (1890, 1417), (1890, 2520)),  # paper does not turn: the text block is 6.3 × 9.4 in at 300 ppi
+        ("print", (1653, 1239), (974, 1299)),  # paper does not turn: the photo box is 140 × 110 mm at 300 ppi
     ],
 )
 def test_profile_sets_the_size_a_large_photo_is_delivered_at(device, landscape, portrait):

@@ -89,7 +89,8 @@ def test_the_image_cache_follows_bundler_cache_dir(collection, tmp_path, monkeyp
 
 def test_editions_with_the_same_effective_policy_prepare_each_image_once(collection):
     dossier = resolve_dossier(load_manifest(collection, formats=formats()))
-    same = [Edition("pdf"), Edition("pdf-booklet"), Edition("pdf-booklet", (("images", {"max_megapixels": 3.0}),))]
-    assert len({edition_policy(e) for e in same}) == 2  # 3 Mpx cannot bind when a photo fits 1260 × 1880 px
+    same = [Edition("pdf"), Edition("pdf-booklet", (("images", {"max_megapixels": 3.0}),))]
+    assert len({edition_policy(e) for e in same}) == 2  # 3 Mpx cannot bind when a photo fits the print box
     assert len(image_jobs(dossier, same)) == 2  # two photos, once each
     assert len(image_jobs(dossier, [*same, Edition("epub")])) == 4
+    assert len(image_jobs(dossier, [*same, Edition("pdf-archive")])) == 4  # the archive keeps larger photos than print

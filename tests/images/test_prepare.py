@@ -173,7 +173,7 @@ def test_edition_options_build_the_policy():
     policy = edition_policy(Edition("epub", (("images", {"max_side": 1000, "quality": 70, "grayscale": True}),)))
     assert (policy.max_side, policy.jpeg_quality, policy.grayscale) == (1000, 70, True)
     assert policy.ssim_target == 0  # a quality the edition asks for is the quality it gets
-    assert edition_policy(Edition("pdf")).target_size((4000, 3000)) == (1260, 945)  # 200 ppi of the 6.3-inch text block
+    assert edition_policy(Edition("pdf")).target_size((4000, 3000)) == (1102, 826)  # 200 ppi of the 140 mm photo box
     assert not edition_policy(Edition("epub-text")).include
     assert not edition_policy(Edition("epub", (("images", "none"),))).include
     assert edition_policy(Edition("epub", (("keep_credit_metadata", True),))).keep_rights_metadata

@@ -145,10 +145,31 @@ def test_images_are_downsampled_to_the_edition_resolution(english):
         with pikepdf.open(path) as pdf:
             return max(int(image.Width) for page in pdf.pages for image in page.get_images().values())
 
-    # The 1200 px photos are drawn 140 mm wide in print (the 70-character measure): 218 dpi, over the
-    # 200 dpi limit, so 140 / 25.4 * 200 = 1102 px; 80 mm wide on the phone, where 150 dpi allows 472 px.
+    # The 1200 px photos are drawn 140 mm wide in print (the 70-character measure), where 200 dpi is
+    # 1102 px: the print policy prepares them 1102 px wide, so they fit as prepared; 80 mm wide on the
+    # phone, where 150 dpi allows 472 px (WeasyPrint downsamples the 900 px phone photos).
     assert widest_image(english.paths["pdf"]) == 1102
     assert widest_image(english.paths["pdf-phone"]) <= 480
+
+
+def test_print_photos_are_embedded_as_prepared_not_encoded_again(english):
+    """The image stage already encoded each photo for print: the PDF carries those very bytes."""
+    session = context_for(Edition("pdf")).images
+    prepared = {
+        session.file_for(figure).read_bytes()
+        for piece in english.dossier.pieces
+        for figure in piece.figures
+        if figure.image and figure.image.path and session.file_for(figure)
+    }
+    with pikepdf.open(english.paths["pdf"]) as pdf:
+        photos = {
+            bytes(image.read_raw_bytes())
+            for page in pdf.pages
+            for image in page.get_images().values()
+            if image.get("/Filter") == "/DCTDecode"
+        }
+    assert prepared and photos, "the kitchen sink has no photo in print"
+    assert photos <= prepared, "a photo in the print PDF was decoded and encoded again"
 
 
 # the bilingual example's photo is 480 px wide: under 150 ppi across the booklet's and the archive's column

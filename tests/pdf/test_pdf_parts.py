@@ -20,10 +20,11 @@ from PIL import Image, ImageChops
 import bundler.exporters.pdf.assembly as assembly
 import bundler.exporters.pdf.parts as pdf_parts
 from bundler.cache import ContentCache
-from bundler.executor import WorkOptions
+from bundler.executor import SerialExecutor, WorkOptions
 from bundler.exporters import context_for
 from bundler.exporters.context import BuildContext
 from bundler.exporters.pdf.document import PdfLayout, render_pdf
+from bundler.exporters.pdf.layout import LayoutSettings, lay_out_all, layout_cost
 from bundler.model import Dossier, Edition, FigureBlock, Paragraph
 from tests.kitchen_sink import make_kitchen_sink
 from tests.pdf.conftest import poppler
@@ -228,6 +229,39 @@ def test_stubs_stand_in_for_anchors_of_other_parts_only():
     markup = '<p id="held">x</p><a href="#held">1</a><a href="#a&amp;b">2</a><a href="#elsewhere">3</a><a href="https://x.example/#y">4</a>'
     assert pdf_parts.stub_ids(markup) == ["a&b", "elsewhere"]
     assert 'id="a&amp;b"' in pdf_parts.stubs_markup(pdf_parts.stub_ids(markup))
+
+
+class RecordingExecutor(SerialExecutor):
+    """Runs each job at once, in this process, noting the order jobs were started in."""
+
+    def __init__(self) -> None:
+        self.started: list[str] = []
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.started.append(Path(args[0][0].source).stem)
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_costliest_layouts_start_first_and_come_back_in_order(tmp_path):
+    """Parts start largest first (a large one left for last keeps one core busy alone); results keep the book's order."""
+    settings = LayoutSettings(stylesheets=("common.css", "pdf.css"), page_size="A4", dpi=200, jpeg_quality=None, identifier="x")
+    paragraphs = {"short": 2, "long": 150, "middle": 60, "photo": 1}
+    Image.new("RGB", (40, 30), "#468").save(tmp_path / "photo.jpg")
+    jobs = []
+    for name, count in paragraphs.items():
+        photo = f'<img src="{(tmp_path / "photo.jpg").as_uri()}" alt=""/>' if name == "photo" else ""
+        body = photo + "".join(
+            f"<p>Paragraph {n} of the {name} part, long enough to fill a line or two of the page.</p>" for n in range(count)
+        )
+        html = f'<html xmlns="http://www.w3.org/1999/xhtml"><head><title>{name}</title></head><body>{body}</body></html>'
+        jobs.append(pdf_parts.write_job(tmp_path / f"{name}.xhtml", html, settings))
+    executor = RecordingExecutor()
+    laid = lay_out_all(jobs, tmp_path, "layout", context_for(Edition("pdf")), executor)
+    assert executor.started == ["photo", "long", "middle", "short"]  # a photo weighs as much as many paragraphs
+    pages = {name: len(result.pages) for name, result in zip(paragraphs, laid, strict=True)}
+    assert pages["long"] > pages["middle"] > pages["short"] == pages["photo"] == 1
+    assert [Path(result.path).name for result in laid] == [f"layout-{n}.pdf" for n in range(4)]
+    assert layout_cost("<p>x</p>") < layout_cost("<img/>")
 
 
 def font_programs(path: Path) -> tuple[int, set[str], int]:

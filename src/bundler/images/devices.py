@@ -10,8 +10,10 @@ the perceptual target a photo must keep there (SSIM on luminance, see ``perceptu
   the screen in whichever orientation suits it: its long side at most the screen's long side,
   its short side at most the screen's short side. That is the largest it can ever be shown
   at one image pixel per screen pixel; anything more is bytes no reader sees.
-- **Paper cannot be turned**: a printed photo is at most the text block's width by its height,
-  at the print resolution.
+- **Paper cannot be turned**: a printed photo is at most the box the print stylesheet gives it
+  (``styles/pdf.css``: the text block's width, 140 mm, by ``figure img { max-height: 110mm }``),
+  at the print resolution. A photo prepared within that box at the layout's resolution is
+  embedded by WeasyPrint as it is, never decoded and encoded again.
 - A pixel much smaller than the eye resolves at reading distance hides the finest detail: at
   30 cm one arc-minute is about 87 µm, the pitch of a 290 ppi screen. On the screens here
   (≥ 264 ppi) the measure compares photos at half resolution (``view_scale`` 2, each sample two
@@ -37,8 +39,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-#: A printed text block: A4 with the print stylesheet's margins (about 6.3 × 9.4 inches).
-PRINT_BLOCK_INCHES = (6.3, 9.4)
+#: The largest a photo is printed: the A4 text block's width (140 mm, the 70-character measure) by
+#: the tallest a figure's image may be (110 mm), both set in ``styles/pdf.css``.
+PRINT_BOX_MM = (140, 110)
+
+
+def _pixels(mm: float, ppi: int) -> int:
+    """Whole pixels that fit ``mm`` at ``ppi``: rounded down, so the photo is never larger than drawn."""
+    return int(mm / 25.4 * ppi)
 
 
 @dataclass(frozen=True)
@@ -72,8 +80,8 @@ class DeviceProfile:
 
     def at_ppi(self, ppi: int) -> DeviceProfile:
         """A print profile at another resolution (the same text block, more or fewer pixels)."""
-        width, height = round(self.width / self.ppi * ppi), round(self.height / self.ppi * ppi)
-        description = f"print at {ppi} ppi of the drawn size: the A4 text block ({width} × {height} px); baseline JPEG"
+        width, height = _pixels(PRINT_BOX_MM[0], ppi), _pixels(PRINT_BOX_MM[1], ppi)
+        description = f"print at {ppi} ppi of the drawn size: the largest photo box, 140 × 110 mm ({width} × {height} px); baseline JPEG"
         return replace(self, width=width, height=height, ppi=ppi, description=description)
 
 
@@ -107,13 +115,13 @@ TABLET = DeviceProfile(
 )
 PRINT = DeviceProfile(
     "print",
-    round(PRINT_BLOCK_INCHES[0] * 300),
-    round(PRINT_BLOCK_INCHES[1] * 300),
+    _pixels(PRINT_BOX_MM[0], 300),
+    _pixels(PRINT_BOX_MM[1], 300),
     ppi=300,
     ssim_target=0.985,
     turns=False,
     max_bytes=1_000_000,
-    description="print at 300 ppi of the drawn size: the A4 text block, 6.3 × 9.4 in (1890 × 2820 px); baseline JPEG",
+    description="print at 300 ppi of the drawn size: the largest photo box, 140 × 110 mm (1653 × 1299 px); baseline JPEG",
 )
 
 #: The profiles an edition may name in ``images: {device: NAME}``.

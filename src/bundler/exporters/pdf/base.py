@@ -51,7 +51,9 @@ class PdfLayout:
     stylesheets: tuple[str, ...]  # files in styles/, after common.css
     page_size: str = ""  # CSS page size overriding the stylesheets ("" keeps theirs)
     dpi: int = 200  # largest image resolution kept; WeasyPrint downsamples above it
-    jpeg_quality: int = 80
+    #: None: embed each prepared photo as it is (the image stage encoded it under the edition's
+    #: policy); a number: WeasyPrint decodes and encodes every JPEG again at that quality.
+    jpeg_quality: int | None = None
     variant: str | None = None  # WeasyPrint pdf_variant, e.g. "pdf/a-3u"
     tags: bool = False
 
@@ -286,7 +288,7 @@ def render_whole(
             "pdf_variant": layout.variant,
             "pdf_tags": layout.tags,
             "attachments": list(attachments) or None,
-            "optimize_images": True,
+            "optimize_images": layout.jpeg_quality is not None,  # None: photos embedded as the image stage prepared them
             "jpeg_quality": layout.jpeg_quality,
             "dpi": layout.dpi,
         }

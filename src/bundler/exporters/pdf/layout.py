@@ -10,7 +10,10 @@ unchanged part is never laid out twice.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+from collections.abc import Iterator
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +33,7 @@ class LayoutSettings:
     stylesheets: tuple[str, ...]  # files in styles/
     page_size: str
     dpi: int
-    jpeg_quality: int
+    jpeg_quality: int | None  # None: photos embedded as prepared, not encoded again
     identifier: str
     extra_css: str = ""
     plain_running_heads: bool = False  # overlays: string(piece, first-except) read as string(piece)
@@ -46,6 +49,7 @@ class LayoutJob:
     settings: LayoutSettings
     lead: bool = False
     stubs: tuple[str, ...] = ()  # hidden anchors standing in for other parts' anchors
+    cost: int = 0  # estimated layout work (``layout_cost``): the costliest jobs start first
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ def lay_out(job: LayoutJob, out: str) -> LaidOut:
             settings.stylesheets, settings.page_size, settings.extra_css, fonts, settings.plain_running_heads, settings.faces
         ),
         "pdf_identifier": settings.identifier.encode("utf-8"),
-        "optimize_images": True,
+        "optimize_images": settings.jpeg_quality is not None,
         "jpeg_quality": settings.jpeg_quality,
         "dpi": settings.dpi,
     }
@@ -180,8 +184,33 @@ def job_key(job: LayoutJob) -> str:
     return make_key("pdf-layout", job.sha256, dataclasses.asdict(job.settings), job.lead, job.stubs, code_digest())
 
 
-def lay_out_all(jobs: list[LayoutJob], scratch: Path, label: str, ctx: BuildContext) -> list[LaidOut]:
-    """Lay out every job (cached ones are read back from ``ctx.cache``) on ``ctx.work``'s local cores, in order."""
+#: A photo costs WeasyPrint about as much as this many bytes of markup (decoding, resampling, re-encoding).
+PHOTO_COST = 60_000
+
+
+def layout_cost(markup: str) -> int:
+    """How much work a document is to lay out, roughly: its markup's length, each photo weighted."""
+    return len(markup) + PHOTO_COST * markup.count("<img")
+
+
+@contextlib.contextmanager
+def open_layout_pool(ctx: BuildContext, tasks: int) -> Iterator[Executor]:
+    """One pool of ``ctx.work``'s local cores for every layout of a book (parts, then overlays and contents).
+
+    Its workers start at the first job, from a parent that has WeasyPrint loaded (``lay_out_all``).
+    """
+    work = ctx.work
+    local = dataclasses.replace(work, executor=None) if (work.executor or "").startswith(DASK_SCHEME) else work
+    with open_executor(local, tasks) as executor:
+        yield executor
+
+
+def lay_out_all(jobs: list[LayoutJob], scratch: Path, label: str, ctx: BuildContext, executor: Executor | None = None) -> list[LaidOut]:
+    """Lay out every job (cached ones are read back from ``ctx.cache``) on ``executor`` (or a pool of its own), in order.
+
+    Jobs are started costliest first, so no large part is left running alone at the end
+    while the other cores wait; results come back in the order of ``jobs``.
+    """
     cache = ctx.cache
     results: list[LaidOut | None] = [None] * len(jobs)
     todo: list[tuple[int, str]] = []
@@ -192,13 +221,14 @@ def lay_out_all(jobs: list[LayoutJob], scratch: Path, label: str, ctx: BuildCont
             results[index] = found
         else:
             todo.append((index, key))
+    todo.sort(key=lambda item: -jobs[item[0]].cost)  # stable: equal costs keep their order
     entries = [(jobs[index], str(scratch / f"{label}-{index}.pdf")) for index, _ in todo]
-    work = ctx.work
-    local = dataclasses.replace(work, executor=None) if (work.executor or "").startswith(DASK_SCHEME) else work
     stage = f"pdf {label}"
     ctx.progress(stage, 0, len(entries))
-    with open_executor(local, len(entries)) as executor:
-        fresh = map_in_order(executor, _lay_out_entry, entries, lambda done: ctx.progress(stage, done, len(entries)))
+    if entries:
+        import weasyprint  # noqa: F401  (before the workers fork: each would import it again, 0.6 s of CPU)
+    with contextlib.nullcontext(executor) if executor else open_layout_pool(ctx, len(entries)) as pool:
+        fresh = map_in_order(pool, _lay_out_entry, entries, lambda done: ctx.progress(stage, done, len(entries)))
     for (index, key), laid in zip(todo, fresh, strict=True):
         results[index] = laid
         if cache:

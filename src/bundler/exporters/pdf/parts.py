@@ -46,7 +46,7 @@ from bundler.exporters.pdf.base import (
     pdf_script_faces,
     stylesheet_names,
 )
-from bundler.exporters.pdf.layout import LaidOut, LayoutJob, LayoutSettings, Placement, lay_out_all
+from bundler.exporters.pdf.layout import LaidOut, LayoutJob, LayoutSettings, Placement, lay_out_all, layout_cost, open_layout_pool
 from bundler.images.session import ImageSession
 from bundler.model import Dossier, Edition
 from bundler.text.plain import direction_of
@@ -184,30 +184,32 @@ def render_in_parts(
             _part_job(dossier, edition, layout, settings, body, scratch / f"part-{n}.xhtml")
             for n, body in enumerate(group_into_parts(pdf_fragments(dossier, edition, ctx.images)))
         ]
-        guess = defaultdict(lambda: 8888)  # every entry as wide as most books' page numbers
-        laid = lay_out_all(
-            [_front_job(dossier, edition, layout, settings, guess, scratch / "front-guess.xhtml", ctx.images), *part_jobs],
-            scratch,
-            "layout",
-            ctx,
-        )
-        front, parts = laid[0], laid[1:]
-        for _ in range(MAX_FRONT_PASSES):
-            placements = place_parts(len(front.pages), parts, right_to_left)
-            numbers = anchor_pages(front, placements)
-            listed = defaultdict(int, numbers)  # an entry without an anchor (none expected) shows 0, as before
-            jobs = [_front_job(dossier, edition, layout, settings, listed, scratch / "front.xhtml", ctx.images)]
-            jobs += [
-                _overlay_job(dossier, edition, layout, settings, placement, right_to_left, scratch / f"overlay-{n}.xhtml")
-                for n, placement in enumerate(placements)
-            ]
-            laid = lay_out_all(jobs, scratch, "overlay", ctx)
-            if len(laid[0].pages) == len(front.pages):
-                front, overlays = laid[0], laid[1:]
-                break
-            front = laid[0]  # the real page numbers changed the contents' length: place again
-        else:
-            raise ExportError("the contents would not settle on a page count", code="E062", hint="please report this dossier")
+        with open_layout_pool(ctx, len(part_jobs) + 1) as pool:  # one pool for both rounds
+            guess = defaultdict(lambda: 8888)  # every entry as wide as most books' page numbers
+            laid = lay_out_all(
+                [_front_job(dossier, edition, layout, settings, guess, scratch / "front-guess.xhtml", ctx.images), *part_jobs],
+                scratch,
+                "layout",
+                ctx,
+                pool,
+            )
+            front, parts = laid[0], laid[1:]
+            for _ in range(MAX_FRONT_PASSES):
+                placements = place_parts(len(front.pages), parts, right_to_left)
+                numbers = anchor_pages(front, placements)
+                listed = defaultdict(int, numbers)  # an entry without an anchor (none expected) shows 0, as before
+                jobs = [_front_job(dossier, edition, layout, settings, listed, scratch / "front.xhtml", ctx.images)]
+                jobs += [
+                    _overlay_job(dossier, edition, layout, settings, placement, right_to_left, scratch / f"overlay-{n}.xhtml")
+                    for n, placement in enumerate(placements)
+                ]
+                laid = lay_out_all(jobs, scratch, "overlay", ctx, pool)
+                if len(laid[0].pages) == len(front.pages):
+                    front, overlays = laid[0], laid[1:]
+                    break
+                front = laid[0]  # the real page numbers changed the contents' length: place again
+            else:
+                raise ExportError("the contents would not settle on a page count", code="E062", hint="please report this dossier")
         messages = [m for part in (front, *parts) for m in part.log]
         if seen_images is not None:
             seen_images.extend(image for part in (front, *parts) for image in part.images)
@@ -218,7 +220,7 @@ def write_job(path: Path, markup: str, settings: LayoutSettings, lead: bool = Fa
     """A layout job whose document waits in a file: workers read it, the parent need not keep it."""
     data = markup.encode("utf-8")
     path.write_bytes(data)
-    return LayoutJob(str(path), hashlib.sha256(data).hexdigest(), settings, lead, stubs)
+    return LayoutJob(str(path), hashlib.sha256(data).hexdigest(), settings, lead, stubs, layout_cost(markup))
 
 
 def _part_job(

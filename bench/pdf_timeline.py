@@ -1,0 +1,245 @@
+"""Where a cold build's seconds go: a timeline of stages and of every PDF layout job, wall and CPU.
+
+Runs ``build_collection`` in this process with a progress callback that marks each stage
+(manifest, import, images, write), and wraps the PDF exporter's steps (fragments, part
+documents, each layout pool, assembly, font sharing, the final checks) and, in the layout
+workers, each job's WeasyPrint ``render`` and ``write_pdf``. The wrappers are installed before
+the worker pools fork, so the workers inherit them; each worker appends its records to a file.
+
+The machine this project runs on is shared, so CPU time is measured beside wall time: the
+parent's ``process_time`` and its reaped children's ``getrusage`` per stage, and each layout
+job's own ``process_time``. On two idle cores the ideal wall time of a stage is
+max(CPU / 2, its longest job).
+
+    python bench/pdf_timeline.py --pieces 200 [--format pdf] [--jobs 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import write_corpus  # noqa: E402
+
+RECORDS = Path(tempfile.gettempdir()) / f"bundler-timeline-{os.getpid()}.jsonl"
+T0 = time.time()
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def record(**fields) -> None:
+    """One line of the timeline, from the parent or a worker (appends are atomic for short lines)."""
+    with RECORDS.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(fields) + "\n")
+
+
+def wrap(module, name: str, label: str, children: bool = False) -> None:
+    """Record the wall and CPU time of every call of ``module.name``."""
+    original = getattr(module, name)
+
+    @functools.wraps(original)
+    def timed(*args, **kwargs):
+        start, cpu, kids = time.time(), time.process_time(), children_cpu()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            record(
+                kind="step",
+                label=label,
+                pid=os.getpid(),
+                start=start - T0,
+                end=time.time() - T0,
+                cpu=time.process_time() - cpu,
+                children=children_cpu() - kids if children else 0.0,
+                detail=Path(str(args[1])).stem if name == "lay_out" else "",
+            )
+
+    setattr(module, name, timed)
+
+
+def install_weasyprint() -> None:
+    """Wrap WeasyPrint's two steps, once per process, where it is first used (importing it here would hide its import's cost)."""
+    import weasyprint
+    import weasyprint.document
+
+    if not hasattr(weasyprint.HTML.render, "__wrapped__"):
+        wrap(weasyprint.HTML, "render", "weasyprint render")
+        wrap(weasyprint.document.Document, "write_pdf", "weasyprint write_pdf")
+
+
+def install() -> None:
+    """Wrap the PDF exporter's steps; workers forked later inherit the wrappers."""
+    from bundler.exporters.pdf import assembly, document, layout, parts
+
+    original = layout.lay_out
+
+    def lay_out(job, out):
+        install_weasyprint()
+        return original(job, out)
+
+    layout.lay_out = lay_out
+    wrap(layout, "lay_out", "layout job")
+    wrap(parts, "pdf_fragments", "fragments (XHTML of every piece)")
+    wrap(parts, "_part_job", "part document")
+    wrap(parts, "_front_job", "front document")
+    wrap(parts, "_overlay_job", "overlay document")
+    wrap(parts, "lay_out_all", "layout pool", children=True)
+    wrap(parts, "assemble_book", "assembly")
+    wrap(assembly, "share_font_programs", "font sharing")
+    wrap(document, "foreign_fonts", "check: fonts used")
+    wrap(document, "mark_right_to_left", "mark right-to-left")
+    wrap(document, "report_missing_glyphs", "check: missing glyphs")
+
+
+class TreeCpu:
+    """CPU seconds used so far by this process and every descendant (the fork server's workers too), sampled."""
+
+    def __init__(self, interval: float = 0.5) -> None:
+        import psutil
+
+        self.me = psutil.Process()
+        self.seen: dict[int, float] = {}
+        self.interval = interval
+        self.running = True
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def sample(self) -> float:
+        import psutil
+
+        with self.lock:
+            for member in [self.me, *self.me.children(recursive=True)]:
+                try:
+                    times = member.cpu_times()
+                    self.seen[member.pid] = times.user + times.system
+                except (psutil.NoSuchProcess, psutil.AccessDenied):
+                    pass
+            return sum(self.seen.values())
+
+    def run(self) -> None:
+        while self.running:
+            self.sample()
+            time.sleep(self.interval)
+
+    def stop(self) -> float:
+        self.running = False
+        self.thread.join()
+        return self.sample()
+
+
+def progress_marks(tree: TreeCpu):
+    """A progress callback that records when each stage starts (wall, and CPU of the whole process tree)."""
+    marks: dict[str, list[float]] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage not in marks:
+            marks[stage] = [time.time() - T0, tree.sample()]
+
+    return progress, marks
+
+
+def summarise(records: list[dict], marks: dict[str, list[float]], total_wall: float, total_cpu: float, cores: int) -> str:
+    """The timeline as text: stages, steps, layout jobs per worker, and the ideal against the real."""
+    lines = [f"total: wall {total_wall:.2f} s, CPU {total_cpu:.2f} s (ideal on {cores} idle cores ≥ {total_cpu / cores:.2f} s)"]
+    lines.append(f"\nstages (from one progress mark to the next; CPU of the whole process tree; ideal = CPU / {cores}):")
+    stages = sorted(marks.items(), key=lambda item: item[1][0])
+    for index, (stage, (start, cpu0)) in enumerate(stages):
+        end, cpu1 = stages[index + 1][1] if index + 1 < len(stages) else (total_wall, total_cpu)
+        lines.append(
+            f"  {stage:<16} {start:7.2f} → {end:7.2f}  wall {end - start:6.2f}  cpu {cpu1 - cpu0:6.2f}  ideal {(cpu1 - cpu0) / cores:6.2f}"
+        )
+    steps = defaultdict(lambda: [0, 0.0, 0.0, 0.0, float("inf"), 0.0])
+    for item in records:
+        step = steps[(item["label"], item["pid"] == os.getpid())]
+        step[0] += 1
+        step[1] += item["end"] - item["start"]
+        step[2] += item["cpu"]
+        step[3] += item["children"]
+        step[4] = min(step[4], item["start"])
+        step[5] = max(step[5], item["end"])
+    lines.append("\nsteps (count, summed wall, summed CPU, first start → last end):")
+    for (label, parent), (count, wall, cpu, kids, first, last) in sorted(steps.items(), key=lambda item: item[1][4]):
+        where = "parent" if parent else "workers"
+        extra = f" + workers {kids:6.2f}" if kids else ""
+        lines.append(f"  {label:<34} {where:<7} ×{count:<4} wall {wall:7.2f}  cpu {cpu:7.2f}{extra}  {first:7.2f} → {last:7.2f}")
+    jobs = sorted((r for r in records if r["label"] == "layout job"), key=lambda r: r["start"])
+    busy = defaultdict(float)
+    for job in jobs:
+        busy[job["pid"]] += job["end"] - job["start"]
+    if jobs:
+        lines.append("\nlayout jobs per worker (busy wall s): " + ", ".join(f"{pid}: {seconds:.2f}" for pid, seconds in busy.items()))
+        lines.append("layout jobs (start, end, cpu): longest " + f"{max(j['end'] - j['start'] for j in jobs):.2f} s")
+        for job in jobs:
+            lines.append(f"    {job['detail']:<12} pid {job['pid']:>7} {job['start']:7.2f} → {job['end']:7.2f}  cpu {job['cpu']:5.2f}")
+    return "\n".join(lines)
+
+
+def link_photos(source: str, target: str) -> None:
+    """Hard-link a photo (read only), copy anything else."""
+    if source.endswith(".jpg"):
+        os.link(source, target)
+    else:
+        shutil.copy2(source, target)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="timeline of a cold bundler build")
+    parser.add_argument("--pieces", type=int, default=200)
+    parser.add_argument("--format", default="pdf")
+    parser.add_argument("--jobs", type=int)
+    parser.add_argument("--json", type=Path, help="also write the raw records here")
+    parser.add_argument("--copy", action="store_true", help="build a linked copy of the corpus (bench/run.py may be using it)")
+    args = parser.parse_args()
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1462838400")
+    root = write_corpus(args.pieces)
+    if args.copy:  # pages copied (run.py edits one in place), photos hard-linked; its cache stays its own
+        copy = Path(tempfile.mkdtemp(prefix="bundler-timeline-corpus-")) / root.name
+        shutil.copytree(root, copy, copy_function=link_photos, ignore=shutil.ignore_patterns(".cache"))
+        root = copy
+    shutil.rmtree(root / ".cache", ignore_errors=True)
+    out = Path(tempfile.mkdtemp(prefix="bundler-timeline-out-"))
+    from bundler.build.collection import build_collection
+    from bundler.executor import WorkOptions
+
+    install()
+    tree = TreeCpu()
+    progress, marks = progress_marks(tree)
+    RECORDS.unlink(missing_ok=True)
+    load = os.getloadavg()[0]
+    global T0
+    T0 = time.time()
+    cpu = tree.sample()
+    build_collection(root, format_names=[args.format], out_dir=out, progress=progress, work=WorkOptions(jobs=args.jobs))
+    total_wall = time.time() - T0
+    total_cpu = tree.stop() - cpu
+    marks = {stage: [start, used - cpu] for stage, (start, used) in marks.items()}
+    records = [json.loads(line) for line in RECORDS.read_text(encoding="utf-8").splitlines()] if RECORDS.exists() else []
+    RECORDS.unlink(missing_ok=True)
+    shutil.rmtree(out, ignore_errors=True)
+    if args.copy:
+        shutil.rmtree(root.parent, ignore_errors=True)
+    cores = args.jobs or os.cpu_count() or 1
+    print(f"{args.pieces} pieces, {args.format}, cold; load average {load:.1f} before, {os.getloadavg()[0]:.1f} after")
+    print(summarise(records, marks, total_wall, total_cpu, cores))
+    if args.json:
+        args.json.write_text(json.dumps({"records": records, "marks": marks}, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
