@@ -7,7 +7,6 @@ metadata reader (htmldate for dates) as the fallback.
 
 from __future__ import annotations
 
-import copy
 import html
 import json
 import re
@@ -92,12 +91,16 @@ def _publication_date(tree, stated: str, ld: dict) -> str:
 
 
 def _htmldate(tree) -> str:
-    """htmldate's original publication date, "" when it finds none."""
+    """htmldate's original publication date, "" when it finds none.
+
+    htmldate is given the page itself, not a copy: it copies the tree before pruning it (a copy
+    here cost as much again; ``tests/importers/test_metadata_untouched.py`` holds it to that).
+    """
     from htmldate import find_date
 
     try:
         found = find_date(
-            copy.deepcopy(tree.getroot() if hasattr(tree, "getroot") else tree),
+            tree.getroot() if hasattr(tree, "getroot") else tree,
             extensive_search=True,
             original_date=True,
             max_date=date.today().isoformat(),
@@ -323,9 +326,8 @@ def _fill_from_trafilatura(tree, meta: PageMeta) -> None:
     from trafilatura import extract_metadata
 
     try:
-        found = extract_metadata(
-            copy.deepcopy(tree.getroot() if hasattr(tree, "getroot") else tree), default_url=meta.url or None, extensive=False
-        )
+        # the page itself, not a copy: trafilatura copies before it prunes (see _htmldate)
+        found = extract_metadata(tree.getroot() if hasattr(tree, "getroot") else tree, default_url=meta.url or None, extensive=False)
     except Exception:  # trafilatura is best effort here; the page's own metadata already counted
         return
     meta.title = meta.title or normalise_space(found.title or "")
