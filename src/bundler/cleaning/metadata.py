@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from bundler.cleaning.metadata_fallback import read_fields
 from bundler.text.dates import parse_date
 from bundler.text.typography import normalise_space
 
@@ -321,13 +322,12 @@ def _h1(tree) -> str:
 
 def _fill_from_trafilatura(tree, meta: PageMeta) -> None:
     """Ask trafilatura (with htmldate) for what the page did not state plainly."""
-    if meta.title and meta.date and meta.authors and meta.site:
+    wanted = {f for f, have in (("title", meta.title), ("date", meta.date), ("author", meta.authors), ("sitename", meta.site)) if not have}
+    if not wanted:
         return
-    from trafilatura import extract_metadata
-
     try:
         # the page itself, not a copy: trafilatura copies before it prunes (see _htmldate)
-        found = extract_metadata(tree.getroot() if hasattr(tree, "getroot") else tree, default_url=meta.url or None, extensive=False)
+        found = read_fields(tree.getroot() if hasattr(tree, "getroot") else tree, meta.url or None, wanted)
     except Exception:  # trafilatura is best effort here; the page's own metadata already counted
         return
     meta.title = meta.title or normalise_space(found.title or "")
