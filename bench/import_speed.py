@@ -5,7 +5,9 @@ pages of ``../shared/realpages`` (read at run time, never copied): ``--real`` (a
 ``--real 200`` (every k-th page). bundler does more than trafilatura (metadata, figures with
 image files, notes, and trafilatura itself as a second opinion), so it is expected to be
 slower; the ratio is what to watch. On real pages each page is timed with both tools one
-after the other, so a noisy, shared machine slows both alike.
+after the other, so a noisy, shared machine slows both alike, and the time counted is CPU time
+(``time.process_time``), not wall time. ``--profile`` also prints where bundler's time went
+(cProfile, the functions with the most time of their own and under them).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--pages", type=Path, default=PAGES)
     parser.add_argument("--real", type=int, nargs="?", const=0, default=None, help="real pages (all, or N spread over the set)")
+    parser.add_argument("--profile", type=int, nargs="?", const=25, default=0, help="with --real: print the top N functions by time")
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")
     import trafilatura
@@ -45,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     from bundler.importers import ImportOptions, read_piece
 
     if args.real is not None:
-        return real_pages(args.real, read_piece, ImportOptions, trafilatura)
+        return real_pages(args.real, read_piece, ImportOptions, trafilatura, args.profile)
 
     pages = sorted(args.pages.rglob("*.html"))
     media = Path(tempfile.mkdtemp(prefix="bench-media-"))
@@ -63,8 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def time_real_pages(count: int, read_piece, ImportOptions, trafilatura) -> tuple[int, dict[str, float], int]:  # noqa: N803
-    """(pages, seconds spent by each tool, pages bundler refused): each page timed with both tools in turn."""
+def time_real_pages(count: int, read_piece, ImportOptions, trafilatura, profiler=None) -> tuple[int, dict[str, float], int]:  # noqa: N803
+    """(pages, CPU seconds spent by each tool, pages bundler refused): each page timed with both tools in turn."""
     import gzip
 
     pages = sorted(REAL_PAGES.glob("*.html.gz"))
@@ -78,29 +81,40 @@ def time_real_pages(count: int, read_piece, ImportOptions, trafilatura) -> tuple
         raw = gzip.decompress(page.read_bytes())
         path = work / page.name.removesuffix(".gz")
         path.write_bytes(raw)
-        start = time.perf_counter()
+        start = time.process_time()
+        if profiler:
+            profiler.enable()
         try:
             read_piece(path, options)
         except Exception:  # a refused page still costs its time; counted apart
             failed += 1
-        spent["bundler"] += time.perf_counter() - start
-        start = time.perf_counter()
+        if profiler:
+            profiler.disable()
+        spent["bundler"] += time.process_time() - start
+        start = time.process_time()
         trafilatura.extract(raw.decode("utf-8", "replace"), include_comments=False)
-        spent["trafilatura"] += time.perf_counter() - start
+        spent["trafilatura"] += time.process_time() - start
     return len(pages), spent, failed
 
 
-def real_pages(count: int, read_piece, ImportOptions, trafilatura) -> int:  # noqa: N803 (classes passed in)
-    """Pages per second on real pages, both tools timed page by page, side by side."""
+def real_pages(count: int, read_piece, ImportOptions, trafilatura, profile: int = 0) -> int:  # noqa: N803 (classes passed in)
+    """Pages per second on real pages, both tools timed page by page (CPU time), side by side."""
+    import cProfile
+    import pstats
+
     if not REAL_PAGES.is_dir():
         print(f"no real pages at {REAL_PAGES}", file=sys.stderr)
         return 1
-    pages, spent, failed = time_real_pages(count, read_piece, ImportOptions, trafilatura)
+    profiler = cProfile.Profile() if profile else None
+    pages, spent, failed = time_real_pages(count, read_piece, ImportOptions, trafilatura, profiler)
     print(f"{pages} real pages (WCXB v1.0 dev split, CC-BY-4.0), each timed with both tools in turn; {failed} refused by bundler")
     print(f"{'tool':<28}{'pages/s':>10}")
     for name, seconds in spent.items():
         print(f"{name:<28}{pages / seconds:>10.1f}")
     print(f"bundler imports {spent['trafilatura'] / spent['bundler']:.2f}x as many pages per second as trafilatura.extract")
+    if profiler:  # under the profiler bundler's own time is inflated; the shares are what to read
+        for order in ("cumulative", "tottime"):
+            pstats.Stats(profiler, stream=sys.stdout).sort_stats(order).print_stats(profile)
     return 0
 
 

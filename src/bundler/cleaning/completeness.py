@@ -63,8 +63,35 @@ def check_body(blocks: list[Block], page, extracted_text: str | None = None) -> 
 
 
 def visible_words(page) -> int:
-    """Words in the page's ``<body>`` that a reader sees (no script, style, noscript or template)."""
-    return word_count(" ".join(page.xpath(_VISIBLE_TEXT)))
+    """Words in the page's ``<body>`` that a reader sees (no script, style, noscript or template).
+
+    The text is gathered by one walk that steps over the invisible elements: the XPath that says
+    the same (``_VISIBLE_TEXT``) tests every text node's ancestors and cost a tenth of an import;
+    it is still used for the odd page with more than one ``<body>``.
+    """
+    bodies = page.xpath("//body")
+    if len(bodies) != 1:
+        return word_count(" ".join(page.xpath(_VISIBLE_TEXT)))
+    return word_count(" ".join(_visible_texts(bodies[0])))
+
+
+def _visible_texts(body) -> list[str]:
+    """The text nodes under ``body`` outside invisible elements, in document order."""
+    texts: list[str] = []
+    stack = [body]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):  # a tail, queued after its element's subtree
+            texts.append(item)
+            continue
+        if item.text:
+            texts.append(item.text)
+        for child in reversed(item):
+            if child.tail:
+                stack.append(child.tail)
+            if isinstance(child.tag, str) and child.tag not in _INVISIBLE:
+                stack.append(child)
+    return texts
 
 
 def _words(count: int) -> str:

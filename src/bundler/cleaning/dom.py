@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,7 +30,7 @@ INVISIBLE_TAGS = ("script", "style", "template", "noscript", "link", "meta", "sv
 _SHORT_TEXT_TAGS = {"p", "div", "span", "li", "a", "h2", "h3", "h4", "h5", "h6", "section", "small", "strong", "b", "em"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: a cache key (see _named_as_furniture)
 class DomRules:
     """The parsed ``dom.yaml``."""
 
@@ -96,10 +96,17 @@ def compact_tokens(element) -> set[str]:
 
 def is_furniture_by_name(element, rules: DomRules | None = None) -> bool:
     """True when the element's class or id names it as page furniture."""
-    rules = rules or dom_rules()
-    if compact_tokens(element) & rules.keep_words:
+    return _named_as_furniture(element.get("class") or "", element.get("id") or "", rules or dom_rules())
+
+
+@lru_cache(maxsize=16384)
+def _named_as_furniture(class_: str, id_: str, rules: DomRules) -> bool:
+    """``is_furniture_by_name`` for one class and id: a page repeats the same few class names on
+    thousands of elements, so each pair is split into words and weighed once."""
+    tokens = f"{class_} {id_}".split()
+    if {_SPLIT.sub("", t).lower() for t in tokens} & rules.keep_words:
         return False
-    for token in _tokens(element):
+    for token in tokens:
         words = words_of(token)
         if any(w in rules.drop_words for w in words):
             return True

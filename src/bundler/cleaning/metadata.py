@@ -7,13 +7,13 @@ metadata reader (htmldate for dates) as the fallback.
 
 from __future__ import annotations
 
-import copy
 import html
 import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from bundler.cleaning.metadata_fallback import read_fields
 from bundler.text.dates import parse_date
 from bundler.text.typography import normalise_space
 
@@ -92,12 +92,16 @@ def _publication_date(tree, stated: str, ld: dict) -> str:
 
 
 def _htmldate(tree) -> str:
-    """htmldate's original publication date, "" when it finds none."""
+    """htmldate's original publication date, "" when it finds none.
+
+    htmldate is given the page itself, not a copy: it copies the tree before pruning it (a copy
+    here cost as much again; ``tests/importers/test_metadata_untouched.py`` holds it to that).
+    """
     from htmldate import find_date
 
     try:
         found = find_date(
-            copy.deepcopy(tree.getroot() if hasattr(tree, "getroot") else tree),
+            tree.getroot() if hasattr(tree, "getroot") else tree,
             extensive_search=True,
             original_date=True,
             max_date=date.today().isoformat(),
@@ -353,14 +357,12 @@ def _h1(tree) -> str:
 
 def _fill_from_trafilatura(tree, meta: PageMeta) -> None:
     """Ask trafilatura (with htmldate) for what the page did not state plainly."""
-    if meta.title and meta.date and meta.authors and meta.site:
+    wanted = {f for f, have in (("title", meta.title), ("date", meta.date), ("author", meta.authors), ("sitename", meta.site)) if not have}
+    if not wanted:
         return
-    from trafilatura import extract_metadata
-
     try:
-        found = extract_metadata(
-            copy.deepcopy(tree.getroot() if hasattr(tree, "getroot") else tree), default_url=meta.url or None, extensive=False
-        )
+        # the page itself, not a copy: trafilatura copies before it prunes (see _htmldate)
+        found = read_fields(tree.getroot() if hasattr(tree, "getroot") else tree, meta.url or None, wanted)
     except Exception:  # trafilatura is best effort here; the page's own metadata already counted
         return
     meta.title = meta.title or normalise_space(found.title or "")

@@ -15,11 +15,20 @@ _BIDI_EMBEDDINGS = re.compile("[\u202a-\u202e]")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SOFT_HYPHEN = "\u00ad"
 _SPACES = re.compile(r"[ \t\r\n\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+#: The characters ``str.split()`` takes for white space that ``_SPACES`` does not (form feed, U+2028...).
+_OTHER_SPACES = re.compile("[\x0b\x0c\x1c-\x1f\x85\u1680\u2028\u2029]")
 
 
 def normalise_space(text: str) -> str:
-    """Collapse every run of white space to one space and trim the ends."""
-    return _SPACES.sub(" ", text).strip()
+    """Collapse every run of white space to one space and trim the ends.
+
+    Called on every element's text during an import (often on long texts), so the common case
+    goes through ``str.split``, about three times faster than the regular expression; the two
+    agree exactly unless the text holds one of the few characters only ``str.split`` breaks on.
+    """
+    if _OTHER_SPACES.search(text):
+        return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def remove_non_xml(text: str) -> str:
