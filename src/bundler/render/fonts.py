@@ -158,10 +158,19 @@ def _tag(name: str) -> int:
 
 
 def _subset_face_now(file_name: str, codepoints: frozenset[int]) -> bytes:
-    """The subset itself, by HarfBuzz (deterministic: same font and code points, same bytes)."""
+    """The subset of a shipped face (``styles/fonts``)."""
+    return subset_font(_font_bytes(file_name), codepoints, file_name)
+
+
+def subset_font(data: bytes, codepoints: frozenset[int], label: str, index: int = 0) -> bytes:
+    """HarfBuzz's subset of the face ``index`` in ``data`` (deterministic: same font and code points, same bytes).
+
+    Shared by the shipped faces and the installed script faces an EPUB carries
+    (``render.script_subsets``), so every embedded subset keeps the same features and names.
+    """
     import uharfbuzz as hb
 
-    face = hb.Face(hb.Blob(_font_bytes(file_name)))
+    face = hb.Face(hb.Blob(data), index)
     request = hb.SubsetInput()
     request.unicode_set.update(sorted(codepoints))
     request.layout_feature_tag_set.update(_tag(name) for name in STYLESHEET_FEATURES)  # beside HarfBuzz's defaults
@@ -172,7 +181,7 @@ def _subset_face_now(file_name: str, codepoints: frozenset[int]) -> bytes:
     request.flags = hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.NOTDEF_OUTLINE
     subset = hb.subset(face, request)
     if subset is None:
-        raise ValueError(f"HarfBuzz could not subset {file_name}")
+        raise ValueError(f"HarfBuzz could not subset {label}")
     return subset.blob.data
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from lxml import etree
 
 from bundler.cache import ContentCache, make_key
-from bundler.render.fonts import STYLESHEET_FEATURES, SUBSET_RECIPE_VERSION
+from bundler.render.fonts import SUBSET_RECIPE_VERSION, subset_font
 from bundler.render.glyph_coverage import is_drawn, project_codepoints
 from bundler.render.script_faces import (
     DEFAULT_CJK_FACE,
@@ -124,18 +124,5 @@ def _file_size(path: str) -> int:
 
 @cache
 def _subset_now(path: str, index: int, codepoints: frozenset[int]) -> bytes:
-    """HarfBuzz's subset (deterministic: same face and code points, same bytes)."""
-    import uharfbuzz as hb
-
-    source = hb.Face(hb.Blob(Path(path).read_bytes()), index)
-    request = hb.SubsetInput()
-    request.unicode_set.update(sorted(codepoints))
-    request.layout_feature_tag_set.update(int.from_bytes(name.encode("ascii"), "big") for name in STYLESHEET_FEATURES)
-    for kept_whole in (request.layout_script_tag_set, request.name_id_set):
-        kept_whole.clear()
-        kept_whole.invert()
-    request.flags = hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.NOTDEF_OUTLINE
-    subset = hb.subset(source, request)
-    if subset is None:
-        raise ValueError(f"HarfBuzz could not subset {path}")
-    return subset.blob.data
+    """The subset of an installed face (one face of a collection when ``index`` says so)."""
+    return subset_font(Path(path).read_bytes(), codepoints, path, index)
