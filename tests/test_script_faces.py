@@ -6,6 +6,8 @@ Real font files: the project's, and Debian's fonts-noto-core and fonts-noto-cjk 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bundler.render.glyph_coverage import missing_characters, script_faces_for
 from bundler.render.printed_runs import keep_korean_words, replace_undrawable
 from bundler.render.script_faces import cjk_face_for, name_families
@@ -86,3 +88,26 @@ def test_korean_words_are_wrapped_whole_and_other_text_is_not():
         '<p lang="ko"><span class="ko-word">서울에서는</span> <span class="ko-word">비가</span> '
         '<span class="ko-word">내렸다.</span> (OK)</p><p>English only</p>'
     )
+
+
+def test_a_faces_character_map_is_kept_across_builds_and_read_again_when_damaged(tmp_path, monkeypatch):
+    """The ~190 installed faces' maps cost a second a build; they are kept in the user's cache, keyed by the file."""
+    import json
+
+    from bundler.render import script_faces
+
+    monkeypatch.setenv("BUNDLER_CACHE_DIR", str(tmp_path))
+    font = next(p for p in (Path(__file__).parent.parent / "styles" / "fonts").glob("*.ttf"))
+    truth = script_faces._read_face(str(font), 0)
+    script_faces._face_facts.cache_clear()
+    assert script_faces._face_facts(str(font), 0) == truth
+    (entry,) = (tmp_path / "fonts").glob("*.json")
+    family, ranges = json.loads(entry.read_text(encoding="utf-8"))
+    assert family == truth[0] and sum(last - first + 1 for first, last in ranges) == len(truth[1])
+    script_faces._face_facts.cache_clear()
+    assert script_faces._face_facts(str(font), 0) == truth  # read back from the entry
+    entry.write_text('["half', encoding="utf-8")
+    script_faces._face_facts.cache_clear()
+    assert script_faces._face_facts(str(font), 0) == truth  # a damaged entry: the font is read again
+    assert json.loads(entry.read_text(encoding="utf-8"))[0] == truth[0]
+    script_faces._face_facts.cache_clear()

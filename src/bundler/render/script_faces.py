@@ -19,11 +19,15 @@ the same faces. Only regular weights are named: bold and italic are synthesised,
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from bundler.cache import cache_root, make_key
+from bundler.files import write_atomically
 
 #: The CJK serif faces (one collection holds JP, KR, SC, TC and HK; each has every CJK glyph).
 CJK_COLLECTION = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
@@ -81,24 +85,62 @@ def cjk_face_for(language: str) -> ScriptFace | None:
 @cache
 def face_codepoints(path: str, index: int = 0) -> frozenset[int]:
     """The code points a face has glyphs for (nothing when the file is not installed)."""
-    from fontTools.ttLib import TTFont
-
     if not Path(path).is_file():
         return frozenset()
+    return frozenset(_face_facts(path, index)[1])
+
+
+@cache
+def _face_facts(path: str, index: int) -> tuple[str, tuple[int, ...]]:
+    """(family name, code points) of an installed face, read once per font file and kept across builds.
+
+    Reading the character maps of the ~190 faces of ``fonts-noto-core`` costs about a second, paid
+    by every build that asks which face covers a character; the answer only changes when the file
+    does, so it is kept in the user's cache under the file's path, size and modification time. A
+    damaged or unreadable entry is read from the font again.
+    """
+    stat = Path(path).stat()
+    entry = cache_root(None, "fonts", make_key("installed-face", path, index, stat.st_size, stat.st_mtime_ns) + ".json")
+    try:
+        family, ranges = json.loads(entry.read_text(encoding="utf-8"))
+        return str(family), tuple(code for first, last in ranges for code in range(first, last + 1))
+    except (OSError, ValueError, TypeError):
+        pass
+    family, codepoints = _read_face(path, index)
+    text = json.dumps([family, _ranges(codepoints)])
+    try:
+        write_atomically(entry, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    except OSError:
+        pass  # a read-only or full cache only costs the next build the same second
+    return family, codepoints
+
+
+def _read_face(path: str, index: int) -> tuple[str, tuple[int, ...]]:
+    from fontTools.ttLib import TTFont
+
     with TTFont(path, fontNumber=index, lazy=True) as font:
-        return frozenset(font.getBestCmap() or {})
+        family = font["name"].getDebugName(16) or font["name"].getDebugName(1) or Path(path).stem
+        return family, tuple(sorted(font.getBestCmap() or {}))
+
+
+def _ranges(codepoints: tuple[int, ...]) -> list[list[int]]:
+    """Sorted code points as [first, last] runs (a face's map is mostly runs)."""
+    runs: list[list[int]] = []
+    for code in codepoints:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return runs
 
 
 @cache
 def system_script_faces() -> tuple[ScriptFace, ...]:
     """Every installed one-script face (regular weight), in order of preference: serif, sans, the rest."""
-    from fontTools.ttLib import TTFont
-
     faces = []
     for folder in SYSTEM_FACE_DIRS:
         for path in sorted(folder.glob("*-Regular.[ot]tf")) if folder.is_dir() else ():
-            with TTFont(path, lazy=True) as font:
-                family = font["name"].getDebugName(16) or font["name"].getDebugName(1) or path.stem
+            family = _face_facts(str(path), 0)[0]
             if family not in _SHIPPED_FAMILIES:
                 faces.append(ScriptFace(family, str(path)))
     return tuple(sorted(faces, key=_preference))
