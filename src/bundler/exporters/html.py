@@ -22,12 +22,11 @@ from bundler.clock import build_time, iso_seconds
 from bundler.errors import ExportError
 from bundler.exporters import Format
 from bundler.exporters.context import BuildContext
-from bundler.exporters.pdf.document import edition_title
 from bundler.images import without_images
 from bundler.images.policy import PHONE_POLICY, TEXT_ONLY_POLICY
 from bundler.model import Dossier, Edition, Figure
 from bundler.render.reading_order import reading_order
-from bundler.render.xhtml import Target, build_link_map, labels_for, render_colophon, render_template, render_title_page
+from bundler.render.xhtml import Target, build_link_map, document_fields, labels_for, render_colophon, render_template, render_title_page
 from bundler.resources import styles_dir
 from bundler.text.bidi import wrap_mixed_runs
 from bundler.text.plain import direction_of
@@ -55,15 +54,10 @@ def html_edition(dossier: Dossier, edition: Edition | None, media_href: Callable
     the format's declared phone policy and the edition's budget)."""
     target = Target(href_for=lambda slug: f"#{slug}", media_href=media_href, link_map=build_link_map(dossier))
     body = "\n".join(_fragments(dossier, target))
-    authors = dossier.credited
     shell = render_template(
         "html-edition.xhtml.j2",
         body=_markup(body),
-        title=edition_title(dossier, edition),
-        lang=dossier.language,
-        dir=direction_of(dossier.language),
-        description=dossier.description or dossier.subtitle,
-        authors=authors,
+        **document_fields(dossier, edition),
         identifier=dossier.identifier,
         modified=iso_seconds(build_time(dossier.date)),
     )

@@ -21,7 +21,7 @@ from lxml import etree
 from bundler import __version__
 from bundler.cleaning.blocks import text_of
 from bundler.errors import BundlerError, ExportError
-from bundler.model import BLOCK_TYPES, Dossier, Figure, Piece, Section, TextPage
+from bundler.model import BLOCK_TYPES, Dossier, Edition, Figure, Piece, Section, TextPage
 from bundler.resources import templates_dir
 from bundler.text.bidi import bilingual_halves, first_strong_direction
 from bundler.text.language import primary_language
@@ -263,6 +263,22 @@ def _markup(text: str):
 def render_template(name: str, **context) -> str:
     """Render one template file."""
     return environment().get_template(name).render(version=__version__, **context)
+
+
+def edition_title(dossier: Dossier, edition: Edition | None) -> str:
+    """The title on the cover: the edition's ``title`` option, else the dossier's."""
+    return str(edition.option("title", dossier.title)) if edition else dossier.title
+
+
+def document_fields(dossier: Dossier, edition: Edition | None) -> dict[str, object]:
+    """What every one-document shell (the HTML edition, the PDF's document) says of the book in its head."""
+    return {
+        "title": edition_title(dossier, edition),
+        "lang": dossier.language,
+        "dir": direction_of(dossier.language),
+        "authors": dossier.credited,
+        "description": dossier.description or dossier.subtitle,
+    }
 
 
 def render_piece(piece: Piece, dossier: Dossier, target: Target, note: str = "") -> str:

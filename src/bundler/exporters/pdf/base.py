@@ -34,7 +34,7 @@ from bundler.render.glyph_coverage import CJK_COLLECTION, dossier_text, script_f
 from bundler.render.printed_runs import keep_korean_words, replace_undrawable
 from bundler.render.reading_order import reading_order
 from bundler.render.script_faces import ScriptFace, font_face_rules, name_families, system_script_faces
-from bundler.render.xhtml import Target, labels_for, render_colophon, render_template
+from bundler.render.xhtml import Target, document_fields, edition_title, labels_for, render_colophon, render_template
 from bundler.resources import styles_dir
 from bundler.text.bidi import wrap_markup
 from bundler.text.plain import direction_of
@@ -93,11 +93,6 @@ def pdf_target(dossier: Dossier, images: ImageSession, page_numbers: Mapping[str
     return inline_target(dossier, images, page_numbers)
 
 
-def edition_title(dossier: Dossier, edition: Edition | None) -> str:
-    """The title on the cover: the edition's ``title`` option, else the dossier's."""
-    return str(edition.option("title", dossier.title)) if edition else dossier.title
-
-
 def pdf_fragments(
     dossier: Dossier, edition: Edition | None, images: ImageSession, page_numbers: Mapping[str, int] | None = None
 ) -> Iterator[Fragment]:
@@ -120,16 +115,11 @@ def pdf_fragments(
 
 def document_markup(dossier: Dossier, edition: Edition | None, layout_name: str, body: str, root_style: str = "") -> str:
     """``body`` in the PDF document shell: language, direction, metadata, the edition's body class."""
-    authors = dossier.credited
     body = keep_korean_words(replace_undrawable(body))
     markup = render_template(
         "pdf-document.xhtml.j2",
         body=_markup(body),
-        title=edition_title(dossier, edition),
-        lang=dossier.language,
-        dir=direction_of(dossier.language),
-        authors=authors,
-        description=dossier.description or dossier.subtitle,
+        **document_fields(dossier, edition),
         keywords=dossier.subjects,
         created=iso_seconds(build_time(dossier.date)),
         edition=layout_name,
