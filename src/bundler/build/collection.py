@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from bundler.build.budget import write_edition
@@ -75,7 +76,6 @@ def _build(
 ) -> BuildResult:
     """The stages of ``build_collection``: manifest, imports, images, editions, sidecar."""
     progress("manifest", 0, 1)
-    start_fork_server(work, WORKER_MODULES)  # the image stage's workers, ready by the time imports are done
     manifest = load_manifest(collection, formats=formats())
     progress("manifest", 1, 1)
     sweep_temporary()  # what killed builds left: their scratch folders, then their cache writes
@@ -96,7 +96,10 @@ def _build_dossier(
     work: WorkOptions,
 ) -> BuildResult:
     report = Report()
-    dossier = resolve_dossier(manifest, report, work=work, progress=progress, media_dir=media)  # reports ("import", done, total)
+    # the image stage's workers start when some source must be imported, ready by the time imports are done;
+    # a warm build (every piece cached) starts no process at all
+    start_image_workers = partial(start_fork_server, work, WORKER_MODULES)
+    dossier = resolve_dossier(manifest, report, work=work, progress=progress, media_dir=media, on_import_work=start_image_workers)
     editions = _editions_to_build(dossier, format_names)
     check_edition_languages(dossier, editions, manifest)  # before any output is touched
     target_dir = Path(out_dir) / dossier.slug if out_dir else default_out_dir(dossier)

@@ -36,9 +36,12 @@ from __future__ import annotations
 
 import io
 import math
+from typing import TYPE_CHECKING
 
-import numpy as np
 from PIL import Image as PILImage
+
+if TYPE_CHECKING:  # NumPy (~0.25 s to import) is loaded by the functions that measure, so a build with every photo cached never loads it
+    import numpy as np
 
 #: The qualities tried, lowest first (above 90 JPEG grows fast for little visible gain).
 LADDER = tuple(range(40, 91, 5))
@@ -58,6 +61,8 @@ def choose_quality(image: PILImage.Image, target: float, ceiling: int, scale: in
     sample = photo_sample(image)
     if sample is not image:
         target += SAMPLE_MARGIN
+    import numpy as np
+
     sample = sample.convert("L")  # the luminance JPEG codes: the trials encode it alone (3x cheaper than colour)
     reference = seen_at(np.asarray(sample, dtype=np.float32), scale)
     low, high = 0, len(qualities) - 1
@@ -88,6 +93,8 @@ def photo_sample(image: PILImage.Image) -> PILImage.Image:
 
 def trial_similarity(sample: PILImage.Image, quality: int, reference: np.ndarray, scale: int) -> float:
     """SSIM of ``reference`` and the luminance ``sample`` encoded at ``quality`` and decoded, both seen at ``scale``."""
+    import numpy as np
+
     buffer = io.BytesIO()
     sample.save(buffer, "JPEG", quality=quality)  # Huffman tables change bytes, never pixels: no optimising here
     buffer.seek(0)
@@ -99,6 +106,8 @@ def trial_similarity(sample: PILImage.Image, quality: int, reference: np.ndarray
 
 def seen_at(pixels: np.ndarray, scale: int) -> np.ndarray:
     """``pixels`` averaged over ``scale`` × ``scale`` boxes (the edge that does not fill a box is dropped)."""
+    import numpy as np
+
     if scale <= 1:
         return pixels
     height, width = (pixels.shape[0] // scale) * scale, (pixels.shape[1] // scale) * scale
@@ -113,6 +122,7 @@ def ssim(reference: np.ndarray, other: np.ndarray, tile: int = 0) -> float:
     tile count; a window across a seam joins two unrelated places, whose strong edge would
     match in both images and lift the score.
     """
+    import numpy as np
     from skimage.metrics import structural_similarity  # heavy: loaded by the image workers only
 
     if min(reference.shape) < WINDOW:  # too small for a window: equal or not

@@ -16,7 +16,7 @@ from bundler.cache import DamageLog
 from bundler.errors import BundlerError, Problem
 from bundler.executor import WorkOptions, map_in_order, open_executor
 from bundler.importers import ImportOptions, read_piece
-from bundler.manifest.cache import import_code_digest, read_cached_piece
+from bundler.manifest.cache import find_cached_piece, import_code_digest, read_cached_piece
 from bundler.model import Piece
 
 ImportRequest = tuple[Path, ImportOptions]
@@ -63,22 +63,48 @@ def _import_outcome(read: Callable[[], Piece]) -> ImportOutcome:
         return ImportOutcome(None, tuple(exc.problems))
 
 
+def _cached_outcome(job: ImportJob, damage: DamageLog) -> ImportOutcome | None:
+    """The job's piece from the import cache, looked up in this process; None when it must really be imported.
+
+    A damaged entry met here is discarded (and imported again by a worker) and reported to ``damage`` (W701).
+    """
+    if job.cache_root is None:
+        return None
+    piece = find_cached_piece(job.path, replace(job.options, damage=damage), job.cache_root)
+    return ImportOutcome(piece) if piece is not None else None
+
+
 def import_all(
-    requests: list[ImportRequest], cache_root: Path | None, work: WorkOptions, damage: DamageLog, progress: Progress | None = None
+    requests: list[ImportRequest],
+    cache_root: Path | None,
+    work: WorkOptions,
+    damage: DamageLog,
+    progress: Progress | None = None,
+    on_misses: Callable[[], None] | None = None,
 ) -> Callable[[Path, ImportOptions], Piece]:
     """Import every distinct request at once; returns a reader that hands out the results.
 
-    Damaged cache entries the workers met (W701) are added to ``damage``.
+    Pieces the import cache holds are read here, in this process (about a millisecond each);
+    only the others go to worker processes, and ``on_misses()`` is called first when there are
+    any (the build starts the image workers' fork server then: a warm build needs neither).
+    Damaged cache entries met (W701) are added to ``damage``.
     """
-    jobs = list(dict.fromkeys(ImportJob(path, options, cache_root) for path, options in requests))
     if cache_root is not None:
         import_code_digest()  # once here, not in every worker forked from this process
+    jobs = list(dict.fromkeys(ImportJob(path, options, cache_root) for path, options in requests))
     report = progress or (lambda stage, done, total: None)
     report("import", 0, len(jobs))
-    with open_executor(work, len(jobs)) as executor:
-        outcomes = map_in_order(executor, import_source, jobs, lambda done: report("import", done, len(jobs)))
-    found = {(job.path, job.options): outcome for job, outcome in zip(jobs, outcomes, strict=True)}
-    damage.add(problem for outcome in outcomes for problem in outcome.damaged)
+    found = {(job.path, job.options): outcome for job in jobs if (outcome := _cached_outcome(job, damage)) is not None}
+    misses = [job for job in jobs if (job.path, job.options) not in found]
+    if found:
+        report("import", len(found), len(jobs))
+    if misses:  # a warm build has none: no worker is started
+        if on_misses is not None:
+            on_misses()
+        with open_executor(work, len(misses)) as executor:
+            outcomes = map_in_order(executor, import_source, misses, lambda done: report("import", len(found) + done, len(jobs)))
+        found.update(((job.path, job.options), outcome) for job, outcome in zip(misses, outcomes, strict=True))
+    damage.add(problem for outcome in found.values() for problem in outcome.damaged)
 
     def imported(path: Path, options: ImportOptions) -> Piece:
         outcome = found.get((path, options))

@@ -47,12 +47,14 @@ def resolve_dossier(
     work: WorkOptions | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     media_dir: Path | None = None,
+    on_import_work: Callable[[], None] | None = None,
 ) -> Dossier:
     """Import every piece named by the manifest (in parallel, cached) and assemble the dossier.
 
     Photos the sources carry go to the cache's ``media/``; with ``--no-cache`` to ``media_dir``
     (the build's temporary folder), so a read-only collection still builds. Damaged import
     cache entries met on the way (W701, discarded and imported again) go to ``report``.
+    ``on_import_work()`` is called before any source that the cache lacks is imported.
     """
     report = report if report is not None else Report()
     work = work or WorkOptions()
@@ -60,7 +62,7 @@ def resolve_dossier(
     damage = DamageLog()
     if reader is None:
         requests = [_import_request(manifest, entry, media) for section in manifest.data["sections"] for entry in section["pieces"]]
-        reader = import_all(requests, cache_root(manifest.root) if work.cache else None, work, damage, progress)
+        reader = import_all(requests, cache_root(manifest.root) if work.cache else None, work, damage, progress, on_import_work)
     data = manifest.data
     language = str(data.get("language") or "en")
     sections: list[Section] = []

@@ -6,10 +6,6 @@ import codecs
 import re
 import unicodedata
 
-import ftfy
-import ftfy.badness
-from charset_normalizer import from_bytes
-
 from bundler.codes import coded
 from bundler.text.typography import remove_non_xml
 
@@ -34,6 +30,8 @@ def decode_bytes(raw: bytes, declared: str = "") -> tuple[str, list[str]]:
         return _repair(raw.decode("utf-8"), warnings)
     except UnicodeDecodeError:
         pass
+    from charset_normalizer import from_bytes  # loaded when a page needs its encoding guessed, not by every build
+
     best = from_bytes(raw[:200_000]).best()
     guess = best.encoding if best else ""
     if declared and _valid_codec(declared) and (not guess or _plausible(raw, declared)):
@@ -62,6 +60,8 @@ def _plausible(raw: bytes, declared: str) -> bool:
     """A declared single-byte Latin charset is implausible for text that is really Arabic."""
     name = codecs.lookup(declared).name
     if name in {"latin-1", "iso8859-1", "cp1252", "iso8859-15", "ascii"}:
+        from charset_normalizer import from_bytes
+
         best = from_bytes(raw[:200_000]).best()
         if best and best.encoding in {"cp1256", "iso8859_6", "mac_arabic", "cp864", "cp720"}:
             return False
@@ -97,7 +97,12 @@ def _fix_encoding(text: str, warnings: list[str]) -> tuple[str, list[str]]:
     character-class search for the pairs UTF-8 read as a single-byte charset leaves behind
     decides first whether ftfy needs to look at all.
     """
-    if not _MOJIBAKE_HINT.search(text) or not ftfy.badness.is_bad(text):
+    if not _MOJIBAKE_HINT.search(text):
+        return unicodedata.normalize("NFC", text), warnings
+    import ftfy  # ~0.1 s of tables: loaded only when a text shows a sign of mojibake
+    import ftfy.badness
+
+    if not ftfy.badness.is_bad(text):
         return unicodedata.normalize("NFC", text), warnings
     if len(text) > 2 * _SAMPLE:  # ftfy is slow on huge texts: repair only when a sample shows damage
         sample = text[:_SAMPLE] + text[len(text) // 2 : len(text) // 2 + _SAMPLE]
