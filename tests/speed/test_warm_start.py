@@ -18,7 +18,7 @@ import pytest
 from bench.corpus import write_corpus
 
 #: Loaded only when a photo must be prepared (NumPy, scikit-image, libvips) or a PDF laid out.
-NOT_WHEN_WARM = {"numpy", "skimage", "scipy", "pyvips", "weasyprint", "trafilatura"}
+NOT_WHEN_WARM = {"numpy", "skimage", "scipy", "pyvips", "weasyprint", "trafilatura", "langcodes"}
 
 _BUILD = """
 import json, os, sys

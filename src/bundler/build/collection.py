@@ -76,7 +76,7 @@ def _build(
 ) -> BuildResult:
     """The stages of ``build_collection``: manifest, imports, images, editions, sidecar."""
     progress("manifest", 0, 1)
-    manifest = load_manifest(collection, formats=formats())
+    manifest = load_manifest(collection, formats=formats(), remember=work.cache)  # a clean validation is cached
     progress("manifest", 1, 1)
     sweep_temporary()  # what killed builds left: their scratch folders, then their cache writes
     if work.cache:

@@ -21,6 +21,7 @@ from bundler.errors import ManifestError, Problem
 from bundler.manifest.document import MANIFEST_NAME, Manifest
 from bundler.manifest.editions import FormatTable
 from bundler.manifest.schema import validate_manifest
+from bundler.manifest.validated import validate_remembered
 
 __all__ = ["MANIFEST_NAME", "Manifest", "find_manifest", "load_manifest"]
 
@@ -59,12 +60,14 @@ def find_manifest(collection: str | Path) -> Path:
     return path
 
 
-def load_manifest(collection: str | Path, *, formats: FormatTable | None = None, validate: bool = True) -> Manifest:
+def load_manifest(collection: str | Path, *, formats: FormatTable | None = None, validate: bool = True, remember: bool = False) -> Manifest:
     """Parse the manifest and validate it, reporting every problem at once.
 
     Validation needs the formats its editions may name (``bundler.exporters.formats()``): the
     exporters sit above the manifest, so the caller passes them in. Without them only
     ``validate=False`` (parse, lines, duplicate keys) is possible, never a silent half-check.
+    ``remember``: a clean validation is kept in the collection's cache and not repeated while
+    the manifest, the files it names and bundler are unchanged (``manifest.validated``; builds).
     """
     if validate and formats is None:
         raise TypeError("load_manifest needs formats= (bundler.exporters.formats()) to validate the editions, or validate=False")
@@ -76,7 +79,7 @@ def load_manifest(collection: str | Path, *, formats: FormatTable | None = None,
     manifest = Manifest(path=path, data=data, lines=lines, text=text)
     problems = find_duplicate_keys(node, str(path))
     if validate:
-        problems += validate_manifest(manifest, formats)
+        problems += validate_remembered(manifest, formats) if remember else validate_manifest(manifest, formats)
     if problems:
         raise ManifestError(problems=sorted(problems, key=lambda p: (p.line, p.key)))
     return manifest
