@@ -53,3 +53,12 @@ def test_an_edited_manifest_is_validated_again(collection):
     with pytest.raises(ManifestError) as caught:
         load_manifest(collection, formats=formats(), remember=True)
     assert [p.code for p in caught.value.problems] == ["M020"]
+
+
+def test_a_piece_edited_in_place_keeps_the_remembered_validation(collection):
+    load_manifest(collection, formats=formats(), remember=True)
+    piece = collection / "sources" / "piece-1.md"
+    with piece.open("a", encoding="utf-8") as stream:  # an editor saving in place: same file, new text
+        stream.write("\nOne more sentence.\n")
+    load_manifest(collection, formats=formats(), remember=True)
+    assert len(remembered(collection)) == 1  # the same key: not validated again

@@ -4,10 +4,10 @@ Validating a 200-piece manifest cost a warm build about a quarter of a second: e
 resolved inside the collection and sniffed, and every language tag checked against the BCP 47
 registry (``langcodes`` loads its tables for that, ~0.15 s). A clean result is remembered in the
 collection's cache under a key made of the manifest's text, the formats its editions may name,
-bundler's code (``code_digest``) and the state of every file it names (device, inode, size,
-modification time and type, read through symlinks, so a replaced file or a retargeted link
-misses). Only "no problems" is remembered: a manifest with problems is validated each time, so
-its messages are always the validator's own.
+bundler's code (``code_digest``) and the state of every file it names (device, inode and type,
+read through symlinks, so a removed or replaced file or a retargeted link misses; see
+``_file_state`` for edits in place). Only "no problems" is remembered: a manifest with problems
+is validated each time, so its messages are always the validator's own.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bundler.cache import make_key, open_cache
 from bundler.errors import Problem
+from bundler.importers import sources
 from bundler.manifest.document import Manifest
 from bundler.manifest.editions import FormatTable
 from bundler.manifest.schema import named_files, validate_manifest
@@ -49,11 +50,20 @@ def validation_key(manifest: Manifest, formats: FormatTable) -> str:
 
 
 def _file_state(root: Path, name: str) -> list[int] | str:
-    """What a change to the named file (or to a link on its way) changes; a missing or odd path by its error."""
+    """What a change to the named file (or to a link on its way) changes; a missing or odd path by its error.
+
+    A file whose name tells its importer keeps its state when its text is edited in place (the
+    validator never reads it), so a one-piece edit is not validated again; a file the importer
+    is chosen for by sniffing its first bytes counts its size and modification time too.
+    """
     path = root / name
     try:
         status = os.stat(path)
         link = os.path.islink(path)
     except (OSError, ValueError) as exc:
         return type(exc).__name__
-    return [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, stat.S_IFMT(status.st_mode), int(link)]
+    state = [status.st_dev, status.st_ino, stat.S_IFMT(status.st_mode), int(link)]
+    lowered = name.lower()
+    if not any(lowered.endswith(suffix) for source in sources().values() for suffix in source.suffixes):
+        state += [status.st_size, status.st_mtime_ns]
+    return state
