@@ -20,9 +20,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from fontTools.ttLib import TTFont
-
 from bundler.cache import ContentCache, make_key
+from bundler.render.script_faces import face_codepoints
 from bundler.resources import font_path
 from bundler.text.plain import has_arabic
 
@@ -120,8 +119,8 @@ def subset_faces(requests: list[tuple[str, frozenset[int]]], store: ContentCache
 
 @cache
 def face_cmap(file_name: str) -> frozenset[int]:
-    with TTFont(font_path(file_name), lazy=True) as font:
-        return frozenset(font.getBestCmap())
+    """The code points a shipped face has, kept across builds like the installed faces' (its file's path, size and time)."""
+    return face_codepoints(str(font_path(file_name)))
 
 
 def _store_key(file_name: str, codepoints: frozenset[int]) -> str:
@@ -187,6 +186,8 @@ def subset_font(data: bytes, codepoints: frozenset[int], label: str, index: int 
 
 def covered_codepoints(fonts: tuple[EmbeddedFont, ...]) -> frozenset[int]:
     """Every code point some embedded font has a glyph for (for the E5.3 check)."""
+    from fontTools.ttLib import TTFont  # tests and checks only: a build never reads a font with fontTools
+
     covered: set[int] = set()
     for font in fonts:
         with TTFont(io.BytesIO(font.data)) as opened:
