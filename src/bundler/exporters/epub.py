@@ -27,6 +27,7 @@ from bundler.clock import build_time, iso_seconds, zip_date_time
 from bundler.errors import ExportError, Report
 from bundler.exporters import Format
 from bundler.exporters.context import BuildContext
+from bundler.exporters.epub_pages import PageMemo
 from bundler.exporters.kindle import report_kindle_limits
 from bundler.images.policy import EPUB_POLICY
 from bundler.images.prepare import PreparedImage
@@ -71,6 +72,7 @@ class _Page:
     language: str
     body: str
     body_class: str = ""
+    stored: bytes | None = None  # the finished page, found in the build's cache (``epub_pages``)
 
     def render(self, latin_language: str) -> bytes:
         """The complete document, with lang/xml:lang/dir and mixed runs wrapped."""
@@ -106,11 +108,14 @@ def write_epub(dossier: Dossier, edition: Edition, out: Path, ctx: BuildContext,
     with_cover = ctx.policy.include  # the image policy "none" (epub-text): not even a cover image ships
     if with_cover:
         book.set_cover("cover.jpg", cover_jpeg(dossier, ctx.report), create_page=False)
-    pages = _pages(dossier, target, names, moment.date().isoformat(), with_cover)
+    latin = dossier.language if direction_of(dossier.language) == "ltr" else "en"
+    memo = PageMemo(ctx.cache, dossier, latin)  # pieces' pages unchanged since the last build come from the cache
+    pages = _pages(dossier, target, names, moment.date().isoformat(), with_cover, memo)
     toc, landmarks = _navigation(dossier, names, with_cover)
     nav = _Page(names["nav"], labels_for(dossier.language)["contents"], dossier.language, render_nav(toc, landmarks, dossier))
-    latin = dossier.language if direction_of(dossier.language) == "ltr" else "en"
-    documents = {page.name: _drawable(page.render(latin)) for page in pages}
+    documents = {page.name: page.stored if page.stored is not None else _drawable(page.render(latin)) for page in pages}
+    for name, document in documents.items():
+        memo.store(name, document)
     if transform_page is not None:
         documents = {name: transform_page(name, document) for name, document in documents.items()}
     nav_document = nav.render(latin)
@@ -179,14 +184,18 @@ def _new_book(dossier: Dossier) -> epub.EpubBook:
     return book
 
 
-def _pages(dossier: Dossier, target: Target, names: dict[str, str], build_date: str, with_cover: bool = True) -> list[_Page]:
-    """Every XHTML page in reading order, each in its own language."""
+def _pages(
+    dossier: Dossier, target: Target, names: dict[str, str], build_date: str, with_cover: bool = True, memo: PageMemo | None = None
+) -> list[_Page]:
+    """Every XHTML page in reading order, each in its own language (a piece's from ``memo`` when it is there)."""
     language, labels = dossier.language, labels_for(dossier.language)
     pages = [_Page(names["cover"], labels["cover"], language, render_cover_page("cover.jpg", cover_alt(dossier)), "cover-page")]
     pages = pages if with_cover else []
     pages.append(_Page(names["title-page"], dossier.title, language, render_title_page(dossier, target)))
     for entry in reading_order(dossier):
-        pages.append(_Page(entry.slug, entry.title, entry.language(dossier), entry.render(dossier, target)))
+        stored, scoped = memo.find(entry, target) if memo is not None else (None, target)
+        body = "" if stored is not None else entry.render(dossier, scoped)
+        pages.append(_Page(entry.slug, entry.title, entry.language(dossier), body, stored=stored))
     pages.append(_Page(names["colophon"], labels["sources"], language, render_colophon(dossier, target, build_date)))
     return pages
 

@@ -13,12 +13,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
+import jinja2.bccache
 from lxml import etree
 
 from bundler import __version__
+from bundler.cache import cache_root
 from bundler.cleaning.blocks import text_of
 from bundler.errors import BundlerError, ExportError
 from bundler.model import BLOCK_TYPES, Dossier, Edition, Figure, Piece, Section, TextPage
@@ -232,6 +235,27 @@ def join_list(items, language: str, mark: str = ",") -> str:
 _EPUB_TYPES = {"introduction": "introduction", "timeline": "appendix", "glossary": "glossary", "colophon": "colophon"}
 
 
+class _TemplateCodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept in the user's cache (Jinja checks each against its template's source).
+
+    Compiling the templates took every build that renders a page about 0.2 s; a missing,
+    read-only, full or damaged cache only means compiling them again, never a failed build.
+    """
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError, TypeError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            Path(self.directory).mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 @cache
 def environment() -> jinja2.Environment:
     """The Jinja environment with the filters the templates use."""
@@ -240,6 +264,7 @@ def environment() -> jinja2.Environment:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        bytecode_cache=_TemplateCodeCache(str(cache_root(None, "templates"))),
     )
     env.filters["kind"] = _kind
     env.filters["inline"] = lambda fragment, t: _markup(rewrite_inline(fragment, t))
