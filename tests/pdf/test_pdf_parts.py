@@ -9,6 +9,7 @@ parts whose pages land on the other side than they were laid out on (shifted sid
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import tempfile
 from dataclasses import replace
@@ -25,6 +26,7 @@ from bundler.executor import SerialExecutor, WorkOptions
 from bundler.exporters import context_for
 from bundler.exporters.context import BuildContext
 from bundler.exporters.pdf.document import PdfLayout, render_pdf
+from bundler.exporters.pdf.image_refs import ImageReferences
 from bundler.exporters.pdf.layout import LayoutSettings, lay_out_all, layout_cost, open_layout_pool
 from bundler.model import Dossier, Edition, FigureBlock, Paragraph
 from tests.kitchen_sink import make_kitchen_sink
@@ -316,3 +318,17 @@ def test_layout_workers_leave_no_font_folders_behind(tmp_path):
             laid = lay_out_all(jobs, tmp_path, "layout", ctx, pool)
     assert [len(result.pages) for result in laid] == [1, 1, 1, 1]
     assert sorted(path.name for path in temporary.iterdir()) == []
+
+
+def test_parts_name_their_photos_by_reference_to_the_prepared_files(tmp_path):
+    """Part markup carries no base64 photos: each is ``bundler-image:<hash of its bytes>``, the job lists its file."""
+    dossier = make_large_dossier(tmp_path / "collection")
+    images = context_for(Edition("pdf")).images
+    references = ImageReferences(images)
+    markup = "\n".join(f.markup for f in pdf_parts.pdf_fragments(dossier, Edition("pdf"), images, image_href=references.href))
+    used = references.used_by(markup)
+    assert used and "data:image/jpeg" not in markup
+    for name, path in used:
+        assert f'src="bundler-image:{name}"' in markup
+        assert Path(path).name == name and Path(path).is_file()
+        assert name.startswith(hashlib.sha256(Path(path).read_bytes()).hexdigest()[:32])  # the bytes change, the markup does

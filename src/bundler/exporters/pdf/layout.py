@@ -24,6 +24,7 @@ from bundler.cache import make_key
 from bundler.executor import DASK_SCHEME, map_in_order, open_executor
 from bundler.exporters.context import BuildContext
 from bundler.exporters.pdf.base import LogMessage, collecting_weasyprint_log, load_stylesheets
+from bundler.exporters.pdf.image_refs import image_fetcher
 from bundler.exporters.pdf.resolution import ImagePlacement, image_placements
 from bundler.render.script_faces import ScriptFace
 from bundler.resources import code_digest, styles_dir
@@ -53,6 +54,7 @@ class LayoutJob:
     lead: bool = False
     stubs: tuple[str, ...] = ()  # hidden anchors standing in for other parts' anchors
     cost: int = 0  # estimated layout work (``layout_cost``): the costliest jobs start first
+    images: tuple[tuple[str, str], ...] = ()  # photos referred to as ``bundler-image:<name>``: (name, file)
 
 
 @dataclass(frozen=True)
@@ -108,9 +110,10 @@ def lay_out(job: LayoutJob, out: str) -> LaidOut:
         "dpi": settings.dpi,
     }
     with collecting_weasyprint_log() as messages:
-        document = weasyprint.HTML(string=Path(job.source).read_text(encoding="utf-8"), base_url=str(styles_dir()) + "/").render(
-            font_config=fonts, **options
-        )
+        fetcher = image_fetcher(dict(job.images)) if job.images else None
+        document = weasyprint.HTML(
+            string=Path(job.source).read_text(encoding="utf-8"), base_url=str(styles_dir()) + "/", url_fetcher=fetcher
+        ).render(font_config=fonts, **options)
         skip = _lead_pages(document.pages) if job.lead else 0
         kept = document.copy(document.pages[skip:])
         kept.write_pdf(out, **options)
@@ -224,7 +227,10 @@ def _lay_out_entry(entry: tuple[LayoutJob, str]) -> LaidOut:
 
 
 def job_key(job: LayoutJob) -> str:
-    """The cache key of a layout: its markup, settings and the code that lays it out."""
+    """The cache key of a layout: its markup, settings and the code that lays it out.
+
+    Not where its photos' files are: the markup names each by a hash of its bytes.
+    """
     return make_key("pdf-layout", job.sha256, dataclasses.asdict(job.settings), job.lead, job.stubs, code_digest())
 
 
