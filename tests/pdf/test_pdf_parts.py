@@ -9,7 +9,9 @@ parts whose pages land on the other side than they were laid out on (shifted sid
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,7 +26,8 @@ from bundler.executor import SerialExecutor, WorkOptions
 from bundler.exporters import context_for
 from bundler.exporters.context import BuildContext
 from bundler.exporters.pdf.document import PdfLayout, render_pdf
-from bundler.exporters.pdf.layout import LayoutSettings, lay_out_all, layout_cost
+from bundler.exporters.pdf.image_refs import ImageReferences
+from bundler.exporters.pdf.layout import LayoutSettings, lay_out_all, layout_cost, open_layout_pool
 from bundler.model import Dossier, Edition, FigureBlock, Paragraph
 from tests.kitchen_sink import make_kitchen_sink
 from tests.pdf.conftest import poppler
@@ -287,3 +290,45 @@ def test_each_face_embedded_once_for_the_whole_book(books):
     assert faces == whole_faces and len(faces) >= 5, sorted(faces)  # Noto Serif (3 styles), Naskh (2), DejaVu Sans Mono
     assert count <= len(faces), (count, sorted(faces))
     assert size <= whole_size * 1.1, (size, whole_size)
+
+
+def test_layout_workers_leave_no_font_folders_behind(tmp_path):
+    """Workers keep one font configuration for all their jobs and delete its folder of font files when they exit.
+
+    Each configuration copies the ``@font-face`` fonts (~6 MB) into a temporary folder that only
+    its clean-up deletes; a configuration per job, freed by nobody before a worker exits, left
+    one such folder per layout job behind (44 for a 200-piece book).
+    """
+    settings = LayoutSettings(stylesheets=("common.css", "pdf.css"), page_size="A4", dpi=200, jpeg_quality=None, identifier="x")
+    jobs = [
+        pdf_parts.write_job(
+            tmp_path / f"{n}.xhtml",
+            f'<html xmlns="http://www.w3.org/1999/xhtml"><head><title>{n}</title></head><body><p>Part {n}.</p></body></html>',
+            settings,
+        )
+        for n in range(4)
+    ]
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    ctx = replace(context_for(Edition("pdf")), work=WorkOptions(jobs=2))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tempfile, "tempdir", str(temporary))  # the forked workers inherit it
+        with open_layout_pool(ctx, len(jobs)) as pool:
+            assert not isinstance(pool, SerialExecutor)
+            laid = lay_out_all(jobs, tmp_path, "layout", ctx, pool)
+    assert [len(result.pages) for result in laid] == [1, 1, 1, 1]
+    assert sorted(path.name for path in temporary.iterdir()) == []
+
+
+def test_parts_name_their_photos_by_reference_to_the_prepared_files(tmp_path):
+    """Part markup carries no base64 photos: each is ``bundler-image:<hash of its bytes>``, the job lists its file."""
+    dossier = make_large_dossier(tmp_path / "collection")
+    images = context_for(Edition("pdf")).images
+    references = ImageReferences(images)
+    markup = "\n".join(f.markup for f in pdf_parts.pdf_fragments(dossier, Edition("pdf"), images, image_href=references.href))
+    used = references.used_by(markup)
+    assert used and "data:image/jpeg" not in markup
+    for name, path in used:
+        assert f'src="bundler-image:{name}"' in markup
+        assert Path(path).name == name and Path(path).is_file()
+        assert name.startswith(hashlib.sha256(Path(path).read_bytes()).hexdigest()[:32])  # the bytes change, the markup does

@@ -14,8 +14,8 @@ import contextlib
 import io
 import logging
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from bundler.exporters.pdf.resolution import image_placements
 from bundler.exporters.pdf.urls import breakable_urls
 from bundler.images.session import ImageSession
 from bundler.manifest.editions import PAGE_SIZES as MANIFEST_PAGE_SIZES
-from bundler.model import Dossier, Edition
+from bundler.model import Dossier, Edition, Figure
 from bundler.render.assets import cover_data_uri, inline_target
 from bundler.render.glyph_coverage import CJK_COLLECTION, dossier_text, script_faces_for
 from bundler.render.printed_runs import keep_korean_words, replace_undrawable
@@ -84,25 +84,36 @@ class Fragment:
     markup: str
 
 
-def pdf_target(dossier: Dossier, images: ImageSession, page_numbers: Mapping[str, int] | None = None) -> Target:
-    """How the PDF addresses things: in-document anchors, images as data URIs, notes inline.
+def pdf_target(
+    dossier: Dossier,
+    images: ImageSession,
+    page_numbers: Mapping[str, int] | None = None,
+    image_href: Callable[[Figure], str | None] | None = None,
+) -> Target:
+    """How the PDF addresses things: in-document anchors, images as data URIs (or ``image_href``'s), notes inline.
 
     Not file URIs for images: WeasyPrint names each image by a hash of its URL, so a path would
     make the PDF's bytes depend on the folder it was built in.
     """
-    return inline_target(dossier, images, page_numbers)
+    target = inline_target(dossier, images, page_numbers)
+    return replace(target, media_href=image_href) if image_href else target
 
 
 def pdf_fragments(
-    dossier: Dossier, edition: Edition | None, images: ImageSession, page_numbers: Mapping[str, int] | None = None
+    dossier: Dossier,
+    edition: Edition | None,
+    images: ImageSession,
+    page_numbers: Mapping[str, int] | None = None,
+    image_href: Callable[[Figure], str | None] | None = None,
 ) -> Iterator[Fragment]:
     """Cover, contents, front matter, sections with their pieces, back matter and colophon, one at a time.
 
     A generator, so that a large dossier's markup (images inlined) need not be held at once.
     ``page_numbers`` (slug -> page) writes the contents' page numbers as text, for a contents
     rendered apart from the pages it lists; without it CSS ``target-counter()`` finds them.
+    ``image_href`` addresses the photos otherwise than by ``data:`` URI (the parts: ``image_refs``).
     """
-    target = pdf_target(dossier, images, page_numbers)
+    target = pdf_target(dossier, images, page_numbers, image_href)
     labels = labels_for(dossier.language)
     title = edition_title(dossier, edition)
     cover = cover_data_uri(dossier)  # a path would leak into the bytes; "auto" is typeset

@@ -46,6 +46,7 @@ from bundler.exporters.pdf.base import (
     pdf_script_faces,
     stylesheet_names,
 )
+from bundler.exporters.pdf.image_refs import ImageReferences
 from bundler.exporters.pdf.layout import LaidOut, LayoutJob, LayoutSettings, Placement, lay_out_all, layout_cost, open_layout_pool
 from bundler.images.session import ImageSession
 from bundler.model import Dossier, Edition
@@ -180,9 +181,10 @@ def render_in_parts(
     right_to_left = direction_of(dossier.language) == "rtl"
     with tempfile.TemporaryDirectory(prefix=f"bundler-pdf-{os.getpid()}-") as folder:  # the id: a later build sweeps a killed one's
         scratch = Path(folder)
+        references = ImageReferences(ctx.images)
         part_jobs = [
-            _part_job(dossier, edition, layout, settings, body, scratch / f"part-{n}.xhtml")
-            for n, body in enumerate(group_into_parts(pdf_fragments(dossier, edition, ctx.images)))
+            _part_job(dossier, edition, layout, settings, body, scratch / f"part-{n}.xhtml", references)
+            for n, body in enumerate(group_into_parts(pdf_fragments(dossier, edition, ctx.images, image_href=references.href)))
         ]
         with open_layout_pool(ctx, len(part_jobs) + 1) as pool:  # one pool for both rounds
             guess = defaultdict(lambda: 8888)  # every entry as wide as most books' page numbers
@@ -216,20 +218,34 @@ def render_in_parts(
         return assemble_book(front, placements, overlays), messages
 
 
-def write_job(path: Path, markup: str, settings: LayoutSettings, lead: bool = False, stubs: tuple[str, ...] = ()) -> LayoutJob:
+def write_job(
+    path: Path,
+    markup: str,
+    settings: LayoutSettings,
+    lead: bool = False,
+    stubs: tuple[str, ...] = (),
+    images: tuple[tuple[str, str], ...] = (),
+) -> LayoutJob:
     """A layout job whose document waits in a file: workers read it, the parent need not keep it."""
     data = markup.encode("utf-8")
     path.write_bytes(data)
-    return LayoutJob(str(path), hashlib.sha256(data).hexdigest(), settings, lead, stubs, layout_cost(markup))
+    return LayoutJob(str(path), hashlib.sha256(data).hexdigest(), settings, lead, stubs, layout_cost(markup), images)
 
 
 def _part_job(
-    dossier: Dossier, edition: Edition, layout: PdfLayout, settings: LayoutSettings, body: list[Fragment], path: Path
+    dossier: Dossier,
+    edition: Edition,
+    layout: PdfLayout,
+    settings: LayoutSettings,
+    body: list[Fragment],
+    path: Path,
+    references: ImageReferences,
 ) -> LayoutJob:
     markup = "\n".join(fragment.markup for fragment in body)
     stubs = stub_ids(markup)
     html = document_markup(dossier, edition, layout.name, '<div class="bundler-lead"></div>\n' + markup + stubs_markup(stubs))
-    return write_job(path, html, replace(settings, extra_css=PART_CSS + STUBS_CSS), lead=True, stubs=tuple(stubs))
+    settings = replace(settings, extra_css=PART_CSS + STUBS_CSS)
+    return write_job(path, html, settings, lead=True, stubs=tuple(stubs), images=references.used_by(markup))
 
 
 def _front_job(
