@@ -257,11 +257,16 @@ def drop_site_rules(tree, url: str) -> int:
 def drop_boilerplate_text(root) -> int:
     """Remove short elements whose whole text is boilerplate ("Advertisement", "hide caption")."""
     removed = 0
+    verdicts: dict[str, bool] = {}  # nested elements often share one text (<li><a>Home</a></li>)
     for element in list(root.iter(*_SHORT_TEXT_TAGS)):
         if element.getparent() is None:
             continue
         text = short_text(element, 300)
-        if text and is_boilerplate(text) and not is_detached(element):
+        if not text:
+            continue
+        if text not in verdicts:
+            verdicts[text] = is_boilerplate(text)
+        if verdicts[text] and not is_detached(element):
             remove(element)
             removed += 1
     return removed

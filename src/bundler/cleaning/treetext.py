@@ -25,6 +25,8 @@ _ATTACHED = etree.XPath("boolean(ancestor-or-self::node()[last()][not(self::*)])
 
 def all_text(element) -> str:
     """``"".join(element.itertext())``: the element's text and its descendants' text and tails."""
+    if not len(element):  # a leaf (most elements asked): its own text, without an XPath call
+        return element.text or ""
     return _STRING(element)
 
 
@@ -36,6 +38,9 @@ def short_text(element, limit: int) -> str | None:
     from libxml2, and the whole only when that part could still collapse to under ``limit``.
     Normalising a prefix never gives more characters than normalising the whole text.
     """
+    if not len(element):
+        text = normalise_space(element.text or "")
+        return text if len(text) < limit else None
     head = _HEAD(element, span=_HEAD_SPAN * limit)
     if len(head) == _HEAD_SPAN * limit and len(normalise_space(head)) >= limit:
         return None
