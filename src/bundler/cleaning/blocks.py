@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsp
 from lxml import etree
 from lxml import html as lxml_html
 
+from bundler.cleaning.treetext import all_text
 from bundler.model import (
     INLINE_TAGS,
     Block,
@@ -123,7 +124,7 @@ def clean_url(href: str, base: str = "") -> str:
         return ""
     if parts.scheme.lower() in _NEEDS_HOST and not _HOST.fullmatch(parts.netloc):
         return ""  # "http://" or "http://Some Company, Inc.": no address a reader could follow
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]) if parts.query else ""
     return urlunsplit((parts.scheme, parts.netloc, _encode_illegal(parts.path), query, _encode_illegal(parts.fragment)))
 
 
@@ -151,8 +152,15 @@ def inline_html(element: etree._Element, language: str = "en", base_url: str = "
 
 
 def _emit_text(out: list[str], text: str | None, language: str) -> None:
-    if text:
-        out.append(html.escape(smarten(text, language) if language else text, quote=False))
+    if not text:
+        return
+    if not text.strip(_LAYOUT_SPACE):  # the indentation between tags: nothing to smarten or escape
+        out.append(text)
+        return
+    out.append(html.escape(smarten(text, language) if language else text, quote=False))
+
+
+_LAYOUT_SPACE = " \t\r\n"
 
 
 def _emit_inline(out: list[str], node, language: str, base_url: str) -> None:
@@ -211,10 +219,18 @@ def _inline_attrs(node, tag: str, base_url: str) -> dict[str, str]:
     return attrs
 
 
+_INLINE_SPACES = re.compile(r"[ \t\r\n\u00a0]+")
+_SPACED_BREAK = re.compile(r"\s*<br/>\s*")
+_EDGE_BREAKS = re.compile(r"^(<br/>)+|(<br/>)+$")
+_TAG = re.compile(r"<[^>]+>")
+
+
 def _tidy_inline(text: str) -> str:
-    text = re.sub(r"[ \t\r\n\u00a0]+", " ", text)
-    text = re.sub(r"\s*<br/>\s*", "<br/>", text)
-    text = re.sub(r"^(<br/>)+|(<br/>)+$", "", text.strip())
+    text = _INLINE_SPACES.sub(" ", text)
+    if "<br/>" not in text:  # called on every block's markup: the break rules only when there is one
+        return text.strip()
+    text = _SPACED_BREAK.sub("<br/>", text)
+    text = _EDGE_BREAKS.sub("", text.strip())
     return text.strip()
 
 
@@ -226,7 +242,7 @@ def text_of(fragment: str) -> str:
     """Plain text of an inline fragment."""
     if not fragment:
         return ""
-    return html.unescape(re.sub(r"<[^>]+>", "", fragment.replace("<br/>", " ")))
+    return html.unescape(_TAG.sub("", fragment.replace("<br/>", " ")))
 
 
 def html_to_blocks(element: etree._Element, language: str = "en", base_url: str = "", figure_hook=None) -> list[Block]:
@@ -239,6 +255,8 @@ def html_to_blocks(element: etree._Element, language: str = "en", base_url: str 
     pending: list[str] = []
 
     def flush() -> None:
+        if not pending:  # between two blocks: nothing was read since the last one
+            return
         text = _tidy_inline("".join(pending))
         pending.clear()
         for part in split_at_breaks(text, 2):  # old pages separate paragraphs with <br><br>
@@ -317,7 +335,7 @@ def _convert_block(node, tag: str, language: str, base_url: str, figure_hook) ->
         inner = tuple(html_to_blocks(node, language, base_url, figure_hook))
         return [Quote(inner)] if inner else []
     if tag == "pre":
-        text = strip_controls("".join(node.itertext())).strip("\n")
+        text = strip_controls(all_text(node)).strip("\n")
         return [Preformatted(text)] if text.strip() else []
     if tag == "hr":
         return [Rule()]
@@ -326,7 +344,7 @@ def _convert_block(node, tag: str, language: str, base_url: str, figure_hook) ->
     if tag in _BLOCK_TAGS or _holds_blocks(node):
         return html_to_blocks(node, language, base_url, figure_hook)
     if figure_hook is not None and (node.find(".//img") is not None or node.find(".//picture") is not None):
-        if len("".join(node.itertext()).strip()) < 40:  # a linked photo: <a href><img></a>
+        if len(all_text(node).strip()) < 40:  # a linked photo: <a href><img></a>
             return html_to_blocks(node, language, base_url, figure_hook)
     return None
 
@@ -353,7 +371,7 @@ def holds_running_text(figure) -> bool:
     if not figure.xpath(_MEDIA):
         return True
     paragraphs = [p for p in figure.iter("p", "li", "h2", "h3") if not any(a.tag == "figcaption" for a in p.iterancestors())]
-    return sum(len("".join(p.itertext()).strip()) for p in paragraphs) > FIGURE_TEXT_LIMIT
+    return sum(len(all_text(p).strip()) for p in paragraphs) > FIGURE_TEXT_LIMIT
 
 
 _LAYOUT_INSIDE = (
@@ -370,7 +388,7 @@ def is_layout_table(node) -> bool:
     cells = node.xpath(".//td | .//th")
     if len(cells) <= 1:
         return True
-    return any(len("".join(c.itertext())) > 400 for c in cells)
+    return any(len(all_text(c)) > 400 for c in cells)
 
 
 def _convert_table(node, language: str, base_url: str, figure_hook=None) -> list[Block]:

@@ -17,6 +17,7 @@ import yaml
 from lxml import etree
 
 from bundler.cleaning.boilerplate import is_boilerplate
+from bundler.cleaning.treetext import all_text, is_detached, short_text
 from bundler.text.typography import normalise_space
 
 _RULES = Path(__file__).with_name("rules")
@@ -85,13 +86,16 @@ def words_of(value: str) -> list[str]:
     return [w.lower() for w in _SPLIT.split(_CAMEL.sub(" ", value)) if w]
 
 
-def _tokens(element) -> list[str]:
-    return f"{element.get('class') or ''} {element.get('id') or ''}".split()
-
-
 def compact_tokens(element) -> set[str]:
     """Class/id tokens with separators removed and lower-cased ("article__body" -> "articlebody")."""
-    return {_SPLIT.sub("", t).lower() for t in _tokens(element)}
+    return set(_compact_tokens(element.get("class") or "", element.get("id") or ""))
+
+
+@lru_cache(maxsize=16384)
+def _compact_tokens(class_: str, id_: str) -> frozenset[str]:
+    """``compact_tokens`` for one class and id: the root finder asks it of every element once per
+    candidate rule, and a page repeats the same few class names on thousands of elements."""
+    return frozenset(_SPLIT.sub("", t).lower() for t in f"{class_} {id_}".split())
 
 
 def is_furniture_by_name(element, rules: DomRules | None = None) -> bool:
@@ -142,7 +146,7 @@ def remove(element) -> None:
 
 def text_length(element) -> int:
     """Characters of visible text (white space collapsed)."""
-    return len(normalise_space("".join(element.itertext())))
+    return len(normalise_space(all_text(element)))
 
 
 def drop_invisible(tree) -> int:
@@ -171,27 +175,30 @@ def drop_furniture(tree, protect: set | None = None, holds_main_text: Callable[[
         return _holds_article(element, total) or (holds_main_text is not None and holds_main_text(element))
 
     removed = 0
-    for element in list(tree.iter()):
-        if not isinstance(element.tag, str) or element.getparent() is None:
-            continue
-        if _inside_removed(element) or element in protect:
+    elements = list(tree.iter())
+    index = 0
+    while index < len(elements):
+        element = elements[index]
+        index += 1
+        if not isinstance(element.tag, str) or element.getparent() is None or element in protect:
             continue
         tag = element.tag.lower()
         if tag in _NEVER_DROP:
             continue
         if _should_drop(element, tag, rules, holds_article, protect):
+            index = _past_subtree(elements, index, element)
             remove(element)
             removed += 1
     return removed
 
 
-def _inside_removed(element) -> bool:
-    """lxml keeps iterating a detached subtree; skip elements whose ancestor was removed."""
-    root = element.getroottree().getroot()
-    for ancestor in element.iterancestors():
-        if ancestor is root:
-            return False
-    return element is not root
+def _past_subtree(elements: list, index: int, element) -> int:
+    """The position in ``elements`` (a document-order list of the tree) just after ``element``'s
+    descendants, which follow it there in one run: a removed subtree is stepped over whole."""
+    last = element
+    while len(last):
+        last = last[-1]
+    return index if last is element else elements.index(last, index) + 1
 
 
 def _should_drop(element, tag: str, rules: DomRules, holds_article: Callable[[object], bool], protect: set) -> bool:
@@ -216,10 +223,14 @@ def _contains(element, other) -> bool:
 
 def _holds_article(element, total: int) -> bool:
     """An element that carries a large share of the page's text is a wrapper, never furniture."""
-    if element.find(".//*[@itemprop='articleBody']") is not None:
+    if _HOLDS_ARTICLE_BODY(element):
         return True
     length = text_length(element)
     return length > 600 and length > 0.4 * total
+
+
+#: ``element.find(".//*[@itemprop='articleBody']") is not None``, searched by libxml2 (ElementPath walks in Python).
+_HOLDS_ARTICLE_BODY = etree.XPath("boolean(descendant::*[@itemprop='articleBody'])")
 
 
 def _inside_article(element) -> bool:
@@ -246,11 +257,16 @@ def drop_site_rules(tree, url: str) -> int:
 def drop_boilerplate_text(root) -> int:
     """Remove short elements whose whole text is boilerplate ("Advertisement", "hide caption")."""
     removed = 0
+    verdicts: dict[str, bool] = {}  # nested elements often share one text (<li><a>Home</a></li>)
     for element in list(root.iter(*_SHORT_TEXT_TAGS)):
-        if element.getparent() is None or _inside_removed(element):
+        if element.getparent() is None:
             continue
-        text = normalise_space("".join(element.itertext()))
-        if text and len(text) < 300 and is_boilerplate(text):
+        text = short_text(element, 300)
+        if not text:
+            continue
+        if text not in verdicts:
+            verdicts[text] = is_boilerplate(text)
+        if verdicts[text] and not is_detached(element):
             remove(element)
             removed += 1
     return removed
@@ -261,15 +277,17 @@ def drop_link_sections(root) -> int:
     rules = dom_rules()
     removed = 0
     for heading in list(root.iter("h2", "h3", "h4", "h5", "h6", "strong", "b", "p")):
-        if heading.getparent() is None or _inside_removed(heading):
+        if heading.getparent() is None:
             continue
-        text = normalise_space("".join(heading.itertext())).rstrip(":：")
+        text = normalise_space(all_text(heading)).rstrip(":：")
         if not text or len(text) > 60 or not any(p.match(text) for p in rules.link_section_headings):
+            continue
+        if is_detached(heading):
             continue
         anchor = heading
         if heading.tag in {"strong", "b"}:
             parent = heading.getparent()
-            if parent is None or normalise_space("".join(parent.itertext())).rstrip(":：") != text:
+            if parent is None or normalise_space(all_text(parent)).rstrip(":：") != text:
                 continue
             anchor = parent
         for sibling in list(anchor.itersiblings()):

@@ -50,6 +50,7 @@ from bundler.cleaning.dom import (
 from bundler.cleaning.figures import FigureContext, best_source, normalise_figure_markup
 from bundler.cleaning.metadata import PageMeta, read_metadata
 from bundler.cleaning.notes import extract_notes
+from bundler.cleaning.treetext import spaced_text
 from bundler.codes import coded
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
@@ -331,7 +332,7 @@ def _holder_of(support: Support | None, min_chars: int = 200, agreement: float =
     def holds_main_text(element) -> bool:
         if text_length(element) <= min_chars:
             return False
-        text = " ".join(element.itertext())
+        text = spaced_text(element)
         if support.share_in(text) >= MAIN_TEXT_SHARE:
             return True
         return support.of(text) >= agreement and not is_link_dense(element)
@@ -343,14 +344,14 @@ def _share_holder_of(support: Support | None):
     """A test for "this element holds a good share of trafilatura's article" (None without one)."""
     if support is None or support.empty:
         return None
-    return lambda element: support.share_in(" ".join(element.itertext())) >= MAIN_TEXT_SHARE
+    return lambda element: support.share_in(spaced_text(element)) >= MAIN_TEXT_SHARE
 
 
 def _choose_blocks(blocks, root, support: Support, tree, language, base_url, context) -> tuple[list[Block], str]:
     """Step 6: keep the blocks trafilatura agrees with, or switch to the whole body when the root misses."""
     if support.empty:
         return select_blocks(blocks, None, True), f"root {root.how}; no second opinion"
-    found_in_root = support.share_in(" ".join(root.element.itertext()))
+    found_in_root = support.share_in(spaced_text(root.element))
     trusted = root.strength == "strong" or (root.strength == "medium" and coverage(blocks, support) >= 0.6)
     # a thread of posts keeps its head: trafilatura often drops the first post, the question
     chosen = (
@@ -378,7 +379,7 @@ def _wider_root(element, support: Support, share: float):
     how much of the article they hold, and the smallest one close to the best is returned.
     """
     ancestors = [a for a in element.iterancestors() if a.tag != "html"]
-    shares = [support.share_in(" ".join(a.itertext())) for a in ancestors]
+    shares = [support.share_in(spaced_text(a)) for a in ancestors]
     if not shares or max(shares) < share + WIDER_GAIN:
         return None
     best = max(shares)
@@ -465,7 +466,10 @@ def _mark_languages(blocks: list[Block], language: str) -> list[Block]:
 
 
 def _key(text: str) -> str:
-    return re.sub(r"\W+", "", text.lower())
+    return _NOT_WORD.sub("", text.lower())
+
+
+_NOT_WORD = re.compile(r"\W+")
 
 
 def _first_heading(blocks: list[Block]) -> str:
@@ -477,8 +481,8 @@ def _sample_text(body) -> str:
     or the whole body when the paragraphs say too little."""
     if body is None:
         return ""
-    paragraphs = normalise_space(" ".join(" ".join(p.itertext()) for p in body.iter("p")))
-    return paragraphs[:5000] if len(paragraphs) >= 400 else normalise_space(" ".join(body.itertext()))[:5000]
+    paragraphs = normalise_space(" ".join(spaced_text(p) for p in body.iter("p")))
+    return paragraphs[:5000] if len(paragraphs) >= 400 else normalise_space(spaced_text(body))[:5000]
 
 
 def _main_text(blocks: list[Block]) -> str:

@@ -49,13 +49,18 @@ def smarten(text: str, language: str = "en") -> str:
     text = strip_controls(text)
     if primary_language(language) != "en":
         return text
-    text = re.sub(r"\s*---?\s*", "\u2014", text) if "--" in text else text
-    text = re.sub(r"(?<=\w) - (?=\w)", " \u2013 ", text)
+    # each rule only when its character is there: called on every text node of every page
+    text = _DASHES.sub("\u2014", text) if "--" in text else text
+    text = _SPACED_HYPHEN.sub(" \u2013 ", text) if " - " in text else text
     text = text.replace("...", "\u2026")
-    # double quotes: opening after start/space/opening punctuation, closing otherwise
-    text = re.sub(r'(^|[\s(\[{\u2014\u2013])"', "\\1\u201c", text)
-    text = text.replace('"', "\u201d")
-    # single quotes and apostrophes
-    text = re.sub(r"(^|[\s(\[{\u2014\u2013\u201c])'", "\\1\u2018", text)
-    text = text.replace("'", "\u2019")
+    if '"' in text:  # double quotes: opening after start/space/opening punctuation, closing otherwise
+        text = _OPENING_DOUBLE.sub("\\1\u201c", text).replace('"', "\u201d")
+    if "'" in text:  # single quotes and apostrophes
+        text = _OPENING_SINGLE.sub("\\1\u2018", text).replace("'", "\u2019")
     return text
+
+
+_DASHES = re.compile(r"\s*---?\s*")
+_SPACED_HYPHEN = re.compile(r"(?<=\w) - (?=\w)")
+_OPENING_DOUBLE = re.compile(r'(^|[\s(\[{\u2014\u2013])"')
+_OPENING_SINGLE = re.compile(r"(^|[\s(\[{\u2014\u2013\u201c])'")
