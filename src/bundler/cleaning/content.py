@@ -255,7 +255,8 @@ def select_blocks(blocks: list[Block], support: Support | None, trusted: bool, k
     thread, whose first post trafilatura often drops). When trafilatura agrees with none of the root's blocks, its article lies elsewhere (often a
     block of terms or a cookie notice it took for the text); filtering by it would empty the
     root, so the root's blocks are kept and the recovery step weighs the two bodies against
-    each other.
+    each other. Between the first and the last block trafilatura agrees with, any root keeps the
+    blocks that are not mostly links: the article's span, whose holes trafilatura left.
     """
     if support is None or support.empty:
         return [b for b in blocks if not _is_link_list(b)]
@@ -280,9 +281,21 @@ def select_blocks(blocks: list[Block], support: Support | None, trusted: bool, k
             result.append(block)  # the first post of a thread: trafilatura often drops the question
         elif trusted and first < index < last and not _is_link_list(block) and link_density(block) < 0.6:
             result.append(block)  # trafilatura dropped it (a short line, a table) but it sits inside the article
+        elif first < index < last and not _is_link_list(block) and link_density(block) < HOLE_LINK_DENSITY:
+            result.append(block)  # a hole in the article trafilatura read (see HOLE_LINK_DENSITY)
         elif isinstance(block, Heading) and first <= index < last and index + 1 < len(blocks) and kept[index + 1]:
             result.append(block)
     return result
+
+
+#: In an untrusted root (``<main>``, the whole body) a block trafilatura left out but that lies
+#: between blocks it agrees with is kept when less than this share of its text is link text.
+#: trafilatura drops parts of an article it otherwise finds (the entries of a list article, a
+#: price list, a thread's later posts, short paragraphs between two it kept); keeping only what
+#: it agreed with lost them. Measured on the WCXB v1.0 dev split (CC-BY-4.0), 997 pages: word
+#: recall on articles 0.963 -> 0.976 for precision 0.939 -> 0.934; word F1 rose on every page
+#: type. Links stay out: menus and related-story lists inside the span are mostly link text.
+HOLE_LINK_DENSITY = 0.5
 
 
 def _is_text(block: Block) -> bool:

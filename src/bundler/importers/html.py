@@ -50,6 +50,7 @@ from bundler.cleaning.dom import (
 from bundler.cleaning.figures import FigureContext, best_source, normalise_figure_markup
 from bundler.cleaning.metadata import PageMeta, read_metadata
 from bundler.cleaning.notes import extract_notes
+from bundler.cleaning.streamed import reassemble_streamed
 from bundler.cleaning.treetext import spaced_text
 from bundler.codes import coded
 from bundler.errors import ImportError_
@@ -125,6 +126,7 @@ def read_html_bytes(
     text, warnings = decode_bytes(raw, declared)
     text = _truncate(text, warnings)
     tree = parse_page(text, label)
+    reassemble_streamed(tree)  # before anything reads the page: the streamed parts are its text
     meta = read_metadata(tree)
     base_url = next((u for u in (meta.url, url, _saved_from(text), options.base_url) if _is_absolute(u)), "")
     body = tree.find(".//body")
