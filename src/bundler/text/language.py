@@ -12,6 +12,7 @@ language or the old script guess stands, so a short page is never relabelled on 
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from dataclasses import dataclass
 
@@ -145,13 +146,35 @@ def identify_language(text: str, limit: int = SAMPLE_CHARS) -> Detection | None:
     letters = len(_LETTER.findall(sample))
     if letters == 0:
         return None
-    label, confidence = _identifier().classify(sample)
+    ranking = _ranking(sample)
+    label, confidence = ranking[0]
     if label == _NOT_LANGUAGE:
         return None
     language = _FOLDED.get(label, label)
     if confidence < OVERRIDE_CONFIDENCE:  # near relatives split the vote (id/ms, ar/arz, no/da): add theirs
-        confidence = sum(p for other, p in _identifier().rank(sample)[:8] if close_languages(other, language))
+        confidence = sum(p for other, p in ranking[:8] if close_languages(other, language))
     return Detection(language, float(confidence), letters)
+
+
+@functools.lru_cache(maxsize=512)
+def _ranking(sample: str) -> tuple[tuple[str, float], ...]:
+    """Every label with its probability, best first, from one pass of the model over ``sample``.
+
+    py3langid's ``classify`` and ``rank`` each score the text from the start, and a text found less
+    than 0.99 certain needed both; the scores are now computed once and read both ways, as those
+    two methods read them. Should py3langid's internals move, its
+    public ``rank`` (the same list) is used. Kept for a while: a page read again in another
+    language (see ``importers.html``) asks about the same texts."""
+    identifier = _identifier()
+    try:
+        scores = identifier._decide(sample).tolist()
+        labels = identifier.nb_classes
+    except AttributeError:
+        return tuple(identifier.rank(sample))
+    merged: dict[str, float] = {}
+    for label, score in zip(labels, scores, strict=True):
+        merged.setdefault(label, score)  # an aliased label's first column holds its merged score
+    return tuple(sorted(merged.items(), key=operator.itemgetter(1), reverse=True))
 
 
 def count_scripts(text: str) -> tuple[int, int]:
