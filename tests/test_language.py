@@ -121,6 +121,46 @@ def test_detection_reads_only_a_sample_of_a_long_text():
     assert detection is not None and detection.language == "pt" and detection.letters <= lang.SAMPLE_CHARS
 
 
+# Uncertain texts as well as clear ones: mixed languages, near relatives, a line of a menu, numbers with a word.
+RANKED_TEXTS = (
+    PORTUGUESE,
+    ARABIC,
+    SPANISH[:120] + " " + PORTUGUESE[:120],
+    ENGLISH[:90] + " " + ARABIC[:90],
+    "Home | News | Sport | Contact",
+    "Saldo 12 345,00 — 30/11/2026",
+    "Selamat pagi, apa kabar? Saya baik-baik saja.",
+    "Hej, hvordan går det? Jeg har det godt.",
+)
+
+
+@pytest.mark.parametrize("text", RANKED_TEXTS)
+def test_one_pass_of_the_model_reads_as_classify_and_rank_do(text):
+    """The detector scores a text once and reads the scores both ways: the same as py3langid's ``classify``
+    (best label, its probability) and ``rank`` (every label, best first) each scoring it again."""
+    sample = " ".join(text[: lang.SAMPLE_CHARS].split())
+    ranking = lang._ranking(sample)
+    assert ranking[0] == lang._identifier().classify(sample)
+    assert list(ranking) == lang._identifier().rank(sample)
+
+
+def test_the_unpacked_model_kept_in_the_cache_is_the_shipped_one(tmp_path, monkeypatch):
+    """The model unpacked once into the user's cache classifies exactly as py3langid's packed file; a damaged copy is
+    unpacked again, not trusted and not an error."""
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    monkeypatch.setenv("BUNDLER_CACHE_DIR", str(tmp_path))
+    shipped = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    unpacked = lang._unpacked_model(LanguageIdentifier, MODEL_DIR / MODEL_FILE)
+    (entry,) = tmp_path.rglob("*.npz")
+    size = entry.stat().st_size
+    for text in RANKED_TEXTS:
+        assert unpacked.rank(text) == shipped.rank(text)
+    entry.write_bytes(entry.read_bytes()[:4096])
+    again = lang._unpacked_model(LanguageIdentifier, MODEL_DIR / MODEL_FILE)
+    assert again.rank(PORTUGUESE) == shipped.rank(PORTUGUESE) and entry.stat().st_size == size
+
+
 def test_detect_language_keeps_its_old_contract_for_existing_callers():
     from bundler.text.plain import detect_language as old_name
 

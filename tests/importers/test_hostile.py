@@ -174,6 +174,16 @@ def test_wrong_declared_charset_is_detected(tmp_path):
     assert any("does not fit" in w for w in piece.provenance.warnings)
 
 
+def test_right_declared_latin_charset_is_kept_without_a_warning(tmp_path):
+    text = "Les habitants du quartier réclament l’eau coupée depuis trois semaines, à côté du marché. " * 20
+    page = f'<html><head><meta charset="windows-1252"><title>Quartier</title></head><body><article><p>{text}</p></article></body></html>'
+    path = tmp_path / "legacy-fr.html"
+    path.write_bytes(page.encode("cp1252"))
+    piece = read_piece(path)
+    assert "réclament l’eau coupée" in piece.body[0].html.replace("&#8217;", "’")
+    assert not any("W110" in w or "does not fit" in w for w in piece.provenance.warnings)
+
+
 def test_mojibake_is_repaired(tmp_path):
     text = "The café’s owner said “we stay” — and they did. " * 10
     broken = text.encode("utf-8").decode("cp1252", errors="replace")

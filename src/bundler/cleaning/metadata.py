@@ -22,6 +22,9 @@ _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|«|»)\s+")
 _BY = re.compile(r"^(?:by|written by|words by|story by|بقلم|كتب|كتبه)\s*[:：]?\s+", re.I)
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _DEK_WORDS = ("standfirst", "dek", "subtitle", "subheadline", "summary", "lede", "excerpt", "strapline", "standfirsttext")
+#: A class token ends with a _DEK_WORDS word only if its letters (marks dropped) contain one.
+_DEK_HINT = re.compile("|".join(_DEK_WORDS))
+_NOT_CLASS_CHAR = re.compile(r"[^a-z0-9\s]")
 
 
 @dataclass
@@ -68,7 +71,10 @@ def read_metadata(tree) -> PageMeta:
     page_title = normalise_space("".join(tree.findtext(".//title") or ""))
     if not meta.title or (h1 and h1 in meta.title and len(h1) < len(meta.title)):
         meta.title = h1 or meta.title
-    meta.title = strip_site_suffix(meta.title or page_title, meta.site, _headline_texts(tree))
+    title = meta.title or page_title
+    # the page's short texts are read only for a title with a separator to judge (a third of read_metadata's time)
+    shown = _headline_texts(tree) if len(_TITLE_SEPARATORS.split(title)) > 1 else set()
+    meta.title = strip_site_suffix(title, meta.site, shown)
     meta.date = _publication_date(tree, meta.date, ld)
     _fill_from_trafilatura(tree, meta)
     return meta
@@ -300,7 +306,10 @@ def _dek(tree) -> str:
     """An explicit standfirst element ("dek", "standfirst", itemprop=description)."""
     for element in tree.xpath("//*[@itemprop='description' and not(self::meta)] | //p[@class] | //div[@class] | //h2[@class]"):
         if element.get("itemprop") != "description":
-            tokens = {re.sub(r"[^a-z0-9]", "", t) for t in (element.get("class") or "").lower().split()}
+            classes = (element.get("class") or "").lower()
+            if not _DEK_HINT.search(_NOT_CLASS_CHAR.sub("", classes)):  # cheap test first: most classes name no dek
+                continue
+            tokens = {_NOT_CLASS_CHAR.sub("", t) for t in classes.split()}
             if not any(t.endswith(_DEK_WORDS) for t in tokens):
                 continue
         if any(a.tag in {"figure", "figcaption", "li", "a"} for a in element.iterancestors()):

@@ -34,7 +34,7 @@ def decode_bytes(raw: bytes, declared: str = "") -> tuple[str, list[str]]:
 
     best = from_bytes(raw[:200_000]).best()
     guess = best.encoding if best else ""
-    if declared and _valid_codec(declared) and (not guess or _plausible(raw, declared)):
+    if declared and _valid_codec(declared) and (not guess or _plausible(raw, declared, guess)):
         name = declared
     elif guess:
         name = guess
@@ -56,14 +56,14 @@ def _valid_codec(name: str) -> bool:
         return False
 
 
-def _plausible(raw: bytes, declared: str) -> bool:
-    """A declared single-byte Latin charset is implausible for text that is really Arabic."""
+def _plausible(raw: bytes, declared: str, guess: str) -> bool:
+    """A declared single-byte Latin charset is implausible for text that is really Arabic.
+
+    ``guess`` is charset_normalizer's best guess for the same bytes, made once by the caller
+    (detecting again here cost a second pass over up to 200 KB)."""
     name = codecs.lookup(declared).name
     if name in {"latin-1", "iso8859-1", "cp1252", "iso8859-15", "ascii"}:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(raw[:200_000]).best()
-        if best and best.encoding in {"cp1256", "iso8859_6", "mac_arabic", "cp864", "cp720"}:
+        if guess in {"cp1256", "iso8859_6", "mac_arabic", "cp864", "cp720"}:
             return False
         if name == "ascii":
             return False

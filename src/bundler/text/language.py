@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import operator
 import os
 import re
+import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from bundler.cache import cache_root, make_key, part_name
 from bundler.codes import coded
@@ -167,10 +170,57 @@ def _parse(normal_tag: str):
 
 @functools.cache
 def _identifier():
-    """py3langid's model, loaded once (it takes about half a second) and only when needed."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    """py3langid's model, loaded once a process and only when needed; unpacked once a machine (see _unpacked_model)."""
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    try:
+        return _unpacked_model(LanguageIdentifier, MODEL_DIR / MODEL_FILE)
+    except Exception:  # a read-only cache, py3langid's layout moved: the model read as it ships
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def _unpacked_model(identifier_class, packed: Path):
+    """The model read from an unpacked copy kept in the user's cache, made from ``packed`` on first use.
+
+    py3langid ships its model LZMA-compressed, and unpacking it was 0.7 s of CPU time paid by every
+    process that detects a language (every ``bundler import`` of a web page); the unpacked arrays
+    (68 MB) load in about a tenth of that. The copy is keyed by the packed file's path, size and
+    modification time, so a new py3langid makes a new one; a damaged copy is unpacked again. The
+    arrays go to py3langid's identifier exactly as its own loader (``modelio.load_model``) passes them.
+    """
+    stat = packed.stat()
+    entry = cache_root(None, "language-model", make_key("py3langid-model", str(packed), stat.st_size, stat.st_mtime_ns) + ".npz")
+    if not entry.is_file():
+        _unpack(packed, entry)
+    try:
+        return _load_unpacked(identifier_class, entry)
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # a damaged copy: unpacked again
+        _unpack(packed, entry)
+        return _load_unpacked(identifier_class, entry)
+
+
+def _unpack(packed: Path, entry: Path) -> None:
+    import lzma
+
+    with lzma.open(packed) as source:
+        unpacked = source.read()
+    write_atomically(entry, lambda temporary: temporary.write_bytes(unpacked))
+
+
+def _load_unpacked(identifier_class, entry: Path):
+    import numpy as np
+    from py3langid.modelio import _to_array
+
+    with np.load(entry, allow_pickle=False) as data:
+        return identifier_class(
+            np.asarray(data["ptc"]),
+            np.asarray(data["pc"]),
+            data["classes"].tolist(),
+            _to_array(data["nextmove"]),
+            data["out_feat"].tolist(),
+            norm_probs=True,
+            tk_row=_to_array(data["nextmove_row"]),
+        )
 
 
 def identify_language(text: str, limit: int = SAMPLE_CHARS) -> Detection | None:
@@ -179,13 +229,35 @@ def identify_language(text: str, limit: int = SAMPLE_CHARS) -> Detection | None:
     letters = len(_LETTER.findall(sample))
     if letters == 0:
         return None
-    label, confidence = _identifier().classify(sample)
+    ranking = _ranking(sample)
+    label, confidence = ranking[0]
     if label == _NOT_LANGUAGE:
         return None
     language = _FOLDED.get(label, label)
     if confidence < OVERRIDE_CONFIDENCE:  # near relatives split the vote (id/ms, ar/arz, no/da): add theirs
-        confidence = sum(p for other, p in _identifier().rank(sample)[:8] if close_languages(other, language))
+        confidence = sum(p for other, p in ranking[:8] if close_languages(other, language))
     return Detection(language, float(confidence), letters)
+
+
+@functools.lru_cache(maxsize=512)
+def _ranking(sample: str) -> tuple[tuple[str, float], ...]:
+    """Every label with its probability, best first, from one pass of the model over ``sample``.
+
+    py3langid's ``classify`` and ``rank`` each score the text from the start, and a text found less
+    than 0.99 certain needed both; the scores are now computed once and read both ways, as those
+    two methods read them. Should py3langid's internals move, its
+    public ``rank`` (the same list) is used. Kept for a while: a page read again in another
+    language (see ``importers.html``) asks about the same texts."""
+    identifier = _identifier()
+    try:
+        scores = identifier._decide(sample).tolist()
+        labels = identifier.nb_classes
+    except AttributeError:
+        return tuple(identifier.rank(sample))
+    merged: dict[str, float] = {}
+    for label, score in zip(labels, scores, strict=True):
+        merged.setdefault(label, score)  # an aliased label's first column holds its merged score
+    return tuple(sorted(merged.items(), key=operator.itemgetter(1), reverse=True))
 
 
 def count_scripts(text: str) -> tuple[int, int]:
