@@ -14,7 +14,18 @@ import pytest
 from PIL import Image, ImageFilter
 from skimage.metrics import structural_similarity
 
-from bundler.images.perceptual import LADDER, START, TILE, Reference, choose_quality, lowest_passing, photo_sample, seen_at, ssim
+from bundler.images.perceptual import (
+    LADDER,
+    START,
+    TILE,
+    Reference,
+    choose_quality,
+    guess_quality,
+    lowest_passing,
+    photo_sample,
+    seen_at,
+    ssim,
+)
 from bundler.images.perceptual import trial_similarity as similarity_at
 from tests.images import samples
 
@@ -64,23 +75,41 @@ def test_arrays_smaller_than_the_window_are_equal_or_not():
     assert ssim(small, small + 1) == 0.0
 
 
+def rising_curves(count: int, seed: int = 5) -> list[list[float]]:
+    """SSIM-like values rising with the rung: smooth, steep, flat, with plateaus and jumps."""
+    rng = np.random.default_rng(seed)
+    curves = []
+    for _ in range(300):
+        steps = rng.choice([rng.exponential(0.004, count), rng.exponential(0.02, count), np.zeros(count) + 1e-4])
+        steps[rng.random(count) < 0.2] = 0.0  # plateaus: equal SSIM on neighbouring rungs
+        curves.append(list(0.90 + np.cumsum(steps)))
+    return curves
+
+
 def test_lowest_passing_finds_the_lowest_rung_from_any_start_with_few_trials():
-    for count in range(1, len(LADDER) + 1):
-        for answer in range(count + 1):  # count: no rung passes
-            for start in range(count):
-                tried: list[int] = []
+    """Whatever the values, the answer is the lowest rung that keeps the target; no rung is tried twice."""
+    for count in (1, 2, 5, len(LADDER)):
+        qualities = list(LADDER[-count:])
+        for curve in rising_curves(count):
+            for target in (0.91, 0.95, 0.97, 0.985, 0.999):
+                expected = next((index for index, value in enumerate(curve) if value >= target), count - 1)
+                for start in range(count):
+                    tried: list[int] = []
 
-                def passes(index: int, answer: int = answer, tried: list[int] = tried) -> bool:
-                    assert index not in tried  # never the same trial twice
-                    tried.append(index)
-                    return index >= answer
+                    def similarity(index: int, curve: list[float] = curve, tried: list[int] = tried) -> float:
+                        assert index not in tried  # never the same trial twice
+                        tried.append(index)
+                        return curve[index]
 
-                assert lowest_passing(passes, start, count) == min(answer, count - 1)
-                if 0 < answer < count and answer in (start, start + 1):
-                    assert len(tried) == 2, (count, answer, start, tried)  # the rung tried first, or the next one up
-                if 0 < answer < count and answer == start - 1:
-                    assert len(tried) == 3, (count, answer, start, tried)
-                assert len(tried) <= 7
+                    assert lowest_passing(similarity, target, qualities, start) == expected
+                    assert len(tried) <= 1 + 2 + 4  # the start, two guesses, then a bisection of at most 11 rungs
+
+
+def test_guess_quality_follows_the_quantiser_step():
+    """Half the loss needs half the quantiser step: from q60 at SSIM 0.94, 0.97 is guessed at q80."""
+    assert guess_quality(60, 0.94, 0.97) == pytest.approx(80)
+    assert guess_quality(80, 0.97, 0.97) == pytest.approx(80)
+    assert guess_quality(60, 1.0, 0.97) < 0  # a perfect trial: any lower rung may do
 
 
 def test_choice_is_the_lowest_ladder_quality_that_keeps_the_target(photo):
