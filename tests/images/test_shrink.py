@@ -113,6 +113,19 @@ def test_tagged_colour_profile_is_converted_to_srgb():
         assert psnr(shrunk, raw) < psnr(shrunk, expected) - 3  # the profile was applied, not dropped
 
 
+def test_colour_transform_is_built_once_per_profile_and_gives_the_same_bytes():
+    """The second photo with the same profile reuses the transform, and a fresh one gives the same bytes."""
+    from bundler.images.prepare import _srgb_transform
+
+    p3 = ImageCms.ImageCmsProfile(io.BytesIO(display_p3_profile())).tobytes()
+    data = samples.jpeg_bytes(saturated_photo((1600, 1000)), quality=92, icc_profile=p3)
+    _srgb_transform.cache_clear()
+    first = prepare_image(data, EPUB_POLICY).data
+    assert _srgb_transform.cache_info().misses == 1
+    assert prepare_image(data, EPUB_POLICY).data == first
+    assert _srgb_transform.cache_info().hits >= 1
+
+
 def test_truncated_large_jpeg_is_unusable():
     data = samples.jpeg_bytes(samples.noisy_photo((2400, 1600), seed=4))
     with pytest.raises(UnusableImage):
