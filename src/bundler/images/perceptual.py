@@ -47,9 +47,12 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import numpy as np
 from PIL import Image as PILImage
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: The qualities tried, lowest first (above 90 JPEG grows fast for little visible gain).
 LADDER = tuple(range(40, 91, 5))
@@ -68,6 +71,8 @@ GUESSES = 2  # trials placed by ``guess_quality`` before the search falls back t
 
 def choose_quality(image: PILImage.Image, target: float, ceiling: int, scale: int = 1) -> int:
     """The lowest quality of ``LADDER`` (at most ``ceiling``) whose JPEG keeps luminance SSIM ≥ ``target``; else the top one tried."""
+    import numpy as np  # loaded when a photo is measured: a warm build, every photo cached, never loads it
+
     qualities = [quality for quality in LADDER if quality <= ceiling] or [ceiling]
     sample = photo_sample(image)
     tile = TILE // scale if sample is not image else 0
@@ -135,6 +140,8 @@ def photo_sample(image: PILImage.Image) -> PILImage.Image:
 
 def trial_similarity(sample: PILImage.Image, quality: int, reference: Reference, scale: int) -> float:
     """SSIM of ``reference`` and the luminance ``sample`` encoded at ``quality`` and decoded, both seen at ``scale``."""
+    import numpy as np
+
     buffer = io.BytesIO()
     sample.save(buffer, "JPEG", quality=quality)  # Huffman tables change bytes, never pixels: no optimising here
     buffer.seek(0)
@@ -146,6 +153,8 @@ def trial_similarity(sample: PILImage.Image, quality: int, reference: Reference,
 
 def seen_at(pixels: np.ndarray, scale: int) -> np.ndarray:
     """``pixels`` averaged over ``scale`` × ``scale`` boxes (the edge that does not fill a box is dropped)."""
+    import numpy as np
+
     if scale <= 1:
         return pixels
     height, width = (pixels.shape[0] // scale) * scale, (pixels.shape[1] // scale) * scale
@@ -169,6 +178,8 @@ class Reference:
     """
 
     def __init__(self, pixels: np.ndarray, tile: int = 0) -> None:
+        import numpy as np
+
         self.pixels = pixels.astype(np.float64)
         self.small = min(pixels.shape) < WINDOW
         if self.small:
@@ -179,6 +190,8 @@ class Reference:
 
     def similarity(self, other: np.ndarray) -> float:
         """Mean SSIM of this reference and ``other`` (same shape, 0-255 scale) over the windows that count."""
+        import numpy as np
+
         if self.small:  # too small for a window: equal or not
             return 1.0 if np.array_equal(self.pixels, other) else 0.0
         other = other.astype(np.float64)
@@ -201,6 +214,7 @@ def window_sums(pixels: np.ndarray) -> np.ndarray:
     their products multiples of 1/16: float64 holds every partial sum exactly, so the result
     does not depend on the order of the additions.
     """
+
     height, width = pixels.shape
     rows = pixels[: height - WINDOW + 1].copy()
     for shift in range(1, WINDOW):
@@ -213,10 +227,13 @@ def window_sums(pixels: np.ndarray) -> np.ndarray:
 
 def _inside_tiles(width: int, tile: int) -> np.ndarray:
     """Which windows of a strip of ``tile``-wide tiles lie wholly inside one tile (by the window's first column)."""
+    import numpy as np
+
     first = np.arange(width - WINDOW + 1)
     return first % tile <= tile - WINDOW
 
 
 def ssim(reference: np.ndarray, other: np.ndarray, tile: int = 0) -> float:
     """Mean SSIM of two luminance arrays on the 0-255 scale (scikit-image's defaults: 7 × 7 window); see ``Reference``."""
+
     return Reference(reference, tile).similarity(other)
