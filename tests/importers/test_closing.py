@@ -6,7 +6,7 @@ link to an author page (so ``cleaning.asides`` cannot tell it).
 
 from __future__ import annotations
 
-from bundler.cleaning.closing import drop_closing_bio, drop_doubled_blocks
+from bundler.cleaning.closing import drop_closing_bio, drop_closing_furniture, drop_doubled_blocks
 from bundler.commands.extract import piece_text
 from bundler.importers import read_piece
 from bundler.model import Heading, Paragraph
@@ -80,3 +80,46 @@ def test_a_line_printed_twice_in_a_row_is_kept_once():
     price = Paragraph("Save 15%")
     blocks = [Heading(2, "Annual plan"), price, price, Paragraph(_STORY[0]), price]
     assert drop_doubled_blocks(blocks) == [Heading(2, "Annual plan"), price, Paragraph(_STORY[0]), price]
+
+
+def test_a_short_closing_disclaimer_section_goes(tmp_path):
+    closing = (
+        "<h2>Disclaimer:</h2><p>The harbour news service offers this page as a courtesy; check the date of "
+        "the last review before acting on anything it says.</p>"
+    )
+    text = _text(tmp_path, _page(_RUNNING + closing, author=""))
+    assert all(norm(p) in text for p in _STORY)
+    assert "courtesy" not in text and "Disclaimer" not in text
+
+
+def test_a_closing_heading_in_another_language_is_read_too(tmp_path):
+    closing = "<h2>Über den Autor</h2><p>Er schreibt seit neun Jahren über den Hafen und seine Flotten.</p>"
+    text = _text(tmp_path, _page(_RUNNING + closing, author=""))
+    assert "neun Jahren" not in text and all(norm(p) in text for p in _STORY)
+
+
+def test_a_long_last_section_under_a_furniture_heading_is_kept():
+    """More than ``section_max_words`` after the heading is more than a disclaimer: the story goes on."""
+    long = " ".join(_STORY * 4)
+    blocks = [Paragraph(p) for p in _STORY] + [Heading(2, "Disclosures"), Paragraph(long)]
+    assert drop_closing_furniture(blocks) == blocks
+
+
+def test_closing_lines_go_at_the_end_only():
+    plea = Paragraph("Please consider donating to keep the harbour news free for every reader on the coast.")
+    stamp = Paragraph("Last updated: 4 October 2025")
+    blocks = [plea] + [Paragraph(p) for p in _STORY] * 2 + [stamp, plea]
+    kept = drop_closing_furniture(blocks)
+    assert kept == blocks[:-2]  # the same plea at the top, outside the closing lines, stays
+
+
+def test_a_story_that_ends_on_donations_is_kept():
+    last = Paragraph("Blood donation at the harbour clinic rose by a third after the storms, the clinic said.")
+    blocks = [Paragraph(p) for p in _STORY] + [last]
+    assert drop_closing_furniture(blocks) == blocks
+
+
+def test_a_disclaimer_section_the_story_goes_on_after_is_the_writers_own():
+    blocks = [Paragraph(p) for p in _STORY[:3]] + [Heading(2, "Disclaimer"), Paragraph(_STORY[3])]
+    blocks += [Heading(2, "Other approaches"), Paragraph(_STORY[4])]
+    assert drop_closing_furniture(blocks) == blocks

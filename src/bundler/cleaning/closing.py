@@ -9,6 +9,15 @@ writer's name on a line of its own, perhaps a job title, then "Jane Doe is a rep
   with their full name (or, right after such a line, with their first name); a short line
   between them (the job title) and the heading over them ("About the author") go with them.
 
+Two more rules read words, in several languages, and only at the end of the body, where a
+site's furniture follows the story:
+
+- a *closing section* is a short last section whose heading names furniture ("Disclaimer",
+  "About the author", "Media contact"); a section the story goes on after is the writer's own;
+- a *closing line* is one of the last paragraphs that is a plea for donations, a "did you
+  enjoy this?", an affiliate disclosure or a last-updated stamp (a licence notice stays: who may reuse the text
+  matters to an archive).
+
 A block the same as the one before it (a price box's "Save 15%" printed for two screen sizes)
 is dropped as well: a reader never needs a line twice in a row.
 
@@ -24,6 +33,7 @@ from pathlib import Path
 import yaml
 
 from bundler.cleaning.blocks import text_of
+from bundler.cleaning.content import block_text
 from bundler.model import Block, FigureBlock, Heading, ListBlock, Paragraph
 from bundler.text.typography import normalise_space
 
@@ -63,6 +73,40 @@ def drop_closing_bio(blocks: list[Block], authors: list[str]) -> list[Block]:
         return blocks  # nothing found, or hardly anything but the bio: it may be the page's point
     dropped |= _heading_over(blocks, dropped)
     return [b for i, b in enumerate(blocks) if i not in dropped]
+
+
+def drop_closing_furniture(blocks: list[Block]) -> list[Block]:
+    """``blocks`` without a closing section or closing lines among the last ``closing_window`` text blocks."""
+    rules = _rules()
+    window = _tail_indexes(blocks, rules["closing_window"])
+    dropped = {i for i in window if isinstance(blocks[i], Paragraph) and _closing_line().match(normalise_space(text_of(blocks[i].html)))}
+    for index in window:
+        block = blocks[index]
+        if _is_closing_heading(block):
+            rest = range(index, len(blocks))
+            last_section = all(_is_closing_heading(blocks[i]) for i in rest if isinstance(blocks[i], Heading))
+            if last_section and sum(len(_words(block_text(blocks[i]))) for i in rest) <= rules["section_max_words"]:
+                dropped |= set(rest)
+            break
+    if not dropped:
+        return blocks
+    return [b for i, b in enumerate(blocks) if i not in dropped]
+
+
+def _is_closing_heading(block: Block) -> bool:
+    return isinstance(block, Heading) and bool(_closing_heading().match(normalise_space(text_of(block.html))))
+
+
+@cache
+def _closing_heading() -> re.Pattern[str]:
+    alternatives = "|".join(f"(?:{p})" for p in _rules()["closing_headings"])
+    return re.compile(rf"^(?:{alternatives})\s*[:：.]?$", re.IGNORECASE | re.UNICODE)
+
+
+@cache
+def _closing_line() -> re.Pattern[str]:
+    alternatives = "|".join(f"(?:{p})" for p in _rules()["closing_lines"])
+    return re.compile(rf"^(?:{alternatives})$", re.IGNORECASE | re.UNICODE)
 
 
 def drop_doubled_blocks(blocks: list[Block]) -> list[Block]:
