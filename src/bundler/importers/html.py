@@ -27,6 +27,7 @@ from bundler import __version__
 from bundler.cleaning.asides import author_names, drop_author_cards, drop_repeated_links, replace_embed_placeholders
 from bundler.cleaning.blocks import clean_url, close_embeds, html_to_blocks, split_at_breaks, text_of
 from bundler.cleaning.boilerplate import is_boilerplate
+from bundler.cleaning.closing import drop_closing_bio, drop_closing_furniture, drop_doubled_blocks
 from bundler.cleaning.completeness import check_body
 from bundler.cleaning.content import (
     Support,
@@ -151,7 +152,7 @@ def read_html_bytes(
         blocks = blocks[:MAX_BLOCKS]
     title = meta.title or _first_heading(blocks) or Path(label).stem
     standfirst = [Paragraph(html_lib.escape(smarten(meta.standfirst, language), quote=False))] if meta.standfirst else []
-    blocks = tidy_edges(blocks, title, meta, standfirst)
+    blocks = drop_closing_furniture(drop_closing_bio(drop_doubled_blocks(tidy_edges(blocks, title, meta, standfirst)), meta.authors))
     if not (options.language or language_choice):
         settled = settle_language(choice, _main_text(blocks), meta.language)
         if settled is not choice:
