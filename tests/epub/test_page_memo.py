@@ -22,7 +22,12 @@ def stored_pages(collection) -> set[str]:
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
     """Three saved pages with photos: built, one page edited and built again, then built clean (no cache)."""
-    pytest.MonkeyPatch().delenv("BUNDLER_CACHE_DIR", raising=False)
+    with pytest.MonkeyPatch.context() as patch:  # the collection's own cache, for this module only
+        patch.delenv("BUNDLER_CACHE_DIR", raising=False)
+        return _build_three(tmp_path_factory)
+
+
+def _build_three(tmp_path_factory):
     root = write_corpus(3, tmp_path_factory.mktemp("memo"), source="html", jobs=1)
     out = root.parent / "dist"
     build_collection(root, format_names=["epub"], out_dir=out / "first", work=SERIAL)
