@@ -335,7 +335,7 @@ def _convert_block(node, tag: str, language: str, base_url: str, figure_hook) ->
         inner = tuple(html_to_blocks(node, language, base_url, figure_hook))
         return [Quote(inner)] if inner else []
     if tag == "pre":
-        text = strip_controls(all_text(node)).strip("\n")
+        text = strip_controls(preformatted_text(node)).strip("\n")
         return [Preformatted(text)] if text.strip() else []
     if tag == "hr":
         return [Rule()]
@@ -347,6 +347,40 @@ def _convert_block(node, tag: str, language: str, base_url: str, figure_hook) ->
         if len(all_text(node).strip()) < 40:  # a linked photo: <a href><img></a>
             return html_to_blocks(node, language, base_url, figure_hook)
     return None
+
+
+#: Elements that code highlighters use for one line of a listing: each ends its line.
+_LINE_ELEMENTS = frozenset({"div", "p", "li", "tr"})
+
+
+def preformatted_text(node) -> str:
+    """The text of a ``<pre>`` with its line breaks: a ``<br>`` or a line element ends a line.
+
+    Highlighters and CMSs often write a listing's lines as ``<br>``s or one ``<div>`` per line
+    instead of newline characters; joining the text nodes alone glued the last word of one
+    line to the first of the next (``python3`` + ``import`` read ``python3import``).
+    """
+    parts: list[str] = [node.text] if node.text else []
+    for child in node:
+        _listing_lines(child, parts)
+    return "".join(parts)
+
+
+def _listing_lines(element, parts: list[str]) -> None:
+    """Append ``element``'s text to ``parts`` (comments give only their tail), lines ended as ``preformatted_text`` says."""
+    name = _local(element.tag) if isinstance(element.tag, str) else ""
+    if name == "br":
+        parts.append("\n")
+    elif name:
+        if element.text:
+            parts.append(element.text)
+        for child in element:
+            _listing_lines(child, parts)
+        tail = element.tail or ""
+        if name in _LINE_ELEMENTS and parts and not parts[-1].endswith("\n") and not tail.startswith("\n"):
+            parts.append("\n")
+    if element.tail:
+        parts.append(element.tail)
 
 
 _STRUCTURE = ".//p | .//div | .//h1 | .//h2 | .//h3 | .//h4 | .//ul | .//ol | .//table | .//blockquote | .//pre | .//section | .//article | .//figure | .//dl"
