@@ -10,6 +10,7 @@ import io
 import json
 import os
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -240,9 +241,20 @@ def page_words(piece) -> str:
 
 
 def record_boundaries(whole: bytes) -> set[int]:
-    """Offsets where a record (a gzip member, in a .warc.gz) ends and the next begins."""
-    marks = [i for i in range(1, len(whole)) if whole.startswith(b"WARC/1", i) or whole.startswith(b"\x1f\x8b", i)]
-    return {i for i in marks if whole[:i].endswith(b"\r\n\r\n") or whole.startswith(b"\x1f\x8b", i)}
+    """Offsets where a record (a gzip member, in a .warc.gz) ends and the next begins.
+
+    Gzip members are found by decompressing them one after another, not by searching for the gzip magic bytes:
+    the record ids are random, so the compressed bytes of a record can hold ``1f 8b`` by chance."""
+    if whole.startswith(b"\x1f\x8b"):
+        ends, rest = [], whole
+        while rest:
+            member = zlib.decompressobj(wbits=31)
+            member.decompress(rest)
+            rest = member.unused_data
+            ends.append(len(whole) - len(rest))
+        return set(ends[:-1])
+    marks = [i for i in range(1, len(whole)) if whole.startswith(b"WARC/1", i)]
+    return {i for i in marks if whole[:i].endswith(b"\r\n\r\n")}
 
 
 @pytest.mark.parametrize("name", ["crawl.warc.gz", "crawl.warc"])
