@@ -93,6 +93,7 @@ CODES: dict[str, Code] = _catalogue(
     ("N111", NOTE, "import", "no charset declared; encoding detected"),
     ("W112", WARNING, "import", "encoding not detected; undecodable bytes replaced"),
     ("W113", WARNING, "import", "mis-decoded characters (mojibake) repaired"),
+    ("W650", WARNING, "import", "a few bytes are not valid UTF-8 in an otherwise UTF-8 text; replaced"),
     ("W120", WARNING, "import", "page truncated: only the first megabytes of markup were read"),
     ("W121", WARNING, "import", "page truncated: only the first blocks were kept"),
     ("W130", WARNING, "import", "no article text found: the piece has only a title"),
@@ -216,6 +217,7 @@ CODES: dict[str, Code] = _catalogue(
     ("E705", ERROR, "system", "too many open files"),
     ("E706", ERROR, "system", "input/output error (a failing disk)"),
     ("E707", ERROR, "system", "a file where a folder was expected, or a folder where a file was"),
+    ("E830", ERROR, "system", "a symbolic link that loops back on itself"),
     ("W701", WARNING, "cache", "a damaged cache entry was discarded and rebuilt"),
     # library
     ("E800", ERROR, "library", "catalogue: not a folder"),

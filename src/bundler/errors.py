@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import re
 from dataclasses import dataclass, field
 
 
@@ -85,7 +86,10 @@ OS_ERRORS: dict[int, tuple[str, str, str]] = {
     errno.EIO: ("E706", "input/output error", "the disk may be failing: copy the collection to another disk and build again"),
     errno.ENOTDIR: ("E707", "a folder was expected but a file is in the way", "move the file, or choose another folder"),
     errno.EISDIR: ("E707", "a file was expected but a folder is in the way", "move the folder, or choose another name"),
+    errno.ELOOP: ("E830", "a symbolic link points back at itself (a loop)", "remove the link, or point it at a real file"),
 }
+#: Python before 3.13 reports a symbolic-link loop met by ``Path.resolve()`` as this RuntimeError, not as ELOOP.
+_SYMLINK_LOOP = re.compile(r"^Symlink loop from '(.*)'$")
 
 
 def environment_problem(exc: BaseException) -> Problem | None:
@@ -102,6 +106,10 @@ def environment_problem(exc: BaseException) -> Problem | None:
             paths = [str(p) for p in (current.filename, current.filename2) if p not in (None, "")]
             where = " -> ".join(paths) if paths else "(the system did not say which file)"
             return Problem(f"{what}: {where}", code=code, hint=hint)
+        loop = _SYMLINK_LOOP.match(str(current)) if type(current) is RuntimeError else None
+        if loop:
+            code, what, hint = OS_ERRORS[errno.ELOOP]
+            return Problem(f"{what}: {loop.group(1)}", code=code, hint=hint)
         current = current.__cause__ or current.__context__
     return None
 

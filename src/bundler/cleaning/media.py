@@ -52,7 +52,7 @@ def resolve_image(src: str, page_dir: Path | None, base_url: str, media_dir: Pat
         url = ("https:" + src) if src.startswith("//") else src
         local = _saved_copy(url, page_dir)
         if local is not None:
-            return store_image(local.read_bytes(), media_dir, damage, url=url)
+            return store_image(_read_local(local), media_dir, damage, url=url)
         return Image(path=None, url=url)
     if parts.scheme not in {"", "file"}:
         raise ImageProblem(f"unsupported image address {src[:80]!r}")
@@ -61,8 +61,15 @@ def resolve_image(src: str, page_dir: Path | None, base_url: str, media_dir: Pat
     if local is None:
         if remote.startswith("http"):
             return Image(path=None, url=remote)
-        raise ImageProblem(f"image file {src[:120]!r} is missing next to the page")
-    return store_image(local.read_bytes(), media_dir, damage, url=remote)
+        raise ImageProblem(f"image file {src[:120]!r} is missing next to the page (a file outside the page's folder is never read)")
+    return store_image(_read_local(local), media_dir, damage, url=remote)
+
+
+def _read_local(local: Path) -> bytes:
+    """The bytes of an image file beside the page, refused by its size before it is read (a 10 GB file is not loaded)."""
+    if local.stat().st_size > MAX_IMAGE_BYTES:
+        raise ImageProblem("image is larger than 40 MB")
+    return local.read_bytes()
 
 
 def _decode_data_uri(src: str) -> bytes:
@@ -82,10 +89,11 @@ def _local_file(path: str, page_dir: Path | None) -> Path | None:
     if page_dir is None or not path:
         return None
     base = page_dir.resolve()
-    candidate = (base / path.lstrip("/")).resolve() if not path.startswith("/") else Path(path).resolve()
     try:
-        candidate.relative_to(base)
-    except ValueError:
+        candidate = (base / path.lstrip("/")).resolve() if not path.startswith("/") else Path(path).resolve()
+    except (RuntimeError, OSError) as exc:  # a symbolic-link loop: RuntimeError before Python 3.13, OSError (ELOOP) after
+        raise ImageProblem(f"image file {path[:120]!r} is a symbolic link that loops back on itself") from exc
+    if not candidate.is_relative_to(base):
         return None
     return candidate if candidate.is_file() else None
 
@@ -99,9 +107,16 @@ def _saved_copy(url: str, page_dir: Path | None) -> Path | None:
         return None
     for folder in page_dir.glob("*_files"):
         candidate = folder / name
-        if candidate.is_file():
-            return candidate
+        if candidate.is_file() and _inside(candidate, page_dir):
+            return candidate  # a link out of the page's folder (to a private photo elsewhere) is not followed
     return None
+
+
+def _inside(candidate: Path, page_dir: Path) -> bool:
+    try:
+        return candidate.resolve().is_relative_to(page_dir.resolve())
+    except (RuntimeError, OSError):
+        return False
 
 
 def store_image(data: bytes, media_dir: Path | None, damage: DamageLog, url: str = "") -> Image:

@@ -9,27 +9,76 @@ import unicodedata
 from bundler.codes import coded
 from bundler.text.typography import remove_non_xml
 
+#: Byte-order marks, longest first: UTF-32's little-endian mark begins with UTF-16's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+#: A text whose NULs and other control bytes pass these shares of its first 8 KB is binary. A stray NUL
+#: or two in a saved page is damage to remove (remove_non_xml does), not a reason to refuse the page.
+_BINARY_NUL_SHARE = 0.01
+_BINARY_CONTROL_SHARE = 0.05
+#: UTF-8 with fewer bad sequences than this share of its good non-ASCII characters is UTF-8 with damage,
+#: decoded as such (the bad bytes replaced), not a reason to guess another charset for the whole text.
+_DAMAGED_UTF8_SHARE = 0.1
+
 
 def looks_binary(raw: bytes) -> bool:
-    """True for bytes that are no text in any encoding (NULs or many control bytes); UTF-16 with a BOM is text."""
+    """True for bytes that are no text in any encoding (many NULs or control bytes); UTF-16/32 are text."""
     head = raw[:8192]
+    if head.startswith(tuple(bom for bom, _ in _BOMS)) or _unmarked_utf16_or_32(head):
+        return False
     controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
-    return (b"\x00" in head or controls > len(head) // 20) and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    return head.count(0) > len(head) * _BINARY_NUL_SHARE or controls > len(head) * _BINARY_CONTROL_SHARE
+
+
+def _unmarked_utf16_or_32(head: bytes) -> str:
+    """The codec of UTF-16 or UTF-32 text written without a byte-order mark, told by where its NULs fall.
+
+    Markup, Latin and Arabic text put a NUL in the high byte of many UTF-16 units (every ASCII one)
+    and almost never in the low byte; UTF-32 has NULs in its two top bytes. Binary data scatters them."""
+    head = head[: len(head) // 4 * 4]
+    if len(head) < 16:
+        return ""
+    lanes = [head[i::4].count(0) / (len(head) // 4) for i in range(4)]
+    if min(lanes[2], lanes[3]) > 0.9 and lanes[0] < 0.01:
+        return "utf-32-le"
+    if min(lanes[0], lanes[1]) > 0.9 and lanes[3] < 0.01:
+        return "utf-32-be"
+    even, odd = (lanes[0] + lanes[2]) / 2, (lanes[1] + lanes[3]) / 2
+    if odd > 0.2 and even < 0.01:
+        return "utf-16-le"
+    if even > 0.2 and odd < 0.01:
+        return "utf-16-be"
+    return ""
 
 
 def decode_bytes(raw: bytes, declared: str = "") -> tuple[str, list[str]]:
-    """Decode ``raw``: BOM, then UTF-8, then the declared charset if it fits, then detection.
+    """Decode ``raw``: BOM, then unmarked UTF-16/32, then UTF-8 (also with a few damaged bytes),
+    then the declared charset if it fits, then detection.
 
     Returns the text and warnings describing any guess or repair.
     """
     warnings: list[str] = []
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, name in _BOMS:
         if raw.startswith(bom):
             return _repair(raw.decode(name, errors="replace"), warnings)
+    unmarked = _unmarked_utf16_or_32(raw[:8192])
+    if unmarked:
+        warnings.append(coded("N111", f"no byte-order mark; detected {unmarked}"))
+        return _repair(raw.decode(unmarked, errors="replace"), warnings)
     try:
         return _repair(raw.decode("utf-8"), warnings)
     except UnicodeDecodeError:
         pass
+    damaged = _damaged_utf8(raw)
+    if damaged is not None:
+        text, bad = damaged
+        warnings.append(coded("W650", f"{bad:,} byte(s) are not valid UTF-8 in an otherwise UTF-8 text; each was replaced by \ufffd"))
+        return _repair(text, warnings)
     from charset_normalizer import from_bytes  # loaded when a page needs its encoding guessed, not by every build
 
     best = from_bytes(raw[:200_000]).best()
@@ -46,6 +95,15 @@ def decode_bytes(raw: bytes, declared: str = "") -> tuple[str, list[str]]:
         name = "utf-8"
         warnings.append(coded("W112", "could not detect the text encoding; undecodable bytes replaced"))
     return _repair(raw.decode(name, errors="replace"), warnings)
+
+
+def _damaged_utf8(raw: bytes) -> tuple[str, int] | None:
+    """(text, bad sequences) when ``raw`` is UTF-8 with a few bad bytes (a lone surrogate, a cut character),
+    None when the bad sequences are too many for that: another charset's text."""
+    text = raw.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - raw.count("\ufffd".encode())
+    good = sum(1 for char in text if char > "\x7f") - text.count("\ufffd")
+    return (text, bad) if bad <= good * _DAMAGED_UTF8_SHARE else None
 
 
 def _valid_codec(name: str) -> bool:

@@ -1,0 +1,118 @@
+"""Hostile bytes and links found by ``bench/hostile.py``: encodings without a mark, stray NULs,
+damaged UTF-8, and symbolic links that loop or lead out of a saved page's folder.
+
+Each reproduces one failure the generator found: a UTF-16/32 page refused as "binary" or read
+as UTF-16 when it was UTF-32, a page refused for one NUL byte, a whole UTF-8 page decoded as
+another charset for one bad byte, and a traceback for an image that is a symbolic-link loop.
+"""
+
+from __future__ import annotations
+
+import codecs
+import errno
+import gzip
+import os
+
+import pytest
+
+from bundler.errors import environment_problem
+from bundler.importers import read_piece
+from bundler.model import FigureBlock
+from bundler.text.encoding import decode_bytes, looks_binary
+from tests.test_cli import run_cli
+
+ARABIC = "كانت المدينة هادئة في الصباح، ثم بدأ القصف على الأحياء الشرقية. "
+PROSE = "The river rose through the night and the market moved to the school yard, where the stall holders set out their tables. "
+PAGE = (
+    '<!DOCTYPE html><html lang="ar"><head><meta charset="utf-8"><title>صفحة عربية 😀</title></head><body><article>'
+    "<h1>صفحة عربية</h1>" + "".join(f"<p>{ARABIC * 3} {PROSE} {i}</p>" for i in range(5)) + "</article></body></html>"
+)
+BOMS = {
+    "utf-16-le": codecs.BOM_UTF16_LE,
+    "utf-16-be": codecs.BOM_UTF16_BE,
+    "utf-32-le": codecs.BOM_UTF32_LE,
+    "utf-32-be": codecs.BOM_UTF32_BE,
+}
+
+
+@pytest.mark.parametrize("bom", [True, False], ids=["bom", "no-bom"])
+@pytest.mark.parametrize("codec", sorted(BOMS))
+def test_utf16_and_utf32_pages_decode_whole_with_or_without_a_byte_order_mark(codec, bom):
+    raw = (BOMS[codec] if bom else b"") + PAGE.encode(codec)
+    assert not looks_binary(raw)
+    text, warnings = decode_bytes(raw)
+    assert text == PAGE  # the emoji outside the BMP too: UTF-32 is not read as UTF-16
+    assert bom or any(w.startswith("N111") and codec in w for w in warnings)
+
+
+def test_stray_nul_bytes_are_removed_not_a_reason_to_refuse_the_page():
+    raw = PAGE.replace("<p>", "<p>\x00", 2).encode("utf-8")
+    assert not looks_binary(raw)
+    text, _ = decode_bytes(raw)
+    assert "\x00" not in text and text.count(ARABIC) == 15
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [gzip.compress(os.urandom(20_000)), b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 2000, bytes(range(256)) * 40],
+    ids=["gzip", "png", "all-bytes"],
+)
+def test_binary_files_are_still_binary(raw):
+    assert looks_binary(raw)
+
+
+def test_a_few_bad_bytes_in_utf8_are_replaced_not_a_guess_of_another_charset():
+    raw = PAGE.encode("utf-8").replace(b"<h1>", b"<h1>\xed\xa0\x80\xff")  # a lone surrogate and a byte UTF-8 never has
+    text, warnings = decode_bytes(raw, declared="utf-8")
+    assert text.count(ARABIC) == 15 and "\ufffd" in text
+    assert any(w.startswith("W650") and "not valid UTF-8" in w for w in warnings)
+
+
+def test_arabic_in_a_single_byte_charset_is_still_detected():
+    raw = PAGE.replace(" 😀", "").encode("cp1256")
+    text, warnings = decode_bytes(raw, declared="utf-8")
+    assert text.count(ARABIC) == 15
+    assert not any(w.startswith("W650") for w in warnings)
+
+
+def test_extract_reads_a_utf16_page_without_a_byte_order_mark(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_bytes(PAGE.encode("utf-16-le"))
+    result = run_cli("extract", str(page), "--format", "text")
+    assert result.returncode == 0, result.stderr
+    assert ARABIC.strip() in result.stdout
+
+
+# --- symbolic links in a saved page's folder ------------------------------------------------
+
+
+def test_an_image_that_is_a_symlink_loop_or_leads_outside_is_a_warning_not_a_traceback(tmp_path):
+    files = tmp_path / "page_files"
+    files.mkdir()
+    os.symlink("loop.jpg", files / "loop.jpg")
+    os.symlink("/etc/passwd", files / "passwd.jpg")
+    figures = "".join(
+        f'<figure><img src="page_files/{n}" alt="{n}"><figcaption>Caption {n}</figcaption></figure>' for n in ("loop.jpg", "passwd.jpg")
+    )
+    (tmp_path / "page.html").write_text(PAGE.replace("</article>", figures + "</article>"), encoding="utf-8")
+    piece = read_piece(tmp_path / "page.html")
+    warnings = "\n".join(piece.provenance.warnings)
+    assert "'page_files/loop.jpg' is a symbolic link that loops back on itself" in warnings
+    assert "'page_files/passwd.jpg' is missing next to the page (a file outside the page's folder is never read)" in warnings
+    assert not any(isinstance(b, FigureBlock) and b.figure.image.path for b in piece.body)
+    assert sum(ARABIC.strip() in getattr(b, "html", "") for b in piece.body) == 5
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [RuntimeError("Symlink loop from '/c/loop.md'"), OSError(errno.ELOOP, "Too many levels of symbolic links", "/c/loop.md")],
+    ids=["python-3.11", "python-3.13"],
+)
+def test_a_symlink_loop_anywhere_is_a_user_error_naming_the_link(exc):
+    problem = environment_problem(exc)
+    assert problem is not None and problem.code == "E830"
+    assert "/c/loop.md" in problem.render()
+
+
+def test_other_runtime_errors_stay_internal():
+    assert environment_problem(RuntimeError("something else")) is None
