@@ -62,6 +62,8 @@ CODES: dict[str, Code] = _catalogue(
     ("E110", ERROR, "import", "page too large to import"),
     ("E111", ERROR, "import", "source file is empty or has no text"),
     ("E112", ERROR, "import", "binary file, not a web page, text or Markdown"),
+    ("E831", ERROR, "import", "plain-text or Markdown file too large to import (over 16 MB)"),
+    ("W651", WARNING, "import", "Markdown front matter date is not a date; left out"),
     ("E113", ERROR, "import", "page cannot be parsed as HTML"),
     ("E114", ERROR, "import", "page nested too deeply to read"),
     ("E115", ERROR, "import", "page refused: no article body, or far less text than the page shows (--allow-empty imports it)"),

@@ -19,7 +19,7 @@ from bundler.errors import environment_problem
 from bundler.importers import read_piece
 from bundler.model import FigureBlock
 from bundler.text.encoding import decode_bytes, looks_binary
-from tests.test_cli import run_cli
+from tests.test_cli import assert_user_error, run_cli
 
 ARABIC = "كانت المدينة هادئة في الصباح، ثم بدأ القصف على الأحياء الشرقية. "
 PROSE = "The river rose through the night and the market moved to the school yard, where the stall holders set out their tables. "
@@ -116,3 +116,40 @@ def test_a_symlink_loop_anywhere_is_a_user_error_naming_the_link(exc):
 
 def test_other_runtime_errors_stay_internal():
     assert environment_problem(RuntimeError("something else")) is None
+
+
+# --- sizes ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["huge.txt", "huge.md"])
+def test_a_text_or_markdown_file_too_large_is_refused_by_its_size_before_it_is_read(tmp_path, name):
+    """A 200 MB one-line text took over 3 GB and ended in a MemoryError traceback; a sparse file shows
+    the refusal comes from the size alone (its bytes are never read)."""
+    from bundler.importers.limits import MAX_TEXT_BYTES
+
+    huge = tmp_path / name
+    with huge.open("wb") as out:
+        out.truncate(MAX_TEXT_BYTES + 1)
+    result = run_cli("extract", str(huge))
+    assert_user_error(result, "E831", name, "files over 16 MB are not imported", "split it")
+
+
+# --- Markdown front matter --------------------------------------------------------------------
+
+ALIAS_BOMB = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{','.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(8)
+)
+
+
+def test_front_matter_with_an_impossible_date_imports_with_a_warning_not_a_traceback(tmp_path):
+    page = tmp_path / "note.md"
+    page.write_text(f"---\ntitle: A note\ndate: 2016-02-30\nslug: ../../outside\n---\n\n{PROSE}\n", encoding="utf-8")
+    piece = read_piece(page)
+    assert piece.title == "A note" and piece.date == "" and piece.slug == "outside"
+    assert any(w.startswith("W651") and "'2016-02-30' is not a date" in w for w in piece.provenance.warnings)
+
+
+def test_an_alias_bomb_in_front_matter_is_a_located_error(tmp_path):
+    page = tmp_path / "bomb.md"
+    page.write_text(f"---\n{ALIAS_BOMB}title: *i\n---\n\n{PROSE}\n", encoding="utf-8")
+    assert_user_error(run_cli("extract", str(page)), "E120", "bomb.md:2", "aliases expand the front matter")

@@ -6,7 +6,6 @@ import html
 import re
 from pathlib import Path
 
-import yaml
 from lxml import etree
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
@@ -15,8 +14,11 @@ from bundler import __version__
 from bundler.cleaning.blocks import html_to_blocks, parse_fragment, text_of
 from bundler.cleaning.figures import FigureContext
 from bundler.cleaning.notes import extract_notes
+from bundler.codes import coded
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
+from bundler.importers.front_matter import load_front_matter
+from bundler.importers.limits import read_text_source
 from bundler.model import Block, Heading, Note, Paragraph, Piece, Provenance
 from bundler.text.dates import parse_date
 from bundler.text.encoding import decode_bytes, looks_binary
@@ -32,15 +34,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
-    try:
-        meta = yaml.safe_load(match.group(1)) or {}
-    except yaml.YAMLError as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 2
-        raise ImportError_(
-            f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}", code="E120", file=str(path), line=line
-        ) from exc
-    if not isinstance(meta, dict):
-        raise ImportError_("front matter must be a mapping of keys to values", code="E120", file=str(path), line=2)
+    meta = load_front_matter(match.group(1), path)
     return meta, text[match.end() :]
 
 
@@ -68,7 +62,7 @@ def markdown_to_piece_parts(markdown: str, language: str, context: FigureContext
 
 def read_markdown(path: Path, options: ImportOptions) -> Piece:
     """Import a Markdown file; the title comes from front matter or the first heading."""
-    raw = path.read_bytes()
+    raw = read_text_source(path, "Markdown")
     if not raw.strip():
         raise ImportError_(f"{path.name} is empty", code="E111", file=str(path), hint="write the article into it, or leave it out")
     if looks_binary(raw):
@@ -92,6 +86,8 @@ def read_markdown(path: Path, options: ImportOptions) -> Piece:
     if isinstance(authors, str):
         authors = (authors,)
     date = str(meta.get("date") or "")
+    if date and not parse_date(date):
+        warnings.append(coded("W651", f"front matter date {date[:40]!r} is not a date; the piece has none (write it as YYYY-MM-DD)"))
     return Piece(
         title=title,
         body=tuple(body),
@@ -103,7 +99,7 @@ def read_markdown(path: Path, options: ImportOptions) -> Piece:
         site=str(meta.get("site") or ""),
         language=language,
         direction=direction_of(language),
-        slug=str(meta.get("slug") or slugify(title, fallback=slugify(path.stem))),
+        slug=slugify(str(meta.get("slug") or title), fallback=slugify(path.stem)),  # a slug names a folder: never '../x'
         provenance=Provenance(
             source_path=options.source_label or path.name,
             source_sha256=sha256_bytes(raw),

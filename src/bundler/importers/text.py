@@ -17,6 +17,7 @@ from bundler.cleaning.credits import split_credit
 from bundler.codes import coded
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
+from bundler.importers.limits import read_text_source
 from bundler.model import Figure, FigureBlock, Paragraph, Piece, Provenance
 from bundler.text.dates import parse_date
 from bundler.text.encoding import decode_bytes, looks_binary
@@ -32,7 +33,7 @@ _MAX_STANDFIRST = 3
 
 def read_text(path: Path, options: ImportOptions) -> Piece:
     """Import one plain-text article."""
-    raw = path.read_bytes()
+    raw = read_text_source(path, "plain-text")
     if looks_binary(raw):
         raise ImportError_(
             f"{path.name} is a binary file, not text", code="E112", file=str(path), hint="give bundler a .txt, .md or saved .html file"

@@ -1,0 +1,28 @@
+"""Sizes past which a source is refused before it is read, so a hostile file cannot exhaust memory.
+
+A saved web page has its own limit (``html.MAX_PAGE_BYTES``: pages carry markup and embedded
+media); plain text and Markdown are words only, and a text of 16 MB is some ten novels. Reading
+a 200 MB one-line text file took over 3 GB before it failed with a MemoryError; refusing it by
+its size, with a message saying what to do, costs nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bundler.errors import ImportError_
+
+MAX_TEXT_BYTES = 16 * 1024 * 1024
+
+
+def read_text_source(path: Path, kind: str) -> bytes:
+    """The bytes of a plain-text or Markdown source (``kind`` names it), refused by size before they are read."""
+    size = path.stat().st_size
+    if size > MAX_TEXT_BYTES:
+        raise ImportError_(
+            f"{path.name} is {size / (1024 * 1024):,.0f} MB; {kind} files over {MAX_TEXT_BYTES // (1024 * 1024)} MB are not imported",
+            code="E831",
+            file=str(path),
+            hint="split it into several files (one per article or chapter) and import those",
+        )
+    return path.read_bytes()
