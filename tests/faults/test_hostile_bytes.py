@@ -12,6 +12,7 @@ import codecs
 import errno
 import gzip
 import os
+import zlib
 
 import pytest
 
@@ -153,3 +154,48 @@ def test_an_alias_bomb_in_front_matter_is_a_located_error(tmp_path):
     page = tmp_path / "bomb.md"
     page.write_text(f"---\n{ALIAS_BOMB}title: *i\n---\n\n{PROSE}\n", encoding="utf-8")
     assert_user_error(run_cli("extract", str(page)), "E120", "bomb.md:2", "aliases expand the front matter")
+
+
+# --- web archives that expand without bound -------------------------------------------------
+
+
+def warc_member(url: str, content_type: str, payload_size: int = 0, payload: bytes = b"") -> bytes:
+    """One gzip member holding a response record; ``payload_size`` zeros compress ~1000:1 (a bomb)."""
+    body_size = payload_size or len(payload)
+    http = f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\n\r\n".encode()
+    head = (
+        f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{zlib.crc32(url.encode()):032x}>\r\nWARC-Date: 2016-05-02T10:00:00Z\r\n"
+        f"WARC-Target-URI: {url}\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: {len(http) + body_size}\r\n\r\n"
+    ).encode()
+    member = zlib.compressobj(6, zlib.DEFLATED, 31)
+    out = [member.compress(head + http + payload)]
+    zeros = b"\0" * 2**20
+    for start in range(0, payload_size, len(zeros)):
+        out.append(member.compress(zeros[: payload_size - start]))
+    return b"".join(out) + member.compress(b"\r\n\r\n") + member.flush()
+
+
+def archive_page(n: int) -> bytes:
+    return PAGE.replace("صفحة عربية", f"Page {n}").encode("utf-8")
+
+
+def test_a_huge_record_that_is_no_page_is_passed_over_and_a_huge_page_is_named(tmp_path):
+    """A 65 MB record of zeros is 65 KB compressed: warcio read it whole into memory (a 2 GB one ended in a
+    MemoryError). A video bundler never uses is passed over; a page that large is named, as the HTML importer
+    would refuse it, and the pages read whole can still be asked for."""
+    from bundler.errors import ImportError_
+    from bundler.importers import ImportOptions
+    from bundler.importers.warc import MAX_RECORD_BYTES, read_warc
+
+    big = MAX_RECORD_BYTES + 2**20
+    first, last = (warc_member(f"https://x.example/{n}", "text/html; charset=utf-8", payload=archive_page(n)) for n in (0, 1))
+    video = tmp_path / "video.warc.gz"
+    video.write_bytes(first + warc_member("https://x.example/v.mp4", "video/mp4", big) + last)
+    assert [p.title for p in read_warc(video, ImportOptions())] == ["Page 0", "Page 1"]
+
+    bomb = tmp_path / "bomb.warc.gz"
+    bomb.write_bytes(first + warc_member("https://x.example/bomb", "text/html", big) + last)
+    with pytest.raises(ImportError_, match=r"bomb.warc.gz is damaged: the page https://x.example/bomb holds more than 64 MB") as caught:
+        read_warc(bomb, ImportOptions())
+    assert caught.value.problems[0].code == "E133"
+    assert [p.title for p in read_warc(bomb, ImportOptions(), urls=["https://x.example/1"])] == ["Page 1"]

@@ -32,6 +32,11 @@ from bundler.text.plain import sha256_bytes
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _IMAGE_TAG = re.compile(r"<(img|source)\b[^>]*>", re.I)
 _META_CHARSET = re.compile(r"""(<meta[^>]+charset\s*=\s*["']?)\s*[A-Za-z0-9_.:-]+""", re.I)
+#: A record's content kept at most (a page over 64 MB is refused by the HTML importer anyway; an image over 40 MB too).
+MAX_RECORD_BYTES = 64 * 2**20
+#: Content decompressed from one archive at most: ample for a crawl of articles, and a gzip bomb stops here.
+MAX_ARCHIVE_CONTENT_BYTES = 4 * 2**30
+_CHUNK = 2**20
 _EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp", "image/avif": ".avif"}
 
 
@@ -80,17 +85,24 @@ def read_archive(path: Path) -> tuple[list[WarcRecord], list[WarcDamage]]:
     size = path.stat().st_size
     warnings = io.StringIO()
     decompressor = None
+    budget = [MAX_ARCHIVE_CONTENT_BYTES]
     try:
         with path.open("rb") as stream, contextlib.redirect_stderr(warnings):  # warcio prints what it finds wrong
             iterator = ArchiveIterator(stream)
             for record in iterator:
                 start = iterator.offset
                 decompressor = iterator.reader.decompressor
-                found = _record_of(record)
+                try:
+                    found = _record_of(record, budget)
+                except _Oversized as exc:
+                    if exc.fatal:  # the archive as a whole expands past what anyone archives: stop reading it
+                        damage.append(WarcDamage(exc.message, exc.url))
+                        break
+                    if exc.page:  # a page this large would be refused by the HTML importer too: say which
+                        damage.append(WarcDamage(exc.message, exc.url))
+                    found = None
                 if found is not None:
                     records.append(found)
-                else:
-                    record.content_stream().read()  # any other record (an error response, warcinfo): read to check its length too
                 missing = getattr(record.raw_stream, "limit", 0)
                 if missing:
                     damage.append(_truncated(record, start, missing, 0 if decompressor is not None else size))
@@ -125,12 +137,56 @@ def _damage_at_the_end(path: Path, records: list[WarcRecord], size: int, end: in
     return []
 
 
-def _record_of(record) -> WarcRecord | None:
-    """The kept form of a successful response/resource record; None for other records."""
+class _Oversized(Exception):
+    """A record whose content is larger than bundler reads (a decompression bomb, or a video it never uses)."""
+
+    def __init__(self, message: str, url: str, page: bool, fatal: bool) -> None:
+        super().__init__(message)
+        self.message, self.url, self.page, self.fatal = message, url, page, fatal
+
+
+def _bounded_content(record, budget: list[int], keep: bool, page: bool = False) -> bytes:
+    """The record's content (when ``keep``), read in chunks: at most MAX_RECORD_BYTES kept, and at most the archive's
+    remaining ``budget`` of bytes decompressed, so a gzip bomb (2 GB of zeros in 2 MB) is refused, not loaded."""
+    stream = record.content_stream()
+    kept: list[bytes] = []
+    held = 0
+    while chunk := stream.read(_CHUNK):
+        budget[0] -= len(chunk)
+        held += len(chunk)
+        if budget[0] < 0:
+            raise _Oversized(
+                f"the archive expands to more than {MAX_ARCHIVE_CONTENT_BYTES // 2**30} GB of content "
+                f"(at {_target(record) or record.rec_type}); the rest is not read",
+                _target(record),
+                page=False,
+                fatal=True,
+            )
+        if keep and held <= MAX_RECORD_BYTES:
+            kept.append(chunk)
+    if keep and held > MAX_RECORD_BYTES:
+        raise _Oversized(
+            f"the page {_target(record) or record.rec_type} holds more than {MAX_RECORD_BYTES // 2**20} MB; it was not imported",
+            _target(record),
+            page=page,
+            fatal=False,
+        )
+    return b"".join(kept)
+
+
+def _target(record) -> str:
+    return urldefrag(record.rec_headers.get_header("WARC-Target-URI") or "")[0]
+
+
+def _record_of(record, budget: list[int]) -> WarcRecord | None:
+    """The kept form of a successful response/resource record; None for other records (read through, to check
+    their length too)."""
     if record.rec_type not in ("response", "resource", "conversion"):
+        _bounded_content(record, budget, keep=False)
         return None
     status = record.http_headers.get_statuscode() if record.http_headers else "200"
     if status != "200":
+        _bounded_content(record, budget, keep=False)
         return None
     content_type = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or (
         record.rec_headers.get_header("Content-Type") or ""
@@ -143,7 +199,7 @@ def _record_of(record) -> WarcRecord | None:
         date=record.rec_headers.get_header("WARC-Date") or "",
         media_type=media_type.strip().lower(),
         charset=charset,
-        payload=record.content_stream().read(),
+        payload=_bounded_content(record, budget, keep=True, page=media_type.strip().lower() in _HTML_TYPES),
         kind=record.rec_type,
     )
 
