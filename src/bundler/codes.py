@@ -63,6 +63,8 @@ CODES: dict[str, Code] = _catalogue(
     ("E111", ERROR, "import", "source file is empty or has no text"),
     ("E112", ERROR, "import", "binary file, not a web page, text or Markdown"),
     ("E831", ERROR, "import", "plain-text or Markdown file too large to import (over 16 MB)"),
+    ("E832", ERROR, "import", "a file name that is not valid UTF-8 cannot be recorded; rename it"),
+    ("E833", ERROR, "manifest", "a manifest value holds a control character no edition can hold"),
     ("W651", WARNING, "import", "Markdown front matter date is not a date; left out"),
     ("E113", ERROR, "import", "page cannot be parsed as HTML"),
     ("E114", ERROR, "import", "page nested too deeply to read"),

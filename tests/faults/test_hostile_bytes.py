@@ -199,3 +199,28 @@ def test_a_huge_record_that_is_no_page_is_passed_over_and_a_huge_page_is_named(t
         read_warc(bomb, ImportOptions())
     assert caught.value.problems[0].code == "E133"
     assert [p.title for p in read_warc(bomb, ImportOptions(), urls=["https://x.example/1"])] == ["Page 1"]
+
+
+# --- names and manifests --------------------------------------------------------------------
+
+
+def test_a_file_name_that_is_not_utf8_is_refused_by_import_not_a_traceback(tmp_path):
+    (tmp_path / "col").mkdir()
+    (tmp_path / "col" / "collection.yaml").write_text("title: T\nsections:\n  - title: S\n    pieces: []\n", encoding="utf-8")
+    latin1 = os.path.join(os.fsencode(tmp_path), b"caf\xe9.md")
+    with open(latin1, "wb") as out:
+        out.write(f"# Café\n\n{PROSE}\n".encode())
+    result = run_cli("import", str(tmp_path / "col"), os.fsdecode(latin1))
+    assert_user_error(result, "E832", "caf\ufffd.md", "is not valid UTF-8", "rename the file")
+    assert not (tmp_path / "col" / "pieces").exists()
+
+
+def test_control_characters_in_the_manifest_are_located_by_check_not_found_by_build(tmp_path):
+    (tmp_path / "one.md").write_text(f"# One\n\n{PROSE}\n", encoding="utf-8")
+    (tmp_path / "collection.yaml").write_text(
+        'title: "Title\\0 \u202eok"\nsections:\n  - title: "S\\x1b"\n    pieces: [one.md]\n', encoding="utf-8"
+    )
+    result = run_cli("check", str(tmp_path))
+    assert_user_error(
+        result, "E833", "collection.yaml:1: title: holds the control character U+0000", "collection.yaml:3: sections[0].title"
+    )

@@ -108,6 +108,21 @@ def _original_place(root: Path, source: Path, reserved: dict[Path, Path]) -> tup
     return place, [(files, place.parent / files.name)]
 
 
+def _refuse_undecodable_name(source: Path) -> None:
+    """A file whose name is not UTF-8 (a Latin-1 name from an old disk) cannot be named in the UTF-8 manifest
+    or in piece.json, where it ended in a UnicodeEncodeError traceback: the user renames it first."""
+    try:
+        str(source).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = str(source).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        raise BundlerError(
+            f"the name of {shown} is not valid UTF-8, so the collection cannot record it",
+            code="E832",
+            file=shown,
+            hint="rename the file (or its folder) to a UTF-8 name, e.g. with: convmv -f latin1 -t utf-8 --notest FILE",
+        ) from None
+
+
 def saved_files_folder(page: Path) -> Path | None:
     """The ``NAME_files/`` folder a browser saved beside ``NAME.html``, if there is one."""
     folder = page.with_name(f"{page.stem}_files")
@@ -149,6 +164,7 @@ def run(args, ui) -> int:
             source = Path(text)
             if not source.is_file():
                 raise BundlerError(f"file not found: {source}", code="E101", file=text)
+            _refuse_undecodable_name(source)
             original, kept = _original_place(root, source, reserved)
             companions[original] = kept
             reserved[original] = source

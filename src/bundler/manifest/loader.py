@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from bundler.errors import ManifestError, Problem
+from bundler.manifest.characters import find_unwritable_characters
 from bundler.manifest.document import MANIFEST_NAME, Manifest
 from bundler.manifest.editions import FormatTable
 from bundler.manifest.schema import validate_manifest
@@ -77,7 +78,7 @@ def load_manifest(collection: str | Path, *, formats: FormatTable | None = None,
     lines: dict[str, int] = {}
     record_lines(node, "", lines)
     manifest = Manifest(path=path, data=data, lines=lines, text=text)
-    problems = find_duplicate_keys(node, str(path))
+    problems = find_duplicate_keys(node, str(path)) + find_unwritable_characters(node, str(path))
     if validate:
         problems += validate_remembered(manifest, formats) if remember else validate_manifest(manifest, formats)
     if problems:
