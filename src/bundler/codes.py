@@ -65,6 +65,7 @@ CODES: dict[str, Code] = _catalogue(
     ("E831", ERROR, "import", "plain-text or Markdown file too large to import (over 16 MB)"),
     ("E832", ERROR, "import", "a file name that is not valid UTF-8 cannot be recorded; rename it"),
     ("E833", ERROR, "manifest", "a manifest value holds a control character no edition can hold"),
+    ("E834", ERROR, "import", "Markdown nested too deeply (quotes or lists); text would be lost"),
     ("W651", WARNING, "import", "Markdown front matter date is not a date; left out"),
     ("E113", ERROR, "import", "page cannot be parsed as HTML"),
     ("E114", ERROR, "import", "page nested too deeply to read"),

@@ -224,3 +224,15 @@ def test_control_characters_in_the_manifest_are_located_by_check_not_found_by_bu
     assert_user_error(
         result, "E833", "collection.yaml:1: title: holds the control character U+0000", "collection.yaml:3: sections[0].title"
     )
+
+
+def test_markdown_nested_past_markdown_its_limit_keeps_its_text_or_is_refused(tmp_path):
+    """markdown-it's default stops at 20 levels and drops the rest of the document without a word."""
+    outline = tmp_path / "outline.md"
+    items = "".join("  " * i + f"- item {i}\n" for i in range(15))  # 30 levels: lists and their items
+    outline.write_text(f"# Outline\n\n{PROSE}\n\n{items}\nThe paragraph after the outline.\n", encoding="utf-8")
+    text = repr(read_piece(outline).body)
+    assert "item 14" in text and "The paragraph after the outline." in text
+    deep = tmp_path / "deep.md"
+    deep.write_text(f"# Deep\n\n{PROSE}\n\n{'>' * 500} deep words\n", encoding="utf-8")
+    assert_user_error(run_cli("extract", str(deep)), "E834", "deep.md", "more than 100 levels deep", "flatten the nesting")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from lxml import etree
@@ -38,18 +39,43 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
     return meta, text[match.end() :]
 
 
+#: Quotes and lists nested deeper than this are refused. markdown-it stops at its ``maxNesting`` (20 in the
+#: commonmark preset) without a word and drops what lies below and everything after it: a list ten levels
+#: deep lost its last items and every paragraph that followed.
+MAX_MARKDOWN_NESTING = 100
+
+
 def _renderer() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table").enable("strikethrough").use(footnote_plugin)
+    return (
+        MarkdownIt("commonmark", {"html": False, "typographer": False, "maxNesting": MAX_MARKDOWN_NESTING})
+        .enable("table")
+        .enable("strikethrough")
+        .use(footnote_plugin)
+    )
+
+
+def render_markdown(markdown: str) -> str:
+    """Markdown as HTML; E834 when it is nested so deep that markdown-it would drop text (see MAX_MARKDOWN_NESTING)."""
+    renderer = _renderer()
+    env: dict = {}
+    tokens = renderer.parse(markdown, env)
+    if any(token.level >= MAX_MARKDOWN_NESTING - 1 for token in tokens):
+        raise ImportError_(
+            f"the Markdown nests quotes or lists more than {MAX_MARKDOWN_NESTING} levels deep; the text below would be lost",
+            code="E834",
+            hint="flatten the nesting (fewer '>' or less indented list items)",
+        )
+    return renderer.renderer.render(tokens, renderer.options, env)
 
 
 def markdown_to_blocks(markdown: str, language: str = "en", figure_hook=None) -> list[Block]:
     """Render Markdown (raw HTML disabled) into the block vocabulary (footnote markers stay as links)."""
-    return html_to_blocks(parse_fragment(_renderer().render(markdown)), language, figure_hook=figure_hook)
+    return html_to_blocks(parse_fragment(render_markdown(markdown)), language, figure_hook=figure_hook)
 
 
 def markdown_to_piece_parts(markdown: str, language: str, context: FigureContext) -> tuple[list[Block], list[Note]]:
     """Blocks with ``![alt](src "title")`` images as figures and ``[^1]`` footnotes as notes."""
-    fragment = parse_fragment(_renderer().render(markdown))
+    fragment = parse_fragment(render_markdown(markdown))
     for img in fragment.iter("img"):  # the image title is its caption
         if img.get("title") and img.getparent() is not None and img.getparent().tag == "p" and len(img.getparent()) == 1:
             holder = img.getparent()
@@ -74,7 +100,10 @@ def read_markdown(path: Path, options: ImportOptions) -> Piece:
     choice = choose_language(markdown, str(meta.get("language") or meta.get("lang") or ""), forced=options.language)
     language = choice.tag
     context = FigureContext(page_dir=path.parent, base_url="", media_dir=options.media_dir, language=language, damage=options.damage)
-    body, notes = markdown_to_piece_parts(markdown, language, context)
+    try:
+        body, notes = markdown_to_piece_parts(markdown, language, context)
+    except ImportError_ as exc:  # say which file: the renderer does not know it
+        raise ImportError_(problems=[replace(p, file=str(path)) for p in exc.problems]) from exc
     warnings = list(warnings) + context.warnings + list(choice.warnings)
     standfirst = meta.get("standfirst") or meta.get("summary") or meta.get("description") or ""
     title = str(meta.get("title") or "")
