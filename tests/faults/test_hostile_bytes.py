@@ -46,11 +46,12 @@ def test_utf16_and_utf32_pages_decode_whole_with_or_without_a_byte_order_mark(co
     assert bom or any(w.startswith("N111") and codec in w for w in warnings)
 
 
-def test_stray_nul_bytes_are_removed_not_a_reason_to_refuse_the_page():
-    raw = PAGE.replace("<p>", "<p>\x00", 2).encode("utf-8")
+def test_stray_nul_bytes_and_controls_no_font_draws_are_removed_not_a_reason_to_refuse_the_page():
+    """DEL and C1 controls in a title passed into a PDF/A build, which refused it naming no source file."""
+    raw = PAGE.replace("<p>", "<p>\x00", 2).replace("<title>", "<title>\x7f\x85\x9f").encode("utf-8")
     assert not looks_binary(raw)
     text, _ = decode_bytes(raw)
-    assert "\x00" not in text and text.count(ARABIC) == 15
+    assert not any(c in text for c in "\x00\x7f\x85\x9f") and text.count(ARABIC) == 15
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,9 @@ import yaml
 
 from bundler.errors import Problem
 
-#: What no XML document may hold: C0 controls but tab and line ends, U+FFFE, U+FFFF, lone surrogates.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: What no XML document may hold (C0 controls but tab and line ends, U+FFFE, U+FFFF, lone surrogates), and DEL
+#: and the C1 controls, which XML allows but no font draws (a PDF/A edition refuses them).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
 def find_unwritable_characters(root: yaml.Node, file: str) -> list[Problem]:

@@ -141,10 +141,15 @@ _MOJIBAKE_HINT = re.compile(
 )
 
 
+#: DEL and the C1 controls: XML may hold them, but no font draws them (a PDF/A build refused a title with one,
+#: naming no source) and ftfy has already turned those that stood for cp1252 punctuation back into it.
+_INVISIBLE_CONTROLS = re.compile("[\x7f-\x9f]")
+
+
 def _repair(text: str, warnings: list[str]) -> tuple[str, list[str]]:
     """The text with mojibake repaired and the characters XML cannot hold removed (see _fix_encoding)."""
     fixed, warnings = _fix_encoding(text, warnings)
-    return remove_non_xml(fixed), warnings
+    return _INVISIBLE_CONTROLS.sub("", remove_non_xml(fixed)), warnings
 
 
 def _fix_encoding(text: str, warnings: list[str]) -> tuple[str, list[str]]:
