@@ -144,6 +144,7 @@ def _month_table() -> _MonthTable:
 
     months: dict[str, set[str]] = {}
     vocabulary: dict[str, set[str]] = {}
+    folded: dict[str, list[str]] = {}  # phrases repeat from language to language (English fallbacks)
     order = []
     for locale in default_loader.get_locales():
         order.append(locale.shortname)
@@ -151,8 +152,8 @@ def _month_table() -> _MonthTable:
             for name in locale.info.get(key, []):
                 if isinstance(name, str) and name.strip():
                     months.setdefault(_fold(name), set()).add(locale.shortname)
-        for phrase in _words_of(locale.info):
-            for word in _LETTER_RUNS.findall(_fold(phrase)):
+        for phrase in set(_words_of(locale.info)):
+            for word in folded.get(phrase) or folded.setdefault(phrase, _LETTER_RUNS.findall(_fold(phrase))):
                 vocabulary.setdefault(word, set()).add(locale.shortname)
     return _MonthTable(months, {word: frozenset(languages) for word, languages in vocabulary.items()}, tuple(order))
 
@@ -202,6 +203,8 @@ def _parser_for(languages: tuple[str, ...] | None):
 
 def _fold(text: str) -> str:
     """Lower case, accents dropped (as dateparser's ``NORMALIZE``), Persian letter forms as Arabic."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").translate(_VARIANTS)
 
