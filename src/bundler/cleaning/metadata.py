@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bundler.cleaning.metadata_fallback import read_fields
+from bundler.cleaning.page_dates import install_parser
 from bundler.text.dates import parse_date
 from bundler.text.typography import normalise_space
 
@@ -102,9 +103,12 @@ def _htmldate(tree) -> str:
 
     htmldate is given the page itself, not a copy: it copies the tree before pruning it (a copy
     here cost as much again; ``tests/importers/test_metadata_untouched.py`` holds it to that).
+    Its extensive search asks dateparser only about the languages a string names a month in
+    (``page_dates``: the same dates, without trying all 205 languages).
     """
     from htmldate import find_date
 
+    install_parser()
     try:
         found = find_date(
             tree.getroot() if hasattr(tree, "getroot") else tree,

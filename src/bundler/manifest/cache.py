@@ -62,6 +62,7 @@ IMPORT_LIBRARIES = (
     "py3langid",
     "jusText",
     "htmldate",
+    "dateparser",
     "courlan",
     "lxml",
     "lxml_html_clean",

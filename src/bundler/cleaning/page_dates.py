@@ -1,0 +1,238 @@
+"""htmldate's date parser, asked only about the languages a date string names a month in.
+
+htmldate's extensive search sends the date-like strings its own patterns cannot read to
+dateparser, through one parser built by ``htmldate.extractors.get_external_parser`` with
+``languages=None``. dateparser then tries the string in every one of its 205 languages, in a
+fixed order, and compiles each language's regular expressions the first time: about 2 s of CPU
+per process for the first string no language reads (and ~20 ms for each later one), paid in
+every import worker, in one-changed rebuilds and in the benchmark.
+
+Asking fewer languages gives the same answer when the languages left out could not have read
+the string anyway. htmldate's parser runs with ``STRICT_PARSING`` (day, month and year must all
+be read) and only after htmldate's own numeric patterns failed, so a string it reads names its
+month in words; a language that does not know any of the string's words as a month name cannot
+read it. :class:`MonthNamedParser` therefore looks the string's words up in a table of every
+dateparser language's month names (the same names dateparser matches, accents dropped as its
+``NORMALIZE`` setting does) and asks dateparser only about those languages, in dateparser's own
+order, so the first language that reads the string is the one that read it before. A string
+is also asked in the languages that know every one of its words (its month may be a number,
+"5 3 2020 Uhr"), since dateparser reads a string in a language only when it knows all its words
+(in scripts written without spaces, where words cannot be told apart, any known word will do);
+a string in no language's words goes to English alone; a string without letters goes to all languages, as before
+(dateparser tries one language per date order for those, which is cheap). The tables cost
+~0.3 s, once per process, and only when such a string comes up; each language asked then costs
+a few milliseconds the first time instead of all 205 of them (~2 s).
+
+Why replace htmldate's factory rather than run a date search of our own: the answer stays
+htmldate's (its candidates, its ranking, its cache of parsed strings) and depends only on the
+string, never on the page or on pages read before, so one process gives the same date whatever
+it read first. ``get_external_parser`` is the one place htmldate builds the parser and it is
+looked up on every call; if a later htmldate drops it, :func:`install_parser` does nothing and
+htmldate's own parser is used (the same dates, only slower), and
+``tests/importers/test_page_dates.py`` fails so the seam is looked at.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+#: The settings of htmldate 1.11's own external parser (``htmldate.extractors.get_external_parser``).
+PARSER_SETTINGS = {
+    "NORMALIZE": True,
+    "PARSERS": ["custom-formats", "absolute-time"],
+    "PREFER_DATES_FROM": "past",
+    "PREFER_LOCALE_DATE_ORDER": True,
+    "RETURN_AS_TIMEZONE_AWARE": False,
+    "STRICT_PARSING": True,
+}
+
+#: The keys of a dateparser language's data that list its month names.
+MONTH_KEYS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+
+#: Entries of a language's data that are not words of the language.
+_NOT_WORDS = frozenset({"name", "date_order", "sentence_splitter_group"})
+
+#: The language a string with letters but no month name in any language is tried in.
+FALLBACK_LANGUAGES = ("en",)
+
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
+# Scripts written without spaces between words: their month names are looked for inside the string.
+_UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+# Letters dateparser treats as variants of each other (Arabic and Persian forms).
+# dateparser reads "April MMX" by a step of its own after every language failed: not asked English-first.
+_ROMAN_NUMERAL = re.compile(r"\b[MDCLXVI]{2,}\b", re.IGNORECASE)
+_PUNCTUATION = re.compile(r"[^\w\s]")
+_VARIANTS = str.maketrans({"ی": "ي", "ى": "ي", "ک": "ك"})
+
+
+class MonthNamedParser:
+    """Answers ``get_date_data`` as htmldate's parser does, asking dateparser fewer languages."""
+
+    def get_date_data(self, date_string: str):
+        """dateparser's ``DateData`` for ``date_string``, read in the languages that could read it.
+
+        English is asked first, alone: it comes first in dateparser's order, so a date it reads
+        is the all-language answer, and most dates on the web are English (no table needed).
+        """
+        if _LETTER_RUNS.search(date_string) and not _ROMAN_NUMERAL.search(date_string) and _english_first():
+            english = _parser_for(("en",)).get_date_data(date_string)
+            if english.date_obj is not None:
+                return english
+        return _parser_for(languages_for(date_string)).get_date_data(date_string)
+
+
+def languages_for(date_string: str) -> tuple[str, ...] | None:
+    """The languages that name a month in ``date_string`` (dateparser's order); None for all of them."""
+    text = _fold(date_string)
+    words = set(_LETTER_RUNS.findall(text))
+    if not words:
+        return None
+    table = _month_table()
+    found: set[str] = set()
+    for runs, languages in table.spaced:
+        if runs <= words:
+            found.update(languages)
+    unpunctuated = _PUNCTUATION.sub("", text)
+    for name, languages in table.unspaced:
+        if name in unpunctuated:
+            found.update(languages)
+    # a language reads a string only if it knows all its words (its month may be a number)
+    found.update(frozenset.intersection(*(table.vocabulary.get(word, frozenset()) for word in words)))
+    if not found and _UNSPACED.search(text):  # words written together cannot be told apart: any known one
+        for word in words:
+            found.update(table.vocabulary.get(word, ()))
+    if not found:
+        return FALLBACK_LANGUAGES
+    return tuple(language for language in table.order if language in found)
+
+
+class _MonthTable:
+    """Every dateparser language's month names, folded, with the languages that use each; and
+    each word any language knows (weekdays, "of", "Uhr"...), with its languages."""
+
+    def __init__(self, months: dict[str, set[str]], vocabulary: dict[str, frozenset[str]], order: tuple[str, ...]):
+        self.order = order
+        self.vocabulary = vocabulary
+        # a name in a spaced script matches when each of its letter runs is a word of the string
+        self.spaced = [
+            (frozenset(_LETTER_RUNS.findall(name)), frozenset(languages))
+            for name, languages in months.items()
+            if not _UNSPACED.search(name) and _LETTER_RUNS.search(name)
+        ]
+        # one in an unspaced script ("三月") when it occurs anywhere in the string
+        self.unspaced = [(_PUNCTUATION.sub("", name), frozenset(languages)) for name, languages in months.items() if _UNSPACED.search(name)]
+
+
+@functools.lru_cache(maxsize=1)
+def _month_table() -> _MonthTable:
+    from dateparser.languages.loader import default_loader
+
+    months: dict[str, set[str]] = {}
+    vocabulary: dict[str, set[str]] = {}
+    folded: dict[str, list[str]] = {}  # phrases repeat from language to language (English fallbacks)
+    order = []
+    for locale in default_loader.get_locales():
+        order.append(locale.shortname)
+        for key in MONTH_KEYS:
+            for name in locale.info.get(key, []):
+                if isinstance(name, str) and name.strip():
+                    months.setdefault(_fold(name), set()).add(locale.shortname)
+        for phrase in set(_words_of(locale.info)):
+            for word in folded.get(phrase) or folded.setdefault(phrase, _LETTER_RUNS.findall(_fold(phrase))):
+                vocabulary.setdefault(word, set()).add(locale.shortname)
+    return _MonthTable(months, {word: frozenset(languages) for word, languages in vocabulary.items()}, tuple(order))
+
+
+def _words_of(info: dict):
+    """The phrases a language's data names in that language: its words, and the words of its patterns.
+
+    Every value is the language's own (months, weekdays, "ago", skipped words, relative phrases
+    and their patterns); keys are dateparser's English names for them, except in
+    ``simplifications``, where each key is the language's phrase and its value the English one.
+    """
+    for key, value in info.items():
+        if key in _NOT_WORDS:
+            continue
+        if key == "simplifications":
+            for item in value if isinstance(value, list) else [value]:
+                yield from (item if isinstance(item, dict) else [item])
+        else:
+            yield from _values_in(value, 0)
+
+
+def _values_in(data, depth: int):
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict) and depth < 6:
+        for value in data.values():
+            yield from _values_in(value, depth + 1)
+    elif isinstance(data, (list, tuple)) and depth < 6:
+        for item in data:
+            yield from _values_in(item, depth + 1)
+
+
+@functools.lru_cache(maxsize=1)
+def _english_first() -> bool:
+    """Whether dateparser tries English before any other language (its order in 1.x)."""
+    from dateparser.data.languages_info import language_order
+
+    return language_order[:1] == ["en"]
+
+
+@functools.lru_cache(maxsize=64)
+def _parser_for(languages: tuple[str, ...] | None):
+    from dateparser import DateDataParser
+
+    return DateDataParser(languages=list(languages) if languages else None, settings=PARSER_SETTINGS)
+
+
+def _fold(text: str) -> str:
+    """Lower case, accents dropped (as dateparser's ``NORMALIZE``), Persian letter forms as Arabic."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").translate(_VARIANTS)
+
+
+@functools.lru_cache(maxsize=1)
+def _month_named_parser() -> MonthNamedParser:
+    return MonthNamedParser()
+
+
+#: htmldate's own parser factory, kept when it is replaced (to compare against).
+_REPLACED = []
+
+
+def install_parser() -> bool:
+    """Make htmldate use :class:`MonthNamedParser`; False (and htmldate unchanged) if its factory is gone."""
+    from htmldate import extractors
+
+    factory = getattr(extractors, "get_external_parser", None)
+    if factory is _month_named_parser:
+        return True
+    if not callable(factory):
+        return False
+    _REPLACED.append(factory)
+    extractors.get_external_parser = _month_named_parser
+    return True
+
+
+def htmldate_parser():
+    """The parser htmldate built itself (all languages): what :class:`MonthNamedParser` must agree with."""
+    install_parser()
+    return _REPLACED[0]()
