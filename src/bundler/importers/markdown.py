@@ -5,11 +5,10 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from lxml import etree
-from markdown_it import MarkdownIt
-from mdit_py_plugins.footnote import footnote_plugin
 
 from bundler import __version__
 from bundler.cleaning.blocks import html_to_blocks, parse_fragment, text_of
@@ -23,6 +22,9 @@ from bundler.text.encoding import decode_bytes, looks_binary
 from bundler.text.language import choose_language, direction_of
 from bundler.text.plain import sha256_bytes, slugify
 from bundler.text.typography import smarten
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n(?:---|\.\.\.)\s*(?:\n|\Z)", re.S)
 
@@ -45,6 +47,10 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
 
 
 def _renderer() -> MarkdownIt:
+    # markdown-it loads here, not with the module: every import of a web page registers this importer too (~35 ms)
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
     return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table").enable("strikethrough").use(footnote_plugin)
 
 
