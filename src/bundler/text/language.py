@@ -167,6 +167,11 @@ def _parse(normal_tag: str):
 # --- detection --------------------------------------------------------------------------------
 
 
+def load_language_model() -> None:
+    """Load the detector's model now (once a process): for a build about to fork workers that will all use it."""
+    _identifier()
+
+
 @functools.cache
 def _identifier():
     """py3langid's model, loaded once a process and only when needed; unpacked once a machine (see _unpacked_model)."""
