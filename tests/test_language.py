@@ -145,20 +145,25 @@ def test_one_pass_of_the_model_reads_as_classify_and_rank_do(text):
 
 
 def test_the_unpacked_model_kept_in_the_cache_is_the_shipped_one(tmp_path, monkeypatch):
-    """The model unpacked once into the user's cache classifies exactly as py3langid's packed file; a damaged copy is
-    unpacked again, not trusted and not an error."""
+    """The model unpacked once into the user's cache (one ``.npy`` per array, the large ones memory-mapped) classifies
+    exactly as py3langid's packed file; a damaged or missing array is unpacked again, not trusted and not an error."""
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
     monkeypatch.setenv("BUNDLER_CACHE_DIR", str(tmp_path))
     shipped = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     unpacked = lang._unpacked_model(LanguageIdentifier, MODEL_DIR / MODEL_FILE)
-    (entry,) = tmp_path.rglob("*.npz")
-    size = entry.stat().st_size
+    entries = {path.stem.rpartition("-")[2]: path for path in tmp_path.rglob("*.npy")}
+    assert sorted(entries) == sorted(lang._MODEL_ARRAYS)
+    sizes = {name: path.stat().st_size for name, path in entries.items()}
     for text in RANKED_TEXTS:
         assert unpacked.rank(text) == shipped.rank(text)
-    entry.write_bytes(entry.read_bytes()[:4096])
-    again = lang._unpacked_model(LanguageIdentifier, MODEL_DIR / MODEL_FILE)
-    assert again.rank(PORTUGUESE) == shipped.rank(PORTUGUESE) and entry.stat().st_size == size
+    for damaged in ("ptc", "out_feat"):  # a mapped array garbled, a read one cut short
+        data = entries[damaged].read_bytes()
+        entries[damaged].write_bytes(data[:4096] + bytes(len(data) - 4096) if damaged == "ptc" else data[:4096])
+        again = lang._unpacked_model(LanguageIdentifier, MODEL_DIR / MODEL_FILE)
+        assert again.rank(PORTUGUESE) == shipped.rank(PORTUGUESE) and entries[damaged].stat().st_size == sizes[damaged]
+    entries["classes"].unlink()
+    assert lang._unpacked_model(LanguageIdentifier, MODEL_DIR / MODEL_FILE).rank(ARABIC) == shipped.rank(ARABIC)
 
 
 def test_detect_language_keeps_its_old_contract_for_existing_callers():

@@ -6,10 +6,9 @@ import html
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
-from markdown_it import MarkdownIt
-from mdit_py_plugins.footnote import footnote_plugin
 
 from bundler import __version__
 from bundler.cleaning.blocks import html_to_blocks, parse_fragment, text_of
@@ -26,6 +25,9 @@ from bundler.text.encoding import decode_bytes, looks_binary
 from bundler.text.language import choose_language, direction_of
 from bundler.text.plain import sha256_bytes, slugify
 from bundler.text.typography import smarten
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n(?:---|\.\.\.)\s*(?:\n|\Z)", re.S)
 
@@ -46,6 +48,10 @@ MAX_MARKDOWN_NESTING = 100
 
 
 def _renderer() -> MarkdownIt:
+    # markdown-it loads here, not with the module: every import of a web page registers this importer too (~35 ms)
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
     return (
         MarkdownIt("commonmark", {"html": False, "typographer": False, "maxNesting": MAX_MARKDOWN_NESTING})
         .enable("table")

@@ -16,6 +16,7 @@ from bundler.cache import DamageLog
 from bundler.errors import BundlerError, Problem
 from bundler.executor import WorkOptions, map_in_order, open_executor
 from bundler.importers import ImportOptions, read_piece
+from bundler.importers.startup import load_importer
 from bundler.manifest.cache import find_cached_piece, import_code_digest, read_cached_piece
 from bundler.model import Piece
 
@@ -74,6 +75,14 @@ def _cached_outcome(job: ImportJob, damage: DamageLog) -> ImportOutcome | None:
     return ImportOutcome(piece) if piece is not None else None
 
 
+def _forks_workers(work: WorkOptions, tasks: int) -> bool:
+    """Whether ``open_executor`` will fork local worker processes from this one for ``tasks`` imports."""
+    import multiprocessing
+
+    local = (work.executor or "local") == "local"
+    return local and min(work.worker_count, tasks) > 1 and multiprocessing.get_context().get_start_method() == "fork"
+
+
 def import_all(
     requests: list[ImportRequest],
     cache_root: Path | None,
@@ -101,6 +110,8 @@ def import_all(
     if misses:  # a warm build has none: no worker is started
         if on_misses is not None:
             on_misses()
+        if _forks_workers(work, len(misses)):
+            load_importer()  # once here: every worker forked below starts with it instead of loading it again
         with open_executor(work, len(misses)) as executor:
             outcomes = map_in_order(executor, import_source, misses, lambda done: report("import", len(found) + done, len(jobs)))
         found.update(((job.path, job.options), outcome) for job, outcome in zip(misses, outcomes, strict=True))
