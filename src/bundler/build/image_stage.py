@@ -10,6 +10,7 @@ files on disk, never all in memory at once.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,8 +23,11 @@ from bundler.images.session import ImageSession, collection_cache_dir
 from bundler.model import Dossier, Edition, Figure, Image
 
 Progress = Callable[[str, int, int], None]
-#: Imported once by the image workers' fork server (see ``open_executor``).
-WORKER_MODULES = ("bundler.build.image_stage", "bundler.images.session", "bundler.images.prepare")
+#: Imported once by the image workers' fork server (see ``open_executor``). NumPy (the quality
+#: search's) too: each worker imported it again, ~0.1 CPU s apiece at the start of the stage; the
+#: server only starts when something must be imported, so a warm build still never loads it. Not
+#: pyvips: libvips starts threads, which a forked child must not inherit.
+WORKER_MODULES = ("bundler.build.image_stage", "bundler.images.session", "bundler.images.prepare", "bundler.images.perceptual", "numpy")
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,22 @@ def image_jobs(dossier: Dossier, editions: list[Edition], cache_dir: Path | None
     return jobs
 
 
+def largest_first(jobs: list[ImageJob]) -> list[ImageJob]:
+    """``jobs`` with the largest source files first (ties in their order), so the stage does not end on one core with a big photo.
+
+    A photo's work grows with its decoded size, which its file size follows closely enough;
+    the small ones at the end then fill both cores until the last.
+    """
+    return sorted(jobs, key=lambda job: -_file_size(job.path))
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
 def prepare_images(
     dossier: Dossier,
     editions: list[Edition],
@@ -86,7 +106,7 @@ def prepare_images(
     """
     if not dossier.root or (not work.cache and cache_dir is None):
         return 0
-    jobs = image_jobs(dossier, editions, cache_dir)
+    jobs = largest_first(image_jobs(dossier, editions, cache_dir))
     if not jobs:
         return 0
     report = progress or (lambda stage, done, total: None)
