@@ -8,7 +8,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 
 from bundler.build.collection import build_collection
-from bundler.build.image_stage import image_jobs, prepare_images
+from bundler.build.image_stage import ImageJob, image_jobs, largest_first, prepare_images
 from bundler.executor import WorkOptions
 from bundler.exporters import formats
 from bundler.manifest import load_manifest, resolve_dossier
@@ -89,3 +89,12 @@ def test_a_warm_build_has_no_image_jobs_and_a_lost_image_is_prepared_again(tmp_p
     assert len(again) == 1 and again[0].sha256 and lost.name.startswith(again[0].sha256[:32])
     assert prepare_images(dossier, editions, WorkOptions(jobs=2)) == 1
     assert lost.is_file()
+
+
+def test_the_largest_photos_are_prepared_first_so_the_stage_does_not_end_on_one_core(tmp_path):
+    sizes = {"a.jpg": 10, "b.jpg": 300, "c.jpg": 10, "d.jpg": 2000}
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"\xff" * size)
+    jobs = [ImageJob(str(tmp_path / name), None, tmp_path) for name in [*sizes, "missing.jpg"]]
+    ordered = [job.path.rsplit("/", 1)[1] for job in largest_first(jobs)]
+    assert ordered == ["d.jpg", "b.jpg", "a.jpg", "c.jpg", "missing.jpg"]  # equal sizes keep their order

@@ -10,6 +10,8 @@ files on disk, never all in memory at once.
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,8 +24,11 @@ from bundler.images.session import ImageSession, collection_cache_dir
 from bundler.model import Dossier, Edition, Figure, Image
 
 Progress = Callable[[str, int, int], None]
-#: Imported once by the image workers' fork server (see ``open_executor``).
-WORKER_MODULES = ("bundler.build.image_stage", "bundler.images.session", "bundler.images.prepare")
+#: Imported once by the image workers' fork server (see ``open_executor``). NumPy (the quality
+#: search's) too: each worker imported it again, ~0.1 CPU s apiece at the start of the stage; the
+#: server only starts when something must be imported, so a warm build still never loads it. Not
+#: pyvips: libvips starts threads, which a forked child must not inherit.
+WORKER_MODULES = ("bundler.build.image_stage", "bundler.images.session", "bundler.images.prepare", "bundler.images.perceptual", "numpy")
 
 
 @dataclass(frozen=True)
@@ -42,9 +47,29 @@ def prepare_one(job: ImageJob) -> tuple[str | None, tuple[Problem, ...]]:
     Returns the source's SHA-256 (None if unreadable) and the damaged cache entries it met
     (W701), which travel back as data for the build report.
     """
+    keep_image_memory()
     session = ImageSession(job.policy, Report(), job.cache_dir, digests={}, damage=DamageLog())
     session.prepare(Figure(image=Image(path=job.path, sha256=job.sha256)))
     return session.digests.get(str(Path(job.path))), tuple(session.damage.problems)
+
+
+#: Freed image buffers Pillow keeps for the next photo (each at most its 16 MB block size).
+KEPT_BLOCKS = 4
+
+
+@functools.cache
+def keep_image_memory() -> None:
+    """Let Pillow reuse the memory of one photo's images for the next, in a process that prepares many.
+
+    By default Pillow returns every image buffer to the system and asks for fresh pages for
+    the next: ~1,700 page faults a photo (its resized copy alone is 6 MB), each page zeroed by
+    the kernel. Keeping a few freed blocks cut the faults of preparing 160 photos from 300,000
+    to 29,000 and the CPU a photo by ~5-10%, for at most ``KEPT_BLOCKS`` × 16 MB held per worker.
+    The pixels are the same: Pillow fills or writes every pixel of a new image, reused block or not.
+    """
+    from PIL import Image as PILImage
+
+    PILImage.core.set_blocks_max(max(KEPT_BLOCKS, PILImage.core.get_blocks_max()))
 
 
 def image_jobs(dossier: Dossier, editions: list[Edition], cache_dir: Path | None = None) -> list[ImageJob]:
@@ -64,6 +89,22 @@ def image_jobs(dossier: Dossier, editions: list[Edition], cache_dir: Path | None
             if Path(path).is_file() and not (sha256 and session.has_prepared(sha256)):
                 jobs.append(ImageJob(path, policy, cache_dir, sha256))
     return jobs
+
+
+def largest_first(jobs: list[ImageJob]) -> list[ImageJob]:
+    """``jobs`` with the largest source files first (ties in their order), so the stage does not end on one core with a big photo.
+
+    A photo's work grows with its decoded size, which its file size follows closely enough;
+    the small ones at the end then fill both cores until the last.
+    """
+    return sorted(jobs, key=lambda job: -_file_size(job.path))
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 def prepare_images(
@@ -86,7 +127,7 @@ def prepare_images(
     """
     if not dossier.root or (not work.cache and cache_dir is None):
         return 0
-    jobs = image_jobs(dossier, editions, cache_dir)
+    jobs = largest_first(image_jobs(dossier, editions, cache_dir))
     if not jobs:
         return 0
     report = progress or (lambda stage, done, total: None)

@@ -79,7 +79,7 @@ def choose_quality(image: PILImage.Image, target: float, ceiling: int, scale: in
     if tile:
         target += SAMPLE_MARGIN
     sample = sample.convert("L")  # the luminance JPEG codes: the trials encode it alone (3x cheaper than colour)
-    reference = Reference(seen_at(np.asarray(sample, dtype=np.float32), scale), tile)
+    reference = Reference(box_sums(np.asarray(sample), scale), tile, unit=scale * scale)
     start = min(range(len(qualities)), key=lambda index: abs(qualities[index] - START))
     similarity = lambda index: trial_similarity(sample, qualities[index], reference, scale)  # noqa: E731
     return qualities[lowest_passing(similarity, target, qualities, start)]
@@ -147,8 +147,27 @@ def trial_similarity(sample: PILImage.Image, quality: int, reference: Reference,
     buffer.seek(0)
     with PILImage.open(buffer) as decoded:
         decoded.load()
-        seen = seen_at(np.asarray(decoded, dtype=np.float32), scale)
-    return reference.similarity(seen)
+        seen = box_sums(np.asarray(decoded), scale)
+    return reference.similarity(seen, unit=scale * scale)
+
+
+def box_sums(pixels: np.ndarray, scale: int) -> np.ndarray:
+    """``pixels`` (8-bit) summed over ``scale`` × ``scale`` boxes, in integers: ``seen_at`` times ``scale``², exactly.
+
+    The measure works on these sums (``Reference``'s ``unit``): no float copy of the image, and
+    integer window sums, which are exact by construction and half the width of float64's.
+    """
+    import numpy as np
+
+    if scale <= 1:
+        return pixels
+    height, width = (pixels.shape[0] // scale) * scale, (pixels.shape[1] // scale) * scale
+    total = pixels[:height:scale, :width:scale].astype(np.int32)
+    for row in range(scale):
+        for column in range(scale):
+            if row or column:
+                total += pixels[row:height:scale, column:width:scale]
+    return total
 
 
 def seen_at(pixels: np.ndarray, scale: int) -> np.ndarray:
@@ -172,32 +191,38 @@ _COVARIANCE = _AREA / (_AREA - 1)
 class Reference:
     """One luminance array's window means and variances, kept to compare many trial encodes with it.
 
+    ``pixels`` is luminance on the 0-255 scale times ``unit``, a power of two: 1 for pixel values
+    or ``seen_at``'s averages, ``scale``² for ``box_sums``. Integer arrays are summed in integers,
+    floats in float64; both sums are exact, and dividing an exact sum by a power of two is exact,
+    so the means, variances and SSIM are the same floats whichever form the pixels come in.
+
     ``tile`` > 0: the array is a strip of tiles that wide, and only windows wholly inside one
     tile count; a window across a seam joins two unrelated places, whose strong edge would
     match in both images and lift the score.
     """
 
-    def __init__(self, pixels: np.ndarray, tile: int = 0) -> None:
-        import numpy as np
-
-        self.pixels = pixels.astype(np.float64)
+    def __init__(self, pixels: np.ndarray, tile: int = 0, unit: int = 1) -> None:
+        self.unit = unit
+        self.pixels = _exact(pixels, unit)
         self.small = min(pixels.shape) < WINDOW
         if self.small:
             return
-        self.mean = window_sums(self.pixels) / _AREA
-        self.variance = _COVARIANCE * (window_sums(self.pixels * self.pixels) / _AREA - self.mean * self.mean)
+        self.mean = window_sums(self.pixels) / (_AREA * unit)
+        self.variance = _COVARIANCE * (window_sums(self.pixels * self.pixels) / (_AREA * unit * unit) - self.mean * self.mean)
         self.columns = _inside_tiles(pixels.shape[1], tile) if tile else None
 
-    def similarity(self, other: np.ndarray) -> float:
-        """Mean SSIM of this reference and ``other`` (same shape, 0-255 scale) over the windows that count."""
+    def similarity(self, other: np.ndarray, unit: int = 1) -> float:
+        """Mean SSIM of this reference and ``other`` (same shape, 0-255 scale times ``unit``) over the windows that count."""
         import numpy as np
 
+        if unit != self.unit:  # one form for both: powers of two, so the rescaling is exact
+            other, unit = other.astype(np.float64) * (self.unit / unit), self.unit
+        other = _exact(other, unit)
         if self.small:  # too small for a window: equal or not
             return 1.0 if np.array_equal(self.pixels, other) else 0.0
-        other = other.astype(np.float64)
-        mean = window_sums(other) / _AREA
-        variance = _COVARIANCE * (window_sums(other * other) / _AREA - mean * mean)
-        covariance = _COVARIANCE * (window_sums(self.pixels * other) / _AREA - self.mean * mean)
+        mean = window_sums(other) / (_AREA * unit)
+        variance = _COVARIANCE * (window_sums(other * other) / (_AREA * unit * unit) - mean * mean)
+        covariance = _COVARIANCE * (window_sums(self.pixels * other) / (_AREA * unit * unit) - self.mean * mean)
         local = ((2 * self.mean * mean + _C1) * (2 * covariance + _C2)) / (
             (self.mean * self.mean + mean * mean + _C1) * (self.variance + variance + _C2)
         )
@@ -206,13 +231,23 @@ class Reference:
         return float(local.mean(dtype=np.float64))
 
 
+def _exact(pixels: np.ndarray, unit: int) -> np.ndarray:
+    """``pixels`` in a type whose window sums of values and of products are exact: int32 when they fit, else int64 or float64."""
+    import numpy as np
+
+    if pixels.dtype.kind not in "iu":
+        return pixels.astype(np.float64)
+    largest = _AREA * (255 * unit) ** 2  # a window's sum of squares at the brightest
+    return pixels.astype(np.int32 if largest < 2**31 else np.int64)
+
+
 def window_sums(pixels: np.ndarray) -> np.ndarray:
-    """The sum over every ``WINDOW`` × ``WINDOW`` window wholly inside ``pixels`` (float64): shifted rows, then columns, added.
+    """The sum over every ``WINDOW`` × ``WINDOW`` window wholly inside ``pixels`` (in its type): shifted rows, then columns, added.
 
     Seven vector additions each way: ~4× faster than an integral image (``cumsum`` along a
-    row is a scalar loop). At view scales 1 and 2 the values are multiples of 1/4 below 256,
-    their products multiples of 1/16: float64 holds every partial sum exactly, so the result
-    does not depend on the order of the additions.
+    row is a scalar loop). The sums are exact, so they do not depend on the order of the
+    additions: integers (``_exact`` picks a type wide enough), or float64 for averages at view
+    scales 1 and 2, multiples of 1/4 below 256 whose products are multiples of 1/16.
     """
 
     height, width = pixels.shape

@@ -51,8 +51,7 @@ class ImagePolicy:
 
     def cache_key(self) -> str:
         """A short, stable digest of the effective policy, the pipeline version and the image libraries' versions."""
-        text = repr(sorted(asdict(self.effective()).items())) + PIPELINE_VERSION + _image_library_versions()
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
+        return _cache_key(self)
 
     def effective(self) -> ImagePolicy:
         """The same policy with limits that can never bind normalised, so equal work shares one key.
@@ -92,6 +91,13 @@ class ImagePolicy:
         if scale >= 1.0:
             return size
         return max(1, int(size[0] * scale)), max(1, int(size[1] * scale))
+
+
+@cache
+def _cache_key(policy: ImagePolicy) -> str:
+    """``ImagePolicy.cache_key``, kept per policy: each cache lookup asked for it (~0.5 ms a photo, three times)."""
+    text = repr(sorted(asdict(policy.effective()).items())) + PIPELINE_VERSION + _image_library_versions()
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 @cache
