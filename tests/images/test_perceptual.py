@@ -19,6 +19,7 @@ from bundler.images.perceptual import (
     START,
     TILE,
     Reference,
+    box_sums,
     choose_quality,
     guess_quality,
     lowest_passing,
@@ -67,6 +68,21 @@ def test_ssim_of_a_strip_counts_only_windows_inside_a_tile(photo):
     expected = float(local[margin:-margin, inside].mean())
     assert ssim(reference, other, tile=tile) == pytest.approx(expected, abs=1e-6)
     assert ssim(reference, other) != pytest.approx(expected, abs=1e-5)  # the seams would count otherwise
+
+
+@pytest.mark.parametrize("scale", [1, 2])
+def test_integer_box_sums_give_the_float_averages_ssim_bit_for_bit(photo, scale):
+    """The search measures 8-bit box sums in integers: every SSIM is the same float as from ``seen_at``'s averages."""
+    for image, tile in ((photo_sample(photo.resize((2400, 1800))), TILE // scale), (photo.crop((0, 0, 301, 203)), 0)):
+        luma = image.convert("L")
+        as_floats = Reference(luminance(luma, scale), tile)
+        as_integers = Reference(box_sums(np.asarray(luma), scale), tile, unit=scale * scale)
+        assert as_integers.pixels.dtype == np.int32
+        for quality in (40, 65, 90):
+            decoded = np.asarray(Image.open(io.BytesIO(samples.jpeg_bytes(luma, quality=quality))))
+            exact = as_floats.similarity(luminance(Image.fromarray(decoded), scale))
+            assert as_integers.similarity(box_sums(decoded, scale), unit=scale * scale) == exact
+            assert as_floats.similarity(box_sums(decoded, scale), unit=scale * scale) == exact  # mixed forms too
 
 
 def test_arrays_smaller_than_the_window_are_equal_or_not():
