@@ -137,11 +137,50 @@ RANKED_TEXTS = (
 @pytest.mark.parametrize("text", RANKED_TEXTS)
 def test_one_pass_of_the_model_reads_as_classify_and_rank_do(text):
     """The detector scores a text once and reads the scores both ways: the same as py3langid's ``classify``
-    (best label, its probability) and ``rank`` (every label, best first) each scoring it again."""
+    (best label, its probability) and ``rank`` (the likeliest labels, best first) each scoring it again."""
     sample = " ".join(text[: lang.SAMPLE_CHARS].split())
     ranking = lang._ranking(sample)
+    assert lang._scorer() is not None  # the fast scorer, not the fallback, is what is checked here
     assert ranking[0] == lang._identifier().classify(sample)
-    assert list(ranking) == lang._identifier().rank(sample)
+    assert list(ranking) == lang._identifier().rank(sample)[: lang.RANKED]
+
+
+def test_the_fast_scorer_computes_py3langids_probabilities_to_the_bit():
+    """``language_scoring`` keeps the feature rows in single precision and reads the ranking with numpy; the
+    probabilities must still be py3langid's own, bit for bit, on short and long texts, mixed scripts and no
+    features at all, so that no threshold (0.9, 0.95, 0.99) can be crossed differently."""
+    import numpy as np
+
+    scorer, identifier = lang._scorer(), lang._identifier()
+    texts = [*RANKED_TEXTS, PORTUGUESE * 20, ARABIC * 10, ENGLISH[:7], "!!!", "", "ÇA VA TRÈS BIEN, MERCI"]
+    for text in texts + texts:  # the second time, every row is already converted
+        assert np.array_equal(scorer.probabilities(text), identifier._decide(text)), text[:40]
+    # walked together (as a page's paragraphs are), each text is still ranked as py3langid ranks it alone
+    for text, ranking in zip(texts, scorer.rankings(texts, 140), strict=True):
+        assert list(ranking) == identifier.rank(text)
+        assert ranking[0] == identifier.classify(text)
+
+
+def test_a_pages_paragraphs_judged_together_get_what_each_gets_alone():
+    paragraphs = [PORTUGUESE, ENGLISH, "مع كل الحب والشوق إلى الوادي", "Sim.", "", ARABIC, SPANISH, "12 345", GERMAN]
+    together = lang.paragraph_languages(paragraphs, "en")
+    assert together == [lang.paragraph_language(text, "en") for text in paragraphs]
+    assert together == ["pt", None, "ar", None, None, "ar", "es", None, "de"]
+
+
+def test_letters_and_scripts_are_counted_as_the_regular_expressions_count_them():
+    """The counts take shortcuts (ASCII by bytes, deletion of runs); they must match a match per letter."""
+    import re
+
+    letter = re.compile(r"[^\W\d_]")
+    arabic = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+    latin = re.compile("[A-Za-z\u00c0-\u024f]")
+    codes = [*range(0xD800), *range(0xE000, 0x10000), *range(0x10000, 0x110000, 97)]  # the BMP, and a spread beyond
+    every_kind = "".join(map(chr, codes))
+    for text in (*RANKED_TEXTS, ENGLISH, ARABIC, "x_y 42 ½ ² ٣ Ⅻ ß ǅ", "", every_kind):
+        assert lang.count_letters(text) == len(letter.findall(text))
+        assert lang.count_scripts(text) == (len(arabic.findall(text)), len(latin.findall(text)))
+    assert lang._has_letters("1" * 500 + "a" * 80, 80) and not lang._has_letters("a" * 79 + "1" * 500, 80)
 
 
 def test_the_unpacked_model_kept_in_the_cache_is_the_shipped_one(tmp_path, monkeypatch):

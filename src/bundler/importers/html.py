@@ -59,7 +59,7 @@ from bundler.importers import ImportOptions, Source
 from bundler.model import Block, Heading, Paragraph, Piece, Provenance
 from bundler.text.dates import parse_date
 from bundler.text.encoding import decode_bytes, looks_binary
-from bundler.text.language import LanguageChoice, choose_language, direction_of, paragraph_language, settle_language
+from bundler.text.language import LanguageChoice, choose_language, direction_of, paragraph_languages, settle_language
 from bundler.text.plain import sha256_bytes, slugify
 from bundler.text.typography import normalise_space, smarten
 
@@ -457,14 +457,14 @@ def _is_header_line(text: str, title_key: str, author_keys: set[str]) -> bool:
 
 
 def _mark_languages(blocks: list[Block], language: str) -> list[Block]:
-    """A paragraph in another language than the piece (by detection if long, by script if short) gets its own ``lang``."""
-    marked: list[Block] = []
-    for block in blocks:
-        if isinstance(block, Paragraph) and not block.lang:
-            other = paragraph_language(text_of(block.html), language)
-            if other:
-                block = Paragraph(block.html, other)
-        marked.append(block)
+    """A paragraph in another language than the piece (by detection if long, by script if short) gets its own ``lang``;
+    the page's paragraphs are judged together, in one pass of the detector."""
+    unmarked = [index for index, block in enumerate(blocks) if isinstance(block, Paragraph) and not block.lang]
+    others = paragraph_languages([text_of(blocks[index].html) for index in unmarked], language)
+    marked = list(blocks)
+    for index, other in zip(unmarked, others, strict=True):
+        if other:
+            marked[index] = Paragraph(blocks[index].html, other)
     return marked
 
 

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-import operator
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from bundler.cache import cache_root, make_key, part_name
 from bundler.codes import coded
 from bundler.files import write_atomically
+from bundler.text.language_scoring import LanguageScorer, Ranking
 
 SAMPLE_CHARS = 2000  # a page is judged on its first two thousand characters: enough, and cheap (~2 ms)
 MIN_LETTERS = 40  # below this, a detector's answer is a guess
@@ -31,6 +32,7 @@ OVERRIDE_CONFIDENCE = 0.99  # ...and this much certainty
 PARAGRAPH_LETTERS = 80  # a paragraph shorter than this keeps the piece's language (or its script's)
 PARAGRAPH_CONFIDENCE = 0.95
 PARAGRAPH_SAMPLE = 200  # characters of a paragraph judged (~0.2 ms): a long paragraph costs no more than a short one
+RANKED = 8  # labels read from a ranking: the best, and the near relatives that may share its vote
 CLOSE_DISTANCE = 25  # langcodes distance under which two languages are too close to call (no/da, ms/id, ca/es)
 
 # Scripts written right to left (ISO 15924), as ``langcodes`` names a tag's likely script.
@@ -38,9 +40,12 @@ _RTL_SCRIPTS = frozenset({"Arab", "Hebr", "Thaa", "Syrc", "Nkoo", "Adlm", "Rohg"
 # Dialect labels of the detector that are written, set and hyphenated as their macrolanguage.
 _FOLDED = {"ary": "ar", "arz": "ar"}
 _NOT_LANGUAGE = "zxx"  # py3langid's class for numbers, markup and identifiers
-_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-_LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
-_LETTER = re.compile(r"[^\W\d_]")
+# Letters are counted by deleting what is not one (a run at a time), not by a match object per letter;
+# ASCII text, the common case, by bytes.translate.
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+")
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f]+")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")  # the complement of a letter, [^\W\d_]
+_ASCII_NOT_LETTERS = bytes(code for code in range(128) if not chr(code).isalpha())  # ASCII letters: A-Z, a-z
 
 
 @dataclass(frozen=True)
@@ -273,44 +278,86 @@ def _load_unpacked(identifier_class, folder: Path, stem: str):
 
 def identify_language(text: str, limit: int = SAMPLE_CHARS) -> Detection | None:
     """Classify the first ``limit`` characters of ``text``; None when there is nothing to judge."""
-    sample = " ".join((text or "")[:limit].split())
-    letters = len(_LETTER.findall(sample))
-    if letters == 0:
-        return None
-    ranking = _ranking(sample)
+    return identify_languages([text], limit)[0]
+
+
+def identify_languages(texts: Sequence[str], limit: int = SAMPLE_CHARS) -> list[Detection | None]:
+    """``identify_language`` for each text, with one pass of the model over all of them (a page's paragraphs)."""
+    samples = [" ".join((text or "")[:limit].split()) for text in texts]
+    letters = [count_letters(sample) for sample in samples]
+    rankings = _rankings([sample for sample, count in zip(samples, letters, strict=True) if count])
+    return [_detection(rankings[sample], count) if count else None for sample, count in zip(samples, letters, strict=True)]
+
+
+def _detection(ranking: Ranking, letters: int) -> Detection | None:
     label, confidence = ranking[0]
     if label == _NOT_LANGUAGE:
         return None
     language = _FOLDED.get(label, label)
     if confidence < OVERRIDE_CONFIDENCE:  # near relatives split the vote (id/ms, ar/arz, no/da): add theirs
-        confidence = sum(p for other, p in ranking[:8] if close_languages(other, language))
+        confidence = sum(p for other, p in ranking if close_languages(other, language))
     return Detection(language, float(confidence), letters)
 
 
-@functools.lru_cache(maxsize=512)
-def _ranking(sample: str) -> tuple[tuple[str, float], ...]:
-    """Every label with its probability, best first, from one pass of the model over ``sample``.
+def _ranking(sample: str) -> Ranking:
+    """The ``RANKED`` likeliest labels of ``sample`` with their probabilities, best first."""
+    return _rankings([sample])[sample]
 
-    py3langid's ``classify`` and ``rank`` each score the text from the start, and a text found less
-    than 0.99 certain needed both; the scores are now computed once and read both ways, as those
-    two methods read them. Should py3langid's internals move, its
-    public ``rank`` (the same list) is used. Kept for a while: a page read again in another
-    language (see ``importers.html``) asks about the same texts."""
-    identifier = _identifier()
+
+_REMEMBERED = 512  # rankings kept: a page read again in another language (see ``importers.html``) asks about the same texts
+_rankings_seen: dict[str, Ranking] = {}
+
+
+def _rankings(samples: Sequence[str]) -> dict[str, Ranking]:
+    """Each sample's ``RANKED`` likeliest labels with their probabilities, best first, the new ones scored together.
+
+    ``identify_language`` reads the best label and, when it is less than 0.99 certain, the near
+    relatives among the first few; ``language_scoring`` computes exactly what py3langid's ``rank``
+    would, at a fraction of its cost."""
+    known = {sample: _rankings_seen[sample] for sample in samples if sample in _rankings_seen}
+    fresh = [sample for sample in dict.fromkeys(samples) if sample not in known]
+    if fresh:
+        scorer = _scorer()
+        scored = scorer.rankings(fresh, RANKED) if scorer else [tuple(_identifier().rank(sample)[:RANKED]) for sample in fresh]
+        if len(_rankings_seen) + len(fresh) > _REMEMBERED:
+            _rankings_seen.clear()
+        _rankings_seen.update(zip(fresh, scored, strict=True))
+        known.update(zip(fresh, scored, strict=True))
+    return known
+
+
+@functools.cache
+def _scorer() -> LanguageScorer | None:
+    """The fast scorer over the process's model, or None (py3langid's own ``rank``) should its internals have moved."""
     try:
-        scores = identifier._decide(sample).tolist()
-        labels = identifier.nb_classes
-    except AttributeError:
-        return tuple(identifier.rank(sample))
-    merged: dict[str, float] = {}
-    for label, score in zip(labels, scores, strict=True):
-        merged.setdefault(label, score)  # an aliased label's first column holds its merged score
-    return tuple(sorted(merged.items(), key=operator.itemgetter(1), reverse=True))
+        return LanguageScorer(_identifier()).check()
+    except (AttributeError, ImportError, TypeError, ValueError):
+        return None
+
+
+def count_letters(text: str) -> int:
+    r"""How many letters (``[^\W\d_]``: no digits, no underscore) ``text`` holds."""
+    if text.isascii():
+        return len(text.encode("ascii").translate(None, _ASCII_NOT_LETTERS))
+    return len(_NOT_LETTERS.sub("", text))
 
 
 def count_scripts(text: str) -> tuple[int, int]:
     """Count Arabic-script and Latin letters in ``text``."""
-    return len(_ARABIC.findall(text)), len(_LATIN.findall(text))
+    if text.isascii():
+        return 0, count_letters(text)
+    return _count_matched(_ARABIC, text), _count_matched(_LATIN, text)
+
+
+def _count_matched(runs: re.Pattern[str], text: str) -> int:
+    """How many characters of ``text`` the runs of ``runs`` cover (a scan that finds none allocates nothing)."""
+    return len(text) - len(runs.sub("", text)) if runs.search(text) else 0
+
+
+def _has_letters(text: str, count: int) -> bool:
+    """True when ``text`` holds at least ``count`` letters; a long text is usually settled by its start."""
+    head = text[: 4 * count]
+    return count_letters(head) >= count or (len(head) < len(text) and count_letters(text) >= count)
 
 
 def guess_by_script(text: str, default: str = "en") -> str:
@@ -383,7 +430,17 @@ def paragraph_language(text: str, piece_language: str) -> str | None:
     ones only by script (an Arabic line in an English piece), since a sentence or two is not
     enough to tell Spanish from Portuguese.
     """
-    detection = identify_language(text, PARAGRAPH_SAMPLE) if len(_LETTER.findall(text)) >= PARAGRAPH_LETTERS else None
+    return paragraph_languages([text], piece_language)[0]
+
+
+def paragraph_languages(texts: Sequence[str], piece_language: str) -> list[str | None]:
+    """``paragraph_language`` for each of a piece's paragraphs, the long ones judged in one pass of the detector."""
+    long = [index for index, text in enumerate(texts) if _has_letters(text, PARAGRAPH_LETTERS)]
+    detections = dict(zip(long, identify_languages([texts[index] for index in long], PARAGRAPH_SAMPLE), strict=True))
+    return [_paragraph_language(text, piece_language, detections.get(index)) for index, text in enumerate(texts)]
+
+
+def _paragraph_language(text: str, piece_language: str, detection: Detection | None) -> str | None:
     if detection is not None and detection.names_language(PARAGRAPH_LETTERS, PARAGRAPH_CONFIDENCE):
         return None if close_languages(detection.language, piece_language) else detection.language
     if len(text) <= 20:
