@@ -67,16 +67,17 @@ MONTH_KEYS = (
 #: Entries of a language's data that are not words of the language.
 _NOT_WORDS = frozenset({"name", "date_order", "sentence_splitter_group"})
 
-#: The language a string with letters but no month name in any language is tried in.
+#: The language a string is tried in when no language names a month in it or knows all its words.
 FALLBACK_LANGUAGES = ("en",)
 
 _LETTER_RUNS = re.compile(r"[^\W\d_]+")
 # Scripts written without spaces between words: their month names are looked for inside the string.
 _UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
-# Letters dateparser treats as variants of each other (Arabic and Persian forms).
-# dateparser reads "April MMX" by a step of its own after every language failed: not asked English-first.
-_ROMAN_NUMERAL = re.compile(r"\b[MDCLXVI]{2,}\b", re.IGNORECASE)
+# dateparser reads a Roman year ("April MMX") in a step of its own after every language failed,
+# so such a string is not asked in English first (a superset of dateparser's own pattern).
+_ROMAN_NUMERAL = re.compile(r"\bM[MDCLXVI]*\b")
 _PUNCTUATION = re.compile(r"[^\w\s]")
+# Letters dateparser treats as variants of each other (Arabic and Persian forms).
 _VARIANTS = str.maketrans({"ی": "ي", "ى": "ي", "ک": "ك"})
 
 
@@ -97,7 +98,11 @@ class MonthNamedParser:
 
 
 def languages_for(date_string: str) -> tuple[str, ...] | None:
-    """The languages that name a month in ``date_string`` (dateparser's order); None for all of them."""
+    """The languages that could read ``date_string``, in dateparser's order; None for all of them.
+
+    Those that name a month in it, and those that know every word of it; a string without
+    letters is left to all languages (dateparser tries one language per date order for it).
+    """
     text = _fold(date_string)
     words = set(_LETTER_RUNS.findall(text))
     if not words:
