@@ -12,7 +12,9 @@ from __future__ import annotations
 import copy
 
 from lxml import etree
+from lxml import html as lxml_html
 
+from bundler.cleaning import blocks
 from bundler.cleaning.completeness import _VISIBLE_TEXT, visible_words
 from bundler.cleaning.content import _NODES, trafilatura_text
 from bundler.cleaning.dom import drop_boilerplate_text, drop_furniture, drop_invisible, remove
@@ -111,3 +113,34 @@ def test_furniture_and_boilerplate_removal_skip_removed_subtrees():
     assert removed == 3  # the nav, the share bar (its inner bar went with it) and the aside
     assert drop_boilerplate_text(tree.find(".//body")) == 1  # "Advertisement"
     assert sum(PARAGRAPH in all_text(p) for p in tree.iter("p")) == 40
+
+
+def test_parsed_pages_keep_lxml_html_element_classes():
+    """The page's element classes are chosen in C now, but they are still lxml.html's (trafilatura,
+    htmldate and the figure code call ``text_content()``), copies included."""
+    tree = _page()
+    for page in (tree, copy.deepcopy(tree)):
+        elements = [e for e in page.iter() if isinstance(e.tag, str)]
+        assert all(isinstance(e, lxml_html.HtmlElement) for e in elements)
+        article = page.find(".//article")
+        assert article.text_content() == "".join(article.itertext())
+        made = etree.SubElement(article, "form")
+        assert isinstance(made, lxml_html.HtmlElement)
+
+
+def test_boolean_structure_tests_match_the_lists_they_replaced():
+    """``_holds_blocks``, ``holds_running_text``'s and ``is_layout_table``'s tests, by libxml2, agree with ``bool(xpath(...))``."""
+    fragment = lxml_html.fragment_fromstring(
+        "<div><span><a href='/x'><img src='a.jpg'></a></span><span><b>plain</b></span>"
+        "<c-wiz><p>para</p></c-wiz><figure><table><tr><td>cell</td></tr></table></figure>"
+        "<table><tr><td><p>layout</p></td></tr></table><table><tr><td>1</td><td>2</td></tr></table></div>"
+    )
+    for element in fragment.iter():
+        assert blocks._HOLDS_STRUCTURE(element) == bool(element.xpath(blocks._STRUCTURE))
+        assert blocks._HOLDS_MEDIA(element) == bool(element.xpath(blocks._MEDIA))
+        assert blocks._HOLDS_LAYOUT(element) == bool(element.xpath(blocks._LAYOUT_INSIDE))
+        assert blocks._HOLDS_IMAGE(element) == (element.find(".//img") is not None or element.find(".//picture") is not None)
+        figure = element.find(".//img") is not None or element.find(".//picture") is not None or element.find(".//figure") is not None
+        assert blocks._HOLDS_FIGURE(element) == figure
+    assert sum(blocks._HOLDS_STRUCTURE(e) for e in fragment.iter()) >= 3
+    assert sum(blocks._HOLDS_IMAGE(e) for e in fragment.iter()) >= 2

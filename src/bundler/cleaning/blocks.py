@@ -302,8 +302,7 @@ def _convert_block(node, tag: str, language: str, base_url: str, figure_hook) ->
         text = inline_html(node, language, base_url)
         return [Heading(max(2, int(tag[1])), text)] if text_of(text).strip() else []
     if tag == "p":
-        nested = node.find(".//img") is not None or node.find(".//picture") is not None or node.find(".//figure") is not None
-        if nested and figure_hook is not None:
+        if figure_hook is not None and _HOLDS_FIGURE(node):
             return html_to_blocks(node, language, base_url, figure_hook)
         text = inline_html(node, language, base_url)
         lang = node.get("lang") or None
@@ -343,10 +342,15 @@ def _convert_block(node, tag: str, language: str, base_url: str, figure_hook) ->
         return _convert_table(node, language, base_url, figure_hook)
     if tag in _BLOCK_TAGS or _holds_blocks(node):
         return html_to_blocks(node, language, base_url, figure_hook)
-    if figure_hook is not None and (node.find(".//img") is not None or node.find(".//picture") is not None):
+    if figure_hook is not None and _HOLDS_IMAGE(node):
         if len(all_text(node).strip()) < 40:  # a linked photo: <a href><img></a>
             return html_to_blocks(node, language, base_url, figure_hook)
     return None
+
+
+#: Whether an element holds an image (or a figure): one libxml2 search instead of an ElementPath walk per tag.
+_HOLDS_IMAGE = etree.XPath("boolean(.//img | .//picture)")
+_HOLDS_FIGURE = etree.XPath("boolean(.//img | .//picture | .//figure)")
 
 
 #: Elements that code highlighters use for one line of a listing: each ends its line.
@@ -389,7 +393,11 @@ _STRUCTURE = ".//p | .//div | .//h1 | .//h2 | .//h3 | .//h4 | .//ul | .//ol | ./
 def _holds_blocks(node) -> bool:
     """An element is judged by what it holds, not by its tag: a custom element (``<c-wiz>``) or a
     ``<span>``/``<a>`` wrapping paragraphs is a container, so its paragraphs stay paragraphs."""
-    return bool(node.xpath(_STRUCTURE))
+    return _HOLDS_STRUCTURE(node)
+
+
+#: ``bool(node.xpath(_STRUCTURE))`` without a Python object made for every match (asked of most inline elements).
+_HOLDS_STRUCTURE = etree.XPath(f"boolean({_STRUCTURE})")
 
 
 #: A ``<figure>`` with this much paragraph text outside its caption wraps an article, not a photo.
@@ -399,10 +407,13 @@ FIGURE_TEXT_LIMIT = 400
 _MEDIA = ".//img | .//picture | .//video | .//audio | .//svg | .//iframe | .//object | .//embed | .//canvas"
 
 
+_HOLDS_MEDIA = etree.XPath(f"boolean({_MEDIA})")
+
+
 def holds_running_text(figure) -> bool:
     """A ``<figure>`` is read as text when it holds no media (a table, a pull quote, code) or
     when some page has put the whole article body inside it."""
-    if not figure.xpath(_MEDIA):
+    if not _HOLDS_MEDIA(figure):
         return True
     paragraphs = [p for p in figure.iter("p", "li", "h2", "h3") if not any(a.tag == "figcaption" for a in p.iterancestors())]
     return sum(len(all_text(p).strip()) for p in paragraphs) > FIGURE_TEXT_LIMIT
@@ -413,11 +424,14 @@ _LAYOUT_INSIDE = (
 )
 
 
+_HOLDS_LAYOUT = etree.XPath(f"boolean({_LAYOUT_INSIDE})")
+
+
 def is_layout_table(node) -> bool:
     """Old pages lay out the whole page with tables; a data table holds short cells and no blocks."""
     if node.get("role") == "presentation":
         return True
-    if node.xpath(_LAYOUT_INSIDE):
+    if _HOLDS_LAYOUT(node):
         return True
     cells = node.xpath(".//td | .//th")
     if len(cells) <= 1:
