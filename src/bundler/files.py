@@ -48,3 +48,29 @@ def write_atomically(destination: Path, write: Callable[[Path], Any], prefix: st
     finally:
         if temporary.exists():
             temporary.unlink()
+
+
+def links_leaving(root: Path):
+    """A ``shutil.copytree`` ignore that leaves out symbolic links that loop or lead out of ``root``.
+
+    A saved page's ``NAME_files/`` folder is copied into the collection with links followed: a link
+    to ``/etc/passwd`` copied that file into ``sources/`` (and from there into bags), and a link to
+    itself stopped the import with a shutil.Error traceback."""
+    base = root.resolve()
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        left: set[str] = set()
+        for name in names:
+            path = Path(directory) / name
+            if not path.is_symlink():
+                continue
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError):  # a loop (RuntimeError before Python 3.13) or a dangling link
+                left.add(name)
+                continue
+            if not target.is_relative_to(base):
+                left.add(name)
+        return left
+
+    return ignore

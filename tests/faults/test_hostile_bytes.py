@@ -237,3 +237,20 @@ def test_markdown_nested_past_markdown_its_limit_keeps_its_text_or_is_refused(tm
     deep = tmp_path / "deep.md"
     deep.write_text(f"# Deep\n\n{PROSE}\n\n{'>' * 500} deep words\n", encoding="utf-8")
     assert_user_error(run_cli("extract", str(deep)), "E834", "deep.md", "more than 100 levels deep", "flatten the nesting")
+
+
+def test_import_copies_a_saved_pages_folder_without_links_that_loop_or_lead_out(tmp_path):
+    """copytree followed the links: /etc/passwd was copied into sources/, and a loop was a shutil.Error traceback."""
+    files = tmp_path / "saved" / "page_files"
+    files.mkdir(parents=True)
+    (files / "style.css").write_text("p {}", encoding="utf-8")
+    os.symlink("style.css", files / "inside.css")
+    os.symlink("loop.jpg", files / "loop.jpg")
+    os.symlink("/etc/passwd", files / "passwd.jpg")
+    (tmp_path / "saved" / "page.html").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "col").mkdir()
+    (tmp_path / "col" / "collection.yaml").write_text("title: T\nsections:\n  - title: S\n    pieces: []\n", encoding="utf-8")
+    result = run_cli("import", str(tmp_path / "col"), str(tmp_path / "saved" / "page.html"))
+    assert result.returncode == 0, result.stderr
+    kept = tmp_path / "col" / "sources" / "page_files"
+    assert sorted(p.name for p in kept.iterdir()) == ["inside.css", "style.css"]

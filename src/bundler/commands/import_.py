@@ -24,7 +24,7 @@ from bundler.commands._capture import capture_piece, given_inputs, retrieved_opt
 from bundler.commands._warnings import empty_body_refusals as refusals
 from bundler.commands._warnings import show_piece_warnings
 from bundler.errors import BundlerError, ImportError_, Problem
-from bundler.files import write_atomically
+from bundler.files import links_leaving, write_atomically
 from bundler.importers import ImportOptions, find_source, read_piece
 from bundler.importers.piece import PIECE_FILE
 from bundler.manifest.events import append_events, capture_event, import_event
@@ -291,7 +291,7 @@ def copy_companion(source: Path, original: Path) -> None:
     companion = source.with_name(source.stem + "_files")
     target = original.with_name(source.stem + "_files")
     if companion.is_dir() and not target.exists() and companion.resolve() != target.resolve():
-        shutil.copytree(companion, target, symlinks=False)
+        shutil.copytree(companion, target, symlinks=False, ignore=links_leaving(companion))
 
 
 def _write_pieces(root: Path, staged: list[tuple[Path, Path, Piece]], companions: dict[Path, list[tuple[Path, Path]]]) -> list[str]:
@@ -307,7 +307,7 @@ def _write_pieces(root: Path, staged: list[tuple[Path, Path, Piece]], companions
             if place.exists():
                 continue
             if kept.is_dir():
-                shutil.copytree(kept, place)
+                shutil.copytree(kept, place, ignore=links_leaving(kept))
             else:
                 shutil.copyfile(kept, place)
         slug = piece.slug or slugify(source.stem)

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from bundler.errors import BundlerError
+from bundler.files import links_leaving
 from bundler.importers.piece import PIECE_FILE, write_piece
 from bundler.manifest.document import Manifest
 from bundler.manifest.edit import piece_sources
@@ -85,7 +86,7 @@ def replace_piece(manifest: Manifest, entry: str, source: Path, piece: Piece) ->
         shutil.copyfile(source, staged / ".original")  # the source may be the very file set aside next
         companion = source.with_name(source.stem + "_files")
         if companion.is_dir():
-            shutil.copytree(companion, staged / ".companion", symlinks=False)
+            shutil.copytree(companion, staged / ".companion", symlinks=False, ignore=links_leaving(companion))
         kept = history_folder(root)
         for path in (root / label, (root / label).with_name(Path(label).stem + "_files"), folder):
             _set_aside(root, path, kept)
