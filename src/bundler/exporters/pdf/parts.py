@@ -48,6 +48,7 @@ from bundler.exporters.pdf.base import (
 )
 from bundler.exporters.pdf.image_refs import ImageReferences
 from bundler.exporters.pdf.layout import LaidOut, LayoutJob, LayoutSettings, Placement, lay_out_all, layout_cost, open_layout_pool
+from bundler.exporters.pdf.margin_marks import MarginGeometry, plan_part, probe_geometry, probe_markup
 from bundler.images.session import ImageSession
 from bundler.model import Dossier, Edition
 from bundler.text.plain import direction_of
@@ -196,18 +197,25 @@ def render_in_parts(
                 pool,
             )
             front, parts = laid[0], laid[1:]
+            geometry = margin_geometry(dossier, edition, layout, settings, right_to_left)
+            title = edition_title(dossier, edition)
             for _ in range(MAX_FRONT_PASSES):
                 placements = place_parts(len(front.pages), parts, right_to_left)
                 numbers = anchor_pages(front, placements)
                 listed = defaultdict(int, numbers)  # an entry without an anchor (none expected) shows 0, as before
+                marks = [plan_part(geometry, placement.part.pages, placement.first_page, title) for placement in placements]
+                overlaid = [n for n, plan in enumerate(marks) if plan is None]  # parts whose marks the assembler cannot draw
                 jobs = [_front_job(dossier, edition, layout, settings, listed, scratch / "front.xhtml", ctx.images)]
                 jobs += [
-                    _overlay_job(dossier, edition, layout, settings, placement, right_to_left, scratch / f"overlay-{n}.xhtml")
-                    for n, placement in enumerate(placements)
+                    _overlay_job(dossier, edition, layout, settings, placements[n], right_to_left, scratch / f"overlay-{n}.xhtml")
+                    for n in overlaid
                 ]
-                laid = lay_out_all(jobs, scratch, "overlay", ctx, pool)
+                laid = lay_out_all(jobs, scratch, "overlay" if overlaid else "contents", ctx, pool)
                 if len(laid[0].pages) == len(front.pages):
-                    front, overlays = laid[0], laid[1:]
+                    front = laid[0]
+                    overlays: list[LaidOut | None] = [None] * len(placements)
+                    for n, overlay in zip(overlaid, laid[1:], strict=True):
+                        overlays[n] = overlay
                     break
                 front = laid[0]  # the real page numbers changed the contents' length: place again
             else:
@@ -215,7 +223,23 @@ def render_in_parts(
         messages = [m for part in (front, *parts) for m in part.log]
         if seen_images is not None:
             seen_images.extend(image for part in (front, *parts) for image in part.images)
-        return assemble_book(front, placements, overlays), messages
+        return assemble_book(front, placements, overlays, marks), messages
+
+
+#: Margin geometry of the editions probed in this process, by what decides it (a probe is one small layout).
+_GEOMETRIES: dict[tuple, MarginGeometry | None] = {}
+
+
+def margin_geometry(
+    dossier: Dossier, edition: Edition, layout: PdfLayout, settings: LayoutSettings, right_to_left: bool
+) -> MarginGeometry | None:
+    """Where the edition's margin boxes are and what they show (``margin_marks``), None if it cannot be read."""
+    body, css = probe_markup(right_to_left)
+    html = document_markup(dossier, edition, layout.name, body)
+    key = (hashlib.sha256(html.encode("utf-8")).hexdigest(), settings.stylesheets, settings.page_size, settings.faces)
+    if key not in _GEOMETRIES:
+        _GEOMETRIES[key] = probe_geometry(html, settings, OVERLAY_CSS + css, right_to_left)
+    return _GEOMETRIES[key]
 
 
 def write_job(
