@@ -3,7 +3,8 @@
 The assembler takes the cover and contents (laid out last, at their true place), then each
 part's pages in order: a blank page before a part that must start on a recto, a sideways
 shift for a part whose pages land on the other side than they were laid out on, and the
-part's overlay (page numbers and running heads) stamped on each page. It then writes the
+page numbers and running heads: drawn here (``margin_marks``), or, for a part whose heads
+could not be drawn here, its WeasyPrint overlay stamped on each page. It then writes the
 named destinations (so links across parts work) and the outline from where each anchor and
 bookmark really landed, and gives each face one font program for the whole book (``pdf_fonts``). Saving with a deterministic ID keeps the file reproducible.
 """

@@ -5,9 +5,11 @@ every run of ``PIECES_PER_PART`` pieces and every text page starts on a fresh pa
 can be laid out alone. What crosses part boundaries is put back afterwards:
 
 - **page numbers and running heads**: parts are laid out with their margin boxes hidden
-  (a hidden ``@top-center`` records the ``string(piece)`` of each page); an *overlay* per
-  part, laid out by WeasyPrint with the edition's own stylesheets at the part's true first
-  page number and side, draws them, and is stamped onto the part's pages;
+  (a hidden ``@top-center`` records the ``string(piece)`` of each page); the assembler draws
+  them (``margin_marks``, placed as a small probe layout of the edition shows, ``margin_probe``).
+  A part with a head it cannot draw faithfully keeps the old way: an *overlay* laid out by
+  WeasyPrint with the edition's own stylesheets at the part's true first page number and
+  side, stamped onto the part's pages;
 - **recto breaks and left/right pages**: each part starts after a throw-away lead page, so
   the part itself shows whether its first block wants a recto (a blank page appears); the
   assembler inserts that blank where the book needs it, and shifts a part whose pages land
@@ -48,7 +50,8 @@ from bundler.exporters.pdf.base import (
 )
 from bundler.exporters.pdf.image_refs import ImageReferences
 from bundler.exporters.pdf.layout import LaidOut, LayoutJob, LayoutSettings, Placement, lay_out_all, layout_cost, open_layout_pool
-from bundler.exporters.pdf.margin_marks import MarginGeometry, plan_part, probe_geometry, probe_markup
+from bundler.exporters.pdf.margin_marks import MarginGeometry, plan_part
+from bundler.exporters.pdf.margin_probe import probe_geometry, probe_markup
 from bundler.images.session import ImageSession
 from bundler.model import Dossier, Edition
 from bundler.text.plain import direction_of
@@ -167,7 +170,7 @@ def anchor_pages(front: LaidOut, placements: list[Placement]) -> dict[str, int]:
 def render_in_parts(
     dossier: Dossier, edition: Edition, layout: PdfLayout, ctx: BuildContext, seen_images: list | None = None
 ) -> tuple[bytes, list[LogMessage]]:
-    """Lay out the parts in parallel (``ctx.work``'s cores, ``ctx.cache``'s parts), then the overlays and the front matter.
+    """Lay out the parts in parallel (``ctx.work``'s cores, ``ctx.cache``'s parts), then the front matter (and any overlays).
 
     ``seen_images`` receives where each image was laid out (front matter first, then the parts).
     """
