@@ -98,6 +98,8 @@ def install() -> None:
     wrap(parts, "_part_job", "part document")
     wrap(parts, "_front_job", "front document")
     wrap(parts, "_overlay_job", "overlay document")
+    wrap(parts, "margin_geometry", "margin probe (one small layout)")
+    wrap(assembly, "_draw_marks", "margin marks drawn (per page)")
     wrap(parts, "lay_out_all", "layout pool", children=True)
     wrap(parts, "assemble_book", "assembly")
     wrap(assembly, "share_font_programs", "font sharing")

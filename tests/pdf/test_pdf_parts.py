@@ -47,7 +47,11 @@ def renumbered(body: tuple, number: int) -> tuple:
 
 
 def make_large_dossier(folder: Path, language: str = "en") -> Dossier:
-    """The kitchen-sink pieces repeated to 16, each a different length, in two sections."""
+    """The kitchen-sink pieces repeated to 16, each a different length, in two sections.
+
+    One title holds a star (Noto Sans Symbols2, a face ``margin_marks`` does not draw): its part
+    keeps WeasyPrint's overlay while the others have their marks drawn by the assembler.
+    """
     sink = make_kitchen_sink(folder, language=language)
     english, night = sink.sections[0].pieces
     arabic = sink.sections[1].pieces[0]
@@ -60,7 +64,8 @@ def make_large_dossier(folder: Path, language: str = "en") -> Dossier:
         )
         url = base.source_url if number < 3 else f"https://news.example.org/copies/{number}"
         body = renumbered(base.body, number) + extra
-        pieces.append(replace(base, slug=f"{base.slug}-{number}", title=f"{base.title} ({number})", source_url=url, body=body))
+        title = f"{base.title} ({number})" + (" ★" if number == 12 else "")  # the longest copy: heads on several pages
+        pieces.append(replace(base, slug=f"{base.slug}-{number}", title=title, source_url=url, body=body))
     first = replace(sink.sections[0], pieces=tuple(pieces))
     second = replace(
         sink.sections[1], pieces=(arabic, replace(night, slug="night-ar", title="The night shift, again"), replace(english, slug="bq-3"))
@@ -82,12 +87,14 @@ def books(request, tmp_path_factory) -> dict:
     language = request.param
     folder = tmp_path_factory.mktemp(f"parts-{language}")
     dossier = make_large_dossier(folder / "collection", language)
-    placements = []
+    placements, overlays, marks = [], [], []
     original = assembly.assemble_book
 
-    def recording(front, placed, overlays):
+    def recording(front, placed, overlaid, drawn=None):
         placements.extend(placed)
-        return original(front, placed, overlays)
+        overlays.extend(overlaid)
+        marks.extend(drawn or [])
+        return original(front, placed, overlaid, drawn)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1462838400")
@@ -96,7 +103,16 @@ def books(request, tmp_path_factory) -> dict:
         patch.setattr(pdf_parts, "assemble_book", recording)  # pdf_parts imports it by name
         split = folder / "parts.pdf"
         split.write_bytes(render(dossier, parts=True))
-    return {"dossier": dossier, "whole": whole, "parts": split, "placements": placements, "folder": folder}
+    return {
+        "dossier": dossier,
+        "whole": whole,
+        "parts": split,
+        "placements": placements,
+        "overlays": overlays,
+        "marks": marks,
+        "folder": folder,
+        "language": language,
+    }
 
 
 def test_the_dossier_exercises_blanks_and_side_changes(books):
@@ -126,7 +142,15 @@ def test_same_pages_letter_for_letter(books):
     assert numbered, "the page numbers are missing"
 
 
+#: The print edition's top and bottom margins (styles/pdf.css), where the page numbers and running heads are.
+TOP_MARGIN_MM, BOTTOM_MARGIN_MM = 22, 24
+#: Pixels of a page's margin strips (at 40 dpi, grey) allowed to differ from one pass by more than 48 levels:
+#: the marks are drawn by the assembler (margin_marks), not by WeasyPrint, at positions within 0.01 pt of its.
+MARGIN_PIXELS_ALLOWED = 12
+
+
 def test_same_pages_pixel_for_pixel(books, tmp_path):
+    """The body of every page pixel for pixel; the margin strips (drawn marks) within a few pixels."""
     pdftoppm = poppler("pdftoppm")
     images = {}
     for name in ("whole", "parts"):
@@ -135,8 +159,80 @@ def test_same_pages_pixel_for_pixel(books, tmp_path):
     assert len(images["whole"]) == len(images["parts"]) > 20
     for one, other in zip(images["whole"], images["parts"], strict=True):
         with Image.open(one) as a, Image.open(other) as b:
-            changed = sum(ImageChops.difference(a, b).histogram()[48:])
-        assert changed == 0, f"{other.name}: {changed} pixels differ from the one-pass layout"
+            top, bottom = (round(mm / 25.4 * 40) for mm in (TOP_MARGIN_MM, BOTTOM_MARGIN_MM))
+            body = (0, top, a.width, a.height - bottom)
+            changed = sum(ImageChops.difference(a.crop(body), b.crop(body)).histogram()[48:])
+            assert changed == 0, f"{other.name}: {changed} body pixels differ from the one-pass layout"
+            difference = ImageChops.difference(a, b)
+            strips = ((0, 0, a.width, top), (0, a.height - bottom, a.width, a.height))
+            margin = sum(sum(difference.crop(box).histogram()[48:]) for box in strips)
+        assert margin <= MARGIN_PIXELS_ALLOWED, f"{other.name}: {margin} margin pixels differ from the one-pass layout"
+
+
+def margin_lines(path: Path) -> list[list[tuple[str, float, float, str, float]]]:
+    """Each page's margin glyphs (text, x, baseline, font without subset tag, size), top to bottom, left to right."""
+    import pdfplumber
+
+    found = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            top, bottom = (mm / 25.4 * 72 for mm in (TOP_MARGIN_MM, BOTTOM_MARGIN_MM))
+            chars = [c for c in page.chars if c["bottom"] <= top or c["top"] >= page.height - bottom]
+            chars.sort(key=lambda c: (round(c["matrix"][5]), c["x0"]))
+            found.append([(c["text"], c["x0"], c["matrix"][5], c["fontname"].split("+")[-1], round(c["size"], 2)) for c in chars])
+    return found
+
+
+def test_margin_marks_drawn_by_the_assembler_where_one_pass_puts_them(books):
+    """Overlays only where a head needs an undrawn face; each page's marks: same text, font and size, within 0.5 pt of one pass."""
+    overlaid = [overlay is not None for overlay in books["overlays"]]
+    starred = [any("★" in info.running for info in placement.part.pages) for placement in books["placements"]]
+    assert overlaid == starred and 0 < sum(overlaid) < len(overlaid), "only the part with a head in another face keeps its overlay"
+    assert [plan is None for plan in books["marks"]] == overlaid
+    whole, split = margin_lines(books["whole"]), margin_lines(books["parts"])
+    assert len(whole) == len(split)
+    for number, (one, other) in enumerate(zip(whole, split, strict=True), start=1):
+        assert [(c[0], c[3], c[4]) for c in one] == [(c[0], c[3], c[4]) for c in other], f"page {number}"
+        for a, b in zip(one, other, strict=True):
+            assert abs(a[1] - b[1]) <= 0.5 and abs(a[2] - b[2]) <= 0.5, (number, a, b)
+    headed = [line for line in split if any(c[4] == 8.5 for c in line)]
+    assert len(headed) >= 10, "too few running heads to compare"
+    if books["language"] == "ar":
+        assert any(c[3] == "Noto-Naskh-Arabic" for line in split for c in line), "no Arabic running head was drawn"
+
+
+def _strip_text(line: list, size: float) -> str:
+    return "".join(c[0] for c in line if c[4] == size)
+
+
+def test_heads_copy_as_their_titles_and_sides_alternate(books):
+    """A Latin head copies out as the piece's title; the dossier's title on versos, piece's on rectos; none on openers and blanks."""
+    dossier, split = books["dossier"], margin_lines(books["parts"])
+    titles = {piece.title for piece in dossier.pieces}
+    title = dossier.title
+    rtl = books["language"] == "ar"
+    page_width = 595.28
+    seen_piece = seen_dossier = 0
+    for number, line in enumerate(split, start=1):
+        head = [c for c in line if c[4] == 8.5]
+        text = "".join(c[0] for c in head)
+        if not head:
+            continue
+        recto = number % 2 == 1
+        on_left = head[0][1] < page_width / 2
+        assert on_left == (recto == rtl), f"page {number}: head on the wrong side"
+        if text == title:
+            assert not recto, f"page {number}: the dossier's title on a recto"
+            seen_dossier += 1
+        elif text.isascii():
+            assert text in titles and recto, f"page {number}: {text!r}"
+            seen_piece += 1
+    assert seen_piece >= 3 and seen_dossier >= 3
+    numbers = [_strip_text(line, 9.0) for line in split]
+    opening = [n for n, line in enumerate(split, start=1) if numbers[n - 1] and not any(c[4] == 8.5 for c in line)]
+    assert len(opening) >= 3, "no opening page without a head"
+    blank = [n for n, line in enumerate(split, start=1) if not line and n > 4]
+    assert blank, "no blank page (without marks) in the body"
 
 
 def _outline_pages(path: Path) -> list[tuple[int, str, int]]:

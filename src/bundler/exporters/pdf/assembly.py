@@ -3,7 +3,8 @@
 The assembler takes the cover and contents (laid out last, at their true place), then each
 part's pages in order: a blank page before a part that must start on a recto, a sideways
 shift for a part whose pages land on the other side than they were laid out on, and the
-part's overlay (page numbers and running heads) stamped on each page. It then writes the
+page numbers and running heads: drawn here (``margin_marks``), or, for a part whose heads
+could not be drawn here, its WeasyPrint overlay stamped on each page. It then writes the
 named destinations (so links across parts work) and the outline from where each anchor and
 bookmark really landed, and gives each face one font program for the whole book (``pdf_fonts``). Saving with a deterministic ID keeps the file reproducible.
 """
@@ -17,6 +18,7 @@ from collections.abc import Iterable
 from bundler.errors import ExportError
 from bundler.exporters.pdf.fonts import share_font_programs
 from bundler.exporters.pdf.layout import LaidOut, PageInfo, Placement
+from bundler.exporters.pdf.margin_marks import DRAWN_FACES, MarkFonts, PageMarks, marks_stream
 
 #: WeasyPrint lays out in CSS pixels (96 per inch) and writes PDF points (72 per inch).
 PX_TO_PT = 0.75
@@ -24,32 +26,46 @@ PX_TO_PT = 0.75
 OVERLAY_NAME = "/BundlerMarginBoxes"
 
 
-def assemble_book(front: LaidOut, placements: list[Placement], overlays: list[LaidOut]) -> bytes:
-    """One PDF: the front pages, then every part (with blanks, shifts and overlays), links and outline."""
+def assemble_book(
+    front: LaidOut, placements: list[Placement], overlays: list[LaidOut | None], marks: list[list[PageMarks | None] | None] | None = None
+) -> bytes:
+    """One PDF: the front pages, then every part (with blanks, shifts and margin marks), links and outline.
+
+    A part's page numbers and running heads come from ``marks`` (drawn here, ``margin_marks``)
+    or, for a part whose marks could not be drawn here, from its WeasyPrint ``overlays`` entry.
+    """
     import pikepdf
 
+    marks = marks if marks is not None else [None] * len(placements)
     with contextlib.ExitStack() as opened:
         book = opened.enter_context(pikepdf.open(front.path))
         width, height = (float(v) for v in book.pages[0].mediabox[2:4])
+        fonts = MarkFonts(book)
         destinations = _owned_destinations(book, front, first=0, shifts=[0.0] * len(book.pages))
         bookmarks = list(_bookmarks(front.pages, first=0, shifts=[0.0] * len(front.pages), height=height))
-        for placement, overlay in zip(placements, overlays, strict=True):
+        for placement, overlay, plan in zip(placements, overlays, marks, strict=True):
             if placement.blank_before:
                 book.add_blank_page(page_size=(width, height))
             part = opened.enter_context(pikepdf.open(placement.part.path))
-            stamps = opened.enter_context(pikepdf.open(overlay.path))
+            stamps = opened.enter_context(pikepdf.open(overlay.path)).pages if overlay is not None else [None] * len(part.pages)
+            drawn = plan if plan is not None else [None] * len(part.pages)
             first = len(book.pages)
             shifts = [_shift(placement, info) for info in placement.part.pages]
             for name, place in _owned_destinations(part, placement.part, first, shifts).items():
                 destinations.setdefault(name, place)  # an id used twice: the first wins, as in one pass
             bookmarks += _bookmarks(placement.part.pages, first, shifts, height)
-            for page, info, shift, stamp in zip(part.pages, placement.part.pages, shifts, stamps.pages, strict=True):
+            for page, info, shift, stamp, page_marks in zip(part.pages, placement.part.pages, shifts, stamps, drawn, strict=True):
                 book.pages.append(page)
                 placed = book.pages[-1]
                 if shift:
                     _translate(placed, shift)
-                if not info.blank:
+                if info.blank:
+                    continue
+                if stamp is not None:
                     _stamp(book, placed, stamp)
+                elif page_marks:
+                    _draw_marks(placed, page_marks, fonts)
+        fonts.finish()
         _write_destinations(book, destinations)
         _write_outline(book, bookmarks)
         share_font_programs(book)  # one program per face, not one per part
@@ -95,6 +111,28 @@ def _stamp(book, page, stamp) -> None:
     page.obj.Resources = pikepdf.Dictionary(own)
     page.contents_add(b"q\n", prepend=True)
     page.contents_add(f"\nQ\nq {OVERLAY_NAME} Do Q\n".encode("ascii"))
+
+
+#: The resource names the drawn marks' fonts go under, one per face.
+MARK_FONT_NAMES = {family: f"/BundlerMark{n}" for n, family in enumerate(DRAWN_FACES)}
+
+
+def _draw_marks(page, page_marks: PageMarks, fonts: MarkFonts) -> None:
+    """Append the page's number and running heads, drawn with the marks' fonts under fixed names."""
+    import pikepdf
+
+    height = float(page.mediabox[3])
+    stream = marks_stream(page_marks, fonts, height, MARK_FONT_NAMES)
+    used = {glyph.face for _, line, _, _ in page_marks for glyph in line.glyphs}
+    shared = page.obj.get("/Resources", pikepdf.Dictionary())  # WeasyPrint shares one among all pages
+    own = {key: shared[key] for key in shared.keys()}
+    font_names = shared.get("/Font", pikepdf.Dictionary())
+    own["/Font"] = pikepdf.Dictionary(
+        {**{key: font_names[key] for key in font_names.keys()}, **{MARK_FONT_NAMES[face]: fonts.resource(face) for face in sorted(used)}}
+    )
+    page.obj.Resources = pikepdf.Dictionary(own)
+    page.contents_add(b"q\n", prepend=True)
+    page.contents_add(b"\nQ\n" + stream)
 
 
 def _owned_destinations(pdf, laid: LaidOut, first: int, shifts: list[float]) -> dict[str, tuple[int, float, float]]:

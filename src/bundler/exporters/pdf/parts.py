@@ -5,9 +5,11 @@ every run of ``PIECES_PER_PART`` pieces and every text page starts on a fresh pa
 can be laid out alone. What crosses part boundaries is put back afterwards:
 
 - **page numbers and running heads**: parts are laid out with their margin boxes hidden
-  (a hidden ``@top-center`` records the ``string(piece)`` of each page); an *overlay* per
-  part, laid out by WeasyPrint with the edition's own stylesheets at the part's true first
-  page number and side, draws them, and is stamped onto the part's pages;
+  (a hidden ``@top-center`` records the ``string(piece)`` of each page); the assembler draws
+  them (``margin_marks``, placed as a small probe layout of the edition shows, ``margin_probe``).
+  A part with a head it cannot draw faithfully keeps the old way: an *overlay* laid out by
+  WeasyPrint with the edition's own stylesheets at the part's true first page number and
+  side, stamped onto the part's pages;
 - **recto breaks and left/right pages**: each part starts after a throw-away lead page, so
   the part itself shows whether its first block wants a recto (a blank page appears); the
   assembler inserts that blank where the book needs it, and shifts a part whose pages land
@@ -48,6 +50,8 @@ from bundler.exporters.pdf.base import (
 )
 from bundler.exporters.pdf.image_refs import ImageReferences
 from bundler.exporters.pdf.layout import LaidOut, LayoutJob, LayoutSettings, Placement, lay_out_all, layout_cost, open_layout_pool
+from bundler.exporters.pdf.margin_marks import MarginGeometry, plan_part
+from bundler.exporters.pdf.margin_probe import probe_geometry, probe_markup
 from bundler.images.session import ImageSession
 from bundler.model import Dossier, Edition
 from bundler.text.plain import direction_of
@@ -166,7 +170,7 @@ def anchor_pages(front: LaidOut, placements: list[Placement]) -> dict[str, int]:
 def render_in_parts(
     dossier: Dossier, edition: Edition, layout: PdfLayout, ctx: BuildContext, seen_images: list | None = None
 ) -> tuple[bytes, list[LogMessage]]:
-    """Lay out the parts in parallel (``ctx.work``'s cores, ``ctx.cache``'s parts), then the overlays and the front matter.
+    """Lay out the parts in parallel (``ctx.work``'s cores, ``ctx.cache``'s parts), then the front matter (and any overlays).
 
     ``seen_images`` receives where each image was laid out (front matter first, then the parts).
     """
@@ -196,18 +200,25 @@ def render_in_parts(
                 pool,
             )
             front, parts = laid[0], laid[1:]
+            geometry = margin_geometry(dossier, edition, layout, settings, right_to_left)
+            title = edition_title(dossier, edition)
             for _ in range(MAX_FRONT_PASSES):
                 placements = place_parts(len(front.pages), parts, right_to_left)
                 numbers = anchor_pages(front, placements)
                 listed = defaultdict(int, numbers)  # an entry without an anchor (none expected) shows 0, as before
+                marks = [plan_part(geometry, placement.part.pages, placement.first_page, title) for placement in placements]
+                overlaid = [n for n, plan in enumerate(marks) if plan is None]  # parts whose marks the assembler cannot draw
                 jobs = [_front_job(dossier, edition, layout, settings, listed, scratch / "front.xhtml", ctx.images)]
                 jobs += [
-                    _overlay_job(dossier, edition, layout, settings, placement, right_to_left, scratch / f"overlay-{n}.xhtml")
-                    for n, placement in enumerate(placements)
+                    _overlay_job(dossier, edition, layout, settings, placements[n], right_to_left, scratch / f"overlay-{n}.xhtml")
+                    for n in overlaid
                 ]
-                laid = lay_out_all(jobs, scratch, "overlay", ctx, pool)
+                laid = lay_out_all(jobs, scratch, "overlay" if overlaid else "contents", ctx, pool)
                 if len(laid[0].pages) == len(front.pages):
-                    front, overlays = laid[0], laid[1:]
+                    front = laid[0]
+                    overlays: list[LaidOut | None] = [None] * len(placements)
+                    for n, overlay in zip(overlaid, laid[1:], strict=True):
+                        overlays[n] = overlay
                     break
                 front = laid[0]  # the real page numbers changed the contents' length: place again
             else:
@@ -215,7 +226,23 @@ def render_in_parts(
         messages = [m for part in (front, *parts) for m in part.log]
         if seen_images is not None:
             seen_images.extend(image for part in (front, *parts) for image in part.images)
-        return assemble_book(front, placements, overlays), messages
+        return assemble_book(front, placements, overlays, marks), messages
+
+
+#: Margin geometry of the editions probed in this process, by what decides it (a probe is one small layout).
+_GEOMETRIES: dict[tuple, MarginGeometry | None] = {}
+
+
+def margin_geometry(
+    dossier: Dossier, edition: Edition, layout: PdfLayout, settings: LayoutSettings, right_to_left: bool
+) -> MarginGeometry | None:
+    """Where the edition's margin boxes are and what they show (``margin_marks``), None if it cannot be read."""
+    body, css = probe_markup(right_to_left)
+    html = document_markup(dossier, edition, layout.name, body)
+    key = (hashlib.sha256(html.encode("utf-8")).hexdigest(), settings.stylesheets, settings.page_size, settings.faces)
+    if key not in _GEOMETRIES:
+        _GEOMETRIES[key] = probe_geometry(html, settings, OVERLAY_CSS + css, right_to_left)
+    return _GEOMETRIES[key]
 
 
 def write_job(

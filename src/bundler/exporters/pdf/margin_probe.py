@@ -1,0 +1,181 @@
+"""The probe: where an edition's margin boxes are, read from one small WeasyPrint layout.
+
+``margin_marks`` draws page numbers and running heads itself; what it needs to know about the
+edition (each box's row, font stack, size, line height, colour, alignment, and which of page
+number, dossier title or piece title it shows, for every page name and side) is read here from
+a probe document laid out with the edition's own stylesheets: a lead page, then a left and a
+right page of each page name the stylesheets use, whose strings hold known words. Nothing is
+read from the CSS by hand. Each probe line is also placed by ``margin_marks`` and compared with
+where WeasyPrint put it; an edition whose boxes this cannot read or place (a corner or side
+box, two lines, letter spacing, a transform, a border, bold or italic, a line off by more than
+``PROBE_TOLERANCE``) gets no geometry, and its parts keep WeasyPrint's overlays.
+"""
+
+from __future__ import annotations
+
+from bundler.exporters.pdf.margin_marks import MarginGeometry, MarkBox, place_line, shape_line
+from bundler.resources import styles_dir
+
+#: Page names the probe lays out ("" is an unnamed page); the stylesheets use these.
+PROBED_NAMES = ("", "front", "opener")
+#: What the probe puts in each string, to tell the boxes apart.
+_PROBE_DOSSIER = "Dossier probe"
+_PROBE_PIECE = "Piece probe"
+_PROBE_PAGE = 7
+#: How far (points) a probe line may be from where ``margin_marks`` puts it before the edition falls back.
+PROBE_TOLERANCE = 0.25
+#: WeasyPrint lays out in CSS pixels (96 per inch) and writes PDF points (72 per inch).
+PX_TO_PT = 0.75
+
+
+def probe_geometry(html: str, settings, extra_css: str, right_to_left: bool) -> MarginGeometry | None:
+    """Lay out the probe document (``probe_markup`` in the edition's shell) with the edition's stylesheets; read its boxes."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    from bundler.exporters.pdf.base import collecting_weasyprint_log, load_stylesheets
+
+    fonts = FontConfiguration()
+    sheets = load_stylesheets(settings.stylesheets, settings.page_size, extra_css, fonts, plain_running_heads=True, faces=settings.faces)
+    with collecting_weasyprint_log():
+        document = weasyprint.HTML(string=html, base_url=str(styles_dir()) + "/").render(font_config=fonts, stylesheets=sheets)
+    return read_geometry(document.pages, right_to_left)
+
+
+def probe_markup(right_to_left: bool) -> tuple[str, str]:
+    """The probe's body and its extra CSS: a lead page, then a left and a right page of each probed name."""
+    pages = ['<div class="bundler-overlay-page"></div>']
+    for name in PROBED_NAMES:
+        style = f"page: {name}" if name else ""
+        for _ in range(2):
+            pages.append(
+                f'<div class="bundler-overlay-page" style="{style}"><span class="bundler-dossier">{_PROBE_DOSSIER}</span>'
+                f'<span class="bundler-piece">{_PROBE_PIECE}</span></div>'
+            )
+    css = f"@page :first {{ counter-reset: page {_PROBE_PAGE}; }}\n"
+    return "\n".join(pages), css
+
+
+def read_geometry(pages: list, right_to_left: bool) -> MarginGeometry | None:
+    """The margin boxes of the probe's laid-out pages (WeasyPrint ``Page`` objects), checked against this module's placing."""
+    boxes: dict[tuple[str, str], tuple[MarkBox, ...]] = {}
+    for page in pages[1:]:
+        page_box = page._page_box
+        key = (page_box.page_type.name or "", page_box.page_type.side)
+        found = []
+        for margin in page_box.children:
+            if not getattr(margin, "at_keyword", None):
+                continue
+            box = _mark_box(margin, page_box)
+            if box is None:
+                return None
+            if box is not _EMPTY:
+                found.append(box)
+        boxes.setdefault(key, tuple(found))
+    return MarginGeometry(boxes, right_to_left)
+
+
+_EMPTY = MarkBox("", 0, 0, 0, 0, "left", (), 0, 0, (0, 0, 0))
+
+
+def _mark_box(margin, page_box) -> MarkBox | None:
+    """A probe margin box as a ``MarkBox`` (``_EMPTY`` if it shows nothing), None if it holds what this module cannot draw.
+
+    Only the top and bottom rows are read. Their one generated box spans the row (the page
+    area's width), and its line sits at the left end, the right end or the middle of it.
+    """
+    lines = list(_line_boxes(margin))
+    texts = ["".join(_texts(line)) for line in lines]
+    if not any(text.strip() for text in texts):
+        return _EMPTY
+    if len(lines) != 1 or not margin.at_keyword.startswith(("@top-", "@bottom-")) or "corner" in margin.at_keyword:
+        return None
+    text = texts[0]
+    content = "page" if text.isdigit() else {_PROBE_DOSSIER: "dossier", _PROBE_PIECE: "piece"}.get(text)
+    style = margin.style
+    if content is None or not _plain_style(margin):
+        return None
+    align = style["text_align_all"]
+    if align not in ("left", "right", "center"):
+        return None
+    box = MarkBox(
+        content=content,
+        x=page_box.margin_left * PX_TO_PT,
+        top=margin.content_box_y() * PX_TO_PT,
+        width=page_box.border_width() * PX_TO_PT,
+        height=margin.height * PX_TO_PT,
+        align=align,
+        families=tuple(style["font_family"]),
+        size=style["font_size"] * PX_TO_PT,
+        line_height=_line_height(style) * PX_TO_PT,
+        color=tuple(float(v) for v in style["color"].to("srgb").coordinates),
+    )
+    return box if _matches_probe(box, lines[0], text, margin) else None
+
+
+def _line_height(style) -> float:
+    value = style["line_height"]
+    if value == "normal":
+        raise ValueError("normal line height")
+    if isinstance(value, (int, float)):
+        return value * style["font_size"]
+    return value.value
+
+
+def _plain_style(margin) -> bool:
+    """True for a margin box this module draws as WeasyPrint does: plain text, no decoration."""
+    style = margin.style
+    try:
+        _line_height(style)
+    except (ValueError, AttributeError):
+        return False
+    return (
+        style["letter_spacing"] == "normal"
+        and style["word_spacing"] == 0
+        and style["text_transform"] == "none"
+        and style["font_weight"] == 400
+        and style["font_style"] == "normal"
+        and style["font_variant_caps"] == "normal"
+        and style["font_stretch"] == "normal"
+        and style["vertical_align"] == "middle"
+        and style["text_indent"].value == 0
+        and style["color"].alpha == 1
+        and all(getattr(margin, f"{edge}_width", 0) == 0 for edge in ("border_top", "border_bottom", "border_left", "border_right"))
+        and margin.style["text_decoration_line"] in ("none", None, frozenset())
+    )
+
+
+def _matches_probe(box: MarkBox, line_box, text: str, margin) -> bool:
+    """Whether this module puts the probe's line where WeasyPrint put it (left end and baseline)."""
+    line = shape_line(text, box, margin.style["direction"] == "rtl")
+    if line is None:
+        return False
+    placed = place_line(line, box)
+    if placed is None:
+        return False
+    text_box = next(_text_boxes(line_box), None)
+    if text_box is None:
+        return False
+    x = text_box.position_x * PX_TO_PT
+    baseline = (text_box.position_y + text_box.baseline) * PX_TO_PT
+    return abs(placed[0] - x) <= PROBE_TOLERANCE and abs(placed[1] - baseline) <= PROBE_TOLERANCE
+
+
+def _line_boxes(box):
+    for child in getattr(box, "children", ()):
+        if type(child).__name__ == "LineBox":
+            yield child
+        else:
+            yield from _line_boxes(child)
+
+
+def _text_boxes(box):
+    if hasattr(box, "text"):
+        yield box
+    for child in getattr(box, "children", ()):
+        yield from _text_boxes(child)
+
+
+def _texts(box):
+    for text_box in _text_boxes(box):
+        yield text_box.text
