@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bundler.text import language as lang
+from bundler.text import language_scoring
 from bundler.text.language import (
     choose_language,
     close_languages,
@@ -166,6 +167,22 @@ def test_a_pages_paragraphs_judged_together_get_what_each_gets_alone():
     together = lang.paragraph_languages(paragraphs, "en")
     assert together == [lang.paragraph_language(text, "en") for text in paragraphs]
     assert together == ["pt", None, "ar", None, None, "ar", "es", None, "de"]
+    many = paragraphs * 30  # more than one batch of the scorer's walk
+    assert len(many) > language_scoring.BATCH and lang.paragraph_languages(many, "en") == together * 30
+
+
+def test_without_the_fast_scorer_py3langids_own_rank_gives_the_same_answers(monkeypatch):
+    """Should py3langid's internals move, the scorer refuses to be made and ``rank`` is used instead."""
+    from bundler.text.language_scoring import LanguageScorer
+
+    with pytest.raises(AttributeError):
+        LanguageScorer(object())
+    texts = [PORTUGUESE, ENGLISH, ARABIC, SPANISH[:120] + " " + PORTUGUESE[:120], "Hej, hvordan går det? Jeg har det godt."]
+    fast = lang.identify_languages(texts)
+    lang._rankings_seen.clear()
+    monkeypatch.setattr(lang, "_scorer", lambda: None)
+    assert lang.identify_languages(texts) == fast
+    lang._rankings_seen.clear()
 
 
 def test_letters_and_scripts_are_counted_as_the_regular_expressions_count_them():
