@@ -650,7 +650,7 @@ def finished_looking(dist: Path) -> list[str]:
 def run_variant(name: str, folder: Path, formats: str) -> list[str]:
     inputs = VARIANTS[name](folder)
     collection = folder / "col"
-    names = [p.name for p in inputs] or ["collection.yaml"]
+    names = [os.fsencode(p.name).decode("utf-8", "replace") for p in inputs] or ["collection.yaml"]  # as a message shows it
     problems = []
     steps: list[tuple[str, tuple[str, ...]]] = []
     if inputs:
