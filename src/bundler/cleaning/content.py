@@ -17,7 +17,7 @@ import yaml
 from lxml import etree
 
 from bundler.cleaning.blocks import text_of
-from bundler.cleaning.dom import compact_tokens, rules_for_host, text_length
+from bundler.cleaning.dom import compact_tokens, remove, rules_for_host, text_length
 from bundler.cleaning.treetext import spaced_text
 from bundler.model import Block, Embed, FigureBlock, Heading, ListBlock, Paragraph, Preformatted, Quote, Rule, Table
 
@@ -171,6 +171,24 @@ def trafilatura_text(tree) -> str:
         return trafilatura.extract(root, include_comments=False, include_tables=True, deduplicate=False) or ""
     except Exception:  # trafilatura is a second opinion; the markup-based result still stands
         return ""
+
+
+#: Scripts and styles, which nothing after the metadata reads: trafilatura deletes them unread (after
+#: copying them), bundler's own pass drops them (``drop_invisible``). JSON-LD stays, trafilatura reads it
+#: (a forum's posting type, an article body); inside ``<noscript>`` they stay too, because
+#: ``_unwrap_noscript`` weighs that element's whole text.
+_CODE = etree.XPath(".//script[not(@type='application/ld+json')][not(ancestor::noscript)]|.//style[not(ancestor::noscript)]")
+
+
+def drop_code(tree) -> None:
+    """Remove scripts and styles before the page is copied for trafilatura and read by it.
+
+    The page is deep-copied twice here and again three or four times inside trafilatura, and its
+    XPath rules walk every node: code that no step reads costs about a tenth of trafilatura's time
+    on real pages. trafilatura's text and bundler's blocks are the same without it.
+    """
+    for element in _CODE(tree):
+        remove(element)
 
 
 class Support:

@@ -33,6 +33,7 @@ from bundler.cleaning.content import (
     Support,
     block_text,
     coverage,
+    drop_code,
     drop_repeated_blocks,
     find_root,
     select_blocks,
@@ -134,6 +135,7 @@ def read_html_bytes(
     choice = language_choice or choose_language(_sample_text(body), meta.language, forced=options.language)
     language = choice.tag
     notes, _containers = extract_notes(body, language, base_url)
+    drop_code(tree)  # before the copies: trafilatura and every later step ignore it
     reference = copy.deepcopy(tree)
     support = Support(trafilatura_text(reference))
     _prepare_dom(tree, base_url, support)
