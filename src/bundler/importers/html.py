@@ -57,6 +57,7 @@ from bundler.cleaning.treetext import spaced_text
 from bundler.codes import coded
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
+from bundler.importers.limits import read_bounded
 from bundler.model import Block, Heading, Paragraph, Piece, Provenance
 from bundler.text.dates import parse_date
 from bundler.text.encoding import decode_bytes, looks_binary
@@ -98,15 +99,8 @@ _UPDATED = re.compile(r"^(published|updated|posted|last (updated|modified))\b.{0
 
 def read_html(path: Path, options: ImportOptions) -> Piece:
     """Import one saved web page."""
-    size = path.stat().st_size
-    if size > MAX_PAGE_BYTES:
-        raise ImportError_(
-            f"{path.name} is {size // (1024 * 1024)} MB; pages over {MAX_PAGE_BYTES // (1024 * 1024)} MB are not imported",
-            code="E110",
-            file=str(path),
-            hint="save the page without embedded media, or split it",
-        )
-    return read_html_bytes(path.read_bytes(), options, page_dir=path.parent, label=options.source_label or path.name)
+    raw = read_bounded(path, MAX_PAGE_BYTES, "pages", "E110", "save the page without embedded media, or split it")
+    return read_html_bytes(raw, options, page_dir=path.parent, label=options.source_label or path.name)
 
 
 def read_html_bytes(
