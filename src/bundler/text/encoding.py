@@ -163,15 +163,84 @@ def _fix_encoding(text: str, warnings: list[str]) -> tuple[str, list[str]]:
     if not _MOJIBAKE_HINT.search(text):
         return unicodedata.normalize("NFC", text), warnings
     import ftfy  # ~0.1 s of tables: loaded only when a text shows a sign of mojibake
-    import ftfy.badness
 
-    if not ftfy.badness.is_bad(text):
+    if not is_bad(text):
         return unicodedata.normalize("NFC", text), warnings
     if len(text) > 2 * _SAMPLE:  # ftfy is slow on huge texts: repair only when a sample shows damage
         sample = text[:_SAMPLE] + text[len(text) // 2 : len(text) // 2 + _SAMPLE]
-        if ftfy.fix_encoding(sample) == sample:
+        if not is_bad(sample) or ftfy.fix_encoding(sample) == sample:  # fix_encoding leaves a text is_bad passes
             return text, warnings
-    fixed = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_line_breaks=False)
+    fixed = fix_text_by_line(text)
     if fixed != text and ftfy.fix_encoding(text) != text:
         warnings.append(coded("W113", "repaired mis-decoded characters (mojibake)"))
     return fixed, warnings
+
+
+#: Any character some step of ``ftfy.fix_text`` could act on: everything but tab, line breaks and
+#: printable ASCII other than "&" (HTML entities). ASCII is left alone by its encoding repair
+#: (``possible_encoding(text, "ascii")``), is in normal form, and holds no ligature, wide form,
+#: C1 control or surrogate; its removable controls, the escape of terminal codes and "&" are in
+#: this class (``tests/text/test_encoding_lines.py`` checks ftfy's tables against it).
+_FTFY_ACTIVE = re.compile("[^\t\n\r\x20-\x25\x27-\x7e]")
+
+
+def fix_text_by_line(text: str) -> str:
+    """``ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_line_breaks=False)``, to the character.
+
+    ftfy fixes a text one segment at a time (a line, or a million characters of a longer one), and a
+    segment of plain printable ASCII comes out unchanged; most of a page's lines are that (markup,
+    scripts, English text), yet ftfy called a dozen fixers on each. Here only the segments holding
+    a character some fixer could act on go through ftfy, cut exactly where ftfy would cut them and
+    with the configuration ftfy would have by then (HTML entities are unescaped only before the
+    first segment with a "<").
+    """
+    from ftfy import TextFixerConfig, fix_and_explain
+
+    config = TextFixerConfig(explain=False)._replace(normalization="NFC", uncurl_quotes=False, fix_line_breaks=False)
+    markup_config = config._replace(unescape_html=False)
+    limit, first_markup = config.max_decode_length, text.find("<")
+    out: list[str] = []
+    position = 0
+    while (active := _FTFY_ACTIVE.search(text, position)) is not None:
+        at = active.start()
+        line_start = text.rfind("\n", position, at) + 1 or position
+        start = line_start + (at - line_start) // limit * limit  # where ftfy's segment holding ``at`` begins
+        end = text.find("\n", start) + 1 or len(text)
+        end = min(end, start + limit)
+        out.append(text[position:start])
+        marked_up = 0 <= first_markup < end  # ftfy stops unescaping entities from the first segment with a "<"
+        out.append(fix_and_explain(text[start:end], markup_config if marked_up else config).text)
+        position = end
+    out.append(text[position:])
+    return "".join(out)
+
+
+#: ftfy's badness expression never matches without a non-ASCII character (each of its alternatives
+#: requires one of its character classes, all outside ASCII) and never matches more than six characters.
+_BADNESS_REACH = 6
+_NON_ASCII_RUNS = re.compile("[^\x00-\x7f]+")
+
+
+def is_bad(text: str) -> bool:
+    """``ftfy.badness.is_bad(text)``, searched for only around the text's non-ASCII characters.
+
+    ftfy tries its long expression at every position of the text, a tenth of a second on a large
+    page; a match must hold a non-ASCII character and is at most ``_BADNESS_REACH`` characters
+    long, so searching the stretches of that reach around each run of non-ASCII characters finds
+    a match exactly when the whole text has one (the expression has no anchors but a leading
+    ``^``, which a search from inside the text does not take for the start, as it should not).
+    """
+    if text.isascii():
+        return False
+    from ftfy.badness import BADNESS_RE
+
+    start = end = -1
+    for run in _NON_ASCII_RUNS.finditer(text):
+        if run.start() - _BADNESS_REACH > end >= 0:  # a gap: search the stretch gathered so far
+            if BADNESS_RE.search(text, start, end):
+                return True
+            start = -1
+        if start < 0:
+            start = max(0, run.start() - _BADNESS_REACH)
+        end = run.end() + _BADNESS_REACH
+    return bool(BADNESS_RE.search(text, start, end))
