@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import html as html_lib
 import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -112,15 +113,20 @@ def read_html_bytes(
     url: str = "",
     retrieved: str = "",
     language_choice: LanguageChoice | None = None,
+    first_reading: FirstReading | None = None,
 ) -> Piece:
     """Import a page given as bytes (also used for WARC records); ``page_dir`` holds its local files.
 
     ``language_choice`` is set only when the page is read again because its main text turned out
-    to be in another language than the page around it suggested."""
-    _check_bytes(raw, label)
-    declared = _declared_charset(raw)
-    text, warnings = decode_bytes(raw, declared)
-    text = _truncate(text, warnings)
+    to be in another language than the page around it suggested; ``first_reading`` then carries
+    what the first reading found that no language changes."""
+    if first_reading is None:
+        _check_bytes(raw, label)
+        text, warnings = decode_bytes(raw, _declared_charset(raw))
+        text = _truncate(text, warnings)
+    else:
+        text, warnings = first_reading.text, list(first_reading.warnings)
+    decoded = FirstReading(text, tuple(warnings))
     tree = parse_page(text, label)
     reassemble_streamed(tree)  # before anything reads the page: the streamed parts are its text
     meta = read_metadata(tree)
@@ -131,7 +137,7 @@ def read_html_bytes(
     notes, _containers = extract_notes(body, language, base_url)
     drop_code(tree)  # before the copies: trafilatura and every later step ignore it
     reference = copy.deepcopy(tree)
-    support = Support(trafilatura_text(reference))
+    support = Support(trafilatura_text(reference) if first_reading is None else first_reading.second_opinion)
     _prepare_dom(tree, base_url, support)
     root = find_root(tree, base_url, support)
     context = FigureContext(page_dir=page_dir, base_url=base_url, media_dir=options.media_dir, language=language, damage=options.damage)
@@ -152,7 +158,10 @@ def read_html_bytes(
     if not (options.language or language_choice):
         settled = settle_language(choice, _main_text(blocks), meta.language)
         if settled is not choice:
-            return read_html_bytes(raw, options, page_dir=page_dir, label=label, url=url, retrieved=retrieved, language_choice=settled)
+            again = replace(decoded, second_opinion=support.text)
+            return read_html_bytes(
+                raw, options, page_dir=page_dir, label=label, url=url, retrieved=retrieved, language_choice=settled, first_reading=again
+            )
     warnings += choice.warnings
     blocks = _mark_languages(blocks, language)
     warnings += check_body(blocks, reference, support.text)
@@ -178,6 +187,21 @@ def read_html_bytes(
             warnings=tuple(warnings),
         ),
     )
+
+
+@dataclass(frozen=True)
+class FirstReading:
+    """What a page's first reading found that its language has no part in, kept for a second reading in another one.
+
+    The page text as decoded (with the decoding's warnings) and trafilatura's text of it: the
+    tree trafilatura reads is the parsed page with its notes taken out and its code dropped, and
+    taking notes out depends on where they are, not on the language their text is smartened
+    in. A second reading was a whole second import of the page; these two were most of it.
+    """
+
+    text: str
+    warnings: tuple[str, ...]
+    second_opinion: str = ""
 
 
 def _check_bytes(raw: bytes, label: str) -> None:
