@@ -242,6 +242,8 @@ def text_of(fragment: str) -> str:
     """Plain text of an inline fragment."""
     if not fragment:
         return ""
+    if "<" not in fragment:  # most fragments asked (a cell, a short paragraph) hold no markup: no tag to take out
+        return html.unescape(fragment)
     return html.unescape(_TAG.sub("", fragment.replace("<br/>", " ")))
 
 
