@@ -7,8 +7,10 @@ event handlers, ``javascript:``/``data:`` links and unknown elements never pass.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
+import threading
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
@@ -104,10 +106,13 @@ _SAFE_SCHEMES = {"http", "https", "mailto", "ftp", ""}
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|igshid|yclid|_hsenc|_hsmi|ref_src|cmpid|ocid|smid)$", re.I)
 
 
+@functools.lru_cache(maxsize=4096)
 def clean_url(href: str, base: str = "") -> str:
     """Resolve ``href`` against ``base`` and drop unsafe schemes and tracking parameters.
 
     Returns "" for links that must not survive (``javascript:``, ``data:``, ``vbscript:``).
+    Remembered (a pure function of its two strings): a page's blocks are often read twice or
+    three times (a wider root, a recovered article), and ``urljoin`` was most of a link's cost.
     """
     href = strip_controls(href or "").strip()
     href = re.sub(r"[\x00-\x20]", "", href) if href.lower().lstrip().startswith(("java", "vb", "data")) else href
@@ -528,11 +533,30 @@ def parse_fragment(markup: str) -> etree._Element:
 
 def parse_inline(fragment: str) -> etree._Element:
     """Parse an inline fragment as XML inside a ``div``; raises ``etree.XMLSyntaxError`` when malformed."""
-    return etree.fromstring(f"<div>{fragment or ''}</div>", etree.XMLParser(resolve_entities=False, no_network=True))
+    return etree.fromstring(f"<div>{fragment or ''}</div>", _inline_parser())
+
+
+_PARSERS = threading.local()
+
+
+def _inline_parser() -> etree.XMLParser:
+    """This thread's parser for inline fragments: one made per call was a third of a fragment's parsing
+    (an lxml parser may be reused, one parse after another, but not shared between threads)."""
+    parser = getattr(_PARSERS, "inline", None)
+    if parser is None:
+        parser = _PARSERS.inline = etree.XMLParser(resolve_entities=False, no_network=True)
+    return parser
+
+
+#: Text with no markup, no entity and only characters XML allows (nor ``]]>``, which needs a ``>``):
+#: well-formed inside a ``<div>`` without parsing it.
+_PLAIN_XML_TEXT = re.compile("[^<>&\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]*")
 
 
 def fragment_problem(fragment: str) -> str:
     """Why ``fragment`` is not well-formed XHTML (unbalanced tags, unknown entities), or "" when it is."""
+    if _PLAIN_XML_TEXT.fullmatch(fragment or ""):  # most of a piece's fragments: plain text, nothing to parse
+        return ""
     try:
         parse_inline(fragment)
     except etree.XMLSyntaxError as exc:

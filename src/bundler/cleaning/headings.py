@@ -57,6 +57,8 @@ def is_button_heading(heading: Heading) -> bool:
 
 def is_link_only(heading: Heading) -> bool:
     """A heading that is one link and nothing else: a teaser for another page, not a section title."""
+    if "<a" not in heading.html:  # no link element at all (most headings): nothing to parse
+        return False
     try:
         holder = parse_inline(heading.html)
     except etree.XMLSyntaxError:  # repaired before this runs; a heading that is not XML is no link
