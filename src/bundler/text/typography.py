@@ -25,10 +25,19 @@ def normalise_space(text: str) -> str:
     Called on every element's text during an import (often on long texts), so the common case
     goes through ``str.split``, about three times faster than the regular expression; the two
     agree exactly unless the text holds one of the few characters only ``str.split`` breaks on.
+    In ASCII text (``isascii`` is answered without a scan) those are six controls, each looked
+    for with a plain character search, faster than the expression's scan of the text.
     """
-    if _OTHER_SPACES.search(text):
+    if _has_other_spaces(text):
         return _SPACES.sub(" ", text).strip()
     return " ".join(text.split())
+
+
+def _has_other_spaces(text: str) -> bool:
+    """Whether ``text`` holds a character ``str.split`` takes for white space and ``_SPACES`` does not."""
+    if text.isascii():
+        return "\x0b" in text or "\x0c" in text or "\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text
+    return _OTHER_SPACES.search(text) is not None
 
 
 def remove_non_xml(text: str) -> str:
