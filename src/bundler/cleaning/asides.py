@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -40,6 +40,7 @@ def _rules() -> dict:
     return yaml.safe_load(_RULES.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=16384)  # every link of a page is asked, and menus repeat the same addresses
 def is_author_link(href: str) -> bool:
     """Whether ``href`` points at a person's page on the site (``/author/jane-doe/``, ``/autores/x``)."""
     parts = urlsplit(href or "")

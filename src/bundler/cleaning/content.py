@@ -205,7 +205,12 @@ class Support:
         """Share of trafilatura's word triples that ``text`` contains (how much of its article is there)."""
         if not self.trigrams:
             return 0.0
-        words = _WORD.findall(text.lower())
+        return self.share_of_words(_WORD.findall(text.lower()))
+
+    def share_of_words(self, words: list[str]) -> float:
+        """``share_in`` for a text already split into lower-case words (``cleaning.measure.Measures.words``)."""
+        if not self.trigrams:
+            return 0.0
         found = self.trigrams.intersection(_triples(words))
         return len(found) / len(self.trigrams)
 
@@ -221,13 +226,16 @@ class Support:
 
     def of(self, text: str) -> float:
         """Share of ``text``'s word triples (or the whole phrase, if short) found by trafilatura."""
-        words = _WORD.findall(text.lower())
+        return self.of_words(_WORD.findall(text.lower()))
+
+    def of_words(self, words: list[str]) -> float:
+        """``of`` for a text already split into lower-case words."""
         if not words:
             return 0.0
         if len(words) < 4:
             return 1.0 if f" {' '.join(words)} " in self.joined else 0.0
-        grams = list(_triples(words))
-        return sum(map(self.trigrams.__contains__, grams)) / len(grams)
+        # len(words) - 2 triples, counted without building their list
+        return sum(map(self.trigrams.__contains__, _triples(words))) / (len(words) - 2)
 
 
 def block_text(block: Block) -> str:

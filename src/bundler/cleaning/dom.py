@@ -17,6 +17,7 @@ import yaml
 from lxml import etree
 
 from bundler.cleaning.boilerplate import is_boilerplate
+from bundler.cleaning.measure import Measures
 from bundler.cleaning.treetext import all_text, is_detached, short_text
 from bundler.text.typography import normalise_space
 
@@ -157,7 +158,12 @@ def drop_invisible(tree) -> int:
     return len(doomed)
 
 
-def drop_furniture(tree, protect: set | None = None, holds_main_text: Callable[[object], bool] | None = None) -> int:
+def drop_furniture(
+    tree,
+    protect: set | None = None,
+    holds_main_text: Callable[[object], bool] | None = None,
+    measures: Measures | None = None,
+) -> int:
     """Apply the class/id, role, tag and hidden rules; returns how many elements went.
 
     ``protect`` holds elements (e.g. the notes found earlier) that must survive.
@@ -165,14 +171,31 @@ def drop_furniture(tree, protect: set | None = None, holds_main_text: Callable[[
     extractor found: such an element is the article's container, whatever its class says
     ("elementor-widget-wrap", a page-wide ``<form>`` or ``<nav>``), and is never removed
     as furniture. Size guards measure visible text: call ``drop_invisible`` first.
+    ``measures`` (shared with ``holds_main_text`` when it measures too) remembers each element's
+    text length for this pass: elements are visited in document order and only subtrees already
+    passed are removed, so no element's subtree has changed when it is measured (see ``cleaning.measure``).
     """
     rules = dom_rules()
     protect = protect or set()
+    measures = measures or Measures()
     body = tree.find(".//body")
-    total = text_length(body) if body is not None else 0
+    total = measures.text_length(body) if body is not None else 0
+    wrappers = _article_body_wrappers(tree)
 
     def holds_article(element) -> bool:
-        return _holds_article(element, total) or (holds_main_text is not None and holds_main_text(element))
+        if element in wrappers:  # it holds an itemprop=articleBody
+            return True
+        length = measures.text_length(element)
+        return (length > 600 and length > 0.4 * total) or (holds_main_text is not None and holds_main_text(element))
+
+    named_by_words: dict[tuple[str, str], bool] = {}  # a page repeats a few class/id pairs on many elements
+
+    def named_by_name(element) -> bool:
+        key = (element.get("class") or "", element.get("id") or "")
+        named = named_by_words.get(key)
+        if named is None:
+            named = named_by_words[key] = _named_as_furniture(key[0], key[1], rules)
+        return named
 
     removed = 0
     elements = list(tree.iter())
@@ -185,7 +208,9 @@ def drop_furniture(tree, protect: set | None = None, holds_main_text: Callable[[
         tag = element.tag.lower()
         if tag in _NEVER_DROP:
             continue
-        if _should_drop(element, tag, rules, holds_article, protect):
+        if protect and any(p is element or _contains(element, p) for p in protect):
+            continue
+        if _should_drop(element, tag, rules, holds_article, named_by_name):
             index = _past_subtree(elements, index, element)
             remove(element)
             removed += 1
@@ -201,10 +226,10 @@ def _past_subtree(elements: list, index: int, element) -> int:
     return index if last is element else elements.index(last, index) + 1
 
 
-def _should_drop(element, tag: str, rules: DomRules, holds_article: Callable[[object], bool], protect: set) -> bool:
+def _should_drop(
+    element, tag: str, rules: DomRules, holds_article: Callable[[object], bool], named_by_name: Callable[[object], bool]
+) -> bool:
     """Whether a furniture rule names ``element``; no rule removes the element that holds the article."""
-    if any(p is element or _contains(element, p) for p in protect):
-        return False
     if tag == "iframe":
         return not _is_known_embed(element.get("src") or element.get("data-src") or "", rules)
     named = (
@@ -212,7 +237,7 @@ def _should_drop(element, tag: str, rules: DomRules, holds_article: Callable[[ob
         or ((element.get("role") or "").lower() in rules.drop_roles and tag != "figure")
         or (tag in rules.drop_outside_root and not _inside_article(element))
         or (is_hidden(element) and tag not in {"img", "picture", "source"})
-        or is_furniture_by_name(element, rules)
+        or named_by_name(element)
     )
     return named and not holds_article(element)
 
@@ -221,16 +246,17 @@ def _contains(element, other) -> bool:
     return any(a is element for a in other.iterancestors())
 
 
-def _holds_article(element, total: int) -> bool:
-    """An element that carries a large share of the page's text is a wrapper, never furniture."""
-    if _HOLDS_ARTICLE_BODY(element):
-        return True
-    length = text_length(element)
-    return length > 600 and length > 0.4 * total
+def _article_body_wrappers(tree) -> set:
+    """Every element with an ``itemprop=articleBody`` below it, found once for the whole tree instead
+    of by a search under every named element (an element holding the article's body is never furniture)."""
+    wrappers: set = set()
+    for holder in _ARTICLE_BODIES(tree):
+        wrappers.update(holder.iterancestors())
+    return wrappers
 
 
-#: ``element.find(".//*[@itemprop='articleBody']") is not None``, searched by libxml2 (ElementPath walks in Python).
-_HOLDS_ARTICLE_BODY = etree.XPath("boolean(descendant::*[@itemprop='articleBody'])")
+#: The elements marked as the article's body, anywhere in the document.
+_ARTICLE_BODIES = etree.XPath("//*[@itemprop='articleBody']")
 
 
 def _inside_article(element) -> bool:
