@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 
-from bundler.cleaning.content import Support, _WORD
+from bundler.cleaning.content import _WORD, Support
 from bundler.cleaning.dom import drop_furniture, drop_invisible, is_link_dense, text_length
 from bundler.cleaning.measure import Measures
 from bundler.cleaning.treetext import spaced_text

@@ -180,10 +180,9 @@ def drop_furniture(
     measures = measures or Measures()
     body = tree.find(".//body")
     total = measures.text_length(body) if body is not None else 0
-    wrappers = _article_body_wrappers(tree)
 
     def holds_article(element) -> bool:
-        if element in wrappers:  # it holds an itemprop=articleBody
+        if _HOLDS_ARTICLE_BODY(element):
             return True
         length = measures.text_length(element)
         return (length > 600 and length > 0.4 * total) or (holds_main_text is not None and holds_main_text(element))
@@ -246,17 +245,8 @@ def _contains(element, other) -> bool:
     return any(a is element for a in other.iterancestors())
 
 
-def _article_body_wrappers(tree) -> set:
-    """Every element with an ``itemprop=articleBody`` below it, found once for the whole tree instead
-    of by a search under every named element (an element holding the article's body is never furniture)."""
-    wrappers: set = set()
-    for holder in _ARTICLE_BODIES(tree):
-        wrappers.update(holder.iterancestors())
-    return wrappers
-
-
-#: The elements marked as the article's body, anywhere in the document.
-_ARTICLE_BODIES = etree.XPath("//*[@itemprop='articleBody']")
+#: ``element.find(".//*[@itemprop='articleBody']") is not None``, searched by libxml2 (ElementPath walks in Python).
+_HOLDS_ARTICLE_BODY = etree.XPath("boolean(descendant::*[@itemprop='articleBody'])")
 
 
 def _inside_article(element) -> bool:
@@ -284,10 +274,11 @@ def drop_boilerplate_text(root) -> int:
     """Remove short elements whose whole text is boilerplate ("Advertisement", "hide caption")."""
     removed = 0
     verdicts: dict[str, bool] = {}  # nested elements often share one text (<li><a>Home</a></li>)
+    texts = _short_texts(root, 300)
     for element in list(root.iter(*_SHORT_TEXT_TAGS)):
         if element.getparent() is None:
             continue
-        text = short_text(element, 300)
+        text = texts[element]
         if not text:
             continue
         if text not in verdicts:
@@ -296,6 +287,34 @@ def drop_boilerplate_text(root) -> int:
             remove(element)
             removed += 1
     return removed
+
+
+def _short_texts(root, limit: int) -> dict:
+    """``short_text(element, limit)`` of every element of ``_SHORT_TEXT_TAGS`` under ``root``, measured before any goes.
+
+    An element's collapsed text holds each child's collapsed text whole, so it is never shorter:
+    the elements are measured children first, and one with a child too long for ``limit`` is too
+    long itself without its (often page-sized) text being gathered. ``drop_boilerplate_text`` reads
+    these after removing elements: it walks in document order and removes only what it has passed,
+    so an element's own subtree is still as it was measured when its turn comes.
+    """
+    texts: dict = {}
+    long_parents: set = set()  # elements a child of which is too long
+    for element in reversed(list(root.iter())):
+        if not isinstance(element.tag, str):
+            continue
+        if element in long_parents:
+            text = None
+        elif element.tag in _SHORT_TEXT_TAGS:
+            text = short_text(element, limit)
+        else:
+            continue  # not asked about, and not known to be long
+        texts[element] = text
+        if text is None:
+            parent = element.getparent()
+            if parent is not None:
+                long_parents.add(parent)
+    return texts
 
 
 def drop_link_sections(root) -> int:
