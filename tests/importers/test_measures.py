@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 
-from bundler.cleaning.content import _WORD, Support
+from bundler.cleaning.content import _WORD, Support, ancestor_shares
 from bundler.cleaning.dom import drop_furniture, drop_invisible, is_link_dense, text_length
 from bundler.cleaning.measure import Measures
 from bundler.cleaning.treetext import spaced_text
@@ -69,3 +69,18 @@ def test_furniture_pass_spares_the_article_and_removes_the_rest():
     # without a second opinion the widget holding the story is furniture by its class
     assert drop_furniture(plain) == 4
     assert "elementor-widget-wrap" not in {e.get("class") for e in plain.iter() if isinstance(e.tag, str)}
+
+
+def test_ancestor_shares_are_each_ancestors_share_in():
+    """Built level by level from the text each ancestor adds, the shares are ``share_in`` of every
+    ancestor's whole text: children of no word or one word, tails, words split by markup."""
+    page = parse_page(
+        "<html><body><div>Lead <b>in</b><section><p>tail-end</p> words here <i>x</i>"
+        "<div><span><em>one</em></span><span></span></div> the night train to the coast</section>"
+        f"<p>{STORY}</p> stopped at every<!-- c --> village</div><p>and the guard</p></body></html>"
+    )
+    support = Support(f"lead in tail end words here x one the night train to the coast {STORY} and the guard")
+    for element in (e for e in page.iter() if isinstance(e.tag, str)):
+        shares = ancestor_shares(element, support)
+        assert [a for a, _ in shares] == list(element.iterancestors())
+        assert [share for _, share in shares] == [support.share_in(spaced_text(a)) for a in element.iterancestors()]

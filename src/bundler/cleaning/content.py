@@ -246,6 +246,43 @@ class Support:
         return sum(map(self.trigrams.__contains__, _triples(words))) / (len(words) - 2)
 
 
+#: The text nodes of an element's parent before (after) the element itself, in document order.
+_TEXT_BEFORE = etree.XPath("preceding-sibling::node()/descendant-or-self::text()", smart_strings=False)
+_TEXT_AFTER = etree.XPath("following-sibling::node()/descendant-or-self::text()", smart_strings=False)
+
+
+def ancestor_shares(element, support: Support) -> list[tuple[object, float]]:
+    """``support.share_in(spaced_text(a))`` for each ancestor ``a`` of ``element``, innermost first.
+
+    Asked of every ancestor in turn, ``share_in`` split the words of the whole page's text once
+    per level. An ancestor's words are the words of its text nodes before the child it holds,
+    the child's words and the words after (``spaced_text`` puts a space between text nodes, so
+    no word runs across), and its word triples are the child's plus those that touch the words
+    before or after; so each level reads only the text it adds to the one below, and the shares
+    are the same numbers.
+    """
+    if not support.trigrams:
+        return [(a, 0.0) for a in element.iterancestors()]
+    words = _WORD.findall(spaced_text(element).lower())
+    found = support.trigrams.intersection(_triples(words))
+    head, tail, count = words[:2], words[-2:], len(words)  # the child's edges are all the next level needs
+    shares = []
+    child = element
+    for parent in element.iterancestors():
+        before = _WORD.findall(" ".join(_TEXT_BEFORE(child)).lower())
+        after = _WORD.findall(" ".join(_TEXT_AFTER(child)).lower())
+        if count >= 2:  # a triple with a word outside the child holds at most two of the child's words
+            found.update(support.trigrams.intersection(_triples(before + head)))
+            found.update(support.trigrams.intersection(_triples(tail + after)))
+        else:  # head is the whole child
+            found.update(support.trigrams.intersection(_triples(before + head + after)))
+        head, tail = (before + head + after[:2])[:2], (before[-2:] + tail + after)[-2:]
+        count += len(before) + len(after)
+        shares.append((parent, len(found) / len(support.trigrams)))
+        child = parent
+    return shares
+
+
 def block_text(block: Block) -> str:
     """All the text of a block, for comparisons (figures give their caption)."""
     if isinstance(block, (Paragraph, Heading)):

@@ -31,6 +31,7 @@ from bundler.cleaning.closing import drop_closing_bio, drop_closing_furniture, d
 from bundler.cleaning.completeness import check_body
 from bundler.cleaning.content import (
     Support,
+    ancestor_shares,
     block_text,
     coverage,
     drop_code,
@@ -393,8 +394,8 @@ def _wider_root(element, support: Support, share: float):
     the article: the lead and the body sit in sibling containers. Its ancestors are weighed by
     how much of the article they hold, and the smallest one close to the best is returned.
     """
-    ancestors = [a for a in element.iterancestors() if a.tag != "html"]
-    shares = [support.share_in(spaced_text(a)) for a in ancestors]
+    weighed = [(a, share) for a, share in ancestor_shares(element, support) if a.tag != "html"]
+    ancestors, shares = [a for a, _ in weighed], [share for _, share in weighed]
     if not shares or max(shares) < share + WIDER_GAIN:
         return None
     best = max(shares)
