@@ -111,15 +111,19 @@ def _named_as_furniture(class_: str, id_: str, rules: DomRules) -> bool:
     tokens = f"{class_} {id_}".split()
     if {_SPLIT.sub("", t).lower() for t in tokens} & rules.keep_words:
         return False
-    for token in tokens:
-        words = words_of(token)
-        if any(w in rules.drop_words for w in words):
-            return True
-        if any(w.startswith(rules.drop_prefixes) for w in words):
-            return True
-        if any((a, b) in rules.drop_pairs for a, b in zip(words, words[1:], strict=False)):
-            return True
-    return False
+    return any(_token_names_furniture(token, rules) for token in tokens)
+
+
+@lru_cache(maxsize=16384)
+def _token_names_furniture(token: str, rules: DomRules) -> bool:
+    """Whether one class or id token names furniture by its words: pages combine the same few
+    tokens into many class strings ("col-6 widget", "col-4 widget"), so each is weighed once."""
+    words = words_of(token)
+    if any(w in rules.drop_words for w in words):
+        return True
+    if any(w.startswith(rules.drop_prefixes) for w in words):
+        return True
+    return any((a, b) in rules.drop_pairs for a, b in zip(words, words[1:], strict=False))
 
 
 def is_hidden(element) -> bool:
