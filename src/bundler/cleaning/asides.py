@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -40,13 +40,31 @@ def _rules() -> dict:
     return yaml.safe_load(_RULES.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=16384)  # every link of a page is asked, and menus repeat the same addresses
 def is_author_link(href: str) -> bool:
     """Whether ``href`` points at a person's page on the site (``/author/jane-doe/``, ``/autores/x``)."""
+    words = _author_segments()
+    if not _may_name_segment(href or "", words):
+        return False
     parts = urlsplit(href or "")
     segments = [unquote(s).lower() for s in parts.path.split("/") if s]
-    words = set(_rules()["author_path_segments"])
     # the segment names a person only when something follows it (the person's slug)
     return any(segment in words for segment in segments[:-1])
+
+
+@cache
+def _author_segments() -> frozenset[str]:
+    return frozenset(_rules()["author_path_segments"])
+
+
+def _may_name_segment(href: str, words: frozenset[str]) -> bool:
+    """False only when no path segment of ``href`` can be one of ``words``: none of them is in its
+    lower-cased text, which nothing rewrites (no %-escape to decode, no tab or line break for
+    ``urlsplit`` to take out). Most links of a page are ruled out so, without being parsed."""
+    if "%" in href or "\t" in href or "\r" in href or "\n" in href:
+        return True
+    lowered = href.lower()
+    return any(word in lowered for word in words)
 
 
 def author_names(root) -> dict[str, set[str]]:

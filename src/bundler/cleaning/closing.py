@@ -27,7 +27,7 @@ The thresholds live in ``rules/closing.yaml``.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -124,8 +124,15 @@ def drop_doubled_blocks(blocks: list[Block]) -> list[Block]:
 
 def _key(block: Block) -> str:
     if isinstance(block, (Paragraph, Heading)):
-        return " ".join(_words(text_of(block.html)))
+        return _html_key(block.html)
     return ""
+
+
+@lru_cache(maxsize=8192)
+def _html_key(html: str) -> str:
+    """The words of a block's markup: the three closing passes (and ``_tail_indexes`` in each) ask
+    it of every block of the body, so each block's text is read and split once."""
+    return " ".join(_words(text_of(html)))
 
 
 def _tail_indexes(blocks: list[Block], size: int) -> list[int]:

@@ -18,6 +18,7 @@ from lxml import etree
 
 from bundler.cleaning.blocks import text_of
 from bundler.cleaning.dom import compact_tokens, remove, rules_for_host, text_length
+from bundler.cleaning.measure import Measures
 from bundler.cleaning.treetext import spaced_text
 from bundler.model import Block, Embed, FigureBlock, Heading, ListBlock, Paragraph, Preformatted, Quote, Rule, Table
 
@@ -28,6 +29,8 @@ _LINK = re.compile(r"<a\b[^>]*>(.*?)</a>", re.S)
 TRAFILATURA_MAX_ELEMENTS = 60_000
 
 
+#: The elements (``element`` too) that have a class or an id, the only ones whose tokens can name a root.
+_NAMED = etree.XPath("descendant-or-self::*[@class or @id]")
 #: The nodes ``element.iter()`` yields (elements, comments, processing instructions), counted by libxml2.
 _NODES = etree.XPath("count(descendant-or-self::node()[not(self::text())])")
 
@@ -55,6 +58,7 @@ def find_root(tree, url: str = "", support: Support | None = None) -> Root:
     (a thread of posts, a list of reviewed items, each in its own ``<article>``).
     """
     rules = _root_rules()
+    length = Measures().text_length  # nothing changes the tree while its root is looked for
     body = tree.find(".//body")
     if body is None:
         body = tree.getroot() if hasattr(tree, "getroot") else tree
@@ -63,20 +67,22 @@ def find_root(tree, url: str = "", support: Support | None = None) -> Root:
         found = [e for e in tree.xpath(site_root) if hasattr(e, "tag")]
         if found:
             return Root(_common_ancestor(found), "strong", f"site rule {site_root}")
+    named = None  # the elements with a class or id and their tokens, gathered once for every class rule
     for candidate in rules["candidates"]:
         if "xpath" in candidate:
             found = [e for e in tree.xpath(candidate["xpath"]) if hasattr(e, "tag")]
         else:
+            if named is None:
+                named = [(e, compact_tokens(e)) for e in _NAMED(body)]
             words = set(candidate["class_words"])
-            found = [e for e in body.iter() if isinstance(e.tag, str) and compact_tokens(e) & words]
-            found = _outermost(found)
-        found = [e for e in found if text_length(e) >= rules["min_chars"]]
+            found = _outermost([e for e, tokens in named if tokens & words])
+        found = [e for e in found if length(e) >= rules["min_chars"]]
         if not found:
             continue
         if len(found) > 1 and support is not None and not support.empty:
-            element = _best_by_support(found, support)
+            element = _best_by_support(found, support, length)
         elif candidate.get("xpath") == "//article" or len(found) > 4:
-            element = max(found, key=text_length)
+            element = max(found, key=length)
         else:
             element = _common_ancestor(found)
         how = candidate.get("xpath") or "class " + "/".join(candidate["class_words"][:3])
@@ -88,6 +94,8 @@ def find_root(tree, url: str = "", support: Support | None = None) -> Root:
 
 
 _DIRECT_TEXT = "text() | p//text() | font//text() | span/text() | b/text() | i/text() | em/text() | strong/text() | a/text()"
+#: ``_DIRECT_TEXT`` compiled once (``element.xpath(string)`` compiles it again for every element asked).
+_DIRECT = etree.XPath(_DIRECT_TEXT, smart_strings=False)
 
 
 def _densest(body):
@@ -95,13 +103,13 @@ def _densest(body):
     total = text_length(body)
     best, best_length = None, 0
     for element in body.iter("td", "div", "section", "center"):
-        length = sum(len(t.strip()) for t in element.xpath(_DIRECT_TEXT))
+        length = sum(len(t.strip()) for t in _DIRECT(element))
         if length > best_length:
             best, best_length = element, length
     return best if best is not None and best_length > 0.4 * total and best_length > 400 else None
 
 
-def _best_by_support(found: list, support: Support):
+def _best_by_support(found: list, support: Support, length=text_length):
     """The candidate holding most of trafilatura's text, or all of them together when none holds half."""
     shares = [(support.share_in(spaced_text(e)), e) for e in found]
     share, best = max(shares, key=lambda pair: pair[0])
@@ -110,7 +118,7 @@ def _best_by_support(found: list, support: Support):
     ancestor = _common_ancestor(found)
     ancestor_share = support.share_in(spaced_text(ancestor))
     if max(share, ancestor_share) < NO_OPINION_SHARE:
-        return _thread_or_longest(found)
+        return _thread_or_longest(found, length)
     return ancestor if ancestor_share > share + 0.2 else best
 
 
@@ -125,7 +133,7 @@ def _holds_posts(element, found: list) -> bool:
     return sum(1 for e in found if e.getparent() is element) >= THREAD_POSTS
 
 
-def _thread_or_longest(found: list):
+def _thread_or_longest(found: list, length=text_length):
     """Choose among candidates without a second opinion, by structure.
 
     Several candidates of one kind side by side under one parent (the posts of a forum thread,
@@ -136,10 +144,10 @@ def _thread_or_longest(found: list):
     for element in found:
         kind = tuple((element.get("class") or "").split()[:1])
         groups.setdefault((id(element.getparent()), element.tag, kind), []).append(element)
-    posts = max(groups.values(), key=lambda group: sum(text_length(e) for e in group))
-    if len(posts) >= THREAD_POSTS and sum(text_length(e) for e in posts) >= 0.6 * sum(text_length(e) for e in found):
+    posts = max(groups.values(), key=lambda group: sum(length(e) for e in group))
+    if len(posts) >= THREAD_POSTS and sum(length(e) for e in posts) >= 0.6 * sum(length(e) for e in found):
         return posts[0].getparent()
-    return max(found, key=text_length)
+    return max(found, key=length)
 
 
 def _outermost(elements: list) -> list:
@@ -205,7 +213,12 @@ class Support:
         """Share of trafilatura's word triples that ``text`` contains (how much of its article is there)."""
         if not self.trigrams:
             return 0.0
-        words = _WORD.findall(text.lower())
+        return self.share_of_words(_WORD.findall(text.lower()))
+
+    def share_of_words(self, words: list[str]) -> float:
+        """``share_in`` for a text already split into lower-case words (``cleaning.measure.Measures.words``)."""
+        if not self.trigrams:
+            return 0.0
         found = self.trigrams.intersection(_triples(words))
         return len(found) / len(self.trigrams)
 
@@ -221,13 +234,53 @@ class Support:
 
     def of(self, text: str) -> float:
         """Share of ``text``'s word triples (or the whole phrase, if short) found by trafilatura."""
-        words = _WORD.findall(text.lower())
+        return self.of_words(_WORD.findall(text.lower()))
+
+    def of_words(self, words: list[str]) -> float:
+        """``of`` for a text already split into lower-case words."""
         if not words:
             return 0.0
         if len(words) < 4:
             return 1.0 if f" {' '.join(words)} " in self.joined else 0.0
-        grams = list(_triples(words))
-        return sum(map(self.trigrams.__contains__, grams)) / len(grams)
+        # len(words) - 2 triples, counted without building their list
+        return sum(map(self.trigrams.__contains__, _triples(words))) / (len(words) - 2)
+
+
+#: The text nodes of an element's parent before (after) the element itself, in document order.
+_TEXT_BEFORE = etree.XPath("preceding-sibling::node()/descendant-or-self::text()", smart_strings=False)
+_TEXT_AFTER = etree.XPath("following-sibling::node()/descendant-or-self::text()", smart_strings=False)
+
+
+def ancestor_shares(element, support: Support) -> list[tuple[object, float]]:
+    """``support.share_in(spaced_text(a))`` for each ancestor ``a`` of ``element``, innermost first.
+
+    Asked of every ancestor in turn, ``share_in`` split the words of the whole page's text once
+    per level. An ancestor's words are the words of its text nodes before the child it holds,
+    the child's words and the words after (``spaced_text`` puts a space between text nodes, so
+    no word runs across), and its word triples are the child's plus those that touch the words
+    before or after; so each level reads only the text it adds to the one below, and the shares
+    are the same numbers.
+    """
+    if not support.trigrams:
+        return [(a, 0.0) for a in element.iterancestors()]
+    words = _WORD.findall(spaced_text(element).lower())
+    found = support.trigrams.intersection(_triples(words))
+    head, tail, count = words[:2], words[-2:], len(words)  # the child's edges are all the next level needs
+    shares = []
+    child = element
+    for parent in element.iterancestors():
+        before = _WORD.findall(" ".join(_TEXT_BEFORE(child)).lower())
+        after = _WORD.findall(" ".join(_TEXT_AFTER(child)).lower())
+        if count >= 2:  # a triple with a word outside the child holds at most two of the child's words
+            found.update(support.trigrams.intersection(_triples(before + head)))
+            found.update(support.trigrams.intersection(_triples(tail + after)))
+        else:  # head is the whole child
+            found.update(support.trigrams.intersection(_triples(before + head + after)))
+        head, tail = (before + head + after[:2])[:2], (before[-2:] + tail + after)[-2:]
+        count += len(before) + len(after)
+        shares.append((parent, len(found) / len(support.trigrams)))
+        child = parent
+    return shares
 
 
 def block_text(block: Block) -> str:
@@ -260,10 +313,12 @@ def link_density(block: Block) -> float:
 
 def coverage(blocks: list[Block], support: Support) -> float:
     """Share of the blocks' word triples that trafilatura also kept."""
-    words = sum(len(_WORD.findall(block_text(b))) for b in blocks)
+    texts = [block_text(b) for b in blocks]  # each block's text gathered and split once
+    counts = [len(_WORD.findall(t)) for t in texts]
+    words = sum(counts)
     if not words:
         return 0.0
-    return sum(support.of(block_text(b)) * len(_WORD.findall(block_text(b))) for b in blocks) / words
+    return sum(support.of(t) * n for t, n in zip(texts, counts, strict=True)) / words
 
 
 def select_blocks(blocks: list[Block], support: Support | None, trusted: bool, keep_head: bool = False) -> list[Block]:
@@ -278,7 +333,8 @@ def select_blocks(blocks: list[Block], support: Support | None, trusted: bool, k
     """
     if support is None or support.empty:
         return [b for b in blocks if not _is_link_list(b)]
-    scores = [support.of(block_text(b)) if _is_text(b) else None for b in blocks]
+    texts = [block_text(b) for b in blocks]
+    scores = [support.of(t) if _is_text(b, t) else None for b, t in zip(blocks, texts, strict=True)]
     kept = [s is not None and s >= (0.3 if trusted else 0.5) for s in scores]
     text_kept = [i for i, k in enumerate(kept) if k]
     if not text_kept:  # trafilatura's article is elsewhere: it cannot judge this root's blocks
@@ -316,8 +372,9 @@ def select_blocks(blocks: list[Block], support: Support | None, trusted: bool, k
 HOLE_LINK_DENSITY = 0.5
 
 
-def _is_text(block: Block) -> bool:
-    return not isinstance(block, (FigureBlock, Rule, Embed)) and bool(block_text(block).strip())
+def _is_text(block: Block, text: str) -> bool:
+    """Whether ``block`` (whose ``block_text`` is ``text``) is judged by its words."""
+    return not isinstance(block, (FigureBlock, Rule, Embed)) and bool(text.strip())
 
 
 def _is_link_list(block: Block) -> bool:

@@ -17,6 +17,7 @@ import yaml
 from lxml import etree
 
 from bundler.cleaning.boilerplate import is_boilerplate
+from bundler.cleaning.measure import Measures
 from bundler.cleaning.treetext import all_text, is_detached, short_text
 from bundler.text.typography import normalise_space
 
@@ -110,15 +111,19 @@ def _named_as_furniture(class_: str, id_: str, rules: DomRules) -> bool:
     tokens = f"{class_} {id_}".split()
     if {_SPLIT.sub("", t).lower() for t in tokens} & rules.keep_words:
         return False
-    for token in tokens:
-        words = words_of(token)
-        if any(w in rules.drop_words for w in words):
-            return True
-        if any(w.startswith(rules.drop_prefixes) for w in words):
-            return True
-        if any((a, b) in rules.drop_pairs for a, b in zip(words, words[1:], strict=False)):
-            return True
-    return False
+    return any(_token_names_furniture(token, rules) for token in tokens)
+
+
+@lru_cache(maxsize=16384)
+def _token_names_furniture(token: str, rules: DomRules) -> bool:
+    """Whether one class or id token names furniture by its words: pages combine the same few
+    tokens into many class strings ("col-6 widget", "col-4 widget"), so each is weighed once."""
+    words = words_of(token)
+    if any(w in rules.drop_words for w in words):
+        return True
+    if any(w.startswith(rules.drop_prefixes) for w in words):
+        return True
+    return any((a, b) in rules.drop_pairs for a, b in zip(words, words[1:], strict=False))
 
 
 def is_hidden(element) -> bool:
@@ -157,7 +162,12 @@ def drop_invisible(tree) -> int:
     return len(doomed)
 
 
-def drop_furniture(tree, protect: set | None = None, holds_main_text: Callable[[object], bool] | None = None) -> int:
+def drop_furniture(
+    tree,
+    protect: set | None = None,
+    holds_main_text: Callable[[object], bool] | None = None,
+    measures: Measures | None = None,
+) -> int:
     """Apply the class/id, role, tag and hidden rules; returns how many elements went.
 
     ``protect`` holds elements (e.g. the notes found earlier) that must survive.
@@ -165,14 +175,30 @@ def drop_furniture(tree, protect: set | None = None, holds_main_text: Callable[[
     extractor found: such an element is the article's container, whatever its class says
     ("elementor-widget-wrap", a page-wide ``<form>`` or ``<nav>``), and is never removed
     as furniture. Size guards measure visible text: call ``drop_invisible`` first.
+    ``measures`` (shared with ``holds_main_text`` when it measures too) remembers each element's
+    text length for this pass: elements are visited in document order and only subtrees already
+    passed are removed, so no element's subtree has changed when it is measured (see ``cleaning.measure``).
     """
     rules = dom_rules()
     protect = protect or set()
+    measures = measures or Measures()
     body = tree.find(".//body")
-    total = text_length(body) if body is not None else 0
+    total = measures.text_length(body) if body is not None else 0
 
     def holds_article(element) -> bool:
-        return _holds_article(element, total) or (holds_main_text is not None and holds_main_text(element))
+        if _HOLDS_ARTICLE_BODY(element):
+            return True
+        length = measures.text_length(element)
+        return (length > 600 and length > 0.4 * total) or (holds_main_text is not None and holds_main_text(element))
+
+    named_by_words: dict[tuple[str, str], bool] = {}  # a page repeats a few class/id pairs on many elements
+
+    def named_by_name(element) -> bool:
+        key = (element.get("class") or "", element.get("id") or "")
+        named = named_by_words.get(key)
+        if named is None:
+            named = named_by_words[key] = _named_as_furniture(key[0], key[1], rules)
+        return named
 
     removed = 0
     elements = list(tree.iter())
@@ -185,7 +211,9 @@ def drop_furniture(tree, protect: set | None = None, holds_main_text: Callable[[
         tag = element.tag.lower()
         if tag in _NEVER_DROP:
             continue
-        if _should_drop(element, tag, rules, holds_article, protect):
+        if protect and any(p is element or _contains(element, p) for p in protect):
+            continue
+        if _should_drop(element, tag, rules, holds_article, named_by_name):
             index = _past_subtree(elements, index, element)
             remove(element)
             removed += 1
@@ -201,10 +229,10 @@ def _past_subtree(elements: list, index: int, element) -> int:
     return index if last is element else elements.index(last, index) + 1
 
 
-def _should_drop(element, tag: str, rules: DomRules, holds_article: Callable[[object], bool], protect: set) -> bool:
+def _should_drop(
+    element, tag: str, rules: DomRules, holds_article: Callable[[object], bool], named_by_name: Callable[[object], bool]
+) -> bool:
     """Whether a furniture rule names ``element``; no rule removes the element that holds the article."""
-    if any(p is element or _contains(element, p) for p in protect):
-        return False
     if tag == "iframe":
         return not _is_known_embed(element.get("src") or element.get("data-src") or "", rules)
     named = (
@@ -212,21 +240,13 @@ def _should_drop(element, tag: str, rules: DomRules, holds_article: Callable[[ob
         or ((element.get("role") or "").lower() in rules.drop_roles and tag != "figure")
         or (tag in rules.drop_outside_root and not _inside_article(element))
         or (is_hidden(element) and tag not in {"img", "picture", "source"})
-        or is_furniture_by_name(element, rules)
+        or named_by_name(element)
     )
     return named and not holds_article(element)
 
 
 def _contains(element, other) -> bool:
     return any(a is element for a in other.iterancestors())
-
-
-def _holds_article(element, total: int) -> bool:
-    """An element that carries a large share of the page's text is a wrapper, never furniture."""
-    if _HOLDS_ARTICLE_BODY(element):
-        return True
-    length = text_length(element)
-    return length > 600 and length > 0.4 * total
 
 
 #: ``element.find(".//*[@itemprop='articleBody']") is not None``, searched by libxml2 (ElementPath walks in Python).
@@ -258,10 +278,11 @@ def drop_boilerplate_text(root) -> int:
     """Remove short elements whose whole text is boilerplate ("Advertisement", "hide caption")."""
     removed = 0
     verdicts: dict[str, bool] = {}  # nested elements often share one text (<li><a>Home</a></li>)
+    texts = _short_texts(root, 300)
     for element in list(root.iter(*_SHORT_TEXT_TAGS)):
         if element.getparent() is None:
             continue
-        text = short_text(element, 300)
+        text = texts[element]
         if not text:
             continue
         if text not in verdicts:
@@ -270,6 +291,34 @@ def drop_boilerplate_text(root) -> int:
             remove(element)
             removed += 1
     return removed
+
+
+def _short_texts(root, limit: int) -> dict:
+    """``short_text(element, limit)`` of every element of ``_SHORT_TEXT_TAGS`` under ``root``, measured before any goes.
+
+    An element's collapsed text holds each child's collapsed text whole, so it is never shorter:
+    the elements are measured children first, and one with a child too long for ``limit`` is too
+    long itself without its (often page-sized) text being gathered. ``drop_boilerplate_text`` reads
+    these after removing elements: it walks in document order and removes only what it has passed,
+    so an element's own subtree is still as it was measured when its turn comes.
+    """
+    texts: dict = {}
+    long_parents: set = set()  # elements a child of which is too long
+    for element in reversed(list(root.iter())):
+        if not isinstance(element.tag, str):
+            continue
+        if element in long_parents:
+            text = None
+        elif element.tag in _SHORT_TEXT_TAGS:
+            text = short_text(element, limit)
+        else:
+            continue  # not asked about, and not known to be long
+        texts[element] = text
+        if text is None:
+            parent = element.getparent()
+            if parent is not None:
+                long_parents.add(parent)
+    return texts
 
 
 def drop_link_sections(root) -> int:

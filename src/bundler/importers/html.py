@@ -32,6 +32,7 @@ from bundler.cleaning.closing import drop_closing_bio, drop_closing_furniture, d
 from bundler.cleaning.completeness import check_body
 from bundler.cleaning.content import (
     Support,
+    ancestor_shares,
     block_text,
     coverage,
     drop_code,
@@ -46,11 +47,11 @@ from bundler.cleaning.dom import (
     drop_invisible,
     drop_link_sections,
     drop_site_rules,
-    is_link_dense,
     remove,
     text_length,
 )
 from bundler.cleaning.figures import FigureContext, best_source, normalise_figure_markup
+from bundler.cleaning.measure import Measures
 from bundler.cleaning.metadata import PageMeta, read_metadata
 from bundler.cleaning.notes import extract_notes
 from bundler.cleaning.streamed import reassemble_streamed
@@ -300,7 +301,8 @@ def _prepare_dom(tree, base_url: str, support: Support | None = None) -> None:
     normalise_figure_markup(tree)
     drop_site_rules(tree, base_url)
     names = author_names(tree.find(".//body"))  # before bylines go: they name the author
-    drop_furniture(tree, holds_main_text=_holder_of(support))
+    measures = Measures()  # for this pass only: the tree changes after it
+    drop_furniture(tree, holds_main_text=_holder_of(support, measures), measures=measures)
     body = tree.find(".//body")
     drop_link_sections(body)
     drop_author_cards(body, names, _share_holder_of(support))
@@ -358,18 +360,22 @@ def _lead_figures(root, context: FigureContext) -> list[Block]:
     return blocks
 
 
-def _holder_of(support: Support | None, min_chars: int = 200, agreement: float = MAIN_TEXT_AGREEMENT):
-    """A test for "this element holds much of the article trafilatura found" (None without one)."""
+def _holder_of(support: Support | None, measures: Measures, min_chars: int = 200, agreement: float = MAIN_TEXT_AGREEMENT):
+    """A test for "this element holds much of the article trafilatura found" (None without one).
+
+    ``measures`` is the furniture pass's own (``drop_furniture(..., measures=)``): the lengths
+    and words the test reads are each taken once, and its words split once for both questions.
+    """
     if support is None or support.empty:
         return None
 
     def holds_main_text(element) -> bool:
-        if text_length(element) <= min_chars:
+        if measures.text_length(element) <= min_chars:
             return False
-        text = spaced_text(element)
-        if support.share_in(text) >= MAIN_TEXT_SHARE:
+        words = measures.words(element)
+        if support.share_of_words(words) >= MAIN_TEXT_SHARE:
             return True
-        return support.of(text) >= agreement and not is_link_dense(element)
+        return support.of_words(words) >= agreement and not measures.is_link_dense(element)
 
     return holds_main_text
 
@@ -412,8 +418,8 @@ def _wider_root(element, support: Support, share: float):
     the article: the lead and the body sit in sibling containers. Its ancestors are weighed by
     how much of the article they hold, and the smallest one close to the best is returned.
     """
-    ancestors = [a for a in element.iterancestors() if a.tag != "html"]
-    shares = [support.share_in(spaced_text(a)) for a in ancestors]
+    weighed = [(a, share) for a, share in ancestor_shares(element, support) if a.tag != "html"]
+    ancestors, shares = [a for a, _ in weighed], [share for _, share in weighed]
     if not shares or max(shares) < share + WIDER_GAIN:
         return None
     best = max(shares)
@@ -437,7 +443,9 @@ def _recover_lost_article(blocks, context: FigureContext, support: Support, refe
     tree = copy.deepcopy(reference)
     drop_invisible(tree)
     normalise_figure_markup(tree)
-    drop_furniture(tree, holds_main_text=_holder_of(support, min_chars=0, agreement=RECOVERY_AGREEMENT))
+    measures = Measures()
+    holder = _holder_of(support, measures, min_chars=0, agreement=RECOVERY_AGREEMENT)
+    drop_furniture(tree, holds_main_text=holder, measures=measures)
     body = tree.find(".//body")
     fresh = FigureContext(
         page_dir=context.page_dir, base_url=context.base_url, media_dir=context.media_dir, language=language, damage=context.damage
