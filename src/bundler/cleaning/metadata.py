@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from bundler.cleaning.date_search import install_search
 from bundler.cleaning.metadata_fallback import read_fields
 from bundler.cleaning.page_attributes import PageAttributes
 from bundler.cleaning.page_dates import install_parser
@@ -111,6 +112,7 @@ def _htmldate(tree) -> str:
     from htmldate import find_date
 
     install_parser()
+    install_search()  # its last-resort search, over the parts of the page a pattern can match (date_search)
     try:
         found = find_date(
             tree.getroot() if hasattr(tree, "getroot") else tree,
