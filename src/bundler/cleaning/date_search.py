@@ -53,27 +53,31 @@ _WORD_RUN = re.compile(r"(?:[^\W\d_]|[0-9\s,.])+", re.I)
 _DIGIT = re.compile("[0-9]")
 _BARRIER = "<"
 
-#: The last page searched and its shortened forms (htmldate searches one page's string many times).
+#: The last page searched and its shortened forms (htmldate searches one page's string many
+#: times). Each call reads its own snapshot, so threads sharing it can only miss the cache.
 _last: tuple = (None, None, None)
 
 
 def digit_windows(htmlstring: str) -> str:
     """``htmlstring`` with the inside of every run of three or more non-digits deleted."""
     global _last
-    if _last[0] is not htmlstring:
-        _last = (htmlstring, _RUN_INSIDE.sub("", htmlstring), None)
-    return _last[1]
+    last = _last
+    if last[0] is not htmlstring or last[1] is None:
+        windows = _RUN_INSIDE.sub("", htmlstring)
+        _last = (htmlstring, windows, last[2] if last[0] is htmlstring else None)
+        return windows
+    return last[1]
 
 
 def word_runs(htmlstring: str) -> str:
     """The runs of ``htmlstring`` the words pattern can match that hold a digit, joined by "<"."""
     global _last
-    if _last[0] is not htmlstring:
-        _last = (htmlstring, None, None)
-    if _last[2] is None:
+    last = _last
+    if last[0] is not htmlstring or last[2] is None:
         runs = _BARRIER.join(run for run in _WORD_RUN.findall(htmlstring) if _DIGIT.search(run))
-        _last = (_last[0], _last[1], runs)
-    return _last[2]
+        _last = (htmlstring, last[1] if last[0] is htmlstring else None, runs)
+        return runs
+    return last[2]
 
 
 def install_search() -> bool:
