@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from bundler.cleaning.date_search import install_search
 from bundler.cleaning.metadata_fallback import read_fields
+from bundler.cleaning.page_attributes import PageAttributes
 from bundler.cleaning.page_dates import install_parser
 from bundler.text.dates import parse_date
 from bundler.text.typography import normalise_space
@@ -45,6 +47,7 @@ class PageMeta:
 def read_metadata(tree) -> PageMeta:
     """Collect metadata from the untouched page tree (before any cleaning)."""
     meta = PageMeta()
+    attributes = PageAttributes(tree)  # read before anything marks the page (the standfirst's mark)
     tags = _meta_tags(tree)
     ld = _json_ld_article(tree)
     meta.url = _first(_canonical(tree), tags.get("og:url"), ld.get("url") if isinstance(ld.get("url"), str) else "")
@@ -64,7 +67,7 @@ def read_metadata(tree) -> PageMeta:
         *_time_values(tree),
         ld.get("dateCreated"),
     )
-    meta.authors = _authors(ld, tags, tree)
+    meta.authors = _authors(ld, tags, tree, attributes)
     meta.language = _language(tree, tags, ld)
     meta.standfirst = _dek(tree)
     meta.article_body = _text(ld.get("articleBody"))
@@ -77,7 +80,7 @@ def read_metadata(tree) -> PageMeta:
     shown = _headline_texts(tree) if len(_TITLE_SEPARATORS.split(title)) > 1 else set()
     meta.title = strip_site_suffix(title, meta.site, shown)
     meta.date = _publication_date(tree, meta.date, ld)
-    _fill_from_trafilatura(tree, meta)
+    _fill_from_trafilatura(tree, meta, attributes)
     return meta
 
 
@@ -109,6 +112,7 @@ def _htmldate(tree) -> str:
     from htmldate import find_date
 
     install_parser()
+    install_search()  # its last-resort search, over the parts of the page a pattern can match (date_search)
     try:
         found = find_date(
             tree.getroot() if hasattr(tree, "getroot") else tree,
@@ -261,7 +265,7 @@ def _time_values(tree) -> list[str]:
     return values
 
 
-def _authors(ld: dict, tags: dict[str, str], tree) -> list[str]:
+def _authors(ld: dict, tags: dict[str, str], tree, attributes: PageAttributes) -> list[str]:
     names: list[str] = []
     author = ld.get("author") or ld.get("creator")
     for item in author if isinstance(author, list) else [author]:
@@ -275,13 +279,29 @@ def _authors(ld: dict, tags: dict[str, str], tree) -> list[str]:
                 names.extend(re.split(r"\s*(?:,|;|\band\b|&)\s*", value))
                 break
     if not names:
-        for element in tree.xpath("//*[@rel='author'] | //*[@itemprop='author'] | //*[contains(@class, 'author-name')]")[:4]:
+        for element in _author_elements(tree, attributes)[:4]:
             names.append(element.text_content())
-    if not names:
+    if not names and attributes.contains("class", "byline"):
         for element in tree.xpath("//*[contains(@class, 'byline')]")[:2]:
             text = _BY.sub("", normalise_space(element.text_content()))
             names.extend(re.split(r"\s*(?:,|\band\b|&| و)\s*", text.split("|")[0]))
     return _unique_names(names)
+
+
+def _author_elements(tree, attributes: PageAttributes) -> list:
+    """Elements with ``rel="author"``, ``itemprop="author"`` or an "author-name" class, in page order.
+
+    Each part of the union is searched only on a page where some element carries its value:
+    a part that matches nothing adds nothing, and each ``//*[...]`` walks every element.
+    """
+    parts = []
+    if attributes.has("rel", "author"):
+        parts.append("//*[@rel='author']")
+    if attributes.has("itemprop", "author"):
+        parts.append("//*[@itemprop='author']")
+    if attributes.contains("class", "author-name"):
+        parts.append("//*[contains(@class, 'author-name')]")
+    return tree.xpath(" | ".join(parts)) if parts else []
 
 
 def _unique_names(names: list[str]) -> list[str]:
@@ -368,14 +388,14 @@ def _h1(tree) -> str:
     return ""
 
 
-def _fill_from_trafilatura(tree, meta: PageMeta) -> None:
+def _fill_from_trafilatura(tree, meta: PageMeta, attributes: PageAttributes) -> None:
     """Ask trafilatura (with htmldate) for what the page did not state plainly."""
     wanted = {f for f, have in (("title", meta.title), ("date", meta.date), ("author", meta.authors), ("sitename", meta.site)) if not have}
     if not wanted:
         return
     try:
         # the page itself, not a copy: trafilatura copies before it prunes (see _htmldate)
-        found = read_fields(tree.getroot() if hasattr(tree, "getroot") else tree, meta.url or None, wanted)
+        found = read_fields(tree.getroot() if hasattr(tree, "getroot") else tree, meta.url or None, wanted, attributes)
     except Exception:  # trafilatura is best effort here; the page's own metadata already counted
         return
     meta.title = meta.title or normalise_space(found.title or "")

@@ -11,25 +11,29 @@ reader is used instead.
 
 from __future__ import annotations
 
+from bundler.cleaning.author_search import NO_MATCH, read_author
+from bundler.cleaning.page_attributes import PageAttributes
+
 #: The fields ``wanted`` may name (Document attributes).
 FIELDS = frozenset({"title", "author", "sitename", "date"})
 
 
-def read_fields(root, default_url: str | None, wanted: set[str]):
-    """trafilatura's Document for ``root`` with at least the ``wanted`` fields filled as it fills them."""
+def read_fields(root, default_url: str | None, wanted: set[str], attributes: PageAttributes | None = None):
+    """trafilatura's Document for ``root`` with at least the ``wanted`` fields filled as it fills them.
+
+    ``attributes`` (of the same page) lets the author search be skipped on pages where it cannot match.
+    """
     try:
         from htmldate import find_date
         from trafilatura.metadata import (
             META_URL,
             examine_meta,
-            extract_author,
             extract_meta_json,
             extract_sitename,
             extract_title,
             extract_url,
         )
         from trafilatura.settings import set_date_params
-        from trafilatura.xpaths import AUTHOR_XPATHS
     except ImportError:  # trafilatura reorganised: ask it for everything
         from trafilatura import extract_metadata
 
@@ -44,8 +48,10 @@ def read_fields(root, default_url: str | None, wanted: set[str]):
         pass
     if "title" in wanted and not metadata.title:
         metadata.title = extract_title(root)
-    if "author" in wanted and not metadata.author and _author_candidates(root, AUTHOR_XPATHS):
-        metadata.author = extract_author(root)
+    if "author" in wanted and not metadata.author:
+        author = read_author(root, attributes or PageAttributes(root))  # extract_author's answer, when it is asked
+        if author is not NO_MATCH:
+            metadata.author = author
     if not metadata.url:
         metadata.url = extract_url(root, default_url)
     if "date" in wanted:
@@ -63,15 +69,3 @@ def read_fields(root, default_url: str | None, wanted: set[str]):
                 metadata.sitename = match[1]
     metadata.clean_and_trim()
     return metadata
-
-
-def _author_candidates(root, expressions) -> bool:
-    """Whether any of trafilatura's author expressions matches the page at all.
-
-    ``extract_author`` copies the whole page and prunes comments, dates and figures from the
-    copy before it evaluates these expressions; pruning only removes elements and each
-    expression tests an element's own name and attributes, so a page where none matches
-    before pruning has no author after it either. On real pages two thirds of the pages that
-    reach this step have none, and skip the copy.
-    """
-    return any(len(expression(root)) for expression in expressions)
