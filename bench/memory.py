@@ -11,6 +11,10 @@ and with ``--timeline`` the tree second by second. Roles: ``build`` (the CLI pro
 (a PDF's layout workers).
 
     python bench/memory.py --pieces 1000 --format epub pdf html [--timeline]
+    PYTHONPATH=../base/src python bench/memory.py --corpus COPY --format pdf   # another checkout, a corpus copy
+
+``--corpus`` builds a corpus folder written before (e.g. a hard-linked copy, ``cp -al``, so that two checkouts
+can be measured side by side without sharing a cache) instead of writing ``bench/output/corpus-N``.
 """
 
 from __future__ import annotations
@@ -94,14 +98,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pieces", type=int, nargs="+", default=[200])
     parser.add_argument("--format", nargs="+", choices=("epub", "pdf", "html"), default=["epub", "pdf", "html"])
+    parser.add_argument("--corpus", type=Path, help="build this corpus folder (its .cache is deleted) instead of --pieces")
     parser.add_argument("--jobs", type=int, help="bundler --jobs (default: one per core)")
     parser.add_argument("--timeline", type=float, nargs="?", const=2.0, help="print the tree every N seconds (default 2)")
     args = parser.parse_args()
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1462838400")
     become_subreaper()
-    for size in args.pieces:
-        root = write_corpus(size)
-        out = OUTPUT / "results" / f"memory-{size}"
+    for size in [0] if args.corpus else args.pieces:
+        root = args.corpus.resolve() if args.corpus else write_corpus(size)
+        size = size or len(list((root / "html").glob("piece-*.html")))
+        out = OUTPUT / "results" / f"memory-{root.name}-{os.getpid()}"
         for fmt in args.format:
             shutil.rmtree(out, ignore_errors=True)
             measured, cpu, timeline = cold_build(root, fmt, out, args.jobs)
