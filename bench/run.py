@@ -13,6 +13,7 @@ missing. Prints a table with ratios (peer / bundler: above 1 means bundler is fa
     python bench/run.py                 # 10, 50 and 200 pieces
     python bench/run.py --full          # also 1,000 pieces
     python bench/run.py --sizes 200 --skip-peers
+    python bench/run.py --sizes 1000 --skip-peers --cold-only   # bundler's cold builds only (peak memory at scale)
     python bench/run.py --sizes 200 --real-pages 100   # 100 real pages (0: all 997; -1: none)
 """
 
@@ -127,14 +128,16 @@ def touch_one_piece(root: Path, kind: str, restore: bool = False) -> None:
         path.write_text(head + marker + anchor + tail, encoding="utf-8")
 
 
-def measure_bundler(root: Path, fmt: str, out: Path, kind: str, jobs: int | None) -> dict[str, Measurement]:
-    """Cold (empty cache), warm (nothing changed) and one-piece-changed builds of one format."""
+def measure_bundler(root: Path, fmt: str, out: Path, kind: str, jobs: int | None, cold_only: bool = False) -> dict[str, Measurement]:
+    """Cold (empty cache), warm (nothing changed) and one-piece-changed builds of one format (``cold_only``: the first)."""
     command = [sys.executable, "-m", "bundler", "--quiet", "build", str(root), "--format", fmt, "--out", str(out)]
     if jobs:
         command += ["--jobs", str(jobs)]
     target = out / root.name / (f"{root.name}.{fmt}")
     shutil.rmtree(root / ".cache", ignore_errors=True)
     runs = {"cold": run_measured(command, target)}
+    if cold_only:
+        return runs
     runs["warm"] = run_measured(command, target)
     touch_one_piece(root, kind)
     try:
@@ -144,14 +147,16 @@ def measure_bundler(root: Path, fmt: str, out: Path, kind: str, jobs: int | None
     return runs
 
 
-def measure_size(size: int, jobs: int | None, skip_peers: bool, outputs: tuple[str, ...] = ("epub", "pdf")) -> list[Row]:
+def measure_size(
+    size: int, jobs: int | None, skip_peers: bool, outputs: tuple[str, ...] = ("epub", "pdf"), cold_only: bool = False
+) -> list[Row]:
     """Every row for one corpus size (``outputs``: the EPUB rows, the PDF rows or both)."""
     kind = source_kind()
     root = write_corpus(size, source=kind)
     out = OUTPUT / "results" / f"corpus-{size}"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    rows = [Row(size, fmt.upper(), "bundler", measure_bundler(root, fmt, out / "bundler", kind, jobs)) for fmt in outputs]
+    rows = [Row(size, fmt.upper(), "bundler", measure_bundler(root, fmt, out / "bundler", kind, jobs, cold_only)) for fmt in outputs]
     if skip_peers:
         return rows
     combined = write_combined_html(root)
@@ -246,6 +251,7 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help="also the 1,000-piece corpus")
     parser.add_argument("--jobs", type=int, help="bundler --jobs (default: one per core)")
     parser.add_argument("--skip-peers", action="store_true", help="measure bundler only")
+    parser.add_argument("--cold-only", action="store_true", help="bundler's cold builds only, no warm or one-changed rebuild")
     parser.add_argument(
         "--outputs", nargs="+", choices=("epub", "pdf", "html"), default=["epub", "pdf", "html"], help="which rows (default all three)"
     )
@@ -257,7 +263,7 @@ def main() -> None:
     sizes = args.sizes + ([1000] if args.full and 1000 not in args.sizes else [])
     rows: list[Row] = []
     for size in sizes:
-        rows += measure_size(size, args.jobs, args.skip_peers, tuple(args.outputs))
+        rows += measure_size(size, args.jobs, args.skip_peers, tuple(args.outputs), args.cold_only)
         print(f"measured {size} pieces", file=sys.stderr)
     if args.real_pages >= 0:
         rows += measure_real_pages(args.real_pages)

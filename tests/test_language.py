@@ -162,6 +162,24 @@ def test_the_fast_scorer_computes_py3langids_probabilities_to_the_bit():
         assert ranking[0] == identifier.classify(text)
 
 
+def test_the_scorer_holds_only_the_rows_it_used_and_still_scores_to_the_bit(monkeypatch):
+    """Each worker keeps the single-precision rows its texts used, not a table the size of the model (57 MB):
+    a fresh scorer with room for 8 rows grows as texts need more, and every probability stays py3langid's."""
+    import numpy as np
+
+    monkeypatch.setattr(language_scoring, "FIRST_ROWS", 8)
+    identifier = lang._identifier()
+    scorer = language_scoring.LanguageScorer(identifier)
+    texts = [*RANKED_TEXTS, PORTUGUESE * 20, ARABIC * 10, "ÇA VA TRÈS BIEN, MERCI"]
+    used: set[int] = set()
+    for text in texts + texts:
+        assert np.array_equal(scorer.probabilities(text), identifier._decide(text)), text[:40]
+        found = scorer._count_features([identifier._encode(text)])[0]
+        used.update(found[0].tolist() if found else [])
+    assert scorer._used == len(used) > 8  # grown, one row per feature used, none twice
+    assert len(scorer._rows) < 2 * len(used) < len(identifier.nb_ptc) // 10
+
+
 def test_a_pages_paragraphs_judged_together_get_what_each_gets_alone():
     paragraphs = [PORTUGUESE, ENGLISH, "مع كل الحب والشوق إلى الوادي", "Sim.", "", ARABIC, SPANISH, "12 345", GERMAN]
     together = lang.paragraph_languages(paragraphs, "en")

@@ -25,3 +25,15 @@ def load_importer() -> None:
     for name in PAGE_LIBRARIES:
         importlib.import_module(name)
     load_language_model()
+
+
+def release_importer() -> None:
+    """Drop what ``load_importer`` loaded that takes memory and can be loaded again: the language model.
+
+    Called by the build once its import workers are done. The modules stay (Python cannot unload
+    them), but the model's ~40 MB would otherwise be counted again in every process the build forks
+    later (a PDF's layout workers) and held through the image and write stages.
+    """
+    from bundler.text.language import release_language_model
+
+    release_language_model()

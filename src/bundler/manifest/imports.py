@@ -16,7 +16,7 @@ from bundler.cache import DamageLog
 from bundler.errors import BundlerError, Problem
 from bundler.executor import WorkOptions, map_in_order, open_executor
 from bundler.importers import ImportOptions, read_piece
-from bundler.importers.startup import load_importer
+from bundler.importers.startup import load_importer, release_importer
 from bundler.manifest.cache import find_cached_piece, import_code_digest, read_cached_piece
 from bundler.model import Piece
 
@@ -110,10 +110,13 @@ def import_all(
     if misses:  # a warm build has none: no worker is started
         if on_misses is not None:
             on_misses()
-        if _forks_workers(work, len(misses)):
+        forks = _forks_workers(work, len(misses))
+        if forks:
             load_importer()  # once here: every worker forked below starts with it instead of loading it again
         with open_executor(work, len(misses)) as executor:
             outcomes = map_in_order(executor, import_source, misses, lambda done: report("import", len(found) + done, len(jobs)))
+        if forks:
+            release_importer()  # the model loaded for the workers: not carried into the later stages' workers
         found.update(((job.path, job.options), outcome) for job, outcome in zip(misses, outcomes, strict=True))
     damage.add(problem for outcome in found.values() for problem in outcome.damaged)
 

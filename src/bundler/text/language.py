@@ -177,6 +177,14 @@ def load_language_model() -> None:
     _identifier()
 
 
+def release_language_model() -> None:
+    """Drop this process's model and scorer (~40 MB: the automaton is copied out of its file): for a build whose
+    import workers are done, so that workers it forks later (the PDF's layout) do not each inherit them.
+    A later detection loads them again (~0.05 s)."""
+    _scorer.cache_clear()
+    _identifier.cache_clear()
+
+
 @functools.cache
 def _identifier():
     """py3langid's model, loaded once a process and only when needed; unpacked once a machine (see _unpacked_model)."""

@@ -5,7 +5,10 @@ A 200-character paragraph cost py3langid ~0.15 ms, and little of it was the mode
 - the feature table ships in half precision, which numpy has no fast arithmetic for, so every call
   converted each row the text touched (~150 rows of 142 columns) before one small product. Here a
   row is converted once a process, the first time a text uses it (numpy converts half to single
-  precision exactly, as the product itself would have).
+  precision exactly, as the product itself would have), and kept in a table of the rows used so
+  far, in the order first used (``_single_rows``). A process uses a few thousand of the 100,053
+  rows: kept in place in a full-size table, they were spread over all of its 57 MB, and numpy
+  backs an array that large with 2 MB pages, so a worker held all 57 MB for ~1 MB of rows.
 - the text's byte n-grams were found by walking the model's automaton a byte at a time in Python.
   The automaton is an Aho-Corasick one whose states are at most ``DEPTH`` bytes deep, so the state
   after a byte depends only on the ``DEPTH`` bytes ending there: the walk is ``DEPTH`` numpy steps
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 BATCH = 256  # texts walked together: a page's paragraphs, in arrays of at most ~2 MB
+FIRST_ROWS = 1024  # room for converted rows at first (0.6 MB); a page of prose uses a few hundred
 DEPTH = 6  # the deepest state of py3langid's automaton (its longest n-gram prefix), in bytes
 #: A text the scorer must score exactly as py3langid does before it is trusted: scripts, digits, capitals, a near tie.
 PROBE = (
@@ -38,7 +42,7 @@ Ranking = tuple[tuple[str, float], ...]
 
 
 class LanguageScorer:
-    """One per process: py3langid's identifier, its automaton as numpy arrays and its feature rows in single precision."""
+    """One per process: py3langid's identifier, its automaton as numpy arrays and the feature rows it used, in single precision."""
 
     def __init__(self, identifier) -> None:
         import numpy as np  # here and below, not at the top: the CLI starts without numpy (~0.1 s)
@@ -50,8 +54,9 @@ class LanguageScorer:
         self._rowbase = np.asarray(identifier.tk_row, dtype=np.intp) << 8  # each state's row: 256 bytes
         self._outputs = np.fromiter(identifier.tk_output, dtype=np.intp, count=len(identifier.tk_output))
         self._half_rows = identifier.nb_ptc
-        self._rows = np.empty(self._half_rows.shape, dtype=np.float32)  # untouched pages cost no memory
-        self._converted = np.zeros(len(self._half_rows), dtype=bool)
+        self._rows = np.empty((FIRST_ROWS, self._half_rows.shape[1]), dtype=np.float32)  # rows converted, first used first
+        self._used = 0  # how many of ``_rows`` hold a row
+        self._slots = np.full(len(self._half_rows), -1, dtype=np.intp)  # a feature's row in ``_rows``, -1 until used
         self._prior = identifier.nb_pc
         self._aliases = tuple(identifier._alias_pairs)
         first_columns: dict[str, int] = {}
@@ -139,9 +144,18 @@ class LanguageScorer:
         return [(features[start:end], counts[start:end]) if end > start else None for start, end in zip(bounds, bounds[1:], strict=False)]
 
     def _single_rows(self, features: np.ndarray) -> np.ndarray:
-        """The feature table's rows for ``features`` in single precision, each converted the first time it is asked for."""
-        fresh = features[~self._converted[features]]
+        """The feature table's rows for ``features`` (distinct, as one text's are) in single precision, each
+        converted the first time it is asked for and appended to ``_rows``, which doubles when full."""
+        import numpy as np
+
+        fresh = features[self._slots[features] < 0]
         if fresh.size:
-            self._rows[fresh] = self._half_rows[fresh]
-            self._converted[fresh] = True
-        return self._rows.take(features, axis=0)
+            end = self._used + fresh.size
+            if end > len(self._rows):
+                grown = np.empty((max(end, 2 * len(self._rows)), self._rows.shape[1]), dtype=np.float32)
+                grown[: self._used] = self._rows[: self._used]
+                self._rows = grown
+            self._rows[self._used : end] = self._half_rows[fresh]
+            self._slots[fresh] = np.arange(self._used, end)
+            self._used = end
+        return self._rows.take(self._slots[features], axis=0)
