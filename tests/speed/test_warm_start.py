@@ -17,8 +17,8 @@ import pytest
 
 from bench.corpus import write_corpus
 
-#: Loaded only when a photo must be prepared (NumPy, scikit-image, libvips) or a PDF laid out.
-NOT_WHEN_WARM = {"numpy", "skimage", "scipy", "pyvips", "weasyprint", "trafilatura", "langcodes"}
+#: Loaded only when a photo must be prepared (NumPy, scikit-image, libvips) or a PDF laid out or imposed (pikepdf).
+NOT_WHEN_WARM = {"numpy", "skimage", "scipy", "pyvips", "weasyprint", "trafilatura", "langcodes", "pikepdf"}
 
 _BUILD = """
 import json, os, sys
