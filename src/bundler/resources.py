@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -29,15 +32,48 @@ def font_path(name: str) -> Path:
 
 
 def installed_versions(names: tuple[str, ...]) -> dict[str, str | None]:
-    """Each distribution's installed version, None when it is not installed (for cache keys and build records)."""
-    from importlib import metadata
+    """Each distribution's installed version, None when it is not installed (for cache keys and build records).
 
+    Read from the ``name-version.dist-info`` folders' names (one listing of each ``sys.path``
+    folder per process) rather than by ``importlib.metadata.version``, which searched the path
+    and parsed a METADATA file per name: 29 names a warm build, ~0.1 s of its CPU. A name not
+    found so (an ``.egg-info`` or other layout) is asked of ``importlib.metadata`` as before.
+    """
+    found = _dist_info_versions()
     versions: dict[str, str | None] = {}
     for name in names:
+        versions[name] = found.get(_distribution_key(name)) or _metadata_version(name)
+    return versions
+
+
+def _metadata_version(name: str) -> str | None:
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _distribution_key(name: str) -> str:
+    """A distribution name normalised as PEP 503 does (``Jinja2``, ``jinja2``, ``lxml_html_clean`` and ``lxml-html-clean`` alike)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@cache
+def _dist_info_versions() -> dict[str, str]:
+    """Installed distributions by normalised name, from the ``*.dist-info`` folders on ``sys.path`` (the first found wins, as in importlib)."""
+    versions: dict[str, str] = {}
+    for entry in sys.path:
         try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for folder in names:
+            if folder.endswith(".dist-info"):
+                name, _, version = folder[: -len(".dist-info")].rpartition("-")
+                if name and version:
+                    versions.setdefault(_distribution_key(name), version)
     return versions
 
 

@@ -286,6 +286,7 @@ def test_reproducible_whatever_the_cores_and_the_cache(books, tmp_path):
         serial = render(dossier, parts=True, ctx=watched)
         cached = base.with_cache(ContentCache(tmp_path / "cache"))
         filled = render(dossier, parts=True, ctx=cached)
+        patch.setattr(pdf_parts, "_GEOMETRIES", {})  # a new process: the margin probe comes from the cache too
         from_cache = render(dossier, parts=True, ctx=cached)
     assert serial == filled == from_cache == books["parts"].read_bytes()
     layout = [event for event in events if event[0] == "pdf layout"]

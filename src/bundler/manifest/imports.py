@@ -21,6 +21,10 @@ from bundler.manifest.cache import find_cached_piece, import_code_digest, read_c
 from bundler.model import Piece
 
 ImportRequest = tuple[Path, ImportOptions]
+#: Fewer sources to import than this (a rebuild after an edit or two) do not call ``on_misses``: the
+#: image workers it starts early (~0.2-0.3 s of CPU in their own process) are seldom needed then, the
+#: edited pages' photos being prepared already, and the image stage starts them itself when they are.
+EARLY_WORK_MIN_MISSES = 3
 Progress = Callable[[str, int, int], None]
 
 
@@ -95,7 +99,8 @@ def import_all(
 
     Pieces the import cache holds are read here, in this process (about a millisecond each);
     only the others go to worker processes, and ``on_misses()`` is called first when there are
-    any (the build starts the image workers' fork server then: a warm build needs neither).
+    ``EARLY_WORK_MIN_MISSES`` or more (the build starts the image workers' fork server then: a warm
+    build, or one after a single edit, needs neither).
     Damaged cache entries met (W701) are added to ``damage``.
     """
     if cache_root is not None:
@@ -108,7 +113,7 @@ def import_all(
     if found:
         report("import", len(found), len(jobs))
     if misses:  # a warm build has none: no worker is started
-        if on_misses is not None:
+        if on_misses is not None and len(misses) >= EARLY_WORK_MIN_MISSES:
             on_misses()
         forks = _forks_workers(work, len(misses))
         if forks:

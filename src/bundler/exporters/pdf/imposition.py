@@ -8,8 +8,10 @@ text, fonts and links inside a page stay exactly as WeasyPrint wrote them.
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-import pikepdf
+if TYPE_CHECKING:  # pikepdf loads when a booklet is imposed: every build collects this module, few impose
+    import pikepdf
 
 BLANK = 0  # a padding page in a sheet order
 
@@ -37,6 +39,8 @@ def saddle_stitch_order(page_count: int, right_to_left: bool = False) -> list[tu
 
 def impose_booklet(pdf: bytes, right_to_left: bool = False) -> bytes:
     """Put the document's pages two-up on sheets twice their width, in saddle-stitch order."""
+    import pikepdf
+
     with pikepdf.open(io.BytesIO(pdf)) as source, pikepdf.new() as booklet:
         width, height = _page_size(source.pages[0])
         order = saddle_stitch_order(len(source.pages), right_to_left)
@@ -68,6 +72,8 @@ def _page_size(page: pikepdf.Page) -> tuple[float, float]:
 
 def _copy_document_data(source: pikepdf.Pdf, booklet: pikepdf.Pdf) -> None:
     """Title, authors, language and XMP metadata travel with the pages."""
+    import pikepdf
+
     if "/Info" in source.trailer:
         booklet.trailer.Info = booklet.copy_foreign(source.trailer.Info)
     for key in ("/Lang", "/Metadata", "/ViewerPreferences"):
@@ -88,6 +94,8 @@ def _copy_outline(source: pikepdf.Pdf, booklet: pikepdf.Pdf, sheet_of_page: dict
 
 
 def _copy_item(source: pikepdf.Pdf, item: pikepdf.OutlineItem, sheet_of_page: dict[int, int]) -> pikepdf.OutlineItem | None:
+    import pikepdf
+
     destination = item.destination
     if destination is None and item.action is not None:
         destination = item.action.get("/D")

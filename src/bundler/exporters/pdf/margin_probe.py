@@ -9,12 +9,22 @@ read from the CSS by hand. Each probe line is also placed by ``margin_marks`` an
 where WeasyPrint put it; an edition whose boxes this cannot read or place (a corner or side
 box, two lines, letter spacing, a transform, a border, bold or italic, a line off by more than
 ``PROBE_TOLERANCE``) gets no geometry, and its parts keep WeasyPrint's overlays.
+
+The probe (WeasyPrint's import and one small layout, ~0.5 s of CPU) ran on every PDF build,
+so a rebuild after one piece changed paid it again: what it read is kept in the build's cache
+(``cached_probe_geometry``), keyed as the laid-out parts are (the probe document, its layout
+settings and ``code_digest``: bundler's styles and fonts and WeasyPrint's version).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+from typing import Any
+
+from bundler.cache import ContentCache, make_key
 from bundler.exporters.pdf.margin_marks import MarginGeometry, MarkBox, place_line, shape_line
-from bundler.resources import styles_dir
+from bundler.resources import code_digest, styles_dir
 
 #: Page names the probe lays out ("" is an unnamed page); the stylesheets use these.
 PROBED_NAMES = ("", "front", "opener")
@@ -40,6 +50,57 @@ def probe_geometry(html: str, settings, extra_css: str, right_to_left: bool) -> 
     with collecting_weasyprint_log():
         document = weasyprint.HTML(string=html, base_url=str(styles_dir()) + "/").render(font_config=fonts, stylesheets=sheets)
     return read_geometry(document.pages, right_to_left)
+
+
+def cached_probe_geometry(html: str, settings, extra_css: str, right_to_left: bool, cache: ContentCache | None) -> MarginGeometry | None:
+    """``probe_geometry``, read from ``cache`` when this probe was laid out before (and stored there when not)."""
+    if cache is None or not cache.enabled:
+        return probe_geometry(html, settings, extra_css, right_to_left)
+    key = probe_key(html, settings, extra_css, right_to_left)
+    stored = cache.load_json(key, "margin probe")  # a damaged entry is reported (W701) and probed again
+    if isinstance(stored, dict) and stored.get("format") == _FORMAT:
+        try:
+            return geometry_from_data(stored["geometry"])
+        except (KeyError, TypeError, ValueError):
+            pass  # written by a bug, not by a failing disk: probe again and overwrite it
+    geometry = probe_geometry(html, settings, extra_css, right_to_left)
+    try:
+        cache.store_json(key, {"format": _FORMAT, "geometry": geometry_to_data(geometry)})
+    except OSError:  # a read-only or full cache: the next build probes again
+        pass
+    return geometry
+
+
+_FORMAT = "bundler-margin-probe-1"
+
+
+def probe_key(html: str, settings, extra_css: str, right_to_left: bool) -> str:
+    """Everything the probe's result depends on: its document, its layout settings (stylesheets, page size, faces) and the code."""
+    document = hashlib.sha256(html.encode("utf-8")).hexdigest()
+    return make_key("margin-probe", document, dataclasses.asdict(settings), extra_css, right_to_left, code_digest())
+
+
+def geometry_to_data(geometry: MarginGeometry | None) -> dict[str, Any] | None:
+    """The geometry as JSON-able data (floats round-trip exactly through JSON)."""
+    if geometry is None:
+        return None
+    pages = [[name, side, [dataclasses.asdict(box) for box in boxes]] for (name, side), boxes in geometry.boxes.items()]
+    return {"right_to_left": geometry.right_to_left, "pages": pages}
+
+
+def geometry_from_data(data: dict[str, Any] | None) -> MarginGeometry | None:
+    """``geometry_to_data`` undone."""
+    if data is None:
+        return None
+    boxes = {}
+    for name, side, found in data["pages"]:
+        boxes[(str(name), str(side))] = tuple(replace_sequences(MarkBox(**box)) for box in found)
+    return MarginGeometry(boxes, bool(data["right_to_left"]))
+
+
+def replace_sequences(box: MarkBox) -> MarkBox:
+    """JSON gives lists where the probe gave tuples (font stack, colour): tuples again, so the boxes compare equal."""
+    return dataclasses.replace(box, families=tuple(box.families), color=tuple(box.color))
 
 
 def probe_markup(right_to_left: bool) -> tuple[str, str]:

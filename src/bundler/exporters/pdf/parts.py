@@ -35,6 +35,7 @@ from dataclasses import replace
 from html import escape, unescape
 from pathlib import Path
 
+from bundler.cache import ContentCache
 from bundler.errors import ExportError
 from bundler.exporters.context import BuildContext
 from bundler.exporters.pdf.assembly import assemble_book
@@ -51,7 +52,7 @@ from bundler.exporters.pdf.base import (
 from bundler.exporters.pdf.image_refs import ImageReferences
 from bundler.exporters.pdf.layout import LaidOut, LayoutJob, LayoutSettings, Placement, lay_out_all, layout_cost, open_layout_pool
 from bundler.exporters.pdf.margin_marks import MarginGeometry, plan_part
-from bundler.exporters.pdf.margin_probe import probe_geometry, probe_markup
+from bundler.exporters.pdf.margin_probe import cached_probe_geometry, probe_markup
 from bundler.images.session import ImageSession
 from bundler.model import Dossier, Edition
 from bundler.text.plain import direction_of
@@ -200,7 +201,7 @@ def render_in_parts(
                 pool,
             )
             front, parts = laid[0], laid[1:]
-            geometry = margin_geometry(dossier, edition, layout, settings, right_to_left)
+            geometry = margin_geometry(dossier, edition, layout, settings, right_to_left, ctx.cache)
             title = edition_title(dossier, edition)
             for _ in range(MAX_FRONT_PASSES):
                 placements = place_parts(len(front.pages), parts, right_to_left)
@@ -234,14 +235,17 @@ _GEOMETRIES: dict[tuple, MarginGeometry | None] = {}
 
 
 def margin_geometry(
-    dossier: Dossier, edition: Edition, layout: PdfLayout, settings: LayoutSettings, right_to_left: bool
+    dossier: Dossier, edition: Edition, layout: PdfLayout, settings: LayoutSettings, right_to_left: bool, cache: ContentCache | None = None
 ) -> MarginGeometry | None:
-    """Where the edition's margin boxes are and what they show (``margin_marks``), None if it cannot be read."""
+    """Where the edition's margin boxes are and what they show (``margin_marks``), None if it cannot be read.
+
+    Probed once per process and kept in ``cache`` between builds (``margin_probe.cached_probe_geometry``).
+    """
     body, css = probe_markup(right_to_left)
     html = document_markup(dossier, edition, layout.name, body)
     key = (hashlib.sha256(html.encode("utf-8")).hexdigest(), settings.stylesheets, settings.page_size, settings.faces)
     if key not in _GEOMETRIES:
-        _GEOMETRIES[key] = probe_geometry(html, settings, OVERLAY_CSS + css, right_to_left)
+        _GEOMETRIES[key] = cached_probe_geometry(html, settings, OVERLAY_CSS + css, right_to_left, cache)
     return _GEOMETRIES[key]
 
 
