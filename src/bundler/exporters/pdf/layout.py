@@ -96,6 +96,16 @@ class Placement:
     flipped: bool  # its pages land on the other side than they were laid out on
 
 
+def load_weasyprint() -> None:
+    """Import WeasyPrint in this process (~0.6 s of CPU), the PDF formats' ``warm_up``.
+
+    The parent needs it before the layout workers fork (``LayoutRound``) and for the margin
+    probe; the build does it while the image stage's workers prepare photos, instead of
+    afterwards with both cores waiting for it.
+    """
+    import weasyprint  # noqa: F401
+
+
 def lay_out(job: LayoutJob, out: str) -> LaidOut:
     """Lay out one document and write its PDF to ``out``; runs in a worker process."""
     import weasyprint
