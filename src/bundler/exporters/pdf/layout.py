@@ -257,7 +257,7 @@ def layout_cost(markup: str) -> int:
 def open_layout_pool(ctx: BuildContext, tasks: int) -> Iterator[Executor]:
     """One pool of ``ctx.work``'s local cores for every layout of a book (parts, then overlays and contents).
 
-    Its workers start at the first job, from a parent that has WeasyPrint loaded (``lay_out_all``).
+    Its workers start at the first job, from a parent that has WeasyPrint loaded (``LayoutRound``).
     """
     work = ctx.work
     local = dataclasses.replace(work, executor=None) if (work.executor or "").startswith(DASK_SCHEME) else work
