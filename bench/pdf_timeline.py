@@ -100,7 +100,10 @@ def install() -> None:
     wrap(parts, "_overlay_job", "overlay document")
     wrap(parts, "margin_geometry", "margin probe (one small layout)")
     wrap(assembly, "_draw_marks", "margin marks drawn (per page)")
-    wrap(parts, "lay_out_all", "layout pool", children=True)
+    if hasattr(parts, "lay_out_all"):  # before branch pipe6
+        wrap(parts, "lay_out_all", "layout pool", children=True)
+    else:  # jobs start while the parent still writes documents: this is the wait from the last one added
+        wrap(layout.LayoutRound, "finish", "layout round (after last add)", children=True)
     wrap(parts, "assemble_book", "assembly")
     wrap(assembly, "share_font_programs", "font sharing")
     wrap(document, "foreign_fonts", "check: fonts used")

@@ -196,10 +196,21 @@ def _connect_dask(address: str):
 
 
 def map_in_order(
-    executor: Executor, function: Callable[[T], R], items: Iterable[T], on_done: Callable[[int], None] | None = None
+    executor: Executor,
+    function: Callable[[T], R],
+    items: Iterable[T],
+    on_done: Callable[[int], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[R]:
-    """``[function(i) for i in items]`` on ``executor``; ``on_done(count)`` after each completes."""
+    """``[function(i) for i in items]`` on ``executor``; ``on_done(count)`` after each completes.
+
+    ``meanwhile()`` runs in this process once every call is handed out, before waiting for
+    any: work of the caller's that needs none of the results takes a core the pool would
+    otherwise leave to this process's waiting.
+    """
     futures = [executor.submit(function, item) for item in items]
+    if meanwhile is not None:
+        meanwhile()
     index = {id(f): n for n, f in enumerate(futures)}
     results: list[Any] = [None] * len(futures)
     for count, future in enumerate(as_completed(futures), start=1):

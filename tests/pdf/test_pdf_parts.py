@@ -27,7 +27,7 @@ from bundler.exporters import context_for
 from bundler.exporters.context import BuildContext
 from bundler.exporters.pdf.document import PdfLayout, render_pdf
 from bundler.exporters.pdf.image_refs import ImageReferences
-from bundler.exporters.pdf.layout import LayoutSettings, lay_out_all, layout_cost, open_layout_pool
+from bundler.exporters.pdf.layout import LayoutRound, LayoutSettings, lay_out_all, layout_cost, open_layout_pool
 from bundler.model import Dossier, Edition, FigureBlock, Paragraph
 from tests.kitchen_sink import make_kitchen_sink
 from tests.pdf.conftest import poppler
@@ -342,19 +342,25 @@ class RecordingExecutor(SerialExecutor):
         return super().submit(fn, *args, **kwargs)
 
 
-def test_costliest_layouts_start_first_and_come_back_in_order(tmp_path):
-    """Parts start largest first (a large one left for last keeps one core busy alone); results keep the book's order."""
+def sized_jobs(folder: Path) -> tuple[dict[str, int], list]:
+    """Four small documents of different layout cost (paragraph counts), one with a photo."""
     settings = LayoutSettings(stylesheets=("common.css", "pdf.css"), page_size="A4", dpi=200, jpeg_quality=None, identifier="x")
     paragraphs = {"short": 2, "long": 150, "middle": 60, "photo": 1}
-    Image.new("RGB", (40, 30), "#468").save(tmp_path / "photo.jpg")
+    Image.new("RGB", (40, 30), "#468").save(folder / "photo.jpg")
     jobs = []
     for name, count in paragraphs.items():
-        photo = f'<img src="{(tmp_path / "photo.jpg").as_uri()}" alt=""/>' if name == "photo" else ""
+        photo = f'<img src="{(folder / "photo.jpg").as_uri()}" alt=""/>' if name == "photo" else ""
         body = photo + "".join(
             f"<p>Paragraph {n} of the {name} part, long enough to fill a line or two of the page.</p>" for n in range(count)
         )
         html = f'<html xmlns="http://www.w3.org/1999/xhtml"><head><title>{name}</title></head><body>{body}</body></html>'
-        jobs.append(pdf_parts.write_job(tmp_path / f"{name}.xhtml", html, settings))
+        jobs.append(pdf_parts.write_job(folder / f"{name}.xhtml", html, settings))
+    return paragraphs, jobs
+
+
+def test_costliest_layouts_start_first_and_come_back_in_order(tmp_path):
+    """Parts start largest first (a large one left for last keeps one core busy alone); results keep the book's order."""
+    paragraphs, jobs = sized_jobs(tmp_path)
     executor = RecordingExecutor()
     laid = lay_out_all(jobs, tmp_path, "layout", context_for(Edition("pdf")), executor)
     assert executor.started == ["photo", "long", "middle", "short"]  # a photo weighs as much as many paragraphs
@@ -362,6 +368,24 @@ def test_costliest_layouts_start_first_and_come_back_in_order(tmp_path):
     assert pages["long"] > pages["middle"] > pages["short"] == pages["photo"] == 1
     assert [Path(result.path).name for result in laid] == [f"layout-{n}.pdf" for n in range(4)]
     assert layout_cost("<p>x</p>") < layout_cost("<img/>")
+
+
+def test_a_round_starts_its_first_jobs_while_the_rest_are_written_then_the_costliest(tmp_path):
+    """The first ``eager`` jobs lay out as soon as they are added (the parent writes the next documents meanwhile);
+    the others wait for ``finish`` and start costliest first; results come back in the order added."""
+    paragraphs, jobs = sized_jobs(tmp_path)
+    executor = RecordingExecutor()
+    layout_round = LayoutRound(tmp_path, "layout", context_for(Edition("pdf")), executor, eager=1)
+    layout_round.add(jobs[0])
+    assert executor.started == ["short"] and (tmp_path / "layout-0.pdf").is_file()  # laid out before the next was added
+    for job in jobs[1:]:
+        layout_round.add(job)
+    assert executor.started == ["short"]
+    laid = layout_round.finish()
+    assert executor.started == ["short", "photo", "long", "middle"]
+    assert [Path(result.path).name for result in laid] == [f"layout-{n}.pdf" for n in range(4)]
+    pages = {name: len(result.pages) for name, result in zip(paragraphs, laid, strict=True)}
+    assert pages["long"] > pages["middle"] > pages["short"] == pages["photo"] == 1
 
 
 def font_programs(path: Path) -> tuple[int, set[str], int]:

@@ -91,6 +91,21 @@ def test_a_warm_build_has_no_image_jobs_and_a_lost_image_is_prepared_again(tmp_p
     assert lost.is_file()
 
 
+def test_the_parent_warms_up_once_while_photos_are_prepared_and_not_on_a_warm_build(tmp_path, monkeypatch):
+    monkeypatch.delenv("BUNDLER_CACHE_DIR", raising=False)
+    root = write_photo_collection(tmp_path / "photo-dossier")
+    dossier = resolve_dossier(load_manifest(root, formats=formats()), work=WorkOptions(executor="serial"))
+    editions = [Edition("pdf")]
+    seen: list[tuple] = []
+    calls: list[int] = []
+    progress = lambda *a: seen.append(a)  # noqa: E731
+    assert prepare_images(dossier, editions, WorkOptions(jobs=2), progress, meanwhile=lambda: calls.append(len(seen))) == 2
+    assert calls == [1], "the warm-up ran before the stage began or more than once"  # after ("images", 0, 2), before any result
+    assert seen[-1] == ("images", 2, 2) and len(sorted((root / ".cache" / "images").glob("*.jpg"))) == 2
+    assert prepare_images(dossier, editions, WorkOptions(jobs=2), meanwhile=lambda: calls.append(-1)) == 0
+    assert calls == [1], "a warm build (nothing to prepare) warmed up"
+
+
 def test_the_largest_photos_are_prepared_first_so_the_stage_does_not_end_on_one_core(tmp_path):
     sizes = {"a.jpg": 10, "b.jpg": 300, "c.jpg": 10, "d.jpg": 2000}
     for name, size in sizes.items():

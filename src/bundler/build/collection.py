@@ -29,7 +29,7 @@ from bundler.exporters.context import BuildContext, Progress
 from bundler.images.session import ImageSession, build_image_cache
 from bundler.manifest import Manifest, load_manifest, resolve_dossier
 from bundler.model import Dossier, Edition
-from bundler.render.glyph_coverage import GlyphScan
+from bundler.render.glyph_coverage import GlyphScan, find_missing_glyphs
 
 
 def parse_formats(text: str | None) -> list[str] | None:
@@ -108,8 +108,10 @@ def _build_dossier(
     damage = DamageLog()  # W701: cache entries found damaged, discarded and rebuilt (the imports' are in the report)
     with build_image_cache(dossier.root, work.cache) as image_cache:  # --no-cache: a temporary one, removed afterwards
         digests: dict[str, str] = {}  # photos' hashes, computed once by the image stage's workers
-        prepare_images(dossier, editions, work, progress, image_cache, digests, damage)  # all cores; exporters then find images ready
         glyphs = GlyphScan()  # each piece scanned for missing glyphs once, whatever the editions
+        warm_up = partial(_warm_up, dossier, editions, glyphs)  # the parent's, while the workers prepare photos
+        # all cores; exporters then find images ready
+        prepare_images(dossier, editions, work, progress, image_cache, digests, damage, warm_up)
         contexts = {e.id: _context(e, result.report, image_cache, digests, damage, glyphs, work, progress) for e in editions}
         _write_editions(dossier, editions, target_dir, result, contexts, work, progress, damage)
     result.report.warnings[:] = said_once(result.report.warnings, ONCE_PER_BUILD)
@@ -117,6 +119,20 @@ def _build_dossier(
     write_dossier_sidecar(result)  # dist/<slug>/dossier.json, read by the catalogue and library server
     progress("done", len(editions), len(editions))
     return result
+
+
+def _warm_up(dossier: Dossier, editions: list[Edition], glyphs: GlyphScan) -> None:
+    """The writers' work that needs no prepared photo, done while the image stage's workers prepare them.
+
+    The parent only waited for the workers there, and each writer did this work afterwards with
+    every core but one idle: the formats' ``warm_up`` (the PDF's: loading WeasyPrint, before its
+    layout workers fork) and the scan for characters no face has, which ``glyphs`` remembers
+    for every edition's writer. Nothing is reported here: the writers report what they find.
+    """
+    for warm_up in dict.fromkeys(format_of(edition).warm_up for edition in editions):
+        if warm_up is not None:
+            warm_up()
+    find_missing_glyphs(dossier, glyphs)
 
 
 def _context(

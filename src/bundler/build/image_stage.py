@@ -115,6 +115,7 @@ def prepare_images(
     cache_dir: Path | None = None,
     digests: dict[str, str] | None = None,
     damage: DamageLog | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> int:
     """Fill the build's image cache for ``editions`` on all local cores; returns the job count.
 
@@ -123,7 +124,8 @@ def prepare_images(
     parallel; without one it does nothing rather than fill the collection's cache. The photos'
     hashes the workers computed go into ``digests`` (the build's sessions share it), so the
     exporters need not hash each photo again. Damaged cached images the workers met (W701)
-    go to ``damage``.
+    go to ``damage``. ``meanwhile()`` is the build's own work that needs no prepared photo, run
+    in this process while the workers prepare them (not at all when no photo needs preparing).
     """
     if not dossier.root or (not work.cache and cache_dir is None):
         return 0
@@ -134,7 +136,7 @@ def prepare_images(
     report("images", 0, len(jobs))
     local = replace(work, executor=None) if (work.executor or "").startswith(DASK_SCHEME) else work  # files are local
     with open_executor(local, len(jobs), preload=WORKER_MODULES) as executor:  # libvips: never in a forked child
-        outcomes = map_in_order(executor, prepare_one, jobs, lambda done: report("images", done, len(jobs)))
+        outcomes = map_in_order(executor, prepare_one, jobs, lambda done: report("images", done, len(jobs)), meanwhile)
     if damage is not None:
         damage.add(problem for _, damaged in outcomes for problem in damaged)
     known = digests if digests is not None else {}

@@ -15,6 +15,7 @@ from bundler.exporters import Format
 from bundler.exporters.context import BuildContext
 from bundler.exporters.pdf.base import PdfLayout, page_size_option
 from bundler.exporters.pdf.document import render_pdf
+from bundler.exporters.pdf.layout import load_weasyprint
 from bundler.images.policy import ARCHIVE_POLICY
 from bundler.model import Dossier, Edition
 from bundler.render.provenance import provenance_json
@@ -76,5 +77,6 @@ FORMATS = {
         description="archival PDF/A-3u with the manifest and provenance record attached",
         options=("page_size",),
         image_policy=ARCHIVE_POLICY,
+        warm_up=load_weasyprint,
     ),
 }

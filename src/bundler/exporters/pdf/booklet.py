@@ -15,6 +15,7 @@ from bundler.exporters.context import BuildContext
 from bundler.exporters.pdf.base import PdfLayout, page_size_option
 from bundler.exporters.pdf.document import render_pdf
 from bundler.exporters.pdf.imposition import impose_booklet
+from bundler.exporters.pdf.layout import load_weasyprint
 from bundler.images.policy import PRINT_POLICY
 from bundler.model import Dossier, Edition
 from bundler.text.plain import direction_of
@@ -44,5 +45,6 @@ FORMATS = {
         description="booklet PDF: A5 pages two-up on A4 sheets in saddle-stitch order",
         options=("page_size",),
         image_policy=PRINT_POLICY,
+        warm_up=load_weasyprint,
     ),
 }

@@ -34,6 +34,7 @@ from bundler.exporters.pdf.base import (
     shipped_font_names,
     stylesheet_names,
 )
+from bundler.exporters.pdf.layout import load_weasyprint
 from bundler.exporters.pdf.parts import render_in_parts, renders_in_parts
 from bundler.exporters.pdf.resolution import PRINTED_LAYOUTS, ImagePlacement, report_low_resolution
 from bundler.images.policy import PHONE_POLICY, PRINT_POLICY
@@ -112,6 +113,7 @@ FORMATS = {
         description="print PDF: A4 (or letter), facing pages",
         options=("page_size",),
         image_policy=PRINT_POLICY,
+        warm_up=load_weasyprint,
     ),
     "pdf-phone": Format(
         write=write_phone_pdf,
@@ -119,5 +121,6 @@ FORMATS = {
         media_type="application/pdf",
         description="phone PDF: 90 × 150 mm, large text",
         image_policy=PHONE_POLICY,
+        warm_up=load_weasyprint,
     ),
 }

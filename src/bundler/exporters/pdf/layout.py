@@ -16,12 +16,12 @@ import gc
 import multiprocessing.util
 import os
 from collections.abc import Iterator
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 from bundler.cache import make_key
-from bundler.executor import DASK_SCHEME, map_in_order, open_executor
+from bundler.executor import DASK_SCHEME, open_executor
 from bundler.exporters.context import BuildContext
 from bundler.exporters.pdf.base import LogMessage, collecting_weasyprint_log, load_stylesheets
 from bundler.exporters.pdf.image_refs import image_fetcher
@@ -94,6 +94,16 @@ class Placement:
     first_page: int  # number of its first page in the book (1-based)
     blank_before: bool  # a blank page goes before it so that it starts on a recto
     flipped: bool  # its pages land on the other side than they were laid out on
+
+
+def load_weasyprint() -> None:
+    """Import WeasyPrint in this process (~0.6 s of CPU), the PDF formats' ``warm_up``.
+
+    The parent needs it before the layout workers fork (``LayoutRound``) and for the margin
+    probe; the build does it while the image stage's workers prepare photos, instead of
+    afterwards with both cores waiting for it.
+    """
+    import weasyprint  # noqa: F401
 
 
 def lay_out(job: LayoutJob, out: str) -> LaidOut:
@@ -247,7 +257,7 @@ def layout_cost(markup: str) -> int:
 def open_layout_pool(ctx: BuildContext, tasks: int) -> Iterator[Executor]:
     """One pool of ``ctx.work``'s local cores for every layout of a book (parts, then overlays and contents).
 
-    Its workers start at the first job, from a parent that has WeasyPrint loaded (``lay_out_all``).
+    Its workers start at the first job, from a parent that has WeasyPrint loaded (``LayoutRound``).
     """
     work = ctx.work
     local = dataclasses.replace(work, executor=None) if (work.executor or "").startswith(DASK_SCHEME) else work
@@ -261,30 +271,75 @@ def lay_out_all(jobs: list[LayoutJob], scratch: Path, label: str, ctx: BuildCont
     Jobs are started costliest first, so no large part is left running alone at the end
     while the other cores wait; results come back in the order of ``jobs``.
     """
-    cache = ctx.cache
-    results: list[LaidOut | None] = [None] * len(jobs)
-    todo: list[tuple[int, str]] = []
-    for index, job in enumerate(jobs):
+    with contextlib.nullcontext(executor) if executor else open_layout_pool(ctx, len(jobs)) as pool:
+        layout_round = LayoutRound(scratch, label, ctx, pool)
+        for job in jobs:
+            layout_round.add(job)
+        return layout_round.finish()
+
+
+class LayoutRound:
+    """Layout jobs handed to the pool while the parent still writes the next ones; results in the order added.
+
+    A barrier between writing documents and laying them out left the workers idle while the
+    parent wrote every part document (a serial second or more for a 200-piece book). Here the
+    first ``eager`` jobs start as soon as they are added; the rest wait until ``finish`` and
+    then start costliest first, so a round still ends on small jobs rather than one large part
+    running alone. Each result is stored in the cache as it arrives, not after the last.
+    Which worker lays out what, and when, never changes a result: each job is laid out alone.
+    """
+
+    def __init__(self, scratch: Path, label: str, ctx: BuildContext, pool: Executor, eager: int = 0) -> None:
+        self.scratch = scratch
+        self.label = label  # names the output files (``label-index.pdf``) and, by default, the progress stage
+        self.ctx = ctx
+        self.pool = pool
+        self.eager = eager
+        self.jobs: list[LayoutJob] = []
+        self.results: list[LaidOut | None] = []
+        self.waiting: list[tuple[int, str]] = []  # (index, cache key) not yet handed to the pool
+        self.running: dict[Future, tuple[int, str]] = {}
+
+    def add(self, job: LayoutJob) -> None:
+        """Take one more job: read back from the cache, started now, or kept for ``finish``."""
+        index = len(self.jobs)
+        self.jobs.append(job)
+        cache = self.ctx.cache
         key = job_key(job) if cache else ""
-        found = _cached(cache, key) if cache else None
-        if found is not None:
-            results[index] = found
+        self.results.append(_cached(cache, key) if cache else None)
+        if self.results[index] is not None:
+            return
+        if len(self.running) < self.eager:
+            self._start(index, key)
         else:
-            todo.append((index, key))
-    todo.sort(key=lambda item: -jobs[item[0]].cost)  # stable: equal costs keep their order
-    entries = [(jobs[index], str(scratch / f"{label}-{index}.pdf")) for index, _ in todo]
-    stage = f"pdf {label}"
-    ctx.progress(stage, 0, len(entries))
-    if entries:
+            self.waiting.append((index, key))
+
+    def finish(self, stage_label: str | None = None) -> list[LaidOut]:
+        """Start the waiting jobs costliest first, wait for all, and return every job's layout in order."""
+        self.waiting.sort(key=lambda item: -self.jobs[item[0]].cost)  # stable: equal costs keep their order
+        for index, key in self.waiting:
+            self._start(index, key)
+        self.waiting = []
+        stage = f"pdf {stage_label or self.label}"
+        total = len(self.running)
+        self.ctx.progress(stage, 0, total)
+        cache = self.ctx.cache
+        for count, future in enumerate(as_completed(list(self.running)), start=1):
+            index, key = self.running[future]
+            laid = future.result()
+            self.results[index] = laid
+            if cache:
+                cache.store_file(key, Path(laid.path), ".pdf")
+                cache.store_json(key, dataclasses.asdict(laid) | {"path": ""})
+            self.ctx.progress(stage, count, total)
+        self.running = {}
+        return [result for result in self.results if result is not None]
+
+    def _start(self, index: int, key: str) -> None:
         import weasyprint  # noqa: F401  (before the workers fork: each would import it again, 0.6 s of CPU)
-    with contextlib.nullcontext(executor) if executor else open_layout_pool(ctx, len(entries)) as pool:
-        fresh = map_in_order(pool, _lay_out_entry, entries, lambda done: ctx.progress(stage, done, len(entries)))
-    for (index, key), laid in zip(todo, fresh, strict=True):
-        results[index] = laid
-        if cache:
-            cache.store_file(key, Path(laid.path), ".pdf")
-            cache.store_json(key, dataclasses.asdict(laid) | {"path": ""})
-    return [result for result in results if result is not None]
+
+        out = str(self.scratch / f"{self.label}-{index}.pdf")
+        self.running[self.pool.submit(_lay_out_entry, (self.jobs[index], out))] = (index, key)
 
 
 def _cached(cache, key: str) -> LaidOut | None:

@@ -50,7 +50,7 @@ from bundler.exporters.pdf.base import (
     stylesheet_names,
 )
 from bundler.exporters.pdf.image_refs import ImageReferences
-from bundler.exporters.pdf.layout import LaidOut, LayoutJob, LayoutSettings, Placement, lay_out_all, layout_cost, open_layout_pool
+from bundler.exporters.pdf.layout import LaidOut, LayoutJob, LayoutRound, LayoutSettings, Placement, layout_cost, open_layout_pool
 from bundler.exporters.pdf.margin_marks import MarginGeometry, plan_part
 from bundler.exporters.pdf.margin_probe import cached_probe_geometry, probe_markup
 from bundler.images.session import ImageSession
@@ -187,34 +187,33 @@ def render_in_parts(
     with tempfile.TemporaryDirectory(prefix=f"bundler-pdf-{os.getpid()}-") as folder:  # the id: a later build sweeps a killed one's
         scratch = Path(folder)
         references = ImageReferences(ctx.images)
-        part_jobs = [
-            _part_job(dossier, edition, layout, settings, body, scratch / f"part-{n}.xhtml", references)
-            for n, body in enumerate(group_into_parts(pdf_fragments(dossier, edition, ctx.images, image_href=references.href)))
-        ]
-        with open_layout_pool(ctx, len(part_jobs) + 1) as pool:  # one pool for both rounds
+        bodies = group_into_parts(pdf_fragments(dossier, edition, ctx.images, image_href=references.href))
+        with open_layout_pool(ctx, len(dossier.pieces) // PIECES_PER_PART + 1) as pool:  # one pool for both rounds; at least 2 jobs
+            # the first jobs lay out while the parent writes the next parts' documents
+            first = LayoutRound(scratch, "layout", ctx, pool, eager=ctx.work.worker_count)
             guess = defaultdict(lambda: 8888)  # every entry as wide as most books' page numbers
-            laid = lay_out_all(
-                [_front_job(dossier, edition, layout, settings, guess, scratch / "front-guess.xhtml", ctx.images), *part_jobs],
-                scratch,
-                "layout",
-                ctx,
-                pool,
-            )
+            first.add(_front_job(dossier, edition, layout, settings, guess, scratch / "front-guess.xhtml", ctx.images))
+            for n, body in enumerate(bodies):
+                first.add(_part_job(dossier, edition, layout, settings, body, scratch / f"part-{n}.xhtml", references))
+            laid = first.finish()
             front, parts = laid[0], laid[1:]
-            geometry = margin_geometry(dossier, edition, layout, settings, right_to_left, ctx.cache)
             title = edition_title(dossier, edition)
             for _ in range(MAX_FRONT_PASSES):
                 placements = place_parts(len(front.pages), parts, right_to_left)
                 numbers = anchor_pages(front, placements)
                 listed = defaultdict(int, numbers)  # an entry without an anchor (none expected) shows 0, as before
+                second = LayoutRound(scratch, "contents", ctx, pool, eager=1)  # the contents starts before the probe
+                second.add(_front_job(dossier, edition, layout, settings, listed, scratch / "front.xhtml", ctx.images))
+                # the probe (a small layout in the parent, remembered after the first pass) now fills the core
+                # the contents job leaves idle, instead of running before it while both cores wait
+                geometry = margin_geometry(dossier, edition, layout, settings, right_to_left, ctx.cache)
                 marks = [plan_part(geometry, placement.part.pages, placement.first_page, title) for placement in placements]
                 overlaid = [n for n, plan in enumerate(marks) if plan is None]  # parts whose marks the assembler cannot draw
-                jobs = [_front_job(dossier, edition, layout, settings, listed, scratch / "front.xhtml", ctx.images)]
-                jobs += [
-                    _overlay_job(dossier, edition, layout, settings, placements[n], right_to_left, scratch / f"overlay-{n}.xhtml")
-                    for n in overlaid
-                ]
-                laid = lay_out_all(jobs, scratch, "overlay" if overlaid else "contents", ctx, pool)
+                for n in overlaid:
+                    second.add(
+                        _overlay_job(dossier, edition, layout, settings, placements[n], right_to_left, scratch / f"overlay-{n}.xhtml")
+                    )
+                laid = second.finish("overlay" if overlaid else "contents")
                 if len(laid[0].pages) == len(front.pages):
                     front = laid[0]
                     overlays: list[LaidOut | None] = [None] * len(placements)
