@@ -18,12 +18,12 @@ from lxml import etree
 
 from bundler.cleaning.blocks import text_of
 from bundler.cleaning.dom import compact_tokens, remove, rules_for_host, text_length
-from bundler.cleaning.measure import Measures
+from bundler.cleaning.measure import WORD, Measures
 from bundler.cleaning.treetext import spaced_text
 from bundler.model import Block, Embed, FigureBlock, Heading, ListBlock, Paragraph, Preformatted, Quote, Rule, Table
 
 _RULES = Path(__file__).with_name("rules") / "root.yaml"
-_WORD = re.compile(r"\w+", re.UNICODE)
+_WORD = WORD  # the words Support compares, split as Measures.words splits them
 _LINK = re.compile(r"<a\b[^>]*>(.*?)</a>", re.S)
 #: trafilatura is skipped on pages larger than this (its tree walks are slow on huge pages).
 TRAFILATURA_MAX_ELEMENTS = 60_000

@@ -17,7 +17,7 @@ import yaml
 from lxml import etree
 
 from bundler.cleaning.boilerplate import is_boilerplate
-from bundler.cleaning.measure import Measures
+from bundler.cleaning.measure import Measures, is_link_dense, text_length  # noqa: F401 (text_length: its users import it from here)
 from bundler.cleaning.treetext import all_text, is_detached, short_text
 from bundler.text.typography import normalise_space
 
@@ -149,11 +149,6 @@ def remove(element) -> None:
     parent.remove(element)
 
 
-def text_length(element) -> int:
-    """Characters of visible text (white space collapsed)."""
-    return len(normalise_space(all_text(element)))
-
-
 def drop_invisible(tree) -> int:
     """Remove what is never shown (scripts, styles, templates, leftover ``<noscript>``)."""
     doomed = [e for e in tree.iter(*INVISIBLE_TAGS) if e.getparent() is not None and e.tag != "head"]
@@ -191,14 +186,8 @@ def drop_furniture(
         length = measures.text_length(element)
         return (length > 600 and length > 0.4 * total) or (holds_main_text is not None and holds_main_text(element))
 
-    named_by_words: dict[tuple[str, str], bool] = {}  # a page repeats a few class/id pairs on many elements
-
     def named_by_name(element) -> bool:
-        key = (element.get("class") or "", element.get("id") or "")
-        named = named_by_words.get(key)
-        if named is None:
-            named = named_by_words[key] = _named_as_furniture(key[0], key[1], rules)
-        return named
+        return is_furniture_by_name(element, rules)
 
     removed = 0
     elements = list(tree.iter())
@@ -349,12 +338,3 @@ def drop_link_sections(root) -> int:
         remove(anchor)
         removed += 1
     return removed
-
-
-def is_link_dense(element, threshold: float = 0.5) -> bool:
-    """True when most of an element's text is link text (lists of related stories, tag clouds)."""
-    total = text_length(element)
-    if total == 0:
-        return element.tag in {"ul", "ol"}
-    linked = sum(text_length(a) for a in element.iter("a"))
-    return linked / total >= threshold

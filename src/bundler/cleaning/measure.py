@@ -18,7 +18,23 @@ from bundler.cleaning.treetext import all_text, spaced_text
 from bundler.text.typography import normalise_space
 
 #: The words ``content.Support`` compares (runs of letters or digits, lower-cased).
-_WORD = re.compile(r"\w+", re.UNICODE)
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def text_length(element) -> int:
+    """Characters of visible text (white space collapsed)."""
+    return len(normalise_space(all_text(element)))
+
+
+def is_link_dense(element, threshold: float = 0.5, length=text_length) -> bool:
+    """True when most of an element's text is link text (lists of related stories, tag clouds).
+
+    ``length`` measures an element's text (``Measures.text_length`` remembers it for a pass)."""
+    total = length(element)
+    if total == 0:
+        return element.tag in {"ul", "ol"}
+    linked = sum(length(a) for a in element.iter("a"))
+    return linked / total >= threshold
 
 
 class Measures:
@@ -32,20 +48,16 @@ class Measures:
         """``dom.text_length``: characters of visible text, white space collapsed."""
         length = self._lengths.get(element)
         if length is None:
-            length = self._lengths[element] = len(normalise_space(all_text(element)))
+            length = self._lengths[element] = text_length(element)
         return length
 
     def words(self, element) -> list[str]:
         """The lower-case words of ``spaced_text(element)``, as ``Support.share_in``/``of`` split them."""
         words = self._words.get(element)
         if words is None:
-            words = self._words[element] = _WORD.findall(spaced_text(element).lower())
+            words = self._words[element] = WORD.findall(spaced_text(element).lower())
         return words
 
     def is_link_dense(self, element, threshold: float = 0.5) -> bool:
-        """``dom.is_link_dense``: most of the element's text is link text."""
-        total = self.text_length(element)
-        if total == 0:
-            return element.tag in {"ul", "ol"}
-        linked = sum(self.text_length(a) for a in element.iter("a"))
-        return linked / total >= threshold
+        """``is_link_dense`` with this pass's remembered lengths."""
+        return is_link_dense(element, threshold, self.text_length)
