@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import metadata
 
-from bundler.resources import RENDERING_LIBRARIES, installed_versions
+from bundler.resources import RENDERING_LIBRARIES, _dist_info_versions, _distribution_key, installed_versions
 
 
 def test_every_installed_distribution_has_importlibs_version():
@@ -12,6 +12,11 @@ def test_every_installed_distribution_has_importlibs_version():
     assert len(names) > 50  # the whole environment, not a handful
     found = installed_versions(tuple(names))
     assert found == {name: metadata.version(name) for name in names}
+    # and the folder listing itself answers (not importlib behind it): every name it knows, rightly
+    listed = _dist_info_versions()
+    known = [name for name in names if _distribution_key(name) in listed]
+    assert len(known) >= 0.9 * len(names)
+    assert all(listed[_distribution_key(name)] == metadata.version(name) for name in known)
 
 
 def test_names_are_matched_as_pip_matches_them_and_missing_ones_are_none():
