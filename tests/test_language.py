@@ -180,6 +180,24 @@ def test_the_scorer_holds_only_the_rows_it_used_and_still_scores_to_the_bit(monk
     assert len(scorer._rows) < 2 * len(used) < len(identifier.nb_ptc) // 10
 
 
+def test_threads_sharing_one_scorer_while_its_table_grows_score_as_py3langid(monkeypatch):
+    """A dask worker imports pieces on several threads of one process, all asking the one scorer:
+    its table of rows grows under them (here from 8 rows, every text at once, many times over)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+
+    monkeypatch.setattr(language_scoring, "FIRST_ROWS", 8)
+    identifier = lang._identifier()
+    texts = [*RANKED_TEXTS, PORTUGUESE * 20, ARABIC * 10, GERMAN, SPANISH, "ÇA VA TRÈS BIEN, MERCI"]
+    expected = [identifier._decide(text) for text in texts]
+    for _ in range(20):
+        scorer = language_scoring.LanguageScorer(identifier)
+        with ThreadPoolExecutor(8) as pool:
+            found = list(pool.map(scorer.probabilities, texts * 4))
+        assert all(np.array_equal(got, want) for got, want in zip(found, expected * 4, strict=True))
+
+
 def test_a_pages_paragraphs_judged_together_get_what_each_gets_alone():
     paragraphs = [PORTUGUESE, ENGLISH, "مع كل الحب والشوق إلى الوادي", "Sim.", "", ARABIC, SPANISH, "12 345", GERMAN]
     together = lang.paragraph_languages(paragraphs, "en")

@@ -24,6 +24,7 @@ and ``language._scorer`` falls back to py3langid's ``rank`` should its internals
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -56,6 +57,7 @@ class LanguageScorer:
         self._half_rows = identifier.nb_ptc
         self._rows = np.empty((FIRST_ROWS, self._half_rows.shape[1]), dtype=np.float32)  # rows converted, first used first
         self._used = 0  # how many of ``_rows`` hold a row
+        self._growing = threading.Lock()  # threads of one process (a dask worker's) share the scorer and its table
         self._slots = np.full(len(self._half_rows), -1, dtype=np.intp)  # a feature's row in ``_rows``, -1 until used
         self._prior = identifier.nb_pc
         self._aliases = tuple(identifier._alias_pairs)
@@ -148,14 +150,15 @@ class LanguageScorer:
         converted the first time it is asked for and appended to ``_rows``, which doubles when full."""
         import numpy as np
 
-        fresh = features[self._slots[features] < 0]
-        if fresh.size:
-            end = self._used + fresh.size
-            if end > len(self._rows):
-                grown = np.empty((max(end, 2 * len(self._rows)), self._rows.shape[1]), dtype=np.float32)
-                grown[: self._used] = self._rows[: self._used]
-                self._rows = grown
-            self._rows[self._used : end] = self._half_rows[fresh]
-            self._slots[fresh] = np.arange(self._used, end)
-            self._used = end
-        return self._rows.take(self._slots[features], axis=0)
+        with self._growing:  # one thread appends rows at a time; the table may be replaced when it grows
+            fresh = features[self._slots[features] < 0]
+            if fresh.size:
+                end = self._used + fresh.size
+                if end > len(self._rows):
+                    grown = np.empty((max(end, 2 * len(self._rows)), self._rows.shape[1]), dtype=np.float32)
+                    grown[: self._used] = self._rows[: self._used]
+                    self._rows = grown
+                self._rows[self._used : end] = self._half_rows[fresh]
+                self._slots[fresh] = np.arange(self._used, end)
+                self._used = end
+            return self._rows.take(self._slots[features], axis=0)
