@@ -231,7 +231,8 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def _tidy_inline(text: str) -> str:
-    text = _INLINE_SPACES.sub(" ", text)
+    if _has_space_runs(text):  # else each run of those spaces is already one " ": the substitution would change nothing
+        text = _INLINE_SPACES.sub(" ", text)
     if "<br/>" not in text:  # called on every block's markup: the break rules only when there is one
         return text.strip()
     text = _SPACED_BREAK.sub("<br/>", text)
@@ -239,8 +240,19 @@ def _tidy_inline(text: str) -> str:
     return text.strip()
 
 
+def _has_space_runs(text: str) -> bool:
+    """Whether ``_INLINE_SPACES`` would change ``text``: it holds one of its characters other than " ", or two spaces."""
+    return "\n" in text or "  " in text or "\t" in text or "\r" in text or "\u00a0" in text
+
+
 def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+    return _local_name(tag) if isinstance(tag, str) else ""
+
+
+@functools.lru_cache(maxsize=1024)
+def _local_name(tag: str) -> str:
+    """A tag's name without its namespace, lower case: asked for every element a page's blocks are read from."""
+    return tag.rsplit("}", 1)[-1].lower()
 
 
 def text_of(fragment: str) -> str:
@@ -264,8 +276,11 @@ def html_to_blocks(element: etree._Element, language: str = "en", base_url: str 
     def flush() -> None:
         if not pending:  # between two blocks: nothing was read since the last one
             return
-        text = _tidy_inline("".join(pending))
+        text = "".join(pending)
         pending.clear()
+        if not text.strip(_LAYOUT_SPACE):  # the indentation between two blocks: tidied, it is ""
+            return
+        text = _tidy_inline(text)
         for part in split_at_breaks(text, 2):  # old pages separate paragraphs with <br><br>
             part = _tidy_inline(part)
             if text_of(part).strip():

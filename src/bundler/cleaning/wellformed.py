@@ -30,13 +30,23 @@ def fragment_problems(piece: Piece) -> list[str]:
 
 
 def map_fragments(piece: Piece, change: Change) -> Piece:
-    """Rebuild ``piece`` with ``change`` applied to every inline fragment."""
-    return replace(
-        piece,
-        body=_map_blocks(piece.body, change),
-        standfirst=tuple(replace(p, html=change(p.html)) for p in piece.standfirst),
-        notes=tuple(replace(n, html=change(n.html)) for n in piece.notes),
-    )
+    """Rebuild ``piece`` with ``change`` applied to every inline fragment.
+
+    A block whose fragments ``change`` leaves as they were is kept, not rebuilt: most are (a fragment
+    made from a tree is well-formed already), and rebuilding every block of every piece twice an import
+    (the repair, then the relative links) cost more than looking at the fragments."""
+    body = _map_blocks(piece.body, change)
+    standfirst = tuple(_with_html(p, change) for p in piece.standfirst)
+    notes = tuple(_with_html(n, change) for n in piece.notes)
+    if body == piece.body and standfirst == piece.standfirst and notes == piece.notes:
+        return piece
+    return replace(piece, body=body, standfirst=standfirst, notes=notes)
+
+
+def _with_html(holder, change: Change):
+    """``holder`` (a paragraph, heading or note) with ``change`` applied to its ``html``; itself when that stays."""
+    html = change(holder.html)
+    return holder if html == holder.html else replace(holder, html=html)
 
 
 def iter_fragments(piece: Piece) -> Iterator[tuple[str, str]]:
@@ -53,21 +63,25 @@ def _map_blocks(blocks: tuple[Block, ...], change: Change) -> tuple[Block, ...]:
 
 
 def _map_block(block: Block, change: Change) -> Block:
+    """``block`` with ``change`` applied to its fragments; ``block`` itself when none of them changes."""
     if isinstance(block, (Paragraph, Heading)):
-        return replace(block, html=change(block.html))
+        return _with_html(block, change)
     if isinstance(block, Quote):
-        return replace(block, blocks=_map_blocks(block.blocks, change), attribution=change(block.attribution))
+        blocks, attribution = _map_blocks(block.blocks, change), change(block.attribution)
+        same = blocks == block.blocks and attribution == block.attribution
+        return block if same else replace(block, blocks=blocks, attribution=attribution)
     if isinstance(block, ListBlock):
-        return replace(block, items=tuple(_map_blocks(item, change) for item in block.items))
+        items = tuple(_map_blocks(item, change) for item in block.items)
+        return block if items == block.items else replace(block, items=items)
     if isinstance(block, Table):
-        return replace(
-            block,
-            header=tuple(tuple(change(c) for c in row) for row in block.header),
-            rows=tuple(tuple(change(c) for c in row) for row in block.rows),
-            caption=change(block.caption),
-        )
+        header = tuple(tuple(change(c) for c in row) for row in block.header)
+        rows = tuple(tuple(change(c) for c in row) for row in block.rows)
+        caption = change(block.caption)
+        same = header == block.header and rows == block.rows and caption == block.caption
+        return block if same else replace(block, header=header, rows=rows, caption=caption)
     if isinstance(block, FigureBlock):
-        return FigureBlock(replace(block.figure, caption=change(block.figure.caption)))
+        caption = change(block.figure.caption)
+        return block if caption == block.figure.caption else FigureBlock(replace(block.figure, caption=caption))
     return block
 
 

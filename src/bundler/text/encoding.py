@@ -7,7 +7,6 @@ import re
 import unicodedata
 
 from bundler.codes import coded
-from bundler.text.typography import remove_non_xml
 
 #: Byte-order marks, longest first: UTF-32's little-endian mark begins with UTF-16's.
 _BOMS = (
@@ -141,15 +140,18 @@ _MOJIBAKE_HINT = re.compile(
 )
 
 
-#: DEL and the C1 controls: XML may hold them, but no font draws them (a PDF/A build refused a title with one,
-#: naming no source) and ftfy has already turned those that stood for cp1252 punctuation back into it.
-_INVISIBLE_CONTROLS = re.compile("[\x7f-\x9f]")
+#: What a decoded page loses, in one pass: the characters no XML document may hold (``remove_non_xml``'s:
+#: C0 controls but tab and line breaks, U+FFFE, U+FFFF), and DEL and the C1 controls: XML may hold those,
+#: but no font draws them (a PDF/A build refused a title with one, naming no source) and ftfy has already
+#: turned those that stood for cp1252 punctuation back into it. Two passes over the page (one per set) took
+#: out the same characters, since taking out one set never makes a character of the other.
+_NOT_KEPT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def _repair(text: str, warnings: list[str]) -> tuple[str, list[str]]:
     """The text with mojibake repaired and the characters XML cannot hold removed (see _fix_encoding)."""
     fixed, warnings = _fix_encoding(text, warnings)
-    return _INVISIBLE_CONTROLS.sub("", remove_non_xml(fixed)), warnings
+    return _NOT_KEPT.sub("", fixed), warnings
 
 
 def _fix_encoding(text: str, warnings: list[str]) -> tuple[str, list[str]]:
@@ -160,6 +162,8 @@ def _fix_encoding(text: str, warnings: list[str]) -> tuple[str, list[str]]:
     character-class search for the pairs UTF-8 read as a single-byte charset leaves behind
     decides first whether ftfy needs to look at all.
     """
+    if text.isascii():  # no mojibake, and already in normal form (``isascii`` is answered without a scan)
+        return text, warnings
     if not _MOJIBAKE_HINT.search(text):
         return unicodedata.normalize("NFC", text), warnings
     import ftfy  # ~0.1 s of tables: loaded only when a text shows a sign of mojibake
