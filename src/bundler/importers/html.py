@@ -518,13 +518,34 @@ def _first_heading(blocks: list[Block]) -> str:
     return next((text_of(b.html) for b in blocks if isinstance(b, Heading)), "")
 
 
+_SAMPLE_LENGTH = 5000  # characters of a page's text handed to language detection (which reads fewer still)
+
+
 def _sample_text(body) -> str:
     """Text to judge the page's language by: its paragraphs (menus and footers are often in English),
     or the whole body when the paragraphs say too little."""
     if body is None:
         return ""
-    paragraphs = normalise_space(" ".join(spaced_text(p) for p in body.iter("p")))
-    return paragraphs[:5000] if len(paragraphs) >= 400 else normalise_space(spaced_text(body))[:5000]
+    paragraphs = normalise_space(" ".join(_leading_paragraphs(body)))
+    return paragraphs[:_SAMPLE_LENGTH] if len(paragraphs) >= 400 else normalise_space(spaced_text(body))[:_SAMPLE_LENGTH]
+
+
+def _leading_paragraphs(body) -> list[str]:
+    """The text of the body's paragraphs, in order, up to the first that brings their spaced-out text past
+    ``_SAMPLE_LENGTH`` characters: the sample's first characters are the same as with all of them.
+
+    The paragraphs are joined with a space, so the spaced-out text of the first ones is the start of the
+    spaced-out text of all of them (a long page read every paragraph for the first 5000 characters)."""
+    parts: list[str] = []
+    length, next_check = 0, _SAMPLE_LENGTH
+    for paragraph in body.iter("p"):
+        parts.append(spaced_text(paragraph))
+        length += len(parts[-1]) + 1
+        if length > next_check:  # spacing out only shortens a text: not before it could be long enough
+            if len(normalise_space(" ".join(parts))) > _SAMPLE_LENGTH:
+                break
+            next_check = 2 * length  # white space was most of it: look again when the text has doubled
+    return parts
 
 
 def _main_text(blocks: list[Block]) -> str:
