@@ -65,10 +65,13 @@ def _slip_in(entry: Path, fragment: str) -> None:
     path.write_text(json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def _reseal(entry: Path, checked: bool | None) -> None:
-    """Make the entry's record agree with its files again (hash and checksum), saying ``checked`` or not."""
+def _reseal(entry: Path, checked: bool | None, hashed: bool = True) -> None:
+    """Make the entry's record agree with its files again (checksum, and ``piece.json``'s hash unless not
+    ``hashed``: then the record names no hash for it), saying ``checked`` or not."""
     record = _record(entry)
     record["files"]["piece.json"] = hash_bytes((entry / "piece.json").read_bytes())
+    if not hashed:
+        del record["files"]["piece.json"]
     if checked is None:
         record.pop("checked", None)
     else:
@@ -119,11 +122,13 @@ def test_a_record_altered_to_match_without_its_checksum_is_reported(stored):
     assert "entry.json: damaged imported piece in the cache" in damage.problems[0].render_coded()
 
 
-@pytest.mark.parametrize("checked", [None, False], ids=["older record", "not checked"])
-def test_an_entry_not_recorded_as_checked_is_sanitised_on_reading(stored, checked):
+@pytest.mark.parametrize(
+    ("checked", "hashed"), [(None, True), (False, True), (True, False)], ids=["older record", "not checked", "checked, no hash"]
+)
+def test_an_entry_not_recorded_as_checked_is_sanitised_on_reading(stored, checked, hashed):
     page, cache_root, entry = stored
     _slip_in(entry, UNSAFE)
-    _reseal(entry, checked)
+    _reseal(entry, checked, hashed)
 
     damage = DamageLog()
     piece = find_cached_piece(page, ImportOptions(damage=damage), cache_root)

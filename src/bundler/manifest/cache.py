@@ -147,8 +147,9 @@ def _cached_entry(path: Path, folder: Path, options: ImportOptions) -> Piece | N
         return None
     record = _intact_record(folder, options.damage)
     if record is not None and _source_files_unchanged(path, folder):
-        try:  # "checked": these bytes passed the sanitiser unchanged when stored (their hash was just verified)
-            return read_stored_piece(folder / PIECE_FILE, ImportOptions(), checked=record.get("checked") is True)
+        checked = record.get("checked") is True and PIECE_FILE in record["files"]  # its hash was just verified
+        try:  # "checked": these bytes passed the sanitiser unchanged when they were stored
+            return read_stored_piece(folder / PIECE_FILE, ImportOptions(), checked=checked)
         except BundlerError:
             pass
     shutil.rmtree(folder, ignore_errors=True)
