@@ -132,3 +132,12 @@ def sanitise_stored_piece(piece: Piece, name: str = "piece.json") -> Piece:
     if warnings:
         cleaned = replace(cleaned, provenance=replace(cleaned.provenance, warnings=(*cleaned.provenance.warnings, *warnings)))
     return cleaned
+
+
+def passes_unchanged(piece: Piece) -> bool:
+    """Whether ``sanitise_stored_piece`` leaves ``piece`` as it is (nothing removed, renamed or warned about).
+
+    The import cache asks this once, when it stores a piece, and records the answer beside the
+    piece's hash: a piece read back with those very bytes need not be walked again.
+    """
+    return sanitise_stored_piece(piece) == piece

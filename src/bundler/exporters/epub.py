@@ -34,7 +34,8 @@ from bundler.images.prepare import PreparedImage
 from bundler.images.session import ImageSession
 from bundler.model import Dossier, Edition, Figure
 from bundler.render.assets import common_stylesheet
-from bundler.render.cover import cover_alt, cover_jpeg
+from bundler.render.cover import cover_alt
+from bundler.render.cover_cache import cached_cover_jpeg
 from bundler.render.fonts import EmbeddedFont, subset_fonts
 from bundler.render.glyph_coverage import report_missing_glyphs
 from bundler.render.printed_runs import replace_undrawable
@@ -107,7 +108,7 @@ def write_epub(dossier: Dossier, edition: Edition, out: Path, ctx: BuildContext,
 
     with_cover = ctx.policy.include  # the image policy "none" (epub-text): not even a cover image ships
     if with_cover:
-        book.set_cover("cover.jpg", cover_jpeg(dossier, ctx.report), create_page=False)
+        book.set_cover("cover.jpg", cached_cover_jpeg(dossier, ctx.report, ctx.cache), create_page=False)
     latin = dossier.language if direction_of(dossier.language) == "ltr" else "en"
     memo = PageMemo(ctx.cache, dossier, latin)  # pieces' pages unchanged since the last build come from the cache
     pages = _pages(dossier, target, names, moment.date().isoformat(), with_cover, memo)

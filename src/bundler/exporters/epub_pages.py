@@ -50,7 +50,9 @@ class PageMemo:
         names = [target.media_href(figure) for figure in piece.figures]  # the book's names, in the order rendering asks
         if not self.enabled:  # --no-cache: the images were still added in the same order, so the bytes are the same
             return None, target
-        key = make_key("epub-page", _content_of(piece), self.dossier.language, self.latin, names, self._link_digest(target), code_digest())
+        key = make_key(
+            "epub-page", piece_content(piece), self.dossier.language, self.latin, names, self._link_digest(target), code_digest()
+        )
         found = self.cache.read_bytes(key, SUFFIX, KIND)
         if found is not None:
             return found, target
@@ -84,7 +86,7 @@ class PageMemo:
         return self._links
 
 
-def _content_of(piece: Piece) -> dict:
+def piece_content(piece: Piece) -> dict:
     """The piece as data with its images' paths left out: the same photo lies elsewhere after a fresh import,
     and the page names it by the content hash the book gives it (part of the key), never by its path."""
 

@@ -24,10 +24,11 @@ from bundler.clock import build_time, iso_seconds
 from bundler.errors import ExportError
 from bundler.exporters import Format
 from bundler.exporters.context import BuildContext
+from bundler.exporters.html_fragments import fragment_renderer
 from bundler.images import without_images
 from bundler.images.policy import PHONE_POLICY, TEXT_ONLY_POLICY
 from bundler.model import Dossier, Edition, Figure
-from bundler.render.reading_order import reading_order
+from bundler.render.reading_order import Entry, reading_order
 from bundler.render.xhtml import Target, build_link_map, document_fields, labels_for, render_colophon, render_template, render_title_page
 from bundler.resources import styles_dir
 from bundler.text.bidi import wrap_mixed_runs
@@ -41,7 +42,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Tru
 
 def write_html(dossier: Dossier, edition: Edition, out: Path, ctx: BuildContext) -> None:
     """Write the dossier as one self-contained HTML file at ``out``."""
-    out.write_bytes(html_edition(dossier, edition, ctx.images.data_uri))
+    out.write_bytes(html_edition(dossier, edition, ctx.images.data_uri, fragment_renderer(ctx.cache, dossier)))
 
 
 def write_html_text(dossier: Dossier, edition: Edition, out: Path, ctx: BuildContext) -> None:
@@ -49,15 +50,23 @@ def write_html_text(dossier: Dossier, edition: Edition, out: Path, ctx: BuildCon
     write_html(without_images(dossier), edition, out, ctx)
 
 
-def html_edition(dossier: Dossier, edition: Edition | None, media_href: Callable[[Figure], str | None]) -> bytes:
+def html_edition(
+    dossier: Dossier,
+    edition: Edition | None,
+    media_href: Callable[[Figure], str | None],
+    render_entry: Callable[[Entry, Target], str] | None = None,
+) -> bytes:
     """The complete HTML5 document as UTF-8 bytes: the same dossier and clock give the same bytes.
 
     ``media_href`` gives each figure's image as a ``data:`` URI (the build's image session, under
     the format's declared phone policy and the edition's budget). The document is built with a
-    short stand-in for each URI, put in its place only in the finished bytes (``_StandIns``)."""
+    short stand-in for each URI, put in its place only in the finished bytes (``_StandIns``).
+    ``render_entry`` renders each entry of the reading order (the build's: pieces' fragments from
+    its cache, ``html_fragments``); by default each is rendered afresh."""
     images = _StandIns(media_href)
     target = Target(href_for=lambda slug: f"#{slug}", media_href=images.stand_in, link_map=build_link_map(dossier))
-    body = "\n".join(_fragments(dossier, target))
+    render = render_entry or (lambda entry, scoped: entry.render(dossier, scoped))
+    body = "\n".join(_fragments(dossier, target, render))
     shell = render_template(
         "html-edition.xhtml.j2",
         body=_markup(body),
@@ -102,14 +111,14 @@ class _StandIns:
         return self._pattern.sub(lambda match: self._uris[int(match.group(1))], document)
 
 
-def _fragments(dossier: Dossier, target: Target) -> Iterator[str]:
+def _fragments(dossier: Dossier, target: Target, render: Callable[[Entry, Target], str]) -> Iterator[str]:
     """Title page, contents, front matter, sections with their pieces, back matter, colophon: reading order."""
     labels = labels_for(dossier.language)
     yield render_title_page(dossier, target)
     yield render_template("toc.xhtml.j2", dossier=dossier, t=target, labels=labels)
     yield "<main>"
     for entry in reading_order(dossier):
-        yield entry.render(dossier, target)
+        yield render(entry, target)
     yield "</main>"
     yield render_colophon(dossier, target, build_time(dossier.date).date().isoformat())
 

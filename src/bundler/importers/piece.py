@@ -97,8 +97,13 @@ def _write_text_atomically(target: Path, text: str) -> None:
             os.unlink(name)
 
 
-def read_stored_piece(path: Path, options: ImportOptions) -> Piece:
-    """Read a ``piece.json`` written by ``write_piece``; image paths become absolute."""
+def read_stored_piece(path: Path, options: ImportOptions, *, checked: bool = False) -> Piece:
+    """Read a ``piece.json`` written by ``write_piece``; image paths become absolute.
+
+    ``checked``: the caller verified these exact bytes against a record made when they were written
+    and found clean (``manifest/cache``'s import cache); the well-formedness check and the sanitiser,
+    which they passed then, are not run again. Anything else read here passes both.
+    """
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
@@ -113,8 +118,9 @@ def read_stored_piece(path: Path, options: ImportOptions) -> Piece:
         raise ImportError_(f"{path.name} was written by a newer bundler (version {document['version']})", code="E141", file=str(path))
     try:
         piece = piece_from_data(document["piece"])
-        _check_well_formed(piece, path, "is damaged")
-        piece = sanitise_stored_piece(piece, f"{path.parent.name}/{path.name}")  # the import boundary, at read time too
+        if not checked:
+            _check_well_formed(piece, path, "is damaged")
+            piece = sanitise_stored_piece(piece, f"{path.parent.name}/{path.name}")  # the import boundary, at read time too
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ImportError_(f"{path.name} is damaged: {exc}", code="E140", file=str(path), hint="re-import the piece") from exc
     folder = path.parent.resolve()

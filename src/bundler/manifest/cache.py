@@ -27,11 +27,12 @@ from pathlib import Path
 
 from bundler import __version__
 from bundler.cache import DamageLog, hash_bytes, part_name, sha256_of_file, verify_file, write_checksum
+from bundler.cleaning.stored import passes_unchanged
 from bundler.errors import BundlerError, naming
 from bundler.importers import ImportOptions, find_source, read_piece
 from bundler.importers.piece import MEDIA_FOLDER, PIECE_FILE, read_stored_piece, write_piece
 from bundler.manifest.source_files import FileStats, Fingerprint, fingerprint_source_files, source_files_unchanged
-from bundler.model import Piece
+from bundler.model import Piece, piece_from_data
 from bundler.resources import installed_versions
 from bundler.text.plain import sha256_file
 
@@ -144,9 +145,11 @@ def _cached_entry(path: Path, folder: Path, options: ImportOptions) -> Piece | N
     """The piece stored in ``folder`` when the entry is intact and the source's files unchanged; a bad entry is removed."""
     if not (folder / PIECE_FILE).is_file():
         return None
-    if _entry_intact(folder, options.damage) and _source_files_unchanged(path, folder):
-        try:
-            return read_stored_piece(folder / PIECE_FILE, ImportOptions())
+    record = _intact_record(folder, options.damage)
+    if record is not None and _source_files_unchanged(path, folder):
+        checked = record.get("checked") is True and PIECE_FILE in record["files"]  # its hash was just verified
+        try:  # "checked": these bytes passed the sanitiser unchanged when they were stored
+            return read_stored_piece(folder / PIECE_FILE, ImportOptions(), checked=checked)
         except BundlerError:
             pass
     shutil.rmtree(folder, ignore_errors=True)
@@ -167,25 +170,35 @@ def _source_files_unchanged(path: Path, folder: Path) -> bool:
     return source_files_unchanged(path, files, stats if valid else None)
 
 
-def _entry_intact(folder: Path, damage: DamageLog) -> bool:
-    """Whether every file of the entry is as it was stored; a damaged one is reported (W701)."""
+def _intact_record(folder: Path, damage: DamageLog) -> dict | None:
+    """The entry's record when every file of the entry is as it was stored, else None; a damaged one is reported (W701)."""
     record_path = folder / ENTRY_RECORD
     if not record_path.is_file() or not verify_file(record_path, _KIND, damage):
-        return False  # no record: an entry of an older bundler (a miss); a damaged one was reported
+        return None  # no record: an entry of an older bundler (a miss); a damaged one was reported
     try:
         record = json.loads(record_path.read_text(encoding="utf-8"))
         files, media = record["files"], record["media"]
+        if not isinstance(record, dict) or not isinstance(files, dict) or not isinstance(media, dict):
+            return None
     except (OSError, ValueError, KeyError, TypeError):
-        return False
+        return None
     for name, expected in files.items():
         if _file_sha256(folder / name) != expected:
             damage.report(folder / name, _KIND, "its content does not match the entry's record")
-            return False
+            return None
     for name, stat in media.items():
         if not _photo_intact(folder / name, stat):
             damage.report(folder / name, "cached photo", "its content does not match its name")
-            return False
-    return True
+            return None
+    return record
+
+
+def _stored_piece_clean(path: Path) -> bool:
+    """Whether the ``piece.json`` just written reads back as a piece the sanitiser leaves unchanged."""
+    try:
+        return passes_unchanged(piece_from_data(json.loads(path.read_text(encoding="utf-8"))["piece"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
 
 
 def _file_sha256(path: Path) -> str:
@@ -211,11 +224,15 @@ def _photo_intact(path: Path, recorded: list[int]) -> bool:
 
 
 def _record_entry(staging: Path) -> None:
-    """Write ``entry.json`` (and its checksum): what the entry's files must still be when it is read."""
+    """Write ``entry.json`` (and its checksum): what the entry's files must still be when it is read.
+
+    ``checked`` says the stored ``piece.json`` passes the sanitiser unchanged (``write_piece`` has
+    checked it is well-formed): a build reading these bytes back, verified against ``files``, skips both.
+    """
     files = {name: sha256_of_file(staging / name) for name in (PIECE_FILE, SOURCE_FILES)}
     photos = sorted((staging / MEDIA_FOLDER).glob("*")) if (staging / MEDIA_FOLDER).is_dir() else []
     media = {photo.relative_to(staging).as_posix(): _photo_stat(photo) for photo in photos}
-    record = {"format": ENTRY_FORMAT, "version": 1, "files": files, "media": media}
+    record = {"format": ENTRY_FORMAT, "version": 1, "files": files, "media": media, "checked": _stored_piece_clean(staging / PIECE_FILE)}
     data = (json.dumps(record, indent=1, sort_keys=True) + "\n").encode("utf-8")
     (staging / ENTRY_RECORD).write_bytes(data)
     write_checksum(staging / ENTRY_RECORD, hash_bytes(data))

@@ -83,11 +83,13 @@ def codepoints_by_face(by_language: dict[str, set[str]]) -> dict[ScriptFace, fro
             wanted[first] |= taken
             codepoints -= taken
         codepoints -= own
+        if not codepoints:  # the project's faces draw it all: the CJK face's map (~45,000 code points) is not built
+            continue
         default = codepoints & face_codepoints(DEFAULT_CJK_FACE.path, DEFAULT_CJK_FACE.index)
         if default:
             wanted[DEFAULT_CJK_FACE] |= default
         leftover |= codepoints - default
-    for face in choose_script_faces(frozenset(leftover)):
+    for face in choose_script_faces(frozenset(leftover)) if leftover else ():  # nothing left: no installed face's map is read
         wanted[face] |= leftover & face_codepoints(face.path, face.index)
     return {face: frozenset(points) for face, points in sorted(wanted.items(), key=lambda item: item[0].file_name) if points}
 
