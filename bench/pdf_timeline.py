@@ -99,8 +99,8 @@ def install() -> None:
 
     layout.lay_out = lay_out
     wrap(layout, "lay_out", "layout job")
-    wrap(parts, "pdf_fragments", "fragments (XHTML of every piece)")
-    wrap(parts, "_part_job", "part document")
+    wrap(parts, "pdf_fragments", "fragments (cover and contents)")
+    wrap(parts, "_part_job", "part document (rendered)")
     wrap(parts, "_front_job", "front document")
     wrap(parts, "_overlay_job", "overlay document")
     wrap(parts, "margin_geometry", "margin probe (one small layout)")
