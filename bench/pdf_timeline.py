@@ -12,6 +12,11 @@ job's own ``process_time``. On two idle cores the ideal wall time of a stage is
 max(CPU / 2, its longest job).
 
     python bench/pdf_timeline.py --pieces 200 [--format pdf] [--jobs 2]
+    python bench/pdf_timeline.py --one-changed bench/output/corpus-200   # a rebuild after one piece changed
+
+``--one-changed ROOT`` times a rebuild of a corpus whose cache is filled (one untimed build first
+makes sure of it) after the middle piece's text changed by a sentence never used before, so
+nothing of it is cached; the piece is restored afterwards.
 """
 
 from __future__ import annotations
@@ -94,8 +99,8 @@ def install() -> None:
 
     layout.lay_out = lay_out
     wrap(layout, "lay_out", "layout job")
-    wrap(parts, "pdf_fragments", "fragments (XHTML of every piece)")
-    wrap(parts, "_part_job", "part document")
+    wrap(parts, "pdf_fragments", "fragments (cover and contents)")
+    wrap(parts, "_part_job", "part document (rendered)")
     wrap(parts, "_front_job", "front document")
     wrap(parts, "_overlay_job", "overlay document")
     wrap(parts, "margin_geometry", "margin probe (one small layout)")
@@ -210,8 +215,13 @@ def main() -> None:
     parser.add_argument("--jobs", type=int)
     parser.add_argument("--json", type=Path, help="also write the raw records here")
     parser.add_argument("--copy", action="store_true", help="build a linked copy of the corpus (bench/run.py may be using it)")
+    parser.add_argument(
+        "--one-changed", type=Path, metavar="ROOT", help="time a one-changed rebuild of this corpus (a copy: one page is edited)"
+    )
     args = parser.parse_args()
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1462838400")
+    if args.one_changed:
+        return time_one_changed(args)
     root = write_corpus(args.pieces)
     if args.copy:  # pages copied (run.py edits one in place), photos hard-linked; its cache stays its own
         copy = Path(tempfile.mkdtemp(prefix="bundler-timeline-corpus-")) / root.name
@@ -244,6 +254,53 @@ def main() -> None:
     print(summarise(records, marks, total_wall, total_cpu, cores))
     if args.json:
         args.json.write_text(json.dumps({"records": records, "marks": marks}, indent=1), encoding="utf-8")
+
+
+def fresh_sentence(root: Path, restore: bool = False) -> None:
+    """Add a sentence never seen before to the middle piece (or take it out again), as an editor would."""
+    pieces = sorted((root / "html").glob("piece-*"))
+    path = pieces[len(pieces) // 2]
+    text = path.read_text(encoding="utf-8")
+    marker = " (Timeline edit "
+    if marker in text:
+        head, _, rest = text.partition(marker)
+        text = head + rest.partition(".)")[2]
+    if not restore:  # in the article's last paragraph: a page footer's would be cleaned away with the footer
+        body, _, after = text.partition("</article>")
+        head, _, tail = body.rpartition("</p>")
+        text = f"{head}{marker}{time.time_ns()}.)</p>{tail}</article>{after}"
+    path.write_text(text, encoding="utf-8")
+
+
+def time_one_changed(args) -> None:
+    """The timeline of a rebuild after one piece changed (the cache filled first, untimed)."""
+    from bundler.build.collection import build_collection
+    from bundler.executor import WorkOptions
+
+    root = args.one_changed
+    out = Path(tempfile.mkdtemp(prefix="bundler-timeline-out-"))
+    build_collection(root, format_names=[args.format], out_dir=out, work=WorkOptions(jobs=args.jobs))  # fills the cache
+    fresh_sentence(root)
+    try:
+        install()
+        tree = TreeCpu()
+        progress, marks = progress_marks(tree)
+        RECORDS.unlink(missing_ok=True)
+        load = os.getloadavg()[0]
+        global T0
+        T0 = time.time()
+        cpu = tree.sample()
+        build_collection(root, format_names=[args.format], out_dir=out, progress=progress, work=WorkOptions(jobs=args.jobs))
+        total_wall = time.time() - T0
+        total_cpu = tree.stop() - cpu
+    finally:
+        fresh_sentence(root, restore=True)
+    marks = {stage: [start, used - cpu] for stage, (start, used) in marks.items()}
+    records = [json.loads(line) for line in RECORDS.read_text(encoding="utf-8").splitlines()] if RECORDS.exists() else []
+    RECORDS.unlink(missing_ok=True)
+    shutil.rmtree(out, ignore_errors=True)
+    print(f"{root.name}, {args.format}, one changed; load average {load:.1f} before, {os.getloadavg()[0]:.1f} after")
+    print(summarise(records, marks, total_wall, total_cpu, args.jobs or os.cpu_count() or 1))
 
 
 if __name__ == "__main__":

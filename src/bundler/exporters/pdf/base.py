@@ -16,7 +16,7 @@ import logging
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from lxml import etree
@@ -113,15 +113,44 @@ def pdf_fragments(
     rendered apart from the pages it lists; without it CSS ``target-counter()`` finds them.
     ``image_href`` addresses the photos otherwise than by ``data:`` URI (the parts: ``image_refs``).
     """
+    for source in fragment_sources(dossier, edition, images, page_numbers, image_href):
+        yield Fragment(source.kind, source.render())
+
+
+@dataclass(frozen=True)
+class FragmentSource:
+    """A fragment not rendered yet: its kind, what it is made from, and how to render it.
+
+    The parts (``pdf_parts``) find a part's layout in the cache by what its fragments are made
+    from (``part_sources``), and render only the fragments of parts that must be laid out again.
+    """
+
+    kind: str
+    content: object  # the Piece, Section or TextPage; the Dossier for the cover, contents and colophon
+    render: Callable[[], str]
+
+
+def fragment_sources(
+    dossier: Dossier,
+    edition: Edition | None,
+    images: ImageSession,
+    page_numbers: Mapping[str, int] | None = None,
+    image_href: Callable[[Figure], str | None] | None = None,
+) -> Iterator[FragmentSource]:
+    """What ``pdf_fragments`` renders, in the same order, each rendered only when asked."""
     target = pdf_target(dossier, images, page_numbers, image_href)
     labels = labels_for(dossier.language)
     title = edition_title(dossier, edition)
-    cover = cover_data_uri(dossier)  # a path would leak into the bytes; "auto" is typeset
-    yield Fragment("cover", render_template("pdf-cover.xhtml.j2", dossier=dossier, title=title, labels=labels, cover=cover))
-    yield Fragment("toc", render_template("toc.xhtml.j2", dossier=dossier, t=target, labels=labels))
+
+    def cover() -> str:
+        art = cover_data_uri(dossier)  # a path would leak into the bytes; "auto" is typeset
+        return render_template("pdf-cover.xhtml.j2", dossier=dossier, title=title, labels=labels, cover=art)
+
+    yield FragmentSource("cover", dossier, cover)
+    yield FragmentSource("toc", dossier, lambda: render_template("toc.xhtml.j2", dossier=dossier, t=target, labels=labels))
     for entry in reading_order(dossier):
-        yield Fragment(entry.kind, entry.render(dossier, target))
-    yield Fragment("colophon", render_colophon(dossier, target, build_time(dossier.date).date().isoformat()))
+        yield FragmentSource(entry.kind, entry.content, partial(entry.render, dossier, target))
+    yield FragmentSource("colophon", dossier, lambda: render_colophon(dossier, target, build_time(dossier.date).date().isoformat()))
 
 
 def document_markup(dossier: Dossier, edition: Edition | None, layout_name: str, body: str, root_style: str = "") -> str:

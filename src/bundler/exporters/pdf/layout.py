@@ -295,7 +295,7 @@ class LayoutRound:
         self.ctx = ctx
         self.pool = pool
         self.eager = eager
-        self.jobs: list[LayoutJob] = []
+        self.jobs: list[LayoutJob | None] = []  # None: a layout found by ``add_found``
         self.results: list[LaidOut | None] = []
         self.waiting: list[tuple[int, str]] = []  # (index, cache key) not yet handed to the pool
         self.running: dict[Future, tuple[int, str]] = {}
@@ -306,13 +306,18 @@ class LayoutRound:
         self.jobs.append(job)
         cache = self.ctx.cache
         key = job_key(job) if cache else ""
-        self.results.append(_cached(cache, key) if cache else None)
+        self.results.append(cached_layout(cache, key) if cache else None)
         if self.results[index] is not None:
             return
         if len(self.running) < self.eager:
             self._start(index, key)
         else:
             self.waiting.append((index, key))
+
+    def add_found(self, laid: LaidOut) -> None:
+        """Take a layout found without its job (``part_sources``), in its place in the order."""
+        self.jobs.append(None)
+        self.results.append(laid)
 
     def finish(self, stage_label: str | None = None) -> list[LaidOut]:
         """Start the waiting jobs costliest first, wait for all, and return every job's layout in order."""
@@ -342,7 +347,8 @@ class LayoutRound:
         self.running[self.pool.submit(_lay_out_entry, (self.jobs[index], out))] = (index, key)
 
 
-def _cached(cache, key: str) -> LaidOut | None:
+def cached_layout(cache, key: str) -> LaidOut | None:
+    """The stored layout of ``key`` (its PDF verified), or None."""
     path = cache.find(key, ".pdf", "PDF part")
     data = cache.load_json(key, "PDF part record")
     if path is None or not isinstance(data, dict):

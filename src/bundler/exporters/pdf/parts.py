@@ -34,6 +34,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from html import escape, unescape
 from pathlib import Path
+from typing import TypeVar
 
 from bundler.cache import ContentCache
 from bundler.errors import ExportError
@@ -41,18 +42,30 @@ from bundler.exporters.context import BuildContext
 from bundler.exporters.pdf.assembly import assemble_book
 from bundler.exporters.pdf.base import (
     Fragment,
+    FragmentSource,
     LogMessage,
     PdfLayout,
     document_markup,
     edition_title,
+    fragment_sources,
     pdf_fragments,
     pdf_script_faces,
     stylesheet_names,
 )
 from bundler.exporters.pdf.image_refs import ImageReferences
-from bundler.exporters.pdf.layout import LaidOut, LayoutJob, LayoutRound, LayoutSettings, Placement, layout_cost, open_layout_pool
+from bundler.exporters.pdf.layout import (
+    LaidOut,
+    LayoutJob,
+    LayoutRound,
+    LayoutSettings,
+    Placement,
+    job_key,
+    layout_cost,
+    open_layout_pool,
+)
 from bundler.exporters.pdf.margin_marks import MarginGeometry, plan_part
 from bundler.exporters.pdf.margin_probe import cached_probe_geometry, probe_markup
+from bundler.exporters.pdf.part_sources import PartSources
 from bundler.images.session import ImageSession
 from bundler.model import Dossier, Edition
 from bundler.text.plain import direction_of
@@ -86,6 +99,8 @@ OVERLAY_CSS = (
 )
 #: The fragments laid out last, at the front, once the other pages are numbered.
 FRONT_KINDS = ("cover", "toc")
+#: A rendered fragment or one still to render: parts are cut by kind alone.
+FragmentT = TypeVar("FragmentT", Fragment, FragmentSource)
 _ID = re.compile(r'\sid="([^"]+)"')
 _LOCAL_HREF = re.compile(r'\shref="#([^"]+)"')
 
@@ -95,12 +110,12 @@ def renders_in_parts(dossier: Dossier, layout: PdfLayout) -> bool:
     return len(dossier.pieces) >= PARALLEL_MIN_PIECES and layout.variant is None and not layout.tags
 
 
-def group_into_parts(fragments: Iterable[Fragment]) -> Iterator[list[Fragment]]:
+def group_into_parts(fragments: Iterable[FragmentT]) -> Iterator[list[FragmentT]]:
     """The body parts, in order: each text page, section (with its first pieces) and run of pieces alone.
 
     The cover and contents are left out: they are laid out last, with the page numbers.
     """
-    part: list[Fragment] = []
+    part: list[FragmentT] = []
     for fragment in fragments:
         if fragment.kind in FRONT_KINDS:
             continue
@@ -187,14 +202,24 @@ def render_in_parts(
     with tempfile.TemporaryDirectory(prefix=f"bundler-pdf-{os.getpid()}-") as folder:  # the id: a later build sweeps a killed one's
         scratch = Path(folder)
         references = ImageReferences(ctx.images)
-        bodies = group_into_parts(pdf_fragments(dossier, edition, ctx.images, image_href=references.href))
+        bodies = group_into_parts(fragment_sources(dossier, edition, ctx.images, image_href=references.href))
+        sources = PartSources(dossier, edition, layout.name, ctx.images, ctx.glyphs, ctx.cache)
+        part_settings = replace(settings, extra_css=PART_CSS + STUBS_CSS)
         with open_layout_pool(ctx, len(dossier.pieces) // PIECES_PER_PART + 1) as pool:  # one pool for both rounds; at least 2 jobs
             # the first jobs lay out while the parent writes the next parts' documents
             first = LayoutRound(scratch, "layout", ctx, pool, eager=ctx.work.worker_count)
             guess = defaultdict(lambda: 8888)  # every entry as wide as most books' page numbers
             first.add(_front_job(dossier, edition, layout, settings, guess, scratch / "front-guess.xhtml", ctx.images))
             for n, body in enumerate(bodies):
-                first.add(_part_job(dossier, edition, layout, settings, body, scratch / f"part-{n}.xhtml", references))
+                source_key = sources.key(body, part_settings, lead=True)
+                found = sources.find(source_key)
+                if found is not None:  # laid out before from the same sources: not even rendered
+                    sources.report_photos(body)
+                    first.add_found(found)
+                    continue
+                job = _part_job(dossier, edition, layout, part_settings, body, scratch / f"part-{n}.xhtml", references)
+                sources.remember(source_key, job_key(job))
+                first.add(job)
             laid = first.finish()
             front, parts = laid[0], laid[1:]
             title = edition_title(dossier, edition)
@@ -267,14 +292,14 @@ def _part_job(
     edition: Edition,
     layout: PdfLayout,
     settings: LayoutSettings,
-    body: list[Fragment],
+    body: list[FragmentSource],
     path: Path,
     references: ImageReferences,
 ) -> LayoutJob:
-    markup = "\n".join(fragment.markup for fragment in body)
+    """A part's document, its fragments rendered now; ``settings`` are the parts' (hidden margin boxes, stubs)."""
+    markup = "\n".join(fragment.render() for fragment in body)
     stubs = stub_ids(markup)
     html = document_markup(dossier, edition, layout.name, '<div class="bundler-lead"></div>\n' + markup + stubs_markup(stubs))
-    settings = replace(settings, extra_css=PART_CSS + STUBS_CSS)
     return write_job(path, html, settings, lead=True, stubs=tuple(stubs), images=references.used_by(markup))
 
 
