@@ -8,6 +8,7 @@ metadata reader (htmldate for dates) as the fallback.
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from datetime import date
 
 from bundler.cleaning.date_search import install_search
 from bundler.cleaning.metadata_fallback import read_fields
-from bundler.cleaning.page_attributes import PageAttributes
+from bundler.cleaning.page_attributes import PageAttributes, iter_page
 from bundler.cleaning.page_dates import install_parser
 from bundler.text.dates import parse_date
 from bundler.text.typography import normalise_space
@@ -154,7 +155,7 @@ def _parts_could_be_shown(tree, title: str) -> bool:
         return False
     if not all(keys):
         return True  # a part of marks alone ("- -") matches a text of marks anywhere
-    text = _sigma(_key(" ".join(body.text_content() for body in tree.iter("body"))))
+    text = _sigma(_key(" ".join(body.text_content() for body in iter_page(tree, "body"))))
     return any(_sigma(key) in text for key in keys)
 
 
@@ -292,7 +293,7 @@ def _time_values(tree, attributes: PageAttributes) -> list[str]:
     if attributes.has("itemprop", "datePublished"):
         elements = tree.xpath("//*[@itemprop='datePublished'] | //time[@datetime]")[:5]
     else:
-        elements = [element for element in tree.iter("time") if element.get("datetime") is not None][:5]
+        elements = [element for element in iter_page(tree, "time") if element.get("datetime") is not None][:5]
     values = []
     for element in elements:
         values.append(element.get("datetime") or element.get("content") or normalise_space(element.text_content()))
@@ -389,7 +390,7 @@ def _dek_candidates(tree, attributes: PageAttributes) -> list:
     named = {value for value in attributes.distinct("class") if _names_dek(value)}
     if not named:
         return []
-    return [element for element in tree.iter("p", "div", "h2") if element.get("class") in named]
+    return [element for element in iter_page(tree, "p", "div", "h2") if element.get("class") in named]
 
 
 def _names_dek(classes: str) -> bool:
@@ -412,7 +413,7 @@ def _under_headline(tree, element) -> bool:
     Elements named "summary" or "excerpt" are also the teasers of other stories, the author's
     description, a newsletter pitch; the article's own standfirst is the one under its headline.
     """
-    for headline in tree.xpath("//h1")[:3]:
+    for headline in _first_h1s(tree):
         gap = len((headline.tail or "").strip())
         for node in _following(headline):
             if node is element:
@@ -436,8 +437,13 @@ def _following(element):
         element = element.getparent()
 
 
+def _first_h1s(tree) -> list:
+    """The page's first three ``<h1>``s, in page order (``//article//h1 | //h1`` is every ``<h1>``)."""
+    return list(itertools.islice(iter_page(tree, "h1"), 3))
+
+
 def _h1(tree) -> str:
-    for element in tree.xpath("//article//h1 | //h1")[:3]:
+    for element in _first_h1s(tree):
         text = normalise_space(element.text_content())
         if text:
             return text
