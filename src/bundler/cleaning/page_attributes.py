@@ -74,6 +74,7 @@ def iter_page(tree, *tags):
     reaches and the root's ``iter`` does not.
     """
     root = _root(tree)
+    tags = tags or (etree.Element,)  # elements only, as ``//*``: no comments or processing instructions
     for top in (*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()):
         if isinstance(top.tag, str):
             yield from top.iter(*tags)
