@@ -124,3 +124,20 @@ def test_a_word_the_expressions_do_not_take_there_is_no_match():
     root = parse_page(_page(BYLINES["a word on an element no expression takes"])).getroot()
     assert could_match_author(PageAttributes(root))
     assert read_author(root, PageAttributes(root)) is NO_MATCH
+
+
+@pytest.mark.parametrize("name", sorted(BYLINES))
+def test_each_expression_finds_the_same_elements_asked_of_likely_ones(name):
+    """``_matches`` (likely elements found by plain comparisons, each asked the expression) is the expression's list."""
+    root = parse_page(_page(BYLINES[name]) + BYLINES[name]).getroot()  # a second copy after the page: order counts
+    attributes = PageAttributes(root)
+    if attributes.has_element("rel"):  # ``rel='me'`` tests a child element: read_author leaves such pages to the library
+        return
+    for index, (expression, tests) in enumerate(zip(AUTHOR_XPATHS, AUTHOR_TESTS, strict=True)):
+        assert author_search._matches(root, index, tests, attributes) == expression(root), f"{name}: expression {index}"
+
+
+def test_the_self_paths_are_the_expressions_with_self_steps():
+    for expression in AUTHOR_XPATHS:
+        path = author_search.self_path(expression.path)
+        assert "//" not in path and path.count("self::*[") == 1

@@ -38,6 +38,10 @@ EDGES = [
     "a" * 500 + "1" + "b" * 500 + "2021-01-01" + "c" * 3,
     "Kelvin K 12 Kelvin 2021 ſt 3ſt 2020",
     "12_March_2021 under_score 3 May_ 2020",
+    "1991999 March 3 1999, 201920 April 4 2019",
+    "May 5, 2019",
+    "<b>12 June 1989</b> <i>3 May 2040</i> 7 July 20311 (8 Aug 2030) 9 Sep 19905",
+    "abc 12 March 2021" * 3 + "2021 2022",
 ]
 
 
@@ -73,6 +77,11 @@ def test_the_words_pattern_finds_the_same_in_the_runs():
         runs = word_runs(text)
         assert original(runs) == original(text), text[:80]
         assert [m.groups() for m in pattern.finditer(runs)] == [m.groups() for m in pattern.finditer(text)], text[:80]
+
+
+def test_the_runs_hold_the_years():
+    """Only runs holding a year's four digits are kept, each once, whole."""
+    assert word_runs("<p>12 June 1989</p><p>On 3 May 2021, at 9</p><p>2020-2021</p>") == "On 3 May 2021, at 9<2020<2021"
 
 
 def test_the_strings_are_shorter():

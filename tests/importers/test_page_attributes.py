@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bundler.cleaning.page_attributes import PageAttributes
+from bundler.cleaning.metadata import read_metadata
+from bundler.cleaning.page_attributes import PageAttributes, iter_page
 from bundler.importers.html import parse_page
 
 PAGE = """<html lang="ar"><head><link rel="author" href="/p/1"><meta itemprop="author" content="x"></head>
@@ -28,3 +29,28 @@ def test_an_element_root_reads_the_whole_document():
     tree = parse_page(PAGE)
     body = tree.getroot().find("body")
     assert PageAttributes(body).values("rel") == PageAttributes(tree).values("rel")
+
+
+#: Text after ``</html>``, as saved pages have it: the parser puts it in a second ``<html>`` beside the root.
+AFTER_THE_ROOT = (
+    "<html><head><title>Ferry ledger kept by hand | Harbour News</title></head><body><nav>Home</nav></body></html>\n"
+    "<div class='post'><h1>Ferry ledger kept by hand</h1>"
+    "<p class='article-dek'>How the harbour office logged every crossing for forty years, one line each.</p>"
+    "<time datetime='2021-03-12'>12 March</time><span class='author'>Layla Haddad</span></div>"
+)
+
+
+def test_elements_beside_the_root_are_found_as_xpath_finds_them():
+    tree = parse_page(AFTER_THE_ROOT)
+    assert [element.tag for element in tree.getroot().itersiblings()] == ["html"]
+    for tags in (("h1",), ("time",), ("p", "div", "h2"), ("body",), ()):
+        assert list(iter_page(tree, *tags)) == tree.xpath(" | ".join(f"//{tag}" for tag in tags) or "//*")
+    attributes = PageAttributes(tree)
+    assert attributes.has_element("h1") and attributes.has_element("time") and not attributes.has_element("rel")
+
+
+def test_the_metadata_beside_the_root_is_read():
+    meta = read_metadata(parse_page(AFTER_THE_ROOT))
+    assert meta.title == "Ferry ledger kept by hand"
+    assert meta.standfirst == "How the harbour office logged every crossing for forty years, one line each."
+    assert meta.date == "2021-03-12"

@@ -36,6 +36,11 @@ STRINGS = (
     "5 3 2020 Uhr",  # month as a number: read by the language that knows "Uhr"
     "12 3 2020",  # no letters: every language, as before
     "Sunday, 5 of things 2020",  # no language reads it
+    "Ledger last revised: Tue, 03 Mar 26 10:15:00",  # "mar" is a month in fifty languages, none knows "ledger"
+    "Revised Feb. 12, 2024",
+    "on 07-ago-2022 6:12:11",
+    "12 mars 2021 10:30 pm CET",  # words every language takes (pm, a time zone) do not rule French out
+    "3 марта 2021 г. UTC",
 )
 
 
@@ -83,3 +88,11 @@ def test_few_languages_are_asked():
     assert "de" in page_dates.languages_for("5 3 2020 Uhr")
     assert len(page_dates.languages_for("Sunday, 5 of things 2020")) <= 20
     assert page_dates.languages_for("12 3 2020") is None  # letters decide nothing: dateparser's own cheap path
+
+
+def test_languages_that_cannot_know_a_word_are_not_asked():
+    """A language naming the month but not knowing another word of the string cannot read it."""
+    assert page_dates.languages_for("Ledger last revised: Tue, 03 Mar 26 10:15:00") == page_dates.FALLBACK_LANGUAGES
+    assert page_dates.languages_for("Revised Feb. 12, 2024") == page_dates.FALLBACK_LANGUAGES
+    assert page_dates.languages_for("12 mars 2021 10:30 pm CET")[0] == "fr"
+    assert "ru" in page_dates.languages_for("3 марта 2021 г. UTC")

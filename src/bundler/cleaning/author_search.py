@@ -15,7 +15,11 @@ was spent proving that nothing matches, or copying a page to read one short byli
    a match in the page that is not inside a pruned element. The first such match whose text
    is a name is the answer, as in the copy, provided nothing inside it would have been pruned
    (its text would differ in the copy): then, and when the page has a ``<rel>`` element (one
-   test reads a child's text), the library's own ``extract_author`` answers.
+   test reads a child's text), the library's own ``extract_author`` answers;
+3. an expression is not evaluated over the whole page (a ``re:test`` call in Python on every
+   element): libxml2 finds the elements holding one of its test values that the page holds
+   (plain ``=`` and ``contains``), and each of those is asked the expression itself, its ``//``
+   steps made ``self::`` (:func:`self_path`), so the elements found are the expression's, in order.
 
 The words (``AUTHOR_TESTS``) and the pruned-element tests are read off trafilatura 2.3's expressions, recorded
 below; if trafilatura's expressions differ from them, its own functions are used unchanged
@@ -120,10 +124,10 @@ def read_author(root, attributes: PageAttributes):
     if attributes.has_element("rel"):  # ``rel='me'`` reads a child's text, which pruning may change
         return extract_author(root) if any(len(expression(root)) for expression in AUTHOR_XPATHS) else NO_MATCH
     matched = False
-    for expression, tests in zip(AUTHOR_XPATHS, AUTHOR_TESTS, strict=True):
+    for index, tests in enumerate(AUTHOR_TESTS):
         if not _could_match(tests, attributes):
             continue  # it would find nothing
-        for element in expression(root):
+        for element in _matches(root, index, tests, attributes):
             matched = True
             if _pruned(element):
                 continue
@@ -133,6 +137,50 @@ def read_author(root, attributes: PageAttributes):
             if 2 < len(text) < AUTHOR_MAX_CHARS:
                 return _normalised(text)
     return None if matched else NO_MATCH
+
+
+def _matches(root, index: int, tests: dict, attributes: PageAttributes) -> list:
+    """What ``AUTHOR_XPATHS[index]`` finds on the page, in page order, asking it only of likely elements.
+
+    The expression tests every element's class and id with ``re:test`` (a Python call each, on
+    every element of the page). The elements it can match hold one of its test values that the page
+    holds somewhere (:func:`_terms`: a necessary condition, as in :func:`could_match_author`), and
+    libxml2 finds those with plain comparisons; each is then asked the expression itself
+    (:func:`_matches_element`), so the answer is the expression's.
+    """
+    terms = _terms(tests, attributes)
+    parts = [f"//*[{' or '.join(terms)}]"] if terms else []
+    parts += [f"//{tag}" for tag in tests.get("elements", ()) if attributes.has_element(tag)]
+    if not parts:
+        return []
+    return [element for element in root.xpath(" | ".join(parts)) if _matches_element(index, element)]
+
+
+def _terms(tests: dict, attributes: PageAttributes) -> list[str]:
+    """XPath comparisons, one for each of ``tests``' values the page holds somewhere."""
+    terms = [f"@{name}='{value}'" for name, values in tests.get("equals", {}).items() for value in values if attributes.has(name, value)]
+    for name, words in tests.get("contains", {}).items():
+        terms += [f"contains(@{name}, '{word}')" for word in words if attributes.contains(name, word)]
+    return terms
+
+
+_SELF_PATHS: dict[int, object] = {}
+
+
+def _matches_element(index: int, element) -> bool:
+    """Whether ``AUTHOR_XPATHS[index]`` finds ``element`` (the expression asked of the element itself)."""
+    path = _SELF_PATHS.get(index)
+    if path is None:
+        from lxml.etree import XPath
+        from trafilatura.xpaths import AUTHOR_XPATHS, REGEXP_NS
+
+        path = _SELF_PATHS[index] = XPath(self_path(AUTHOR_XPATHS[index].path), namespaces={"re": REGEXP_NS})
+    return bool(path(element))
+
+
+def self_path(path: str) -> str:
+    """One of :data:`AUTHOR_PATHS` as a test of its context element: each ``//`` step made ``self::``."""
+    return path.replace("//*[", "self::*[").replace("|//author", "|self::author")
 
 
 def _normalised(text: str) -> str | None:

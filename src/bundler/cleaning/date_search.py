@@ -14,9 +14,11 @@ every run of three or more non-digits (keeping its first and last character, the
 a digit) deletes no character of any match and joins no two characters into a new one, and
 ``findall`` gives the same list (a sixteenth of the page's length to scan). The words pattern
 (``regex_parse``) matches only letters, white space, ASCII digits, commas and full stops, and
-every match holds a digit: the page's runs of those characters that hold a digit, joined by a
-character it cannot match ("<"), give the same matches in the same order. The other patterns
-(a copyright sign, a lookbehind for "w3.org") read the page as it is.
+every match holds a year (``199d`` or ``20[0-3]d``): the page's runs of those characters that hold
+such four digits, joined by a character it cannot match ("<"), give the same matches in the same
+order. The runs are found from the years out (a search for four digits, then each run's ends),
+not by reading every run of the page: that was nine tenths of this search's time. The other
+patterns (a copyright sign, a lookbehind for "w3.org") read the page as it is.
 
 :func:`install_search` puts these in front of htmldate's ``plausible_year_filter`` and
 ``regex_parse`` as ``htmldate.core`` calls them; a pattern not recorded here is searched in the
@@ -49,8 +51,9 @@ WORDS_PATTERN = (
 # the inside of a run of non-digits (its first and last characters stay)
 _RUN_INSIDE = re.compile(r"(?<=[^0-9])[^0-9]+(?=[^0-9])")
 # what the words pattern can match: letters (as it reads them, ignoring case), white space, digits, "," and "."
-_WORD_RUN = re.compile(r"(?:[^\W\d_]|[0-9\s,.])+", re.I)
-_DIGIT = re.compile("[0-9]")
+_WORD_RUN = re.compile(r"(?:[^\W\d_]|[0-9\s,.])*", re.I)
+# the four digits of every year the words pattern reads ((?:199[0-9]|20[0-3][0-9]))
+_YEAR = re.compile("(?:199|20[0-3])[0-9]")
 _BARRIER = "<"
 
 #: The last page searched and its shortened forms (htmldate searches one page's string many
@@ -70,14 +73,36 @@ def digit_windows(htmlstring: str) -> str:
 
 
 def word_runs(htmlstring: str) -> str:
-    """The runs of ``htmlstring`` the words pattern can match that hold a digit, joined by "<"."""
+    """The runs of ``htmlstring`` the words pattern can match that hold a year, joined by "<"."""
     global _last
     last = _last
     if last[0] is not htmlstring or last[2] is None:
-        runs = _BARRIER.join(run for run in _WORD_RUN.findall(htmlstring) if _DIGIT.search(run))
+        runs = _BARRIER.join(_year_runs(htmlstring))
         _last = (htmlstring, last[1] if last[0] is htmlstring else None, runs)
         return runs
     return last[2]
+
+
+def _year_runs(htmlstring: str) -> list[str]:
+    """Each longest run of :data:`_WORD_RUN`'s characters holding a year's digits, once, in page order.
+
+    A run reaches from the year's first digit back and forward over the run's characters (back:
+    forward in the reversed string, made only when a year is found). Years overlapping one found
+    ("1991999") are digits of the same run, so the search's non-overlapping matches miss no run.
+    """
+    runs = []
+    end = 0
+    reverse = ""
+    length = len(htmlstring)
+    for year in _YEAR.finditer(htmlstring):
+        at = year.start()
+        if at < end:
+            continue  # inside the run just taken
+        reverse = reverse or htmlstring[::-1]
+        start = at - (_WORD_RUN.match(reverse, length - at).end() - (length - at))
+        end = _WORD_RUN.match(htmlstring, at).end()
+        runs.append(htmlstring[start:end])
+    return runs
 
 
 def install_search() -> bool:

@@ -8,6 +8,7 @@ metadata reader (htmldate for dates) as the fallback.
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from datetime import date
 
 from bundler.cleaning.date_search import install_search
 from bundler.cleaning.metadata_fallback import read_fields
-from bundler.cleaning.page_attributes import PageAttributes
+from bundler.cleaning.page_attributes import PageAttributes, iter_page
 from bundler.cleaning.page_dates import install_parser
 from bundler.text.dates import parse_date
 from bundler.text.typography import normalise_space
@@ -64,12 +65,12 @@ def read_metadata(tree) -> PageMeta:
         tags.get("pubdate"),
         tags.get("publish-date"),
         tags.get("sailthru.date"),
-        *_time_values(tree),
+        *_time_values(tree, attributes),
         ld.get("dateCreated"),
     )
     meta.authors = _authors(ld, tags, tree, attributes)
     meta.language = _language(tree, tags, ld)
-    meta.standfirst = _dek(tree)
+    meta.standfirst = _dek(tree, attributes)
     meta.article_body = _text(ld.get("articleBody"))
     h1 = _h1(tree)
     page_title = normalise_space("".join(tree.findtext(".//title") or ""))
@@ -77,7 +78,7 @@ def read_metadata(tree) -> PageMeta:
         meta.title = h1 or meta.title
     title = meta.title or page_title
     # the page's short texts are read only for a title with a separator to judge (a third of read_metadata's time)
-    shown = _headline_texts(tree) if len(_TITLE_SEPARATORS.split(title)) > 1 else set()
+    shown = _headline_texts(tree) if _parts_could_be_shown(tree, title) else set()
     meta.title = strip_site_suffix(title, meta.site, shown)
     meta.date = _publication_date(tree, meta.date, ld)
     _fill_from_trafilatura(tree, meta, attributes)
@@ -135,6 +136,31 @@ def _headline_texts(tree) -> set[str]:
         if 0 < len(text) < 200:
             found.add(_key(text))
     return found
+
+
+def _parts_could_be_shown(tree, title: str) -> bool:
+    """Whether some part of a separated ``title`` might be one of the page's short texts.
+
+    :func:`strip_site_suffix` asks the short texts only about the title's parts of two words or
+    more; such a part's key is one element's text's key, and an element's text is a stretch of
+    the body's text, so its key lies inside the body's key (final sigma folded: ``lower`` writes
+    it by context). Where no part's key does, the short texts (a walk of every heading, div and
+    span, each element's text read again for every ancestor) would change nothing.
+    """
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return False
+    keys = [_key(p) for p in parts if len(p.split()) > 1]
+    if not keys:
+        return False
+    if not all(keys):
+        return True  # a part of marks alone ("- -") matches a text of marks anywhere
+    text = _sigma(_key(" ".join(body.text_content() for body in iter_page(tree, "body"))))
+    return any(_sigma(key) in text for key in keys)
+
+
+def _sigma(key: str) -> str:
+    return key.replace("ς", "σ")
 
 
 def strip_site_suffix(title: str, site: str, shown: set[str] | None = None) -> str:
@@ -258,9 +284,18 @@ def _publisher(ld: dict) -> str:
     return _text(publisher.get("name")) if isinstance(publisher, dict) else _text(publisher)
 
 
-def _time_values(tree) -> list[str]:
+def _time_values(tree, attributes: PageAttributes) -> list[str]:
+    """The first five ``itemprop="datePublished"`` and ``<time datetime>`` elements' dates.
+
+    Without a ``datePublished`` item on the page (most pages), the ``<time>`` elements alone, by
+    tag (the union's ``//*[...]`` evaluates its test on every element).
+    """
+    if attributes.has("itemprop", "datePublished"):
+        elements = tree.xpath("//*[@itemprop='datePublished'] | //time[@datetime]")[:5]
+    else:
+        elements = [element for element in iter_page(tree, "time") if element.get("datetime") is not None][:5]
     values = []
-    for element in tree.xpath("//*[@itemprop='datePublished'] | //time[@datetime]")[:5]:
+    for element in elements:
         values.append(element.get("datetime") or element.get("content") or normalise_space(element.text_content()))
     return values
 
@@ -326,16 +361,11 @@ def _language(tree, tags: dict[str, str], ld: dict) -> str:
     return value.split(",")[0].strip().replace("_", "-")
 
 
-def _dek(tree) -> str:
+def _dek(tree, attributes: PageAttributes) -> str:
     """An explicit standfirst element ("dek", "standfirst", itemprop=description)."""
-    for element in tree.xpath("//*[@itemprop='description' and not(self::meta)] | //p[@class] | //div[@class] | //h2[@class]"):
-        if element.get("itemprop") != "description":
-            classes = (element.get("class") or "").lower()
-            if not _DEK_HINT.search(_NOT_CLASS_CHAR.sub("", classes)):  # cheap test first: most classes name no dek
-                continue
-            tokens = {_NOT_CLASS_CHAR.sub("", t) for t in classes.split()}
-            if not any(t.endswith(_DEK_WORDS) for t in tokens):
-                continue
+    for element in _dek_candidates(tree, attributes):
+        if element.get("itemprop") != "description" and not _names_dek(element.get("class") or ""):
+            continue
         if any(a.tag in {"figure", "figcaption", "li", "a"} for a in element.iterancestors()):
             continue
         text = normalise_space(element.text_content())
@@ -343,6 +373,33 @@ def _dek(tree) -> str:
             element.set("data-bundler-dek", "1")
             return text
     return ""
+
+
+_DEK_PATH = "//*[@itemprop='description' and not(self::meta)] | //p[@class] | //div[@class] | //h2[@class]"
+
+
+def _dek_candidates(tree, attributes: PageAttributes) -> list:
+    """The elements :func:`_dek` weighs, in page order: ``_DEK_PATH``'s, less those it would pass over.
+
+    Without an ``itemprop="description"`` element, only a ``<p>``, ``<div>`` or ``<h2>`` whose class
+    names a standfirst can be one, and the page's distinct class values say which classes do
+    (none, on most pages: then no element is visited at all).
+    """
+    if attributes.has("itemprop", "description"):
+        return tree.xpath(_DEK_PATH)
+    named = {value for value in attributes.distinct("class") if _names_dek(value)}
+    if not named:
+        return []
+    return [element for element in iter_page(tree, "p", "div", "h2") if element.get("class") in named]
+
+
+def _names_dek(classes: str) -> bool:
+    """Whether a class attribute has a token ending in a standfirst word ("article-dek", "sub-title")."""
+    classes = classes.lower()
+    if not _DEK_HINT.search(_NOT_CLASS_CHAR.sub("", classes)):  # cheap test first: most classes name no dek
+        return False
+    tokens = {_NOT_CLASS_CHAR.sub("", t) for t in classes.split()}
+    return any(t.endswith(_DEK_WORDS) for t in tokens)
 
 
 #: A standfirst sits right under the headline: at most this much visible text comes between them.
@@ -356,7 +413,7 @@ def _under_headline(tree, element) -> bool:
     Elements named "summary" or "excerpt" are also the teasers of other stories, the author's
     description, a newsletter pitch; the article's own standfirst is the one under its headline.
     """
-    for headline in tree.xpath("//h1")[:3]:
+    for headline in _first_h1s(tree):
         gap = len((headline.tail or "").strip())
         for node in _following(headline):
             if node is element:
@@ -380,8 +437,13 @@ def _following(element):
         element = element.getparent()
 
 
+def _first_h1s(tree) -> list:
+    """The page's first three ``<h1>``s, in page order (``//article//h1 | //h1`` is every ``<h1>``)."""
+    return list(itertools.islice(iter_page(tree, "h1"), 3))
+
+
 def _h1(tree) -> str:
-    for element in tree.xpath("//article//h1 | //h1")[:3]:
+    for element in _first_h1s(tree):
         text = normalise_space(element.text_content())
         if text:
             return text

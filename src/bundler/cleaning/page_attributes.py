@@ -62,8 +62,22 @@ class PageAttributes:
         """Whether the page has an element named ``tag`` anywhere."""
         found = self._elements.get(tag)
         if found is None:
-            found = self._elements[tag] = self._tree.find(f".//{tag}") is not None or _root(self._tree).tag == tag
+            found = self._elements[tag] = next(iter_page(self._tree, tag), None) is not None
         return found
+
+
+def iter_page(tree, *tags):
+    """The page's elements named ``tags`` (all, without), in page order, as ``//tag`` finds them.
+
+    Like ``tree.iter``, but over the whole document: a page can hold elements beside its root
+    element (a second ``<html>`` after the first, as a saved page does), which XPath's ``//``
+    reaches and the root's ``iter`` does not.
+    """
+    root = _root(tree)
+    tags = tags or (etree.Element,)  # elements only, as ``//*``: no comments or processing instructions
+    for top in (*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()):
+        if isinstance(top.tag, str):
+            yield from top.iter(*tags)
 
 
 _VALUE_PATHS: dict[str, etree.XPath] = {}

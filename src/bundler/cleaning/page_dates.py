@@ -17,7 +17,13 @@ dateparser language's month names (the same names dateparser matches, accents dr
 order, so the first language that reads the string is the one that read it before. A string
 is also asked in the languages that know every one of its words (its month may be a number,
 "5 3 2020 Uhr"), since dateparser reads a string in a language only when it knows all its words
-(in scripts written without spaces, where words cannot be told apart, any known word will do);
+(in scripts written without spaces, where words cannot be told apart, any known word will do).
+For the same reason the languages naming a month are then kept only if they know every other
+word too, the words every language takes (am, pm, UTC, skip tokens, time-zone names) aside
+(:func:`_knowing_every_word`): "Updated Feb. 27" names a month in fifty languages, none of which
+knows "updated", and compiling each one cost more than the rest of the date search
+(checked against main's parser on 9,968 strings: the 4,687 texts of the 997 real pages htmldate
+could send here, and dates written in every dateparser language; the same date and language on each);
 a string in no language's words goes to English alone; a string without letters goes to all languages, as before
 (dateparser tries one language per date order for those, which is cheap). The tables cost
 ~0.3 s, once per process, and only when such a string comes up; each language asked then costs
@@ -79,6 +85,9 @@ _ROMAN_NUMERAL = re.compile(r"\bM[MDCLXVI]*\b")
 _PUNCTUATION = re.compile(r"[^\w\s]")
 # Letters dateparser treats as variants of each other (Arabic and Persian forms).
 _VARIANTS = str.maketrans({"ی": "ي", "ى": "ي", "ک": "ك"})
+# A string holding one of these is read by Arabic and Persian through each other's letters
+# (dateparser 1.5's ``_VARIANT_LETTERS``): its languages are not narrowed by word.
+_LETTER_VARIANTS = frozenset("یکيكى")
 
 
 class MonthNamedParser:
@@ -123,16 +132,43 @@ def languages_for(date_string: str) -> tuple[str, ...] | None:
             found.update(table.vocabulary.get(word, ()))
     if not found:
         return FALLBACK_LANGUAGES
-    return tuple(language for language in table.order if language in found)
+    languages = tuple(language for language in table.order if language in found)
+    if _UNSPACED.search(text) or _ROMAN_NUMERAL.search(date_string) or _LETTER_VARIANTS.intersection(date_string):
+        return languages
+    return _knowing_every_word(languages, words, table) or FALLBACK_LANGUAGES
+
+
+def _knowing_every_word(languages: tuple[str, ...], words: set[str], table: _MonthTable) -> tuple[str, ...]:
+    """Those of ``languages`` that know every word of the string dateparser does not know in all of them.
+
+    dateparser reads a string in a language only if the language knows each of its tokens
+    (``Locale.is_applicable``), so one naming a month in it but not knowing another of its words
+    ("Page last updated: Mon, 02 Mar 26") cannot read it, and asking it only compiles its
+    expressions (tens of milliseconds a language, fifty languages for such a string). The words
+    every language takes (``am``, ``UTC``, skip tokens, time-zone names, stripped before the check)
+    are left out of the test; the answer is the first language that reads the string, in
+    dateparser's order, so leaving out languages that cannot read it changes nothing.
+    """
+    told = [word for word in words if word not in table.universal]
+    if not told:
+        return languages
+    return tuple(language for language in languages if all(language in table.vocabulary.get(word, ()) for word in told))
 
 
 class _MonthTable:
     """Every dateparser language's month names, folded, with the languages that use each; and
     each word any language knows (weekdays, "of", "Uhr"...), with its languages."""
 
-    def __init__(self, months: dict[str, set[str]], vocabulary: dict[str, frozenset[str]], order: tuple[str, ...]):
+    def __init__(
+        self,
+        months: dict[str, set[str]],
+        vocabulary: dict[str, frozenset[str]],
+        order: tuple[str, ...],
+        universal: frozenset[str] = frozenset(),
+    ):
         self.order = order
         self.vocabulary = vocabulary
+        self.universal = universal
         # a name in a spaced script matches when each of its letter runs is a word of the string
         self.spaced = [
             (frozenset(_LETTER_RUNS.findall(name)), frozenset(languages))
@@ -160,7 +196,25 @@ def _month_table() -> _MonthTable:
         for phrase in set(_words_of(locale.info)):
             for word in folded.get(phrase) or folded.setdefault(phrase, _LETTER_RUNS.findall(_fold(phrase))):
                 vocabulary.setdefault(word, set()).add(locale.shortname)
-    return _MonthTable(months, {word: frozenset(languages) for word, languages in vocabulary.items()}, tuple(order))
+    vocabulary_sets = {word: frozenset(languages) for word, languages in vocabulary.items()}
+    return _MonthTable(months, vocabulary_sets, tuple(order), _universal_words())
+
+
+def _universal_words() -> frozenset[str]:
+    """Words dateparser takes in every language without its data naming them (folded letter runs).
+
+    Its parser's own tokens (``PARSER_KNOWN_TOKENS``: am, pm, UTC, GMT, Z), the skip tokens of the
+    settings htmldate gives it, and every time-zone name and pattern, which it strips from the
+    string before asking whether a language knows the rest.
+    """
+    from dateparser.conf import settings
+    from dateparser.languages.dictionary import ALWAYS_KEEP_TOKENS, PARSER_KNOWN_TOKENS
+    from dateparser.timezones import timezone_info_list
+
+    phrases = [*PARSER_KNOWN_TOKENS, *ALWAYS_KEEP_TOKENS, *settings.SKIP_TOKENS, *PARSER_SETTINGS.get("SKIP_TOKENS", ())]
+    for info in timezone_info_list:
+        phrases.extend(_values_in(info, 0))
+    return frozenset(word for phrase in phrases for word in _LETTER_RUNS.findall(_fold(str(phrase))))
 
 
 def _words_of(info: dict):
