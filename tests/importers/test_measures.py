@@ -99,3 +99,17 @@ def test_elements_without_attributes_are_judged_by_their_tag_alone():
     body = tree.find(".//body")
     assert [e.tag for e in body] == ["div", "article"]
     assert [e.tag for e in body.find("article")] == ["header", "p", "aside"]
+
+
+def test_a_body_share_from_its_blocks_words_is_share_in_of_the_joined_text():
+    """``_recover_lost_article`` takes the body's share of trafilatura's article from each block's
+    remembered words (branch dom7); it must be ``share_in`` of the blocks' text joined by spaces,
+    whatever the letters at the blocks' edges (a final sigma, a dotted capital I, an apostrophe)."""
+    support = Support(" ".join(f"{STORY} ({n}) ΟΔΟΣ İstanbul l'été" for n in range(6)))
+    texts = [STORY, "", "ΟΔΟΣ", "İstanbul l'", "été — (3)", STORY.upper(), "…", "ΟΔΟΣ'", "Σ", STORY]
+    for start in range(len(texts)):
+        for end in range(start, len(texts) + 1):
+            part = texts[start:end]
+            assert support.share_of_texts(part) == support.share_in(" ".join(part)), part
+    assert 0 < support.share_of_texts(texts) < 1
+    assert support.of(STORY) == support.of_words(_WORD.findall(STORY.lower())) == support.of(STORY)  # remembered, same

@@ -239,6 +239,25 @@ class Support:
         self.joined = " " + " ".join(words) + " "
         self.trigrams = set(_triples(words))
         self.empty = len(words) < 10
+        self._split: dict[str, list[str]] = {}  # block texts asked about, split once (see words_of)
+
+    def words_of(self, text: str) -> list[str]:
+        """``text``'s lower-case words as ``share_in`` and ``of`` split them, remembered by text.
+
+        The blocks of a page are weighed several times (chosen block by block, the root's coverage,
+        then the whole body's share in ``_recover_lost_article``): each block's text is split once.
+        The words of texts joined by spaces are the texts' words one after the other (no word runs
+        across a space, and lower-casing is the same on either side of one), so a body's share can
+        be taken from its blocks' lists.
+        """
+        words = self._split.get(text)
+        if words is None:
+            words = self._split[text] = _WORD.findall(text.lower())
+        return words
+
+    def share_of_texts(self, texts: list[str]) -> float:
+        """``share_in(" ".join(texts))``, from each text's remembered words."""
+        return self.share_of_words([word for text in texts for word in self.words_of(text)])
 
     def share_in(self, text: str) -> float:
         """Share of trafilatura's word triples that ``text`` contains (how much of its article is there)."""
@@ -265,7 +284,7 @@ class Support:
 
     def of(self, text: str) -> float:
         """Share of ``text``'s word triples (or the whole phrase, if short) found by trafilatura."""
-        return self.of_words(_WORD.findall(text.lower()))
+        return self.of_words(self.words_of(text))
 
     def of_words(self, words: list[str]) -> float:
         """``of`` for a text already split into lower-case words."""

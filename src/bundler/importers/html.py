@@ -439,7 +439,7 @@ def _recover_lost_article(blocks, context: FigureContext, support: Support, refe
     """
     if support.empty or len(support.trigrams) < RECOVERY_MIN_TRIGRAMS:
         return blocks, context
-    kept = support.share_in(" ".join(block_text(b) for b in blocks))
+    kept = support.share_of_texts([block_text(b) for b in blocks])
     if kept >= RECOVERY_SHARE:
         return blocks, context
     tree = copy.deepcopy(reference)
@@ -453,7 +453,7 @@ def _recover_lost_article(blocks, context: FigureContext, support: Support, refe
         page_dir=context.page_dir, base_url=context.base_url, media_dir=context.media_dir, language=language, damage=context.damage
     )
     candidate = select_blocks(html_to_blocks(body, language, context.base_url, fresh.hook), support, False)
-    gained = support.share_in(" ".join(block_text(b) for b in candidate)) - kept
+    gained = support.share_of_texts([block_text(b) for b in candidate]) - kept
     if gained >= RECOVERY_GAIN and _agreement(candidate, support) > _agreement(blocks, support):
         return candidate, fresh
     return blocks, context
