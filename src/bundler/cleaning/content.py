@@ -184,16 +184,16 @@ def trafilatura_text(tree) -> str:
         _put_back(set_aside)
 
 
-#: What of a page's ``<head>`` trafilatura's text can depend on: its JSON-LD (a forum's posting type,
-#: an article body for the baseline reading) and its ``<title>`` (whose words count in the page's text
-#: that trafilatura weighs its result against: without it, 2 of 997 real pages read differently). The
-#: rest (meta and link tags, dozens a page) it copies several times, walks with every rule and leaves
-#: out of the text.
-_HEAD_UNREAD = etree.XPath("head/*[not(self::title or self::script[@type='application/ld+json'])]")
+#: What of a page's ``<head>`` trafilatura's text cannot depend on: its meta, link and base tags (dozens
+#: a page), which hold no text; trafilatura copies them several times and walks them with every rule.
+#: What holds text stays: the JSON-LD (a forum's posting type, an article body for the baseline reading),
+#: the ``<title>`` (its words count in the page's text that trafilatura weighs its result against: with
+#: it set aside, 2 of 997 real pages read differently) and anything else, a ``<noscript>`` for one.
+_HEAD_UNREAD = etree.XPath("head/*[self::meta or self::link or self::base]")
 
 
 def _set_aside_head(root) -> list:
-    """Take out of ``root``'s ``<head>`` what trafilatura does not read; ``_put_back`` restores it exactly.
+    """Take the text-free tags out of ``root``'s ``<head>`` (``_HEAD_UNREAD``); ``_put_back`` restores them exactly.
 
     Each node is removed with its tail (lxml keeps the tail with the element) and remembered
     with its parent and position, so the page bundler keeps reading is unchanged afterwards.
