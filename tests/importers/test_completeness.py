@@ -12,11 +12,12 @@ import sys
 
 import pytest
 
-from bundler.cleaning.completeness import MIN_SHARE, REAL_ARTICLE_WORDS, body_problem, check_body
+from bundler.cleaning.completeness import MIN_SHARE, REAL_ARTICLE_WORDS, body_problem, check_body, visible_words
 from bundler.codes import split_coded
 from bundler.importers import ImportOptions, read_piece
 from bundler.importers.html import parse_page
 from bundler.model import Paragraph
+from bundler.text.plain import word_count
 
 SENTENCES = [
     "The bakery on the corner opened at dawn, and the queue reached the mosque before the first loaves came out.",
@@ -192,3 +193,21 @@ def test_import_of_a_warc_names_the_emptied_page_by_its_address(tmp_path, dossie
     [refusal] = [line for line in result.stderr.splitlines() if line.startswith("error: E115")]
     assert "crawl.warc.gz" in refusal and "https://news.example.org/diary" in refusal and "old-city" not in refusal
     assert bundler("import", str(dossier), str(crawl), "--allow-empty").returncode == 0
+
+
+def test_the_warning_is_the_same_whether_or_not_the_page_is_counted():
+    """With trafilatura's text at hand, check_body counts the page's visible words only when a warning
+    is possible (branch dom7); the answer must be what counting first gives, for every size of body."""
+    page = parse_page(ARTICLE_PAGE)
+    visible = visible_words(page)
+    warned = 0
+    for extracted in (" ".join(SENTENCES * 4), " ".join(SENTENCES[:1]), ""):
+        for kept_sentences in (0, 1, 2, 6, 24):
+            blocks = [Paragraph(s) for s in (SENTENCES * 4)[:kept_sentences]]
+            kept = word_count(" ".join(b.html for b in blocks))
+            asked = kept and visible > REAL_ARTICLE_WORDS and kept < MIN_SHARE * visible
+            expected = body_problem(kept, visible, word_count(extracted) if asked else None)
+            assert check_body(blocks, page, extracted) == ([expected] if expected else []), (extracted[:20], kept_sentences)
+            warned += bool(expected)
+    assert warned >= 4, "W130 and W131 both come up"
+    assert check_body([], page, "")[0].startswith("W130: ") and f"~{visible:,} visible" in check_body([], page, "")[0]

@@ -84,3 +84,32 @@ def test_ancestor_shares_are_each_ancestors_share_in():
         shares = ancestor_shares(element, support)
         assert [a for a, _ in shares] == list(element.iterancestors())
         assert [share for _, share in shares] == [support.share_in(spaced_text(a)) for a in element.iterancestors()]
+
+
+def test_elements_without_attributes_are_judged_by_their_tag_alone():
+    """Most elements have no attribute, and the furniture pass does not ask them for a role, a style
+    or a class (branch dom7): bare ``<nav>``, ``<form>`` and ``<iframe>`` still go, a bare
+    ``<header>``/``<aside>`` goes outside an article and stays in one, a bare ``<div>`` stays."""
+    page = f"""<html><head><title>Bare</title></head><body><nav><a href="/">Home</a></nav><header><p>Site name</p></header>
+    <form><p>Search the line</p></form><iframe></iframe><div><p>{STORY}</p></div><aside><p>Elsewhere</p></aside>
+    <article><header><h1>The night train</h1></header><p>{STORY}</p><aside><p>Timetable note</p></aside></article>
+    <div role="navigation"><a href="/b">Back</a></div><p style="display:none">Hidden line</p></body></html>"""
+    tree = parse_page(page, "bare.html")
+    assert drop_furniture(tree) == 7
+    body = tree.find(".//body")
+    assert [e.tag for e in body] == ["div", "article"]
+    assert [e.tag for e in body.find("article")] == ["header", "p", "aside"]
+
+
+def test_a_body_share_from_its_blocks_words_is_share_in_of_the_joined_text():
+    """``_recover_lost_article`` takes the body's share of trafilatura's article from each block's
+    remembered words (branch dom7); it must be ``share_in`` of the blocks' text joined by spaces,
+    whatever the letters at the blocks' edges (a final sigma, a dotted capital I, an apostrophe)."""
+    support = Support(" ".join(f"{STORY} ({n}) ΟΔΟΣ İstanbul l'été" for n in range(6)))
+    texts = [STORY, "", "ΟΔΟΣ", "İstanbul l'", "été — (3)", STORY.upper(), "…", "ΟΔΟΣ'", "Σ", STORY]
+    for start in range(len(texts)):
+        for end in range(start, len(texts) + 1):
+            part = texts[start:end]
+            assert support.share_of_texts(part) == support.share_in(" ".join(part)), part
+    assert 0 < support.share_of_texts(texts) < 1
+    assert support.of(STORY) == support.of_words(_WORD.findall(STORY.lower())) == support.of(STORY)  # remembered, same

@@ -175,10 +175,41 @@ def trafilatura_text(tree) -> str:
     root = tree.getroot() if hasattr(tree, "getroot") else tree
     if _NODES(root) > TRAFILATURA_MAX_ELEMENTS:
         return ""
+    set_aside = _set_aside_head(root)
     try:  # trafilatura works on its own copy of a tree it is given (bare_extraction): no copy here
         return trafilatura.extract(root, include_comments=False, include_tables=True, deduplicate=False) or ""
     except Exception:  # trafilatura is a second opinion; the markup-based result still stands
         return ""
+    finally:
+        _put_back(set_aside)
+
+
+#: What of a page's ``<head>`` trafilatura's text cannot depend on: its meta, link and base tags (dozens
+#: a page), which hold no text; trafilatura copies them several times and walks them with every rule.
+#: What holds text stays: the JSON-LD (a forum's posting type, an article body for the baseline reading),
+#: the ``<title>`` (its words count in the page's text that trafilatura weighs its result against: with
+#: it set aside, 2 of 997 real pages read differently) and anything else, a ``<noscript>`` for one.
+_HEAD_UNREAD = etree.XPath("head/*[self::meta or self::link or self::base]")
+
+
+def _set_aside_head(root) -> list:
+    """Take the text-free tags out of ``root``'s ``<head>`` (``_HEAD_UNREAD``); ``_put_back`` restores them exactly.
+
+    Each node is removed with its tail (lxml keeps the tail with the element) and remembered
+    with its parent and position, so the page bundler keeps reading is unchanged afterwards.
+    """
+    set_aside = []
+    for node in _HEAD_UNREAD(root):
+        parent = node.getparent()
+        set_aside.append((parent, parent.index(node), node))
+    for parent, _index, node in reversed(set_aside):
+        parent.remove(node)
+    return set_aside
+
+
+def _put_back(set_aside: list) -> None:
+    for parent, index, node in set_aside:
+        parent.insert(index, node)
 
 
 #: Scripts and styles, which nothing after the metadata reads: trafilatura deletes them unread (after
@@ -208,6 +239,25 @@ class Support:
         self.joined = " " + " ".join(words) + " "
         self.trigrams = set(_triples(words))
         self.empty = len(words) < 10
+        self._split: dict[str, list[str]] = {}  # block texts asked about, split once (see words_of)
+
+    def words_of(self, text: str) -> list[str]:
+        """``text``'s lower-case words as ``share_in`` and ``of`` split them, remembered by text.
+
+        The blocks of a page are weighed several times (chosen block by block, the root's coverage,
+        then the whole body's share in ``_recover_lost_article``): each block's text is split once.
+        The words of texts joined by spaces are the texts' words one after the other (no word runs
+        across a space, and lower-casing is the same on either side of one), so a body's share can
+        be taken from its blocks' lists.
+        """
+        words = self._split.get(text)
+        if words is None:
+            words = self._split[text] = _WORD.findall(text.lower())
+        return words
+
+    def share_of_texts(self, texts: list[str]) -> float:
+        """``share_in(" ".join(texts))``, from each text's remembered words."""
+        return self.share_of_words([word for text in texts for word in self.words_of(text)])
 
     def share_in(self, text: str) -> float:
         """Share of trafilatura's word triples that ``text`` contains (how much of its article is there)."""
@@ -234,7 +284,7 @@ class Support:
 
     def of(self, text: str) -> float:
         """Share of ``text``'s word triples (or the whole phrase, if short) found by trafilatura."""
-        return self.of_words(_WORD.findall(text.lower()))
+        return self.of_words(self.words_of(text))
 
     def of_words(self, words: list[str]) -> float:
         """``of`` for a text already split into lower-case words."""

@@ -87,9 +87,11 @@ def words_of(value: str) -> list[str]:
     return [w.lower() for w in _SPLIT.split(_CAMEL.sub(" ", value)) if w]
 
 
-def compact_tokens(element) -> set[str]:
-    """Class/id tokens with separators removed and lower-cased ("article__body" -> "articlebody")."""
-    return set(_compact_tokens(element.get("class") or "", element.get("id") or ""))
+def compact_tokens(element) -> frozenset[str]:
+    """Class/id tokens with separators removed and lower-cased ("article__body" -> "articlebody").
+
+    The cached set itself, not a copy: the root finder asks it of every classed element of a page."""
+    return _compact_tokens(element.get("class") or "", element.get("id") or "")
 
 
 @lru_cache(maxsize=16384)
@@ -186,9 +188,6 @@ def drop_furniture(
         length = measures.text_length(element)
         return (length > 600 and length > 0.4 * total) or (holds_main_text is not None and holds_main_text(element))
 
-    def named_by_name(element) -> bool:
-        return is_furniture_by_name(element, rules)
-
     removed = 0
     elements = list(tree.iter())
     index = 0
@@ -202,7 +201,7 @@ def drop_furniture(
             continue
         if protect and any(p is element or _contains(element, p) for p in protect):
             continue
-        if _should_drop(element, tag, rules, holds_article, named_by_name):
+        if _should_drop(element, tag, rules, holds_article):
             index = _past_subtree(elements, index, element)
             remove(element)
             removed += 1
@@ -218,20 +217,31 @@ def _past_subtree(elements: list, index: int, element) -> int:
     return index if last is element else elements.index(last, index) + 1
 
 
-def _should_drop(
-    element, tag: str, rules: DomRules, holds_article: Callable[[object], bool], named_by_name: Callable[[object], bool]
-) -> bool:
+def _should_drop(element, tag: str, rules: DomRules, holds_article: Callable[[object], bool]) -> bool:
     """Whether a furniture rule names ``element``; no rule removes the element that holds the article."""
     if tag == "iframe":
         return not _is_known_embed(element.get("src") or element.get("data-src") or "", rules)
     named = (
         tag in rules.drop_tags
-        or ((element.get("role") or "").lower() in rules.drop_roles and tag != "figure")
         or (tag in rules.drop_outside_root and not _inside_article(element))
-        or (is_hidden(element) and tag not in {"img", "picture", "source"})
-        or named_by_name(element)
+        or (_has_attributes(element) and _named_by_attributes(element, tag, rules))
     )
     return named and not holds_article(element)
+
+
+def _has_attributes(element) -> bool:
+    """Whether ``element`` has any attribute: most of a page's elements have none, and the role,
+    hidden and class/id rules need not ask one by one for attributes that are not there."""
+    return bool(element.keys())
+
+
+def _named_by_attributes(element, tag: str, rules: DomRules) -> bool:
+    """The role, hidden and class/id rules of ``_should_drop`` (``is_furniture_by_name``'s cache asked directly)."""
+    return (
+        ((element.get("role") or "").lower() in rules.drop_roles and tag != "figure")
+        or (is_hidden(element) and tag not in {"img", "picture", "source"})
+        or _named_as_furniture(element.get("class") or "", element.get("id") or "", rules)
+    )
 
 
 def _contains(element, other) -> bool:

@@ -391,14 +391,16 @@ def _choose_blocks(blocks, root, support: Support, tree, language, base_url, con
     """Step 6: keep the blocks trafilatura agrees with, or switch to the whole body when the root misses."""
     if support.empty:
         return select_blocks(blocks, None, True), f"root {root.how}; no second opinion"
-    found_in_root = support.share_in(spaced_text(root.element))
     trusted = root.strength == "strong" or (root.strength == "medium" and coverage(blocks, support) >= 0.6)
     # a thread of posts keeps its head: trafilatura often drops the first post, the question
     chosen = (
         select_blocks(blocks, support, trusted, keep_head=root.posts),
         f"root {root.how}; {'trimmed' if trusted else 'filtered'} by trafilatura",
     )
-    if found_in_root < ROOT_SHARE and root.strength != "weak":
+    if root.strength == "weak":  # the body, filtered already and never widened: its share of the article is not asked
+        return chosen
+    found_in_root = support.share_in(spaced_text(root.element))
+    if found_in_root < ROOT_SHARE:
         wider = _wider_root(root.element, support, found_in_root)
         if wider is not None:
             widened = select_blocks(html_to_blocks(wider, language, base_url, context.hook), support, False)
@@ -437,7 +439,7 @@ def _recover_lost_article(blocks, context: FigureContext, support: Support, refe
     """
     if support.empty or len(support.trigrams) < RECOVERY_MIN_TRIGRAMS:
         return blocks, context
-    kept = support.share_in(" ".join(block_text(b) for b in blocks))
+    kept = support.share_of_texts([block_text(b) for b in blocks])
     if kept >= RECOVERY_SHARE:
         return blocks, context
     tree = copy.deepcopy(reference)
@@ -451,7 +453,7 @@ def _recover_lost_article(blocks, context: FigureContext, support: Support, refe
         page_dir=context.page_dir, base_url=context.base_url, media_dir=context.media_dir, language=language, damage=context.damage
     )
     candidate = select_blocks(html_to_blocks(body, language, context.base_url, fresh.hook), support, False)
-    gained = support.share_in(" ".join(block_text(b) for b in candidate)) - kept
+    gained = support.share_of_texts([block_text(b) for b in candidate]) - kept
     if gained >= RECOVERY_GAIN and _agreement(candidate, support) > _agreement(blocks, support):
         return candidate, fresh
     return blocks, context
