@@ -83,8 +83,26 @@ def _build(
         sweep_cache(cache_root(manifest.root))
     # --no-cache: the photos the sources carry go to a temporary folder (removed afterwards), not the cache
     media = tempfile.TemporaryDirectory(prefix=f"bundler-media-{os.getpid()}-") if not work.cache else contextlib.nullcontext(None)
-    with media as folder:
-        return _build_dossier(manifest, Path(folder) if folder else None, format_names, out_dir, progress, work)
+    try:
+        with media as folder:
+            return _build_dossier(manifest, Path(folder) if folder else None, format_names, out_dir, progress, work)
+    except BaseException:
+        if work.cache:
+            _sweep_after_failure(cache_root(manifest.root))
+        raise
+
+
+def _sweep_after_failure(root: Path) -> None:
+    """Remove the cache writes this failed build's workers left when they were stopped.
+
+    A failed stage kills its pool's workers (``executor._stop_workers``), and a worker killed while
+    writing a photo or a piece into the cache leaves its ``.part-PID-`` file behind. The next
+    build would sweep it, but a failed build must not leave temporary files as if nothing had
+    happened (a full disk stays full of them). The workers are dead and joined by now, so only
+    their files match; the build's own error is what the user sees, whatever this meets.
+    """
+    with contextlib.suppress(OSError):
+        sweep_cache(root)
 
 
 def _build_dossier(
