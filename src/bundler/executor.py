@@ -63,13 +63,15 @@ def check_executor_spec(spec: str | None) -> None:
 
 
 @contextlib.contextmanager
-def open_executor(options: WorkOptions, tasks: int, preload: tuple[str, ...] = ()) -> Iterator[Executor]:
+def open_executor(options: WorkOptions, tasks: int, preload: tuple[str, ...] = (), beside: bool = False) -> Iterator[Executor]:
     """An executor for ``tasks`` calls, closed (and its cluster client disconnected) afterwards.
 
     ``preload`` names modules for workers started from a fork server instead of forked from
     this process: for work with libraries that run their own threads (libvips), which a child
     forked after those threads started can deadlock on. The server imports ``preload`` once,
     so each worker still starts in milliseconds.
+    ``beside``: this process has work of its own to do meanwhile, so even a single call goes to
+    a worker process (when the machine has a second core) instead of running here first.
     """
     spec = options.executor or "local"
     check_executor_spec(spec)
@@ -81,8 +83,9 @@ def open_executor(options: WorkOptions, tasks: int, preload: tuple[str, ...] = (
             client.close()
         return
     workers = min(options.worker_count, max(tasks, 1))
-    context = _fork_server(preload) if preload and spec != "serial" and workers > 1 else None
-    if spec == "serial" or workers == 1 or (preload and context is None):
+    pooled = workers > 1 or (beside and options.worker_count > 1)
+    context = _fork_server(preload) if preload and spec != "serial" and pooled else None
+    if spec == "serial" or not pooled or (preload and context is None):
         yield SerialExecutor()  # also when no fork server can start (e.g. no writable temporary folder)
         return
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))

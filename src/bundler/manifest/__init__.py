@@ -11,10 +11,11 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["Manifest", "find_manifest", "load_manifest", "resolve_dossier"]
+__all__ = ["Manifest", "edition_formats", "find_manifest", "load_manifest", "resolve_dossier"]
 
 _HOMES = {
     "Manifest": "bundler.manifest.document",
+    "edition_formats": "bundler.manifest.resolve",
     "find_manifest": "bundler.manifest.loader",
     "load_manifest": "bundler.manifest.loader",
     "resolve_dossier": "bundler.manifest.resolve",

@@ -94,6 +94,7 @@ def import_all(
     damage: DamageLog,
     progress: Progress | None = None,
     on_misses: Callable[[], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Callable[[Path, ImportOptions], Piece]:
     """Import every distinct request at once; returns a reader that hands out the results.
 
@@ -101,6 +102,10 @@ def import_all(
     only the others go to worker processes, and ``on_misses()`` is called first when there are
     ``EARLY_WORK_MIN_MISSES`` or more (the build starts the image workers' fork server then: a warm
     build, or one after a single edit, needs neither).
+    ``meanwhile()`` is work of the build's that needs no piece (loading the PDF's layout engine):
+    it runs in this process while the workers import, even when only one source must be (after
+    one edit, the page's import and that load, ~0.5 s each, then take both cores instead of one
+    after the other). It runs only when something is imported.
     Damaged cache entries met (W701) are added to ``damage``.
     """
     if cache_root is not None:
@@ -118,8 +123,8 @@ def import_all(
         forks = _forks_workers(work, len(misses))
         if forks:
             load_importer()  # once here: every worker forked below starts with it instead of loading it again
-        with open_executor(work, len(misses)) as executor:
-            outcomes = map_in_order(executor, import_source, misses, lambda done: report("import", len(found) + done, len(jobs)))
+        with open_executor(work, len(misses), beside=meanwhile is not None) as executor:
+            outcomes = map_in_order(executor, import_source, misses, lambda done: report("import", len(found) + done, len(jobs)), meanwhile)
         if forks:
             release_importer()  # the model loaded for the workers: not carried into the later stages' workers
         found.update(((job.path, job.options), outcome) for job, outcome in zip(misses, outcomes, strict=True))

@@ -48,13 +48,15 @@ def resolve_dossier(
     progress: Callable[[str, int, int], None] | None = None,
     media_dir: Path | None = None,
     on_import_work: Callable[[], None] | None = None,
+    while_importing: Callable[[], None] | None = None,
 ) -> Dossier:
     """Import every piece named by the manifest (in parallel, cached) and assemble the dossier.
 
     Photos the sources carry go to the cache's ``media/``; with ``--no-cache`` to ``media_dir``
     (the build's temporary folder), so a read-only collection still builds. Damaged import
     cache entries met on the way (W701, discarded and imported again) go to ``report``.
-    ``on_import_work()`` is called before any source that the cache lacks is imported.
+    ``on_import_work()`` is called before any source that the cache lacks is imported;
+    ``while_importing()`` runs in this process while such sources are imported (``import_all``).
     """
     report = report if report is not None else Report()
     work = work or WorkOptions()
@@ -62,7 +64,8 @@ def resolve_dossier(
     damage = DamageLog()
     if reader is None:
         requests = [_import_request(manifest, entry, media) for section in manifest.data["sections"] for entry in section["pieces"]]
-        reader = import_all(requests, cache_root(manifest.root) if work.cache else None, work, damage, progress, on_import_work)
+        cached = cache_root(manifest.root) if work.cache else None
+        reader = import_all(requests, cached, work, damage, progress, on_import_work, while_importing)
     data = manifest.data
     language = str(data.get("language") or "en")
     sections: list[Section] = []
@@ -97,7 +100,7 @@ def resolve_dossier(
     report.warnings.extend(damage.problems)
     if failures:
         raise ManifestError(problems=failures)
-    editions = data.get("editions") or DEFAULT_EDITIONS
+    editions = edition_declarations(manifest)
     return Dossier(
         title=str(data["title"]),
         identifier=dossier_identifier(manifest),
@@ -237,3 +240,13 @@ def _unique(slug: str, used: set[str]) -> str:
         number += 1
     used.add(candidate)
     return candidate
+
+
+def edition_declarations(manifest: Manifest) -> dict | list:
+    """What the manifest's ``editions:`` declares, or the default editions when it declares none."""
+    return manifest.data.get("editions") or DEFAULT_EDITIONS
+
+
+def edition_formats(manifest: Manifest) -> list[str]:
+    """The format of each edition the manifest declares (the defaults' when it declares none), known before any import."""
+    return [name for _key, name, _options in edition_entries(edition_declarations(manifest))]
