@@ -37,6 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import write_corpus  # noqa: E402
+from run import with_sentence_added  # noqa: E402
 
 RECORDS = Path(tempfile.gettempdir()) / f"bundler-timeline-{os.getpid()}.jsonl"
 T0 = time.time()
@@ -229,6 +230,15 @@ def main() -> None:
         root = copy
     shutil.rmtree(root / ".cache", ignore_errors=True)
     out = Path(tempfile.mkdtemp(prefix="bundler-timeline-out-"))
+    timeline = timed_build(root, args, out)
+    shutil.rmtree(out, ignore_errors=True)
+    if args.copy:
+        shutil.rmtree(root.parent, ignore_errors=True)
+    print(f"{args.pieces} pieces, {args.format}, cold; {timeline}")
+
+
+def timed_build(root: Path, args, out: Path) -> str:
+    """Build ``root`` in this process with every step recorded; the timeline's summary, load averages first."""
     from bundler.build.collection import build_collection
     from bundler.executor import WorkOptions
 
@@ -246,30 +256,10 @@ def main() -> None:
     marks = {stage: [start, used - cpu] for stage, (start, used) in marks.items()}
     records = [json.loads(line) for line in RECORDS.read_text(encoding="utf-8").splitlines()] if RECORDS.exists() else []
     RECORDS.unlink(missing_ok=True)
-    shutil.rmtree(out, ignore_errors=True)
-    if args.copy:
-        shutil.rmtree(root.parent, ignore_errors=True)
-    cores = args.jobs or os.cpu_count() or 1
-    print(f"{args.pieces} pieces, {args.format}, cold; load average {load:.1f} before, {os.getloadavg()[0]:.1f} after")
-    print(summarise(records, marks, total_wall, total_cpu, cores))
     if args.json:
         args.json.write_text(json.dumps({"records": records, "marks": marks}, indent=1), encoding="utf-8")
-
-
-def fresh_sentence(root: Path, restore: bool = False) -> None:
-    """Add a sentence never seen before to the middle piece (or take it out again), as an editor would."""
-    pieces = sorted((root / "html").glob("piece-*"))
-    path = pieces[len(pieces) // 2]
-    text = path.read_text(encoding="utf-8")
-    marker = " (Timeline edit "
-    if marker in text:
-        head, _, rest = text.partition(marker)
-        text = head + rest.partition(".)")[2]
-    if not restore:  # in the article's last paragraph: a page footer's would be cleaned away with the footer
-        body, _, after = text.partition("</article>")
-        head, _, tail = body.rpartition("</p>")
-        text = f"{head}{marker}{time.time_ns()}.)</p>{tail}</article>{after}"
-    path.write_text(text, encoding="utf-8")
+    summary = summarise(records, marks, total_wall, total_cpu, args.jobs or os.cpu_count() or 1)
+    return f"load average {load:.1f} before, {os.getloadavg()[0]:.1f} after\n{summary}"
 
 
 def time_one_changed(args) -> None:
@@ -280,27 +270,17 @@ def time_one_changed(args) -> None:
     root = args.one_changed
     out = Path(tempfile.mkdtemp(prefix="bundler-timeline-out-"))
     build_collection(root, format_names=[args.format], out_dir=out, work=WorkOptions(jobs=args.jobs))  # fills the cache
-    fresh_sentence(root)
+    pages = sorted((root / "html").glob("piece-*"))
+    page = pages[len(pages) // 2]
+    original = page.read_text(encoding="utf-8")
+    # a sentence never seen before, so the import cache cannot hold the edited page
+    page.write_text(with_sentence_added(original, f" (Timeline edit {time.time_ns()}.)", "html"), encoding="utf-8")
     try:
-        install()
-        tree = TreeCpu()
-        progress, marks = progress_marks(tree)
-        RECORDS.unlink(missing_ok=True)
-        load = os.getloadavg()[0]
-        global T0
-        T0 = time.time()
-        cpu = tree.sample()
-        build_collection(root, format_names=[args.format], out_dir=out, progress=progress, work=WorkOptions(jobs=args.jobs))
-        total_wall = time.time() - T0
-        total_cpu = tree.stop() - cpu
+        timeline = timed_build(root, args, out)
     finally:
-        fresh_sentence(root, restore=True)
-    marks = {stage: [start, used - cpu] for stage, (start, used) in marks.items()}
-    records = [json.loads(line) for line in RECORDS.read_text(encoding="utf-8").splitlines()] if RECORDS.exists() else []
-    RECORDS.unlink(missing_ok=True)
+        page.write_text(original, encoding="utf-8")
     shutil.rmtree(out, ignore_errors=True)
-    print(f"{root.name}, {args.format}, one changed; load average {load:.1f} before, {os.getloadavg()[0]:.1f} after")
-    print(summarise(records, marks, total_wall, total_cpu, args.jobs or os.cpu_count() or 1))
+    print(f"{root.name}, {args.format}, one changed; {timeline}")
 
 
 if __name__ == "__main__":

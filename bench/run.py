@@ -123,10 +123,10 @@ def touch_one_piece(root: Path, kind: str, restore: bool = False) -> None:
     if restore:
         path.write_text(text.replace(marker, ""), encoding="utf-8")
     elif marker not in text:
-        path.write_text(_with_sentence_added(text, marker, kind), encoding="utf-8")
+        path.write_text(with_sentence_added(text, marker, kind), encoding="utf-8")
 
 
-def _with_sentence_added(text: str, marker: str, kind: str) -> str:
+def with_sentence_added(text: str, marker: str, kind: str) -> str:
     """``text`` with ``marker`` at the end of the article's last paragraph.
 
     In a web page that is the last ``</p>`` before ``</article>``: the page's last ``</p>`` is its
