@@ -81,9 +81,14 @@ class PageMemo:
 
     def _link_digest(self, target: Target) -> str:
         if not self._links:
-            text = json.dumps(sorted(target.link_map.items()), ensure_ascii=False)
-            self._links = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            self._links = link_map_digest(target.link_map)
         return self._links
+
+
+def link_map_digest(link_map: dict[str, str]) -> str:
+    """A digest of the book's links between pieces: a cached page's links depend on every piece's address."""
+    text = json.dumps(sorted(link_map.items()), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def piece_content(piece: Piece) -> dict:

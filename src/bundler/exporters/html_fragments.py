@@ -17,14 +17,12 @@ piece's figures is not kept. A damaged entry is reported (W701) by the cache and
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bundler.cache import ContentCache, make_key
-from bundler.exporters.epub_pages import piece_content
+from bundler.exporters.epub_pages import link_map_digest, piece_content
 from bundler.model import Dossier, Figure, Piece
 from bundler.render.reading_order import Entry
 from bundler.render.xhtml import Target
@@ -92,8 +90,7 @@ class FragmentMemo:
 
     def _link_digest(self, target: Target) -> str:
         if not self._links:
-            text = json.dumps(sorted(target.link_map.items()), ensure_ascii=False)
-            self._links = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            self._links = link_map_digest(target.link_map)
         return self._links
 
 
