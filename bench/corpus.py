@@ -227,6 +227,21 @@ def write_manifest(root: Path, articles: list[Article], source: str) -> Path:
     return path
 
 
+def with_sentence_added(text: str, marker: str, kind: str) -> str:
+    """``text`` with ``marker`` at the end of the article's last paragraph.
+
+    In a web page that is the last ``</p>`` before ``</article>``: the page's last ``</p>`` is its
+    footer, which the importer removes, so an edit there changed only the source's hash and
+    measured a rebuild in which no piece's text changed.
+    """
+    if kind != "html":
+        head, _, tail = text.rpartition("\n\n")
+        return head + marker + "\n\n" + tail
+    article, end, rest = text.partition("</article>")
+    head, _, tail = article.rpartition("</p>")
+    return head + marker + "</p>" + tail + end + rest
+
+
 def write_corpus(pieces: int, out: Path = OUTPUT, seed: int = 2016, source: str = "html", jobs: int | None = None) -> Path:
     """Write (or complete) the corpus of ``pieces`` articles; returns its collection folder."""
     root = out / f"corpus-{pieces}"

@@ -36,8 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import write_corpus  # noqa: E402
-from run import with_sentence_added  # noqa: E402
+from corpus import with_sentence_added, write_corpus  # noqa: E402
 
 RECORDS = Path(tempfile.gettempdir()) / f"bundler-timeline-{os.getpid()}.jsonl"
 T0 = time.time()

@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import OUTPUT, write_corpus  # noqa: E402
+from corpus import OUTPUT, with_sentence_added, write_corpus  # noqa: E402
 from measure import Measurement, run_measured  # noqa: E402
 
 PEERS = {"pandoc": "pandoc", "ebook-convert": "calibre"}
@@ -124,21 +124,6 @@ def touch_one_piece(root: Path, kind: str, restore: bool = False) -> None:
         path.write_text(text.replace(marker, ""), encoding="utf-8")
     elif marker not in text:
         path.write_text(with_sentence_added(text, marker, kind), encoding="utf-8")
-
-
-def with_sentence_added(text: str, marker: str, kind: str) -> str:
-    """``text`` with ``marker`` at the end of the article's last paragraph.
-
-    In a web page that is the last ``</p>`` before ``</article>``: the page's last ``</p>`` is its
-    footer, which the importer removes, so an edit there changed only the source's hash and
-    measured a rebuild in which no piece's text changed.
-    """
-    if kind != "html":
-        head, _, tail = text.rpartition("\n\n")
-        return head + marker + "\n\n" + tail
-    article, end, rest = text.partition("</article>")
-    head, _, tail = article.rpartition("</p>")
-    return head + marker + "</p>" + tail + end + rest
 
 
 def measure_bundler(root: Path, fmt: str, out: Path, kind: str, jobs: int | None, cold_only: bool = False) -> dict[str, Measurement]:

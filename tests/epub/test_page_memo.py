@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from bench.corpus import write_corpus
+from bench.corpus import with_sentence_added, write_corpus
 from bundler.build.collection import build_collection
 from bundler.cache import cache_root
 from bundler.executor import WorkOptions
@@ -34,7 +34,7 @@ def _build_three(tmp_path_factory):
     first = stored_pages(root)
     page = sorted((root / "html").glob("piece-*.html"))[1]
     text = page.read_text(encoding="utf-8")
-    page.write_text(text.replace("</p></article>", " A late correction.</p></article>"), encoding="utf-8")  # its last paragraph
+    page.write_text(with_sentence_added(text, " A late correction.", "html"), encoding="utf-8")  # the article's last paragraph
     edited = build_collection(root, format_names=["epub"], out_dir=out / "edited", work=SERIAL)
     clean = build_collection(root, format_names=["epub"], out_dir=out / "clean", work=WorkOptions(executor="serial", cache=False))
     return root, first, stored_pages(root), edited.outputs["epub"].read_bytes(), clean.outputs["epub"].read_bytes()

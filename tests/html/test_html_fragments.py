@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import pytest
 
-from bench.corpus import write_corpus
+from bench.corpus import with_sentence_added, write_corpus
 from bundler.build.collection import build_collection
 from bundler.cache import ContentCache, DamageLog, cache_root
 from bundler.errors import Report
@@ -41,7 +41,7 @@ def builds(tmp_path_factory):
         first = stored_fragments(root)
         page = sorted((root / "html").glob("piece-*.html"))[1]
         text = page.read_text(encoding="utf-8")
-        page.write_text(text.replace("</p></article>", " A late correction.</p></article>"), encoding="utf-8")
+        page.write_text(with_sentence_added(text, " A late correction.", "html"), encoding="utf-8")  # the article's last paragraph
         edited = build_collection(root, format_names=["html"], out_dir=out / "edited", work=SERIAL)
         after = stored_fragments(root)
         clean = build_collection(root, format_names=["html"], out_dir=out / "clean", work=WorkOptions(executor="serial", cache=False))
