@@ -64,7 +64,7 @@ def cover_design(identifier: str) -> CoverDesign:
 
 def cover_jpeg(dossier: Dossier, report: Report) -> bytes:
     """The cover as baseline JPEG bytes within the size limits (E5.1)."""
-    if dossier.cover and dossier.cover != "auto":
+    if cover_picture_path(dossier) is not None:
         return _normalise(_load(dossier), report)
     return _encode(draw_cover(dossier, report))
 
@@ -75,10 +75,16 @@ def cover_alt(dossier: Dossier) -> str:
     return "Cover: " + " — ".join(parts) if not has_arabic(dossier.title) else "الغلاف: " + " — ".join(parts)
 
 
-def _load(dossier: Dossier) -> Image.Image:
+def cover_picture_path(dossier: Dossier) -> Path | None:
+    """The manifest's own cover picture (relative to the collection), or None for a generated cover."""
+    if not dossier.cover or dossier.cover == "auto":
+        return None
     path = Path(dossier.cover)
-    if not path.is_absolute() and dossier.root:
-        path = Path(dossier.root) / path
+    return Path(dossier.root) / path if not path.is_absolute() and dossier.root else path
+
+
+def _load(dossier: Dossier) -> Image.Image:
+    path = cover_picture_path(dossier)
     try:
         with Image.open(path) as opened:
             opened.load()

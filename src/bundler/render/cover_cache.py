@@ -13,12 +13,11 @@ does. A damaged entry is reported (W701) by the cache and the cover drawn again.
 from __future__ import annotations
 
 from dataclasses import asdict
-from pathlib import Path
 
 from bundler.cache import ContentCache, hash_bytes, make_key
 from bundler.errors import Problem, Report
 from bundler.model import Dossier
-from bundler.render.cover import cover_jpeg
+from bundler.render.cover import cover_jpeg, cover_picture_path
 from bundler.resources import code_digest
 
 SUFFIX = ".jpg"
@@ -49,10 +48,8 @@ def cover_key(dossier: Dossier) -> str | None:
     """The key of the dossier's cover; None when its named picture cannot be read (``cover_jpeg`` then says why)."""
     from PIL import features
 
-    if dossier.cover and dossier.cover != "auto":
-        path = Path(dossier.cover)
-        if not path.is_absolute() and dossier.root:
-            path = Path(dossier.root) / path
+    path = cover_picture_path(dossier)
+    if path is not None:
         try:
             drawn_from: list = ["picture", hash_bytes(path.read_bytes())]
         except OSError:
