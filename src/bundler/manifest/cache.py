@@ -178,7 +178,7 @@ def _intact_record(folder: Path, damage: DamageLog) -> dict | None:
     try:
         record = json.loads(record_path.read_text(encoding="utf-8"))
         files, media = record["files"], record["media"]
-        if not isinstance(record, dict) or not isinstance(files, dict) or not isinstance(media, dict):
+        if not isinstance(files, dict) or not isinstance(media, dict):
             return None
     except (OSError, ValueError, KeyError, TypeError):
         return None
