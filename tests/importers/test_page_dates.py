@@ -41,6 +41,9 @@ STRINGS = (
     "on 07-ago-2022 6:12:11",
     "12 mars 2021 10:30 pm CET",  # words every language takes (pm, a time zone) do not rule French out
     "3 марта 2021 г. UTC",
+    "Filed on: March 3, 2024",  # dateparser drops the words before "on:", so English reads it
+    "Seven ferry routes worth the crossing in 2025",  # a headline: no language knows its words
+    "© Harbour Press 2011. Set with Sphinx 7.1.2",
 )
 
 
@@ -96,3 +99,18 @@ def test_languages_that_cannot_know_a_word_are_not_asked():
     assert page_dates.languages_for("Revised Feb. 12, 2024") == page_dates.FALLBACK_LANGUAGES
     assert page_dates.languages_for("12 mars 2021 10:30 pm CET")[0] == "fr"
     assert "ru" in page_dates.languages_for("3 марта 2021 г. UTC")
+
+
+def test_english_is_asked_only_about_strings_it_could_read():
+    """Headlines with a year (most strings htmldate sends) are answered without asking dateparser at all."""
+    assert not page_dates.english_could_read("Seven ferry routes worth the crossing in 2025")
+    assert not page_dates.english_could_read("Revised Feb. 12, 2024")
+    assert page_dates.english_could_read("Filed on: March 3, 2024")  # after dateparser's clean-up: "March 3, 2024"
+    assert page_dates.english_could_read("Tue, 03 Mar 2026 10:15:00 GMT")
+    parser = page_dates.MonthNamedParser()
+    parser.get_date_data("Sunday, 5 of things 2020")  # the table of every language's words, built once
+    asked = page_dates._parser_for.cache_info()
+    answer = parser.get_date_data("Seven ferry routes worth the crossing in 2026")
+    assert answer.date_obj is None and answer.locale is None
+    after = page_dates._parser_for.cache_info()
+    assert (after.hits, after.misses) == (asked.hits, asked.misses), "dateparser was asked"

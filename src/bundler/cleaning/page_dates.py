@@ -98,12 +98,61 @@ class MonthNamedParser:
 
         English is asked first, alone: it comes first in dateparser's order, so a date it reads
         is the all-language answer, and most dates on the web are English (no table needed).
+        It is asked only if it knows every word of the string (:func:`english_could_read`): most
+        strings htmldate sends are headlines ("Top 10 … in 2025"), and the first question to
+        dateparser in a process costs ~0.2 s of set-up (its time-zone expressions, English's).
+        When English was passed over or answered nothing and no other language could read the
+        string, the answer is English's nothing, without asking it (again).
         """
-        if _LETTER_RUNS.search(date_string) and not _ROMAN_NUMERAL.search(date_string) and _english_first():
+        english_asked = _LETTER_RUNS.search(date_string) and not _ROMAN_NUMERAL.search(date_string) and _english_first()
+        if english_asked and english_could_read(date_string):
             english = _parser_for(("en",)).get_date_data(date_string)
             if english.date_obj is not None:
                 return english
-        return _parser_for(languages_for(date_string)).get_date_data(date_string)
+        languages = languages_for(date_string)
+        if english_asked and languages == FALLBACK_LANGUAGES:
+            return _nothing_read()
+        return _parser_for(languages).get_date_data(date_string)
+
+
+def english_could_read(date_string: str) -> bool:
+    """Whether English knows every word of ``date_string`` but those every language takes (see :func:`languages_for`).
+
+    dateparser reads a string in a language only if the language knows each of its tokens, so
+    English cannot read a string with a word it does not know. The words are those left after
+    dateparser's own clean-up of the string (``dateparser.date.sanitize_date``, which drops
+    "Published on:" before a date, a Croatian "u", a Russian "г."); a string its quarter reading
+    would replace, or any string when those functions have moved, is left to English. Only
+    English's words are needed, not the table of every language's (~0.2 s to build).
+    """
+    from dateparser import date as dateparser_date
+
+    sanitize = getattr(dateparser_date, "sanitize_date", None)
+    quarter = getattr(dateparser_date, "_RE_QUARTER", None)
+    if not callable(sanitize) or not hasattr(quarter, "fullmatch"):
+        return True
+    cleaned = sanitize(date_string)
+    if quarter.fullmatch(cleaned):
+        return True
+    english, universal = _english_words(), _universal_words()
+    return all(word in english or word in universal for word in _LETTER_RUNS.findall(_fold(cleaned)))
+
+
+@functools.lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """The folded words of English's dateparser data, as :func:`_month_table` reads every language's."""
+    from dateparser.languages.loader import default_loader
+
+    locale = default_loader.get_locale("en")
+    return frozenset(word for phrase in set(_words_of(locale.info)) for word in _LETTER_RUNS.findall(_fold(phrase)))
+
+
+@functools.lru_cache(maxsize=1)
+def _nothing_read():
+    """dateparser's answer for a string no language reads (``DateDataParser.get_date_data``'s last line)."""
+    from dateparser.date import DateData
+
+    return DateData(date_obj=None, period="day", locale=None)
 
 
 def languages_for(date_string: str) -> tuple[str, ...] | None:
@@ -200,6 +249,7 @@ def _month_table() -> _MonthTable:
     return _MonthTable(months, vocabulary_sets, tuple(order), _universal_words())
 
 
+@functools.lru_cache(maxsize=1)
 def _universal_words() -> frozenset[str]:
     """Words dateparser takes in every language without its data naming them (folded letter runs).
 

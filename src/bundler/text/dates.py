@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 _FORMATS = (
     "%Y-%m-%d",
@@ -58,6 +58,11 @@ def parse_date(text: str) -> str | None:
     iso = re.match(r"^(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?$", cleaned)
     if iso:
         cleaned = iso.group(1)
+        if cleaned.isascii():  # what strptime's "%Y-%m-%d" reads, without loading its machinery (~4 ms a process)
+            try:
+                return date.fromisoformat(cleaned).isoformat()
+            except ValueError:
+                pass
     for fmt in _FORMATS:
         try:
             return datetime.strptime(cleaned, fmt).date().isoformat()
