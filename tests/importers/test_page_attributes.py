@@ -54,3 +54,29 @@ def test_the_metadata_beside_the_root_is_read():
     assert meta.title == "Ferry ledger kept by hand"
     assert meta.standfirst == "How the harbour office logged every crossing for forty years, one line each."
     assert meta.date == "2021-03-12"
+
+
+HEADLINE_XPATH = "//body//*[self::h1 or self::h2 or self::span or self::b or self::strong or self::font or self::div or self::td]"
+
+
+def test_headline_elements_are_the_xpaths_without_its_walk():
+    """The title's short texts are read from the elements the XPath finds, in its order, with no element twice."""
+    from lxml import etree
+
+    from bundler.cleaning.metadata import _headline_elements
+
+    nested = parse_page(PAGE)
+    inner = etree.SubElement(nested.getroot().find("body").find("div"), "body")
+    etree.SubElement(etree.SubElement(inner, "div"), "b").text = "inside a second body"
+    for tree in (parse_page(PAGE), parse_page(AFTER_THE_ROOT), nested):
+        assert list(_headline_elements(tree)) == tree.xpath(HEADLINE_XPATH)
+    assert len(nested.xpath(HEADLINE_XPATH)) == 4
+
+
+def test_the_headline_part_of_a_title_is_the_one_shown_on_the_page():
+    page = (
+        "<html><head><title>Harbour News - Ferry ledger kept by hand</title>"
+        "<meta property='og:site_name' content='The Coast Gazette'></head>"
+        "<body><div><span>Ferry ledger kept by hand</span></div><p>Ferry ledger kept by hand, one line a crossing.</p></body></html>"
+    )
+    assert read_metadata(parse_page(page)).title == "Ferry ledger kept by hand"

@@ -129,13 +129,28 @@ def _htmldate(tree) -> str:
 def _headline_texts(tree) -> set[str]:
     """Keys of short texts shown on the page, to tell which part of a <title> is the headline."""
     found = set()
-    for element in tree.xpath(
-        "//body//*[self::h1 or self::h2 or self::span or self::b or self::strong or self::font or self::div or self::td]"
-    )[:3000]:
+    for element in itertools.islice(_headline_elements(tree), 3000):
         text = normalise_space(element.text_content())
         if 0 < len(text) < 200:
             found.add(_key(text))
     return found
+
+
+#: The elements whose texts may be a title's headline part.
+_HEADLINE_TAGS = ("h1", "h2", "span", "b", "strong", "font", "div", "td")
+
+
+def _headline_elements(tree):
+    """The ``_HEADLINE_TAGS`` elements inside a ``<body>``, in page order, as
+    ``//body//*[self::h1 or self::h2 or ...]`` finds them.
+
+    lxml's tag filter instead of the XPath, which tests its predicate on every element (nine
+    tenths of the time on all 997 real pages, the same elements on each). A ``<body>`` inside
+    another is not walked again: its elements are the outer one's.
+    """
+    for body in iter_page(tree, "body"):
+        if next(body.iterancestors("body"), None) is None:
+            yield from body.iter(*_HEADLINE_TAGS)
 
 
 def _parts_could_be_shown(tree, title: str) -> bool:
