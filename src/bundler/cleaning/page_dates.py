@@ -78,7 +78,8 @@ FALLBACK_LANGUAGES = ("en",)
 
 _LETTER_RUNS = re.compile(r"[^\W\d_]+")
 # Scripts written without spaces between words: their month names are looked for inside the string.
-_UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+# Compiled when first needed (~3 ms of CPU for its ranges, in every process that imports a page).
+_UNSPACED_SCRIPTS = "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]"
 # dateparser reads a Roman year ("April MMX") in a step of its own after every language failed,
 # so such a string is not asked in English first (a superset of dateparser's own pattern).
 _ROMAN_NUMERAL = re.compile(r"\bM[MDCLXVI]*\b")
@@ -176,13 +177,13 @@ def languages_for(date_string: str) -> tuple[str, ...] | None:
             found.update(languages)
     # a language reads a string only if it knows all its words (its month may be a number)
     found.update(frozenset.intersection(*(table.vocabulary.get(word, frozenset()) for word in words)))
-    if not found and _UNSPACED.search(text):  # words written together cannot be told apart: any known one
+    if not found and _unspaced().search(text):  # words written together cannot be told apart: any known one
         for word in words:
             found.update(table.vocabulary.get(word, ()))
     if not found:
         return FALLBACK_LANGUAGES
     languages = tuple(language for language in table.order if language in found)
-    if _UNSPACED.search(text) or _ROMAN_NUMERAL.search(date_string) or _LETTER_VARIANTS.intersection(date_string):
+    if _unspaced().search(text) or _ROMAN_NUMERAL.search(date_string) or _LETTER_VARIANTS.intersection(date_string):
         return languages
     return _knowing_every_word(languages, words, table) or FALLBACK_LANGUAGES
 
@@ -222,10 +223,12 @@ class _MonthTable:
         self.spaced = [
             (frozenset(_LETTER_RUNS.findall(name)), frozenset(languages))
             for name, languages in months.items()
-            if not _UNSPACED.search(name) and _LETTER_RUNS.search(name)
+            if not _unspaced().search(name) and _LETTER_RUNS.search(name)
         ]
         # one in an unspaced script ("三月") when it occurs anywhere in the string
-        self.unspaced = [(_PUNCTUATION.sub("", name), frozenset(languages)) for name, languages in months.items() if _UNSPACED.search(name)]
+        self.unspaced = [
+            (_PUNCTUATION.sub("", name), frozenset(languages)) for name, languages in months.items() if _unspaced().search(name)
+        ]
 
 
 @functools.lru_cache(maxsize=1)
@@ -293,6 +296,12 @@ def _values_in(data, depth: int):
     elif isinstance(data, (list, tuple)) and depth < 6:
         for item in data:
             yield from _values_in(item, depth + 1)
+
+
+@functools.cache
+def _unspaced() -> re.Pattern[str]:
+    """``_UNSPACED_SCRIPTS`` compiled."""
+    return re.compile(_UNSPACED_SCRIPTS)
 
 
 @functools.lru_cache(maxsize=1)
