@@ -23,6 +23,8 @@ _BINARY_CONTROL_SHARE = 0.05
 #: UTF-8 with fewer bad sequences than this share of its good non-ASCII characters is UTF-8 with damage,
 #: decoded as such (the bad bytes replaced), not a reason to guess another charset for the whole text.
 _DAMAGED_UTF8_SHARE = 0.1
+#: The control bytes ``looks_binary`` counts: below tab, and between carriage return and space.
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
 
 
 def looks_binary(raw: bytes) -> bool:
@@ -30,7 +32,7 @@ def looks_binary(raw: bytes) -> bool:
     head = raw[:8192]
     if head.startswith(tuple(bom for bom, _ in _BOMS)) or _unmarked_utf16_or_32(head):
         return False
-    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))  # counted in C: a Python loop was 0.2 ms a page
     return head.count(0) > len(head) * _BINARY_NUL_SHARE or controls > len(head) * _BINARY_CONTROL_SHARE
 
 
