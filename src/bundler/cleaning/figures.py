@@ -21,7 +21,7 @@ from bundler.cache import DamageLog
 from bundler.cleaning.blocks import inline_html, text_of
 from bundler.cleaning.credits import split_credit
 from bundler.cleaning.dom import compact_tokens, remove
-from bundler.cleaning.media import ImageProblem, resolve_image
+from bundler.cleaning.media import ImageProblem, resolve_image, saved_page_folders
 from bundler.codes import coded
 from bundler.model import Figure, FigureBlock
 from bundler.text.language import primary_language
@@ -73,10 +73,17 @@ class FigureContext:
     language: str
     warnings: list[str] = field(default_factory=list)
     damage: DamageLog = field(default_factory=DamageLog)  # damaged photos met in media_dir (W701): ImportOptions.damage
+    _saved_folders: tuple[Path, ...] | None = field(default=None, init=False, repr=False)
 
     def hook(self, element) -> list:
         """``blocks.html_to_blocks`` figure hook: one FigureBlock per content image."""
         return convert_figure(element, self)
+
+    def saved_folders(self) -> tuple[Path, ...]:
+        """The page's "save page" folders (``media.saved_page_folders``), listed once for all of its images."""
+        if self._saved_folders is None:
+            self._saved_folders = saved_page_folders(self.page_dir)
+        return self._saved_folders
 
 
 def convert_figure(element, context: FigureContext) -> list:
@@ -117,7 +124,7 @@ def _figure_for(img, caption_html: str, credit: str, context: FigureContext) -> 
         context.warnings.append(coded("W141", f"figure {caption_text[:60] or alt[:60]!r}: no image address; caption and credit kept"))
     else:
         try:
-            image = resolve_image(src, context.page_dir, context.base_url, context.media_dir, context.damage)
+            image = resolve_image(src, context.page_dir, context.base_url, context.media_dir, context.damage, context.saved_folders())
             if image.path is None:
                 context.warnings.append(coded("N142", f"image {image.url[:120]} is remote and was not fetched; caption and alt kept"))
         except ImageProblem as problem:

@@ -14,6 +14,7 @@ import hashlib
 import io
 import tempfile
 import warnings as py_warnings
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -38,19 +39,28 @@ class ImageProblem(Exception):
     """An image reference that could not be turned into a stored image (message says why)."""
 
 
-def resolve_image(src: str, page_dir: Path | None, base_url: str, media_dir: Path | None, damage: DamageLog) -> Image:
+def resolve_image(
+    src: str,
+    page_dir: Path | None,
+    base_url: str,
+    media_dir: Path | None,
+    damage: DamageLog,
+    saved_folders: Sequence[Path] | None = None,
+) -> Image:
     """Turn an image reference into an ``Image``: stored locally when its bytes are at hand.
 
     Raises ``ImageProblem`` for a local reference whose file is missing or unreadable and for
     a ``data:`` URI that does not decode. A remote URL gives ``Image(path=None, url=...)``.
     A damaged copy already in ``media_dir`` is rewritten and reported to ``damage`` (W701).
+    ``saved_folders`` is ``saved_page_folders(page_dir)`` when the caller has it (one page's images
+    share it); without it the folder is listed for this image.
     """
     if src.startswith("data:"):
         return store_image(_decode_data_uri(src), media_dir, damage, url="")
     parts = urlsplit(src)
     if parts.scheme in {"http", "https"} or src.startswith("//"):
         url = ("https:" + src) if src.startswith("//") else src
-        local = _saved_copy(url, page_dir)
+        local = _saved_copy(url, page_dir, saved_folders)
         if local is not None:
             return store_image(_read_local(local), media_dir, damage, url=url)
         return Image(path=None, url=url)
@@ -98,14 +108,22 @@ def _local_file(path: str, page_dir: Path | None) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def _saved_copy(url: str, page_dir: Path | None) -> Path | None:
+def saved_page_folders(page_dir: Path | None) -> tuple[Path, ...]:
+    """The ``*_files`` folders a browser's "save page" leaves beside a page, in the order the folder lists them.
+
+    Listing the page's folder cost ~0.15 ms an image in a folder of 200 saved pages (a downloads
+    folder holds more): a page's importer lists it once and hands the list to each of its images."""
+    return tuple(page_dir.glob("*_files")) if page_dir is not None else ()
+
+
+def _saved_copy(url: str, page_dir: Path | None, saved_folders: Sequence[Path] | None = None) -> Path | None:
     """A browser's "save page" folder (``page_files/``) may hold a remote image by its file name."""
     if page_dir is None:
         return None
     name = Path(unquote(urlsplit(url).path)).name
     if not name:
         return None
-    for folder in page_dir.glob("*_files"):
+    for folder in saved_page_folders(page_dir) if saved_folders is None else saved_folders:
         candidate = folder / name
         if candidate.is_file() and _inside(candidate, page_dir):
             return candidate  # a link out of the page's folder (to a private photo elsewhere) is not followed
