@@ -7,6 +7,11 @@ changed as ``run.py``'s ``touch_one_piece`` does) ``--rounds`` times and prints 
 wall time and the CPU time of its whole process tree (the build, its workers, the image workers'
 fork server and its workers: this process adopts and reaps them all), with warm ÷ cold and one changed ÷ cold for both.
 
+bundler's modules are compiled to bytecode first, as ``make install`` and an installed wheel have
+them: this machine sets ``PYTHONDONTWRITEBYTECODE``, so a module edited since the last ``make
+install`` was compiled from source by every build (~0.4 CPU s of a one-changed build when none
+was compiled), and the ratios moved with how long ago that was. ``--source-only`` measures without.
+
     python bench/rebuilds.py bench/output/corpus-200 --format epub html --rounds 3
 """
 
@@ -64,6 +69,14 @@ def run_build(command: list[str]) -> tuple[float, float]:
     return wall, children_cpu() - cpu
 
 
+def compile_bytecode() -> Path:
+    """Compile the bundler the builds will run (``PYTHONPATH`` honoured) to bytecode; returns its package folder."""
+    where = [sys.executable, "-c", "import bundler, os; print(os.path.dirname(bundler.__file__))"]
+    package = Path(subprocess.run(where, capture_output=True, text=True, check=True).stdout.strip())
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], stdout=subprocess.DEVNULL, check=True)
+    return package
+
+
 def measure_round(root: Path, fmt: str, out: Path) -> dict[str, tuple[float, float]]:
     """One cold, one warm and one one-changed build of ``fmt``."""
     command = [sys.executable, "-m", "bundler", "--quiet", "build", str(root), "--format", fmt, "--out", str(out)]
@@ -82,7 +95,10 @@ def main() -> None:
     parser.add_argument("root", type=Path, help="a corpus written by bench/corpus.py (use a copy: its cache is deleted)")
     parser.add_argument("--format", nargs="+", default=["epub", "html"])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--source-only", action="store_true", help="do not compile bundler's modules to bytecode first")
     args = parser.parse_args()
+    if not args.source_only:
+        print(f"bytecode compiled: {compile_bytecode()}")
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1462838400")
     become_subreaper()
     with tempfile.TemporaryDirectory(prefix="bundler-rebuilds-") as out:

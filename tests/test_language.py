@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -373,3 +375,30 @@ def test_any_text_and_any_declaration_give_a_choice_not_an_error(text, declared)
     assert choice.tag and direction_of(choice.tag) in {"ltr", "rtl"}
     marked = paragraph_language(text, choice.tag)
     assert marked is None or (marked and not same_language(marked, choice.tag))
+
+
+_TAG_FORMS = """
+import json, sys
+from bundler.text.language import normalise_tag, primary_language
+tags = ["EN_us", "iw", "pt-BR", "not a tag", ""]
+print("RESULT=" + json.dumps({"forms": [[normalise_tag(t), primary_language(t)] for t in tags], "langcodes": "langcodes" in sys.modules}))
+"""
+
+
+def _tag_forms(cache: Path) -> dict:
+    env = {**os.environ, "BUNDLER_CACHE_DIR": str(cache)}
+    result = subprocess.run([sys.executable, "-c", _TAG_FORMS], capture_output=True, text=True, env=env, timeout=300)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT=")]
+    assert result.returncode == 0 and lines, result.stderr[-2000:]
+    return json.loads(lines[0].removeprefix("RESULT="))
+
+
+def test_a_tags_forms_are_remembered_so_a_later_process_does_not_load_langcodes_and_a_damaged_memo_is_recomputed(tmp_path):
+    first = _tag_forms(tmp_path)
+    assert first["langcodes"] is True
+    assert first["forms"] == [["en-US", "en"], ["he", "he"], ["pt-BR", "pt"], ["", ""], ["", ""]]
+    again = _tag_forms(tmp_path)
+    assert again == {"forms": first["forms"], "langcodes": False}
+    for memo in (tmp_path / "language").glob("*.txt"):
+        memo.write_text("xx\nyy\n", encoding="utf-8")  # cut short before its end mark: not trusted
+    assert _tag_forms(tmp_path) == first

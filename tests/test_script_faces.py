@@ -11,7 +11,7 @@ from pathlib import Path
 from bundler.render.glyph_coverage import missing_characters, script_faces_for
 from bundler.render.printed_runs import keep_korean_words, replace_undrawable
 from bundler.render.script_faces import cjk_face_for, name_families
-from bundler.render.script_subsets import characters_by_language, codepoints_by_face
+from bundler.render.script_subsets import characters_by_language, codepoints_by_face, drawn_by_project_faces, subset_script_faces
 
 
 def test_the_installed_faces_are_there():
@@ -111,3 +111,20 @@ def test_a_faces_character_map_is_kept_across_builds_and_read_again_when_damaged
     assert script_faces._face_facts(str(font), 0) == truth  # a damaged entry: the font is read again
     assert json.loads(entry.read_text(encoding="utf-8"))[0] == truth[0]
     script_faces._face_facts.cache_clear()
+
+
+def test_documents_the_project_faces_draw_are_known_without_parsing_and_any_doubt_parses_them():
+    latin = b'<html xmlns="http://www.w3.org/1999/xhtml" lang="en"><body><p xml:lang="fr">Caf\xc3\xa9 &amp; cr\xc3\xa8me</p></body></html>'
+    korean_ascii = latin.replace(b'xml:lang="fr"', b"xml:lang='ko'")  # ASCII only, but Korean text takes the Korean face first
+    reference = latin.replace(b"Caf\xc3\xa9", b"&#x6771;")  # a CJK character written as a reference
+    cjk = latin.replace(b"Caf\xc3\xa9", b"\xe6\x9d\xb1")
+    entity_lang = latin.replace(b'lang="en"', b'lang="&#106;a"')
+    assert drawn_by_project_faces([latin])
+    for doubtful in (korean_ascii, reference, cjk, entity_lang):
+        assert not drawn_by_project_faces([latin, doubtful])
+    # the quick answer is the parse's: nothing to subset for the Latin page, a face for each of the others
+    assert codepoints_by_face(characters_by_language([latin])) == {}
+    assert subset_script_faces([latin]) == ()
+    for doubtful in (korean_ascii, reference, cjk):
+        assert codepoints_by_face(characters_by_language([doubtful]))
+        assert {subset.face for subset in subset_script_faces([doubtful])} == set(codepoints_by_face(characters_by_language([doubtful])))

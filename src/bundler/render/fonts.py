@@ -64,11 +64,12 @@ class EmbeddedFont:
     data: bytes
 
 
-def faces_for(text: str) -> tuple[FontFace, ...]:
+def faces_for(text: str, needed: frozenset[int] | None = None) -> tuple[FontFace, ...]:
     """The faces a book with this text needs: Latin always, Arabic only for Arabic text, a fallback
-    only for the characters the faces before it lack (most books carry none)."""
+    only for the characters the faces before it lack (most books carry none). ``needed``: the
+    text's code points when the caller has them (a 200-piece book's text is megabytes)."""
     arabic = has_arabic(text)
-    needed = frozenset(ord(ch) for ch in set(text))
+    needed = frozenset(ord(ch) for ch in set(text)) if needed is None else needed
     chosen: list[FontFace] = []
     for face in FACES:
         if face.fallback:
@@ -83,8 +84,9 @@ def faces_for(text: str) -> tuple[FontFace, ...]:
 
 def subset_fonts(text: str, store: ContentCache | None = None) -> tuple[EmbeddedFont, ...]:
     """Subset every needed face to the code points of ``text`` (kept in ``store``, the build's cache, when given)."""
-    codepoints = frozenset(ord(ch) for ch in set(text)) | _BASE_CODEPOINTS
-    faces = faces_for(text)
+    used = frozenset(ord(ch) for ch in set(text))
+    codepoints = used | _BASE_CODEPOINTS
+    faces = faces_for(text, used)
     subsets = subset_faces([(face.file_name, codepoints) for face in faces], store)
     return tuple(EmbeddedFont(face, data) for face, data in zip(faces, subsets, strict=True))
 

@@ -78,22 +78,54 @@ class LanguageChoice:
 @functools.lru_cache(maxsize=1024)
 def normalise_tag(tag: str) -> str:
     """The standard form of a language tag ("EN_us" -> "en-US", "iw" -> "he"), or "" if it is none."""
-    text = (tag or "").strip().replace("_", "-")
-    if not text:
-        return ""
-    import langcodes  # 75 ms of data tables: loaded on first use, not at CLI start-up
-
-    try:
-        return langcodes.standardize_tag(text)
-    except (langcodes.LanguageTagError, ValueError):
-        return ""
+    return _tag_forms(tag)[0]
 
 
 @functools.lru_cache(maxsize=1024)
 def primary_language(tag: str) -> str:
     """The language subtag of ``tag`` ("pt-BR" -> "pt"), lower case; "" when there is none."""
-    normal = normalise_tag(tag)
-    return (_parse(normal).language or "") if normal else ""
+    return _tag_forms(tag)[1]
+
+
+@functools.lru_cache(maxsize=1024)
+def _tag_forms(tag: str) -> tuple[str, str]:
+    """``tag``'s standard form and language subtag, remembered in the user's cache per tag and ``langcodes`` release.
+
+    Importing langcodes costs ~0.05 s of CPU (its tables and one regular expression of every valid
+    subtag); a rebuild after one edit paid it for the one page's declared language ("en"), as
+    ``direction_of`` does for the dossier's.
+    """
+    text = (tag or "").strip().replace("_", "-")
+    if not text:
+        return "", ""
+    remembered = cache_root(None, "language", make_key("tag-forms", text, _langcodes_stamp()) + ".txt")
+    try:
+        known = remembered.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        known = []
+    if len(known) == 3 and known[2] == "end":  # both forms, then a mark that the file was written whole
+        return known[0], known[1]
+    forms = _tag_forms_now(text)
+    try:
+        write_atomically(
+            remembered,
+            lambda temporary: temporary.write_text(f"{forms[0]}\n{forms[1]}\nend", encoding="utf-8"),
+            prefix=part_name(),
+            suffix="",
+        )
+    except OSError:
+        pass  # a read-only or full cache only costs the next build the same lookup
+    return forms
+
+
+def _tag_forms_now(text: str) -> tuple[str, str]:
+    import langcodes  # 75 ms of data tables: loaded on first use, not at CLI start-up
+
+    try:
+        normal = langcodes.standardize_tag(text)
+    except (langcodes.LanguageTagError, ValueError):
+        return "", ""
+    return normal, (_parse(normal).language or "") if normal else ""
 
 
 @functools.lru_cache(maxsize=1024)
