@@ -9,6 +9,7 @@ from pathlib import Path
 import pikepdf
 from pypdf import PdfReader
 
+from bundler.exporters.pdf.checksums import checksums_heading, hashed_files
 from bundler.model import Dossier
 from bundler.render.xhtml import labels_for
 
@@ -32,11 +33,14 @@ def outline(path: Path) -> list[tuple[str, list[str]]]:
 
 
 def expected_outline(dossier: Dossier) -> list[tuple[str, list[str]]]:
-    """Front matter, sections with their pieces in order, back matter, then the sources list."""
+    """Front matter, sections with their pieces in order, back matter, the sources list, then the checksums page."""
     entries = [(page.title, []) for page in dossier.front_matter]
     entries += [(section.title, [piece.title for piece in section.pieces]) for section in dossier.sections]
     entries += [(page.title, []) for page in dossier.back_matter]
-    return [*entries, (labels_for(dossier.language)["sources"], [])]
+    entries.append((labels_for(dossier.language)["sources"], []))
+    if hashed_files(dossier):  # each original's SHA-256 (exporters/pdf/checksums.py)
+        entries.append((checksums_heading(dossier), []))
+    return entries
 
 
 def fonts(path: Path) -> list[pikepdf.Dictionary]:

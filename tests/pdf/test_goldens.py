@@ -30,7 +30,8 @@ PAGES = {
         11: "mixed-opener",  # English sentences inside Arabic paragraphs, isolated with their punctuation
         12: "english-piece",
         13: "figure",
-        17: "mixed-colophon",  # English titles and authors, file names and hashes inside Arabic entries
+        17: "mixed-colophon",  # English titles and authors, file names inside Arabic entries
+        18: "checksums",  # each original's SHA-256 and path, left to right, under an Arabic heading
     },
 }
 CASES = [(dossier, page, name) for dossier, pages in PAGES.items() for page, name in sorted(pages.items())]

@@ -145,23 +145,24 @@ def test_what_a_part_is_made_of_changes_its_key_and_nothing_else_does(rebuilt, m
     dossier = rebuilt["dossier"]
     keys = part_key(dossier)
     assert len(set(keys)) == len(keys)
-    colophon = len(keys) - 1
+    colophon, checksums = len(keys) - 2, len(keys) - 1  # the colophon, then the originals' hashes on their own page
+    back = {colophon, checksums}
 
     def differs(other: list[str]) -> set[int]:
         return {n for n, (a, b) in enumerate(zip(keys, other, strict=True)) if a != b}
 
-    # one piece's text: its part, and the colophon (keyed by every piece as a whole, not by the fields it lists
-    # today: an edit changes the source file's hash it prints anyway); no other part
+    # one piece's text: its part, the colophon and the checksums (keyed by every piece as a whole, not by the
+    # fields they list: their markup, rendered then, decides whether they are laid out again); no other part
     text = with_piece(dossier, 0, 5, lambda piece: replace(piece, body=(Paragraph("Other text."), *piece.body[1:])))
-    assert differs(part_key(text)) == {part_holding(dossier, dossier.sections[0].pieces[5].slug), colophon}
-    # its source file's hash (the colophon prints it): the colophon, and the piece's own footer part
-    assert colophon in differs(
+    assert differs(part_key(text)) == {part_holding(dossier, dossier.sections[0].pieces[5].slug), *back}
+    # its source file's hash (the checksums print it): the checksums, and the piece's own footer part
+    assert checksums in differs(
         part_key(with_piece(dossier, 0, 5, lambda p: replace(p, provenance=replace(p.provenance, source_sha256="1" * 64))))
     )
     linking = part_holding(dossier, dossier.sections[0].pieces[0].slug)
     # a photo's bytes (named by their hash), not where the file lies
     photo = dossier.sections[0].pieces[0].figures[0]
-    assert differs(part_key(with_piece(dossier, 0, 0, lambda p: replace(p, body=_photo(p.body, sha256="f" * 64))))) == {linking, colophon}
+    assert differs(part_key(with_piece(dossier, 0, 0, lambda p: replace(p, body=_photo(p.body, sha256="f" * 64))))) == {linking, *back}
     assert (
         differs(part_key(with_piece(dossier, 0, 0, lambda p: replace(p, body=_photo(p.body, path=photo.image.path + "-moved"))))) == set()
     )
@@ -171,7 +172,7 @@ def test_what_a_part_is_made_of_changes_its_key_and_nothing_else_does(rebuilt, m
     holder = dossier.sections[1].pieces[1]
     assert holder.source_url == dossier.sections[0].pieces[1].source_url
     relinked = with_piece(dossier, 1, 1, lambda p: replace(p, source_url="https://news.example.org/elsewhere"))
-    assert {linking, part_holding(dossier, holder.slug), colophon} <= differs(part_key(relinked))
+    assert {linking, part_holding(dossier, holder.slug), *back} <= differs(part_key(relinked))
     # the whole book: the dossier's head, the edition's options, the layout settings, the clock, the code
     everything = set(range(len(keys)))
     settings = LayoutSettings(("common.css", "pdf.css"), "A4", 200, None, dossier.identifier)

@@ -375,9 +375,20 @@ def render_title_page(dossier: Dossier, target: Target) -> str:
     return render_template("titlepage.xhtml.j2", dossier=dossier, t=target, labels=labels_for(dossier.language))
 
 
-def render_colophon(dossier: Dossier, target: Target, build_date: str) -> str:
-    """Every source with its provenance, the rights statement and the build's date and tool."""
-    return render_template("colophon.xhtml.j2", dossier=dossier, t=target, labels=labels_for(dossier.language), build_date=build_date)
+def render_colophon(dossier: Dossier, target: Target, build_date: str, hashes_apart: bool = False) -> str:
+    """Every source with its provenance, the rights statement and the build's date and tool.
+
+    ``hashes_apart``: the entries leave out their sources' hashes, which the edition prints on a
+    page of their own (the print PDF's checksums page, ``exporters/pdf/checksums.py``).
+    """
+    return render_template(
+        "colophon.xhtml.j2",
+        dossier=dossier,
+        t=target,
+        labels=labels_for(dossier.language),
+        build_date=build_date,
+        hashes_apart=hashes_apart,
+    )
 
 
 def render_nav(toc: list[dict], landmarks: list[dict], dossier: Dossier) -> str:

@@ -23,6 +23,7 @@ from lxml import etree
 
 from bundler.clock import build_time, iso_seconds
 from bundler.errors import ExportError, Report
+from bundler.exporters.pdf.checksums import checksums_heading, hashed_files, render_checksums
 from bundler.exporters.pdf.cjk_justify import enable_cjk_justification
 from bundler.exporters.pdf.resolution import image_placements
 from bundler.exporters.pdf.urls import breakable_urls
@@ -76,7 +77,7 @@ def page_size_option(edition: Edition, default: str) -> str:
 class Fragment:
     """One top-level block of the PDF document, in reading order.
 
-    ``kind`` is "cover", "toc", "text-page", "section", "piece" or "colophon"; the parallel
+    ``kind`` is "cover", "toc", "text-page", "section", "piece", "colophon" or "checksums"; the parallel
     renderer (``pdf_parts``) cuts the document into parts at these blocks.
     """
 
@@ -147,10 +148,16 @@ def fragment_sources(
         return render_template("pdf-cover.xhtml.j2", dossier=dossier, title=title, labels=labels, cover=art)
 
     yield FragmentSource("cover", dossier, cover)
-    yield FragmentSource("toc", dossier, lambda: render_template("toc.xhtml.j2", dossier=dossier, t=target, labels=labels))
+    checksums = checksums_heading(dossier) if hashed_files(dossier) else ""  # the PDF's own page (``checksums``)
+    yield FragmentSource(
+        "toc", dossier, lambda: render_template("toc.xhtml.j2", dossier=dossier, t=target, labels=labels, checksums=checksums)
+    )
     for entry in reading_order(dossier):
         yield FragmentSource(entry.kind, entry.content, partial(entry.render, dossier, target))
-    yield FragmentSource("colophon", dossier, lambda: render_colophon(dossier, target, build_time(dossier.date).date().isoformat()))
+    build_date = build_time(dossier.date).date().isoformat()
+    yield FragmentSource("colophon", dossier, lambda: render_colophon(dossier, target, build_date, hashes_apart=True))
+    if checksums:  # the sources' hashes on a page of their own, a part of their own (``checksums``)
+        yield FragmentSource("checksums", dossier, lambda: render_checksums(dossier))
 
 
 def document_markup(dossier: Dossier, edition: Edition | None, layout_name: str, body: str, root_style: str = "") -> str:
@@ -281,8 +288,8 @@ def load_stylesheets(
     return stylesheets
 
 
-#: The titles a piece, an editors' page or the colophon opens with: its page carries no running head.
-OPENING_TITLES = ".piece h1.piece-title, .text-page h1, .colophon h1"
+#: The titles a piece, an editors' page, the colophon or the checksums open with: its page carries no running head.
+OPENING_TITLES = ".piece h1.piece-title, .text-page h1, .colophon h1, .checksums h1"
 
 
 def opening_page_css(dossier: Dossier, edition: Edition | None) -> str:

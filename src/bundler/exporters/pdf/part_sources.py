@@ -113,7 +113,7 @@ class PartSources:
 
     def _fragment_digest(self, fragment: FragmentSource) -> str:
         content = fragment.content
-        if fragment.kind == "colophon":  # every piece's title, source, date, credits and provenance
+        if fragment.kind in ("colophon", "checksums"):  # every piece's title, source, date, credits and provenance
             return _digest([self._piece_digest(piece) for piece in self.dossier.pieces])
         if isinstance(content, Piece):
             return self._piece_digest(content)
