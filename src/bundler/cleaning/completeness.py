@@ -57,13 +57,16 @@ def body_problem(kept: int, visible: int, extracted: int | None) -> str:
 def check_body(blocks: list[Block], page, extracted_text: str | None = None) -> list[str]:
     """Warnings for an imported body that is empty or far smaller than the page's article.
 
-    ``page`` is the parsed page before furniture was removed; ``extracted_text`` is
-    trafilatura's extraction when the importer already has it. Otherwise trafilatura is asked
-    only when the body is small beside the page's visible text.
+    ``page`` is the parsed page before furniture was removed, or a function that returns it
+    (called only when its visible words are counted: the importer rebuilds the page for it);
+    ``extracted_text`` is trafilatura's extraction when the importer already has it. Otherwise
+    trafilatura is asked only when the body is small beside the page's visible text.
     """
     kept = word_count(" ".join(block_text(b) for b in blocks))
     if kept and extracted_text is not None and not _could_be_far_smaller(kept, word_count(extracted_text)):
         return []  # the page's visible words could not make a warning: not counted
+    if callable(page):
+        page = page()
     visible = visible_words(page)
     extracted = None
     if kept and visible > REAL_ARTICLE_WORDS and kept < MIN_SHARE * visible:

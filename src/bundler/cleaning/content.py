@@ -240,6 +240,7 @@ class Support:
         self.trigrams = set(_triples(words))
         self.empty = len(words) < 10
         self._split: dict[str, list[str]] = {}  # block texts asked about, split once (see words_of)
+        self._hits: dict[str, list] = {}  # ... and their triples trafilatura kept (see _found_in)
 
     def words_of(self, text: str) -> list[str]:
         """``text``'s lower-case words as ``share_in`` and ``of`` split them, remembered by text.
@@ -255,9 +256,37 @@ class Support:
             words = self._split[text] = _WORD.findall(text.lower())
         return words
 
+    def _found_in(self, text: str) -> list:
+        """``text``'s word triples that trafilatura kept, each time one occurs, remembered by text.
+
+        ``of`` needs how many and ``share_of_texts`` which, for the same blocks: a page's blocks are
+        scored one by one, then the whole body's share of the article is asked of the same texts."""
+        hits = self._hits.get(text)
+        if hits is None:
+            hits = self._hits[text] = list(filter(self.trigrams.__contains__, _triples(self.words_of(text))))
+        return hits
+
     def share_of_texts(self, texts: list[str]) -> float:
-        """``share_in(" ".join(texts))``, from each text's remembered words."""
-        return self.share_of_words([word for text in texts for word in self.words_of(text)])
+        """``share_in(" ".join(texts))``, from each text's remembered words and triples.
+
+        The triples of the joined text are each text's own and those that run across a join: the ones
+        starting in the last two words before it (no word runs across a space). So the share is the
+        union of the texts' remembered triples and of the few across the joins, without the whole
+        body's triples being built and looked up again.
+        """
+        if not self.trigrams:
+            return 0.0
+        found: set = set()
+        tail: list[str] = []  # the last two words of the texts so far
+        for text in texts:
+            words = self.words_of(text)
+            if not words:
+                continue
+            found.update(self._found_in(text))
+            if tail:
+                found.update(self.trigrams.intersection(_triples(tail + words[:2])))
+            tail = (tail + words[-2:])[-2:]
+        return len(found) / len(self.trigrams)
 
     def share_in(self, text: str) -> float:
         """Share of trafilatura's word triples that ``text`` contains (how much of its article is there)."""
@@ -284,7 +313,10 @@ class Support:
 
     def of(self, text: str) -> float:
         """Share of ``text``'s word triples (or the whole phrase, if short) found by trafilatura."""
-        return self.of_words(self.words_of(text))
+        words = self.words_of(text)
+        if len(words) < 4:
+            return self.of_words(words)
+        return len(self._found_in(text)) / (len(words) - 2)  # of_words's count, remembered
 
     def of_words(self, words: list[str]) -> float:
         """``of`` for a text already split into lower-case words."""

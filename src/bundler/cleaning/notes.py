@@ -31,17 +31,18 @@ def extract_notes(root, language: str, base_url: str = "") -> tuple[list[Note], 
     The containers are removed from the tree; callers pass nothing back. Returns the notes
     in order of first reference.
     """
-    ids = {element.get("id"): element for element in _WITH_ID(root) if element.get("id")}
-    ids |= {element.get("name"): element for element in root.iter("a") if element.get("name") and element.get("name") not in ids}
+    ids: dict = {}  # the page's anchors by id or name, gathered when a link first looks like a note marker
     notes: list[Note] = []
     seen: dict[str, str] = {}
     containers: set = set()
-    for ref in list(root.iter("a")):
-        href = ref.get("href") or ""
-        if not href.startswith("#") or len(href) < 2:
+    for ref in _IN_PAGE_LINKS(root):
+        href = ref.get("href")
+        if len(href) < 2 or not _is_reference(ref):
             continue
+        if not ids:  # before anything below has changed the page: the same anchors as gathered up front
+            ids = _anchors(root)
         target = ids.get(href[1:])
-        if target is None or not _is_reference(ref) or _contains(target, ref):
+        if target is None or _contains(target, ref):
             continue
         note_element = _note_element(target)
         if note_element is None:
@@ -66,6 +67,21 @@ def extract_notes(root, language: str, base_url: str = "") -> tuple[list[Note], 
         if container is not None and container.getparent() is not None and text_length(container) < 40:
             _remove_with_heading(container)
     return notes, containers
+
+
+#: The links to a place in the page itself, the only ones that can mark a note, in document order.
+_IN_PAGE_LINKS = etree.XPath("descendant-or-self::a[starts-with(@href, '#')]")
+
+
+def _anchors(root) -> dict:
+    """The elements a link inside the page can point to: by ``id``, then ``<a name>`` where no id has the name.
+
+    Gathered only on pages with a link that looks like a note marker (a few in a hundred): most
+    pages' in-page links are "skip to content" and "back to top", and every element with an id
+    was collected for them."""
+    ids = {element.get("id"): element for element in _WITH_ID(root) if element.get("id")}
+    ids |= {element.get("name"): element for element in root.iter("a") if element.get("name") and element.get("name") not in ids}
+    return ids
 
 
 def _is_reference(ref) -> bool:

@@ -135,10 +135,11 @@ def read_html_bytes(
     body = tree.find(".//body")
     choice = language_choice or choose_language(_sample_text(body), meta.language, forced=options.language)
     language = choice.tag
-    notes, _containers = extract_notes(body, language, base_url)
-    drop_code(tree)  # before the copies: trafilatura and every later step ignore it
-    reference = copy.deepcopy(tree)
-    support = Support(trafilatura_text(reference) if first_reading is None else first_reading.second_opinion)
+    notes = _take_notes_and_code(tree, language, base_url)
+    # trafilatura reads the page as it is now (it works on its own copy); the rare steps that need it
+    # again after the furniture rules have changed it rebuild it from the text (see UntouchedPage)
+    support = Support(trafilatura_text(tree) if first_reading is None else first_reading.second_opinion)
+    reference = UntouchedPage(text, label, language, base_url)
     _prepare_dom(tree, base_url, support)
     root = find_root(tree, base_url, support)
     context = FigureContext(page_dir=page_dir, base_url=base_url, media_dir=options.media_dir, language=language, damage=options.damage)
@@ -165,7 +166,7 @@ def read_html_bytes(
             )
     warnings += choice.warnings
     blocks = _mark_languages(blocks, language)
-    warnings += check_body(blocks, reference, support.text)
+    warnings += check_body(blocks, reference.tree, support.text)
     return Piece(
         title=smarten(title, language),
         body=tuple(blocks),
@@ -188,6 +189,39 @@ def read_html_bytes(
             warnings=tuple(warnings),
         ),
     )
+
+
+def _take_notes_and_code(tree, language: str, base_url: str) -> list:
+    """Take the footnotes out of the parsed page (returned) and drop its scripts and styles: the page as
+    every later step reads it, and as ``UntouchedPage`` rebuilds it."""
+    notes, _containers = extract_notes(tree.find(".//body"), language, base_url)
+    drop_code(tree)  # trafilatura and every later step ignore it
+    return notes
+
+
+class UntouchedPage:
+    """The page as the furniture rules found it, rebuilt from its text only when a step asks for it.
+
+    Two steps read the page again after the rules have changed it: the recovery of a lost article
+    (a few pages in a hundred) and the visible-word count of the completeness check (only when a
+    warning is possible). A copy of the whole tree taken for them on every page cost about a
+    hundredth of an import; parsing the text again on the few pages that ask gives the same page.
+    The metadata pass is not repeated: it reads the page and changes nothing in it but one marker
+    attribute on a standfirst element (``data-bundler-dek``) that no step reads.
+    """
+
+    def __init__(self, text: str, label: str, language: str, base_url: str) -> None:
+        self._text, self._label, self._language, self._base_url = text, label, language, base_url
+        self._tree = None
+
+    def tree(self):
+        """The untouched page, parsed and prepared once (footnotes out, code dropped); callers change a copy only."""
+        if self._tree is None:
+            tree = parse_page(self._text, self._label)
+            reassemble_streamed(tree)
+            _take_notes_and_code(tree, self._language, self._base_url)
+            self._tree = tree
+        return self._tree
 
 
 @dataclass(frozen=True)
@@ -428,7 +462,7 @@ def _wider_root(element, support: Support, share: float):
     return next(a for a, s in zip(ancestors, shares, strict=True) if s >= best - 0.02)
 
 
-def _recover_lost_article(blocks, context: FigureContext, support: Support, reference, language: str):
+def _recover_lost_article(blocks, context: FigureContext, support: Support, reference: UntouchedPage, language: str):
     """When the rules kept far less of the article than trafilatura found, they failed on this page.
 
     The page is read again from its untouched copy, the furniture rules now sparing every
@@ -442,7 +476,7 @@ def _recover_lost_article(blocks, context: FigureContext, support: Support, refe
     kept = support.share_of_texts([block_text(b) for b in blocks])
     if kept >= RECOVERY_SHARE:
         return blocks, context
-    tree = copy.deepcopy(reference)
+    tree = copy.deepcopy(reference.tree())
     drop_invisible(tree)
     normalise_figure_markup(tree)
     measures = Measures()
