@@ -399,6 +399,30 @@ def test_a_tags_forms_are_remembered_so_a_later_process_does_not_load_langcodes_
     assert first["forms"] == [["en-US", "en"], ["he", "he"], ["pt-BR", "pt"], ["", ""], ["", ""]]
     again = _tag_forms(tmp_path)
     assert again == {"forms": first["forms"], "langcodes": False}
-    for memo in (tmp_path / "language").glob("*.txt"):
-        memo.write_text("xx\nyy\n", encoding="utf-8")  # cut short before its end mark: not trusted
+    memos = list((tmp_path / "language").glob("*.json"))
+    assert len(memos) == 1  # one file for every tag, not one a tag
+    memos[0].write_text('{"EN-us": ["xx", ', encoding="utf-8")  # cut short: not trusted
     assert _tag_forms(tmp_path) == first
+
+
+_MANY_TAGS = """
+import json, sys
+import langcodes
+from bundler.text.language import TAG_MEMO_LIMIT, normalise_tag
+tags = [f"x-{n:04d}" for n in range(TAG_MEMO_LIMIT + 50)] + ["pt-BR"]
+print("RESULT=" + json.dumps({"right": all(normalise_tag(t) == langcodes.standardize_tag(t) for t in tags), "limit": TAG_MEMO_LIMIT}))
+"""
+
+
+def test_the_tag_memo_keeps_a_bounded_number_of_tags_whatever_a_page_declares(tmp_path):
+    env = {**os.environ, "BUNDLER_CACHE_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", _MANY_TAGS], capture_output=True, text=True, env=env, timeout=300)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT=")]
+    assert result.returncode == 0 and lines, result.stderr[-2000:]
+    outcome = json.loads(lines[0].removeprefix("RESULT="))
+    assert outcome["right"] is True  # past the limit a tag is still answered, only not remembered
+    memos = list((tmp_path / "language").glob("*"))
+    assert len(memos) == 1
+    remembered = json.loads(memos[0].read_text(encoding="utf-8"))
+    assert len(remembered) == outcome["limit"]
+    assert "pt-BR" not in remembered and remembered["x-0000"][0] == "x-0000"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import json
 import os
 import re
 from collections.abc import Sequence
@@ -87,35 +88,57 @@ def primary_language(tag: str) -> str:
     return _tag_forms(tag)[1]
 
 
+#: How many tags the user's cache remembers: the few a user's pages declare, not every value a
+#: hostile page can put in a ``lang`` attribute (past it, a tag is only looked up).
+TAG_MEMO_LIMIT = 256
+
+
 @functools.lru_cache(maxsize=1024)
 def _tag_forms(tag: str) -> tuple[str, str]:
-    """``tag``'s standard form and language subtag, remembered in the user's cache per tag and ``langcodes`` release.
+    """``tag``'s standard form and language subtag, remembered in the user's cache per ``langcodes`` release.
 
     Importing langcodes costs ~0.05 s of CPU (its tables and one regular expression of every valid
     subtag); a rebuild after one edit paid it for the one page's declared language ("en"), as
-    ``direction_of`` does for the dossier's.
+    ``direction_of`` does for the dossier's. One file holds every remembered tag, at most
+    ``TAG_MEMO_LIMIT`` of them, so no page can fill the cache with a file a tag.
     """
     text = (tag or "").strip().replace("_", "-")
     if not text:
         return "", ""
-    remembered = cache_root(None, "language", make_key("tag-forms", text, _langcodes_stamp()) + ".txt")
-    try:
-        known = remembered.read_text(encoding="utf-8").split("\n")
-    except (OSError, UnicodeDecodeError):
-        known = []
-    if len(known) == 3 and known[2] == "end":  # both forms, then a mark that the file was written whole
-        return known[0], known[1]
+    memo = _tag_memo()
+    if text in memo:
+        return memo[text]
     forms = _tag_forms_now(text)
-    try:
-        write_atomically(
-            remembered,
-            lambda temporary: temporary.write_text(f"{forms[0]}\n{forms[1]}\nend", encoding="utf-8"),
-            prefix=part_name(),
-            suffix="",
-        )
-    except OSError:
-        pass  # a read-only or full cache only costs the next build the same lookup
+    if len(memo) < TAG_MEMO_LIMIT:
+        memo[text] = forms
+        content = json.dumps(memo, ensure_ascii=False, sort_keys=True)
+        try:
+            write_atomically(
+                _tag_memo_path(), lambda temporary: temporary.write_text(content, encoding="utf-8"), prefix=part_name(), suffix=""
+            )
+        except OSError:
+            pass  # a read-only or full cache only costs the next build the same lookup
     return forms
+
+
+def _tag_memo_path() -> Path:
+    return cache_root(None, "language", make_key("tag-forms", _langcodes_stamp()) + ".json")
+
+
+@functools.lru_cache(maxsize=1)
+def _tag_memo() -> dict[str, tuple[str, str]]:
+    """The remembered tags, read once a process; a missing, damaged or foreign file remembers none."""
+    try:
+        stored = json.loads(_tag_memo_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(stored, dict):
+        return {}
+    return {
+        tag: (forms[0], forms[1])
+        for tag, forms in stored.items()
+        if isinstance(forms, list) and len(forms) == 2 and all(isinstance(form, str) for form in forms)
+    }
 
 
 def _tag_forms_now(text: str) -> tuple[str, str]:
