@@ -33,7 +33,7 @@ from pathlib import Path
 import yaml
 
 from bundler.cleaning.blocks import text_of
-from bundler.cleaning.content import block_text
+from bundler.cleaning.content import block_text, without_note_references
 from bundler.model import Block, FigureBlock, Heading, ListBlock, Paragraph
 from bundler.text.typography import normalise_space
 
@@ -114,7 +114,7 @@ def drop_doubled_blocks(blocks: list[Block]) -> list[Block]:
     kept: list[Block] = []
     previous = ""
     for block in blocks:
-        text = _key(block)
+        text = _html_key(without_note_references(block.html)) if isinstance(block, (Paragraph, Heading)) else ""
         if text and text == previous:
             continue
         previous = text

@@ -25,6 +25,8 @@ from bundler.model import Block, Embed, FigureBlock, Heading, ListBlock, Paragra
 _RULES = Path(__file__).with_name("rules") / "root.yaml"
 _WORD = WORD  # the words Support compares, split as Measures.words splits them
 _LINK = re.compile(r"<a\b[^>]*>(.*?)</a>", re.S)
+#: A note reference as ``notes.extract_notes`` writes it: its label ("1", "*") is a marker, not a word.
+_NOTE_REFERENCE = re.compile(r'<a href="#note-[^"]*">[^<]*</a>')
 #: trafilatura is skipped on pages larger than this (its tree walks are slow on huge pages).
 TRAFILATURA_MAX_ELEMENTS = 60_000
 
@@ -382,6 +384,22 @@ def block_text(block: Block) -> str:
     return ""
 
 
+def without_note_references(html: str) -> str:
+    """``html`` without its note references, for asking whether two blocks say the same words.
+
+    A paragraph that ends in a note marker ("...quay.<a href="#note-1">1</a>") must not read as
+    the same words as the next paragraph's "...quay. (1)", and a copy of the article with its
+    markers is still the same text as a copy without them.
+    """
+    return _NOTE_REFERENCE.sub("", html) if "#note-" in html else html
+
+
+def _text_without_note_markers(block: Block) -> str:
+    if isinstance(block, (Paragraph, Heading)):
+        return text_of(without_note_references(block.html))
+    return block_text(block)
+
+
 def link_density(block: Block) -> float:
     """Share of a block's text that is link text."""
     markup = block.html if isinstance(block, (Paragraph, Heading)) else ""
@@ -476,7 +494,7 @@ def drop_repeated_blocks(blocks: list[Block]) -> list[Block]:
     seen: set[str] = set()
     kept: list[Block] = []
     for block in blocks:
-        key = " ".join(_WORD.findall(block_text(block).lower())) if not isinstance(block, FigureBlock) else ""
+        key = " ".join(_WORD.findall(_text_without_note_markers(block).lower())) if not isinstance(block, FigureBlock) else ""
         if len(key) >= REPEAT_MIN_CHARS:
             if key in seen:
                 continue
