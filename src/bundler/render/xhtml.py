@@ -63,6 +63,8 @@ LABELS = {
         "notes": "Notes",
         "landmarks": "Landmarks",
         "title_page": "Title page",
+        "checksums": "Checksums",
+        "checksums_note": "SHA-256 of each original file, as sha256sum prints it.",
     },
     "ar": {
         "source": "المصدر",
@@ -79,6 +81,8 @@ LABELS = {
         "notes": "الحواشي",
         "landmarks": "معالم الكتاب",
         "title_page": "صفحة العنوان",
+        "checksums": "البصمات",
+        "checksums_note": "بصمة SHA-256 لكل ملف أصلي، كما يطبعها sha256sum.",
     },
 }
 

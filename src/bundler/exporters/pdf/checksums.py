@@ -15,14 +15,7 @@ lay out in a fraction of the colophon's time, and the colophon keeps its cached 
 from __future__ import annotations
 
 from bundler.model import Dossier
-from bundler.render.xhtml import render_template
-from bundler.text.language import primary_language
-
-#: The page's heading and the line under it, in the dossier's language (English when we have no translation).
-HEADINGS = {
-    "en": ("Checksums", "SHA-256 of each original file, as sha256sum prints it."),
-    "ar": ("البصمات", "بصمة SHA-256 لكل ملف أصلي، كما يطبعها sha256sum."),
-}
+from bundler.render.xhtml import labels_for, render_template
 
 
 def hashed_files(dossier: Dossier) -> list[tuple[str, str]]:
@@ -32,7 +25,7 @@ def hashed_files(dossier: Dossier) -> list[tuple[str, str]]:
 
 def checksums_heading(dossier: Dossier) -> str:
     """The page's title, as the contents and the outline show it."""
-    return _words(dossier)[0]
+    return labels_for(dossier.language)["checksums"]
 
 
 def render_checksums(dossier: Dossier) -> str:
@@ -40,9 +33,5 @@ def render_checksums(dossier: Dossier) -> str:
     files = hashed_files(dossier)
     if not files:
         return ""
-    heading, note = _words(dossier)
-    return render_template("pdf-checksums.xhtml.j2", heading=heading, note=note, files=files)
-
-
-def _words(dossier: Dossier) -> tuple[str, str]:
-    return HEADINGS.get(primary_language(dossier.language), HEADINGS["en"])
+    labels = labels_for(dossier.language)
+    return render_template("pdf-checksums.xhtml.j2", heading=labels["checksums"], note=labels["checksums_note"], files=files)
