@@ -26,12 +26,13 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from bundler.cleaning.blocks import text_of
+from bundler.cleaning.measure import WORD, is_unspaced
 from bundler.model import Block, ListBlock, Paragraph, Quote, map_blocks
 from bundler.text.typography import normalise_space
 
 _RULES = Path(__file__).with_name("rules") / "asides.yaml"
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_WORD = re.compile(r"\w+", re.UNICODE)
+_WORD = WORD  # CJK characters one a word (see measure._Words)
 _LINK = re.compile(r"^\s*<a\b[^>]*>(.*?)</a>\s*$", re.S)
 
 
@@ -212,9 +213,11 @@ def _outermost(elements: list) -> list:
 
 
 def _name_words(link) -> set[str]:
-    """The words of the person's name: the link's text, or its image's alt text."""
+    """The words of the person's name: the link's text, or its image's alt text.
+
+    Short words ("de", "Li") are left out, except a Chinese or Japanese name's characters, each a word."""
     text = _text(link) or " ".join(img.get("alt") or "" for img in link.iter("img"))
-    return {w for w in _WORD.findall(text.lower()) if len(w) > 2}
+    return {w for w in _WORD.findall(text.lower()) if len(w) > 2 or is_unspaced(w)}
 
 
 def _prose_words(element) -> list[str]:

@@ -34,11 +34,12 @@ import yaml
 
 from bundler.cleaning.blocks import text_of
 from bundler.cleaning.content import block_text, without_note_references
+from bundler.cleaning.measure import WORD
 from bundler.model import Block, FigureBlock, Heading, ListBlock, Paragraph
 from bundler.text.typography import normalise_space
 
 _RULES = Path(__file__).with_name("rules") / "closing.yaml"
-_WORD = re.compile(r"\w+", re.UNICODE)
+_WORD = WORD  # CJK characters one a word (see measure._Words)
 
 
 @cache
