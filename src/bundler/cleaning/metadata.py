@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bundler.cleaning.date_search import install_search
+from bundler.cleaning.header_lines import byline_name
 from bundler.cleaning.metadata_fallback import read_fields
 from bundler.cleaning.page_attributes import PageAttributes, iter_page
 from bundler.cleaning.page_dates import install_parser
@@ -82,6 +83,8 @@ def read_metadata(tree) -> PageMeta:
     meta.title = strip_site_suffix(title, meta.site, shown)
     meta.date = _publication_date(tree, meta.date, ld)
     _fill_from_trafilatura(tree, meta, attributes)
+    if not meta.authors:
+        meta.authors = _byline_under_headline(tree)
     return meta
 
 
@@ -479,4 +482,33 @@ def _fill_from_trafilatura(tree, meta: PageMeta, attributes: PageAttributes) -> 
     meta.site = meta.site or normalise_space(found.sitename or "")
     meta.date = meta.date or (parse_date(found.date or "") or "")
     if not meta.authors and found.author:
-        meta.authors = _unique_names(found.author.split(";"))
+        meta.authors = _unique_names([byline_name(name) or name for name in found.author.split(";")])
+
+
+#: A byline sits under the headline: the lines looked at, each at most this long, and how much text they may hold together.
+BYLINE_LINES = 8
+BYLINE_LINE_CHARS = 100
+BYLINE_GAP_CHARS = 400
+
+
+def _byline_under_headline(tree) -> list[str]:
+    """The writer a byline line under the first headline names ("Par Claire Dubois", "记者 王丽"), for a
+    page whose metadata names nobody; the byline's words are a table per language (``header_lines``)."""
+    headline = next(iter(_first_h1s(tree)), None)
+    if headline is None:
+        return []
+    lines, gap = 0, 0
+    for node in _following(headline):
+        if not isinstance(node.tag, str) or node.tag in _UNSEEN or len(node):
+            continue  # only the innermost elements are lines
+        text = normalise_space(node.text_content())
+        if not text:
+            continue
+        gap += len(text)
+        lines += 1
+        if lines > BYLINE_LINES or gap > BYLINE_GAP_CHARS:
+            break
+        name = len(text) <= BYLINE_LINE_CHARS and byline_name(text)
+        if name:
+            return _unique_names([name])
+    return []

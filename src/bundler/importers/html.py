@@ -51,6 +51,7 @@ from bundler.cleaning.dom import (
     text_length,
 )
 from bundler.cleaning.figures import FigureContext, best_source, normalise_figure_markup
+from bundler.cleaning.header_lines import byline_name, is_date_line
 from bundler.cleaning.measure import Measures
 from bundler.cleaning.metadata import PageMeta, read_metadata
 from bundler.cleaning.notes import extract_notes
@@ -498,24 +499,27 @@ def tidy_edges(blocks: list[Block], title: str, meta: PageMeta, standfirst: list
     title_key = _key(title)
     stand_key = _key(" ".join(text_of(p.html) for p in standfirst))
     author_keys = {_key(a) for a in meta.authors}
+    header_lines = not _dated_further_down(blocks)
     kept: list[Block] = []
     for index, block in enumerate(blocks):
-        if isinstance(block, Paragraph) and index < 6 and "<br/>" in block.html:
-            lines = [line for line in split_at_breaks(block.html, 1) if not _is_header_line(text_of(line), title_key, author_keys)]
+        if isinstance(block, Paragraph) and index < HEADER_BLOCKS and "<br/>" in block.html:
+            lines = [
+                line for line in split_at_breaks(block.html, 1) if not _is_header_line(text_of(line), title_key, author_keys, header_lines)
+            ]
             if not lines:
                 continue
             block = Paragraph("<br/>".join(lines), block.lang)
         if isinstance(block, (Paragraph, Heading)):
             text = normalise_space(text_of(block.html))
             key = _key(text)
-            near_top = index < 6
+            near_top = index < HEADER_BLOCKS
             if not key:
                 continue
             if key == title_key and near_top:
                 continue
             if stand_key and (key == stand_key or (near_top and len(key) > 20 and key in stand_key)):
                 continue
-            if near_top and (_BYLINE.match(text) or key in author_keys or parse_date(text) or _UPDATED.match(text)):
+            if near_top and _is_byline_or_date(text, key, author_keys, header_lines):
                 continue
             if is_boilerplate(text):
                 continue
@@ -525,10 +529,35 @@ def tidy_edges(blocks: list[Block], title: str, meta: PageMeta, standfirst: list
     return kept
 
 
-def _is_header_line(text: str, title_key: str, author_keys: set[str]) -> bool:
+def _is_header_line(text: str, title_key: str, author_keys: set[str], header_lines: bool) -> bool:
     text = normalise_space(text)
     key = _key(text)
-    return not key or key == title_key or key in author_keys or bool(_BYLINE.match(text) or parse_date(text) or _UPDATED.match(text))
+    return not key or key == title_key or _is_byline_or_date(text, key, author_keys, header_lines)
+
+
+def _is_byline_or_date(text: str, key: str, author_keys: set[str], header_lines: bool) -> bool:
+    """A byline or a date line over the article; in another language than English too when ``header_lines``
+    (``cleaning.header_lines``: "Par Claire Dubois", "Publié le 12 janvier 2024 à 10h32")."""
+    if key in author_keys or _BYLINE.match(text) or _UPDATED.match(text) or parse_date(text):
+        return True
+    return header_lines and bool(is_date_line(text) or byline_name(text))
+
+
+#: The blocks at the top of a body where a byline and a date line are looked for (``tidy_edges``).
+HEADER_BLOCKS = 6
+
+
+def _dated_further_down(blocks: list[Block]) -> bool:
+    """Whether a paragraph below the top of the body is a date line too: then the body is posts (a thread,
+    a comment page), each under its own date and name, and the first post's header line is the reader's as
+    much as the others'. An article prints its date once, over the story."""
+    return any(
+        isinstance(b, Paragraph) and len(b.html) < _DATE_LINE_MARKUP and is_date_line(text_of(b.html)) for b in blocks[HEADER_BLOCKS:]
+    )
+
+
+#: Markup longer than this is no date line (whose text is at most 80 characters): not read.
+_DATE_LINE_MARKUP = 1000
 
 
 def _mark_languages(blocks: list[Block], language: str) -> list[Block]:

@@ -16,6 +16,8 @@ _FORMATS = (
     "%A %d %B %Y",
     "%B %d %Y",
     "%Y/%m/%d",
+    "%d.%m.%Y",  # day first, as German, Russian, Turkish and most of Europe write it
+    "%Y年%m月%d日",  # Chinese and Japanese
 )
 
 _ARABIC_MONTHS = {
