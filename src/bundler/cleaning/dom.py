@@ -181,9 +181,11 @@ def drop_furniture(
     measures = measures or Measures()
     body = tree.find(".//body")
     total = measures.text_length(body) if body is not None else 0
+    # the pass only removes elements: a page without an articleBody mark has none under any element
+    marked = _HOLDS_ARTICLE_BODY_OR_SELF(tree.getroot() if hasattr(tree, "getroot") else tree)
 
     def holds_article(element) -> bool:
-        if _HOLDS_ARTICLE_BODY(element):
+        if marked and _HOLDS_ARTICLE_BODY(element):
             return True
         length = measures.text_length(element)
         return (length > 600 and length > 0.4 * total) or (holds_main_text is not None and holds_main_text(element))
@@ -254,6 +256,9 @@ def _contains(element, other) -> bool:
 
 #: ``element.find(".//*[@itemprop='articleBody']") is not None``, searched by libxml2 (ElementPath walks in Python).
 _HOLDS_ARTICLE_BODY = etree.XPath("boolean(descendant::*[@itemprop='articleBody'])")
+#: The same asked once of the top element a pass walks (every element visited is inside it): most pages
+#: have no mark, and each named element's subtree was searched for one (6,000 searches over 200 pages).
+_HOLDS_ARTICLE_BODY_OR_SELF = etree.XPath("boolean(descendant-or-self::*[@itemprop='articleBody'])")
 
 
 def _inside_article(element) -> bool:
