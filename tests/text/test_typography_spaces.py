@@ -17,3 +17,21 @@ def test_every_kind_of_space_in_ascii_and_other_text():
             mixed = text + other + " z  " + other
             assert normalise_space(mixed) == _SPACES.sub(" ", mixed).strip(), repr(mixed)
     assert normalise_space("a\x0b  b") == "a\x0b b"  # kept, as the expression keeps it
+
+
+def test_every_character_alone_and_between_words():
+    """The printable fast path and the character searches agree with the expression on every character
+    of the Basic Multilingual Plane (every white space and control is in it) and a sample of the rest."""
+    codes = [*range(0xD800), *range(0xE000, 0x10000), *range(0x10000, 0x110000, 97)]
+    for code in codes:
+        char = chr(code)
+        text = f" {char}{char}a{char}b "
+        assert normalise_space(text) == _SPACES.sub(" ", text).strip(), hex(code)
+        assert normalise_space(char) == _SPACES.sub(" ", char).strip(), hex(code)
+
+
+def test_printable_text_already_normal_is_returned_as_is():
+    for text in ["word", "two words", "déjà vu", "مرحبا بالعالم", "a-b"]:
+        assert normalise_space(text) is text
+    assert normalise_space("two  words") == "two words"
+    assert normalise_space(" edge ") == "edge"

@@ -375,6 +375,8 @@ def _unwrap_noscript(noscript) -> None:
 
 def _lead_figures(root, context: FigureContext) -> list[Block]:
     """Figures just before the article body (a lead photo under the headline) belong to it."""
+    if not _figure_within_reach(root):  # most pages: no text is measured (each length is a walk of the article)
+        return []
     container, root_length = root, text_length(root)
     for _ in range(3):
         parent = container.getparent()
@@ -393,6 +395,25 @@ def _lead_figures(root, context: FigureContext) -> list[Block]:
         if not any(a.tag == "figure" for a in figure.iterancestors()):
             blocks += context.hook(figure)
     return blocks
+
+
+def _figure_within_reach(root) -> bool:
+    """Whether the widest container ``_lead_figures`` could climb to (its climb, lengths aside) holds a
+    figure outside ``root``: a necessary condition for a lead figure, counted by libxml2 without
+    measuring any text (the container the lengths allow is never wider than this one)."""
+    widest = root
+    for _ in range(3):
+        parent = widest.getparent()
+        if parent is None or parent.tag in {"body", "html"}:
+            break
+        widest = parent
+        if parent.tag == "article":
+            break
+    return widest is not root and _COUNT_FIGURES(widest) > _COUNT_FIGURES(root)
+
+
+#: Figures in an element's subtree, itself included (``root.iter("figure")`` counted in C).
+_COUNT_FIGURES = etree.XPath("count(descendant-or-self::figure)")
 
 
 def _holder_of(support: Support | None, measures: Measures, min_chars: int = 200, agreement: float = MAIN_TEXT_AGREEMENT):
