@@ -114,8 +114,24 @@ def wrap_mixed_runs(root: etree._Element, latin_language: str = "en") -> None:
             element.text = strip_controls(element.text)
         if element.tail:
             element.tail = strip_controls(element.tail)
+    if not _may_hold_runs(root):
+        return
     for container in [e for e in root.iter() if _is_paragraph(e, root) and not _skipped(e)]:
         _wrap_paragraph(container, latin_language)
+
+
+def _may_hold_runs(root: etree._Element) -> bool:
+    """False when no paragraph under ``root`` can hold a run to wrap, known without walking each paragraph.
+
+    Every paragraph is left-to-right unless some element (``root``, one inside it or above it)
+    says ``dir="rtl"``, and a left-to-right paragraph is wrapped only where it has a right-to-left
+    letter (``_wrap_paragraph``); its text is part of ``root``'s, gathered here by lxml in one
+    pass. A dossier in Latin script alone is the common case: walking its ~6,000 paragraphs in
+    Python only to find nothing was ~0.2 s of a 200-piece HTML edition's write.
+    """
+    if root.xpath('boolean(ancestor-or-self::*[@dir="rtl"] | descendant::*[@dir="rtl"])'):
+        return True
+    return _RTL_LETTER.search("".join(root.itertext())) is not None
 
 
 def wrap_document(xhtml: bytes, latin_language: str = "en") -> bytes:
