@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -27,6 +28,10 @@ _FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
 #: An image or font inlined in a single-file HTML edition.
 _DATA_URI = re.compile(rb"data:(image|font)/[\w.+-]+;base64,[A-Za-z0-9+/=]+")
+#: ``_DATA_URI`` up to its base64 text, and that text alone: found apart, see ``_data_uris``.
+_DATA_URI_HEAD = re.compile(rb"data:(image|font)/[\w.+-]+;base64,(?=[A-Za-z0-9+/=])")
+_BASE64_RUN = re.compile(rb"[A-Za-z0-9+/=]+")
+_BASE64_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
 
 
 def parse_size(value: object) -> int:
@@ -97,8 +102,36 @@ def _zip_parts(path: Path) -> list[tuple[str, str, int]]:
 
 def _html_parts(path: Path) -> list[tuple[str, str, int]]:
     """Each ``data:`` URI of a single-file HTML edition (its images, base64 and all); the rest is text."""
-    found = _DATA_URI.finditer(path.read_bytes())
-    return [(m.group(1).decode(), f"{m.group(1).decode()} {n} (data URI)", len(m.group(0))) for n, m in enumerate(found, start=1)]
+    found = _data_uris(path.read_bytes())
+    return [(kind.decode(), f"{kind.decode()} {n} (data URI)", size) for n, (kind, size) in enumerate(found, start=1)]
+
+
+def _data_uris(document: bytes) -> Iterator[tuple[bytes, int]]:
+    """(kind, length) of each match of ``_DATA_URI`` in ``document``, in order, as ``finditer`` finds them.
+
+    The URIs are most of a 40 MB edition, and the regular expression walked their base64 byte by
+    byte (0.22 s of CPU, a sixth of a one-changed HTML rebuild). Here ``bytes.find`` jumps to each
+    ``data:``, and a URI's base64 is taken to end at the next quote when nothing before the quote
+    is outside base64's alphabet (``translate`` deletes the alphabet in C); otherwise the run is
+    matched as before. Same matches, same lengths (``tests/test_budget.py``).
+    """
+    position = document.find(b"data:")
+    while position != -1:
+        head = _DATA_URI_HEAD.match(document, position)
+        if head is None:
+            position = document.find(b"data:", position + 1)
+            continue
+        end = _base64_end(document, head.end())
+        yield head.group(1), end - position
+        position = document.find(b"data:", end)
+
+
+def _base64_end(document: bytes, start: int) -> int:
+    """Where the run of base64 characters starting at ``start`` ends."""
+    quote = document.find(b'"', start)
+    if quote != -1 and not document[start:quote].translate(None, _BASE64_BYTES):
+        return quote
+    return _BASE64_RUN.match(document, start).end()
 
 
 def _pdf_parts(path: Path) -> list[tuple[str, str, int]]:

@@ -23,8 +23,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import yaml
-
+from bundler.cleaning import read_rules
 from bundler.cleaning.blocks import text_of
 from bundler.cleaning.measure import WORD, is_unspaced
 from bundler.model import Block, ListBlock, Paragraph, Quote, map_blocks
@@ -38,7 +37,7 @@ _LINK = re.compile(r"^\s*<a\b[^>]*>(.*?)</a>\s*$", re.S)
 
 @cache
 def _rules() -> dict:
-    return yaml.safe_load(_RULES.read_text(encoding="utf-8"))
+    return read_rules(_RULES)
 
 
 @lru_cache(maxsize=16384)  # every link of a page is asked, and menus repeat the same addresses

@@ -30,8 +30,7 @@ import re
 from functools import cache, lru_cache
 from pathlib import Path
 
-import yaml
-
+from bundler.cleaning import read_rules
 from bundler.cleaning.blocks import text_of
 from bundler.cleaning.content import block_text, without_note_references
 from bundler.cleaning.measure import WORD
@@ -44,7 +43,7 @@ _WORD = WORD  # CJK characters one a word (see measure._Words)
 
 @cache
 def _rules() -> dict:
-    return yaml.safe_load(_RULES.read_text(encoding="utf-8"))
+    return read_rules(_RULES)
 
 
 def drop_closing_bio(blocks: list[Block], authors: list[str]) -> list[Block]:

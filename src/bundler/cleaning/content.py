@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
 from lxml import etree
 
+from bundler.cleaning import read_rules
 from bundler.cleaning.blocks import text_of
 from bundler.cleaning.dom import compact_tokens, remove, rules_for_host, text_length
 from bundler.cleaning.measure import WORD, Measures
@@ -49,7 +49,7 @@ class Root:
 
 @cache
 def _root_rules() -> dict:
-    return yaml.safe_load(_RULES.read_text(encoding="utf-8"))
+    return read_rules(_RULES)
 
 
 def find_root(tree, url: str = "", support: Support | None = None) -> Root:

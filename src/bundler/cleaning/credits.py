@@ -11,8 +11,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from bundler.cleaning import read_rules
 from bundler.text.typography import normalise_space
 
 _RULES = Path(__file__).with_name("rules") / "credits.yaml"
@@ -20,7 +19,7 @@ _RULES = Path(__file__).with_name("rules") / "credits.yaml"
 
 @cache
 def _patterns() -> tuple[re.Pattern[str], ...]:
-    data = yaml.safe_load(_RULES.read_text(encoding="utf-8"))
+    data = read_rules(_RULES)
     return tuple(re.compile(p, re.IGNORECASE | re.UNICODE) for p in data["patterns"])
 
 

@@ -13,9 +13,9 @@ from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
 from lxml import etree
 
+from bundler.cleaning import read_rules
 from bundler.cleaning.boilerplate import is_boilerplate
 from bundler.cleaning.measure import Measures, is_link_dense, text_length  # noqa: F401 (text_length: its users import it from here)
 from bundler.cleaning.treetext import all_text, is_detached, short_text
@@ -50,7 +50,7 @@ class DomRules:
 @cache
 def dom_rules() -> DomRules:
     """Load the DOM rules once per process."""
-    data = yaml.safe_load((_RULES / "dom.yaml").read_text(encoding="utf-8"))
+    data = read_rules(_RULES / "dom.yaml")
     return DomRules(
         drop_tags=frozenset(data["drop_tags"]),
         drop_roles=frozenset(data["drop_roles"]),
@@ -67,7 +67,7 @@ def dom_rules() -> DomRules:
 @cache
 def site_rules() -> dict[str, dict]:
     """Per-site rules by host name."""
-    data = yaml.safe_load((_RULES / "sites.yaml").read_text(encoding="utf-8")) or {}
+    data = read_rules(_RULES / "sites.yaml") or {}
     return dict(data.get("sites") or {})
 
 

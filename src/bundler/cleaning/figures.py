@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
 from lxml import etree
 
 from bundler.cache import DamageLog
+from bundler.cleaning import read_rules
 from bundler.cleaning.blocks import inline_html, text_of
 from bundler.cleaning.credits import split_credit
 from bundler.cleaning.dom import compact_tokens, remove
@@ -49,7 +49,7 @@ class FigureRules:
 @cache
 def figure_rules() -> FigureRules:
     """Load the figure rules once per process."""
-    data = yaml.safe_load(_RULES.read_text(encoding="utf-8"))
+    data = read_rules(_RULES)
     compile_all = lambda key: tuple(re.compile(p, re.I) for p in data[key])  # noqa: E731
     return FigureRules(
         src_attributes=tuple(data["src_attributes"]),

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-import yaml
 from lxml import etree
 
+from bundler.cleaning import read_rules
 from bundler.cleaning.blocks import parse_inline, text_of
 from bundler.model import Block, Heading, ListBlock, Paragraph, Quote, map_blocks
 from bundler.text.typography import normalise_space
@@ -37,7 +37,7 @@ class HeadingRules:
 @cache
 def heading_rules() -> HeadingRules:
     """Load the heading rules once per process."""
-    data = yaml.safe_load(_RULES.read_text(encoding="utf-8"))
+    data = read_rules(_RULES)
     pattern = "|".join(f"(?:{p})" for p in data["ui_text"])
     return HeadingRules(max_words=int(data["max_words"]), ui_text=re.compile(rf"^(?:{pattern})[\s.!:…]*$", re.I))
 

@@ -63,8 +63,7 @@ class FragmentMemo:
             fragment = found.decode("utf-8")
         else:
             fragment = self._rendered(entry, target, key, own, figures, stand_ins)
-        pattern = re.compile(re.escape(own) + r"(\d+)\.")
-        return pattern.sub(lambda match: stand_ins[int(match.group(1))] or "", fragment)
+        return _exchanged(fragment, key[:24], stand_ins)
 
     def _rendered(self, entry: Entry, target: Target, key: str, own: str, figures: tuple[Figure, ...], stand_ins: list) -> str:
         """Render the piece with its own stand-ins and keep it, unless it asked for an image outside its figures."""
@@ -92,6 +91,26 @@ class FragmentMemo:
         if not self._links:
             self._links = link_map_digest(target.link_map)
         return self._links
+
+
+#: A fragment's own stand-in, ``bundler-image-<24 hex digits of its key>-<n>.`` (keys are SHA-256 hex digests).
+_OWN_STAND_IN = re.compile(r"bundler-image-([0-9a-f]{24})-(\d+)\.")
+
+
+def _exchanged(fragment: str, own: str, stand_ins: list) -> str:
+    """``fragment`` with each of its own stand-ins (named by ``own``, the key's first 24 digits) exchanged for the build's.
+
+    One pattern for every fragment: compiling one per piece (its key in the pattern) was ~0.3 ms a
+    piece, 200 times in a rebuild. A stand-in of another key (text cannot hold the hash of itself,
+    so only a copied stand-in could be one) is left as it is, as the per-key pattern left it.
+    """
+
+    def exchange(match: re.Match) -> str:
+        if match.group(1) != own:
+            return match.group(0)
+        return stand_ins[int(match.group(2))] or ""
+
+    return _OWN_STAND_IN.sub(exchange, fragment)
 
 
 def fragment_renderer(cache: ContentCache | None, dossier: Dossier) -> Callable[[Entry, Target], str]:

@@ -104,6 +104,17 @@ def strip_controls(text: str) -> str:
 
 def wrap_mixed_runs(root: etree._Element, latin_language: str = "en") -> None:
     """Wrap every run of the other direction under ``root`` (in place)."""
+    markup = etree.tostring(root, encoding="unicode")  # every text, tail and attribute under root, for the checks below
+    if _CONTROLS.search(markup):
+        _strip_all_controls(root)
+    if not _may_hold_runs(root, markup):
+        return
+    for container in [e for e in root.iter() if _is_paragraph(e, root) and not _skipped(e)]:
+        _wrap_paragraph(container, latin_language)
+
+
+def _strip_all_controls(root: etree._Element) -> None:
+    """Remove bidi embedding and override controls from every attribute, text and tail under ``root``."""
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
@@ -114,8 +125,21 @@ def wrap_mixed_runs(root: etree._Element, latin_language: str = "en") -> None:
             element.text = strip_controls(element.text)
         if element.tail:
             element.tail = strip_controls(element.tail)
-    for container in [e for e in root.iter() if _is_paragraph(e, root) and not _skipped(e)]:
-        _wrap_paragraph(container, latin_language)
+
+
+def _may_hold_runs(root: etree._Element, markup: str) -> bool:
+    """False when no paragraph under ``root`` can hold a run to wrap, known without walking each paragraph.
+
+    Every paragraph is left-to-right unless some element (``root``, one inside it or above it)
+    says ``dir="rtl"``, and a left-to-right paragraph is wrapped only where it has a right-to-left
+    letter (``_wrap_paragraph``); its text is part of ``markup``, ``root`` serialised by lxml in one
+    pass (tags and attributes too, which can only make this answer True more often). A dossier in
+    Latin script alone is the common case: walking its ~6,000 paragraphs in Python, and every
+    element for controls, only to find nothing was ~0.25 s of a 200-piece HTML edition's write.
+    """
+    if root.xpath('boolean(ancestor-or-self::*[@dir="rtl"] | descendant::*[@dir="rtl"])'):
+        return True
+    return _RTL_LETTER.search(markup) is not None
 
 
 def wrap_document(xhtml: bytes, latin_language: str = "en") -> bytes:
