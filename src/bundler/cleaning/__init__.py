@@ -18,7 +18,7 @@ _RULES_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def read_rules(path: Path) -> Any:
     """A shipped rules file, parsed as ``yaml.safe_load`` parses it.
 
-    Every process that imports a page reads the nine rules files; PyYAML's pure-Python parser took
+    Every process that imports a page reads the shipped rules files; PyYAML's pure-Python parser took
     ~0.045 s of CPU for them, libyaml's ~0.006 s (the same data: ``tests/test_rules_files.py``).
     That start-up is paid once by each one-changed rebuild.
     """

@@ -14,8 +14,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from bundler.cleaning import read_rules
 from bundler.text.typography import normalise_space
 
 _RULES = Path(__file__).with_name("rules") / "header_lines.yaml"
@@ -40,7 +39,7 @@ NAME_MAX_WORDS = 5
 
 @cache
 def _rules() -> dict:
-    return yaml.safe_load(_RULES.read_text(encoding="utf-8"))
+    return read_rules(_RULES)
 
 
 @cache
