@@ -24,7 +24,6 @@ from PIL import Image as PILImage
 from bundler.cache import DamageLog, cache_root, checksum_path, holds_content, part_name, store_checked, verify_bytes
 from bundler.errors import Report
 from bundler.files import write_atomically
-from bundler.images.dimensions import header_size
 from bundler.images.policy import ImagePolicy
 from bundler.images.prepare import PreparedImage, UnusableImage, prepare_image
 from bundler.model import Figure
@@ -133,10 +132,12 @@ class ImageSession:
                 digest = sha256_bytes(data)
                 if not verify_bytes(path, data, "prepared image", self.damage, digest):  # damaged: discarded, prepared again
                     return None
-                size = header_size(data) or _opened_size(path)
-                if size is None:
+                try:
+                    with PILImage.open(path) as opened:
+                        width, height = opened.size
+                except OSError:
                     return None
-                return PreparedImage(data, media_type, *size, digest, path)
+                return PreparedImage(data, media_type, width, height, digest, path)
         return None
 
     def _write_cache(self, source_sha256: str, prepared: PreparedImage) -> PreparedImage:
@@ -151,12 +152,3 @@ class ImageSession:
         if (key, code) not in self._warned:
             self._warned.add((key, code))
             self.report.warn(message, code, file=key)
-
-
-def _opened_size(path: Path) -> tuple[int, int] | None:
-    """The image's size as Pillow reads it (a header ``header_size`` does not know); None when Pillow cannot open it."""
-    try:
-        with PILImage.open(path) as opened:
-            return opened.size
-    except OSError:
-        return None
