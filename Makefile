@@ -78,8 +78,10 @@ test-deps:
 	  npm install --silent --no-audit --no-fund --prefix .cache/axe-core axe-core@$(AXE_VERSION) >/dev/null \
 	  || { echo "error: could not install axe-core with npm; the accessibility checks cannot run without it" >&2; exit 1; }; }
 
+# The suite on every core (pytest-xdist): the tests are grouped in tests/conftest.py so that a folder whose
+# session fixtures build whole editions (pdf, epub, html, distribution) runs on one worker and builds them once.
 test: lint test-deps
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadgroup
 
 format: install
 	$(BIN)/ruff format src tests bench

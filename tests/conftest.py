@@ -141,3 +141,18 @@ def aleppo_build(tmp_path_factory):
     out = tmp_path_factory.mktemp("aleppo")
     with warnings_guard.expected_warnings(ALEPPO_WARNINGS):
         return build_collection(COLLECTIONS / "aleppo-2016", out_dir=out, format_names=["epub", "pdf"])
+
+
+#: Test folders whose session fixtures build whole editions: under ``pytest -n 2 --dist loadgroup`` each such folder
+#: runs on one worker, so its editions are built once; every other test file is a group of its own, so a module's
+#: fixtures are set up once too.
+_ONE_WORKER_FOLDERS = {"pdf", "epub", "html", "distribution"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Group the tests for pytest-xdist's ``loadgroup`` scheduling (a no-op for a run on one process)."""
+    tests = ROOT / "tests"
+    for item in items:
+        parts = item.path.relative_to(tests).parts
+        group = parts[0] if parts[0] in _ONE_WORKER_FOLDERS else "/".join(parts)
+        item.add_marker(pytest.mark.xdist_group(group))
