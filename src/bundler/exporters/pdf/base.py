@@ -23,6 +23,7 @@ from lxml import etree
 
 from bundler.clock import build_time, iso_seconds
 from bundler.errors import ExportError, Report
+from bundler.exporters.pdf import leaders
 from bundler.exporters.pdf.checksums import checksums_heading, hashed_files, render_checksums
 from bundler.exporters.pdf.cjk_justify import enable_cjk_justification
 from bundler.exporters.pdf.resolution import image_placements
@@ -271,6 +272,7 @@ def load_stylesheets(
     import weasyprint
 
     enable_cjk_justification()  # every layout, in this process or a worker, loads its stylesheets here first
+    leaders.install()  # one run of dots per contents entry (the same page, far fewer boxes)
     stylesheets = []
     if faces:
         rules = font_face_rules(faces, lambda face: Path(face.path).as_uri())
