@@ -232,3 +232,19 @@ def test_closing_lines_in_many_languages(line):
 def test_closing_headings_in_more_languages(heading):
     blocks = [Paragraph(p) for p in _STORY] + [Heading(2, heading), Paragraph("A writer who lives by the harbour.")]
     assert drop_closing_furniture(blocks) == blocks[:-2]
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("الجمعة ١ رجب ١٤٤٥ هـ الموافق ١٢ يناير ٢٠٢٤ م", "2024-01-12"),
+        ("پنجشنبه ۲۱ دی ۱۴۰۲ - ۱۱ ژانویه ۲۰۲۴", "2024-01-11"),
+        ("١ رجب ١٤٤٥ هـ", ""),  # a Hijri date alone: no Gregorian date, and never the year 1445
+        ("۱۴۰۲/۱۰/۲۱", ""),
+    ],
+)
+def test_the_gregorian_date_of_a_date_line_under_the_headline(line, iso):
+    """A page without a date in its metadata: the Gregorian date of its date line is read, a Hijri one is not."""
+    body = "<p>" + "افتتحت البلدية صباح الجمعة مكتبة عامة جديدة في وسط المدينة. " * 8 + "</p>"
+    page = f'<html lang="ar"><head><title>T</title></head><body><h1>عنوان الخبر هنا</h1><div>{line}</div>{body}</body></html>'
+    assert read_metadata(html.fromstring(page).getroottree()).date == iso

@@ -163,6 +163,15 @@ def is_date_line(text: str) -> bool:
     return len(words) <= rules["date_line_other_words"]
 
 
+def gregorian_date_text(text: str) -> str:
+    """The Gregorian date a date line gives ("12 يناير 2024" of "الجمعة ١ رجب ١٤٤٥ هـ الموافق ١٢ يناير ٢٠٢٤ م"),
+    digits made ASCII, or "" (no date line, or only a Hijri or Solar Hijri date, which is not converted)."""
+    if not is_date_line(text):
+        return ""
+    found = _DATE.search(_other_calendar().sub(" ", normalise_space(text).translate(_DIGITS)))
+    return found.group() if found else ""
+
+
 @cache
 def _other_calendar() -> re.Pattern[str]:
     """A Hijri or Solar Hijri date ("15 رجب 1445 هـ", "21 دی 1402"; digits already ASCII), or one in digits with its era."""

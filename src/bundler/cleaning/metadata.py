@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bundler.cleaning.date_search import install_search
-from bundler.cleaning.header_lines import byline_names, split_names, strip_byline_word
+from bundler.cleaning.header_lines import byline_names, gregorian_date_text, split_names, strip_byline_word
 from bundler.cleaning.metadata_fallback import read_fields
 from bundler.cleaning.page_attributes import PageAttributes, iter_page
-from bundler.cleaning.page_dates import install_parser
+from bundler.cleaning.page_dates import MonthNamedParser, install_parser
 from bundler.text.dates import parse_date
 from bundler.text.typography import normalise_space
 
@@ -84,6 +84,8 @@ def read_metadata(tree) -> PageMeta:
     _fill_from_trafilatura(tree, meta, attributes)
     if not meta.authors:
         meta.authors = _byline_under_headline(tree)
+    if not meta.date:
+        meta.date = _date_under_headline(tree)
     return meta
 
 
@@ -493,11 +495,42 @@ BYLINE_GAP_CHARS = 400
 def _byline_under_headline(tree) -> list[str]:
     """The writers a byline line under the first headline names ("Par Claire Dubois", "记者 王丽", "By <a>Jane
     Doe</a> and <a>John Roe</a>"), for a page whose metadata names nobody; the byline's words are a table per
-    language (``header_lines``). A line is an element holding only text and inline elements (a name is often
-    a link to the writer's page), read whole."""
+    language (``header_lines``)."""
+    for text in _lines_under_headline(tree):
+        names = byline_names(text) if len(text) <= BYLINE_LINE_CHARS else []
+        if names:
+            return _unique_names(names)
+    return []
+
+
+#: The years a date line's Gregorian date may have (a Hijri year, 1445, or a Solar Hijri one, 1402, is no Gregorian year).
+DATE_LINE_YEARS = range(1990, 2100)
+
+
+def _date_under_headline(tree) -> str:
+    """The Gregorian date a date line under the first headline gives, for a page where neither its metadata nor
+    htmldate found one: Arabic and Persian news pages print the Hijri or Solar Hijri date beside it
+    ("الجمعة ١ رجب ١٤٤٥ هـ الموافق ١٢ يناير ٢٠٢٤ م"), which htmldate passes over whole."""
+    for text in _lines_under_headline(tree):
+        found = gregorian_date_text(text) if len(text) <= BYLINE_LINE_CHARS else ""
+        if not found:
+            continue
+        iso = parse_date(found)
+        if not iso:
+            read = MonthNamedParser().get_date_data(found).date_obj
+            iso = read.date().isoformat() if read is not None else None
+        if iso and int(iso[:4]) in DATE_LINE_YEARS:
+            return iso
+    return ""
+
+
+def _lines_under_headline(tree):
+    """The texts of the lines under the first headline, at most ``BYLINE_LINES`` holding ``BYLINE_GAP_CHARS``
+    together. A line is an element holding only text and inline elements (a byline's name is often a link to
+    the writer's page), read whole."""
     headline = next(iter(_first_h1s(tree)), None)
     if headline is None:
-        return []
+        return
     lines, gap, skip = 0, 0, 0
     for node in _following(headline):
         if skip:
@@ -515,11 +548,8 @@ def _byline_under_headline(tree) -> list[str]:
         gap += len(text)
         lines += 1
         if lines > BYLINE_LINES or gap > BYLINE_GAP_CHARS:
-            break
-        names = byline_names(text) if len(text) <= BYLINE_LINE_CHARS else []
-        if names:
-            return _unique_names(names)
-    return []
+            return
+        yield text
 
 
 #: The elements a line of text is made of: a byline's name is often a link, its word in bold or a span.
