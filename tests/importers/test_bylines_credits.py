@@ -14,7 +14,7 @@ from lxml import html
 from bundler.cleaning.closing import drop_closing_furniture
 from bundler.cleaning.credits import split_credit, strip_credit_label
 from bundler.cleaning.figures import _is_noise
-from bundler.cleaning.header_lines import byline_names, is_byline, is_date_line
+from bundler.cleaning.header_lines import byline_names, is_byline, is_date_line, split_names
 from bundler.cleaning.metadata import PageMeta, read_metadata
 from bundler.importers.html import tidy_edges
 from bundler.model import Heading, Paragraph
@@ -58,6 +58,15 @@ def test_a_line_opening_with_a_byline_only_word_is_a_byline_whatever_follows(lin
 @pytest.mark.parametrize("line", ["Par ailleurs, le maire a dit", "Di Maio", "Von Trapp", "Text Messages Explained"])
 def test_lines_that_are_no_bylines(line):
     assert not is_byline(line)
+
+
+def test_joining_words_are_lower_case():
+    """ "ET" after a time is no "et": a byline element's date line is not split into names there."""
+    assert split_names("October 17, 2023 6:01 PM ET Heard on All Things Considered") == [
+        "October 17",
+        "2023 6:01 PM ET Heard on All Things Considered",
+    ]
+    assert split_names("Jane Doe, John Roe und Lea Berger") == ["Jane Doe", "John Roe", "Lea Berger"]
 
 
 @pytest.mark.parametrize(

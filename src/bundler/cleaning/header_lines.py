@@ -66,11 +66,11 @@ def _opener() -> re.Pattern[str]:
 @cache
 def _joiners() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """A joining word between spaces ("and", "und", "et", "و") or "、", and what splits names once one is there:
-    the joining words and commas ("A, B und C")."""
+    the joining words and commas ("A, B und C"). Case matters: "October 17, 2023 6:01 PM ET" joins nobody."""
     words = "|".join(re.escape(w) for w in _rules()["byline_joiners"])
-    return (
-        re.compile(rf"\s+(?:{words})\s+|\s*、\s*", re.I),
-        re.compile(rf"\s*[,，、]\s*(?:(?:{words})\s+)?|\s+(?:{words})\s+", re.I),
+    return (  # in lower case only: "ET" after a time, "I", "A" are no joining words
+        re.compile(rf"\s+(?:{words})\s+|\s*、\s*"),
+        re.compile(rf"\s*[,，、]\s*(?:(?:{words})\s+)?|\s+(?:{words})\s+"),
     )
 
 
