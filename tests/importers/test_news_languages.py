@@ -36,7 +36,7 @@ def test_news_page(name, media_dir):
     piece = read_piece(NEWS / name, ImportOptions(media_dir=media_dir))
     text = norm(piece_text(piece))
     assert piece.title == expected["title"]
-    assert list(piece.authors) == [expected["author"]]
+    assert list(piece.authors) == expected["authors"]
     assert piece.date == expected["date"]
     assert piece.language.split("-")[0] == expected["language"]
     assert piece.direction == expected["direction"]

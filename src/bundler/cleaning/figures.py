@@ -19,7 +19,7 @@ from lxml import etree
 from bundler.cache import DamageLog
 from bundler.cleaning import read_rules
 from bundler.cleaning.blocks import inline_html, text_of
-from bundler.cleaning.credits import split_credit
+from bundler.cleaning.credits import split_credit, strip_credit_label
 from bundler.cleaning.dom import compact_tokens, remove
 from bundler.cleaning.media import ImageProblem, resolve_image, saved_page_folders
 from bundler.codes import coded
@@ -223,7 +223,7 @@ def _caption_and_credit(figure, context: FigureContext) -> tuple[str, str]:
         if element.tag == "cite" or compact_tokens(element) & rules.credit_classes:
             text = normalise_space(element.text_content())
             if text and not credit:
-                credit = _strip_credit_label(text)
+                credit = strip_credit_label(text)
             remove(element)
     caption_html = ""
     for caption in captions:
@@ -248,11 +248,6 @@ def _caption_and_credit(figure, context: FigureContext) -> tuple[str, str]:
 
 def _is_noise(text: str) -> bool:
     return bool(text) and any(p.match(text) for p in figure_rules().caption_noise)
-
-
-def _strip_credit_label(text: str) -> str:
-    text = re.sub(r"^(photo(graph)?s?|credit|image|picture|source|foto|تصوير|الصورة)\s*(by)?\s*[:：]\s*", "", text, flags=re.I)
-    return re.sub(r"^(©|\(c\)|copyright)\s*", "", text, flags=re.I).strip(" ()[].")
 
 
 def normalise_figure_markup(root) -> int:

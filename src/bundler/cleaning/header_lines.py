@@ -46,7 +46,7 @@ def _rules() -> dict:
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """The byline-prefix, byline-suffix and date-label expressions, each compiled once."""
     rules = _rules()
-    prefixes = "|".join(f"(?:{p})" for p in rules["byline_prefixes"])
+    prefixes = "|".join(f"(?:{p})" for p in (*rules["byline_openers"], *rules["byline_prefixes"]))
     suffixes = "|".join(re.escape(s) for s in rules["byline_suffixes"])
     labels = "|".join(f"(?:{p})" for p in rules["date_labels"])
     return (
@@ -56,32 +56,130 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     )
 
 
+@cache
+def _opener() -> re.Pattern[str]:
+    """A line opening with a word that opens no sentence ("By", "بقلم"), then anything up to 80 characters."""
+    openers = "|".join(f"(?:{p})" for p in _rules()["byline_openers"])
+    return re.compile(rf"^(?:{openers})\s+\S.{{0,80}}$", re.I)
+
+
+@cache
+def _joiners() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A joining word between spaces ("and", "und", "et", "و") or "、", and what splits names once one is there:
+    the joining words and commas ("A, B und C"). Case matters: "October 17, 2023 6:01 PM ET" joins nobody."""
+    words = "|".join(re.escape(w) for w in _rules()["byline_joiners"])
+    return (  # in lower case only: "ET" after a time, "I", "A" are no joining words
+        re.compile(rf"\s+(?:{words})\s+|\s*、\s*"),
+        re.compile(rf"\s*[,，、]\s*(?:(?:{words})\s+)?|\s+(?:{words})\s+"),
+    )
+
+
+#: Where a byline's names end and a role, an agency or a date begins ("Jane Doe | Reuters", "Jane Doe - 12 May").
+_AFTER_NAMES = re.compile(r"\s+[|–—·•-]\s+.*$|\s*[|•·]\s*.*$")
+
+
+def is_byline(text: str) -> bool:
+    """Whether a line is a byline: it opens with a word that opens no sentence ("By", "بقلم"), or it gives a
+    writer's name after or before a byline's word in any language ("Par Claire Dubois", "王丽 报道")."""
+    text = normalise_space(text)
+    return bool(_opener().match(text)) or bool(byline_names(text))
+
+
 def byline_name(text: str) -> str:
-    """The writer's name a byline line gives ("Par Claire Dubois" -> "Claire Dubois"), or ""."""
+    """The writers a byline line gives, as one text ("Par Claire Dubois" -> "Claire Dubois"), or ""."""
+    return ", ".join(byline_names(text))
+
+
+def byline_names(text: str) -> list[str]:
+    """The writers a byline line names ("By Jane Doe and John Roe" -> both; "Von A, B und C" -> three),
+    or none when what follows the byline's word is not names (a sentence: "Par ailleurs, le maire a dit").
+
+    A name is one to five words none of which starts in lower case; after the names a role, an agency or a
+    date may follow a bar or a dash ("Jane Doe | Reuters"). Without a joining word ("and", "und", "et", "و")
+    a comma ends the names too ("Jane Doe, Staff Writer" names Jane Doe).
+    """
     text = normalise_space(text)
     prefix, suffix, _labels = _patterns()
     match = prefix.match(text) or suffix.match(text)
     if not match:
-        return ""
-    name = match.group("name").strip(" ,;|:：")
+        return []
+    names = _AFTER_NAMES.sub("", match.group("name")).strip(" ,;|:：")
+    joined, split = _joiners()
+    if joined.search(names):
+        parts = split.split(names)
+    else:  # "Jane Doe, Staff Writer": a role or an agency after a comma, not a sentence ("Par X, le maire a dit ...")
+        parts = re.split(r"\s*[,，]\s*", names, maxsplit=1)
+        if len(parts) > 1 and len(parts[1].split()) > NAME_MAX_WORDS:
+            return []
+        parts = parts[:1]
+    parts = [p for p in parts if p]
+    if not parts or not all(_is_name(p, alone=len(parts) == 1) for p in parts):
+        return []
+    return parts
+
+
+def split_names(text: str) -> list[str]:
+    """Several writers' names given without a byline's word ("Jane Doe, John Roe", "A und B"), each alone;
+    what follows a bar is not a name ("Jane Doe | Reuters")."""
+    return [p for p in _joiners()[1].split(text.split("|")[0]) if p]
+
+
+def strip_byline_word(text: str) -> str:
+    """A writer's name without the byline word before it ("By jdoe" -> "jdoe"); the words that open no
+    sentence (``byline_openers``) only, since "Von Trapp" is a name."""
+    return _opener_word().sub("", text)
+
+
+@cache
+def _opener_word() -> re.Pattern[str]:
+    openers = "|".join(f"(?:{p})" for p in _rules()["byline_openers"])
+    return re.compile(rf"^(?:{openers})\s*[:：]?\s+", re.I)
+
+
+def _is_name(name: str, *, alone: bool) -> bool:
+    """One to five words, none starting in lower case; a single capitalised word alone is a surname with its
+    particle ("Di Maio", "Von Trapp"), not a byline."""
     words = name.split()
     if not 1 <= len(words) <= NAME_MAX_WORDS or not all(_NAME_WORD.match(w) and not w[0].islower() for w in words):
-        return ""
-    if len(words) == 1 and words[0][0].isupper():
-        return ""  # "Di Maio", "Von Trapp": a surname with its particle, not a byline
-    return name
+        return False
+    return not (alone and len(words) == 1 and words[0][0].isupper())
 
 
 def is_date_line(text: str) -> bool:
-    """A short line that is a date with at most a label, a weekday and a time: "Publié le 12 janvier 2024 à 10h32"."""
+    """A short line that is a date with at most a label, a weekday and a time: "Publié le 12 janvier 2024 à 10h32",
+    "الجمعة ١ رجب ١٤٤٥ هـ الموافق ١٢ يناير ٢٠٢٤ م", "پنجشنبه ۲۱ دی ۱۴۰۲"."""
     rules = _rules()
     text = normalise_space(text).translate(_DIGITS)
     if not text or len(text) > rules["date_line_max_chars"] or text.endswith((":", "：")) or not any(c.isdigit() for c in text):
         return False  # a line ending in a colon opens what follows it ("Effective from 6/2/2025:")
+    text, other_calendars = _other_calendar().subn(" ", text)
     found = _DATE.search(text)
-    if not found:
+    if not found and not other_calendars:
         return False
-    rest = _patterns()[2].sub("", text[: found.start()]) + " " + text[found.end() :]
+    before, after = (text[: found.start()], text[found.end() :]) if found else (text, "")
+    rest = _patterns()[2].sub("", before.strip()) + " " + after
     rest = _TIME.sub(" ", rest)
-    words = [token for token in rest.split() if any(c.isalpha() for c in token)]
+    words = [token for token in rest.split() if any(c.isalpha() for c in token) and not _calendar_word().match(token)]
     return len(words) <= rules["date_line_other_words"]
+
+
+def gregorian_date_text(text: str) -> str:
+    """The Gregorian date a date line gives ("12 يناير 2024" of "الجمعة ١ رجب ١٤٤٥ هـ الموافق ١٢ يناير ٢٠٢٤ م"),
+    digits made ASCII, or "" (no date line, or only a Hijri or Solar Hijri date, which is not converted)."""
+    if not is_date_line(text):
+        return ""
+    found = _DATE.search(_other_calendar().sub(" ", normalise_space(text).translate(_DIGITS)))
+    return found.group() if found else ""
+
+
+@cache
+def _other_calendar() -> re.Pattern[str]:
+    """A Hijri or Solar Hijri date ("15 رجب 1445 هـ", "21 دی 1402"; digits already ASCII), or one in digits with its era."""
+    months = "|".join(f"(?:{p})" for p in _rules()["calendar_months"])
+    return re.compile(rf"(?<!\d)(?:\d{{1,2}}\s+(?:{months})\s+\d{{3,4}}|1[34]\d\d[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?=\s*(?:هـ|ه|ش)))(?!\d)")
+
+
+@cache
+def _calendar_word() -> re.Pattern[str]:
+    words = "|".join(f"(?:{w})" for w in _rules()["calendar_words"])
+    return re.compile(rf"^(?:{words})[.,،]?$")

@@ -15,16 +15,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bundler.cleaning.date_search import install_search
-from bundler.cleaning.header_lines import byline_name
+from bundler.cleaning.header_lines import byline_names, gregorian_date_text, split_names, strip_byline_word
 from bundler.cleaning.metadata_fallback import read_fields
 from bundler.cleaning.page_attributes import PageAttributes, iter_page
-from bundler.cleaning.page_dates import install_parser
+from bundler.cleaning.page_dates import MonthNamedParser, install_parser
 from bundler.text.dates import parse_date
 from bundler.text.typography import normalise_space
 
 _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle", "report"}
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|«|»)\s+")
-_BY = re.compile(r"^(?:by|written by|words by|story by|بقلم|كتب|كتبه)\s*[:：]?\s+", re.I)
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _DEK_WORDS = ("standfirst", "dek", "subtitle", "subheadline", "summary", "lede", "excerpt", "strapline", "standfirsttext")
 #: A class token ends with a _DEK_WORDS word only if its letters (marks dropped) contain one.
@@ -85,6 +84,8 @@ def read_metadata(tree) -> PageMeta:
     _fill_from_trafilatura(tree, meta, attributes)
     if not meta.authors:
         meta.authors = _byline_under_headline(tree)
+    if not meta.date:
+        meta.date = _date_under_headline(tree)
     return meta
 
 
@@ -336,8 +337,8 @@ def _authors(ld: dict, tags: dict[str, str], tree, attributes: PageAttributes) -
             names.append(element.text_content())
     if not names and attributes.contains("class", "byline"):
         for element in tree.xpath("//*[contains(@class, 'byline')]")[:2]:
-            text = _BY.sub("", normalise_space(element.text_content()))
-            names.extend(re.split(r"\s*(?:,|\band\b|&| و)\s*", text.split("|")[0]))
+            text = normalise_space(element.text_content())
+            names.extend(byline_names(text) or split_names(strip_byline_word(text)))
     return _unique_names(names)
 
 
@@ -360,7 +361,7 @@ def _author_elements(tree, attributes: PageAttributes) -> list:
 def _unique_names(names: list[str]) -> list[str]:
     seen: dict[str, str] = {}
     for name in names:
-        name = _BY.sub("", normalise_space(name)).strip(" ,;|")
+        name = strip_byline_word(normalise_space(name)).strip(" ,;|")
         if 1 < len(name) <= 60 and not name.startswith("http") and len(name.split()) <= 6 and _key(name) not in seen:
             seen[_key(name)] = name
     return list(seen.values())
@@ -482,7 +483,7 @@ def _fill_from_trafilatura(tree, meta: PageMeta, attributes: PageAttributes) -> 
     meta.site = meta.site or normalise_space(found.sitename or "")
     meta.date = meta.date or (parse_date(found.date or "") or "")
     if not meta.authors and found.author:
-        meta.authors = _unique_names([byline_name(name) or name for name in found.author.split(";")])
+        meta.authors = _unique_names([n for name in found.author.split(";") for n in (byline_names(name) or [name])])
 
 
 #: A byline sits under the headline: the lines looked at, each at most this long, and how much text they may hold together.
@@ -492,23 +493,69 @@ BYLINE_GAP_CHARS = 400
 
 
 def _byline_under_headline(tree) -> list[str]:
-    """The writer a byline line under the first headline names ("Par Claire Dubois", "记者 王丽"), for a
-    page whose metadata names nobody; the byline's words are a table per language (``header_lines``)."""
+    """The writers a byline line under the first headline names ("Par Claire Dubois", "记者 王丽", "By <a>Jane
+    Doe</a> and <a>John Roe</a>"), for a page whose metadata names nobody; the byline's words are a table per
+    language (``header_lines``)."""
+    for text in _lines_under_headline(tree):
+        names = byline_names(text) if len(text) <= BYLINE_LINE_CHARS else []
+        if names:
+            return _unique_names(names)
+    return []
+
+
+#: The years a date line's Gregorian date may have (a Hijri year, 1445, or a Solar Hijri one, 1402, is no Gregorian year).
+DATE_LINE_YEARS = range(1990, 2100)
+
+
+def _date_under_headline(tree) -> str:
+    """The Gregorian date a date line under the first headline gives, for a page where neither its metadata nor
+    htmldate found one: Arabic and Persian news pages print the Hijri or Solar Hijri date beside it
+    ("الجمعة ١ رجب ١٤٤٥ هـ الموافق ١٢ يناير ٢٠٢٤ م"), which htmldate passes over whole."""
+    for text in _lines_under_headline(tree):
+        found = gregorian_date_text(text) if len(text) <= BYLINE_LINE_CHARS else ""
+        if not found:
+            continue
+        iso = parse_date(found)
+        if not iso:
+            read = MonthNamedParser().get_date_data(found).date_obj
+            iso = read.date().isoformat() if read is not None else None
+        if iso and int(iso[:4]) in DATE_LINE_YEARS:
+            return iso
+    return ""
+
+
+def _lines_under_headline(tree):
+    """The texts of the lines under the first headline, at most ``BYLINE_LINES`` holding ``BYLINE_GAP_CHARS``
+    together. A line is an element holding only text and inline elements (a byline's name is often a link to
+    the writer's page), read whole."""
     headline = next(iter(_first_h1s(tree)), None)
     if headline is None:
-        return []
-    lines, gap = 0, 0
+        return
+    lines, gap, skip = 0, 0, 0
     for node in _following(headline):
-        if not isinstance(node.tag, str) or node.tag in _UNSEEN or len(node):
-            continue  # only the innermost elements are lines
+        if skip:
+            skip -= 1  # inside a line already read
+            continue
+        if not isinstance(node.tag, str) or node.tag in _UNSEEN:
+            continue
+        if len(node):
+            if not _holds_only_inline(node):
+                continue  # a container: its lines come after it
+            skip = sum(1 for _ in node.iterdescendants())
         text = normalise_space(node.text_content())
         if not text:
             continue
         gap += len(text)
         lines += 1
         if lines > BYLINE_LINES or gap > BYLINE_GAP_CHARS:
-            break
-        name = len(text) <= BYLINE_LINE_CHARS and byline_name(text)
-        if name:
-            return _unique_names([name])
-    return []
+            return
+        yield text
+
+
+#: The elements a line of text is made of: a byline's name is often a link, its word in bold or a span.
+_LINE_TAGS = frozenset({"a", "span", "b", "strong", "em", "i", "small", "time", "abbr", "font", "u", "cite", "bdi", "bdo"})
+
+
+def _holds_only_inline(element) -> bool:
+    """Whether every element inside ``element`` is inline (``_LINE_TAGS``): then it is one line of text."""
+    return all(not isinstance(d.tag, str) or d.tag in _LINE_TAGS for d in element.iterdescendants())

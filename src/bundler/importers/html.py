@@ -51,7 +51,7 @@ from bundler.cleaning.dom import (
     text_length,
 )
 from bundler.cleaning.figures import FigureContext, best_source, normalise_figure_markup
-from bundler.cleaning.header_lines import byline_name, is_date_line
+from bundler.cleaning.header_lines import is_byline, is_date_line
 from bundler.cleaning.measure import Measures
 from bundler.cleaning.metadata import PageMeta, read_metadata
 from bundler.cleaning.notes import extract_notes
@@ -96,7 +96,6 @@ _PARSER_DEPTH = 256
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]{1000,}")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _SAVED_FROM = re.compile(r"<!--\s*(?:saved from url=\(\d+\)|Page saved with SingleFile\s+url:)\s*(https?://\S+?)\s", re.I)
-_BYLINE = re.compile(r"^(by|written by|words by|story by|بقلم)\s+\S.{0,80}$", re.I)
 _UPDATED = re.compile(r"^(published|updated|posted|last (updated|modified))\b.{0,60}$", re.I)
 
 
@@ -557,11 +556,12 @@ def _is_header_line(text: str, title_key: str, author_keys: set[str], header_lin
 
 
 def _is_byline_or_date(text: str, key: str, author_keys: set[str], header_lines: bool) -> bool:
-    """A byline or a date line over the article; in another language than English too when ``header_lines``
-    (``cleaning.header_lines``: "Par Claire Dubois", "Publié le 12 janvier 2024 à 10h32")."""
-    if key in author_keys or _BYLINE.match(text) or _UPDATED.match(text) or parse_date(text):
+    """A byline or a date line over the article, in any language (``cleaning.header_lines``: "By Jane Doe",
+    "Par Claire Dubois", "Publié le 12 janvier 2024 à 10h32"). A date line counts only when ``header_lines``:
+    on a page of posts each post's date line is the reader's."""
+    if key in author_keys or is_byline(text) or _UPDATED.match(text) or parse_date(text):
         return True
-    return header_lines and bool(is_date_line(text) or byline_name(text))
+    return header_lines and is_date_line(text)
 
 
 #: The blocks at the top of a body where a byline and a date line are looked for (``tidy_edges``).
