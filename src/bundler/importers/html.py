@@ -60,6 +60,7 @@ from bundler.cleaning.treetext import spaced_text
 from bundler.codes import coded
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, Source
+from bundler.importers.collector import collected_after
 from bundler.importers.limits import read_bounded
 from bundler.model import Block, Heading, Paragraph, Piece, Provenance
 from bundler.text.dates import parse_date
@@ -121,6 +122,30 @@ def read_html_bytes(
     ``language_choice`` is set only when the page is read again because its main text turned out
     to be in another language than the page around it suggested; ``first_reading`` then carries
     what the first reading found that no language changes."""
+    with collected_after():
+        return _read_html_bytes(
+            raw,
+            options,
+            page_dir=page_dir,
+            label=label,
+            url=url,
+            retrieved=retrieved,
+            language_choice=language_choice,
+            first_reading=first_reading,
+        )
+
+
+def _read_html_bytes(
+    raw: bytes,
+    options: ImportOptions,
+    *,
+    page_dir: Path | None,
+    label: str,
+    url: str,
+    retrieved: str,
+    language_choice: LanguageChoice | None,
+    first_reading: FirstReading | None,
+) -> Piece:
     if first_reading is None:
         _check_bytes(raw, label)
         text, warnings = decode_bytes(raw, _declared_charset(raw))
