@@ -54,8 +54,6 @@ class PreparedImage:
 
     data: bytes
     media_type: str
-    width: int
-    height: int
     sha256: str
     path: Path | None = None  # a file holding exactly ``data`` (the image cache's), so writers can stream it
 
@@ -63,6 +61,24 @@ class PreparedImage:
     def suffix(self) -> str:
         """File name suffix for the media type."""
         return ".png" if self.media_type == "image/png" else ".jpg"
+
+    @functools.cached_property
+    def size(self) -> tuple[int, int]:
+        """Width and height in pixels, read from the bytes when first asked.
+
+        No writer declares them (a page's ``<img>`` takes the source's), so a build that reads
+        its 261 prepared photos back from the cache no longer opens each with Pillow for them.
+        """
+        with PILImage.open(io.BytesIO(self.data)) as opened:
+            return opened.size
+
+    @property
+    def width(self) -> int:
+        return self.size[0]
+
+    @property
+    def height(self) -> int:
+        return self.size[1]
 
 
 def prepare_image(data: bytes, policy: ImagePolicy) -> PreparedImage:
@@ -81,7 +97,7 @@ def prepare_image(data: bytes, policy: ImagePolicy) -> PreparedImage:
             with PILImage.open(io.BytesIO(data)) as opened:
                 kept = keep_losslessly(data, opened, policy)
                 if kept is not None:
-                    return PreparedImage(kept, "image/jpeg", opened.width, opened.height, sha256_bytes(kept))
+                    return PreparedImage(kept, "image/jpeg", sha256_bytes(kept))
                 return _convert(opened, policy, data)
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
         raise UnusableImage(f"image too large to decode safely ({exc})") from exc
@@ -105,11 +121,10 @@ def _pass_through(data: bytes) -> PreparedImage | None:
         return None  # a JPEG the strict parser refuses is re-encoded instead: never half-cleaned
     try:
         with PILImage.open(io.BytesIO(cleaned)) as opened:
-            width, height = opened.size
             opened.verify()
     except Exception:
         return None
-    return PreparedImage(cleaned, media_type, width, height, sha256_bytes(cleaned))
+    return PreparedImage(cleaned, media_type, sha256_bytes(cleaned))
 
 
 def _convert(opened: PILImage.Image, policy: ImagePolicy, data: bytes) -> PreparedImage:
@@ -135,7 +150,7 @@ def _convert(opened: PILImage.Image, policy: ImagePolicy, data: bytes) -> Prepar
         if target != image.size:
             image = image.resize(target, RESAMPLE)
         encoded = _encode_png(image)
-        return PreparedImage(encoded, "image/png", image.width, image.height, sha256_bytes(encoded))
+        return PreparedImage(encoded, "image/png", sha256_bytes(encoded))
     return _encode_photo(lambda size: image.resize(size, RESAMPLE) if size != image.size else image, target, policy, rights)
 
 
@@ -150,8 +165,8 @@ def _finish(image: PILImage.Image, policy: ImagePolicy) -> PILImage.Image:
 def _encode_photo(
     at_size: Callable[[tuple[int, int]], PILImage.Image], target: tuple[int, int], policy: ImagePolicy, rights: dict[int, str]
 ) -> PreparedImage:
-    image, data = _encode_jpeg_within(at_size, target, policy, rights)
-    return PreparedImage(data, "image/jpeg", image.width, image.height, sha256_bytes(data))
+    _, data = _encode_jpeg_within(at_size, target, policy, rights)
+    return PreparedImage(data, "image/jpeg", sha256_bytes(data))
 
 
 def _to_srgb(image: PILImage.Image) -> PILImage.Image:

@@ -19,8 +19,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from PIL import Image as PILImage
-
 from bundler.cache import DamageLog, cache_root, checksum_path, holds_content, part_name, store_checked, verify_bytes
 from bundler.errors import Report
 from bundler.files import write_atomically
@@ -132,12 +130,7 @@ class ImageSession:
                 digest = sha256_bytes(data)
                 if not verify_bytes(path, data, "prepared image", self.damage, digest):  # damaged: discarded, prepared again
                     return None
-                try:
-                    with PILImage.open(path) as opened:
-                        width, height = opened.size
-                except OSError:
-                    return None
-                return PreparedImage(data, media_type, width, height, digest, path)
+                return PreparedImage(data, media_type, digest, path)
         return None
 
     def _write_cache(self, source_sha256: str, prepared: PreparedImage) -> PreparedImage:

@@ -14,6 +14,11 @@ and the size and modification time of each photo (whose name is its own SHA-256)
 checksummed. An entry is verified before it is used; a damaged one (truncated, zeroed,
 garbled) is discarded and imported again with a W701 warning. A photo whose size or time
 changed is hashed and must still match its name.
+
+A copied or checked-out collection (or a copied cache) gives every file new times, so each
+source's photos, and the entry's own, are hashed to confirm them; the entry's stat records (in
+``source-files.json`` and ``entry.json``, with the record's hashes and checksum) are then
+rewritten (``_refresh_entry``), so only the first build after the copy pays for those hashes.
 """
 
 from __future__ import annotations
@@ -26,12 +31,13 @@ from functools import cache
 from pathlib import Path
 
 from bundler import __version__
-from bundler.cache import DamageLog, hash_bytes, part_name, sha256_of_file, verify_file, write_checksum
+from bundler.cache import DamageLog, checksum_path, hash_bytes, part_name, sha256_of_file, verify_file, write_checksum
 from bundler.cleaning.stored import passes_unchanged
 from bundler.errors import BundlerError, naming
+from bundler.files import write_atomically
 from bundler.importers import ImportOptions, find_source, read_piece
 from bundler.importers.piece import MEDIA_FOLDER, PIECE_FILE, read_stored_piece, write_piece
-from bundler.manifest.source_files import FileStats, Fingerprint, fingerprint_source_files, source_files_unchanged
+from bundler.manifest.source_files import FileStats, Fingerprint, confirm_source_files, fingerprint_source_files
 from bundler.model import Piece, piece_from_data
 from bundler.resources import installed_versions
 from bundler.text.plain import sha256_file
@@ -144,34 +150,68 @@ def find_cached_piece(path: Path, options: ImportOptions, cache_root: Path) -> P
 def _cached_entry(path: Path, folder: Path, options: ImportOptions) -> Piece | None:
     """The piece stored in ``folder`` when the entry is intact and the source's files unchanged; a bad entry is removed."""
     if not (folder / PIECE_FILE).is_file():
+        if folder.exists():  # a stored entry always has its piece: this is what a refresh cut short by another build left
+            shutil.rmtree(folder, ignore_errors=True)
         return None
-    record = _intact_record(folder, options.damage)
-    if record is not None and _source_files_unchanged(path, folder):
+    intact = _intact_record(folder, options.damage)
+    sources = _confirmed_source_files(path, folder) if intact is not None else None
+    if intact is not None and sources is not None:
+        record, media = intact
         checked = record.get("checked") is True and PIECE_FILE in record["files"]  # its hash was just verified
         try:  # "checked": these bytes passed the sanitiser unchanged when they were stored
-            return read_stored_piece(folder / PIECE_FILE, ImportOptions(), checked=checked)
+            piece = read_stored_piece(folder / PIECE_FILE, ImportOptions(), checked=checked)
         except BundlerError:
             pass
+        else:
+            _refresh_entry(folder, record, media, *sources)
+            return piece
     shutil.rmtree(folder, ignore_errors=True)
     return None
 
 
-def _source_files_unchanged(path: Path, folder: Path) -> bool:
-    """The entry's recorded local files still match; an entry without a record (older bundler) is stale."""
+def _confirmed_source_files(path: Path, folder: Path) -> tuple[dict, FileStats] | None:
+    """The entry's record of local files, and the stats that now vouch for it, when the files still match; else None.
+
+    An entry without a record (older bundler) is stale; a record whose stats are malformed is
+    checked by hashing every file.
+    """
     try:
         document = json.loads((folder / SOURCE_FILES).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
+        return None
     files = document.get("files") if isinstance(document, dict) and document.get("format") == SOURCE_FILES_FORMAT else None
     if not isinstance(files, dict):
-        return False
+        return None
     stats = document.get("stats")
     valid = isinstance(stats, dict) and all(isinstance(v, list) and len(v) == 5 and all(type(n) is int for n in v) for v in stats.values())
-    return source_files_unchanged(path, files, stats if valid else None)
+    confirmed = confirm_source_files(path, files, stats if valid else None)
+    return None if confirmed is None else (document, confirmed)
 
 
-def _intact_record(folder: Path, damage: DamageLog) -> dict | None:
-    """The entry's record when every file of the entry is as it was stored, else None; a damaged one is reported (W701)."""
+def _refresh_entry(folder: Path, record: dict, media: dict[str, list[int]], document: dict, stats: FileStats) -> None:
+    """Store the stat records that hashes just confirmed, so the next build compares stats instead of hashing.
+
+    Only when some changed (a copied or checked-out collection, a copied cache). The record's
+    checksum is removed first: until the new one is in place the entry reads as an older
+    bundler's (a miss, imported again), so a refresh cut short is never taken for damage (W701).
+    A refresh that cannot write (a read-only cache) leaves the entry as it was, still valid.
+    """
+    if media == record["media"] and stats == document.get("stats"):
+        return
+    try:
+        checksum_path(folder / ENTRY_RECORD).unlink()
+        sources = _json_bytes({**document, "stats": stats})
+        write_atomically(folder / SOURCE_FILES, lambda temporary: temporary.write_bytes(sources), prefix=part_name(), suffix="")
+        _write_record(folder, {**record, "files": {**record["files"], SOURCE_FILES: hash_bytes(sources)}, "media": media})
+    except OSError:
+        pass
+
+
+def _intact_record(folder: Path, damage: DamageLog) -> tuple[dict, dict[str, list[int]]] | None:
+    """The entry's record, and its photos' stats now, when every file of the entry is as it was stored, else None.
+
+    A damaged entry is reported (W701).
+    """
     record_path = folder / ENTRY_RECORD
     if not record_path.is_file() or not verify_file(record_path, _KIND, damage):
         return None  # no record: an entry of an older bundler (a miss); a damaged one was reported
@@ -186,11 +226,13 @@ def _intact_record(folder: Path, damage: DamageLog) -> dict | None:
         if _file_sha256(folder / name) != expected:
             damage.report(folder / name, _KIND, "its content does not match the entry's record")
             return None
+    stats: dict[str, list[int]] = {}
     for name, stat in media.items():
-        if not _photo_intact(folder / name, stat):
+        stats[name] = _photo_intact(folder / name, stat)
+        if not stats[name]:
             damage.report(folder / name, "cached photo", "its content does not match its name")
             return None
-    return record
+    return record, stats
 
 
 def _stored_piece_clean(path: Path) -> bool:
@@ -213,14 +255,19 @@ def _photo_stat(path: Path) -> list[int]:
     return [status.st_size, status.st_mtime_ns]
 
 
-def _photo_intact(path: Path, recorded: list[int]) -> bool:
-    """A photo untouched since it was stored is trusted; one that was touched is hashed (its name starts with its hash)."""
+def _photo_intact(path: Path, recorded: list[int]) -> list[int]:
+    """The photo's stat when it is intact, else ``[]``.
+
+    A photo untouched since it was stored is trusted; one that was touched is hashed (its name
+    starts with its hash).
+    """
     try:
-        if _photo_stat(path) == recorded:
-            return True
+        now = _photo_stat(path)
     except OSError:
-        return False
-    return _file_sha256(path).startswith(path.stem)
+        return []
+    if now == recorded or _file_sha256(path).startswith(path.stem):
+        return now
+    return []
 
 
 def _record_entry(staging: Path) -> None:
@@ -232,10 +279,20 @@ def _record_entry(staging: Path) -> None:
     files = {name: sha256_of_file(staging / name) for name in (PIECE_FILE, SOURCE_FILES)}
     photos = sorted((staging / MEDIA_FOLDER).glob("*")) if (staging / MEDIA_FOLDER).is_dir() else []
     media = {photo.relative_to(staging).as_posix(): _photo_stat(photo) for photo in photos}
-    record = {"format": ENTRY_FORMAT, "version": 1, "files": files, "media": media, "checked": _stored_piece_clean(staging / PIECE_FILE)}
+    checked = _stored_piece_clean(staging / PIECE_FILE)
+    _write_record(staging, {"format": ENTRY_FORMAT, "version": 1, "files": files, "media": media, "checked": checked})
+
+
+def _write_record(folder: Path, record: dict) -> None:
+    """``entry.json`` written whole, then its checksum."""
     data = (json.dumps(record, indent=1, sort_keys=True) + "\n").encode("utf-8")
-    (staging / ENTRY_RECORD).write_bytes(data)
-    write_checksum(staging / ENTRY_RECORD, hash_bytes(data))
+    write_atomically(folder / ENTRY_RECORD, lambda temporary: temporary.write_bytes(data), prefix=part_name(), suffix="")
+    write_checksum(folder / ENTRY_RECORD, hash_bytes(data))
+
+
+def _json_bytes(document: dict) -> bytes:
+    """``source-files.json``'s bytes: the one spelling used when an entry is stored and when it is refreshed."""
+    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
 def _store(piece: Piece, fingerprint: Fingerprint, stats: FileStats, folder: Path) -> None:
@@ -249,7 +306,7 @@ def _store(piece: Piece, fingerprint: Fingerprint, stats: FileStats, folder: Pat
     try:
         write_piece(piece, staging, link_within=folder.parent.parent)  # photos in the cache's media/: linked
         record = {"format": SOURCE_FILES_FORMAT, "version": 1, "files": fingerprint, "stats": stats}
-        (staging / SOURCE_FILES).write_text(json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        (staging / SOURCE_FILES).write_bytes(_json_bytes(record))
         _record_entry(staging)
         try:
             staging.rename(folder)

@@ -15,7 +15,8 @@ photo a new one. Hashing every photo on every build costs a warm build a tenth o
 recorded is taken as unchanged: nothing can write a file without moving its ctime, which no
 tool can set back. A file that had just changed when it was recorded could change again within
 the same timestamp tick ("racy" in git's words), so such files get no stat record and are
-always hashed.
+always hashed. A file hashed and found unchanged gets its current stat record (``confirm_source_files``),
+which the import cache stores: a copied or checked-out collection hashes its photos once, not on every build.
 """
 
 from __future__ import annotations
@@ -70,8 +71,9 @@ def fingerprint_source_files(path: Path, source_name: str, stats: FileStats | No
             if _is_file(candidate):
                 before = _stat_record(candidate)
                 found[relative] = sha256_file(candidate)
-                if stats is not None and before is not None and before == _stat_record(candidate) and not _racy(before):
-                    stats[relative] = before
+                settled = _settled(candidate, before)
+                if stats is not None and settled is not None:
+                    stats[relative] = settled
             elif candidate.suffix.lower() in IMAGE_SUFFIXES:
                 found[relative] = None
     return dict(sorted(found.items()))
@@ -82,18 +84,35 @@ def source_files_unchanged(path: Path, recorded: Fingerprint, stats: FileStats |
 
     A file whose stat matches its record in ``stats`` exactly is not read again.
     """
+    return confirm_source_files(path, recorded, stats) is not None
+
+
+def confirm_source_files(path: Path, recorded: Fingerprint, stats: FileStats | None = None) -> FileStats | None:
+    """The stat records that now vouch for ``recorded``, or None when a file changed (or is not this module's).
+
+    A file whose stat matches its record in ``stats`` keeps it and is not read; one that had to be
+    hashed (its times moved: a copy, a checkout, ``touch``) and still holds its bytes gets its
+    current record, if it held still while hashed and is not racy, so storing the result spares
+    the next check that hash.
+    """
     folder = path.parent.resolve()
     stats = stats or {}
+    confirmed: FileStats = {}
     for relative, digest in recorded.items():
         if not isinstance(relative, str) or PurePosixPath(relative).is_absolute() or ".." in PurePosixPath(relative).parts:
-            return False  # not something this module wrote
+            return None  # not something this module wrote
         candidate = folder / PurePosixPath(relative)
-        if digest is not None and stats.get(relative) is not None and stats[relative] == _stat_record(candidate):
-            continue  # untouched since it was hashed
+        now = _stat_record(candidate) if digest is not None else None
+        if now is not None and stats.get(relative) == now:
+            confirmed[relative] = now  # untouched since it was hashed
+            continue
         current = sha256_file(candidate) if _is_file(candidate) else None
         if current != digest:
-            return False
-    return True
+            return None
+        settled = _settled(candidate, now)
+        if settled is not None:
+            confirmed[relative] = settled
+    return confirmed
 
 
 def _is_file(path: Path) -> bool:
@@ -110,6 +129,13 @@ def _stat_record(path: Path) -> list[int] | None:
     except OSError:
         return None
     return [found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev]
+
+
+def _settled(path: Path, before: list[int] | None) -> list[int] | None:
+    """``before``, the stat taken before ``path`` was hashed, when the file held still and is not racy; else None."""
+    if before is None or _racy(before) or _stat_record(path) != before:
+        return None
+    return before
 
 
 def _racy(record: list[int]) -> bool:
