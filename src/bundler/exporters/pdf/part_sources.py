@@ -69,7 +69,7 @@ class PartSources:
             [
                 shell_data(dossier, edition, layout_name),
                 sorted(build_link_map(dossier).items()),
-                sorted({ch for unit in find_missing_glyphs(dossier, glyphs) for ch in unit.missing}),
+                sorted({ch for unit in find_missing_glyphs(dossier, glyphs) for ch in unit.characters}),
                 images.policy.cache_key(),
                 code_digest(),
             ]
