@@ -1,7 +1,8 @@
-"""Contents leaders drawn as one run of dots per entry must give the same pages as WeasyPrint's dot boxes.
+"""Contents leaders drawn as one run of dots per entry must give the same pages as one box per dot.
 
 The contents page is rendered twice by the real WeasyPrint with the edition's stylesheets, with
-WeasyPrint's own ``handle_leader`` and with bundler's (``exporters.pdf.leaders``): the same
+the dots placed as boxes of their own (``leaders.place_leader``, WeasyPrint's way with the
+indent and span fixed) and merged into runs (``leaders.install``): the same
 dots on the same lines, each within a fifth of a 300 dpi pixel of where it was, the same
 pixels at 100 dpi but for anti-aliasing, the same text, and far fewer glyph runs drawn.
 """
@@ -83,9 +84,8 @@ def test_leaders_as_one_run_draw_the_same_pages(tmp_path, monkeypatch, direction
     markup = contents_markup(direction, lang)
     assert leaders.install()
     render(markup, tmp_path / "runs.pdf")
-    merged = inline.handle_leader
-    monkeypatch.setattr(inline, "handle_leader", merged.__closure__[_closure_index(merged, "original")].cell_contents)
-    monkeypatch.setattr(leaders, "install", lambda: False)  # WeasyPrint's own leaders for this render
+    monkeypatch.setattr(inline, "handle_leader", leaders.place_leader)  # the same places, one box per dot
+    monkeypatch.setattr(leaders, "install", lambda: False)
     render(markup, tmp_path / "dots.pdf")
     monkeypatch.undo()
 
@@ -102,7 +102,7 @@ def test_leaders_as_one_run_draw_the_same_pages(tmp_path, monkeypatch, direction
         with Image.open(one) as a, Image.open(other) as b:
             assert a.size == b.size
             faint = sum(ImageChops.difference(a, b).histogram()[PIXEL_SHADES:])
-            assert faint == 0, f"{one.name}: {faint} pixels differ by more than anti-aliasing from WeasyPrint's own leaders"
+            assert faint == 0, f"{one.name}: {faint} pixels differ by more than anti-aliasing from one box per dot"
     assert [_without_dots(text) for text in page_texts(tmp_path / "runs.pdf")] == [
         _without_dots(text) for text in page_texts(tmp_path / "dots.pdf")
     ]
@@ -112,10 +112,6 @@ def test_leaders_as_one_run_draw_the_same_pages(tmp_path, monkeypatch, direction
 def _without_dots(text: str) -> str:
     """A page's text with the leaders taken out (extraction may space single dots apart)."""
     return re.sub(r"[.\s]+", " ", text).strip()
-
-
-def _closure_index(function, name: str) -> int:
-    return function.__code__.co_freevars.index(name)
 
 
 def test_a_font_that_would_move_the_dots_keeps_them_as_boxes():

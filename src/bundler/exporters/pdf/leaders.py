@@ -14,23 +14,30 @@ lands within a twentieth of a point of where it was (the glyph widths written in
 round its advance slightly differently); the merge is skipped when the widths disagree,
 e.g. a font that kerns dot pairs. The same page, drawn as one glyph run per entry.
 
+Before merging, the dots are placed by ``place_leader``, WeasyPrint's own placement with two
+faults fixed that put contents page numbers out of line (see its docstring): every number now
+ends at the text block's edge, on its entry's last line, with dots up to it.
+
 This changes a WeasyPrint internal (the name ``handle_leader`` that its inline layout
 calls), so ``install`` checks for it and leaves WeasyPrint alone if it is not there;
-``tests/pdf/test_leaders.py`` compares pages drawn with and without it, pixel for pixel.
+``tests/pdf/test_leaders.py`` compares pages drawn with one box per dot and with runs, pixel
+for pixel, and ``tests/pdf/test_contents_numbers.py`` measures where the numbers land.
 """
 
 from __future__ import annotations
+
+import math
 
 #: How far the shaped run may differ from the dots it replaces (CSS px, summed over the run).
 _TOLERANCE = 0.01
 
 
 def install() -> bool:
-    """Make this process's WeasyPrint draw leaders as one run each; True if it does (idempotent)."""
+    """Make this process's WeasyPrint place leaders to the text block's edge, drawn as one run each; True if it does (idempotent)."""
     try:
         from weasyprint.layout import inline
         from weasyprint.layout.inline import split_text_box
-        from weasyprint.layout.leader import leader_index
+        from weasyprint.layout.leader import leader_index  # noqa: F401 (place_leader needs it)
     except ImportError:  # another WeasyPrint: leaders stay as WeasyPrint draws them
         return False
     original = getattr(inline, "handle_leader", None)
@@ -40,14 +47,68 @@ def install() -> bool:
         return True
 
     def handle_leader(context, line, containing_block):
-        original(context, line, containing_block)
-        _, leader_box = leader_index(line)
+        leader_box = place_leader(context, line, containing_block)
         if leader_box is not None:
             merge_dots(context, leader_box, split_text_box)
 
     handle_leader.bundler_merged = True
     inline.handle_leader = handle_leader
     return True
+
+
+def place_leader(context, line, containing_block):
+    """Fill the line's leader with dots from its text to what follows it; the leader box, or None.
+
+    WeasyPrint 70's ``handle_leader`` gives the leader the containing block's width less the
+    line's content, forgetting the line's ``text-indent``: a contents entry that hangs
+    (``text-indent: -1.5em``) and fits on one line ended 1.5em short of the entries that wrap,
+    and a positive indent would push the page number past the edge. It also steps dots back
+    from the block's content edge only, so where the number hangs into the entry's end padding
+    (pdf.css) a wrapped entry's dots stopped 2.5em before it. Here the width the leader takes
+    is the line's own (indent counted), and dots fill the leader's whole span, on a grid from
+    the content edge so that they line up from one entry to the next.
+    """
+    from weasyprint.layout.leader import leader_index
+
+    index, leader_box = leader_index(line)
+    if index is None or len(leader_box.children) != 1 or leader_box.children[0].width <= 0:
+        return None
+    (dot,) = leader_box.children
+    rtl = line.style["direction"] == "rtl"
+    # Right to left, WeasyPrint aligns the first line to the block's start edge, indent or not.
+    indent = 0 if rtl else line.text_indent or 0
+    extra = containing_block.width - indent - sum(child.margin_width() for child in line.children if child.is_in_normal_flow())
+    for shape in context.excluded_shapes:
+        if shape.position_y + shape.height > line.position_y:
+            extra -= shape.width
+    line.width = containing_block.width
+    if rtl:
+        leader_box.translate(dx=-extra)
+    start = leader_box.position_x
+    anchor = containing_block.content_box_x() + (0 if rtl else containing_block.width)
+    leader_box.children = tuple(_dot_at(dot, x) for x in _grid(start, start + extra + dot.width, anchor, dot.width))
+    box = line
+    while index is not None:  # widen the leader's parents, move what follows it (as WeasyPrint does)
+        for child in box.children[index[0] + 1 :]:
+            if child.is_in_normal_flow():
+                child.translate(dx=-extra if rtl else extra)
+        box = box.children[index[0]]
+        box.width += extra
+        index = index[1]
+    return leader_box
+
+
+def _grid(left: float, right: float, anchor: float, step: float) -> list[float]:
+    """Left edges of the ``step``-wide cells between ``left`` and ``right`` on the grid through ``anchor``, right to left."""
+    first = math.ceil((left - anchor) / step - _TOLERANCE)
+    last = math.floor((right - step - anchor) / step + _TOLERANCE)
+    return [anchor + n * step for n in range(last, first - 1, -1)]
+
+
+def _dot_at(dot, x: float):
+    placed = dot.copy()
+    placed.position_x = x
+    return placed
 
 
 def merge_dots(context, leader_box, split_text_box) -> None:
