@@ -272,7 +272,7 @@ def load_stylesheets(
     import weasyprint
 
     enable_cjk_justification()  # every layout, in this process or a worker, loads its stylesheets here first
-    leaders.install()  # one run of dots per contents entry (the same page, far fewer boxes)
+    leaders.install()  # contents numbers at the text block edge, dots up to them, one run of dots per entry
     stylesheets = []
     if faces:
         rules = font_face_rules(faces, lambda face: Path(face.path).as_uri())

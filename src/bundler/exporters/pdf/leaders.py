@@ -76,7 +76,7 @@ def place_leader(context, line, containing_block):
     (dot,) = leader_box.children
     rtl = line.style["direction"] == "rtl"
     # Right to left, WeasyPrint aligns the first line to the block's start edge, indent or not.
-    indent = 0 if rtl else line.text_indent or 0
+    indent = 0 if rtl else getattr(line, "text_indent", 0) or 0
     extra = containing_block.width - indent - sum(child.margin_width() for child in line.children if child.is_in_normal_flow())
     for shape in context.excluded_shapes:
         if shape.position_y + shape.height > line.position_y:
