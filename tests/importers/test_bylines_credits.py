@@ -275,3 +275,25 @@ def test_the_gregorian_date_of_a_date_line_under_the_headline(line, iso):
     body = "<p>" + "افتتحت البلدية صباح الجمعة مكتبة عامة جديدة في وسط المدينة. " * 8 + "</p>"
     page = f'<html lang="ar"><head><title>T</title></head><body><h1>عنوان الخبر هنا</h1><div>{line}</div>{body}</body></html>'
     assert read_metadata(html.fromstring(page).getroottree()).date == iso
+
+
+def _arabic_page(head: str, line: str) -> str:
+    body = "<p>" + "افتتحت البلدية صباح الجمعة مكتبة عامة جديدة في وسط المدينة. " * 8 + "</p>"
+    footer = "<footer><p>© 2023 جريدة المدينة</p></footer>"
+    return f'<html lang="ar"><head><title>T</title>{head}</head><body><h1>عنوان الخبر هنا</h1><div>{line}</div>{body}{footer}</body></html>'
+
+
+@pytest.mark.parametrize(
+    ("head", "line", "iso"),
+    [
+        # htmldate cannot read the Hijri line and guesses the copyright's year; the converted line is the date
+        ("", "١ رجب ١٤٤٥ هـ", "2024-01-13"),
+        ("", "چهارشنبه ۱ فروردین ۱۴۰۳", "2024-03-20"),
+        # a date the page states in its metadata still wins
+        ('<meta property="article:published_time" content="2024-01-14T09:00:00+03:00">', "١ رجب ١٤٤٥ هـ", "2024-01-14"),
+        # a Gregorian date line is htmldate's to read, as before
+        ("", "الجمعة ١٢ يناير ٢٠٢٤", "2024-01-12"),
+    ],
+)
+def test_a_hijri_date_line_against_htmldates_guess(head, line, iso):
+    assert read_metadata(html.fromstring(_arabic_page(head, line)).getroottree()).date == iso
