@@ -248,12 +248,52 @@ def test_closing_headings_in_more_languages(heading):
     [
         ("الجمعة ١ رجب ١٤٤٥ هـ الموافق ١٢ يناير ٢٠٢٤ م", "2024-01-12"),
         ("پنجشنبه ۲۱ دی ۱۴۰۲ - ۱۱ ژانویه ۲۰۲۴", "2024-01-11"),
-        ("١ رجب ١٤٤٥ هـ", ""),  # a Hijri date alone: no Gregorian date, and never the year 1445
-        ("۱۴۰۲/۱۰/۲۱", ""),
+        # a Hijri or Solar Hijri date alone is converted (Umm al-Qura; the Persian calendar), never read as the year 1445
+        ("١ رجب ١٤٤٥ هـ", "2024-01-13"),
+        ("1 رجب 1445 هـ", "2024-01-13"),
+        ("١٤٤٥/٠٧/٠١ هـ", "2024-01-13"),
+        ("الاثنين ١ رمضان ١٤٤٥ هـ", "2024-03-11"),
+        ("٣٠ ذو الحجة ١٤٤٤ هـ", "2023-07-18"),
+        ("پنجشنبه ۲۱ دی ۱۴۰۲", "2024-01-11"),
+        ("۱ فروردین ۱۴۰۳", "2024-03-20"),
+        ("تاریخ انتشار: ۱۴۰۳/۰۱/۰۱ ه.ش", "2024-03-20"),
+        ("۳۰ اسفند ۱۴۰۳", "2025-03-20"),  # 1403 is a leap year
+        ("۱۴۰۲/۱۰/۲۱", ""),  # digits without an era name no calendar: not guessed
+        # days a calendar does not have, and years outside the tables, are refused
+        ("٣٠ رجب ١٤٤٥ هـ", ""),  # Rajab 1445 has 29 days in Umm al-Qura
+        ("١٤٤٥/١٣/٠١ هـ", ""),
+        ("١ رجب ١٦٠٠ هـ", ""),
+        ("۳۰ اسفند ۱۴۰۲", ""),  # 1402 is not
+        ("۱۴۰۳/۰۰/۱۰ ه.ش", ""),
+        ("۹۹ دی ۱۴۰۲", ""),
+        ("١ محرم ١٣٤٣ هـ", ""),  # 1924: a real day, but no date of a web page
     ],
 )
 def test_the_gregorian_date_of_a_date_line_under_the_headline(line, iso):
-    """A page without a date in its metadata: the Gregorian date of its date line is read, a Hijri one is not."""
+    """A page without a date in its metadata: the Gregorian date of its date line is read, or else its Hijri or
+    Solar Hijri date converted."""
     body = "<p>" + "افتتحت البلدية صباح الجمعة مكتبة عامة جديدة في وسط المدينة. " * 8 + "</p>"
     page = f'<html lang="ar"><head><title>T</title></head><body><h1>عنوان الخبر هنا</h1><div>{line}</div>{body}</body></html>'
     assert read_metadata(html.fromstring(page).getroottree()).date == iso
+
+
+def _arabic_page(head: str, line: str) -> str:
+    body = "<p>" + "افتتحت البلدية صباح الجمعة مكتبة عامة جديدة في وسط المدينة. " * 8 + "</p>"
+    footer = "<footer><p>© 2023 جريدة المدينة</p></footer>"
+    return f'<html lang="ar"><head><title>T</title>{head}</head><body><h1>عنوان الخبر هنا</h1><div>{line}</div>{body}{footer}</body></html>'
+
+
+@pytest.mark.parametrize(
+    ("head", "line", "iso"),
+    [
+        # htmldate cannot read the Hijri line and guesses the copyright's year; the converted line is the date
+        ("", "١ رجب ١٤٤٥ هـ", "2024-01-13"),
+        ("", "چهارشنبه ۱ فروردین ۱۴۰۳", "2024-03-20"),
+        # a date the page states in its metadata still wins
+        ('<meta property="article:published_time" content="2024-01-14T09:00:00+03:00">', "١ رجب ١٤٤٥ هـ", "2024-01-14"),
+        # a Gregorian date line is htmldate's to read, as before
+        ("", "الجمعة ١٢ يناير ٢٠٢٤", "2024-01-12"),
+    ],
+)
+def test_a_hijri_date_line_against_htmldates_guess(head, line, iso):
+    assert read_metadata(html.fromstring(_arabic_page(head, line)).getroottree()).date == iso

@@ -165,18 +165,56 @@ def is_date_line(text: str) -> bool:
 
 def gregorian_date_text(text: str) -> str:
     """The Gregorian date a date line gives ("12 يناير 2024" of "الجمعة ١ رجب ١٤٤٥ هـ الموافق ١٢ يناير ٢٠٢٤ م"),
-    digits made ASCII, or "" (no date line, or only a Hijri or Solar Hijri date, which is not converted)."""
+    digits made ASCII, or "" (no date line, or only a Hijri or Solar Hijri date: ``other_calendar_date``)."""
     if not is_date_line(text):
         return ""
     found = _DATE.search(_other_calendar().sub(" ", normalise_space(text).translate(_DIGITS)))
     return found.group() if found else ""
 
 
+#: The calendars ``other_calendar_date`` names, as ``rules/header_lines.yaml`` lists their months.
+HIJRI, SOLAR_HIJRI = "hijri", "solar_hijri"
+
+
+def other_calendar_date(text: str) -> tuple[str, int, int, int] | None:
+    """The Hijri or Solar Hijri date of a date line that prints no Gregorian one, as (calendar, year, month,
+    day): ``(HIJRI, 1445, 7, 1)`` of "١ رجب ١٤٤٥ هـ", ``(SOLAR_HIJRI, 1402, 10, 21)`` of "پنجشنبه ۲۱ دی ۱۴۰۲".
+    A month word names its calendar, and so does the era after a date in digits ("ه.ش" Solar Hijri, "هـ"
+    Hijri); None for a line with a Gregorian date (that one is read), with neither, or with digits alone
+    ("۱۴۰۲/۱۰/۲۱" names no calendar: a guess would print a wrong day as the article's date). The values are
+    not checked here: a day the calendar does not have is refused when it is converted."""
+    if not is_date_line(text):
+        return None
+    text = normalise_space(text).translate(_DIGITS)
+    if _DATE.search(_other_calendar().sub(" ", text)):
+        return None
+    found = _other_calendar().search(text)
+    if not found:
+        return None
+    if found["month"]:
+        calendar, month = _month_number(found["month"])
+        return calendar, int(found["year"]), month, int(found["day"])
+    solar = re.match(rf"\s*(?:{_rules()['solar_hijri_era']})", text[found.end() :])
+    return (SOLAR_HIJRI if solar else HIJRI), int(found["dyear"]), int(found["dmonth"]), int(found["dday"])
+
+
+def _month_number(word: str) -> tuple[str, int]:
+    """The calendar and the number (1-12) of a month word ``_other_calendar`` found."""
+    for calendar, months in _rules()["calendar_months"].items():
+        for number, spellings in enumerate(months, 1):
+            if re.fullmatch(spellings, word):
+                return calendar, number
+    raise LookupError(word)  # _other_calendar matches only the words listed
+
+
 @cache
 def _other_calendar() -> re.Pattern[str]:
     """A Hijri or Solar Hijri date ("15 رجب 1445 هـ", "21 دی 1402"; digits already ASCII), or one in digits with its era."""
-    months = "|".join(f"(?:{p})" for p in _rules()["calendar_months"])
-    return re.compile(rf"(?<!\d)(?:\d{{1,2}}\s+(?:{months})\s+\d{{3,4}}|1[34]\d\d[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?=\s*(?:هـ|ه|ش)))(?!\d)")
+    months = "|".join(f"(?:{p})" for listed in _rules()["calendar_months"].values() for p in listed)
+    return re.compile(
+        rf"(?<!\d)(?:(?P<day>\d{{1,2}})\s+(?P<month>{months})\s+(?P<year>\d{{3,4}})"
+        rf"|(?P<dyear>1[34]\d\d)[-/.](?P<dmonth>\d{{1,2}})[-/.](?P<dday>\d{{1,2}})(?=\s*(?:هـ|ه|ش)))(?!\d)"
+    )
 
 
 @cache

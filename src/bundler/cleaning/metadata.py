@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from bundler.cleaning.calendars import to_gregorian
 from bundler.cleaning.date_search import install_search
-from bundler.cleaning.header_lines import byline_names, gregorian_date_text, split_names, strip_byline_word
+from bundler.cleaning.header_lines import byline_names, gregorian_date_text, other_calendar_date, split_names, strip_byline_word
 from bundler.cleaning.metadata_fallback import read_fields
 from bundler.cleaning.page_attributes import PageAttributes, iter_page
 from bundler.cleaning.page_dates import MonthNamedParser, install_parser
@@ -80,12 +81,15 @@ def read_metadata(tree) -> PageMeta:
     # the page's short texts are read only for a title with a separator to judge (a third of read_metadata's time)
     shown = _headline_texts(tree) if _parts_could_be_shown(tree, title) else set()
     meta.title = strip_site_suffix(title, meta.site, shown)
+    stated = meta.date
     meta.date = _publication_date(tree, meta.date, ld)
     _fill_from_trafilatura(tree, meta, attributes)
     if not meta.authors:
         meta.authors = _byline_under_headline(tree)
     if not meta.date:
         meta.date = _date_under_headline(tree)
+    elif not stated:
+        meta.date = _date_under_headline(tree, converted_only=True) or meta.date
     return meta
 
 
@@ -507,21 +511,40 @@ def _byline_under_headline(tree) -> list[str]:
 DATE_LINE_YEARS = range(1990, 2100)
 
 
-def _date_under_headline(tree) -> str:
+def _date_under_headline(tree, *, converted_only: bool = False) -> str:
     """The Gregorian date a date line under the first headline gives, for a page where neither its metadata nor
     htmldate found one: Arabic and Persian news pages print the Hijri or Solar Hijri date beside it
-    ("الجمعة ١ رجب ١٤٤٥ هـ الموافق ١٢ يناير ٢٠٢٤ م"), which htmldate passes over whole."""
+    ("الجمعة ١ رجب ١٤٤٥ هـ الموافق ١٢ يناير ٢٠٢٤ م"), which htmldate passes over whole; a line with only a
+    Hijri or Solar Hijri date ("١ رجب ١٤٤٥ هـ") gives that date converted (``calendars``).
+
+    With ``converted_only`` (a page that states no date in its metadata, where htmldate guessed one), only a
+    first date line with no Gregorian date counts: htmldate cannot read a Hijri or Solar Hijri date, so on
+    such a page the date it found comes from somewhere else (a copyright line's year as 1 January, a
+    neighbouring story) and the page's own date line is the better witness."""
     for text in _lines_under_headline(tree):
-        found = gregorian_date_text(text) if len(text) <= BYLINE_LINE_CHARS else ""
-        if not found:
+        if len(text) > BYLINE_LINE_CHARS:
             continue
+        if converted_only and gregorian_date_text(text):
+            return ""  # a Gregorian date line: htmldate reads those, its choice stands
+        iso = _date_line_iso(text)
+        if iso and int(iso[:4]) in DATE_LINE_YEARS:
+            return iso
+    return ""
+
+
+def _date_line_iso(text: str) -> str:
+    """The ISO date of a date line: its Gregorian date read, or else its Hijri or Solar Hijri one converted;
+    "" when it has none or a day its calendar does not have."""
+    found = gregorian_date_text(text)
+    if found:
         iso = parse_date(found)
         if not iso:
             read = MonthNamedParser().get_date_data(found).date_obj
             iso = read.date().isoformat() if read is not None else None
-        if iso and int(iso[:4]) in DATE_LINE_YEARS:
-            return iso
-    return ""
+        return iso or ""
+    other = other_calendar_date(text)
+    converted = to_gregorian(*other) if other else None
+    return converted.isoformat() if converted else ""
 
 
 def _lines_under_headline(tree):
