@@ -304,3 +304,13 @@ def test_code_and_symbols_never_fall_back_to_a_system_font(tmp_path, _epoch):
     assert "Noto-Sans-Symbols2" in used and "Noto-Serif-CJK-JP" in used, used
     assert not [name for name in used if "Sans-CJK" in name], used  # the serif CJK in code too, not the system's sans
     assert notdef_pages(pdf) == []
+
+
+def test_a_system_face_whose_name_begins_with_a_chosen_family_is_still_foreign(monkeypatch):
+    """``Noto-Sans-CJK-JP`` (the system's fallback for CJK) once passed as the chosen ``Noto Sans`` face."""
+    from bundler.exporters.pdf import base
+
+    monkeypatch.setattr(base, "shipped_font_names", lambda: frozenset({"Noto-Serif", "Noto-Sans", "Noto-Serif-CJK-JP"}))
+    names = {"Noto-Serif-Bold-Italic", "Noto-Serif-Small-Caps", "Noto-Serif-CJK-JP-Oblique", "Noto-Sans", "Noto-Sans-CJK-JP", "DejaVu-Sans"}
+    monkeypatch.setattr(base, "pdf_font_names", lambda pdf: names)
+    assert base.foreign_fonts(b"") == ["DejaVu-Sans", "Noto-Sans-CJK-JP"]
