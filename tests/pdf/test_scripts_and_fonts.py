@@ -276,3 +276,41 @@ def test_japanese_lines_are_justified_between_characters_in_the_serif_face(built
     assert last["x1"] < min(ends) - 5  # the last line is not stretched
     assert {c["fontname"].split("+")[-1] for line in body for c in line["chars"]} == {"Noto-Serif-CJK-JP"}
     assert "".join(line["text"] for line in body) == JAPANESE.body[0].html
+
+
+#: What fell back to a system font in the real-page gauntlet (W302): code set in DejaVu Sans Mono with a
+#: ligature (U+FB03), a braille blank (U+2800, a log's spacer) and CJK, which prose gets from Noto Serif,
+#: the symbol fallback and the CJK serif; and prose with circled digits and block elements.
+CODE_AND_SYMBOLS = Piece(
+    title="Code and symbols",
+    slug="code-symbols",
+    body=(
+        Paragraph("Case folding maps <code>\u201c\ufb03\u201d</code> to three letters; a log line <code>6:52 AM: \u2800 info</code>."),
+        Paragraph(
+            'Printed <code>print("\u6771\u4eac")</code>; steps \u2460 \u2461 \u2462 \u2465 and a bar \u2581\u2588\u2593 \u250c\u2500\u2510 in prose.'
+        ),
+    ),
+)
+
+
+def test_code_and_symbols_never_fall_back_to_a_system_font(tmp_path, _epoch):
+    from bundler.exporters.pdf.base import foreign_fonts, pdf_font_names
+
+    report = Report()
+    pdf = write("pdf", dossier_of(CODE_AND_SYMBOLS), tmp_path, report)
+    assert [w.render_coded() for w in report.warnings] == []  # no W302 (nor W310)
+    assert foreign_fonts(pdf.read_bytes()) == []
+    used = pdf_font_names(pdf.read_bytes())
+    assert "Noto-Sans-Symbols2" in used and "Noto-Serif-CJK-JP" in used, used
+    assert not [name for name in used if "Sans-CJK" in name], used  # the serif CJK in code too, not the system's sans
+    assert notdef_pages(pdf) == []
+
+
+def test_a_system_face_whose_name_begins_with_a_chosen_family_is_still_foreign(monkeypatch):
+    """``Noto-Sans-CJK-JP`` (the system's fallback for CJK) once passed as the chosen ``Noto Sans`` face."""
+    from bundler.exporters.pdf import base
+
+    monkeypatch.setattr(base, "shipped_font_names", lambda: frozenset({"Noto-Serif", "Noto-Sans", "Noto-Serif-CJK-JP"}))
+    names = {"Noto-Serif-Bold-Italic", "Noto-Serif-Small-Caps", "Noto-Serif-CJK-JP-Oblique", "Noto-Sans", "Noto-Sans-CJK-JP", "DejaVu-Sans"}
+    monkeypatch.setattr(base, "pdf_font_names", lambda pdf: names)
+    assert base.foreign_fonts(b"") == ["DejaVu-Sans", "Noto-Sans-CJK-JP"]

@@ -64,7 +64,7 @@ from bundler.importers.collector import collected_after
 from bundler.importers.limits import read_bounded
 from bundler.model import Block, Heading, Paragraph, Piece, Provenance
 from bundler.text.dates import parse_date
-from bundler.text.encoding import decode_bytes, looks_binary
+from bundler.text.encoding import decode_bytes, looks_binary, repair_c1
 from bundler.text.language import LanguageChoice, choose_language, direction_of, paragraph_languages, settle_language
 from bundler.text.plain import sha256_bytes, slugify
 from bundler.text.typography import normalise_space, smarten
@@ -153,7 +153,7 @@ def _read_html_bytes(
     else:
         text, warnings = first_reading.text, list(first_reading.warnings)
     decoded = FirstReading(text, tuple(warnings))
-    tree = parse_page(text, label)
+    tree = parse_page(text, label, warnings)
     reassemble_streamed(tree)  # before anything reads the page: the streamed parts are its text
     meta = read_metadata(tree)
     base_url = next((u for u in (meta.url, url, _saved_from(text), options.base_url) if _is_absolute(u)), "")
@@ -314,11 +314,17 @@ _PAGE_CLASSES = etree.ElementDefaultClassLookup(
 )
 
 
-def parse_page(text: str, label: str = ""):
+#: An HTML reference to a C1 control (``&#157;``, ``&#x9D;``): decoding removed the raw ones, the parser makes these.
+_C1_REFERENCE = re.compile(r"&#(?:0*1(?:2[89]|[3-5][0-9])(?![0-9])|[xX]0*[89][0-9a-fA-F](?![0-9a-fA-F]))")
+
+
+def parse_page(text: str, label: str = "", warnings: list[str] | None = None):
     """Parse page text with lxml (libxml2 limits depth; huge_tree stays off).
 
     libxml2 drops whatever lies deeper than its depth limit and only notes it in the error
     log, so that note is turned into an error here: refusing the page beats losing text unseen.
+    A C1 control the page writes as a reference is repaired in the tree (``_repair_c1_references``),
+    with its warning added to ``warnings``.
     """
     text = close_embeds(re.sub(r"^\s*<\?xml[^>]*>", "", text))
     parser = lxml_html.HTMLParser(huge_tree=False, remove_comments=True, remove_pis=True)
@@ -336,7 +342,29 @@ def parse_page(text: str, label: str = ""):
         )
     if document.find(".//body") is None:
         etree.SubElement(document, "body")
+    if "&#" in text and _C1_REFERENCE.search(text):
+        _repair_c1_references(document, [] if warnings is None else warnings)
     return document.getroottree()
+
+
+def _repair_c1_references(document, warnings: list[str]) -> None:
+    """Every text, tail and attribute holding a C1 control, repaired as ``repair_c1`` does.
+
+    libxml2 reads ``&#146;`` as ’ (the HTML rule), but the five references cp1252 leaves undefined
+    (``&#157;``...) as the control itself, which no font draws: on a page written as entities of
+    mojibake (``&acirc;&euro;&#157;`` for ”) it ends a sequence ftfy repairs; otherwise it is dropped.
+    """
+    for element in document.iter():
+        if element.text and _C1_CHAR.search(element.text):
+            element.text = repair_c1(element.text, warnings)
+        if element.tail and _C1_CHAR.search(element.tail):
+            element.tail = repair_c1(element.tail, warnings)
+        for name, value in element.attrib.items() if isinstance(element.tag, str) else ():
+            if _C1_CHAR.search(value):
+                element.set(name, repair_c1(value, warnings))
+
+
+_C1_CHAR = re.compile("[\x80-\x9f]")
 
 
 def _prepare_dom(tree, base_url: str, support: Support | None = None) -> None:

@@ -160,12 +160,51 @@ _UTF8_MOJIBAKE_HINT = re.compile(
 _NOT_KEPT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
+#: The C1 controls (U+0080-U+009F). In decoded text one is almost always a byte of cp1252 text read as
+#: Latin-1 (U+0092 for the apostrophe ’), or an HTML reference to one (``&#157;``).
+_C1 = re.compile("[\x80-\x9f]")
+#: The five C1 codes cp1252 leaves undefined: no character stood for them, so they are dropped.
+_C1_UNDEFINED = "\x81\x8d\x8f\x90\x9d"
+#: Each C1 control to its cp1252 character (U+0092 -> ’), the undefined five to nothing.
+_C1_TO_CP1252 = {code: (None if chr(code) in _C1_UNDEFINED else bytes([code]).decode("cp1252")) for code in range(0x80, 0xA0)}
+
+
 def _repair(text: str, warnings: list[str], utf8: bytes | None = None) -> tuple[str, list[str]]:
-    """The text with mojibake repaired and the characters XML cannot hold removed (see _fix_encoding).
+    """The text with mojibake repaired, stray C1 controls read as cp1252 and the characters XML cannot hold removed.
 
     ``utf8``: the bytes ``text`` was decoded from as UTF-8 without a fault, when it was."""
     fixed, warnings = _fix_encoding(text, warnings, utf8)
+    if not fixed.isascii() and _C1.search(fixed):
+        fixed = c1_as_cp1252(fixed, warnings)
     return _NOT_KEPT.sub("", fixed), warnings
+
+
+def repair_c1(text: str, warnings: list[str]) -> str:
+    """``text`` (a page's text node, holding a C1 control) with its mojibake repaired and its C1 controls read as cp1252.
+
+    A C1 control that survives decoding came from an HTML reference (``&acirc;&euro;&#157;`` is the
+    UTF-8 of ” read as cp1252 and written as entities): ftfy repairs the sequence it ends, and
+    a control left over is read as cp1252 (``c1_as_cp1252``).
+    """
+    import ftfy
+
+    return c1_as_cp1252(ftfy.fix_encoding(text), warnings)
+
+
+def c1_as_cp1252(text: str, warnings: list[str]) -> str:
+    """Every C1 control of ``text`` as the cp1252 character its byte stands for; the five cp1252 leaves undefined dropped.
+
+    No font draws a C1 control (it was printed as U+FFFD), and one left in decoded text was a
+    cp1252 byte read as Latin-1; U+0081, U+008D, U+008F, U+0090 and U+009D stand for nothing and
+    are dropped, with a warning that names them.
+    """
+    dropped = sorted({char for char in _C1.findall(text) if char in _C1_UNDEFINED})
+    if dropped:
+        names = ", ".join(f"U+{ord(char):04X}" for char in dropped)
+        message = f"removed the control character(s) {names}: bytes cp1252 leaves undefined, read as Latin-1"
+        if coded("W114", message) not in warnings:
+            warnings.append(coded("W114", message))
+    return text.translate(_C1_TO_CP1252)
 
 
 def _fix_encoding(text: str, warnings: list[str], utf8: bytes | None = None) -> tuple[str, list[str]]:

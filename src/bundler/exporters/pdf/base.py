@@ -377,7 +377,19 @@ def pdf_font_names(pdf: bytes) -> set[str]:
     return found
 
 
+#: What WeasyPrint adds to a family's name for a style it draws (``Noto-Serif-Bold-Italic``, ``Noto-Serif-Small-Caps``).
+_STYLE_SUFFIX = re.compile(r"(?:-(?:Regular|Bold|Italic|Oblique|Small|Caps))*")
+
+
 def foreign_fonts(pdf: bytes) -> list[str]:
-    """Fonts in the PDF that bundler does not ship (a system fallback: missing glyphs in ours)."""
+    """Fonts in the PDF that bundler does not ship or name (a system fallback: missing glyphs in ours).
+
+    A font is the book's when its name is a family's followed only by style words: a prefix alone took the
+    system's ``Noto-Sans-CJK-JP`` (CJK in code) for the chosen ``Noto Sans`` face and hid its fallback.
+    """
     shipped = shipped_font_names()
-    return sorted(name for name in pdf_font_names(pdf) if not any(name.startswith(family) for family in shipped))
+    return sorted(
+        name
+        for name in pdf_font_names(pdf)
+        if not any(name.startswith(family) and _STYLE_SUFFIX.fullmatch(name[len(family) :]) for family in shipped)
+    )

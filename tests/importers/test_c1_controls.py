@@ -1,0 +1,64 @@
+"""Stray C1 controls (U+0080-U+009F) are cp1252 bytes read as Latin-1: read as cp1252, or dropped when cp1252 has none.
+
+No font draws a C1 control (the PDF printed it as U+FFFD and named it, W310). Left in decoded
+text one stands for a byte of a cp1252 page (U+0092 for ’); a page written as entities of mojibake
+(``&acirc;&euro;&#157;``, the UTF-8 of ” read as cp1252) gets one from the parser.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+
+from bundler.importers import ImportOptions, read_piece
+from bundler.text.encoding import c1_as_cp1252, decode_bytes
+
+C1 = re.compile("[\x80-\x9f]")
+FILLER = "The council met on Tuesday evening to discuss the budget for the coming year, and the debate ran late. " * 3
+
+
+def test_every_c1_control_is_its_cp1252_character_and_the_undefined_five_are_dropped_with_a_warning() -> None:
+    warnings: list[str] = []
+    every = "".join(chr(code) for code in range(0x80, 0xA0))
+    text = c1_as_cp1252(every, warnings)
+    assert text == bytes(code for code in range(0x80, 0xA0) if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)).decode("cp1252")
+    assert not C1.search(text)
+    (warning,) = warnings
+    assert warning.startswith("W114:") and "U+0081, U+008D, U+008F, U+0090, U+009D" in warning
+
+
+def test_a_decoded_page_reads_a_stray_c1_control_as_cp1252() -> None:
+    text, warnings = decode_bytes("<p>caf\u00e9: we\u0092re open \u0093daily\u0094</p>".encode())
+    assert text == "<p>caf\u00e9: we\u2019re open \u201cdaily\u201d</p>"
+    assert warnings == []
+
+
+def test_a_decoded_page_drops_an_undefined_c1_control_and_says_so() -> None:
+    text, warnings = decode_bytes("<p>caf\u00e9 \u009dend</p>".encode())
+    assert text == "<p>caf\u00e9 end</p>"
+    assert [w.split(":")[0] for w in warnings] == ["W114"] and "U+009D" in warnings[0]
+
+
+def _imported(tmp_path, paragraph: str):
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>A guide</title></head><body><article>"
+        f"<h1>A guide</h1><p>{FILLER}</p><p>{paragraph}</p><p>{FILLER}</p></article></body></html>",
+        encoding="utf-8",
+    )
+    piece = read_piece(page, ImportOptions(media_dir=tmp_path / "media"))
+    return json.dumps(dataclasses.asdict(piece), ensure_ascii=False, default=str), piece
+
+
+def test_mojibake_written_as_entities_is_repaired_where_it_ends_in_a_c1_reference(tmp_path):
+    stored, _ = _imported(tmp_path, "Keywords like &acirc;&euro;&oelig;email marketing cost,&acirc;&euro;&#157; and more.")
+    assert "Keywords like \u201cemail marketing cost,\u201d and more." in stored
+    assert not C1.search(stored)
+
+
+def test_an_undefined_c1_reference_alone_is_dropped_with_a_warning(tmp_path):
+    stored, piece = _imported(tmp_path, "Start&#157; the service&#x8D; and wait; it&#146;s done.")
+    assert "Start the service and wait; it\u2019s done." in stored
+    assert not C1.search(stored)
+    assert [w for w in piece.provenance.warnings if w.startswith("W114")], piece.provenance.warnings
