@@ -75,7 +75,11 @@ def write_photo(path: Path, colour: tuple[int, int, int]) -> None:
 @pytest.fixture
 def collection(tmp_path, monkeypatch) -> Path:
     monkeypatch.delenv("BUNDLER_CACHE_DIR", raising=False)  # the cache lives in <collection>/.cache
-    root = tmp_path / "photos-dossier"
+    return write_collection(tmp_path / "photos-dossier")
+
+
+def write_collection(root: Path) -> Path:
+    """The dossier these tests build: a page with two photos beside it and a Markdown note with one."""
     (root / "sources").mkdir(parents=True)
     (root / "collection.yaml").write_text(MANIFEST, encoding="utf-8")
     (root / "sources" / "report.html").write_text(PAGE, encoding="utf-8")

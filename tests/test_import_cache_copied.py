@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_import_cache import BLUE, GREEN, MANIFEST, NOTES, PAGE, RED, YELLOW, photo_colours, shows, write_photo
+from tests.test_import_cache import BLUE, GREEN, RED, YELLOW, photo_colours, shows, write_collection, write_photo
 
 _BUILD = """
 import json, os, sys
@@ -53,14 +53,7 @@ def build(collection: Path) -> dict:
 @pytest.fixture
 def original(tmp_path) -> Path:
     """A page with two photos beside it and a Markdown note with one, built once (its import cache filled)."""
-    root = tmp_path / "original"
-    (root / "sources").mkdir(parents=True)
-    (root / "collection.yaml").write_text(MANIFEST, encoding="utf-8")
-    (root / "sources" / "report.html").write_text(PAGE, encoding="utf-8")
-    (root / "sources" / "notes.md").write_text(NOTES, encoding="utf-8")
-    write_photo(root / "sources" / "report_files" / "market.jpg", RED)
-    write_photo(root / "sources" / "report_files" / "street.jpg", GREEN)
-    write_photo(root / "sources" / "photos" / "river.png", YELLOW)
+    root = write_collection(tmp_path / "original")
     build(root)
     return root
 

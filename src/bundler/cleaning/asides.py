@@ -31,7 +31,6 @@ from bundler.text.typography import normalise_space
 
 _RULES = Path(__file__).with_name("rules") / "asides.yaml"
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_WORD = WORD  # CJK characters one a word (see measure._Words)
 _LINK = re.compile(r"^\s*<a\b[^>]*>(.*?)</a>\s*$", re.S)
 
 
@@ -122,7 +121,7 @@ def _running_text_around(card, root) -> tuple[bool, int]:
             passed = True
         if element.tag != "p" or element in inside:
             continue
-        words = len(_WORD.findall(" ".join(element.itertext())))
+        words = len(WORD.findall(" ".join(element.itertext())))
         if words < least:
             continue
         if passed:
@@ -201,7 +200,7 @@ def _names_in_rest(parent, card, name: set[str]) -> bool:
     for child in parent:
         if child is card or not isinstance(child.tag, str) or any(x is child for x in card.iterancestors()):
             continue
-        if name & set(_WORD.findall(_text(child).lower())):
+        if name & set(WORD.findall(_text(child).lower())):
             return True
     return False
 
@@ -216,7 +215,7 @@ def _name_words(link) -> set[str]:
 
     Short words ("de", "Li") are left out, except a Chinese or Japanese name's characters, each a word."""
     text = _text(link) or " ".join(img.get("alt") or "" for img in link.iter("img"))
-    return {w for w in _WORD.findall(text.lower()) if len(w) > 2 or is_unspaced(w)}
+    return {w for w in WORD.findall(text.lower()) if len(w) > 2 or is_unspaced(w)}
 
 
 def _prose_words(element) -> list[str]:
@@ -230,7 +229,7 @@ def _prose_words(element) -> list[str]:
             parts.append(node.text or "")
         if node is not element and not in_link:  # a tail lies outside its own element
             parts.append(node.tail or "")
-    return _WORD.findall(" ".join(parts).lower())
+    return WORD.findall(" ".join(parts).lower())
 
 
 def _text(element) -> str:
@@ -261,7 +260,7 @@ def _lone_link_key(block: Block) -> str:
     match = _LINK.match(block.html)
     if not match or "<a " in match.group(1):
         return ""
-    return " ".join(_WORD.findall(text_of(match.group(1)).lower()))
+    return " ".join(WORD.findall(text_of(match.group(1)).lower()))
 
 
 def _without_empty_items(block: Block) -> Block | None:

@@ -38,7 +38,6 @@ from bundler.model import Block, FigureBlock, Heading, ListBlock, Paragraph
 from bundler.text.typography import normalise_space
 
 _RULES = Path(__file__).with_name("rules") / "closing.yaml"
-_WORD = WORD  # CJK characters one a word (see measure._Words)
 
 
 @cache
@@ -159,7 +158,7 @@ def _heading_over(blocks: list[Block], dropped: set[int]) -> set[int]:
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(normalise_space(text).lower())
+    return WORD.findall(normalise_space(text).lower())
 
 
 def _is_name_line(words: list[str], names: list[list[str]]) -> bool:
