@@ -64,7 +64,7 @@ from bundler.importers.collector import collected_after
 from bundler.importers.limits import read_bounded
 from bundler.model import Block, Heading, Paragraph, Piece, Provenance
 from bundler.text.dates import parse_date
-from bundler.text.encoding import decode_bytes, looks_binary, repair_c1
+from bundler.text.encoding import C1_CONTROL, decode_bytes, looks_binary, repair_c1
 from bundler.text.language import LanguageChoice, choose_language, direction_of, paragraph_languages, settle_language
 from bundler.text.plain import sha256_bytes, slugify
 from bundler.text.typography import normalise_space, smarten
@@ -355,16 +355,13 @@ def _repair_c1_references(document, warnings: list[str]) -> None:
     mojibake (``&acirc;&euro;&#157;`` for ”) it ends a sequence ftfy repairs; otherwise it is dropped.
     """
     for element in document.iter():
-        if element.text and _C1_CHAR.search(element.text):
+        if element.text and C1_CONTROL.search(element.text):
             element.text = repair_c1(element.text, warnings)
-        if element.tail and _C1_CHAR.search(element.tail):
+        if element.tail and C1_CONTROL.search(element.tail):
             element.tail = repair_c1(element.tail, warnings)
         for name, value in element.attrib.items() if isinstance(element.tag, str) else ():
-            if _C1_CHAR.search(value):
+            if C1_CONTROL.search(value):
                 element.set(name, repair_c1(value, warnings))
-
-
-_C1_CHAR = re.compile("[\x80-\x9f]")
 
 
 def _prepare_dom(tree, base_url: str, support: Support | None = None) -> None:

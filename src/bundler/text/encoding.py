@@ -162,7 +162,7 @@ _NOT_KEPT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 #: The C1 controls (U+0080-U+009F). In decoded text one is almost always a byte of cp1252 text read as
 #: Latin-1 (U+0092 for the apostrophe ’), or an HTML reference to one (``&#157;``).
-_C1 = re.compile("[\x80-\x9f]")
+C1_CONTROL = re.compile("[\x80-\x9f]")
 #: The five C1 codes cp1252 leaves undefined: no character stood for them, so they are dropped.
 _C1_UNDEFINED = "\x81\x8d\x8f\x90\x9d"
 #: Each C1 control to its cp1252 character (U+0092 -> ’), the undefined five to nothing.
@@ -174,7 +174,7 @@ def _repair(text: str, warnings: list[str], utf8: bytes | None = None) -> tuple[
 
     ``utf8``: the bytes ``text`` was decoded from as UTF-8 without a fault, when it was."""
     fixed, warnings = _fix_encoding(text, warnings, utf8)
-    if not fixed.isascii() and _C1.search(fixed):
+    if not fixed.isascii() and C1_CONTROL.search(fixed):
         fixed = c1_as_cp1252(fixed, warnings)
     return _NOT_KEPT.sub("", fixed), warnings
 
@@ -198,7 +198,7 @@ def c1_as_cp1252(text: str, warnings: list[str]) -> str:
     cp1252 byte read as Latin-1; U+0081, U+008D, U+008F, U+0090 and U+009D stand for nothing and
     are dropped, with a warning that names them.
     """
-    dropped = sorted({char for char in _C1.findall(text) if char in _C1_UNDEFINED})
+    dropped = sorted({char for char in C1_CONTROL.findall(text) if char in _C1_UNDEFINED})
     if dropped:
         names = ", ".join(f"U+{ord(char):04X}" for char in dropped)
         message = f"removed the control character(s) {names}: bytes cp1252 leaves undefined, read as Latin-1"
