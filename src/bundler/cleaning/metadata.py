@@ -11,9 +11,13 @@ import html
 import itertools
 import json
 import re
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from pathlib import Path
 
+from bundler.cleaning import read_rules
 from bundler.cleaning.calendars import to_gregorian
 from bundler.cleaning.date_search import install_search
 from bundler.cleaning.header_lines import byline_names, gregorian_date_text, other_calendar_date, split_names, strip_byline_word
@@ -25,6 +29,7 @@ from bundler.text.typography import normalise_space
 
 _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle", "report"}
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|«|»)\s+")
+_WORDS = re.compile(r"\w+")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _DEK_WORDS = ("standfirst", "dek", "subtitle", "subheadline", "summary", "lede", "excerpt", "strapline", "standfirsttext")
 #: A class token ends with a _DEK_WORDS word only if its letters (marks dropped) contain one.
@@ -75,7 +80,10 @@ def read_metadata(tree) -> PageMeta:
     meta.article_body = _text(ld.get("articleBody"))
     h1 = _h1(tree)
     page_title = normalise_space("".join(tree.findtext(".//title") or ""))
-    if not meta.title or (h1 and h1 in meta.title and len(h1) < len(meta.title)):
+    beside_site = _title_beside_site_h1(tree, h1, (meta.title, page_title)) if h1 else ""
+    if beside_site:
+        meta.title = beside_site
+    elif not meta.title or (h1 and h1 in meta.title and len(h1) < len(meta.title)):
         meta.title = h1 or meta.title
     title = meta.title or page_title
     # the page's short texts are read only for a title with a separator to judge (a third of read_metadata's time)
@@ -467,10 +475,73 @@ def _first_h1s(tree) -> list:
 
 def _h1(tree) -> str:
     for element in _first_h1s(tree):
-        text = normalise_space(element.text_content())
+        text = heading_title(element)
         if text:
             return text
     return ""
+
+
+@cache
+def _permalink_marks() -> frozenset[str]:
+    return frozenset(read_rules(Path(__file__).with_name("rules") / "headings.yaml")["permalink_marks"])
+
+
+def heading_title(element) -> str:
+    """A heading's text without its permalink ("Models¶", "Intro #") and buttons ("Copy item path").
+
+    Documentation generators put a link to the heading itself inside it, its text a mark
+    (``permalink_marks`` in ``rules/headings.yaml``), and API docs a copy button: neither is
+    part of the page's title.
+    """
+    marks = _permalink_marks()
+    extra = [e for e in element.iter("a", "button") if e.tag == "button" or normalise_space(e.text_content()) in marks]
+    if not extra:
+        return normalise_space(element.text_content()).rstrip("¶🔗").strip()
+    copy = deepcopy(element)  # a heading: a few nodes
+    copy.tail = None
+    for node in copy.xpath(".//button | .//a"):
+        if node.tag == "button" or normalise_space(node.text_content()) in marks:
+            _remove_keeping_tail(node)
+    return normalise_space(copy.text_content())
+
+
+def _remove_keeping_tail(node) -> None:
+    parent = node.getparent()
+    if parent is None:
+        return
+    tail = node.tail or ""
+    previous = node.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(node)
+
+
+def _title_beside_site_h1(tree, h1: str, titles: tuple[str, ...]) -> str:
+    """The page's title when its first ``<h1>`` is the site's name (a documentation site's header), else "".
+
+    The ``<h1>`` names the site when it is the last part of a separated ``<title>`` or og:title
+    ("What is X? - The Book"), and the first part is another heading on the page (the page's own
+    ``<h2>`` or second ``<h1>``). Then the title is that title without its last part.
+    """
+    for title in titles:
+        parts = _TITLE_SEPARATORS.split(title or "")
+        if len(parts) < 2:
+            continue
+        if _names_site(parts[-1], h1) and _key(parts[0]) in _heading_keys(tree):
+            return normalise_space(" - ".join(parts[:-1]))
+    return ""
+
+
+def _names_site(part: str, name: str) -> bool:
+    """Whether a title's ``part`` is the site ``name``, perhaps with one word after ("The Book documentation")."""
+    part_words, name_words = _WORDS.findall(part.lower()), _WORDS.findall(name.lower())
+    return bool(name_words) and part_words[: len(name_words)] == name_words and len(part_words) - len(name_words) <= 1
+
+
+def _heading_keys(tree) -> set[str]:
+    return {_key(heading_title(h)) for h in itertools.islice(iter_page(tree, "h1", "h2", "h3"), 200)}
 
 
 def _fill_from_trafilatura(tree, meta: PageMeta, attributes: PageAttributes) -> None:
