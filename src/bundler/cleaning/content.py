@@ -88,11 +88,85 @@ def find_root(tree, url: str = "", support: Support | None = None) -> Root:
         else:
             element = _common_ancestor(found)
         how = candidate.get("xpath") or "class " + "/".join(candidate["class_words"][:3])
-        return Root(element, candidate["strength"], how, posts=_holds_posts(element, found))
+        return _settle_thread(Root(element, candidate["strength"], how, posts=_holds_posts(element, found)), support, length)
     dense = _densest(body)
     if dense is not None:
-        return Root(dense, "medium", "densest text block")
-    return Root(body, "weak", "body")
+        return _settle_thread(Root(dense, "medium", "densest text block"), support, length)
+    return _settle_thread(Root(body, "weak", "body"), support, length)
+
+
+_POST_SPLIT = re.compile(r"[^a-z]+")
+_POST_ID = re.compile(r"([a-z]+)[-_]?[0-9]+")
+
+
+def _post_kind(element) -> str:
+    """The class token naming ``element`` a post ("message" for ``class="message message--post"``), "" for none.
+
+    The whole token, so that a blog post's "post-header", "post-content" and "post-footer" are
+    three kinds, not three posts; an id names a post by a word and a number ("post-1234")."""
+    if not isinstance(element.tag, str):
+        return ""
+    words = _root_rules()["post_words"]
+    for token in (element.get("class") or "").lower().split():
+        if any(word in words for word in _POST_SPLIT.split(token)):
+            return token
+    match = _POST_ID.fullmatch((element.get("id") or "").lower())
+    return "#" + match.group(1) if match and match.group(1) in words else ""
+
+
+def _posts_under(parent) -> list:
+    """``parent``'s children that are posts of one kind and tag, if there are enough to be a thread."""
+    groups: dict[tuple, list] = {}
+    for child in parent:
+        kind = _post_kind(child)
+        if kind:
+            groups.setdefault((child.tag, kind), []).append(child)
+    best = max(groups.values(), key=len, default=[])
+    return best if len(best) >= _root_rules()["thread_posts"] else []
+
+
+def _settle_thread(root: Root, support: Support | None, length) -> Root:
+    """The thread holding ``root`` when the root is one of its posts, or the thread inside a broad root.
+
+    A forum page's markup names each post ("post", "message", "reply", see ``post_words`` in
+    ``rules/root.yaml``); a content rule finds one of them (the longest ``postbody``) or the whole
+    page. The posts' parent is the article then, each post in order. Comments below an article
+    are a thread too, but a small part of the page's text and of trafilatura's reading (which
+    leaves comments out): a broad root narrows to a thread only when it holds most of the first
+    and leaves out next to none of the second (a question above its answers stays).
+    """
+    if root.posts:
+        return root
+    element = root.element
+    for inner in (element, *element.iterancestors()):
+        parent = inner.getparent()
+        if parent is None or inner.tag in ("body", "html"):
+            break
+        posts = _posts_under(parent)
+        if any(p is inner for p in posts):
+            return Root(parent, root.strength, root.how + "; its thread", posts=True)
+    if root.strength == "strong":
+        return root
+    total = length(element)
+    share = _root_rules()["thread_text_share"]
+    best, best_length = None, 0
+    for container in element.iter():
+        if not isinstance(container.tag, str) or len(container) < _root_rules()["thread_posts"]:
+            continue
+        posts = _posts_under(container)
+        if posts:
+            held = sum(length(p) for p in posts)
+            if held > best_length:
+                best, best_length = container, held
+    if best is not None and any(_post_kind(e) for e in best.itersiblings(preceding=True)):
+        best = best.getparent()  # a lead post above the thread (a question above its answers) belongs to it
+    if best is None or best is element or best_length < share * total:
+        return root
+    if support is not None and not support.empty:
+        whole = support.share_in(spaced_text(element))
+        if whole and whole - support.share_in(spaced_text(best)) > _root_rules()["thread_support_left"]:
+            return root
+    return Root(best, root.strength, root.how + "; the thread inside", posts=True)
 
 
 _DIRECT_TEXT = "text() | p//text() | font//text() | span/text() | b/text() | i/text() | em/text() | strong/text() | a/text()"
@@ -424,8 +498,9 @@ def coverage(blocks: list[Block], support: Support) -> float:
 def select_blocks(blocks: list[Block], support: Support | None, trusted: bool, keep_head: bool = False) -> list[Block]:
     """Keep the article's blocks: trim a trusted root's edges, filter an untrusted one.
 
-    ``keep_head`` keeps what comes before the first block trafilatura agrees with (the root is a
-    thread, whose first post trafilatura often drops). When trafilatura agrees with none of the root's blocks, its article lies elsewhere (often a
+    ``keep_head`` keeps what comes before the first block trafilatura agrees with and after the
+    last (the root is a thread, whose first post trafilatura often drops, or whose later posts it
+    leaves out when it reads the first alone). When trafilatura agrees with none of the root's blocks, its article lies elsewhere (often a
     block of terms or a cookie notice it took for the text); filtering by it would empty the
     root, so the root's blocks are kept and the recovery step weighs the two bodies against
     each other. Between the first and the last block trafilatura agrees with, any root keeps the
@@ -453,6 +528,8 @@ def select_blocks(blocks: list[Block], support: Support | None, trusted: bool, k
             result.append(block)
         elif index < first and keep_head and not _is_link_list(block) and link_density(block) < 0.6:
             result.append(block)  # the first post of a thread: trafilatura often drops the question
+        elif index > last and keep_head and not _is_link_list(block) and link_density(block) < 0.6:
+            result.append(block)  # a later post: trafilatura often reads the first post alone
         elif trusted and first < index < last and not _is_link_list(block) and link_density(block) < 0.6:
             result.append(block)  # trafilatura dropped it (a short line, a table) but it sits inside the article
         elif first < index < last and not _is_link_list(block) and link_density(block) < HOLE_LINK_DENSITY:
