@@ -175,3 +175,13 @@ def test_a_cover_that_is_no_usable_image_is_refused_by_check_and_by_build(tmp_pa
     assert_user_error(run_cli("check", str(tmp_path / "c")), "M037", "collection.yaml:2:", needle)
     assert_user_error(run_cli("build", str(tmp_path / "c"), "--format", "epub", "--out", str(tmp_path / "dist")), "M037", needle)
     assert not (tmp_path / "dist").exists() or not any((tmp_path / "dist").rglob("*.epub"))
+
+
+@pytest.mark.parametrize(
+    ("target", "code", "needle"), [("loop.html", "E830", "loops back on itself"), ("gone.html", "E101", "to a file that does not exist")]
+)
+def test_a_source_that_is_a_looping_or_dangling_link_says_so_not_file_not_found(tmp_path, target, code, needle):
+    (tmp_path / "loop.html").symlink_to(target)
+    assert_user_error(run_cli("extract", str(tmp_path / "loop.html")), code, "loop.html", needle)
+    assert run_cli("new", str(tmp_path / "col"), "--title", "C").returncode == 0
+    assert_user_error(run_cli("import", str(tmp_path / "col"), str(tmp_path / "loop.html")), code, "loop.html", needle)

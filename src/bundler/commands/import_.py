@@ -26,7 +26,7 @@ from bundler.commands._warnings import empty_body_refusals as refusals
 from bundler.commands._warnings import show_piece_warnings
 from bundler.errors import BundlerError, ImportError_, Problem, shown
 from bundler.files import links_leaving, write_atomically
-from bundler.importers import ImportOptions, find_source, read_piece
+from bundler.importers import ImportOptions, find_source, missing_file, read_piece
 from bundler.importers.piece import PIECE_FILE
 from bundler.manifest.events import append_events, capture_event, import_event
 from bundler.text.plain import sha256_file, slugify
@@ -182,7 +182,7 @@ def run(args, ui) -> int:
                 continue
             source = Path(text)
             if not source.is_file():
-                raise BundlerError(f"file not found: {source}", code="E101", file=text)
+                raise missing_file(source) if not source.exists() else BundlerError(f"file not found: {source}", code="E101", file=text)
             _refuse_undecodable_name(source)
             _refuse_control_characters_in_name(source)
             original, kept = _original_place(root, source, reserved)
