@@ -185,3 +185,12 @@ def test_a_source_that_is_a_looping_or_dangling_link_says_so_not_file_not_found(
     assert_user_error(run_cli("extract", str(tmp_path / "loop.html")), code, "loop.html", needle)
     assert run_cli("new", str(tmp_path / "col"), "--title", "C").returncode == 0
     assert_user_error(run_cli("import", str(tmp_path / "col"), str(tmp_path / "loop.html")), code, "loop.html", needle)
+
+
+def test_one_file_listed_twice_under_two_names_is_a_duplicate(tmp_path):
+    """A symbolic link to a listed piece passed check and put the article in the book twice."""
+    write_collection(tmp_path / "c", "title: T\n")
+    (tmp_path / "c" / "same.md").symlink_to("one.md")
+    manifest = tmp_path / "c" / "collection.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("[one.md]", "[one.md, same.md]"), encoding="utf-8")
+    assert_user_error(run_cli("check", str(tmp_path / "c")), "M042", "collection.yaml:", "'same.md'", "as 'one.md', the same file")
