@@ -194,3 +194,12 @@ def test_one_file_listed_twice_under_two_names_is_a_duplicate(tmp_path):
     manifest = tmp_path / "c" / "collection.yaml"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace("[one.md]", "[one.md, same.md]"), encoding="utf-8")
     assert_user_error(run_cli("check", str(tmp_path / "c")), "M042", "collection.yaml:", "'same.md'", "as 'one.md', the same file")
+
+
+def test_list_shows_a_bidi_override_in_a_section_title_escaped(tmp_path):
+    write_collection(tmp_path / "c", "title: T\n")
+    manifest = tmp_path / "c" / "collection.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("title: S", 'title: "S \u202e x"'), encoding="utf-8")
+    result = run_cli("list", str(tmp_path / "c"))
+    assert result.returncode == 0, result.stderr
+    assert "S \\u202e x" in result.stdout and "\u202e" not in result.stdout
