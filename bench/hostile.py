@@ -31,6 +31,7 @@ from pathlib import Path
 
 MEMORY_LIMIT = 3 * 2**30  # bytes of address space per step: a bomb must fail inside it, not take the machine
 CODE = re.compile(r"\b[A-Z]\d{3}\b")
+RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # what no message may print raw
 
 PROSE = (
     "The river rose through the night and by morning the lower streets were under water; the market moved "
@@ -601,6 +602,458 @@ def _(d):
     return []
 
 
+# --- round 12: raw controls and long numbers in YAML, huge titles, names, empty and misplaced files ------------
+
+
+def piece_manifest(pieces: str = "[one.md]", head: str = "title: T\n") -> str:
+    return f"{head}sections:\n  - title: S\n    pieces: {pieces}\n"
+
+
+for _name, _text in {
+    "manifest-raw-nul": "title: T\x00x\n",
+    "manifest-raw-esc": "title: T\x1b[31mred\n",
+    "manifest-raw-c1": "title: T\x85\x9bx\n",
+    "manifest-raw-del-in-section": None,
+    "manifest-5000-digit-number": "title: T\nnumber: " + "9" * 5000 + "\n",
+    "manifest-5000-digit-negative": "title: T\nsubtitle: -" + "9" * 5000 + "\n",
+    "manifest-5000-digit-float": "title: T\nsubtitle: " + "9" * 5000 + ".5e99999\n",
+    "manifest-bad-int-tag": "title: T\ndate: !!int abc\n",
+    "manifest-bad-timestamp-tag": "title: T\ndate: !!timestamp 2016-02-30\n",
+    "manifest-bad-binary-tag": "title: T\ncover: !!binary '!!!'\n",
+    "manifest-set-tag": "title: !!set {a, b}\n",
+    "manifest-title-10k": "title: " + "Long title words " * 600 + "\n",
+    "manifest-title-one-word-5k": "title: " + "x" * 5000 + "\n",
+    "manifest-subtitle-editors-huge": "title: T\nsubtitle: " + "Sub " * 2000 + "\neditors: [" + ", ".join(["Editor Name"] * 500) + "]\n",
+    "manifest-title-rtl-controls": 'title: "\u202eevil\u2066 عنوان \u202c"\n',
+    "manifest-recursive-alias": "title: T\nx: &a [*a]\n",
+    "manifest-merge-key-bomb": "a: &a {k0: 1, k1: 1, k2: 1, k3: 1, k4: 1, k5: 1, k6: 1, k7: 1, k8: 1, k9: 1}\n"
+    + "".join(f"m{i}: &m{i} {{<<: [*{'a' if i == 0 else f'm{i - 1}'}], x{i}: 1}}\n" for i in range(30))
+    + "title: T\n",
+    "manifest-sections-null": None,
+    "manifest-one-line-3mb": "title: T\ndescription: " + "word " * 600_000 + "\n",
+    "manifest-nested-mapping-keys": "title: T\n? [a, b]\n: c\n? {x: y}\n: d\n",
+}.items():
+
+    def _make(d, text=_text, name=_name):
+        if name == "manifest-raw-del-in-section":
+            return manifest(d, "title: T\nsections:\n  - title: S\x7fx\n    pieces: [one.md]\n")
+        if name == "manifest-sections-null":
+            return manifest(d, "title: T\nsections:\n  -\n  - title:\n    pieces:\n")
+        return manifest(d, piece_manifest(head=text))
+
+    VARIANTS[_name] = _make
+
+
+@variant("manifest-utf16")
+def _(d):
+    return manifest(d, piece_manifest().encode("utf-16"))
+
+
+@variant("manifest-zero-byte")
+def _(d):
+    return manifest(d, b"")
+
+
+@variant("manifest-only-comments")
+def _(d):
+    return manifest(d, "# nothing\n# here\n")
+
+
+@variant("manifest-piece-zero-byte")
+def _(d):
+    manifest(d, piece_manifest("[one.md, empty.md, empty.txt, empty.html]"))
+    for name in ("empty.md", "empty.txt", "empty.html"):
+        write(d / "col" / name, b"")
+    return []
+
+
+@variant("manifest-piece-is-directory")
+def _(d):
+    manifest(d, piece_manifest("[one.md, folder.md]"))
+    (d / "col" / "folder.md").mkdir()
+    return []
+
+
+@variant("manifest-piece-symlink-loop")
+def _(d):
+    manifest(d, piece_manifest("[one.md, loop.md]"))
+    os.symlink("loop.md", d / "col" / "loop.md")
+    return []
+
+
+@variant("manifest-piece-symlink-out")
+def _(d):
+    manifest(d, piece_manifest("[one.md, out.md]"))
+    os.symlink("/etc/hostname", d / "col" / "out.md")
+    return []
+
+
+@variant("manifest-piece-name-rtl")
+def _(d):
+    manifest(d, piece_manifest('[one.md, "evil\u202edm.md"]'))
+    write(d / "col" / "evil\u202edm.md", "# Evil\n\n" + PROSE)
+    return []
+
+
+@variant("manifest-piece-name-control")
+def _(d):
+    manifest(d, piece_manifest('[one.md, "o\\x1bne.md"]'))
+    write(d / "col" / "o\x1bne.md", "# Escaped\n\n" + PROSE)
+    return []
+
+
+@variant("manifest-piece-twice-via-symlink")
+def _(d):
+    manifest(d, piece_manifest("[one.md, same.md]"))
+    os.symlink("one.md", d / "col" / "same.md")
+    return []
+
+
+@variant("manifest-duplicate-nested-keys")
+def _(d):
+    return manifest(d, "title: T\nsections:\n  - title: S\n    title: S2\n    pieces: [one.md]\n    pieces: [one.md]\n")
+
+
+def cover_manifest(d: Path, data: bytes | None, name: str = "cover.png") -> list[Path]:
+    manifest(d, piece_manifest(head=f"title: T\ncover: {name}\n"))
+    if data is not None:
+        write(d / "col" / name, data)
+    return []
+
+
+def png_of(width: int, height: int) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (width, height), 128).save(out, "PNG")
+    return out.getvalue()
+
+
+@variant("cover-is-html")
+def _(d):
+    return cover_manifest(d, page().encode(), "cover.jpg")
+
+
+@variant("cover-zero-byte")
+def _(d):
+    return cover_manifest(d, b"")
+
+
+@variant("cover-1x60000")
+def _(d):
+    return cover_manifest(d, png_of(1, 60_000))
+
+
+@variant("cover-60000x1")
+def _(d):
+    return cover_manifest(d, png_of(60_000, 1))
+
+
+@variant("cover-png-bomb")
+def _(d):
+    return cover_manifest(d, png_bomb())
+
+
+@variant("cover-png-12k-square")
+def _(d):
+    return cover_manifest(d, png_bomb(12_000, 12_000))
+
+
+@variant("cover-is-directory")
+def _(d):
+    cover_manifest(d, None)
+    (d / "col" / "cover.png").mkdir()
+    return []
+
+
+@variant("cover-svg-bomb")
+def _(d):
+    return cover_manifest(d, SVG_BOMB.encode(), "cover.svg")
+
+
+@variant("cover-symlink-loop")
+def _(d):
+    cover_manifest(d, None)
+    os.symlink("cover.png", d / "col" / "cover.png")
+    return []
+
+
+# Markdown front matter and text files
+
+
+@variant("md-front-matter-raw-nul")
+def _(d):
+    return write(d / "fmnul.md", "---\ntitle: T\x00x\n---\n\n" + PROSE)
+
+
+@variant("md-front-matter-raw-esc")
+def _(d):
+    return write(d / "fmesc.md", "---\ntitle: T\x1b[31mx\nauthor: \x85\n---\n\n" + PROSE)
+
+
+@variant("md-front-matter-5000-digits")
+def _(d):
+    return write(d / "fmnum.md", "---\ntitle: T\ncount: " + "9" * 5000 + "\n---\n\n" + PROSE)
+
+
+@variant("md-front-matter-bad-tags")
+def _(d):
+    return write(d / "fmtag.md", "---\ntitle: T\ndate: !!timestamp 2016-02-30\nn: !!int x\n---\n\n" + PROSE)
+
+
+@variant("md-front-matter-recursive-alias")
+def _(d):
+    return write(d / "fmrec.md", "---\ntitle: T\nx: &a [*a]\n---\n\n" + PROSE)
+
+
+@variant("md-front-matter-title-types")
+def _(d):
+    return write(d / "fmtypes.md", "---\ntitle: 12345\nauthor: [1, [2, [3]]]\nlang: null\ndate: 99999-01-01\n---\n\n" + PROSE)
+
+
+@variant("md-zero-byte")
+def _(d):
+    return write(d / "zero.md", b"")
+
+
+@variant("md-only-front-matter")
+def _(d):
+    return write(d / "onlyfm.md", "---\ntitle: Nothing else\n---\n")
+
+
+@variant("md-title-10k")
+def _(d):
+    return write(d / "mdlong.md", "# " + "Long heading words " * 600 + "\n\n" + PROSE)
+
+
+@variant("md-long-word-1mb")
+def _(d):
+    return write(d / "word.md", "# Word\n\n" + PROSE + "\n\n" + "x" * 2**20 + "\n")
+
+
+@variant("md-table-2000-columns")
+def _(d):
+    row = "|" + "|".join(f"c{i}" for i in range(2000)) + "|\n"
+    return write(d / "table.md", "# Table\n\n" + PROSE + "\n\n" + row + "|" + "---|" * 2000 + "\n" + row * 3)
+
+
+@variant("txt-zero-byte")
+def _(d):
+    return write(d / "zero.txt", b"")
+
+
+@variant("txt-only-whitespace")
+def _(d):
+    return write(d / "blank.txt", " \n\t\n\u00a0\n" * 1000)
+
+
+@variant("txt-name-esc")
+def _(d):
+    return write(d / "red\x1b[31m.txt", "Title\n\n" + PROSE * 3)
+
+
+@variant("txt-name-newline")
+def _(d):
+    return write(d / "two\nlines.txt", "Title\n\n" + PROSE * 3)
+
+
+@variant("txt-name-rtl-override")
+def _(d):
+    return write(d / "evil\u202etxt.md", "Title\n\n" + PROSE * 3)
+
+
+@variant("txt-name-bidi-isolates-arabic")
+def _(d):
+    return write(d / "\u2067مقال\u2069 عربي.txt", "عنوان\n\n" + "نص عربي طويل. " * 60)
+
+
+@variant("txt-is-directory")
+def _(d):
+    (d / "folder.txt").mkdir(parents=True)
+    return [d / "folder.txt"]
+
+
+@variant("txt-symlink-loop")
+def _(d):
+    d.mkdir(parents=True, exist_ok=True)
+    os.symlink("loop.txt", d / "loop.txt")
+    return [d / "loop.txt"]
+
+
+# web pages
+
+
+@variant("html-huge-numeric-entity")
+def _(d):
+    return write(d / "entity.html", page(body="<p>&#" + "9" * 5000 + "; &#x" + "f" * 5000 + "; &#99999999999;</p>"))
+
+
+@variant("html-lang-and-dir-garbage")
+def _(d):
+    text = page(body="<p dir='sideways' lang='\u202e'>x</p>").replace('lang="en"', 'lang="' + "x-" * 5000 + '" dir="bogus"')
+    return write(d / "lang.html", text)
+
+
+@variant("html-attribute-10mb")
+def _(d):
+    return write(d / "attr.html", page(body='<p class="' + "c " * (5 * 2**20) + '">classy</p>'))
+
+
+@variant("html-long-word-1mb")
+def _(d):
+    return write(d / "word.html", page(body="<p>" + "x" * 2**20 + "</p>"))
+
+
+@variant("html-pre-one-line-1mb")
+def _(d):
+    return write(d / "pre.html", page(body="<pre>" + "code(); " * (2**17) + "</pre>"))
+
+
+@variant("html-30k-paragraphs")
+def _(d):
+    return write(d / "many.html", page(body="".join(f"<p>{PROSE[:60]} {i}</p>" for i in range(30_000))))
+
+
+@variant("html-same-image-3000-times")
+def _(d):
+    path = saved_page(d, "many", {"a.jpg": small_jpeg()}, srcs=["many_files/a.jpg"] * 3000)
+    return [path]
+
+
+@variant("html-title-rtl-controls-in-name")
+def _(d):
+    return write(d / "\u202e\u2066x\u2069.html", page(title="\u202e\u2066Title\u2069"))
+
+
+@variant("html-is-directory")
+def _(d):
+    (d / "folder.html").mkdir(parents=True)
+    return [d / "folder.html"]
+
+
+@variant("html-symlink-loop")
+def _(d):
+    d.mkdir(parents=True, exist_ok=True)
+    os.symlink("loop.html", d / "loop.html")
+    return [d / "loop.html"]
+
+
+@variant("html-charset-utf7")
+def _(d):
+    return write(d / "utf7.html", page(charset="utf-7", body="<p>+ADw-script+AD4-alert(1)+ADw-/script+AD4-</p>"))
+
+
+@variant("img-1x60000")
+def _(d):
+    return [saved_page(d, "tall", {"a.png": png_of(1, 60_000)})]
+
+
+@variant("img-60000x1")
+def _(d):
+    return [saved_page(d, "wide", {"a.png": png_of(60_000, 1)})]
+
+
+@variant("img-png-12k-square")
+def _(d):
+    return [saved_page(d, "square", {"a.png": png_bomb(12_000, 12_000)})]
+
+
+@variant("img-png-text-chunk-bomb")
+def _(d):
+    text = zlib.compress(b"\0" * (64 * 2**20), 9)
+    data = png_of(100, 100)
+    bomb = data[:-12] + png_chunk(b"zTXt", b"Comment\0\0" + text) + data[-12:]
+    return [saved_page(d, "ztxt", {"a.png": bomb})]
+
+
+@variant("img-is-html")
+def _(d):
+    return [saved_page(d, "ishtml", {"a.png": page().encode(), "b.jpg": b"<svg xmlns='http://www.w3.org/2000/svg'/>"})]
+
+
+@variant("img-is-directory")
+def _(d):
+    path = saved_page(d, "imgdir", {}, srcs=["imgdir_files/folder.jpg"])
+    (d / "imgdir_files" / "folder.jpg").mkdir()
+    return [path]
+
+
+@variant("img-cmyk-and-16bit")
+def _(d):
+    from PIL import Image
+
+    cmyk, wide = io.BytesIO(), io.BytesIO()
+    Image.new("CMYK", (300, 200), (10, 200, 30, 40)).save(cmyk, "JPEG")
+    Image.new("I;16", (300, 200), 40000).save(wide, "PNG")
+    return [saved_page(d, "modes", {"a.jpg": cmyk.getvalue(), "b.png": wide.getvalue()})]
+
+
+@variant("img-apng-2000-frames")
+def _(d):
+    from PIL import Image
+
+    frames = [Image.new("L", (64, 64), i % 256) for i in range(2000)]
+    out = io.BytesIO()
+    frames[0].save(out, "PNG", save_all=True, append_images=frames[1:])
+    return [saved_page(d, "apng", {"a.png": out.getvalue()})]
+
+
+# web archives
+
+
+@variant("warc-truncated-record")
+def _(d):
+    return write(d / "cut.warc", warc_record("https://x.example/cut", page().encode())[:-2000])
+
+
+@variant("warc-truncated-gzip")
+def _(d):
+    data = gzip_member(warc_record("https://x.example/cutgz", page().encode()))
+    return write(d / "cut.warc.gz", data[: len(data) // 2])
+
+
+@variant("warc-second-record-truncated")
+def _(d):
+    second = warc_record("https://x.example/b", page(title="B").encode())
+    return write(d / "two.warc", warc_record("https://x.example/a", page(title="A").encode()) + second[: len(second) // 2])
+
+
+@variant("warc-zero-byte")
+def _(d):
+    return write(d / "zero.warc", b"")
+
+
+@variant("warc-headers-only")
+def _(d):
+    return write(d / "head.warc", b"WARC/1.0\r\nWARC-Type: response\r\n")
+
+
+@variant("warc-header-line-4mb")
+def _(d):
+    record = warc_record("https://x.example/h", page().encode()).replace(
+        b"WARC-Date:", b"X-Junk: " + b"j" * (4 * 2**20) + b"\r\nWARC-Date:"
+    )
+    return write(d / "bighead.warc", record)
+
+
+@variant("warc-huge-length-number")
+def _(d):
+    record = warc_record("https://x.example/n", page().encode())
+    record = re.sub(rb"Content-Length: \d+", b"Content-Length: " + b"9" * 5000, record, count=1)
+    return write(d / "numlen.warc", record)
+
+
+@variant("warc-is-directory")
+def _(d):
+    (d / "folder.warc").mkdir(parents=True)
+    return [d / "folder.warc"]
+
+
+def gzip_member(data: bytes) -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    return compressor.compress(data) + compressor.flush()
+
+
 # --- running --------------------------------------------------------------------------------
 
 
@@ -634,12 +1087,21 @@ def judge(step: str, result: subprocess.CompletedProcess, names: list[str]) -> l
         wrong.append(f"exit {result.returncode}")
     if "Traceback (most recent call last)" in text:
         wrong.append("traceback")
+    if RAW_CONTROL.search(result.stderr):
+        wrong.append("raw control or bidi override in a message")
     if result.returncode == 1:
         if not CODE.search(result.stderr):
             wrong.append("no problem code")
         if names and not any(n in result.stderr for n in names):
             wrong.append("file not named")
     return wrong
+
+
+def escaped(name: str) -> str:
+    """A file name as bundler's messages show it (``bundler.errors.shown``, with line ends escaped)."""
+    from bundler.errors import shown
+
+    return shown(name, lines=False)
 
 
 def finished_looking(dist: Path) -> list[str]:
@@ -650,7 +1112,9 @@ def finished_looking(dist: Path) -> list[str]:
 def run_variant(name: str, folder: Path, formats: str) -> list[str]:
     inputs = VARIANTS[name](folder)
     collection = folder / "col"
-    names = [os.fsencode(p.name).decode("utf-8", "replace") for p in inputs] or ["collection.yaml"]  # as a message shows it
+    listed = sorted(collection.iterdir()) if not inputs and collection.is_dir() else []  # a manifest's pieces and cover
+    shown_names = [os.fsencode(p.name).decode("utf-8", "replace") for p in inputs or listed] or ["collection.yaml"]
+    names = [escaped(n) for n in shown_names]  # as a message shows it: controls and bidi overrides escaped
     problems = []
     steps: list[tuple[str, tuple[str, ...]]] = []
     if inputs:

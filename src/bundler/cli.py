@@ -18,13 +18,18 @@ from functools import cache
 
 from bundler import __version__
 from bundler.codes import severity
-from bundler.errors import BundlerError, Problem, environment_problem
+from bundler.errors import BundlerError, Problem, environment_problem, shown
 
 EXIT_OK, EXIT_USER, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 class UI:
-    """Terminal output: messages to stdout, warnings/errors/progress to stderr."""
+    """Terminal output: messages to stdout, warnings/errors/progress to stderr.
+
+    Every message passes through ``shown``: file names and titles come from the user's files, and a
+    control character or bidi override in one must not colour, move or reorder the terminal's line.
+    Primary output (``out``) is the user's own text, written as it is.
+    """
 
     def __init__(self, quiet: bool = False) -> None:
         self.quiet = quiet
@@ -32,7 +37,7 @@ class UI:
 
     def say(self, text: str) -> None:
         if not self.quiet:
-            print(text)
+            print(shown(text))
 
     def out(self, text: str) -> None:
         """Primary output (e.g. ``extract``): always printed, never decorated."""
@@ -40,19 +45,19 @@ class UI:
 
     def warn(self, text: str) -> None:
         if not self.quiet:
-            print(f"warning: {text}", file=sys.stderr)
+            print(f"warning: {shown(text)}", file=sys.stderr)
 
     def error(self, text: str) -> None:
-        print(f"error: {text}", file=sys.stderr)
+        print(f"error: {shown(text)}", file=sys.stderr)
 
     def note(self, text: str) -> None:
         if not self.quiet:
-            print(f"note: {text}", file=sys.stderr)
+            print(f"note: {shown(text, lines=False)}", file=sys.stderr)  # one line each
 
     def problem(self, problem: Problem) -> None:
         """One recorded warning or note, labelled by its catalogued severity and led by its code."""
         if not self.quiet:
-            print(f"{severity(problem.code)}: {problem.render_coded()}", file=sys.stderr)
+            print(f"{severity(problem.code)}: {shown(problem.render_coded())}", file=sys.stderr)
 
     @contextlib.contextmanager
     def progress(self, title: str):
@@ -60,15 +65,16 @@ class UI:
         if not self.interactive:
             yield lambda stage, done, total: None
             return
+        from rich.markup import escape
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         with Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True
         ) as bar:
-            task = bar.add_task(title, total=1)
+            task = bar.add_task(escape(shown(title)), total=1)
 
             def update(stage: str, done: int, total: int) -> None:
-                bar.update(task, description=f"{title}: {stage}", completed=done, total=max(total, 1))
+                bar.update(task, description=escape(shown(f"{title}: {stage}")), completed=done, total=max(total, 1))
 
             yield update
 

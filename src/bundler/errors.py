@@ -6,6 +6,22 @@ import errno
 import re
 from dataclasses import dataclass, field
 
+#: What a terminal must not be handed raw: C0 controls (but the line end messages are built with), DEL, C1
+#: controls, and the bidi embeddings, overrides and isolates, which reorder the rest of the line (a file named
+#: ``evil\u202egpj.html`` shows as ``evilhtml.jpg``). Arabic letters and the marks LRM/RLM stay as they are.
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def shown(text: str, *, lines: bool = True) -> str:
+    """``text`` safe to print on a terminal: each control or bidi override written as its escape (``\\x1b``,
+    ``\\u202e``), so a file name or title cannot colour, move or reorder the line it is shown in.
+    ``lines=False`` escapes line ends too (a file name, where one would forge a new message line)."""
+    pattern = _UNSHOWABLE if lines else _UNSHOWABLE_OR_LINE_END
+    return pattern.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
+_UNSHOWABLE_OR_LINE_END = re.compile(_UNSHOWABLE.pattern[:-1] + "\n\r]")
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import filecmp
 import json
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -23,9 +24,9 @@ from bundler.commands import Command
 from bundler.commands._capture import capture_piece, given_inputs, retrieved_option
 from bundler.commands._warnings import empty_body_refusals as refusals
 from bundler.commands._warnings import show_piece_warnings
-from bundler.errors import BundlerError, ImportError_, Problem
+from bundler.errors import BundlerError, ImportError_, Problem, shown
 from bundler.files import links_leaving, write_atomically
-from bundler.importers import ImportOptions, find_source, read_piece
+from bundler.importers import ImportOptions, find_source, missing_file, read_piece
 from bundler.importers.piece import PIECE_FILE
 from bundler.manifest.events import append_events, capture_event, import_event
 from bundler.text.plain import sha256_file, slugify
@@ -123,6 +124,24 @@ def _refuse_undecodable_name(source: Path) -> None:
         ) from None
 
 
+def _refuse_control_characters_in_name(source: Path) -> None:
+    """A file whose name holds a control character (a newline, ESC, DEL) cannot be recorded: the manifest
+    refuses control characters in its values (E833), and a terminal or another tool would be handed them."""
+    bad = _CONTROL_IN_NAME.search(source.name)
+    if bad:
+        name = shown(str(source), lines=False)
+        raise BundlerError(
+            f"the name of {name} holds the control character {shown(bad.group(), lines=False)}, which the collection cannot record",
+            code="E835",
+            file=name,
+            hint="rename the file without it",
+        )
+
+
+#: C0 controls (tab and line ends included: a name is one line), DEL and C1 controls.
+_CONTROL_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def saved_files_folder(page: Path) -> Path | None:
     """The ``NAME_files/`` folder a browser saved beside ``NAME.html``, if there is one."""
     folder = page.with_name(f"{page.stem}_files")
@@ -163,8 +182,9 @@ def run(args, ui) -> int:
                 continue
             source = Path(text)
             if not source.is_file():
-                raise BundlerError(f"file not found: {source}", code="E101", file=text)
+                raise missing_file(source) if not source.exists() else BundlerError(f"file not found: {source}", code="E101", file=text)
             _refuse_undecodable_name(source)
+            _refuse_control_characters_in_name(source)
             original, kept = _original_place(root, source, reserved)
             companions[original] = kept
             reserved[original] = source

@@ -74,7 +74,7 @@ def _warning_line(stored: str) -> str:
 
 
 def run(args, ui) -> int:
-    from bundler.errors import Report
+    from bundler.errors import Report, shown
     from bundler.exporters import formats
     from bundler.manifest import load_manifest, resolve_dossier
 
@@ -83,7 +83,7 @@ def run(args, ui) -> int:
     if args.json:
         ui.out(json.dumps(toc, ensure_ascii=False, indent=2))
     else:
-        ui.out("\n".join(format_contents(toc)))
+        ui.out("\n".join(shown(line, lines=False) for line in format_contents(toc)))  # titles may hold bidi overrides
     return 0
 
 

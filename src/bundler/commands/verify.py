@@ -14,13 +14,14 @@ def run(args, ui) -> int:
     from pathlib import Path
 
     from bundler.archive.bag import verify_bag
+    from bundler.errors import shown
 
     fixity = verify_bag(args.bag, Path(args.key) if args.key else None)
     for label, names in (("changed", fixity.changed), ("missing", fixity.missing), ("added", fixity.added)):
         for name in names:
-            ui.out(f"{label}: {name}")
+            ui.out(shown(f"{label}: {name}", lines=False))  # a file's name may hold a control or bidi override
     for problem in fixity.problems:
-        ui.out(f"invalid: {problem}")
+        ui.out(shown(f"invalid: {problem}"))
     if fixity.intact:
         signed = " and signed by that key" if args.key else ""
         ui.say(f"{args.bag}: intact (every file present and unchanged{signed})")

@@ -6,6 +6,7 @@ file name and content, so callers never need to know which importer ran.
 
 from __future__ import annotations
 
+import errno
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -105,11 +106,37 @@ def find_source(path: Path) -> tuple[str, Source]:
     )
 
 
+def missing_file(path: Path) -> ImportError_:
+    """The error for a source that is not there: a symbolic link that loops or leads nowhere says so (not "not found")."""
+    if path.is_symlink():
+        try:
+            path.resolve(strict=True)
+        except RuntimeError:  # Python before 3.13 reports a loop so
+            return ImportError_(
+                f"{path} is a symbolic link that loops back on itself",
+                code="E830",
+                file=str(path),
+                hint="remove the link, or point it at a real file",
+            )
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return ImportError_(
+                    f"{path} is a symbolic link that loops back on itself",
+                    code="E830",
+                    file=str(path),
+                    hint="remove the link, or point it at a real file",
+                )
+        return ImportError_(
+            f"{path} is a symbolic link to a file that does not exist", code="E101", file=str(path), hint="point the link at a real file"
+        )
+    return ImportError_(f"file not found: {path}", code="E101", file=str(path))
+
+
 def read_piece(path: str | Path, options: ImportOptions | None = None) -> Piece:
     """Import one source file into a clean ``Piece`` (the public API behind ``extract``)."""
     path = Path(path)
     if not path.exists():
-        raise ImportError_(f"file not found: {path}", code="E101", file=str(path))
+        raise missing_file(path)
     if path.is_dir():
         raise ImportError_(f"{path} is a folder; use read_pieces() for folders", code="E105", file=str(path))
     refuse_special_file(path)

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from bundler.errors import ImportError_
+from bundler.yaml_text import unconvertible_scalar, unreadable_character
 
 MAX_FRONT_MATTER_VALUES = 10_000  # a few dozen keys of metadata; aliases may repeat values, not explode them
 
@@ -32,11 +33,17 @@ class _FrontMatterLoader(yaml.SafeLoader):
 
 def load_front_matter(source: str, path: Path) -> dict[str, Any]:
     """The front matter's mapping; a located E120 for YAML that is invalid, not a mapping, or an alias bomb."""
+    bad = unreadable_character(source)
+    if bad is not None:
+        raise _error(f"front matter {bad.message} (column {bad.column})", path, bad.line + 1)
     loader = _FrontMatterLoader(source)
     try:
         node = loader.get_single_node()
         if node is not None and _expanded_size(node, {}) > MAX_FRONT_MATTER_VALUES:
             raise _error(f"aliases expand the front matter to more than {MAX_FRONT_MATTER_VALUES:,} values", path, 2)
+        bad = unconvertible_scalar(node)
+        if bad is not None:
+            raise _error(f"front matter: {bad.message}", path, bad.line + 1)
         meta = loader.construct_document(node) if node is not None else {}
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 2

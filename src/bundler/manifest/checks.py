@@ -11,6 +11,7 @@ import os
 import re
 import unicodedata
 import uuid
+import warnings
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -216,7 +217,36 @@ def check_cover(manifest: Manifest, key: str, value: Any) -> list[Problem]:
     found = check_path(manifest, key, value)
     if not found and Path(value).suffix.lower() not in {".jpg", ".jpeg", ".png", ".gif", ".webp"}:
         found.append(problem(manifest, key, f"cover {value!r} is not an image", "M037", "use 'auto' or a JPEG or PNG file"))
+    elif not found:
+        unusable = cover_image_problem(manifest.root / value)
+        if unusable:
+            found.append(
+                problem(manifest, key, f"cover {value!r} {unusable}", "M037", "use 'auto' or a JPEG or PNG file of a sensible size")
+            )
     return found
+
+
+#: The largest cover picture read (a 4000×6000 photo is 24 Mpx): a small file declaring more is a decompression bomb.
+MAX_COVER_PIXELS = 60_000_000
+
+
+def cover_image_problem(path: Path) -> str:
+    """Why the picture at ``path`` cannot be a cover ("" when it can), from its header alone: not an image
+    Pillow reads (an HTML page saved as ``.jpg``, an empty file), or more pixels than ``MAX_COVER_PIXELS``."""
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = image.size
+    except Image.DecompressionBombError as exc:
+        return f"is too large to decode safely ({exc})"
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        return f"cannot be read as an image ({exc})"
+    if width * height > MAX_COVER_PIXELS:
+        return f"is {width:,}×{height:,} pixels, more than the {MAX_COVER_PIXELS:,} a cover may have"
+    return ""
 
 
 def check_people(manifest: Manifest, key: str, value: Any) -> list[Problem]:

@@ -23,6 +23,7 @@ from bundler.manifest.document import MANIFEST_NAME, Manifest
 from bundler.manifest.editions import FormatTable
 from bundler.manifest.schema import validate_manifest
 from bundler.manifest.validated import validate_remembered
+from bundler.yaml_text import unconvertible_scalar, unreadable_character
 
 __all__ = ["MANIFEST_NAME", "Manifest", "find_manifest", "load_manifest"]
 
@@ -112,6 +113,15 @@ def read_manifest_text(path: Path) -> str:
         raise ManifestError(
             "the manifest is empty", line=1, code="M005", hint="a manifest needs at least title: and sections: (see bundler new)", **where
         )
+    bad = unreadable_character(text)
+    if bad is not None:
+        raise ManifestError(
+            f"{bad.message} (column {bad.column})",
+            line=bad.line,
+            code="M014",
+            hint="remove it: a manifest is text, and no edition can show a control character",
+            **where,
+        )
     tabs = [
         Problem("tab in indentation", code="M006", line=n, hint="YAML indents with spaces only", **where)
         for n, ln in enumerate(text.splitlines(), 1)
@@ -138,6 +148,9 @@ def _parse_with(loader_class: type, text: str, path: Path) -> tuple[yaml.Node, d
         node = loader.get_single_node()
         if node is not None:
             check_expansion(node, str(path))
+            bad = unconvertible_scalar(node)
+            if bad is not None:
+                raise ManifestError(bad.message, file=str(path), line=bad.line, code="M015")
             data = loader.construct_document(node)
         else:
             data = None

@@ -9,6 +9,7 @@ keeps the two in step.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
@@ -226,13 +227,17 @@ def named_files(manifest: Manifest):
 def _check_duplicate_files(manifest: Manifest) -> list[Problem]:
     """A file may appear once: a piece listed twice, or a page that is also a piece, is a mistake."""
     seen: dict[str, str] = {}
+    seen_path: dict[str, str] = {}
     found: list[Problem] = []
     for key, path, role in named_files(manifest):
         if role == "intro":
             continue
         normal = str(PurePosixPath(path.replace("\\", "/"))).removeprefix("./")
-        if normal in seen:
-            found.append(problem(manifest, key, f"duplicate {role} {path!r} (also at {seen[normal]})", "M042", "list each file once"))
+        real = os.path.realpath(manifest.root / normal)  # two names of one file (a symbolic link, "a/../b") are one file
+        if real in seen:
+            same = "" if seen_path[real] == normal else f" as {seen_path[real]!r}, the same file"
+            message = f"duplicate {role} {path!r} (also at {seen[real]}{same})"
+            found.append(problem(manifest, key, message, "M042", "list each file once"))
         else:
-            seen[normal] = key
+            seen[real], seen_path[real] = key, normal
     return found

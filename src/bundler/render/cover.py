@@ -21,6 +21,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 
 from bundler.errors import ExportError, Report
+from bundler.manifest.checks import cover_image_problem
 from bundler.model import Dossier
 from bundler.resources import styles_dir
 from bundler.text.dates import date_in_words
@@ -85,6 +86,11 @@ def cover_picture_path(dossier: Dossier) -> Path | None:
 
 def _load(dossier: Dossier) -> Image.Image:
     path = cover_picture_path(dossier)
+    unusable = cover_image_problem(path)
+    if unusable:  # bundler check says the same; a build without a check must not decode a bomb either
+        raise ExportError(
+            f"the cover image {unusable}", file=str(path), key="cover", code="E410", hint="use a JPEG or PNG file, or `cover: auto`"
+        )
     try:
         with Image.open(path) as opened:
             opened.load()
@@ -104,7 +110,7 @@ def _normalise(image: Image.Image, report: Report) -> bytes:
         image = flat
     image = image.convert("RGB")
     image.thumbnail(COVER_SIZE, Image.Resampling.LANCZOS)
-    if image.width < 600:
+    if image.width < 600 or image.height < 600:  # a sliver (1×60,000 px) as much as a thumbnail
         report.warn(f"the cover image is only {image.width}×{image.height} pixels; e-readers show it blurred", "W410")
     return _encode(image)
 
@@ -204,17 +210,50 @@ class _Setter:
         return lines
 
 
+_MIN_SIZE = 40
+#: More characters than ``max_lines`` lines can show at the smallest size: a longer text is cut before
+#: it is measured, so a title of thousands of words costs what a long title costs.
+_CHARS_PER_LINE = 80
+
+
 def _fit(draw: ImageDraw.ImageDraw, text: str, bold: bool, start: int, max_lines: int) -> tuple[_Setter, list[str]]:
-    """The largest size (stepping down) at which ``text`` fits in ``max_lines`` lines."""
+    """The largest size (stepping down) at which ``text`` fits in ``max_lines`` lines; at the smallest size,
+    what does not fit is cut with an ellipsis, so a text of any length stays inside its block and the margins."""
     width = COVER_SIZE[0] - 2 * _MARGIN
+    text = " ".join(text.split())
+    limit = _CHARS_PER_LINE * max_lines
+    cut = len(text) > limit
+    text = text[:limit]
     size = start
     while True:
         setter = _Setter(draw, bold, size)
         lines = setter.wrap(text, width)
-        fits = all(setter.width(line) <= width for line in lines)
-        if (len(lines) <= max_lines and fits) or size <= 40:
+        fits = not cut and all(setter.width(line) <= width for line in lines)
+        if len(lines) <= max_lines and fits:
             return setter, lines
+        if size <= _MIN_SIZE:
+            return setter, _cut_to(setter, lines, max_lines, width, cut)
         size -= 8
+
+
+def _cut_to(setter: _Setter, lines: list[str], max_lines: int, width: int, cut: bool) -> list[str]:
+    """``lines`` cut to ``max_lines``, each inside ``width``; the last line shown ends in an ellipsis if anything is left out."""
+    shown: list[str] = []
+    for number, line in enumerate(lines[:max_lines]):
+        last = number == max_lines - 1 or number == len(lines) - 1
+        more = last and (cut or len(lines) > max_lines)
+        if setter.width(line) <= width and not more:
+            shown.append(line)
+            continue
+        low, high = 0, len(line)  # the longest prefix that fits with the ellipsis after it
+        while low < high:
+            middle = (low + high + 1) // 2
+            if setter.width(line[:middle].rstrip() + "…") <= width:
+                low = middle
+            else:
+                high = middle - 1
+        shown.append(line[:low].rstrip() + "…")
+    return shown
 
 
 def _draw_block(draw: ImageDraw.ImageDraw, text: str, bold: bool, top: int, start: int, max_lines: int) -> int:
