@@ -64,7 +64,7 @@ from bundler.importers.collector import collected_after
 from bundler.importers.limits import read_bounded
 from bundler.model import Block, Heading, Paragraph, Piece, Provenance
 from bundler.text.dates import parse_date
-from bundler.text.encoding import C1_CONTROL, decode_bytes, looks_binary, repair_c1
+from bundler.text.encoding import C1_CONTROL, decode_bytes, has_reference_mojibake, looks_binary, repair_c1, repair_mojibake
 from bundler.text.language import LanguageChoice, choose_language, direction_of, paragraph_languages, settle_language
 from bundler.text.plain import sha256_bytes, slugify
 from bundler.text.typography import normalise_space, smarten
@@ -323,8 +323,8 @@ def parse_page(text: str, label: str = "", warnings: list[str] | None = None):
 
     libxml2 drops whatever lies deeper than its depth limit and only notes it in the error
     log, so that note is turned into an error here: refusing the page beats losing text unseen.
-    A C1 control the page writes as a reference is repaired in the tree (``_repair_c1_references``),
-    with its warning added to ``warnings``.
+    A C1 control the page writes as a reference is repaired in the tree (``_repair_c1_references``), and so is
+    mojibake it writes as references (``_repair_reference_mojibake``), with their warnings added to ``warnings``.
     """
     text = close_embeds(re.sub(r"^\s*<\?xml[^>]*>", "", text))
     parser = lxml_html.HTMLParser(huge_tree=False, remove_comments=True, remove_pis=True)
@@ -344,6 +344,8 @@ def parse_page(text: str, label: str = "", warnings: list[str] | None = None):
         etree.SubElement(document, "body")
     if "&#" in text and _C1_REFERENCE.search(text):
         _repair_c1_references(document, [] if warnings is None else warnings)
+    if has_reference_mojibake(text):
+        _repair_reference_mojibake(document, [] if warnings is None else warnings)
     return document.getroottree()
 
 
@@ -362,6 +364,20 @@ def _repair_c1_references(document, warnings: list[str]) -> None:
         for name, value in element.attrib.items() if isinstance(element.tag, str) else ():
             if C1_CONTROL.search(value):
                 element.set(name, repair_c1(value, warnings))
+
+
+def _repair_reference_mojibake(document, warnings: list[str]) -> None:
+    """Every text, tail and attribute holding mojibake the page wrote as references (``&acirc;&euro;&trade;``,
+    read "â€™"), repaired by ftfy as the decoded page's mojibake is (``repair_mojibake``, warning W115). The
+    page's decoded text showed no sign of it, so ``decode_bytes`` left it; the parsed text does."""
+    for element in document.iter():
+        if element.text and not element.text.isascii():
+            element.text = repair_mojibake(element.text, warnings)
+        if element.tail and not element.tail.isascii():
+            element.tail = repair_mojibake(element.tail, warnings)
+        for name, value in element.attrib.items() if isinstance(element.tag, str) else ():
+            if not value.isascii():
+                element.set(name, repair_mojibake(value, warnings))
 
 
 def _prepare_dom(tree, base_url: str, support: Support | None = None) -> None:
