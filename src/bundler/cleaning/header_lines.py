@@ -145,6 +145,24 @@ def _is_name(name: str, *, alone: bool) -> bool:
     return not (alone and len(words) == 1 and words[0][0].isupper())
 
 
+#: What follows a stamp's label: at most this many characters ("Updated 3 hours ago", "Mis à jour le 12/05/2024 à 10h32").
+STAMP_TAIL_CHARS = 60
+
+
+@cache
+def _stamp() -> re.Pattern[str]:
+    """A line that opens with a stamp's label (``stamp_labels``), not inside a longer word ("Postedby", "公開する"),
+    and is at most ``STAMP_TAIL_CHARS`` long after it."""
+    labels = "|".join(f"(?:{p})" for p in _rules()["stamp_labels"])
+    return re.compile(rf"^(?:{labels})(?![^\W\d_]).{{0,{STAMP_TAIL_CHARS}}}$", re.I)
+
+
+def is_stamp_line(text: str) -> bool:
+    """A stamp of publication or of the last change over the article, in any language, whether or not it holds a
+    date: "Updated 3 hours ago", "Aktualisiert vor 2 Stunden", "آخر تحديث: منذ ساعتين", "更新时间：2024-01-12"."""
+    return bool(_stamp().match(normalise_space(text)))
+
+
 def is_date_line(text: str) -> bool:
     """A short line that is a date with at most a label, a weekday and a time: "Publié le 12 janvier 2024 à 10h32",
     "الجمعة ١ رجب ١٤٤٥ هـ الموافق ١٢ يناير ٢٠٢٤ م", "پنجشنبه ۲۱ دی ۱۴۰۲"."""

@@ -51,7 +51,7 @@ from bundler.cleaning.dom import (
     text_length,
 )
 from bundler.cleaning.figures import FigureContext, best_source, normalise_figure_markup
-from bundler.cleaning.header_lines import is_byline, is_date_line
+from bundler.cleaning.header_lines import is_byline, is_date_line, is_stamp_line
 from bundler.cleaning.measure import Measures
 from bundler.cleaning.metadata import PageMeta, read_metadata
 from bundler.cleaning.notes import extract_notes
@@ -97,7 +97,6 @@ _PARSER_DEPTH = 256
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]{1000,}")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _SAVED_FROM = re.compile(r"<!--\s*(?:saved from url=\(\d+\)|Page saved with SingleFile\s+url:)\s*(https?://\S+?)\s", re.I)
-_UPDATED = re.compile(r"^(published|updated|posted|last (updated|modified))\b.{0,60}$", re.I)
 
 
 def read_html(path: Path, options: ImportOptions) -> Piece:
@@ -624,10 +623,13 @@ def _is_header_line(text: str, title_key: str, author_keys: set[str], header_lin
 def _is_byline_or_date(text: str, key: str, author_keys: set[str], header_lines: bool) -> bool:
     """A byline or a date line over the article, in any language (``cleaning.header_lines``: "By Jane Doe",
     "Par Claire Dubois", "Publié le 12 janvier 2024 à 10h32"). A date line counts only when ``header_lines``:
-    on a page of posts each post's date line is the reader's."""
-    if key in author_keys or is_byline(text) or _UPDATED.match(text) or parse_date(text):
+    on a page of posts each post's date line is the reader's; so does a stamp holding a date ("Publié le 12 mai
+    2024"). A stamp without one ("Updated 3 hours ago", ``is_stamp_line``) goes on any page."""
+    if key in author_keys or is_byline(text) or parse_date(text):
         return True
-    return header_lines and is_date_line(text)
+    if is_date_line(text):
+        return header_lines
+    return is_stamp_line(text)
 
 
 #: The blocks at the top of a body where a byline and a date line are looked for (``tidy_edges``).
