@@ -9,7 +9,9 @@ these tests.
 from __future__ import annotations
 
 import pytest
+from lxml import html
 
+from bundler.cleaning.metadata import read_metadata
 from bundler.importers import ImportOptions, read_piece
 
 #: A story's paragraph in each language, repeated to be an article.
@@ -81,3 +83,61 @@ def test_a_stamp_without_a_date_goes_from_the_top_of_the_body(tmp_path, lang, li
 )
 def test_a_sentence_that_opens_with_a_stamps_word_stays(tmp_path, lang, line):
     assert line in _text(_page(tmp_path, lang, line))
+
+
+def _date_of(line: str, lang: str | None, head: str = "", footer: str = "") -> str:
+    body = "<p>" + "کتابخانه بندر روز جمعه سالن مطالعه تازه خود را گشود و نخستین بازدیدکنندگان صبح زود آمدند. " * 8 + "</p>"
+    lang_attribute = f' lang="{lang}"' if lang else ""
+    page = (
+        f"<html{lang_attribute}><head><title>T</title>{head}</head><body><h1>کتابخانه تازه بندر</h1><div>{line}</div>{body}"
+        f"{footer}</body></html>"
+    )
+    return read_metadata(html.fromstring(page).getroottree()).date
+
+
+@pytest.mark.parametrize(
+    ("line", "lang", "iso"),
+    [
+        # a Persian page: digits alone are Solar Hijri, Persian or ASCII digits
+        ("۱۴۰۲/۱۰/۲۱", "fa", "2024-01-11"),
+        ("1402/10/21", "fa-IR", "2024-01-11"),
+        ("تاریخ انتشار: ۱۴۰۳/۰۱/۰۱ - ۱۰:۳۰", "fa", "2024-03-20"),
+        ("1402-10-21", "fa", "2024-01-11"),
+        # no language declared: Persian digits say it, ASCII ones do not
+        ("۱۴۰۲/۱۰/۲۱", None, "2024-01-11"),
+        ("1402/10/21", None, ""),
+        # an Arabic or Urdu page's Hijri date in digits is never read as Solar Hijri (Urdu writes Persian digits)
+        ("١٤٤٥/٠٧/٠١", "ar", ""),
+        ("۱۴۴۵/۰۷/۰۱", "ur", ""),
+        ("۱۳۹۰/۰۵/۱۰", "ur", ""),
+        # a Solar Hijri year 14xx past today is a misread (the Hijri year 1445 is 2066 as Solar Hijri): refused
+        ("۱۴۴۵/۰۷/۰۱", "fa", ""),
+        ("۱۴۴۵/۰۷/۰۱", None, ""),
+        # days the calendar does not have, and a Gregorian date beside the digits, which is the one read
+        ("۱۴۰۲/۱۲/۳۰", "fa", ""),
+        ("۱۴۰۲/۱۳/۰۱", "fa", ""),
+        ("۱۴۰۲/۱۰/۲۱ - 2024/01/12", "fa", "2024-01-12"),
+        # Persian month names typed with the Arabic yeh
+        ("۲۱ دي ۱۴۰۲", None, "2024-01-11"),
+        ("۱ فروردين ۱۴۰۳", "ar", "2024-03-20"),
+        ("۱۰ ارديبهشت ۱۴۰۳", "fa", "2024-04-29"),
+    ],
+)
+def test_a_solar_hijri_date_in_digits_alone(line, lang, iso):
+    assert _date_of(line, lang) == iso
+
+
+def test_a_solar_hijri_date_in_digits_wins_over_htmldates_guess_as_a_hijri_one_does():
+    """htmldate cannot read "۱۴۰۲/۱۰/۲۱" and guesses the footer's year; the converted date line is the date, and a
+    date the page states in its metadata still wins."""
+    footer = "<footer><p>© 2023</p></footer>"
+    assert _date_of("", "fa", footer=footer) == "2023-01-01"  # htmldate's guess, from the footer
+    assert _date_of("۱۴۰۲/۱۰/۲۱", "fa", footer=footer) == "2024-01-11"
+    stated = '<meta property="article:published_time" content="2024-01-14T09:00:00+03:30">'
+    assert _date_of("۱۴۰۲/۱۰/۲۱", "fa", stated, footer) == "2024-01-14"
+
+
+def test_a_solar_hijri_date_line_in_digits_leaves_the_body(tmp_path):
+    piece = _page(tmp_path, "fa", "۱۴۰۲/۱۰/۲۱")
+    assert "۱۴۰۲" not in _text(piece)
+    assert piece.date == "2024-01-11"
