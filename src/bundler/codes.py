@@ -100,6 +100,7 @@ CODES: dict[str, Code] = _catalogue(
     ("W112", WARNING, "import", "encoding not detected; undecodable bytes replaced"),
     ("W113", WARNING, "import", "mis-decoded characters (mojibake) repaired"),
     ("W114", WARNING, "import", "control characters that stand for no cp1252 character removed"),
+    ("W115", WARNING, "import", "mojibake written as HTML character references repaired"),
     ("W650", WARNING, "import", "a few bytes are not valid UTF-8 in an otherwise UTF-8 text; replaced"),
     ("W120", WARNING, "import", "page truncated: only the first megabytes of markup were read"),
     ("W121", WARNING, "import", "page truncated: only the first blocks were kept"),

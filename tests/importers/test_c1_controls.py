@@ -12,7 +12,7 @@ import json
 import re
 
 from bundler.importers import ImportOptions, read_piece
-from bundler.text.encoding import c1_as_cp1252, decode_bytes
+from bundler.text.encoding import c1_as_cp1252, decode_bytes, has_reference_mojibake
 
 C1 = re.compile("[\x80-\x9f]")
 FILLER = "The council met on Tuesday evening to discuss the budget for the coming year, and the debate ran late. " * 3
@@ -62,3 +62,38 @@ def test_an_undefined_c1_reference_alone_is_dropped_with_a_warning(tmp_path):
     assert "Start the service and wait; it\u2019s done." in stored
     assert not C1.search(stored)
     assert [w for w in piece.provenance.warnings if w.startswith("W114")], piece.provenance.warnings
+
+
+def test_mojibake_written_as_numeric_references_is_repaired_with_a_warning(tmp_path):
+    """``&#195;&#169;`` is é's UTF-8 (C3 A9) read as Latin-1 and written as references: the decoded page shows no
+    mojibake ("&#195;" is ASCII), the parsed text does ("cafÃ©")."""
+    stored, piece = _imported(tmp_path, "The caf&#195;&#169; on the corner re-opened, and the d&#195;&#169;cor is new.")
+    assert "The café on the corner re-opened, and the décor is new." in stored
+    assert "Ã" not in stored
+    assert [w for w in piece.provenance.warnings if w.startswith("W115")], piece.provenance.warnings
+
+
+def test_mojibake_written_as_named_references_is_repaired_in_text_and_attributes(tmp_path):
+    stored, piece = _imported(
+        tmp_path,
+        "Google&acirc;&euro;&trade;s overview&acirc;&euro;&rdquo;the first answer&acirc;&euro;&rdquo;is short."
+        "<img src='x.png' alt='The caf&Atilde;&copy; at night'>",
+    )
+    assert "Google\u2019s overview\u2014the first answer\u2014is short." in stored
+    assert "The café at night" in stored
+    assert "â€" not in stored
+    assert sum(w.startswith("W115") for w in piece.provenance.warnings) == 1
+
+
+def test_references_that_are_no_mojibake_stay_and_warn_nothing(tmp_path):
+    stored, piece = _imported(tmp_path, "Tickets cost &pound;5&nbsp;&ndash;&nbsp;&euro;6 at the caf&eacute; &copy;&nbsp;2024.")
+    assert "Tickets cost £5 – €6 at the café © 2024." in stored
+    assert not [w for w in piece.provenance.warnings if w.startswith("W115")]
+
+
+def test_a_run_of_references_holding_mojibake_is_found_and_others_are_not():
+    assert has_reference_mojibake("<p>caf&#195;&#169;</p>")
+    assert has_reference_mojibake("<p>it&#xE2;&#x80;&#x99;s</p>")
+    assert has_reference_mojibake("<p>it&acirc;&euro;&trade;s</p>")
+    assert not has_reference_mojibake("<p>&copy;&nbsp;2024 &mdash;&nbsp;caf&eacute;</p>")
+    assert not has_reference_mojibake("<p>café, Ã© written as it is</p>")  # no references: decode_bytes' part

@@ -4,8 +4,9 @@ Arabic news sites print the Hijri date over a story ("١ رجب ١٤٤٥ هـ"),
 date ("پنجشنبه ۲۱ دی ۱۴۰۲"); when the page gives no Gregorian date anywhere, the piece's date is the
 converted one. Both conversions are maintained libraries, as dateparser's own calendars use them:
 ``hijridate`` holds the Umm al-Qura tables (the calendar Saudi and most Arab news sites print; a
-tabular or sighted Hijri calendar may differ by a day), ``convertdate`` the astronomical Persian
-calendar Iran prints. A date neither calendar has (day 30 of a 29-day month, a year outside the
+tabular or sighted Hijri calendar may differ by a day), ``persiantools`` the Persian calendar Iran
+prints (it agrees with convertdate's astronomical one on every day of 1300-1499 SH:
+bench/solar_hijri_agree.py). A date neither calendar has (day 30 of a 29-day month, a year outside the
 tables) is refused, never guessed.
 """
 
@@ -15,8 +16,8 @@ from datetime import date
 
 from bundler.cleaning.header_lines import HIJRI, SOLAR_HIJRI
 
-#: Solar Hijri years converted: the years of the web and a margin (1300 SH = 1921); convertdate's
-#: astronomical calendar has no limit of its own, so this one refuses a misread number.
+#: Solar Hijri years converted: the years of the web and a margin (1300 SH = 1921); a misread number
+#: outside them is refused.
 SOLAR_HIJRI_YEARS = range(1300, 1500)
 
 
@@ -41,8 +42,11 @@ def _from_hijri(year: int, month: int, day: int) -> date | None:
 
 
 def _from_solar_hijri(year: int, month: int, day: int) -> date | None:
-    from convertdate import persian  # imported on the rare page that needs it: import stays fast
+    from persiantools.jdatetime import JalaliDate  # imported on the rare page that needs it: import stays fast
 
-    if year not in SOLAR_HIJRI_YEARS or not 1 <= month <= 12 or not 1 <= day <= persian.month_length(year, month):
-        return None  # convertdate converts any numbers (month 13 becomes next spring), so they are checked here
-    return date(*persian.to_gregorian(year, month, day))
+    if year not in SOLAR_HIJRI_YEARS:
+        return None
+    try:
+        return JalaliDate(year, month, day).to_gregorian()  # checks the month and its length (30 Esfand in a leap year only)
+    except ValueError:
+        return None

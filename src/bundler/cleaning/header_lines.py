@@ -145,6 +145,24 @@ def _is_name(name: str, *, alone: bool) -> bool:
     return not (alone and len(words) == 1 and words[0][0].isupper())
 
 
+#: What follows a stamp's label: at most this many characters ("Updated 3 hours ago", "Mis à jour le 12/05/2024 à 10h32").
+STAMP_TAIL_CHARS = 60
+
+
+@cache
+def _stamp() -> re.Pattern[str]:
+    """A line that opens with a stamp's label (``stamp_labels``), not inside a longer word ("Postedby", "公開する"),
+    and is at most ``STAMP_TAIL_CHARS`` long after it."""
+    labels = "|".join(f"(?:{p})" for p in _rules()["stamp_labels"])
+    return re.compile(rf"^(?:{labels})(?![^\W\d_]).{{0,{STAMP_TAIL_CHARS}}}$", re.I)
+
+
+def is_stamp_line(text: str) -> bool:
+    """A stamp of publication or of the last change over the article, in any language, whether or not it holds a
+    date: "Updated 3 hours ago", "Aktualisiert vor 2 Stunden", "آخر تحديث: منذ ساعتين", "更新时间：2024-01-12"."""
+    return bool(_stamp().match(normalise_space(text)))
+
+
 def is_date_line(text: str) -> bool:
     """A short line that is a date with at most a label, a weekday and a time: "Publié le 12 janvier 2024 à 10h32",
     "الجمعة ١ رجب ١٤٤٥ هـ الموافق ١٢ يناير ٢٠٢٤ م", "پنجشنبه ۲۱ دی ۱۴۰۲"."""
@@ -176,18 +194,23 @@ def gregorian_date_text(text: str) -> str:
 HIJRI, SOLAR_HIJRI = "hijri", "solar_hijri"
 
 
-def other_calendar_date(text: str) -> tuple[str, int, int, int] | None:
+def other_calendar_date(text: str, *, persian: bool | None = None) -> tuple[str, int, int, int] | None:
     """The Hijri or Solar Hijri date of a date line that prints no Gregorian one, as (calendar, year, month,
     day): ``(HIJRI, 1445, 7, 1)`` of "١ رجب ١٤٤٥ هـ", ``(SOLAR_HIJRI, 1402, 10, 21)`` of "پنجشنبه ۲۱ دی ۱۴۰۲".
     A month word names its calendar, and so does the era after a date in digits ("ه.ش" Solar Hijri, "هـ"
-    Hijri); None for a line with a Gregorian date (that one is read), with neither, or with digits alone
-    ("۱۴۰۲/۱۰/۲۱" names no calendar: a guess would print a wrong day as the article's date). The values are
-    not checked here: a day the calendar does not have is refused when it is converted."""
+    Hijri); None for a line with a Gregorian date (that one is read) or with neither.
+
+    A date in digits alone ("۱۴۰۲/۱۰/۲۱", a year 1300-1499) is Solar Hijri when ``persian`` (the page is
+    Persian), never when the page declares another language (``persian`` False: an Arabic or Urdu page's
+    "١٤٤٥/٠٧/٠١" is Hijri, and Urdu writes the same digits as Persian), and with ``persian`` None (no language
+    declared) only when written in Persian digits. The values are not checked here: a day the calendar does not
+    have is refused when it is converted."""
     if not is_date_line(text):
         return None
-    text = normalise_space(text).translate(_DIGITS)
+    written = normalise_space(text)
+    text = written.translate(_DIGITS)
     if _DATE.search(_other_calendar().sub(" ", text)):
-        return None
+        return _solar_hijri_digits(written, text, persian)
     found = _other_calendar().search(text)
     if not found:
         return None
@@ -196,6 +219,22 @@ def other_calendar_date(text: str) -> tuple[str, int, int, int] | None:
         return calendar, int(found["year"]), month, int(found["day"])
     solar = re.match(rf"\s*(?:{_rules()['solar_hijri_era']})", text[found.end() :])
     return (SOLAR_HIJRI if solar else HIJRI), int(found["dyear"]), int(found["dmonth"]), int(found["dday"])
+
+
+#: A Solar Hijri date in digits alone, year first ("1402/10/21"; digits already ASCII), and the Persian digits.
+_SOLAR_HIJRI_DIGITS = re.compile(r"(?<!\d)(1[34]\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+_PERSIAN_DIGITS = re.compile("[۰-۹]")
+
+
+def _solar_hijri_digits(written: str, text: str, persian: bool | None) -> tuple[str, int, int, int] | None:
+    """The Solar Hijri date in digits alone of a date line (``written``; ``text`` the same with ASCII digits) on a
+    Persian page, or in Persian digits on a page of no declared language; None when another date is beside it."""
+    found = _SOLAR_HIJRI_DIGITS.search(text)
+    if persian is False or not found or _DATE.search(text[: found.start()] + " " + text[found.end() :]):
+        return None
+    if persian is None and not _PERSIAN_DIGITS.search(written[found.start() : found.end()]):
+        return None
+    return SOLAR_HIJRI, int(found[1]), int(found[2]), int(found[3])
 
 
 def _month_number(word: str) -> tuple[str, int]:

@@ -95,9 +95,9 @@ def read_metadata(tree) -> PageMeta:
     if not meta.authors:
         meta.authors = _byline_under_headline(tree)
     if not meta.date:
-        meta.date = _date_under_headline(tree)
+        meta.date = _date_under_headline(tree, language=meta.language)
     elif not stated:
-        meta.date = _date_under_headline(tree, converted_only=True) or meta.date
+        meta.date = _date_under_headline(tree, converted_only=True, language=meta.language) or meta.date
     return meta
 
 
@@ -582,7 +582,7 @@ def _byline_under_headline(tree) -> list[str]:
 DATE_LINE_YEARS = range(1990, 2100)
 
 
-def _date_under_headline(tree, *, converted_only: bool = False) -> str:
+def _date_under_headline(tree, *, converted_only: bool = False, language: str = "") -> str:
     """The Gregorian date a date line under the first headline gives, for a page where neither its metadata nor
     htmldate found one: Arabic and Persian news pages print the Hijri or Solar Hijri date beside it
     ("الجمعة ١ رجب ١٤٤٥ هـ الموافق ١٢ يناير ٢٠٢٤ م"), which htmldate passes over whole; a line with only a
@@ -591,21 +591,31 @@ def _date_under_headline(tree, *, converted_only: bool = False) -> str:
     With ``converted_only`` (a page that states no date in its metadata, where htmldate guessed one), only a
     first date line with no Gregorian date counts: htmldate cannot read a Hijri or Solar Hijri date, so on
     such a page the date it found comes from somewhere else (a copyright line's year as 1 January, a
-    neighbouring story) and the page's own date line is the better witness."""
+    neighbouring story) and the page's own date line is the better witness.
+
+    ``language`` (the page's declared one) says whether a date in digits alone ("۱۴۰۲/۱۰/۲۱") is Solar Hijri
+    (``other_calendar_date``); a converted date after today is refused (a misread calendar)."""
+    primary = language.split("-")[0].lower()
+    persian = (primary in {"fa", "fas", "per", "prs"}) if primary else None
     for text in _lines_under_headline(tree):
         if len(text) > BYLINE_LINE_CHARS:
             continue
-        if converted_only and gregorian_date_text(text):
+        other = other_calendar_date(text, persian=persian)
+        if converted_only and not other and gregorian_date_text(text):
             return ""  # a Gregorian date line: htmldate reads those, its choice stands
-        iso = _date_line_iso(text)
+        iso = _date_line_iso(text, other)
         if iso and int(iso[:4]) in DATE_LINE_YEARS:
             return iso
     return ""
 
 
-def _date_line_iso(text: str) -> str:
-    """The ISO date of a date line: its Gregorian date read, or else its Hijri or Solar Hijri one converted;
-    "" when it has none or a day its calendar does not have."""
+def _date_line_iso(text: str, other: tuple[str, int, int, int] | None) -> str:
+    """The ISO date of a date line: its Hijri or Solar Hijri date ``other`` (``other_calendar_date``) converted,
+    or else its Gregorian date read; "" when it has none, a day its calendar does not have, or a converted day
+    after today."""
+    if other:
+        converted = to_gregorian(*other)
+        return converted.isoformat() if converted and converted <= date.today() else ""
     found = gregorian_date_text(text)
     if found:
         iso = parse_date(found)
@@ -613,9 +623,7 @@ def _date_line_iso(text: str) -> str:
             read = MonthNamedParser().get_date_data(found).date_obj
             iso = read.date().isoformat() if read is not None else None
         return iso or ""
-    other = other_calendar_date(text)
-    converted = to_gregorian(*other) if other else None
-    return converted.isoformat() if converted else ""
+    return ""
 
 
 def _lines_under_headline(tree):

@@ -51,7 +51,7 @@ from bundler.cleaning.dom import (
     text_length,
 )
 from bundler.cleaning.figures import FigureContext, best_source, normalise_figure_markup
-from bundler.cleaning.header_lines import is_byline, is_date_line
+from bundler.cleaning.header_lines import is_byline, is_date_line, is_stamp_line
 from bundler.cleaning.measure import Measures
 from bundler.cleaning.metadata import PageMeta, read_metadata
 from bundler.cleaning.notes import extract_notes
@@ -64,7 +64,7 @@ from bundler.importers.collector import collected_after
 from bundler.importers.limits import read_bounded
 from bundler.model import Block, Heading, Paragraph, Piece, Provenance
 from bundler.text.dates import parse_date
-from bundler.text.encoding import C1_CONTROL, decode_bytes, looks_binary, repair_c1
+from bundler.text.encoding import C1_CONTROL, decode_bytes, has_reference_mojibake, looks_binary, repair_c1, repair_mojibake
 from bundler.text.language import LanguageChoice, choose_language, direction_of, paragraph_languages, settle_language
 from bundler.text.plain import sha256_bytes, slugify
 from bundler.text.typography import normalise_space, smarten
@@ -97,7 +97,6 @@ _PARSER_DEPTH = 256
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]{1000,}")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _SAVED_FROM = re.compile(r"<!--\s*(?:saved from url=\(\d+\)|Page saved with SingleFile\s+url:)\s*(https?://\S+?)\s", re.I)
-_UPDATED = re.compile(r"^(published|updated|posted|last (updated|modified))\b.{0,60}$", re.I)
 
 
 def read_html(path: Path, options: ImportOptions) -> Piece:
@@ -323,8 +322,8 @@ def parse_page(text: str, label: str = "", warnings: list[str] | None = None):
 
     libxml2 drops whatever lies deeper than its depth limit and only notes it in the error
     log, so that note is turned into an error here: refusing the page beats losing text unseen.
-    A C1 control the page writes as a reference is repaired in the tree (``_repair_c1_references``),
-    with its warning added to ``warnings``.
+    A C1 control the page writes as a reference is repaired in the tree (``_repair_c1_references``), and so is
+    mojibake it writes as references (``_repair_reference_mojibake``), with their warnings added to ``warnings``.
     """
     text = close_embeds(re.sub(r"^\s*<\?xml[^>]*>", "", text))
     parser = lxml_html.HTMLParser(huge_tree=False, remove_comments=True, remove_pis=True)
@@ -344,6 +343,8 @@ def parse_page(text: str, label: str = "", warnings: list[str] | None = None):
         etree.SubElement(document, "body")
     if "&#" in text and _C1_REFERENCE.search(text):
         _repair_c1_references(document, [] if warnings is None else warnings)
+    if has_reference_mojibake(text):
+        _repair_reference_mojibake(document, [] if warnings is None else warnings)
     return document.getroottree()
 
 
@@ -362,6 +363,20 @@ def _repair_c1_references(document, warnings: list[str]) -> None:
         for name, value in element.attrib.items() if isinstance(element.tag, str) else ():
             if C1_CONTROL.search(value):
                 element.set(name, repair_c1(value, warnings))
+
+
+def _repair_reference_mojibake(document, warnings: list[str]) -> None:
+    """Every text, tail and attribute holding mojibake the page wrote as references (``&acirc;&euro;&trade;``,
+    read "â€™"), repaired by ftfy as the decoded page's mojibake is (``repair_mojibake``, warning W115). The
+    page's decoded text showed no sign of it, so ``decode_bytes`` left it; the parsed text does."""
+    for element in document.iter():
+        if element.text and not element.text.isascii():
+            element.text = repair_mojibake(element.text, warnings)
+        if element.tail and not element.tail.isascii():
+            element.tail = repair_mojibake(element.tail, warnings)
+        for name, value in element.attrib.items() if isinstance(element.tag, str) else ():
+            if not value.isascii():
+                element.set(name, repair_mojibake(value, warnings))
 
 
 def _prepare_dom(tree, base_url: str, support: Support | None = None) -> None:
@@ -608,10 +623,13 @@ def _is_header_line(text: str, title_key: str, author_keys: set[str], header_lin
 def _is_byline_or_date(text: str, key: str, author_keys: set[str], header_lines: bool) -> bool:
     """A byline or a date line over the article, in any language (``cleaning.header_lines``: "By Jane Doe",
     "Par Claire Dubois", "Publié le 12 janvier 2024 à 10h32"). A date line counts only when ``header_lines``:
-    on a page of posts each post's date line is the reader's."""
-    if key in author_keys or is_byline(text) or _UPDATED.match(text) or parse_date(text):
+    on a page of posts each post's date line is the reader's; so does a stamp holding a date ("Publié le 12 mai
+    2024"). A stamp without one ("Updated 3 hours ago", ``is_stamp_line``) goes on any page."""
+    if key in author_keys or is_byline(text) or parse_date(text):
         return True
-    return header_lines and is_date_line(text)
+    if is_date_line(text):
+        return header_lines
+    return is_stamp_line(text)
 
 
 #: The blocks at the top of a body where a byline and a date line are looked for (``tidy_edges``).

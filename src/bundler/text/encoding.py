@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import html
 import re
 import unicodedata
 
@@ -189,6 +190,36 @@ def repair_c1(text: str, warnings: list[str]) -> str:
     import ftfy
 
     return c1_as_cp1252(ftfy.fix_encoding(text), warnings)
+
+
+#: Two or more HTML character references in a row ("&acirc;&euro;&trade;", "&#195;&#169;"): a page that wrote
+#: its mojibake as references shows none in its decoded text (``_fix_encoding`` saw only "&acirc;"), but its
+#: parsed text does ("â€™" for ’).
+_REFERENCE_RUN = re.compile(r"(?:&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});){2,}")
+
+
+def has_reference_mojibake(page: str) -> bool:
+    """Whether a page's markup writes mojibake as character references (``&acirc;&euro;&trade;``, ``&#195;&#169;``):
+    a run of references that, read, holds the pair UTF-8 read as cp1252 leaves (``_MOJIBAKE_HINT``)."""
+    if "&" not in page:
+        return False
+    return any(_MOJIBAKE_HINT.search(html.unescape(run.group())) for run in _REFERENCE_RUN.finditer(page))
+
+
+def repair_mojibake(text: str, warnings: list[str]) -> str:
+    """``text`` (a page's text node or attribute) with its mojibake repaired by ftfy ("â€™" -> ’, "Ã©" -> é), and
+    a W115 warning (once) when it changed; a text without the sign of mojibake, or that ftfy finds not bad
+    ("Â£5" in a price list may be meant), is returned as it is."""
+    if not _MOJIBAKE_HINT.search(text) or not is_bad(text):
+        return text
+    import ftfy
+
+    fixed = ftfy.fix_encoding(text)
+    if fixed != text:
+        message = "repaired mojibake written as HTML character references (&acirc;&euro;&trade; for ’)"
+        if coded("W115", message) not in warnings:
+            warnings.append(coded("W115", message))
+    return fixed
 
 
 def c1_as_cp1252(text: str, warnings: list[str]) -> str:
