@@ -124,3 +124,40 @@ def test_every_contents_number_sits_at_the_text_block_edge_on_its_entry_last_lin
         words = [c for c in rest if c["text"] != "."]
         assert words, f"{where}: dots and number alone on a line"
         assert all(abs(c["bottom"] - words[-1]["bottom"]) < BASELINE for c in digits), where
+
+
+def start_offsets(path: Path, language: str) -> list[float]:
+    """How far in from the text block's start edge each contents line begins (pt), page by page, top to bottom."""
+    offsets = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            chars = [c for c in page.chars if c["text"].strip()]
+            if "...." not in "".join(c["text"] for c in chars):
+                continue  # not a contents page: no leader
+            size = max({round(c["size"], 1) for c in chars}, key=lambda s: sum(round(c["size"], 1) == s for c in chars))
+            rows: dict[int, list] = {}
+            for c in chars:
+                if round(c["size"], 1) == size and c["text"] != "." and not c["text"].isdigit():
+                    rows.setdefault(round(c["top"]), []).append(c)
+            left, right = EDGES["pdf", language][page_side(page.page_number, language)]
+            for top in sorted(rows):
+                if language == "ar":
+                    offsets.append(page.width - right * MM - max(c["x1"] for c in rows[top]))
+                else:
+                    offsets.append(min(c["x0"] for c in rows[top]) - left * MM)
+    return offsets
+
+
+def test_right_to_left_contents_hang_as_left_to_right(built):
+    """Sections flush with the heading, pieces 1.4em in, wrapped lines hanging 1.5em further: in both directions.
+
+    WeasyPrint 70 shortened a right-to-left first line by its (negative) text-indent but set it
+    at the start edge all the same: every Arabic entry's first line stood level with its wrapped
+    lines, a section 1.5em in from the heading.
+    """
+    em = 11  # pdf.css: the contents' size
+    expected = {0.0, round(1.4 * em, 1), round(2.9 * em, 1)}
+    for language in ("en", "ar"):
+        offsets = start_offsets(built["pdf", language], language)
+        assert {round(offset, 1) for offset in offsets} == expected, (language, sorted(set(offsets)))
+        assert round(offsets[0], 1) == 0.0  # the first line is the section's

@@ -1,8 +1,8 @@
 """Contents leaders drawn as one run of dots per entry must give the same pages as one box per dot.
 
 The contents page is rendered twice by the real WeasyPrint with the edition's stylesheets, with
-the dots placed as boxes of their own (``leaders.place_leader``, WeasyPrint's way with the
-indent and span fixed) and merged into runs (``leaders.install``): the same
+the dots placed as boxes of their own (``leaders.place_leader`` and ``indent_right_to_left``,
+WeasyPrint's way with the indent and span fixed) and merged into runs (``leaders.install``): the same
 dots on the same lines, each within a fifth of a 300 dpi pixel of where it was, the same
 pixels at 100 dpi but for anti-aliasing, the same text, and far fewer glyph runs drawn.
 """
@@ -84,7 +84,7 @@ def test_leaders_as_one_run_draw_the_same_pages(tmp_path, monkeypatch, direction
     markup = contents_markup(direction, lang)
     assert leaders.install()
     render(markup, tmp_path / "runs.pdf")
-    monkeypatch.setattr(inline, "handle_leader", leaders.place_leader)  # the same places, one box per dot
+    monkeypatch.setattr(inline, "handle_leader", _placed_as_boxes)  # the same places, one box per dot
     monkeypatch.setattr(leaders, "install", lambda: False)
     render(markup, tmp_path / "dots.pdf")
     monkeypatch.undo()
@@ -107,6 +107,12 @@ def test_leaders_as_one_run_draw_the_same_pages(tmp_path, monkeypatch, direction
         _without_dots(text) for text in page_texts(tmp_path / "dots.pdf")
     ]
     assert text_runs(tmp_path / "runs.pdf") * 5 < text_runs(tmp_path / "dots.pdf")
+
+
+def _placed_as_boxes(context, line, containing_block) -> None:
+    """``leaders.install``'s placement without the merge: dots and right-to-left first lines placed, one box per dot."""
+    leaders.place_leader(context, line, containing_block)
+    leaders.indent_right_to_left(line, containing_block)
 
 
 def _without_dots(text: str) -> str:

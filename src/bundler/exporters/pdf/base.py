@@ -26,6 +26,7 @@ from bundler.errors import ExportError, Report
 from bundler.exporters.pdf import leaders
 from bundler.exporters.pdf.checksums import checksums_heading, hashed_files, render_checksums
 from bundler.exporters.pdf.cjk_justify import enable_cjk_justification
+from bundler.exporters.pdf.native import import_weasyprint
 from bundler.exporters.pdf.resolution import image_placements
 from bundler.exporters.pdf.urls import breakable_urls
 from bundler.images.session import ImageSession
@@ -269,6 +270,7 @@ def load_stylesheets(
     installed faces the text needs for scripts the project's fonts lack, are declared and named
     in every font stack (``script_faces``), so no character is left to the system's fallback.
     """
+    import_weasyprint()
     import weasyprint
 
     enable_cjk_justification()  # every layout, in this process or a worker, loads its stylesheets here first
@@ -312,6 +314,7 @@ def render_whole(
     dossier: Dossier, edition: Edition, layout: PdfLayout, images: ImageSession, attachments: tuple = (), placements: list | None = None
 ) -> tuple[bytes, list[LogMessage]]:
     """The whole document in one WeasyPrint pass (one core); ``placements`` receives where each image was laid out."""
+    import_weasyprint()
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 

@@ -25,6 +25,7 @@ from bundler.executor import DASK_SCHEME, open_executor
 from bundler.exporters.context import BuildContext
 from bundler.exporters.pdf.base import LogMessage, collecting_weasyprint_log, load_stylesheets
 from bundler.exporters.pdf.image_refs import image_fetcher
+from bundler.exporters.pdf.native import import_weasyprint
 from bundler.exporters.pdf.resolution import ImagePlacement, image_placements
 from bundler.render.script_faces import ScriptFace
 from bundler.resources import code_digest, styles_dir
@@ -101,13 +102,15 @@ def load_weasyprint() -> None:
 
     The parent needs it before the layout workers fork (``LayoutRound``) and for the margin
     probe; the build does it while the image stage's workers prepare photos, instead of
-    afterwards with both cores waiting for it.
+    afterwards with both cores waiting for it. Its native libraries are opened by their sonames
+    (``native.import_weasyprint``), not found with ``ldconfig``/``gcc`` subprocesses.
     """
-    import weasyprint  # noqa: F401
+    import_weasyprint()
 
 
 def lay_out(job: LayoutJob, out: str) -> LaidOut:
     """Lay out one document and write its PDF to ``out``; runs in a worker process."""
+    import_weasyprint()  # a worker forked from the build has it; a cluster's worker imports it here
     import weasyprint
 
     settings = job.settings
@@ -341,7 +344,7 @@ class LayoutRound:
         return [result for result in self.results if result is not None]
 
     def _start(self, index: int, key: str) -> None:
-        import weasyprint  # noqa: F401  (before the workers fork: each would import it again, 0.6 s of CPU)
+        import_weasyprint()  # before the workers fork: each would import it again, 0.6 s of CPU
 
         out = str(self.scratch / f"{self.label}-{index}.pdf")
         self.running[self.pool.submit(_lay_out_entry, (self.jobs[index], out))] = (index, key)

@@ -50,6 +50,7 @@ def install() -> bool:
         leader_box = place_leader(context, line, containing_block)
         if leader_box is not None:
             merge_dots(context, leader_box, split_text_box)
+        indent_right_to_left(line, containing_block)
 
     handle_leader.bundler_merged = True
     inline.handle_leader = handle_leader
@@ -75,8 +76,10 @@ def place_leader(context, line, containing_block):
         return None
     (dot,) = leader_box.children
     rtl = line.style["direction"] == "rtl"
-    # Right to left, WeasyPrint aligns the first line to the block's start edge, indent or not.
-    indent = 0 if rtl else getattr(line, "text_indent", 0) or 0
+    # Right to left the indent counts when ``indent_right_to_left`` then moves the line by it (the dots'
+    # grid shifted to meet it there); else WeasyPrint sets the line at the start edge whatever the indent.
+    shift = _right_to_left_shift(line, containing_block)
+    indent = 0 if rtl and not shift else getattr(line, "text_indent", 0) or 0
     extra = containing_block.width - indent - sum(child.margin_width() for child in line.children if child.is_in_normal_flow())
     for shape in context.excluded_shapes:
         if shape.position_y + shape.height > line.position_y:
@@ -85,7 +88,7 @@ def place_leader(context, line, containing_block):
     if rtl:
         leader_box.translate(dx=-extra)
     start = leader_box.position_x
-    anchor = containing_block.content_box_x() + (0 if rtl else containing_block.width)
+    anchor = containing_block.content_box_x() + (0 if rtl else containing_block.width) - shift
     leader_box.children = tuple(_dot_at(dot, x) for x in _grid(start, start + extra + dot.width, anchor, dot.width))
     box = line
     while index is not None:  # widen the leader's parents, move what follows it (as WeasyPrint does)
@@ -96,6 +99,39 @@ def place_leader(context, line, containing_block):
         box.width += extra
         index = index[1]
     return leader_box
+
+
+def indent_right_to_left(line, containing_block) -> None:
+    """Move a right-to-left first line by its ``text-indent`` from the block's start (right) edge.
+
+    WeasyPrint 70 shortens a first line by its indent but, right to left, still sets it at the
+    block's start edge, so the indent lands at the line's end: a contents entry whose lines hang
+    (``text-indent: -1.5em`` in pdf.css) had its first line 1.5em in from where it belongs, level
+    with its wrapped lines instead of hanging out past them as left to right. Only a line set at
+    its start edge (``text-align: start``, as the contents have) is moved; a leader's line was
+    widened by the indent (``place_leader``), so its page number stays at the end edge.
+    """
+    shift = _right_to_left_shift(line, containing_block)
+    if shift:
+        line.translate(dx=shift)
+
+
+def _right_to_left_shift(line, containing_block) -> float:
+    """How far ``indent_right_to_left`` moves the line (0 for any line it leaves alone)."""
+    indent = getattr(line, "text_indent", 0) or 0
+    if not indent or containing_block.style["direction"] != "rtl" or _alignment(line) != "start":
+        return 0
+    return -indent
+
+
+def _alignment(line) -> str:
+    """The line's ``text-align`` as ``start``, ``end`` or what else it is (WeasyPrint's ``text_align``, last line too)."""
+    align = line.style["text_align_all"]
+    if line.style["text_align_last"] not in ("auto", align):
+        return "mixed"  # the first line may be the last, aligned otherwise: left alone
+    if align in ("left", "right"):
+        return "start" if (align == "left") ^ (line.style["direction"] == "rtl") else "end"
+    return align
 
 
 def _grid(left: float, right: float, anchor: float, step: float) -> list[float]:

@@ -24,6 +24,7 @@ from typing import Any
 
 from bundler.cache import ContentCache, make_key
 from bundler.exporters.pdf.margin_marks import MarginGeometry, MarkBox, place_line, shape_line
+from bundler.exporters.pdf.native import import_weasyprint
 from bundler.resources import code_digest, styles_dir
 
 #: Page names the probe lays out ("" is an unnamed page); the stylesheets use these.
@@ -40,6 +41,7 @@ PX_TO_PT = 0.75
 
 def probe_geometry(html: str, settings, extra_css: str, right_to_left: bool) -> MarginGeometry | None:
     """Lay out the probe document (``probe_markup`` in the edition's shell) with the edition's stylesheets; read its boxes."""
+    import_weasyprint()
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
