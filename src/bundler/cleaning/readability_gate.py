@@ -38,11 +38,10 @@ from lxml import etree, html
 GATED_VERSION = "2.3.1"
 
 _ACTIVE: ContextVar[bool] = ContextVar("bundler_readability_gate", default=False)
-#: The text readability can read: every text node except scripts' and styles' (which it drops first).
-_READABLE_TEXT = etree.XPath("//text()[not(parent::script or parent::style)]")
-#: Elements whose text the HTML parser does not unescape when it reads readability's XML back.
-_RAW_TEXT = etree.XPath("//xmp|//plaintext|//noembed|//noframes|//noscript|//iframe|//noxss|//textarea|//title")
-_IFRAMES = etree.XPath("count(//iframe)")
+#: The page's text as libxml2 joins it (every text node, comments' and processing instructions' left out).
+_TEXT = etree.XPath("string()")
+#: Elements whose text the HTML parser does not unescape when it reads readability's XML back (iframes too).
+_RAW_TEXT = ("xmp", "plaintext", "noembed", "noframes", "noscript", "iframe", "noxss", "textarea", "title")
 _P_TEXT = etree.XPath(".//p//text()")
 
 _state: dict = {"installed": None}  # None: not tried yet; then True or False
@@ -112,10 +111,21 @@ def _gated(original, core):
 
 
 def readability_bound(tree) -> int:
-    """The longest text (after ``trim``) readability's summary of ``tree`` can have."""
-    length = len(" ".join("".join(_READABLE_TEXT(tree)).split()))
-    escapes = sum(sum(text.count(c) for c in "&<>") for element in _RAW_TEXT(tree) for text in element.itertext())
-    return length + 4 * escapes + 6 * int(_IFRAMES(tree))
+    """The longest text (after ``trim``) readability's summary of ``tree`` can have.
+
+    The whole page's text, spaces collapsed, less the characters other than spaces of its scripts
+    and styles (readability drops them: deleting characters never adds a gap between words, so the
+    collapsed length falls by at least those), plus what readability and the parser can add.
+    """
+    root = tree.getroot() if hasattr(tree, "getroot") else tree
+    length = len(" ".join(_TEXT(root).split()))
+    code = sum(len("".join(element.text.split())) for element in root.iter("script", "style") if element.text)
+    added = 0
+    for element in root.iter(*_RAW_TEXT):
+        if element.tag == "iframe":
+            added += 6  # VIDEO and a space
+        added += 4 * sum(text.count("&") + text.count("<") + text.count(">") for text in element.itertext())
+    return length - code + added
 
 
 def readability_cannot_count(tree, body, len_text: int, min_extracted_size: int) -> bool:
