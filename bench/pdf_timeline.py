@@ -81,8 +81,10 @@ def wrap(module, name: str, label: str, children: bool = False) -> None:
 
 def job_features(job) -> dict:
     """What the layout scheduler prices a job by (``layout_features``), read after the job was timed."""
-    from bundler.exporters.pdf.layout import layout_features
-
+    try:
+        from bundler.exporters.pdf.layout import layout_features
+    except ImportError:  # a checkout before the features (a base run): times only
+        return {}
     markup = Path(job.source).read_text(encoding="utf-8")
     text, elements, photos = layout_features(markup)
     return {"text": text, "elements": elements, "photos": photos, "length": len(markup), "cost": job.cost}
@@ -235,7 +237,24 @@ def summarise(records: list[dict], marks: dict[str, list[float]], total_wall: fl
         lines.append("layout jobs (start, end, cpu): longest " + f"{max(j['end'] - j['start'] for j in jobs):.2f} s")
         for job in jobs:
             lines.append(f"    {job['detail']:<12} pid {job['pid']:>7} {job['start']:7.2f} → {job['end']:7.2f}  cpu {job['cpu']:5.2f}")
+        lines.append(idle_tail([j for j in jobs if j["detail"].startswith("layout-")]))
     return "\n".join(lines)
+
+
+def idle_tail(jobs: list[dict]) -> str:
+    """How long the parts round's last worker ran alone at its end: wall, and the CPU of its jobs in that span."""
+    ends: dict[int, float] = defaultdict(float)
+    for job in jobs:
+        ends[job["pid"]] = max(ends[job["pid"]], job["end"])
+    if len(ends) < 2:
+        return "parts round: one worker"
+    first_done, last_done = sorted(ends.values())[-2:]
+    alone = 0.0
+    for job in jobs:
+        overlap = job["end"] - max(job["start"], first_done)
+        if overlap > 0 and job["end"] > first_done:
+            alone += job["cpu"] * overlap / (job["end"] - job["start"])  # the job's CPU, pro rata of its wall after the other ended
+    return f"parts round's idle tail: one worker alone for {last_done - first_done:.2f} s of wall, ≈ {alone:.2f} CPU s of its jobs"
 
 
 def link_photos(source: str, target: str) -> None:
