@@ -63,18 +63,58 @@ def wrap(module, name: str, label: str, children: bool = False) -> None:
         try:
             return original(*args, **kwargs)
         finally:
+            used = time.process_time() - cpu
             record(
                 kind="step",
                 label=label,
                 pid=os.getpid(),
                 start=start - T0,
                 end=time.time() - T0,
-                cpu=time.process_time() - cpu,
+                cpu=used,
                 children=children_cpu() - kids if children else 0.0,
                 detail=Path(str(args[1])).stem if name == "lay_out" else "",
+                **(job_features(args[0]) if name == "lay_out" else {}),
             )
 
     setattr(module, name, timed)
+
+
+def job_features(job) -> dict:
+    """What the layout scheduler prices a job by (``layout_features``), read after the job was timed."""
+    try:
+        from bundler.exporters.pdf.layout import layout_features
+    except ImportError:  # a checkout before the features (a base run): times only
+        return {}
+    markup = Path(job.source).read_text(encoding="utf-8")
+    text, elements, photos = layout_features(markup)
+    return {"text": text, "elements": elements, "photos": photos, "length": len(markup), "cost": job.cost}
+
+
+def fit(paths: list[Path]) -> str:
+    """Least squares of each layout job's CPU on its text, elements, photos and a constant; weights in characters of text."""
+    import numpy
+
+    jobs = [r for path in paths for r in json.loads(path.read_text(encoding="utf-8"))["records"] if r.get("label") == "layout job"]
+    jobs = [r for r in jobs if "text" in r]
+    rows = numpy.array([[r["text"], r["elements"], r["photos"], 1.0] for r in jobs])
+    cpu = numpy.array([r["cpu"] for r in jobs])
+    (text, element, photo, fixed), *_ = numpy.linalg.lstsq(rows, cpu, rcond=None)
+    predicted = rows @ numpy.array([text, element, photo, fixed])
+    r2 = 1 - ((cpu - predicted) ** 2).sum() / ((cpu - cpu.mean()) ** 2).sum()
+    lines = [
+        f"{len(jobs)} layout jobs from {len(paths)} runs; CPU s = {text * 1e6:.2f} µs × text chars + {element * 1e3:.3f} ms × elements"
+        f" + {photo * 1e3:.1f} ms × photos + {fixed:.3f} s (R² {r2:.3f})",
+        f"in characters of text: an element ≈ {element / text:.0f}, a photo ≈ {photo / text:.0f}, a job's fixed cost ≈ {fixed / text:.0f}",
+    ]
+    guesses = {
+        "text + 70 × elements + 5,000 × photos": rows[:, :3] @ numpy.array([1.0, 70.0, 5000.0]),
+        "markup length + 60,000 × photos (before)": numpy.array([r["length"] + 60_000 * r["photos"] for r in jobs], dtype=float),
+    }
+    for name, guess in guesses.items():  # each guess scaled to CPU s by least squares through 0, as the scheduler uses it
+        scale = (guess @ cpu) / (guess @ guess)
+        residual = cpu - scale * guess
+        lines.append(f"{name}: CPU ≈ {scale * 1e6:.3f} µs × cost, rms error {numpy.sqrt((residual**2).mean()):.3f} s")
+    return "\n".join(lines)
 
 
 def install_weasyprint() -> None:
@@ -197,7 +237,24 @@ def summarise(records: list[dict], marks: dict[str, list[float]], total_wall: fl
         lines.append("layout jobs (start, end, cpu): longest " + f"{max(j['end'] - j['start'] for j in jobs):.2f} s")
         for job in jobs:
             lines.append(f"    {job['detail']:<12} pid {job['pid']:>7} {job['start']:7.2f} → {job['end']:7.2f}  cpu {job['cpu']:5.2f}")
+        lines.append(idle_tail([j for j in jobs if j["detail"].startswith("layout-")]))
     return "\n".join(lines)
+
+
+def idle_tail(jobs: list[dict]) -> str:
+    """How long the parts round's last worker ran alone at its end: wall, and the CPU of its jobs in that span."""
+    ends: dict[int, float] = defaultdict(float)
+    for job in jobs:
+        ends[job["pid"]] = max(ends[job["pid"]], job["end"])
+    if len(ends) < 2:
+        return "parts round: one worker"
+    first_done, last_done = sorted(ends.values())[-2:]
+    alone = 0.0
+    for job in jobs:
+        overlap = job["end"] - max(job["start"], first_done)
+        if overlap > 0 and job["end"] > first_done:
+            alone += job["cpu"] * overlap / (job["end"] - job["start"])  # the job's CPU, pro rata of its wall after the other ended
+    return f"parts round's idle tail: one worker alone for {last_done - first_done:.2f} s of wall, ≈ {alone:.2f} CPU s of its jobs"
 
 
 def link_photos(source: str, target: str) -> None:
@@ -214,12 +271,17 @@ def main() -> None:
     parser.add_argument("--format", default="pdf")
     parser.add_argument("--jobs", type=int)
     parser.add_argument("--json", type=Path, help="also write the raw records here")
+    parser.add_argument(
+        "--fit", type=Path, nargs="+", metavar="JSON", help="fit the layout cost's weights to the jobs of these --json runs"
+    )
     parser.add_argument("--copy", action="store_true", help="build a linked copy of the corpus (bench/run.py may be using it)")
     parser.add_argument(
         "--one-changed", type=Path, metavar="ROOT", help="time a one-changed rebuild of this corpus (a copy: one page is edited)"
     )
     args = parser.parse_args()
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1462838400")
+    if args.fit:
+        return print(fit(args.fit))
     if args.one_changed:
         return time_one_changed(args)
     root = write_corpus(args.pieces)

@@ -15,6 +15,7 @@ missing. Prints a table with ratios (peer / bundler: above 1 means bundler is fa
     python bench/run.py --sizes 200 --skip-peers
     python bench/run.py --sizes 1000 --skip-peers --cold-only   # bundler's cold builds only (peak memory at scale)
     python bench/run.py --sizes 200 --real-pages 100   # 100 real pages (0: all 997; -1: none)
+    python bench/run.py --sizes 200 --outputs pdf --cold-only --peers weasyprint --real-pages -1   # the cold print PDF beside one render
 """
 
 from __future__ import annotations
@@ -146,9 +147,14 @@ def measure_bundler(root: Path, fmt: str, out: Path, kind: str, jobs: int | None
 
 
 def measure_size(
-    size: int, jobs: int | None, skip_peers: bool, outputs: tuple[str, ...] = ("epub", "pdf"), cold_only: bool = False
+    size: int,
+    jobs: int | None,
+    skip_peers: bool,
+    outputs: tuple[str, ...] = ("epub", "pdf"),
+    cold_only: bool = False,
+    peers: tuple[str, ...] = ("weasyprint", "pandoc", "calibre"),
 ) -> list[Row]:
-    """Every row for one corpus size (``outputs``: the EPUB rows, the PDF rows or both)."""
+    """Every row for one corpus size (``outputs``: the EPUB rows, the PDF rows or both; ``peers``: which peers)."""
     kind = source_kind()
     root = write_corpus(size, source=kind)
     out = OUTPUT / "results" / f"corpus-{size}"
@@ -158,20 +164,22 @@ def measure_size(
     if skip_peers:
         return rows
     combined = write_combined_html(root)
-    if "pdf" in outputs:
+    if "pdf" in outputs and "weasyprint" in peers:
         single = write_bundler_combined_html(root)
         weasy = [sys.executable, str(Path(__file__).parent / "weasy_single.py"), str(single), str(out / "weasyprint.pdf")]
         rows.append(Row(size, "PDF", "WeasyPrint, one render", {"cold": run_measured(weasy, out / "weasyprint.pdf")}))
-    pandoc = ensure_peer("pandoc") if {"epub", "html"} & set(outputs) else ""
+    pandoc = ensure_peer("pandoc") if {"epub", "html"} & set(outputs) and "pandoc" in peers else ""
     if pandoc and "epub" in outputs:
         command = [pandoc, "-f", "html", "-t", "epub3", "-o", str(out / "pandoc.epub"), combined.name]
         rows.append(Row(size, "EPUB", "pandoc", {"cold": run_measured(command, out / "pandoc.epub", cwd=combined.parent)}))
     if pandoc and "html" in outputs:
         command = [pandoc, "-f", "html", "-t", "html", "--standalone", embed_flag(pandoc), "-o", str(out / "pandoc.html"), combined.name]
         rows.append(Row(size, "HTML", "pandoc", {"cold": run_measured(command, out / "pandoc.html", cwd=combined.parent)}))
-    if not pandoc and "epub" in outputs:
+    if not pandoc and "epub" in outputs and "pandoc" in peers:
         rows.append(Row(size, "EPUB", "pandoc (not installed)", {}))
-    if convert := ensure_peer("ebook-convert"):
+    if "calibre" not in peers:
+        pass
+    elif convert := ensure_peer("ebook-convert"):
         # calibre renders PDF with Qt WebEngine (Chromium), which refuses to run as root inside its sandbox
         env = {**os.environ, "QTWEBENGINE_CHROMIUM_FLAGS": "--no-sandbox", "QT_QPA_PLATFORM": "offscreen"}
         for fmt in [f for f in outputs if f != "html"]:  # calibre's HTML output is a zip of files, not one page
@@ -249,6 +257,13 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help="also the 1,000-piece corpus")
     parser.add_argument("--jobs", type=int, help="bundler --jobs (default: one per core)")
     parser.add_argument("--skip-peers", action="store_true", help="measure bundler only")
+    parser.add_argument(
+        "--peers",
+        nargs="+",
+        choices=("weasyprint", "pandoc", "calibre"),
+        default=["weasyprint", "pandoc", "calibre"],
+        help="which peers (default all)",
+    )
     parser.add_argument("--cold-only", action="store_true", help="bundler's cold builds only, no warm or one-changed rebuild")
     parser.add_argument(
         "--outputs", nargs="+", choices=("epub", "pdf", "html"), default=["epub", "pdf", "html"], help="which rows (default all three)"
@@ -261,7 +276,7 @@ def main() -> None:
     sizes = args.sizes + ([1000] if args.full and 1000 not in args.sizes else [])
     rows: list[Row] = []
     for size in sizes:
-        rows += measure_size(size, args.jobs, args.skip_peers, tuple(args.outputs), args.cold_only)
+        rows += measure_size(size, args.jobs, args.skip_peers, tuple(args.outputs), args.cold_only, tuple(args.peers))
         print(f"measured {size} pieces", file=sys.stderr)
     if args.real_pages >= 0:
         rows += measure_real_pages(args.real_pages)

@@ -27,7 +27,16 @@ from bundler.exporters import context_for
 from bundler.exporters.context import BuildContext
 from bundler.exporters.pdf.document import PdfLayout, render_pdf
 from bundler.exporters.pdf.image_refs import ImageReferences
-from bundler.exporters.pdf.layout import LayoutRound, LayoutSettings, lay_out_all, layout_cost, open_layout_pool
+from bundler.exporters.pdf.layout import (
+    ELEMENT_COST,
+    PHOTO_COST,
+    LayoutRound,
+    LayoutSettings,
+    lay_out_all,
+    layout_cost,
+    layout_features,
+    open_layout_pool,
+)
 from bundler.model import Dossier, Edition, FigureBlock, Paragraph
 from tests.kitchen_sink import make_kitchen_sink
 from tests.pdf.conftest import poppler
@@ -363,7 +372,7 @@ def test_costliest_layouts_start_first_and_come_back_in_order(tmp_path):
     paragraphs, jobs = sized_jobs(tmp_path)
     executor = RecordingExecutor()
     laid = lay_out_all(jobs, tmp_path, "layout", context_for(Edition("pdf")), executor)
-    assert executor.started == ["photo", "long", "middle", "short"]  # a photo weighs as much as many paragraphs
+    assert executor.started == ["long", "middle", "photo", "short"]  # a photo weighs as much as dozens of paragraphs
     pages = {name: len(result.pages) for name, result in zip(paragraphs, laid, strict=True)}
     assert pages["long"] > pages["middle"] > pages["short"] == pages["photo"] == 1
     assert [Path(result.path).name for result in laid] == [f"layout-{n}.pdf" for n in range(4)]
@@ -382,10 +391,33 @@ def test_a_round_starts_its_first_jobs_while_the_rest_are_written_then_the_costl
         layout_round.add(job)
     assert executor.started == ["short"]
     laid = layout_round.finish()
-    assert executor.started == ["short", "photo", "long", "middle"]
+    assert executor.started == ["short", "long", "middle", "photo"]
     assert [Path(result.path).name for result in laid] == [f"layout-{n}.pdf" for n in range(4)]
     pages = {name: len(result.pages) for name, result in zip(paragraphs, laid, strict=True)}
     assert pages["long"] > pages["middle"] > pages["short"] == pages["photo"] == 1
+
+
+def test_a_job_added_last_starts_after_the_others_and_keeps_its_place(tmp_path):
+    """The contents' guess is filler for the core that ends its parts first: it starts after every part, even a
+    smaller one, and its result still comes back where it was added."""
+    paragraphs, jobs = sized_jobs(tmp_path)
+    executor = RecordingExecutor()
+    layout_round = LayoutRound(tmp_path, "layout", context_for(Edition("pdf")), executor, eager=1)
+    layout_round.add(jobs[1], last=True)  # "long", the costliest, is not started eagerly either
+    for job in (jobs[0], jobs[2], jobs[3]):
+        layout_round.add(job)
+    assert executor.started == ["short"]
+    laid = layout_round.finish()
+    assert executor.started == ["short", "middle", "photo", "long"]
+    assert [Path(result.path).name for result in laid] == [f"layout-{n}.pdf" for n in range(4)]
+    assert len(laid[0].pages) > len(laid[2].pages) > len(laid[1].pages) == 1  # long, middle, short as added
+
+
+def test_layout_cost_is_text_with_elements_and_photos_weighted():
+    markup = '<div class="a"><p>Ab &amp; c</p><img src="x.jpg" alt=""/></div>'
+    assert layout_features(markup) == (len("Ab &amp; c"), 3, 1)
+    assert layout_cost(markup) == len("Ab &amp; c") + 3 * ELEMENT_COST + PHOTO_COST
+    assert layout_cost("<p>" + "x" * 4000 + "</p>") < layout_cost('<p><img src="x.jpg"/></p>')  # a photo outweighs a long paragraph
 
 
 def font_programs(path: Path) -> tuple[int, set[str], int]:

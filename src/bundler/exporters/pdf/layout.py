@@ -15,6 +15,7 @@ import dataclasses
 import gc
 import multiprocessing.util
 import os
+import re
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, as_completed
 from dataclasses import dataclass
@@ -247,13 +248,26 @@ def job_key(job: LayoutJob) -> str:
     return make_key("pdf-layout", job.sha256, dataclasses.asdict(job.settings), job.lead, job.stubs, code_digest())
 
 
-#: A photo costs WeasyPrint about as much as this many bytes of markup (decoding, resampling, re-encoding).
-PHOTO_COST = 60_000
+#: What WeasyPrint's layout of a document costs, in characters of its text: each element (a box to
+#: style, lay out and draw) and each photo (read, drawn, embedded) weighs as much as this many
+#: characters. Fitted by least squares on the layout jobs of cold 200-piece builds
+#: (``bench/pdf_timeline.py --fit``; bench/README, "Layout jobs priced by their elements").
+ELEMENT_COST = 70
+PHOTO_COST = 5_000
+_TAG = re.compile(r"<[^>]*>")
+_START_TAG = re.compile(r"<[A-Za-z]")
+
+
+def layout_features(markup: str) -> tuple[int, int, int]:
+    """What a document's layout cost follows: characters of text, elements, photos."""
+    text = len(markup) - sum(len(tag) for tag in _TAG.findall(markup))
+    return text, len(_START_TAG.findall(markup)), markup.count("<img")
 
 
 def layout_cost(markup: str) -> int:
-    """How much work a document is to lay out, roughly: its markup's length, each photo weighted."""
-    return len(markup) + PHOTO_COST * markup.count("<img")
+    """How much work a document is to lay out, roughly, in characters of text (``layout_features`` weighted)."""
+    text, elements, photos = layout_features(markup)
+    return text + ELEMENT_COST * elements + PHOTO_COST * photos
 
 
 @contextlib.contextmanager
@@ -287,8 +301,9 @@ class LayoutRound:
     A barrier between writing documents and laying them out left the workers idle while the
     parent wrote every part document (a serial second or more for a 200-piece book). Here the
     first ``eager`` jobs start as soon as they are added; the rest wait until ``finish`` and
-    then start costliest first, so a round still ends on small jobs rather than one large part
-    running alone. Each result is stored in the cache as it arrives, not after the last.
+    then start costliest first (``layout_cost``), so a round still ends on small jobs rather than
+    one large part running alone; jobs added ``last`` start after all of them, as filler for the
+    core that finishes first. Each result is stored in the cache as it arrives, not after the last.
     Which worker lays out what, and when, never changes a result: each job is laid out alone.
     """
 
@@ -301,10 +316,11 @@ class LayoutRound:
         self.jobs: list[LayoutJob | None] = []  # None: a layout found by ``add_found``
         self.results: list[LaidOut | None] = []
         self.waiting: list[tuple[int, str]] = []  # (index, cache key) not yet handed to the pool
+        self.trailing: list[tuple[int, str]] = []  # the same, to start after every waiting one
         self.running: dict[Future, tuple[int, str]] = {}
 
-    def add(self, job: LayoutJob) -> None:
-        """Take one more job: read back from the cache, started now, or kept for ``finish``."""
+    def add(self, job: LayoutJob, last: bool = False) -> None:
+        """Take one more job: read back from the cache, started now, or kept for ``finish`` (``last``: to start after the others)."""
         index = len(self.jobs)
         self.jobs.append(job)
         cache = self.ctx.cache
@@ -312,7 +328,9 @@ class LayoutRound:
         self.results.append(cached_layout(cache, key) if cache else None)
         if self.results[index] is not None:
             return
-        if len(self.running) < self.eager:
+        if last:
+            self.trailing.append((index, key))
+        elif len(self.running) < self.eager:
             self._start(index, key)
         else:
             self.waiting.append((index, key))
@@ -323,11 +341,11 @@ class LayoutRound:
         self.results.append(laid)
 
     def finish(self, stage_label: str | None = None) -> list[LaidOut]:
-        """Start the waiting jobs costliest first, wait for all, and return every job's layout in order."""
+        """Start the waiting jobs costliest first, then the ``last`` ones, wait for all, and return every job's layout in order."""
         self.waiting.sort(key=lambda item: -self.jobs[item[0]].cost)  # stable: equal costs keep their order
-        for index, key in self.waiting:
+        for index, key in [*self.waiting, *self.trailing]:
             self._start(index, key)
-        self.waiting = []
+        self.waiting, self.trailing = [], []
         stage = f"pdf {stage_label or self.label}"
         total = len(self.running)
         self.ctx.progress(stage, 0, total)

@@ -208,8 +208,6 @@ def render_in_parts(
         with open_layout_pool(ctx, len(dossier.pieces) // PIECES_PER_PART + 1) as pool:  # one pool for both rounds; at least 2 jobs
             # the first jobs lay out while the parent writes the next parts' documents
             first = LayoutRound(scratch, "layout", ctx, pool, eager=ctx.work.worker_count)
-            guess = defaultdict(lambda: 8888)  # every entry as wide as most books' page numbers
-            first.add(_front_job(dossier, edition, layout, settings, guess, scratch / "front-guess.xhtml", ctx.images))
             for n, body in enumerate(bodies):
                 source_key = sources.key(body, part_settings, lead=True)
                 found = sources.find(source_key)
@@ -220,8 +218,12 @@ def render_in_parts(
                 job = _part_job(dossier, edition, layout, part_settings, body, scratch / f"part-{n}.xhtml", references)
                 sources.remember(source_key, job_key(job))
                 first.add(job)
+            # the contents with guessed numbers (only its page count is used) starts after every part: the
+            # core that finishes its parts first lays it out while the other ends its last part
+            guess = defaultdict(lambda: 8888)  # every entry as wide as most books' page numbers
+            first.add(_front_job(dossier, edition, layout, settings, guess, scratch / "front-guess.xhtml", ctx.images), last=True)
             laid = first.finish()
-            front, parts = laid[0], laid[1:]
+            parts, front = laid[:-1], laid[-1]
             title = edition_title(dossier, edition)
             for _ in range(MAX_FRONT_PASSES):
                 placements = place_parts(len(front.pages), parts, right_to_left)
