@@ -20,6 +20,7 @@ from concurrent.futures import Executor, Future, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from bundler import interrupts
 from bundler.cache import make_key
 from bundler.executor import DASK_SCHEME, open_executor
 from bundler.exporters.context import BuildContext
@@ -332,6 +333,7 @@ class LayoutRound:
         for count, future in enumerate(as_completed(list(self.running)), start=1):
             index, key = self.running[future]
             laid = future.result()
+            interrupts.check()
             self.results[index] = laid
             if cache:
                 cache.store_file(key, Path(laid.path), ".pdf")
@@ -344,7 +346,8 @@ class LayoutRound:
         import weasyprint  # noqa: F401  (before the workers fork: each would import it again, 0.6 s of CPU)
 
         out = str(self.scratch / f"{self.label}-{index}.pdf")
-        self.running[self.pool.submit(_lay_out_entry, (self.jobs[index], out))] = (index, key)
+        with interrupts.held():  # not cut inside the pool's submission (see ``executor.map_in_order``)
+            self.running[self.pool.submit(_lay_out_entry, (self.jobs[index], out))] = (index, key)
 
 
 def cached_layout(cache, key: str) -> LaidOut | None:
