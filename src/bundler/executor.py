@@ -203,6 +203,15 @@ def _connect_dask(address: str):
         raise BundlerError(f"cannot reach the Dask scheduler at {address}: {exc}", code="E022", hint="is the scheduler running?") from exc
 
 
+def submitting(executor: Executor) -> contextlib.AbstractContextManager:
+    """Where work is handed to ``executor``: Ctrl-C and SIGTERM held until it is (``interrupts.held``).
+
+    A signal inside a pool's submission left it half set up (a traceback from its internals).
+    Not for ``SerialExecutor``, whose ``submit`` does the work itself: that stays interruptible.
+    """
+    return contextlib.nullcontext() if isinstance(executor, SerialExecutor) else interrupts.held()
+
+
 def map_in_order(
     executor: Executor,
     function: Callable[[T], R],
@@ -216,7 +225,7 @@ def map_in_order(
     any: work of the caller's that needs none of the results takes a core the pool would
     otherwise leave to this process's waiting.
     """
-    with interrupts.held():  # Ctrl-C or SIGTERM inside a pool's submission would leave it half set up: after it
+    with submitting(executor):
         futures = [executor.submit(function, item) for item in items]
     if meanwhile is not None:
         meanwhile()

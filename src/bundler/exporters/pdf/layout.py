@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bundler import interrupts
 from bundler.cache import make_key
-from bundler.executor import DASK_SCHEME, open_executor
+from bundler.executor import DASK_SCHEME, open_executor, submitting
 from bundler.exporters.context import BuildContext
 from bundler.exporters.pdf.base import LogMessage, collecting_weasyprint_log, load_stylesheets
 from bundler.exporters.pdf.image_refs import image_fetcher
@@ -346,7 +346,7 @@ class LayoutRound:
         import weasyprint  # noqa: F401  (before the workers fork: each would import it again, 0.6 s of CPU)
 
         out = str(self.scratch / f"{self.label}-{index}.pdf")
-        with interrupts.held():  # not cut inside the pool's submission (see ``executor.map_in_order``)
+        with submitting(self.pool):  # not cut inside the pool's submission
             self.running[self.pool.submit(_lay_out_entry, (self.jobs[index], out))] = (index, key)
 
 
