@@ -79,8 +79,8 @@ def received() -> int | None:
 
 def check() -> None:
     """Raise ``Interrupted`` if a signal came in and was swallowed where Python could not raise it."""
-    if _state.received is not None and _state.installed and not _state.holding:
-        raise Interrupted(_state.received)
+    if _state.received is not None and _state.installed and not _state.holding and threading.current_thread() is threading.main_thread():
+        raise Interrupted(_state.received)  # in the main thread only: there the handler would have raised it
 
 
 @contextlib.contextmanager
