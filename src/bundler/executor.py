@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bundler import interrupts
 from bundler.errors import BundlerError
 
 T = TypeVar("T")
@@ -100,7 +101,11 @@ def open_executor(options: WorkOptions, tasks: int, preload: tuple[str, ...] = (
                 hint=f"raise the limit (e.g. 'ulimit -n 4096'; now {_open_file_limit()}) or use fewer workers (--jobs 1)",
             ) from exc
         raise
-    pool.shutdown(wait=True)
+    try:
+        pool.shutdown(wait=True)
+    except BaseException:  # an interrupt while the last jobs finish: end the workers now, not at exit
+        _stop_workers(pool)
+        raise
 
 
 def _open_file_limit() -> str:
@@ -144,7 +149,7 @@ def die_with_parent(build_pid: int) -> None:
     import ctypes
     import signal
 
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker inherits the CLI's "SIGTERM is Ctrl-C"
+    interrupts.as_worker()  # a forked worker inherits the CLI's handlers and the mask it handed out work under
     try:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
@@ -198,6 +203,15 @@ def _connect_dask(address: str):
         raise BundlerError(f"cannot reach the Dask scheduler at {address}: {exc}", code="E022", hint="is the scheduler running?") from exc
 
 
+def submitting(executor: Executor) -> contextlib.AbstractContextManager:
+    """Where work is handed to ``executor``: Ctrl-C and SIGTERM held until it is (``interrupts.held``).
+
+    A signal inside a pool's submission left it half set up (a traceback from its internals).
+    Not for ``SerialExecutor``, whose ``submit`` does the work itself: that stays interruptible.
+    """
+    return contextlib.nullcontext() if isinstance(executor, SerialExecutor) else interrupts.held()
+
+
 def map_in_order(
     executor: Executor,
     function: Callable[[T], R],
@@ -211,13 +225,15 @@ def map_in_order(
     any: work of the caller's that needs none of the results takes a core the pool would
     otherwise leave to this process's waiting.
     """
-    futures = [executor.submit(function, item) for item in items]
+    with submitting(executor):
+        futures = [executor.submit(function, item) for item in items]
     if meanwhile is not None:
         meanwhile()
     index = {id(f): n for n, f in enumerate(futures)}
     results: list[Any] = [None] * len(futures)
     for count, future in enumerate(as_completed(futures), start=1):
         results[index[id(future)]] = future.result()
+        interrupts.check()  # an interrupt Python swallowed (in a __del__, an at-fork hook) stops the build here
         if on_done:
             on_done(count)
     return results

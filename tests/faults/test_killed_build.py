@@ -107,12 +107,9 @@ def test_sigterm_unwinds_like_an_interrupt(collection, tmp_path, scratch):
     family = wait_for_workers(build)
     build.send_signal(signal.SIGTERM)
     _, stderr = build.communicate(timeout=600)
-    editions = sorted(p.name for p in out.rglob("*") if p.is_file())
-    if build.returncode == 0:  # the signal landed inside os.fork's hooks, where Python drops a handler's exception
-        assert editions == ["dossier.json", f"{collection.name}.epub", f"{collection.name}.pdf"], editions
-    else:
-        assert build.returncode == 130, stderr
-        assert "interrupted" in stderr and "Traceback" not in stderr, stderr
+    assert build.returncode == 143, stderr  # even when it landed where Python drops a handler's exception (os.fork's hooks)
+    assert "interrupted" in stderr and "Traceback" not in stderr, stderr
+    assert [p.name for p in out.rglob("*") if p.is_file() and p.suffix in (".epub", ".pdf")] == []
     assert wait_until_gone(family) == []
     assert [p for p in out.rglob("*") if ".part" in p.name] == []
     assert [p.name for p in scratch.iterdir() if p.name.startswith("bundler-")] == []

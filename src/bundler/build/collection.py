@@ -15,6 +15,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+from bundler import interrupts
 from bundler.build.budget import write_edition
 from bundler.build.edition_language import check_edition_languages, dossier_for_edition
 from bundler.build.image_stage import WORKER_MODULES, prepare_images
@@ -242,10 +243,11 @@ def _write_editions(
             result.sizes[edition.id] = write_edition(write, book, edition, staged, contexts[edition.id])
             written[edition.id] = staged
             result.editions[edition.id] = edition
-        for name, staged in written.items():  # every edition is complete: only now does any reach dist/
-            destination = target_dir / staged.name
-            os.replace(staged, destination)
-            result.outputs[name] = destination
+        with interrupts.held():  # all of them or none: an interrupt waits until the last is in place
+            for name, staged in written.items():  # every edition is complete: only now does any reach dist/
+                destination = target_dir / staged.name
+                os.replace(staged, destination)
+                result.outputs[name] = destination
 
 
 def _editions_to_build(dossier: Dossier, names: list[str] | None) -> list[Edition]:

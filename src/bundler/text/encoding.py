@@ -85,8 +85,9 @@ def decode_bytes(raw: bytes, declared: str = "") -> tuple[str, list[str]]:
         return _repair(text, warnings)
     from charset_normalizer import from_bytes  # loaded when a page needs its encoding guessed, not by every build
 
-    best = from_bytes(raw[:200_000]).best()
-    guess = best.encoding if best else ""
+    matches = from_bytes(raw[:200_000])
+    best = matches.best()
+    guess = _reading_that_reads(raw, [best.encoding, *best.could_be_from_charset, *(match.encoding for match in matches)]) if best else ""
     if declared and _valid_codec(declared) and (not guess or _plausible(raw, declared, guess)):
         name = declared
     elif guess:
@@ -99,6 +100,86 @@ def decode_bytes(raw: bytes, declared: str = "") -> tuple[str, list[str]]:
         name = "utf-8"
         warnings.append(coded("W112", "could not detect the text encoding; undecodable bytes replaced"))
     return _repair(raw.decode(name, errors="replace"), warnings)
+
+
+#: How many readings the vote compares at most (charset_normalizer's first, then cp1252), and on how many
+#: characters of each: the words around its non-ASCII characters, where readings differ.
+_READINGS = 8
+#: How much surer of its language another reading must make the detector to replace the first guess.
+_CLEARER = 0.05
+_VOTE_SAMPLE = 2000
+#: A word holding a non-ASCII character: what the readings of one text differ in (with context the
+#: detector's answer saturates, equally sure of every reading of a text with a few accented words).
+_NON_ASCII_WORD = re.compile(r"\S*[^\x00-\x7f]\S*")
+#: The web's single-byte fallback (WHATWG reads "latin-1" as it), a candidate whatever the detector said.
+_WESTERN = "cp1252"
+
+
+def _reading_that_reads(raw: bytes, names: list[str]) -> str:
+    """Of the charsets ``names`` (charset_normalizer's, best first) and cp1252, the one whose reading reads as text.
+
+    On a short text the detector cannot tell single-byte charsets apart: Latin-1 "naïve" and
+    "niño" decode without a fault as cp1250 "naďve" and "nińo", and its first guess is often
+    Central European. Where the readings differ, each is judged on the words around its non-ASCII
+    characters: first by its broken letters (``_broken_letters``: a symbol or control inside a
+    word, another script in a Latin word, a capital inside a lower-case word), then by how sure the
+    language detector is of its language. The detector's first choice wins ties and every text
+    whose readings agree (then no detector is loaded).
+    """
+    readings: dict[str, str] = {}  # text -> first charset giving it
+    for name in dict.fromkeys([*names[:_READINGS], _WESTERN]):
+        try:
+            text = raw.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        readings.setdefault(text, name)
+    if len(readings) < 2 or names[0] not in readings.values():  # one reading, or the guess holds only for its sample
+        return names[0]
+    from bundler.text.language import reading_confidences
+
+    samples = {text: " ".join(_NON_ASCII_WORD.findall(text[: 50 * _VOTE_SAMPLE]))[:_VOTE_SAMPLE] for text in readings}
+    confidence = dict(zip(samples.values(), reading_confidences(list(samples.values())), strict=True))
+    broken = {text: _broken_letters(sample) for text, sample in samples.items()}
+    first = next(iter(readings))  # charset_normalizer's: replaced only by a reading with fewer broken letters or clearly surer
+    best = min(broken.values())
+    better = [
+        text
+        for text in readings
+        if broken[text] == best
+        and (broken[first] > best or text == first or confidence[samples[text]] >= confidence[samples[first]] + _CLEARER)
+    ]
+    return readings[max(better, key=lambda text: confidence[samples[text]])] if better else names[0]
+
+
+def _broken_letters(sample: str) -> int:
+    """How many characters of ``sample`` no correctly decoded word holds.
+
+    Counted: a control character, a non-ASCII symbol between two letters ("wi¹zka"), a combining
+    mark after no letter, a letter of a
+    script other than Latin inside a word with Latin letters ("Caf別"), and a non-ASCII capital
+    after a lower-case letter or between a capital and a lower-case one ("naĎve", "MŁller")."""
+    broken = 0
+    for word in re.finditer(r"\S+", sample):
+        text = word.group()
+        if text.isascii():
+            continue
+        latin = any("a" <= char.lower() <= "z" for char in text)
+        for at, char in enumerate(text):
+            if char.isascii():
+                continue
+            before, after = text[at - 1 : at], text[at + 1 : at + 2]
+            inside = before.isalpha() and after.isalpha()
+            kind = unicodedata.category(char)
+            if kind[0] == "M":  # a combining mark belongs after a letter (or another mark), in a Latin word a Latin one
+                alone = not (before.isalpha() or unicodedata.category(before or " ")[0] == "M")
+                broken += alone or (latin and not unicodedata.name(char, "COMBINING").startswith("COMBINING"))
+            elif not char.isalpha():
+                broken += kind[0] == "C" or (inside and (kind[0] == "S" or kind == "No"))  # not punctuation: CJK's has no spaces
+            elif latin and not unicodedata.name(char, "LATIN").startswith("LATIN"):
+                broken += 1
+            elif char.isupper() and (before.islower() or (before.isupper() and after.islower())):
+                broken += 1
+    return broken
 
 
 def _damaged_utf8(raw: bytes) -> tuple[str, int] | None:

@@ -352,6 +352,18 @@ def identify_languages(texts: Sequence[str], limit: int = SAMPLE_CHARS) -> list[
     return [_detection(rankings[sample], count) if count else None for sample, count in zip(samples, letters, strict=True)]
 
 
+def reading_confidences(texts: Sequence[str]) -> list[float]:
+    """For each text, how sure the detector is of its likeliest language, near relatives' share included (0 for none).
+
+    Compares readings of the same bytes in different charsets (``encoding``): a correctly decoded
+    text reads as its language, a misread one spreads the detector's vote over several."""
+    samples = [" ".join(text.split()) for text in texts]
+    letters = [count_letters(sample) for sample in samples]
+    rankings = _rankings([sample for sample, count in zip(samples, letters, strict=True) if count])
+    detections = [_detection(rankings[sample], count) if count else None for sample, count in zip(samples, letters, strict=True)]
+    return [detection.confidence if detection else 0.0 for detection in detections]
+
+
 def _detection(ranking: Ranking, letters: int) -> Detection | None:
     label, confidence = ranking[0]
     if label == _NOT_LANGUAGE:

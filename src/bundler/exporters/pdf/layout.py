@@ -21,8 +21,9 @@ from concurrent.futures import Executor, Future, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from bundler import interrupts
 from bundler.cache import make_key
-from bundler.executor import DASK_SCHEME, open_executor
+from bundler.executor import DASK_SCHEME, open_executor, submitting
 from bundler.exporters.context import BuildContext
 from bundler.exporters.pdf.base import LogMessage, collecting_weasyprint_log, load_stylesheets
 from bundler.exporters.pdf.image_refs import image_fetcher
@@ -353,6 +354,7 @@ class LayoutRound:
         for count, future in enumerate(as_completed(list(self.running)), start=1):
             index, key = self.running[future]
             laid = future.result()
+            interrupts.check()
             self.results[index] = laid
             if cache:
                 cache.store_file(key, Path(laid.path), ".pdf")
@@ -365,7 +367,8 @@ class LayoutRound:
         import_weasyprint()  # before the workers fork: each would import it again, 0.6 s of CPU
 
         out = str(self.scratch / f"{self.label}-{index}.pdf")
-        self.running[self.pool.submit(_lay_out_entry, (self.jobs[index], out))] = (index, key)
+        with submitting(self.pool):  # not cut inside the pool's submission
+            self.running[self.pool.submit(_lay_out_entry, (self.jobs[index], out))] = (index, key)
 
 
 def cached_layout(cache, key: str) -> LaidOut | None:
