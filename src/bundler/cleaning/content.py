@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -107,12 +107,23 @@ def _post_kind(element) -> str:
     three kinds, not three posts; an id names a post by a word and a number ("post-1234")."""
     if not isinstance(element.tag, str):
         return ""
-    words = _root_rules()["post_words"]
-    for token in (element.get("class") or "").lower().split():
-        if any(word in words for word in _POST_SPLIT.split(token)):
+    return _kind_of(element.get("class") or "", element.get("id") or "")
+
+
+@lru_cache(maxsize=16384)
+def _kind_of(class_: str, id_: str) -> str:
+    """``_post_kind`` for one class and id: a page repeats the same few class names on thousands of elements."""
+    words = _post_words()
+    for token in class_.lower().split():
+        if not words.isdisjoint(_POST_SPLIT.split(token)):
             return token
-    match = _POST_ID.fullmatch((element.get("id") or "").lower())
+    match = _POST_ID.fullmatch(id_.lower())
     return "#" + match.group(1) if match and match.group(1) in words else ""
+
+
+@cache
+def _post_words() -> frozenset[str]:
+    return frozenset(_root_rules()["post_words"])
 
 
 def _posts_under(parent) -> list:
