@@ -77,6 +77,11 @@ def received() -> int | None:
     return _state.received
 
 
+def taken() -> None:
+    """The command took the interrupt as its own way to stop (``serve`` runs until Ctrl-C): not an interrupted run."""
+    _state.received = None
+
+
 def check() -> None:
     """Raise ``Interrupted`` if a signal came in and was swallowed where Python could not raise it."""
     if _state.received is not None and _state.installed and not _state.holding and threading.current_thread() is threading.main_thread():

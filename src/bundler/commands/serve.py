@@ -6,6 +6,7 @@ import io
 import logging
 from pathlib import Path
 
+from bundler import interrupts
 from bundler.commands import Command
 from bundler.errors import BundlerError
 
@@ -45,7 +46,7 @@ def run(args, ui) -> int:
     try:
         serve_library(dist, sock)
     except KeyboardInterrupt:
-        pass
+        interrupts.taken()  # Ctrl-C is how a server is stopped: exit 0, "stopped"
     finally:
         sock.close()
     ui.say("stopped")
