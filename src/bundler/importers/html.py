@@ -39,6 +39,7 @@ from bundler.cleaning.content import (
     drop_repeated_blocks,
     find_root,
     select_blocks,
+    thread_posts,
     trafilatura_text,
 )
 from bundler.cleaning.dom import (
@@ -55,6 +56,7 @@ from bundler.cleaning.header_lines import is_byline, is_date_line, is_stamp_line
 from bundler.cleaning.measure import Measures
 from bundler.cleaning.metadata import PageMeta, read_metadata
 from bundler.cleaning.notes import extract_notes
+from bundler.cleaning.posts import tidy_posts
 from bundler.cleaning.streamed import reassemble_streamed
 from bundler.cleaning.treetext import spaced_text
 from bundler.codes import coded
@@ -166,6 +168,7 @@ def _read_html_bytes(
     reference = UntouchedPage(text, label, language, base_url)
     _prepare_dom(tree, base_url, support)
     root = find_root(tree, base_url, support)
+    tidy_posts(thread_posts(root))  # a thread's user panels and action bars go, each post's author line stays
     context = FigureContext(page_dir=page_dir, base_url=base_url, media_dir=options.media_dir, language=language, damage=options.damage)
     try:
         blocks = _lead_figures(root.element, context) + html_to_blocks(root.element, language, base_url, context.hook)
@@ -180,7 +183,9 @@ def _read_html_bytes(
         blocks = blocks[:MAX_BLOCKS]
     title = meta.title or _first_heading(blocks) or Path(label).stem
     standfirst = [Paragraph(html_lib.escape(smarten(meta.standfirst, language), quote=False))] if meta.standfirst else []
-    blocks = drop_closing_furniture(drop_closing_bio(drop_doubled_blocks(tidy_edges(blocks, title, meta, standfirst)), meta.authors))
+    blocks = drop_closing_furniture(
+        drop_closing_bio(drop_doubled_blocks(tidy_edges(blocks, title, meta, standfirst, root.posts)), meta.authors)
+    )
     if not (options.language or language_choice):
         settled = settle_language(choice, _main_text(blocks), meta.language)
         if settled is not choice:
@@ -579,11 +584,14 @@ def _recover_lost_article(blocks, context: FigureContext, support: Support, refe
     return blocks, context
 
 
-def tidy_edges(blocks: list[Block], title: str, meta: PageMeta, standfirst: list[Paragraph]) -> list[Block]:
-    """Step 7: drop the repeated title and standfirst, byline/date lines, and boilerplate blocks."""
+def tidy_edges(blocks: list[Block], title: str, meta: PageMeta, standfirst: list[Paragraph], posts: bool = False) -> list[Block]:
+    """Step 7: drop the repeated title and standfirst, byline/date lines, and boilerplate blocks.
+
+    In a thread (``posts``) the line naming the page's author is the first post's author line, kept as
+    every other post's is (``cleaning.posts``)."""
     title_key = _key(title)
     stand_key = _key(" ".join(text_of(p.html) for p in standfirst))
-    author_keys = {_key(a) for a in meta.authors}
+    author_keys = set() if posts else {_key(a) for a in meta.authors}
     header_lines = not _dated_further_down(blocks)
     kept: list[Block] = []
     for index, block in enumerate(blocks):
