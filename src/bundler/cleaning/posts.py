@@ -106,9 +106,10 @@ def _is_pairs(element, rules: dict) -> bool:
 
 
 def _author_name(panel) -> str:
-    """The author's name in a user panel: a name-classed element's text, else its first link's, if short."""
+    """The author's name in a user panel: the shortest element in it named by a name word, else its shortest link, else its own text, if short."""
     rules = _rules()
-    for group in ([e for e in panel.iter() if _named(e, "name_words")], list(panel.iter("a")), [panel]):
+    inside = [e for e in panel.iter() if e is not panel]
+    for group in ([e for e in inside if _named(e, "name_words")], [e for e in inside if e.tag == "a"], [panel]):
         texts = [" ".join(" ".join(e.itertext()).split()) for e in group]
         counts = [(len(WORD.findall(t)), i) for i, t in enumerate(texts) if WORD.findall(t)]
         if counts and min(counts)[0] <= rules["name_max_words"]:

@@ -183,8 +183,9 @@ def _read_html_bytes(
         blocks = blocks[:MAX_BLOCKS]
     title = meta.title or _first_heading(blocks) or Path(label).stem
     standfirst = [Paragraph(html_lib.escape(smarten(meta.standfirst, language), quote=False))] if meta.standfirst else []
+    # a thread ends with its last post under its author line, not with a writer's bio
     blocks = drop_closing_furniture(
-        drop_closing_bio(drop_doubled_blocks(tidy_edges(blocks, title, meta, standfirst, root.posts)), meta.authors)
+        drop_closing_bio(drop_doubled_blocks(tidy_edges(blocks, title, meta, standfirst, root.posts)), [] if root.posts else meta.authors)
     )
     if not (options.language or language_choice):
         settled = settle_language(choice, _main_text(blocks), meta.language)
