@@ -45,16 +45,18 @@ def _word_count(element) -> int:
     return len(WORD.findall(" ".join(element.itertext())))
 
 
-def tidy_posts(posts: list) -> int:
+def tidy_posts(posts: list) -> list[str]:
     """Drop the user panel, action bar and statistics of each post; put the author's name at its top.
 
-    Returns how many posts were given an author line."""
-    named = 0
+    Returns the text of what was dropped: judged furniture, not article text lost (the recovery step
+    weighs what the body kept of trafilatura's reading, which often holds these panels)."""
+    dropped: list[str] = []
     for post in posts:
         name = ""
         for panel in _furniture(post):
             if not name and _named(panel, "user_words"):
                 name = _author_name(panel)
+            dropped.append(" ".join(" ".join(panel.itertext()).split()))
             remove(panel)
         if name:
             line = etree.Element("p", {"class": AUTHOR_LINE})
@@ -62,8 +64,7 @@ def tidy_posts(posts: list) -> int:
             post.insert(0, line)
             line.tail = post.text
             post.text = None
-            named += 1
-    return named
+    return dropped
 
 
 def _furniture(post) -> list:

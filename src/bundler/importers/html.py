@@ -168,12 +168,12 @@ def _read_html_bytes(
     reference = UntouchedPage(text, label, language, base_url)
     _prepare_dom(tree, base_url, support)
     root = find_root(tree, base_url, support)
-    tidy_posts(thread_posts(root))  # a thread's user panels and action bars go, each post's author line stays
+    judged = tidy_posts(thread_posts(root))  # a thread's user panels and action bars go, each post's author line stays
     context = FigureContext(page_dir=page_dir, base_url=base_url, media_dir=options.media_dir, language=language, damage=options.damage)
     try:
         blocks = _lead_figures(root.element, context) + html_to_blocks(root.element, language, base_url, context.hook)
         blocks, _how = _choose_blocks(blocks, root, support, tree, language, base_url, context)
-        blocks, context = _recover_lost_article(blocks, context, support, reference, language)
+        blocks, context = _recover_lost_article(blocks, context, support, reference, language, judged)
         blocks = drop_repeated_links(drop_repeated_blocks(blocks))
     except RecursionError as exc:
         raise ImportError_("the page is nested too deeply to read", code="E114", file=label, hint="is it a real article page?") from exc
@@ -554,7 +554,7 @@ def _wider_root(element, support: Support, share: float):
     return next(a for a, s in zip(ancestors, shares, strict=True) if s >= best - 0.02)
 
 
-def _recover_lost_article(blocks, context: FigureContext, support: Support, reference: UntouchedPage, language: str):
+def _recover_lost_article(blocks, context: FigureContext, support: Support, reference: UntouchedPage, language: str, judged=()):
     """When the rules kept far less of the article than trafilatura found, they failed on this page.
 
     The page is read again from its untouched copy, the furniture rules now sparing every
@@ -562,10 +562,13 @@ def _recover_lost_article(blocks, context: FigureContext, support: Support, refe
     an article between them), and its blocks are filtered by trafilatura's text; the recovered
     body replaces the first when it agrees better with trafilatura's. Better a line of
     furniture than an article silently lost.
+
+    ``judged`` is the text the rules dropped as furniture on purpose (a thread's member panels,
+    ``cleaning.posts``): trafilatura often keeps it, but it is not article text lost.
     """
     if support.empty or len(support.trigrams) < RECOVERY_MIN_TRIGRAMS:
         return blocks, context
-    kept = support.share_of_texts([block_text(b) for b in blocks])
+    kept = support.share_of_texts([block_text(b) for b in blocks] + list(judged))
     if kept >= RECOVERY_SHARE:
         return blocks, context
     tree = copy.deepcopy(reference.tree())
