@@ -67,6 +67,15 @@ def tidy_posts(posts: list) -> list[str]:
     return dropped
 
 
+def has_author_lines(element) -> bool:
+    """Whether ``tidy_posts`` wrote an author line into ``element``'s posts: then its lines naming a
+    writer are the posts' own, not a byline over a story or a bio closing it."""
+    return _AUTHOR_LINES(element)
+
+
+_AUTHOR_LINES = etree.XPath(f"boolean(.//p[@class='{AUTHOR_LINE}'])")
+
+
 def _furniture(post) -> list:
     """The outermost elements of ``post`` that are its user panel, action bar or label/value statistics."""
     rules = _rules()

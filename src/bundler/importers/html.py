@@ -56,7 +56,7 @@ from bundler.cleaning.header_lines import is_byline, is_date_line, is_stamp_line
 from bundler.cleaning.measure import Measures
 from bundler.cleaning.metadata import PageMeta, read_metadata
 from bundler.cleaning.notes import extract_notes
-from bundler.cleaning.posts import tidy_posts
+from bundler.cleaning.posts import has_author_lines, tidy_posts
 from bundler.cleaning.streamed import reassemble_streamed
 from bundler.cleaning.treetext import spaced_text
 from bundler.codes import coded
@@ -183,9 +183,10 @@ def _read_html_bytes(
         blocks = blocks[:MAX_BLOCKS]
     title = meta.title or _first_heading(blocks) or Path(label).stem
     standfirst = [Paragraph(html_lib.escape(smarten(meta.standfirst, language), quote=False))] if meta.standfirst else []
-    # a thread ends with its last post under its author line, not with a writer's bio
+    # in a thread whose posts got author lines, a line naming the page's author is a post's, first or last
+    authored = has_author_lines(root.element)
     blocks = drop_closing_furniture(
-        drop_closing_bio(drop_doubled_blocks(tidy_edges(blocks, title, meta, standfirst, root.posts)), [] if root.posts else meta.authors)
+        drop_closing_bio(drop_doubled_blocks(tidy_edges(blocks, title, meta, standfirst, authored)), [] if authored else meta.authors)
     )
     if not (options.language or language_choice):
         settled = settle_language(choice, _main_text(blocks), meta.language)
@@ -591,8 +592,8 @@ def _recover_lost_article(blocks, context: FigureContext, support: Support, refe
 def tidy_edges(blocks: list[Block], title: str, meta: PageMeta, standfirst: list[Paragraph], posts: bool = False) -> list[Block]:
     """Step 7: drop the repeated title and standfirst, byline/date lines, and boilerplate blocks.
 
-    In a thread (``posts``) the line naming the page's author is the first post's author line, kept as
-    every other post's is (``cleaning.posts``)."""
+    In a thread whose posts were given author lines (``posts``, ``cleaning.posts``) the line naming the
+    page's author is the first post's author line, kept as every other post's is."""
     title_key = _key(title)
     stand_key = _key(" ".join(text_of(p.html) for p in standfirst))
     author_keys = set() if posts else {_key(a) for a in meta.authors}
