@@ -27,7 +27,7 @@ AUTHOR_LINE = "bundler-post-author"
 @cache
 def _rules() -> dict:
     rules = read_rules(_RULES)
-    return {**rules, **{key: frozenset(rules[key]) for key in ("user_words", "text_words", "name_words", "action_words")}}
+    return {**rules, **{key: frozenset(rules[key]) for key in ("user_words", "text_words", "date_words", "name_words", "action_words")}}
 
 
 @cache
@@ -97,6 +97,8 @@ def _is_panel(element, rules: dict) -> bool:
         return False
     if _word_count(element) > rules["panel_max_words"]:
         return False
+    if any(e.tag == "time" or _named(e, "date_words") for e in element.iter()):
+        return False  # the post's attribution line, its date with the name
     return not any(_word_count(p) > rules["line_max_words"] for p in element.iter("p", "blockquote"))
 
 
