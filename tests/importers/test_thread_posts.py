@@ -57,3 +57,14 @@ def test_label_value_pairs_go_by_their_shape_and_a_post_body_stays_whatever_its_
     first, second = (" ".join(" ".join(p.itertext()).split()) for p in posts)
     assert first == "Mira Short reply."
     assert "A post body classed with an author word stays." in second and "a definition that is part" in second
+
+
+def test_an_author_line_holding_the_posts_date_stays():
+    posts = lxml_html.fragment_fromstring(
+        "<div>"
+        "<div class='post'><p class='author'>by <a href='/u/2'>Jane</a> » <span class='posttime'>Aug 08, 2006</span></p>"
+        "<div class='content'>The first reply.</div><ul class='post-buttons'><li><a href='/q'>Quote</a></li></ul></div>"
+        "</div>"
+    )
+    assert tidy_posts(list(posts)) == ["Quote"]
+    assert " ".join(" ".join(posts[0].itertext()).split()) == "by Jane » Aug 08, 2006 The first reply."
