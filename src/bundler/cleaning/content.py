@@ -136,6 +136,22 @@ def _posts_under(parent) -> list:
     return best if len(best) >= _root_rules()["thread_posts"] else []
 
 
+def thread_posts(root: Root) -> list:
+    """The posts of a thread root, in order: its outermost descendants whose class or id names a post
+    (a lead post above the thread, the question above its answers, among them); none for another root."""
+    if not root.posts:
+        return []
+    found: list = []
+    stack = list(reversed(root.element))
+    while stack:
+        element = stack.pop()
+        if _post_kind(element):
+            found.append(element)
+        elif isinstance(element.tag, str):
+            stack.extend(reversed(element))
+    return found
+
+
 def _settle_thread(root: Root, support: Support | None, length) -> Root:
     """The thread holding ``root`` when the root is one of its posts, or the thread inside a broad root.
 

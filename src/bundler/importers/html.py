@@ -39,6 +39,7 @@ from bundler.cleaning.content import (
     drop_repeated_blocks,
     find_root,
     select_blocks,
+    thread_posts,
     trafilatura_text,
 )
 from bundler.cleaning.dom import (
@@ -55,6 +56,7 @@ from bundler.cleaning.header_lines import is_byline, is_date_line, is_stamp_line
 from bundler.cleaning.measure import Measures
 from bundler.cleaning.metadata import PageMeta, read_metadata
 from bundler.cleaning.notes import extract_notes
+from bundler.cleaning.posts import has_author_lines, tidy_posts
 from bundler.cleaning.streamed import reassemble_streamed
 from bundler.cleaning.treetext import spaced_text
 from bundler.codes import coded
@@ -166,11 +168,12 @@ def _read_html_bytes(
     reference = UntouchedPage(text, label, language, base_url)
     _prepare_dom(tree, base_url, support)
     root = find_root(tree, base_url, support)
+    judged = tidy_posts(thread_posts(root))  # a thread's user panels and action bars go, each post's author line stays
     context = FigureContext(page_dir=page_dir, base_url=base_url, media_dir=options.media_dir, language=language, damage=options.damage)
     try:
         blocks = _lead_figures(root.element, context) + html_to_blocks(root.element, language, base_url, context.hook)
         blocks, _how = _choose_blocks(blocks, root, support, tree, language, base_url, context)
-        blocks, context = _recover_lost_article(blocks, context, support, reference, language)
+        blocks, context = _recover_lost_article(blocks, context, support, reference, language, judged)
         blocks = drop_repeated_links(drop_repeated_blocks(blocks))
     except RecursionError as exc:
         raise ImportError_("the page is nested too deeply to read", code="E114", file=label, hint="is it a real article page?") from exc
@@ -180,7 +183,11 @@ def _read_html_bytes(
         blocks = blocks[:MAX_BLOCKS]
     title = meta.title or _first_heading(blocks) or Path(label).stem
     standfirst = [Paragraph(html_lib.escape(smarten(meta.standfirst, language), quote=False))] if meta.standfirst else []
-    blocks = drop_closing_furniture(drop_closing_bio(drop_doubled_blocks(tidy_edges(blocks, title, meta, standfirst)), meta.authors))
+    # in a thread whose posts got author lines, a line naming the page's author is a post's, first or last
+    authored = has_author_lines(root.element)
+    blocks = drop_closing_furniture(
+        drop_closing_bio(drop_doubled_blocks(tidy_edges(blocks, title, meta, standfirst, authored)), [] if authored else meta.authors)
+    )
     if not (options.language or language_choice):
         settled = settle_language(choice, _main_text(blocks), meta.language)
         if settled is not choice:
@@ -548,7 +555,7 @@ def _wider_root(element, support: Support, share: float):
     return next(a for a, s in zip(ancestors, shares, strict=True) if s >= best - 0.02)
 
 
-def _recover_lost_article(blocks, context: FigureContext, support: Support, reference: UntouchedPage, language: str):
+def _recover_lost_article(blocks, context: FigureContext, support: Support, reference: UntouchedPage, language: str, judged=()):
     """When the rules kept far less of the article than trafilatura found, they failed on this page.
 
     The page is read again from its untouched copy, the furniture rules now sparing every
@@ -556,10 +563,13 @@ def _recover_lost_article(blocks, context: FigureContext, support: Support, refe
     an article between them), and its blocks are filtered by trafilatura's text; the recovered
     body replaces the first when it agrees better with trafilatura's. Better a line of
     furniture than an article silently lost.
+
+    ``judged`` is the text the rules dropped as furniture on purpose (a thread's member panels,
+    ``cleaning.posts``): trafilatura often keeps it, but it is not article text lost.
     """
     if support.empty or len(support.trigrams) < RECOVERY_MIN_TRIGRAMS:
         return blocks, context
-    kept = support.share_of_texts([block_text(b) for b in blocks])
+    kept = support.share_of_texts([block_text(b) for b in blocks] + list(judged))
     if kept >= RECOVERY_SHARE:
         return blocks, context
     tree = copy.deepcopy(reference.tree())
@@ -579,11 +589,14 @@ def _recover_lost_article(blocks, context: FigureContext, support: Support, refe
     return blocks, context
 
 
-def tidy_edges(blocks: list[Block], title: str, meta: PageMeta, standfirst: list[Paragraph]) -> list[Block]:
-    """Step 7: drop the repeated title and standfirst, byline/date lines, and boilerplate blocks."""
+def tidy_edges(blocks: list[Block], title: str, meta: PageMeta, standfirst: list[Paragraph], posts: bool = False) -> list[Block]:
+    """Step 7: drop the repeated title and standfirst, byline/date lines, and boilerplate blocks.
+
+    In a thread whose posts were given author lines (``posts``, ``cleaning.posts``) the line naming the
+    page's author is the first post's author line, kept as every other post's is."""
     title_key = _key(title)
     stand_key = _key(" ".join(text_of(p.html) for p in standfirst))
-    author_keys = {_key(a) for a in meta.authors}
+    author_keys = set() if posts else {_key(a) for a in meta.authors}
     header_lines = not _dated_further_down(blocks)
     kept: list[Block] = []
     for index, block in enumerate(blocks):
