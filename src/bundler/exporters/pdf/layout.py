@@ -326,7 +326,9 @@ class LayoutRound:
 
     def __init__(self, scratch: Path, label: str, ctx: BuildContext, pool: Executor, eager: int = 0, languages: Iterable[str] = ()) -> None:
         self.scratch = scratch
-        self.languages = tuple(languages)  # the book's: their hyphenation patterns loaded before the workers fork
+        # the book's language: in its back matter and contents, laid out again whenever a piece changes; its patterns are
+        # loaded before the workers fork. A piece's other language stays the worker's to load (only when its part is laid out)
+        self.languages = tuple(languages)
         self.label = label  # names the output files (``label-index.pdf``) and, by default, the progress stage
         self.ctx = ctx
         self.pool = pool

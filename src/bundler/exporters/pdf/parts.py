@@ -110,13 +110,6 @@ def renders_in_parts(dossier: Dossier, layout: PdfLayout) -> bool:
     return len(dossier.pieces) >= PARALLEL_MIN_PIECES and layout.variant is None and not layout.tags
 
 
-def book_languages(dossier: Dossier) -> list[str]:
-    """The languages the book's pieces and pages are written in, the book's own first (their hyphenation is loaded once)."""
-    pages = (*dossier.front_matter, *dossier.back_matter)
-    languages = [dossier.language, *(piece.language for piece in dossier.pieces), *(page.language for page in pages)]
-    return [language for language in dict.fromkeys(languages) if language]
-
-
 def group_into_parts(fragments: Iterable[FragmentT]) -> Iterator[list[FragmentT]]:
     """The body parts, in order: each text page, section (with its first pieces) and run of pieces alone.
 
@@ -214,7 +207,7 @@ def render_in_parts(
         part_settings = replace(settings, extra_css=PART_CSS + STUBS_CSS)
         with open_layout_pool(ctx, len(dossier.pieces) // PIECES_PER_PART + 1) as pool:  # one pool for both rounds; at least 2 jobs
             # the first jobs lay out while the parent writes the next parts' documents
-            first = LayoutRound(scratch, "layout", ctx, pool, eager=ctx.work.worker_count, languages=book_languages(dossier))
+            first = LayoutRound(scratch, "layout", ctx, pool, eager=ctx.work.worker_count, languages=(dossier.language,))
             for n, body in enumerate(bodies):
                 source_key = sources.key(body, part_settings, lead=True)
                 found = sources.find(source_key)
