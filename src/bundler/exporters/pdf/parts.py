@@ -207,7 +207,7 @@ def render_in_parts(
         part_settings = replace(settings, extra_css=PART_CSS + STUBS_CSS)
         with open_layout_pool(ctx, len(dossier.pieces) // PIECES_PER_PART + 1) as pool:  # one pool for both rounds; at least 2 jobs
             # the first jobs lay out while the parent writes the next parts' documents
-            first = LayoutRound(scratch, "layout", ctx, pool, eager=ctx.work.worker_count)
+            first = LayoutRound(scratch, "layout", ctx, pool, eager=ctx.work.worker_count, languages=(dossier.language,))
             for n, body in enumerate(bodies):
                 source_key = sources.key(body, part_settings, lead=True)
                 found = sources.find(source_key)
