@@ -1,0 +1,151 @@
+"""trafilatura's readability comparison skipped in bundler's own call where it cannot change the text.
+
+bundler asks ``trafilatura.extract`` for a second opinion (``content.trafilatura_text``). After its
+own extraction trafilatura runs a readability-lxml fork on a copy of the page and takes that
+reading instead only when ``_prefer_readability`` says so; in the balanced (and precision) focus
+that needs the readability text to be *longer* than half of trafilatura's own (``len_text > 2 *
+len_algo`` is a refusal), and either longer than twice it or, when trafilatura's body has no
+paragraph text or more tables than paragraphs, longer than ``2 * min_extracted_size``.
+
+The readability text has an upper bound known before it runs: readability only drops nodes and
+moves text in document order into new ``<p>`` elements (it never adds a space), so its text is the
+page's text with characters deleted, and ``trim`` (spaces collapsed) never lengthens a text by
+deleting characters from it. Scripts and styles are dropped first. What it can add: ``VIDEO`` in a
+video ``<iframe>`` (5 characters and a space), and the HTML parser that reads its XML output back
+keeps ``&amp;``/``&lt;``/``&gt;`` unescaped inside raw-text elements (4 more characters each). When
+that bound already makes ``_prefer_readability`` false, readability is given an empty page (a
+reading of length 0, which it refuses the same way) and trafilatura's copy of the page for it is
+not made. Everything after (the jusText check on trafilatura's own body) is unchanged, so the
+result is the same text, element for element.
+
+The gate is installed only on the trafilatura version it was read from (``GATED_VERSION``, the one
+pinned in requirements.lock); on any other version bundler makes the normal call. It acts only
+inside ``skipping()``, i.e. in bundler's own call: ``trafilatura.extract`` called by anyone else
+runs as published. trafilatura's recall retry (``focus == "recall"``) is never gated.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from copy import copy
+from importlib import metadata
+
+from lxml import etree, html
+
+#: The trafilatura whose ``_extract_and_compare`` / ``compare_extraction`` / ``_prefer_readability``
+#: the bound above was read from (trafilatura/core.py, external.py, readability_lxml.py).
+GATED_VERSION = "2.3.1"
+
+_ACTIVE: ContextVar[bool] = ContextVar("bundler_readability_gate", default=False)
+#: The page's text as libxml2 joins it (every text node, comments' and processing instructions' left out).
+_TEXT = etree.XPath("string()")
+#: Elements whose text the HTML parser does not unescape when it reads readability's XML back (iframes too).
+_RAW_TEXT = ("xmp", "plaintext", "noembed", "noframes", "noscript", "iframe", "noxss", "textarea", "title")
+_P_TEXT = etree.XPath(".//p//text()")
+
+_state: dict = {"installed": None}  # None: not tried yet; then True or False
+#: How many times the gate skipped readability and let it run, for tests and measurements.
+counts = {"skipped": 0, "ran": 0}
+
+
+def gate_applies(version: str | None = None) -> bool:
+    """Whether the gate fits the trafilatura installed (or ``version``)."""
+    if version is None:
+        try:
+            version = metadata.version("trafilatura")
+        except metadata.PackageNotFoundError:
+            return False
+    return version == GATED_VERSION
+
+
+def install() -> bool:
+    """Put the gate in front of trafilatura's comparison once; False (nothing changed) on another version."""
+    if _state["installed"] is None:
+        _state["installed"] = False
+        if gate_applies():
+            from trafilatura import core
+
+            original = core._extract_and_compare
+            if getattr(original, "bundler_gate", False):
+                _state["installed"] = True
+            elif _matches_reading(core):
+                core._extract_and_compare = _gated(original, core)
+                _state["installed"] = True
+    return _state["installed"]
+
+
+def _matches_reading(core) -> bool:
+    """The names the gate calls are there (a patched or repackaged trafilatura is left alone)."""
+    from trafilatura import external
+
+    return all(callable(getattr(core, name, None)) for name in ("extract_content", "compare_extraction")) and callable(
+        getattr(external, "_prefer_readability", None)
+    )
+
+
+@contextmanager
+def skipping():
+    """Within this block (bundler's own call), trafilatura skips readability where it cannot count."""
+    token = _ACTIVE.set(install())
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def _gated(original, core):
+    def extract_and_compare(cleaned_tree, cleaned_tree_backup, tree, options):
+        if not _ACTIVE.get() or options.fast or options.focus == "recall":
+            return original(cleaned_tree, cleaned_tree_backup, tree, options)
+        # trafilatura's _extract_and_compare (2.3.1), with readability's copy of the page made only when it counts
+        postbody, temp_text = core.extract_content(cleaned_tree, options)
+        if readability_cannot_count(tree, postbody, len(temp_text), options.min_extracted_size):
+            counts["skipped"] += 1
+            return core.compare_extraction(cleaned_tree_backup, _empty_page(), postbody, temp_text, options)
+        counts["ran"] += 1
+        return core.compare_extraction(cleaned_tree_backup, copy(tree), postbody, temp_text, options)
+
+    extract_and_compare.bundler_gate = True
+    return extract_and_compare
+
+
+def readability_bound(tree) -> int:
+    """The longest text (after ``trim``) readability's summary of ``tree`` can have.
+
+    The whole page's text, spaces collapsed, less the characters other than spaces of its scripts
+    and styles (readability drops them: deleting characters never adds a gap between words, so the
+    collapsed length falls by at least those), plus what readability and the parser can add.
+    """
+    root = tree.getroot() if hasattr(tree, "getroot") else tree
+    length = len(" ".join(_TEXT(root).split()))
+    code = sum(len("".join(element.text.split())) for element in root.iter("script", "style") if element.text)
+    added = 0
+    for element in root.iter(*_RAW_TEXT):
+        if element.tag == "iframe":
+            added += 6  # VIDEO and a space
+        added += 4 * sum(text.count("&") + text.count("<") + text.count(">") for text in element.itertext())
+    return length - code + added
+
+
+def readability_cannot_count(tree, body, len_text: int, min_extracted_size: int) -> bool:
+    """True when no readability text of ``tree`` could make trafilatura 2.3.1's ``_prefer_readability`` true.
+
+    Refused there: a length of 0 or ``len_text``, or one that ``len_text`` exceeds twice. Taken
+    (balanced focus): ``len_text == 0``, a length above twice ``len_text``, or one above twice
+    ``min_extracted_size`` when ``body`` is structurally deficient.
+    """
+    if len_text == 0:
+        return False
+    bound = readability_bound(tree)
+    if len_text > 2 * bound:
+        return True
+    if bound > 2 * len_text:
+        return False
+    deficient = not _P_TEXT(body) or len(body.findall(".//table")) > len(body.findall(".//p"))
+    return not deficient or bound <= 2 * min_extracted_size
+
+
+def _empty_page():
+    """A page readability reads as nothing (no candidate, an empty body: length 0)."""
+    return html.document_fromstring("<html><body></body></html>")

@@ -1,0 +1,144 @@
+"""trafilatura's readability comparison is skipped in bundler's call only where it cannot change the text.
+
+The gate (``cleaning/readability_gate.py``) must give trafilatura's text exactly, on every page; it
+must skip readability on ordinary pages (or it saves nothing), run it where readability's reading is
+taken, act only inside bundler's call, and switch itself off on any trafilatura but the one it was
+read from.
+"""
+
+from __future__ import annotations
+
+import copy
+import gzip
+import re
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+import trafilatura
+from lxml import etree
+from trafilatura.external import try_readability
+from trafilatura.utils import trim
+
+from bundler.cleaning import readability_gate as gate
+from bundler.cleaning.content import drop_code, trafilatura_text
+from bundler.importers.html import parse_page
+from bundler.text.encoding import decode_bytes
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE_PAGES = sorted((ROOT / "tests" / "fixtures" / "pages").rglob("*.html"))
+REAL_PAGES = ROOT.parent / "shared" / "realpages" / "wcxb-dev" / "html"
+#: Ordinary real pages, and two where readability's reading is the one trafilatura takes (0073: its own
+#: text 3,175 characters, readability's 11,636; 0119: its own text empty).
+REAL = ("0001", "0073", "0119", "0367", "0519", "2865", "4613")
+TAKEN = ("0073", "0119")
+
+SENTENCE = "The ferry left the harbour at dawn, its deck stacked with crates of apples and letters for the island."
+#: A video frame (readability writes VIDEO into it) and raw-text elements holding escapes.
+EDGE_PAGE = f"""<html><head><title>Edges</title></head><body><article>
+{"".join(f"<p>{SENTENCE} ({n})</p>" for n in range(8))}
+<iframe src="https://www.youtube.com/embed/x1"></iframe><xmp>a &lt; b &amp;&amp; c &gt; d</xmp>
+<noscript>x &amp; y</noscript></article></body></html>"""
+
+
+def _bundler_tree(text: str, label: str):
+    """The page as bundler hands it to trafilatura (parsed, scripts and styles dropped)."""
+    tree = parse_page(text, label)
+    drop_code(tree)
+    return tree
+
+
+def _plain_text(tree) -> str:
+    """trafilatura.extract's text of the page with the gate inactive (the published reading)."""
+    return trafilatura.extract(copy.deepcopy(tree.getroot()), include_comments=False, include_tables=True, deduplicate=False) or ""
+
+
+def _pages():
+    for path in FIXTURE_PAGES:
+        yield path.name, decode_bytes(path.read_bytes(), None)[0]
+    for page_id in REAL:
+        path = REAL_PAGES / f"{page_id}.html.gz"  # read at run time, never copied
+        yield page_id, decode_bytes(gzip.decompress(path.read_bytes()), None)[0]
+    yield "edges.html", EDGE_PAGE
+
+
+def test_the_installed_trafilatura_is_the_one_pinned_and_gated():
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    assert re.search(r"^trafilatura==(\S+)", lock, re.M).group(1) == gate.GATED_VERSION
+    assert metadata.version("trafilatura") == gate.GATED_VERSION
+    assert gate.install() is True
+
+
+def test_the_gated_text_is_trafilaturas_on_every_page_and_readability_is_mostly_skipped():
+    before = dict(gate.counts)
+    pages = 0
+    for label, text in _pages():
+        tree = _bundler_tree(text, label)
+        assert trafilatura_text(tree) == _plain_text(tree), label
+        pages += 1
+    skipped = gate.counts["skipped"] - before["skipped"]
+    ran = gate.counts["ran"] - before["ran"]
+    assert pages >= 18
+    assert ran >= len(TAKEN), "readability still runs where its reading can be taken"
+    assert skipped >= pages // 2, (skipped, ran)
+
+
+def test_readabilitys_text_never_exceeds_the_bound():
+    for label, text in _pages():
+        tree = _bundler_tree(text, label)
+        bound = gate.readability_bound(tree)
+        summary = try_readability(copy.deepcopy(tree.getroot()))
+        length = len(trim(etree.tostring(summary, method="text", encoding="utf-8").decode("utf-8")))
+        assert length <= bound, (label, length, bound)
+
+
+def test_the_edges_count_in_the_bound():
+    tree = _bundler_tree(EDGE_PAGE, "edges.html")
+    words = len(" ".join("".join(tree.getroot().itertext()).split()))
+    # VIDEO and a space for the frame; 4 characters for each "&" in <xmp> (raw text: the parser left
+    # "&lt;", "&amp;&amp;" and "&gt;" as they were written, 4 of them) and <noscript> (1)
+    assert gate.readability_bound(tree) == words + 6 + 4 * 5
+
+
+@pytest.mark.parametrize("page_id", TAKEN)
+def test_where_readabilitys_reading_is_taken_it_still_runs(page_id):
+    text = decode_bytes(gzip.decompress((REAL_PAGES / f"{page_id}.html.gz").read_bytes()), None)[0]
+    tree = _bundler_tree(text, page_id)
+    before = dict(gate.counts)
+    gated = trafilatura_text(tree)
+    assert gate.counts["ran"] == before["ran"] + 1 and gate.counts["skipped"] == before["skipped"]
+    assert gated == _plain_text(tree)
+
+
+def test_outside_bundlers_call_trafilatura_runs_as_published():
+    gate.install()
+    tree = _bundler_tree(f"<html><body><article>{''.join(f'<p>{SENTENCE}</p>' for _ in range(6))}</article></body></html>", "p.html")
+    before = dict(gate.counts)
+    assert trafilatura.extract(copy.deepcopy(tree.getroot())) is not None
+    assert gate.counts == before
+    trafilatura_text(tree)
+    assert gate.counts["skipped"] == before["skipped"] + 1
+
+
+def test_on_another_trafilatura_the_gate_switches_off(monkeypatch):
+    assert gate.gate_applies("2.3.1") is True
+    assert gate.gate_applies("2.3.2") is False and gate.gate_applies("2.4.0") is False
+    monkeypatch.setitem(gate._state, "installed", None)  # as in a fresh process
+    monkeypatch.setattr(gate.metadata, "version", lambda name: "2.4.0")
+    assert gate.install() is False
+    tree = _bundler_tree(EDGE_PAGE, "edges.html")
+    before = dict(gate.counts)
+    with gate.skipping():
+        assert gate._ACTIVE.get() is False
+        text = trafilatura.extract(copy.deepcopy(tree.getroot()), include_comments=False, include_tables=True, deduplicate=False)
+    assert gate.counts == before, "the normal call: readability ran ungated"
+    assert text == _plain_text(tree)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_the_fast_reading_and_the_recall_retry_are_left_alone(fast):
+    tree = _bundler_tree(EDGE_PAGE, "edges.html")
+    before = dict(gate.counts)
+    with gate.skipping():
+        trafilatura.extract(copy.deepcopy(tree.getroot()), fast=fast, favor_recall=True)
+    assert gate.counts == before
