@@ -2,8 +2,8 @@
 
 The gate (``cleaning/readability_gate.py``) must give trafilatura's text exactly, on every page; it
 must skip readability on ordinary pages (or it saves nothing), run it where readability's reading is
-taken, act only inside bundler's call, and switch itself off on any trafilatura but the one it was
-read from.
+taken, act only on a call given bundler's marked options (the state travels with the call, no
+ContextVar), and switch itself off on any trafilatura but the one it was read from.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import pytest
 import trafilatura
 from lxml import etree
 from trafilatura.external import try_readability
+from trafilatura.settings import Extractor
 from trafilatura.utils import trim
 
 from bundler.cleaning import readability_gate as gate
@@ -69,7 +70,43 @@ def test_the_installed_trafilatura_is_the_one_pinned_and_gated():
     assert gate.install() is True
 
 
+def _settings(options) -> dict:
+    return {name: getattr(options, name) for name in Extractor.__slots__}
+
+
+def test_bundlers_options_are_the_ones_extract_builds_from_its_keywords():
+    """As trafilatura.extract(root, include_comments=False, include_tables=True, deduplicate=False) builds them."""
+    marked = gate.bundler_options()
+    assert marked is gate.bundler_options(), "built once"
+    assert isinstance(marked, Extractor) and type(marked) is not Extractor and gate.is_marked(marked)
+    # trafilatura 2.3.1 _internal_extraction, its defaults and the three keywords bundler passes
+    built = Extractor(
+        config=trafilatura.settings.DEFAULT_CONFIG,
+        output_format="txt",
+        fast=False,
+        precision=False,
+        recall=False,
+        comments=False,
+        formatting=None,
+        links=False,
+        images=False,
+        tables=True,
+        dedup=False,
+        lang=None,
+        url=None,
+        with_metadata=False,
+        only_with_metadata=False,
+        tei_validation=False,
+        author_blacklist=None,
+        url_blacklist=None,
+        date_params=None,
+    )
+    assert _settings(marked) == _settings(built)
+    assert not gate.is_marked(built)
+
+
 def test_the_gated_text_is_trafilaturas_on_every_page_and_readability_is_mostly_skipped():
+    settings = _settings(gate.bundler_options())
     before = dict(gate.counts)
     pages = 0
     for label, text in _pages():
@@ -81,6 +118,7 @@ def test_the_gated_text_is_trafilaturas_on_every_page_and_readability_is_mostly_
     assert pages >= 18
     assert ran >= len(TAKEN), "readability still runs where its reading can be taken"
     assert skipped >= pages // 2, (skipped, ran)
+    assert _settings(gate.bundler_options()) == settings, "trafilatura left the shared options as they were"
 
 
 def test_readabilitys_text_never_exceeds_the_bound():
@@ -110,11 +148,13 @@ def test_where_readabilitys_reading_is_taken_it_still_runs(page_id):
     assert gated == _plain_text(tree)
 
 
-def test_outside_bundlers_call_trafilatura_runs_as_published():
+def test_an_unmarked_call_runs_as_published():
     gate.install()
     tree = _bundler_tree(f"<html><body><article>{''.join(f'<p>{SENTENCE}</p>' for _ in range(6))}</article></body></html>", "p.html")
     before = dict(gate.counts)
     assert trafilatura.extract(copy.deepcopy(tree.getroot())) is not None
+    plain = Extractor(comments=False, tables=True, dedup=False)  # the same settings, unmarked
+    assert trafilatura.extract(copy.deepcopy(tree.getroot()), options=plain) is not None
     assert gate.counts == before
     trafilatura_text(tree)
     assert gate.counts["skipped"] == before["skipped"] + 1
@@ -126,11 +166,10 @@ def test_on_another_trafilatura_the_gate_switches_off(monkeypatch):
     monkeypatch.setitem(gate._state, "installed", None)  # as in a fresh process
     monkeypatch.setattr(gate.metadata, "version", lambda name: "2.4.0")
     assert gate.install() is False
+    assert gate.bundler_options() is None, "no marked options: bundler's call builds trafilatura's own"
     tree = _bundler_tree(EDGE_PAGE, "edges.html")
     before = dict(gate.counts)
-    with gate.skipping():
-        assert gate._ACTIVE.get() is False
-        text = trafilatura.extract(copy.deepcopy(tree.getroot()), include_comments=False, include_tables=True, deduplicate=False)
+    text = trafilatura_text(tree)
     assert gate.counts == before, "the normal call: readability ran ungated"
     assert text == _plain_text(tree)
 
@@ -138,7 +177,8 @@ def test_on_another_trafilatura_the_gate_switches_off(monkeypatch):
 @pytest.mark.parametrize("fast", [True, False])
 def test_the_fast_reading_and_the_recall_retry_are_left_alone(fast):
     tree = _bundler_tree(EDGE_PAGE, "edges.html")
+    marked = type(gate.bundler_options())(fast=fast, recall=True)
+    assert gate.is_marked(marked)
     before = dict(gate.counts)
-    with gate.skipping():
-        trafilatura.extract(copy.deepcopy(tree.getroot()), fast=fast, favor_recall=True)
+    trafilatura.extract(copy.deepcopy(tree.getroot()), options=marked)
     assert gate.counts == before

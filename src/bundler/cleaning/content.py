@@ -19,7 +19,7 @@ from bundler.cleaning import read_rules
 from bundler.cleaning.blocks import text_of
 from bundler.cleaning.dom import compact_tokens, remove, rules_for_host, text_length
 from bundler.cleaning.measure import WORD, Measures
-from bundler.cleaning.readability_gate import skipping
+from bundler.cleaning.readability_gate import bundler_options
 from bundler.cleaning.treetext import spaced_text
 from bundler.model import Block, Embed, FigureBlock, Heading, ListBlock, Paragraph, Preformatted, Quote, Rule, Table
 
@@ -281,8 +281,10 @@ def trafilatura_text(tree) -> str:
         return ""
     set_aside = _set_aside_head(root)
     try:  # trafilatura works on its own copy of a tree it is given (bare_extraction): no copy here
-        with skipping():  # its readability comparison only where it can change the text (readability_gate)
-            return trafilatura.extract(root, include_comments=False, include_tables=True, deduplicate=False) or ""
+        # marked options: its readability comparison runs only where it can change the text (readability_gate);
+        # None on another trafilatura (the keywords build the same options there)
+        options = bundler_options()
+        return trafilatura.extract(root, include_comments=False, include_tables=True, deduplicate=False, options=options) or ""
     except Exception:  # trafilatura is a second opinion; the markup-based result still stands
         return ""
     finally:

@@ -19,16 +19,17 @@ not made. Everything after (the jusText check on trafilatura's own body) is unch
 result is the same text, element for element.
 
 The gate is installed only on the trafilatura version it was read from (``GATED_VERSION``, the one
-pinned in requirements.lock); on any other version bundler makes the normal call. It acts only
-inside ``skipping()``, i.e. in bundler's own call: ``trafilatura.extract`` called by anyone else
-runs as published. trafilatura's recall retry (``focus == "recall"``) is never gated.
+pinned in requirements.lock); on any other version bundler makes the normal call. It acts only on
+a call whose extraction options are a ``GatedExtractor`` (``bundler_options()``: the settings
+bundler's call has always used, marked by their class), so the mark travels with the call, in
+the open: ``trafilatura.extract`` called by anyone else runs as published. trafilatura's recall
+retry (a copy of the options with ``focus == "recall"``) is never gated.
 """
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from contextvars import ContextVar
 from copy import copy
+from functools import cache
 from importlib import metadata
 
 from lxml import etree, html
@@ -37,7 +38,6 @@ from lxml import etree, html
 #: the bound above was read from (trafilatura/core.py, external.py, readability_lxml.py).
 GATED_VERSION = "2.3.1"
 
-_ACTIVE: ContextVar[bool] = ContextVar("bundler_readability_gate", default=False)
 #: The page's text as libxml2 joins it (every text node, comments' and processing instructions' left out).
 _TEXT = etree.XPath("string()")
 #: Elements whose text the HTML parser does not unescape when it reads readability's XML back (iframes too).
@@ -84,19 +84,37 @@ def _matches_reading(core) -> bool:
     )
 
 
-@contextmanager
-def skipping():
-    """Within this block (bundler's own call), trafilatura skips readability where it cannot count."""
-    token = _ACTIVE.set(install())
-    try:
-        yield
-    finally:
-        _ACTIVE.reset(token)
+def bundler_options():
+    """The extraction options of bundler's own call, marked for the gate; None where the gate is not installed.
+
+    The same settings ``trafilatura.extract(root, include_comments=False, include_tables=True,
+    deduplicate=False)`` builds for itself (every other keyword at its default), so passing them
+    as ``options=`` reads the page the same way. Built once: trafilatura never changes the options
+    it is given (its recall retry works on a copy), so one object serves every call.
+    """
+    return _marked_options() if install() else None
+
+
+@cache
+def _marked_options():
+    from trafilatura.settings import Extractor
+
+    class GatedExtractor(Extractor):
+        """trafilatura's options, marked as bundler's own call (the readability gate acts on these only)."""
+
+        __slots__ = ()
+
+    return GatedExtractor(comments=False, tables=True, dedup=False)
+
+
+def is_marked(options) -> bool:
+    """Whether ``options`` are bundler's own (a ``GatedExtractor``, or a copy of one)."""
+    return isinstance(options, type(_marked_options()))
 
 
 def _gated(original, core):
     def extract_and_compare(cleaned_tree, cleaned_tree_backup, tree, options):
-        if not _ACTIVE.get() or options.fast or options.focus == "recall":
+        if not is_marked(options) or options.fast or options.focus == "recall":
             return original(cleaned_tree, cleaned_tree_backup, tree, options)
         # trafilatura's _extract_and_compare (2.3.1), with readability's copy of the page made only when it counts
         postbody, temp_text = core.extract_content(cleaned_tree, options)
