@@ -97,3 +97,28 @@ def test_a_run_of_references_holding_mojibake_is_found_and_others_are_not():
     assert has_reference_mojibake("<p>it&acirc;&euro;&trade;s</p>")
     assert not has_reference_mojibake("<p>&copy;&nbsp;2024 &mdash;&nbsp;caf&eacute;</p>")
     assert not has_reference_mojibake("<p>café, Ã© written as it is</p>")  # no references: decode_bytes' part
+
+
+def test_the_reference_run_expression_finds_the_runs_of_two_or_more_references_exactly():
+    """``_REFERENCE_RUN`` is written to begin with "&" (for speed): it must find what ``(?:ref){2,}`` finds."""
+    import gzip
+    from pathlib import Path
+
+    from bundler.text.encoding import _REFERENCE, _REFERENCE_RUN
+
+    published = re.compile(rf"(?:{_REFERENCE}){{2,}}")
+    samples = [
+        "a &amp;&lt; b &#195;&#169;&x; &#xE2;&#x80;&#x99;&&amp;; &amp &a1;&b2;&c3;; &#12345678;&#1; &#x1234567;&amp;&amp;",
+        "&acirc;&euro;&trade;&acirc;&euro;",
+        "&&&&;;&a;&a;",
+        "&é;&b;&c;",
+        "",
+    ]
+    pages = Path(__file__).resolve().parents[2].parent / "shared" / "realpages" / "wcxb-dev" / "html"
+    samples += [gzip.decompress(p.read_bytes()).decode("utf-8", "replace") for p in sorted(pages.glob("*.html.gz"))[::50]]
+    found = 0
+    for text in samples:
+        spans = [m.span() for m in _REFERENCE_RUN.finditer(text)]
+        assert spans == [m.span() for m in published.finditer(text)]
+        found += len(spans)
+    assert found > 10

