@@ -12,7 +12,7 @@ import pytest
 from bundler.cleaning.asides import drop_repeated_links, is_author_link
 from bundler.commands.extract import piece_text
 from bundler.importers import read_piece
-from bundler.model import Embed, ListBlock, Paragraph
+from bundler.model import Embed, ListBlock, Paragraph, Quote
 from tests.importers.conftest import norm
 
 _STORY = [
@@ -135,6 +135,33 @@ def test_a_link_that_comes_twice_is_kept():
     link = Paragraph("<a href='https://example.org/'>The full report</a>")
     blocks = [link, Paragraph("Text."), link]
     assert drop_repeated_links(blocks) == blocks
+
+
+def test_a_quotes_attribution_link_stays_however_often_the_same_writer_is_quoted():
+    said = Paragraph("<a href='https://forum.example/goto/post?id=16'>Jane said:</a>")
+    quotes = [Quote((said, Paragraph(f"Quoted words number {n}."))) for n in range(3)]
+    blocks = [quotes[0], Paragraph("A reply."), quotes[1], Paragraph("Another."), ListBlock(False, ((quotes[2],),))]
+    assert drop_repeated_links(blocks) == blocks
+    # the same link three times on its own (not opening a quote, or a quote of nothing else) is still a call to action
+    alone = [Paragraph("Text."), said, Quote((said,)), said]
+    assert drop_repeated_links(alone) == [Paragraph("Text.")]
+
+
+def test_a_thread_keeps_every_quote_header_of_a_writer_quoted_three_times(tmp_path):
+    def quote(n: int) -> str:
+        return (
+            f"<blockquote class='bbCodeBlock bbCodeBlock--quote'><div class='bbCodeBlock-title'>"
+            f"<a href='/goto/post?id={n}' class='bbCodeBlock-sourceJump'>Jane said:</a></div>"
+            f"<div class='bbCodeBlock-content'>{_STORY[n]}</div></blockquote>"
+        )
+
+    posts = "".join(
+        f"<article class='message'><div class='message-userContent'>{quote(n)}<p>Reply {n}: {_STORY[n + 1]}</p></div></article>"
+        for n in range(1, 4)
+    )
+    _, text = _import(tmp_path, _page(f"<div class='thread'><h1>Quotes</h1>{posts}</div>", "Quotes"))
+    assert text.count("Jane said:") == 3, text
+    assert all(norm(_STORY[n]) in text for n in range(1, 5))
 
 
 def test_a_box_naming_a_writer_between_paragraphs_is_part_of_the_article(tmp_path):

@@ -237,11 +237,19 @@ def _text(element) -> str:
 
 
 def drop_repeated_links(blocks: list[Block]) -> list[Block]:
-    """Drop paragraphs that are a single link whose text the body repeats ``link_repeats`` times or more."""
+    """Drop paragraphs that are a single link whose text the body repeats ``link_repeats`` times or more.
+
+    A quote's title line is not one of them: a forum reply quoting a post opens the quote with a
+    link to it ("Jane said:", "Zitat von Jane", "Quote from: Jane"), which repeats as often as
+    Jane is quoted; it says who wrote the quoted text, as readers and the WCXB truth keep it."""
     counts: Counter[str] = Counter()
+    titles = _quote_titles(blocks)
+
+    def key_of(block: Block) -> str:
+        return "" if id(block) in titles else _lone_link_key(block)
 
     def count(block: Block) -> Block:
-        key = _lone_link_key(block)
+        key = key_of(block)
         if key:
             counts[key] += 1
         return block
@@ -250,8 +258,22 @@ def drop_repeated_links(blocks: list[Block]) -> list[Block]:
     repeated = {key for key, n in counts.items() if n >= _rules()["link_repeats"]}
     if not repeated:
         return blocks
-    kept = map_blocks(tuple(blocks), lambda block: None if _lone_link_key(block) in repeated else block)
+    kept = map_blocks(tuple(blocks), lambda block: None if key_of(block) in repeated else block)
     return [b for b in (_without_empty_items(b) for b in kept) if b is not None]
+
+
+def _quote_titles(blocks) -> set[int]:
+    """The ids of the paragraphs that open a quote holding more after them (its attribution line), however deeply nested."""
+    found: set[int] = set()
+    for block in blocks:
+        if isinstance(block, Quote):
+            if len(block.blocks) > 1 and isinstance(block.blocks[0], Paragraph):
+                found.add(id(block.blocks[0]))
+            found |= _quote_titles(block.blocks)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                found |= _quote_titles(item)
+    return found
 
 
 def _lone_link_key(block: Block) -> str:

@@ -136,13 +136,18 @@ def is_hidden(element) -> bool:
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
-def remove(element) -> None:
-    """Remove ``element`` but keep its tail text in the document."""
+def remove(element, *, keep_blank_tail: bool = False) -> None:
+    """Remove ``element`` but keep its tail text in the document.
+
+    A whitespace-only tail is dropped (the cleaners' default: a block's layout newlines are
+    not text); ``keep_blank_tail`` keeps it, for text read word by word (a heading's title
+    without its button: ``Foo<button/> <b>Bar</b>`` must stay "Foo Bar", not "FooBar").
+    """
     parent = element.getparent()
     if parent is None:
         return
     tail = element.tail
-    if tail and tail.strip():
+    if tail and (keep_blank_tail or tail.strip()):
         previous = element.getprevious()
         if previous is not None:
             previous.tail = (previous.tail or "") + tail

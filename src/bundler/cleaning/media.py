@@ -29,10 +29,19 @@ _MEDIA_TYPES = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "G
 _MEDIA_TYPES |= {"AVIF": ("image/avif", ".avif"), "TIFF": ("image/tiff", ".tif"), "BMP": ("image/bmp", ".bmp")}
 
 
-@cache
 def default_media_dir() -> Path:
-    """A per-process temporary folder for images when the caller gave none."""
-    return Path(tempfile.mkdtemp(prefix="bundler-media-"))
+    """A per-process temporary folder for images when the caller gave none, removed when the process exits.
+
+    Its name differs per process: nothing stored or printed may carry it (``write_piece`` and
+    ``bundler extract`` name each photo by its content). A caller that keeps the photos passes
+    its own ``ImportOptions.media_dir``."""
+    return Path(_default_media().name)
+
+
+@cache
+def _default_media() -> tempfile.TemporaryDirectory:
+    # held for the life of the process; its finaliser removes it at exit (mkdtemp left one behind per run)
+    return tempfile.TemporaryDirectory(prefix="bundler-media-")
 
 
 class ImageProblem(Exception):

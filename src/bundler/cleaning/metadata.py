@@ -20,6 +20,7 @@ from pathlib import Path
 from bundler.cleaning import read_rules
 from bundler.cleaning.calendars import to_gregorian
 from bundler.cleaning.date_search import install_search
+from bundler.cleaning.dom import remove
 from bundler.cleaning.header_lines import byline_names, gregorian_date_text, other_calendar_date, split_names, strip_byline_word
 from bundler.cleaning.metadata_fallback import read_fields
 from bundler.cleaning.page_attributes import PageAttributes, iter_page
@@ -501,21 +502,8 @@ def heading_title(element) -> str:
     copy.tail = None
     for node in copy.xpath(".//button | .//a"):
         if node.tag == "button" or normalise_space(node.text_content()) in marks:
-            _remove_keeping_tail(node)
+            remove(node, keep_blank_tail=True)
     return normalise_space(copy.text_content())
-
-
-def _remove_keeping_tail(node) -> None:
-    parent = node.getparent()
-    if parent is None:
-        return
-    tail = node.tail or ""
-    previous = node.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
-    parent.remove(node)
 
 
 def _title_beside_site_h1(tree, h1: str, titles: tuple[str, ...]) -> str:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
+import tempfile
+from pathlib import Path
 
 from bundler.commands import Command
 from bundler.commands._warnings import empty_body_refusals
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, read_piece
-from bundler.model import to_data
+from bundler.importers.piece import stored_piece_data
 
 
 def add_arguments(parser) -> None:
@@ -18,7 +21,7 @@ def add_arguments(parser) -> None:
         "--format",
         choices=("text", "json", "html"),
         default="text",
-        help="text: running text only; json: the whole piece; html: cleaned XHTML",
+        help="text: running text only; json: the whole piece as 'bundler import' stores it (photos named media/HASH.EXT); html: cleaned XHTML, photos inline",
     )
     parser.add_argument("--base-url", default="", help="resolve relative links against this URL")
     parser.add_argument(
@@ -66,32 +69,46 @@ def piece_text(piece) -> str:
 
 
 def run(args, ui) -> int:
-    piece = read_piece(args.path, ImportOptions(base_url=args.base_url))
-    refused = empty_body_refusals(piece, str(args.path), args.allow_empty)
-    if refused:
-        raise ImportError_(problems=refused)
-    if args.format == "json":
-        ui.out(json.dumps(to_data(piece), ensure_ascii=False, indent=2))
-    elif args.format == "html":
-        from bundler.model import Dossier, Section
-        from bundler.render.xhtml import Target, render_document, render_piece
-
-        dossier = Dossier(
-            title=piece.title,
-            identifier="",
-            slug="extract",
-            sections=(Section("", (piece,)),),
-            language=piece.language,
-            direction=piece.direction,
-        )
-        target = Target(
-            href_for=lambda slug: f"#{slug}",
-            media_href=lambda f: f.image.path if f.image and f.image.path else (f.image.url if f.image else None),
-        )
-        ui.out(render_document(render_piece(piece, dossier, target), piece.title, piece.language))
-    else:
-        ui.out(piece_text(piece))
+    # The page's own photos go to a folder of this run, removed when it ends: the output names
+    # them by content (json) or carries them (html), never by a temporary path that differs per run.
+    with tempfile.TemporaryDirectory(prefix="bundler-extract-") as media:
+        piece = read_piece(args.path, ImportOptions(base_url=args.base_url, media_dir=Path(media)))
+        refused = empty_body_refusals(piece, str(args.path), args.allow_empty)
+        if refused:
+            raise ImportError_(problems=refused)
+        if args.format == "json":
+            ui.out(json.dumps(stored_piece_data(piece), ensure_ascii=False, indent=2))
+        elif args.format == "html":
+            ui.out(_piece_html(piece))
+        else:
+            ui.out(piece_text(piece))
     return 0
+
+
+def _piece_html(piece) -> str:
+    """The piece as one XHTML page, its stored photos inline as ``data:`` URIs (the page stands alone)."""
+    from bundler.model import Dossier, Section
+    from bundler.render.xhtml import Target, render_document, render_piece
+
+    dossier = Dossier(
+        title=piece.title,
+        identifier="",
+        slug="extract",
+        sections=(Section("", (piece,)),),
+        language=piece.language,
+        direction=piece.direction,
+    )
+
+    def media_href(figure) -> str | None:
+        image = figure.image
+        if image is None:
+            return None
+        if not image.path:
+            return image.url or None
+        return f"data:{image.media_type or 'application/octet-stream'};base64,{base64.b64encode(Path(image.path).read_bytes()).decode('ascii')}"
+
+    target = Target(href_for=lambda slug: f"#{slug}", media_href=media_href)
+    return render_document(render_piece(piece, dossier, target), piece.title, piece.language)
 
 
 COMMANDS = {"extract": Command("print one cleaned piece to stdout", add_arguments, run)}

@@ -41,25 +41,41 @@ def write_piece(piece: Piece, folder: Path, link_within: Path | None = None) -> 
     folder.mkdir(parents=True, exist_ok=True)
 
     def store(figure: Figure) -> Figure:
-        if figure.image is None or not figure.image.path:
+        named = _named_by_content(figure, piece)
+        if named is figure:
             return figure
-        original = Path(figure.image.path)
-        if not original.is_file():
-            raise ImportError_(f"image {original} of piece {piece.title!r} is missing", code="E142", file=str(original))
-        digest = figure.image.sha256 or sha256_file(original)
-        suffix = _EXTENSIONS.get(figure.image.media_type) or original.suffix.lower() or ".bin"
-        name = f"{digest[:32]}{suffix}"
-        destination = folder / MEDIA_FOLDER / name
+        destination = folder / named.image.path
         if not destination.exists():
             destination.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(original, destination, link_within)
-        media_type = figure.image.media_type or mimetypes.guess_type(name)[0] or ""
-        return replace(figure, image=replace(figure.image, path=f"{MEDIA_FOLDER}/{name}", sha256=digest, media_type=media_type))
+            _link_or_copy(Path(figure.image.path), destination, link_within)
+        return named
 
     stored = replace(piece, body=map_figures(piece.body, store))
     document = {"format": STORAGE_FORMAT, "version": STORAGE_VERSION, "piece": to_data(stored)}
     _write_text_atomically(target, json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     return target
+
+
+def stored_piece_data(piece: Piece) -> dict:
+    """``piece`` as data exactly as ``write_piece`` stores it: each local image named ``media/<content hash><ext>``.
+
+    Where an import happened to put the image (a temporary folder of the run) never shows, so
+    the same page gives the same data in every run."""
+    return to_data(replace(piece, body=map_figures(piece.body, lambda figure: _named_by_content(figure, piece))))
+
+
+def _named_by_content(figure: Figure, piece: Piece) -> Figure:
+    """``figure`` with its local image's path the stored, content-addressed ``media/`` name (the file is not copied)."""
+    if figure.image is None or not figure.image.path:
+        return figure
+    original = Path(figure.image.path)
+    if not original.is_file():
+        raise ImportError_(f"image {original} of piece {piece.title!r} is missing", code="E142", file=str(original))
+    digest = figure.image.sha256 or sha256_file(original)
+    suffix = _EXTENSIONS.get(figure.image.media_type) or original.suffix.lower() or ".bin"
+    name = f"{digest[:32]}{suffix}"
+    media_type = figure.image.media_type or mimetypes.guess_type(name)[0] or ""
+    return replace(figure, image=replace(figure.image, path=f"{MEDIA_FOLDER}/{name}", sha256=digest, media_type=media_type))
 
 
 def _check_well_formed(piece: Piece, path: Path, verdict: str) -> None:
