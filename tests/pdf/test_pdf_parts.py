@@ -353,6 +353,11 @@ def test_parts_put_together_while_the_contents_is_laid_out(tmp_path):
     def finishing_book(front, assembled):
         events.append("finish book")
         recorded["front"] = front
+        # while the layouts' files are there: the same parts added to the real contents' file, and a body handed
+        # a front whose objects are not the guess's (a part's), which it refuses: the body must be made again
+        recorded["at the end"] = assembly.assemble_book(front, recorded["placements"], recorded["overlays"], recorded["marks"])
+        with assembly.assemble_body(recorded["base"], recorded["placements"], recorded["overlays"], recorded["marks"]) as begun:
+            recorded["unlike"] = assembly.finish_book(recorded["placements"][0].part, begun)
         return book(front, assembled)
 
     with pytest.MonkeyPatch.context() as patch:
@@ -363,12 +368,9 @@ def test_parts_put_together_while_the_contents_is_laid_out(tmp_path):
         split = render(dossier, parts=True)
         assert events == ["finish layout round", "assemble parts", "finish contents round", "finish book"]
         assert all(overlay is None for overlay in recorded["overlays"])
-        at_the_end = assembly.assemble_book(recorded["front"], recorded["placements"], recorded["overlays"], recorded["marks"])
-    assert split == at_the_end
+    assert split == recorded["at the end"]
     assert recorded["base"].path != recorded["front"].path, "the parts did not go into the guessed contents' file"
-    unlike = recorded["placements"][0].part  # a front whose objects are not the guess's: the body must be made again
-    with assembly.assemble_body(recorded["base"], recorded["placements"], recorded["overlays"], recorded["marks"]) as begun:
-        assert assembly.finish_book(unlike, begun) is None
+    assert recorded["unlike"] is None
     (tmp_path / "split.pdf").write_bytes(split)
     with pikepdf.open(tmp_path / "split.pdf") as pdf:  # the front's catalogue, information and identifier are the book's
         assert pdf.pdf_version == "1.7" and "/ID" in pdf.trailer and "/Title" in pdf.docinfo
