@@ -6,7 +6,8 @@ the same rules to any edition, however large (the real-page gauntlet's, of ~1000
 
 - nothing is loaded from outside the file (no loading element, no loading attribute but an
   inlined JPEG/PNG, no ``on*`` handler, no ``url()`` but ``data:``, no ``meta http-equiv``),
-  and every ``href`` is in-page or http(s);
+  and every ``href`` is in-page or of a scheme the importer keeps for links (http(s), mailto, ftp:
+  ``cleaning.blocks._SAFE_SCHEMES``; the examples have only http(s), which the suite asserts);
 - ids are unique and every in-page link resolves;
 - the contents list every section and piece in reading order, each piece has a heading, and
   the colophon lists one source per piece;
@@ -28,6 +29,7 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from lxml import html  # noqa: E402
 
+from bundler.cleaning.blocks import _SAFE_SCHEMES  # noqa: E402
 from tests.html.conftest import PHONE_WIDTH, measure_in_chromium  # noqa: E402
 from tests.html.test_html_edition import LOADING_ATTRIBUTES, LOADING_ELEMENTS, css_urls  # noqa: E402
 
@@ -56,8 +58,8 @@ def structure_problems(path: Path) -> list[str]:
                 problems.append(f"<{element.tag} {attribute}>")
             elif name in LOADING_ATTRIBUTES and not value.startswith(INLINE_IMAGES):
                 problems.append(f"<{element.tag} {attribute}={value[:80]!r}>")
-            elif name == "href" and not (value.startswith("#") or urlsplit(value).scheme in ("http", "https")):
-                problems.append(f"<{element.tag} href={value[:80]!r}> neither in-page nor http(s)")
+            elif name == "href" and not (value.startswith("#") or urlsplit(value).scheme in _SAFE_SCHEMES - {""}):
+                problems.append(f"<{element.tag} href={value[:80]!r}> neither in-page nor a scheme links keep")
             elif name == "style" and css_urls(f"x {{{value}}}"):
                 problems.append(f"<{element.tag} style> loads {css_urls(f'x {{{value}}}')[:3]}")
     styles = [style.text or "" for style in root.xpath("//style")]
