@@ -9,7 +9,8 @@ Runs the real CLI, as a user would, over the pages in ``../shared/realpages/wcxb
 3. ``bundler build`` of every edition (or ``--formats``);
 4. EPUBCheck on each EPUB (errors and warnings counted), each PDF opened with pikepdf
    (pages counted, and pages drawing a .notdef glyph counted: ``tests/pdf/notdef.py``) and the
-   build's warnings for characters no face has (``W310``) and WeasyPrint's .notdef (``W301``) counted.
+   build's warnings for characters no face has (``W310``) and WeasyPrint's .notdef (``W301``) counted,
+   each HTML edition checked as the suite checks the examples' (``bench/html_edition.py``).
 
 It reports internal errors (exit 3 or a traceback) at any step, and the time of each.
 DAISY Ace cannot be installed here (one of its npm dependencies comes from github.com); each
@@ -36,6 +37,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import html_edition  # noqa: E402
 from tests.accessibility import axe_violations, describe  # noqa: E402
 from tests.pdf.notdef import notdef_pages  # noqa: E402
 
@@ -179,6 +181,16 @@ def build_and_check(collection: Path, formats: str, out: Path) -> int:
             print(
                 f"  {edition.name}: {edition.stat().st_size / 1e6:.1f} MB, {pdf_pages(edition)} pages, .notdef drawn on {len(notdef)} {notdef[:10]}"
             )
+        elif edition.suffix == ".html":
+            start = time.perf_counter()
+            problems = html_edition.check(edition)
+            failures += bool(problems)
+            print(
+                f"  {edition.name}: {edition.stat().st_size / 1e6:.1f} MB, the suite's HTML edition checks "
+                f"(bench/html_edition.py): {len(problems)} problems, {time.perf_counter() - start:.0f} s"
+            )
+            for line in problems[:20]:
+                print(f"    {line}")
         elif edition.is_file() and not edition.name.endswith(".json"):
             print(f"  {edition.name}: {edition.stat().st_size / 1e6:.1f} MB")
     return failures
