@@ -30,11 +30,9 @@ def main() -> None:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1462838400")
     import pytest
 
-    import bundler.exporters.pdf.assembly as assembly
     import bundler.exporters.pdf.parts as parts
     from bundler.executor import SerialExecutor
     from bundler.exporters import context_for
-    from bundler.exporters.pdf.assembly import finish_book
     from bundler.exporters.pdf.base import edition_title
     from bundler.exporters.pdf.document import render_pdf
     from bundler.exporters.pdf.layout import lay_out_all
@@ -45,18 +43,10 @@ def main() -> None:
     ctx = context_for(edition)
     dossier = make_large_dossier(Path(tempfile.mkdtemp(prefix="bundler-marks-bench-")) / "collection", args.language)
     right_to_left = args.language == "ar"
-    original = assembly.assemble_book
-    assembled_body = parts.assemble_body
-    placed: list = []
-
-    def recording(base, placements, overlays, marks):
-        placed[:] = placements
-        return assembled_body(base, placements, overlays, marks)
-
+    original = parts.assemble_book
     results: dict[str, list[float]] = {"overlay round": [], "stamping": [], "probe": [], "planning": [], "drawing": []}
 
-    def timed(front, body):
-        placements = placed
+    def timed(front, placements, overlays, marks=None):
         for _ in range(args.rounds):
             scratch = Path(tempfile.mkdtemp(prefix="bundler-marks-bench-"))
             settings = parts.LayoutSettings(
@@ -101,11 +91,10 @@ def main() -> None:
         before = min(results["overlay round"]) + min(results["stamping"])
         after = min(results["probe"]) + min(results["planning"]) + min(results["drawing"])
         print(f"  before {before:.3f}, after {after:.3f} ({after / before:.2f}x)")
-        return finish_book(front, body)
+        return original(front, placements, overlays, marks)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(parts, "assemble_body", recording)
-        patch.setattr(parts, "finish_book", timed)
+        patch.setattr(parts, "assemble_book", timed)
         render_pdf(dossier, edition, PRINT, ctx)
 
 

@@ -149,8 +149,7 @@ def install() -> None:
         wrap(parts, "lay_out_all", "layout pool", children=True)
     else:  # jobs start while the parent still writes documents: this is the wait from the last one added
         wrap(layout.LayoutRound, "finish", "layout round (after last add)", children=True)
-    wrap(parts, "assemble_body", "assembly: the parts")
-    wrap(parts, "finish_book", "assembly: front, links, saved")
+    wrap(parts, "assemble_book", "assembly")
     wrap(assembly, "share_font_programs", "font sharing")
     wrap(document, "foreign_fonts", "check: fonts used")
     wrap(document, "mark_right_to_left", "mark right-to-left")

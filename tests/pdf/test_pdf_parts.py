@@ -97,17 +97,19 @@ def books(request, tmp_path_factory) -> dict:
     folder = tmp_path_factory.mktemp(f"parts-{language}")
     dossier = make_large_dossier(folder / "collection", language)
     placements, overlays, marks = [], [], []
-    original = assembly.assemble_body
+    original = assembly.assemble_book
 
-    def recording(base, placed, overlaid, drawn):
-        placements[:], overlays[:], marks[:] = placed, overlaid, drawn or []  # the last assembly is the book's
-        return original(base, placed, overlaid, drawn)
+    def recording(front, placed, overlaid, drawn=None):
+        placements.extend(placed)
+        overlays.extend(overlaid)
+        marks.extend(drawn or [])
+        return original(front, placed, overlaid, drawn)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1462838400")
         whole = folder / "whole.pdf"
         whole.write_bytes(render(dossier, parts=False))
-        patch.setattr(pdf_parts, "assemble_body", recording)  # pdf_parts imports it by name
+        patch.setattr(pdf_parts, "assemble_book", recording)  # pdf_parts imports it by name
         split = folder / "parts.pdf"
         split.write_bytes(render(dossier, parts=True))
     return {
@@ -322,59 +324,6 @@ def page_texts_of(pdf: bytes, folder: Path) -> list[str]:
     path = folder / "edited.pdf"
     path.write_bytes(pdf)
     return page_texts(path)
-
-
-def test_parts_put_together_while_the_contents_is_laid_out(tmp_path):
-    """With every head drawn by the assembler (no overlay to wait for), the parts are assembled while the
-    contents is laid out with the real numbers, into the file of the contents laid out with guessed ones; the real
-    contents takes its place object for object, and the book is the bytes of the parts added to the real contents'
-    file once all are known."""
-    large = make_large_dossier(tmp_path / "collection")
-    dossier = replace(
-        large,
-        sections=tuple(
-            replace(section, pieces=tuple(replace(p, title=p.title.replace(" ★", "")) for p in section.pieces))
-            for section in large.sections
-        ),
-    )
-    events: list[str] = []
-    recorded: dict = {}
-    body, finish, book = assembly.assemble_body, LayoutRound.finish, assembly.finish_book
-
-    def assembling(base, placed, overlaid, drawn):
-        events.append("assemble parts")
-        recorded.update(base=base, placements=placed, overlays=overlaid, marks=drawn)
-        return body(base, placed, overlaid, drawn)
-
-    def finishing(layout_round, stage_label=None):
-        events.append(f"finish {layout_round.label} round")
-        return finish(layout_round, stage_label)
-
-    def finishing_book(front, assembled):
-        events.append("finish book")
-        recorded["front"] = front
-        # while the layouts' files are there: the same parts added to the real contents' file, and a body handed
-        # a front whose objects are not the guess's (a part's), which it refuses: the body must be made again
-        recorded["at the end"] = assembly.assemble_book(front, recorded["placements"], recorded["overlays"], recorded["marks"])
-        with assembly.assemble_body(recorded["base"], recorded["placements"], recorded["overlays"], recorded["marks"]) as begun:
-            recorded["unlike"] = assembly.finish_book(recorded["placements"][0].part, begun)
-        return book(front, assembled)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", "1462838400")
-        patch.setattr(pdf_parts, "assemble_body", assembling)
-        patch.setattr(LayoutRound, "finish", finishing)
-        patch.setattr(pdf_parts, "finish_book", finishing_book)
-        split = render(dossier, parts=True)
-        assert events == ["finish layout round", "assemble parts", "finish contents round", "finish book"]
-        assert all(overlay is None for overlay in recorded["overlays"])
-    assert split == recorded["at the end"]
-    assert recorded["base"].path != recorded["front"].path, "the parts did not go into the guessed contents' file"
-    assert recorded["unlike"] is None
-    (tmp_path / "split.pdf").write_bytes(split)
-    with pikepdf.open(tmp_path / "split.pdf") as pdf:  # the front's catalogue, information and identifier are the book's
-        assert pdf.pdf_version == "1.7" and "/ID" in pdf.trailer and "/Title" in pdf.docinfo
-        assert len(pikepdf.NameTree(pdf.Root.Names.Dests)) > len(dossier.pieces) and pdf.open_outline().root
 
 
 def test_small_dossiers_and_the_archive_stay_one_pass(tmp_path):

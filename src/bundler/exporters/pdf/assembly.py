@@ -33,62 +33,16 @@ def assemble_book(
 
     A part's page numbers and running heads come from ``marks`` (drawn here, ``margin_marks``)
     or, for a part whose marks could not be drawn here, from its WeasyPrint ``overlays`` entry.
-    The parts are added to the front's file (``assemble_body``), then links, outline and fonts
-    (``finish_book``): a build adds the parts to the *guessed* contents' file while the contents is
-    laid out with the real numbers, and ``finish_book`` puts the real front in its place.
     """
-    with assemble_body(front, placements, overlays, marks) as body:
-        book = finish_book(front, body)
-    assert book is not None  # the front is the body's own
-    return book
-
-
-class Body:
-    """A front's file with every part's pages added after it, waiting for links, outline and fonts.
-
-    Holds the PDF, the parts it copies from (open until it is saved), the front it was begun
-    from, and the named destinations and bookmarks of the parts at their page in the book.
-    """
-
-    def __init__(self, pdf, opened: contextlib.ExitStack, base: LaidOut) -> None:
-        self.pdf = pdf
-        self.opened = opened
-        self.base = base
-        self.base_objects = _shape(pdf)
-        self.destinations: dict[str, tuple[int, float, float]] = {}
-        self.bookmarks: list[tuple[int, str, int, float, float, str]] = []
-
-    def __enter__(self) -> Body:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self.opened.close()
-
-
-def _shape(pdf) -> dict[tuple[int, int], bool]:
-    """Each object's number, and whether it is a stream."""
-    import pikepdf
-
-    return {obj.objgen: isinstance(obj, pikepdf.Stream) for obj in pdf.objects}
-
-
-def assemble_body(
-    base: LaidOut, placements: list[Placement], overlays: list[LaidOut | None], marks: list[list[PageMarks | None] | None] | None
-) -> Body:
-    """``base``'s file (a front laid out with these page counts) with every part's pages after it: blanks, shifts, margin marks."""
     import pikepdf
 
     marks = marks if marks is not None else [None] * len(placements)
-    opened = contextlib.ExitStack()
-    with contextlib.ExitStack() as failed:
-        failed.callback(opened.close)
-        book = opened.enter_context(pikepdf.open(base.path))
-        body = Body(book, opened, base)
+    with contextlib.ExitStack() as opened:
+        book = opened.enter_context(pikepdf.open(front.path))
         width, height = (float(v) for v in book.pages[0].mediabox[2:4])
         fonts = MarkFonts(book)
+        destinations = _owned_destinations(book, front, first=0, shifts=[0.0] * len(book.pages))
+        bookmarks = list(_bookmarks(front.pages, first=0, shifts=[0.0] * len(front.pages), height=height))
         for placement, overlay, plan in zip(placements, overlays, marks, strict=True):
             if placement.blank_before:
                 book.add_blank_page(page_size=(width, height))
@@ -98,8 +52,8 @@ def assemble_body(
             first = len(book.pages)
             shifts = [_shift(placement, info) for info in placement.part.pages]
             for name, place in _owned_destinations(part, placement.part, first, shifts).items():
-                body.destinations.setdefault(name, place)  # an id used twice: the first wins, as in one pass
-            body.bookmarks += _bookmarks(placement.part.pages, first, shifts, height)
+                destinations.setdefault(name, place)  # an id used twice: the first wins, as in one pass
+            bookmarks += _bookmarks(placement.part.pages, first, shifts, height)
             for page, info, shift, stamp, page_marks in zip(part.pages, placement.part.pages, shifts, stamps, drawn, strict=True):
                 book.pages.append(page)
                 placed = book.pages[-1]
@@ -112,91 +66,12 @@ def assemble_body(
                 elif page_marks:
                     _draw_marks(placed, page_marks, fonts)
         fonts.finish()
-        failed.pop_all()
-    return body
-
-
-def finish_book(front: LaidOut, body: Body) -> bytes | None:
-    """The book's bytes: ``front`` in place of the front ``body`` was begun from, then links, outline, one font program a face.
-
-    The front a body was begun from (the contents with guessed numbers) and the real one are
-    the same markup but for the numbers: the same objects, numbered alike. Each is given the
-    real front's value under its own number, so the file is the one the parts added to the
-    real front's file would make, byte for byte. None if the two fronts are not alike in
-    that way (another page count, object count or page size): the body must be made again.
-    """
-    import pikepdf
-
-    book = body.pdf
-    with contextlib.ExitStack() as closing:
-        source = book if front.path == body.base.path else closing.enter_context(pikepdf.open(front.path))
-        if source is not book:
-            if (
-                _shape(source) != body.base_objects
-                or len(source.pages) != len(body.base.pages)
-                or source.pages[0].mediabox != book.pages[0].mediabox
-                or source.Root.Pages.objgen != book.Root.Pages.objgen
-            ):
-                return None
-            _take_objects(book, source)
-        count = len(source.pages)
-        destinations = _owned_destinations(source, front, first=0, shifts=[0.0] * count)
-    height = float(book.pages[0].mediabox[3])
-    for name, place in body.destinations.items():
-        destinations.setdefault(name, place)
-    bookmarks = list(_bookmarks(front.pages, first=0, shifts=[0.0] * len(front.pages), height=height)) + body.bookmarks
-    _write_destinations(book, destinations)
-    _write_outline(book, bookmarks)
-    share_font_programs(book)  # one program per face, not one per part
-    buffer = io.BytesIO()
-    book.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        _write_destinations(book, destinations)
+        _write_outline(book, bookmarks)
+        share_font_programs(book)  # one program per face, not one per part
+        buffer = io.BytesIO()
+        book.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return buffer.getvalue()
-
-
-def _take_objects(book, source) -> None:
-    """Give each of ``book``'s objects numbered as one of ``source``'s that object's value (``source``'s
-    page tree root excepted: ``book``'s lists the parts' pages too), and ``source``'s trailer identifier."""
-    import pikepdf
-
-    pages = source.Root.Pages.objgen
-    for obj in source.objects:
-        if obj.objgen == pages:
-            continue
-        if isinstance(obj, pikepdf.Stream):
-            target = book.get_object(obj.objgen)
-            for key in list(target.stream_dict.keys()):
-                del target.stream_dict[key]
-            target.write(
-                obj.read_raw_bytes(),
-                filter=_same_numbers(book, obj.get("/Filter")),
-                decode_parms=_same_numbers(book, obj.get("/DecodeParms")),
-                type_check=False,
-            )
-            for key in obj.stream_dict.keys():
-                target.stream_dict[key] = _same_numbers(book, obj.stream_dict[key])
-        else:
-            book._replace_object(obj.objgen, _same_numbers(book, obj, top=True))
-    if "/ID" in source.trailer:
-        book.trailer.ID = _same_numbers(book, source.trailer.ID)
-
-
-def _same_numbers(book, value, top: bool = False):
-    """``value`` of another PDF rebuilt in ``book``, each indirect reference pointing at ``book``'s object of that number."""
-    import pikepdf
-
-    if value is None or not isinstance(value, pikepdf.Object):  # a number or a boolean
-        return value
-    if value.is_indirect and not top:
-        return book.get_object(value.objgen)
-    if isinstance(value, pikepdf.Dictionary):
-        return pikepdf.Dictionary({key: _same_numbers(book, value[key]) for key in value.keys()})
-    if isinstance(value, pikepdf.Array):
-        return pikepdf.Array([_same_numbers(book, item) for item in value])
-    if isinstance(value, pikepdf.Name):
-        return pikepdf.Name(str(value))
-    if isinstance(value, pikepdf.String):
-        return pikepdf.String(bytes(value))
-    return value  # null
 
 
 def _shift(placement: Placement, info: PageInfo) -> float:

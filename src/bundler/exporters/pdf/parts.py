@@ -24,7 +24,6 @@ part again. The result depends on the dossier only, never on the number of cores
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import itertools
 import os
@@ -40,7 +39,7 @@ from typing import TypeVar
 from bundler.cache import ContentCache
 from bundler.errors import ExportError
 from bundler.exporters.context import BuildContext
-from bundler.exporters.pdf.assembly import Body, assemble_body, finish_book
+from bundler.exporters.pdf.assembly import assemble_book
 from bundler.exporters.pdf.base import (
     Fragment,
     FragmentSource,
@@ -200,11 +199,7 @@ def render_in_parts(
         faces=pdf_script_faces(dossier),
     )
     right_to_left = direction_of(dossier.language) == "rtl"
-    assembled: Body | None = None  # the parts put together, waiting for the front pages
-    with (
-        tempfile.TemporaryDirectory(prefix=f"bundler-pdf-{os.getpid()}-") as folder,  # the id: a later build sweeps a killed one's
-        contextlib.ExitStack() as kept,  # the assembled parts, closed before their folder goes
-    ):
+    with tempfile.TemporaryDirectory(prefix=f"bundler-pdf-{os.getpid()}-") as folder:  # the id: a later build sweeps a killed one's
         scratch = Path(folder)
         references = ImageReferences(ctx.images)
         bodies = group_into_parts(fragment_sources(dossier, edition, ctx.images, image_href=references.href))
@@ -245,11 +240,6 @@ def render_in_parts(
                     second.add(
                         _overlay_job(dossier, edition, layout, settings, placements[n], right_to_left, scratch / f"overlay-{n}.xhtml")
                     )
-                if assembled is not None:  # the contents changed its length last pass: the parts moved
-                    assembled.close()
-                    assembled = None
-                if not overlaid:  # the parts are added to the guess's file while the contents is laid out (overlays: once they are)
-                    assembled = kept.enter_context(assemble_body(front, placements, [None] * len(placements), marks))
                 laid = second.finish("overlay" if overlaid else "contents")
                 if len(laid[0].pages) == len(front.pages):
                     front = laid[0]
@@ -260,17 +250,10 @@ def render_in_parts(
                 front = laid[0]  # the real page numbers changed the contents' length: place again
             else:
                 raise ExportError("the contents would not settle on a page count", code="E062", hint="please report this dossier")
-        # the pool's workers have ended: the book is finished without them (and their memory)
-        pdf = finish_book(front, assembled) if assembled is not None else None
-        if pdf is None:  # overlays, or a real front whose objects differ from the guess's: the parts go after it now
-            if assembled is not None:
-                assembled.close()
-            pdf = finish_book(front, kept.enter_context(assemble_body(front, placements, overlays, marks)))
-        assert pdf is not None  # a body begun from this very front
         messages = [m for part in (front, *parts) for m in part.log]
         if seen_images is not None:
             seen_images.extend(image for part in (front, *parts) for image in part.images)
-        return pdf, messages
+        return assemble_book(front, placements, overlays, marks), messages
 
 
 #: Margin geometry of the editions probed in this process, by what decides it (a probe is one small layout).
