@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import tempfile
@@ -88,6 +87,7 @@ def run(args, ui) -> int:
 def _piece_html(piece) -> str:
     """The piece as one XHTML page, its stored photos inline as ``data:`` URIs (the page stands alone)."""
     from bundler.model import Dossier, Section
+    from bundler.render.assets import data_uri
     from bundler.render.xhtml import Target, render_document, render_piece
 
     dossier = Dossier(
@@ -105,7 +105,7 @@ def _piece_html(piece) -> str:
             return None
         if not image.path:
             return image.url or None
-        return f"data:{image.media_type or 'application/octet-stream'};base64,{base64.b64encode(Path(image.path).read_bytes()).decode('ascii')}"
+        return data_uri(Path(image.path).read_bytes(), image.media_type or "application/octet-stream")
 
     target = Target(href_for=lambda slug: f"#{slug}", media_href=media_href)
     return render_document(render_piece(piece, dossier, target), piece.title, piece.language)
