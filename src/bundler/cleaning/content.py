@@ -348,6 +348,7 @@ class Support:
         self.empty = len(words) < 10
         self._split: dict[str, list[str]] = {}  # block texts asked about, split once (see words_of)
         self._hits: dict[str, list] = {}  # ... and their triples trafilatura kept (see _found_in)
+        self._lines: str | None = None  # its lines' words, one line each (see has_lines)
 
     def words_of(self, text: str) -> list[str]:
         """``text``'s lower-case words as ``share_in`` and ``of`` split them, remembered by text.
@@ -372,6 +373,18 @@ class Support:
         if hits is None:
             hits = self._hits[text] = list(filter(self.trigrams.__contains__, _triples(self.words_of(text))))
         return hits
+
+    def has_lines(self, words: list[str]) -> bool:
+        """Whether trafilatura kept these words (lower-case, as ``words_of`` splits them) whole, as one or
+        more lines of their own: a heading or a short paragraph it kept, where a phrase found inside
+        one of its sentences is not (a sidebar's "Recent posts" inside "the most recent posts show...")."""
+        if not words:
+            return False
+        if self._lines is None:
+            self._lines = "\n" + "\n".join(" ".join(_WORD.findall(line.lower())) for line in self.text.splitlines()) + "\n"
+        if " ".join(words) not in self._lines.replace("\n", " "):  # most asked are not there at all
+            return False
+        return re.search("\n" + "[ \n]".join(map(re.escape, words)) + "\n", self._lines) is not None
 
     def share_of_texts(self, texts: list[str]) -> float:
         """``share_in(" ".join(texts))``, from each text's remembered words and triples.

@@ -128,6 +128,25 @@ def _token_names_furniture(token: str, rules: DomRules) -> bool:
     return any((a, b) in rules.drop_pairs for a, b in zip(words, words[1:], strict=False))
 
 
+def furniture_words(element, rules: DomRules | None = None) -> frozenset[str]:
+    """The words of the element's class and id that name it as furniture ("widget" in
+    "elementor-widget-heading"; a drop pair as "read-next"), none when a keep word spares it."""
+    return _furniture_words(element.get("class") or "", element.get("id") or "", rules or dom_rules())
+
+
+@lru_cache(maxsize=4096)
+def _furniture_words(class_: str, id_: str, rules: DomRules) -> frozenset[str]:
+    tokens = f"{class_} {id_}".split()
+    if {_SPLIT.sub("", t).lower() for t in tokens} & rules.keep_words:
+        return frozenset()
+    found = set()
+    for token in tokens:
+        words = words_of(token)
+        found.update(w for w in words if w in rules.drop_words or w.startswith(rules.drop_prefixes))
+        found.update(f"{a}-{b}" for a, b in zip(words, words[1:], strict=False) if (a, b) in rules.drop_pairs)
+    return frozenset(found)
+
+
 def is_hidden(element) -> bool:
     """Hidden by attribute or inline style (screen-reader-only labels, collapsed widgets)."""
     if element.get("hidden") is not None or element.get("aria-hidden") == "true":
@@ -213,6 +232,62 @@ def drop_furniture(
             remove(element)
             removed += 1
     return removed
+
+
+#: Input types a reader types words into: an email, a phone number, a name, a comment (``<textarea>``).
+_FILL_IN_TYPES = frozenset({"", "text", "email", "tel"})
+#: A form with more text than this is not a sign-up box (a page-wide ASP.NET ``<form>``, a long survey).
+FORM_BOX_FORM_CHARS = 400
+#: ... and the box around it, the form's own lines included, is at most this long.
+FORM_BOX_CHARS = 700
+_NEVER_A_FORM_BOX = _NEVER_DROP | {"h1"}
+
+
+def drop_form_boxes(tree, keeps: Callable[[object], bool]) -> int:
+    """Remove each small fill-in form together with the short box that frames it; returns how many went.
+
+    A newsletter or SMS sign-up, a "leave a reply" form, a gated download are a form with a field or two,
+    framed by a pitch ("Get the best deals first"), a consent line ("By signing up you agree...") and a
+    thank-you line, often inside the article's body and under a class name that says nothing. The
+    furniture rules remove the ``<form>``; its frame stayed as article text. The frame is found by
+    structure, in any language: the form's ancestors are climbed while the text stays short, none is
+    text the second opinion kept (``keeps``: a short article beside a comment form is text trafilatura
+    kept, a pitch and a consent line are not) and none is a landmark (``<article>``, ``<main>``, the
+    headline's ``<h1>``).
+    """
+    measures = Measures()
+    boxes: list = []
+    for form in tree.iter("form"):
+        if any(form is b or _contains(b, form) for b in boxes) or measures.text_length(form) > FORM_BOX_FORM_CHARS:
+            continue
+        if not any(_is_fill_in(field) for field in form.iter("input", "textarea")):
+            continue
+        box = form
+        while True:
+            parent = box.getparent()
+            if parent is None or not isinstance(parent.tag, str) or parent.tag.lower() in _NEVER_A_FORM_BOX:
+                break
+            if measures.text_length(parent) > FORM_BOX_CHARS or parent.find(".//h1") is not None or keeps(parent):
+                break
+            box = parent
+        if box is not form and not keeps(box):
+            boxes.append(box)
+    for box in boxes:
+        if not is_detached(box):
+            remove(box)
+    return len(boxes)
+
+
+def _is_fill_in(field) -> bool:
+    """A field a reader types words into (not a hidden token, a check box, a search box or a button)."""
+    if field.tag == "textarea":
+        return True
+    return (field.get("type") or "").strip().lower() in _FILL_IN_TYPES and (field.get("name") or "").lower() not in {
+        "s",
+        "q",
+        "search",
+        "query",
+    }
 
 
 def _past_subtree(elements: list, index: int, element) -> int:

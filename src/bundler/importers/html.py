@@ -44,10 +44,12 @@ from bundler.cleaning.content import (
 )
 from bundler.cleaning.dom import (
     drop_boilerplate_text,
+    drop_form_boxes,
     drop_furniture,
     drop_invisible,
     drop_link_sections,
     drop_site_rules,
+    furniture_words,
     remove,
     text_length,
 )
@@ -407,6 +409,8 @@ def _prepare_dom(tree, base_url: str, support: Support | None = None) -> None:
     normalise_figure_markup(tree)
     drop_site_rules(tree, base_url)
     names = author_names(tree.find(".//body"))  # before bylines go: they name the author
+    if support is not None and not support.empty:  # the frame is weighed against the second opinion
+        drop_form_boxes(tree, _keeper_of(support))
     measures = Measures()  # for this pass only: the tree changes after it
     drop_furniture(tree, holds_main_text=_holder_of(support, measures), measures=measures)
     body = tree.find(".//body")
@@ -495,16 +499,79 @@ def _holder_of(support: Support | None, measures: Measures, min_chars: int = 200
     """
     if support is None or support.empty:
         return None
+    dressing: list = []  # the page's article dress, found once, when a short element first asks (see _holds_kept_lines)
 
-    def holds_main_text(element) -> bool:
-        if measures.text_length(element) <= min_chars:
-            return False
+    def holds_long_text(element, measures: Measures = measures) -> bool:
         words = measures.words(element)
         if support.share_of_words(words) >= MAIN_TEXT_SHARE:
             return True
         return support.of_words(words) >= agreement and not measures.is_link_dense(element)
 
+    def article_dress(element) -> frozenset[str]:
+        if not dressing:
+            dressing.append(_article_dress(element.getroottree().getroot(), holds_long_text))
+        return dressing[0]
+
+    def holds_main_text(element) -> bool:
+        if measures.text_length(element) <= min_chars:
+            return _holds_kept_lines(element, support, measures, article_dress)
+        return holds_long_text(element)
+
     return holds_main_text
+
+
+def _article_dress(root, holds_long_text) -> frozenset[str]:
+    """The furniture words that the page's article wears: those naming an element that holds a long run of its text.
+
+    A page builder names every block a widget, the wrapper of the article's paragraphs too; a page
+    whose furniture rules only ever name true furniture has no such word. Measured on the page as it
+    stands, with a ``Measures`` of its own (the furniture pass's lengths stay its own)."""
+    measures = Measures()
+    worn: set[str] = set()
+    for element in root.iter():
+        if not isinstance(element.tag, str) or not element.keys():
+            continue
+        words = furniture_words(element)
+        if not words or words <= worn or measures.text_length(element) < DRESSING_CHARS:
+            continue
+        if holds_long_text(element, measures):
+            worn |= words
+    return frozenset(worn)
+
+
+def _keeper_of(support: Support):
+    """A test for "a good share of trafilatura's article is in this element", however short: a
+    short article beside a comment form is, a sign-up box's pitch and consent lines are not (even
+    where trafilatura kept them as lines, they are a small share of what it kept)."""
+    measures = Measures()
+    return lambda element: support.share_of_words(measures.words(element)) >= MAIN_TEXT_SHARE
+
+
+#: An element held as the article's text this long names the article's dress (see ``_holds_kept_lines``):
+#: a wrapper of several paragraphs, not one box that trafilatura kept.
+DRESSING_CHARS = 1000
+#: A furniture-named element this short is asked whether trafilatura kept it whole (see ``_holds_kept_lines``).
+KEPT_LINES_CHARS = 200
+
+
+def _holds_kept_lines(element, support: Support, measures: Measures, article_dress) -> bool:
+    """Whether ``element``, too short to be weighed by its words, is text trafilatura kept whole, as lines of
+    their own, under a name that the page's article wears too.
+
+    Page builders wrap each heading and each paragraph of an article in a block of its own whose class
+    names it a widget ("elementor-widget-heading", "elementor-widget-text-editor"), as they name the
+    sidebar's; the wrappers of the article's paragraphs and the long paragraphs are spared as the
+    article's text (``holds_main_text``), but a heading, a short paragraph or a short list went as
+    furniture. One that trafilatura kept whole, each of its lines one of trafilatura's lines, named only
+    by words that the article's own wrappers wear (``article_dress(element)``, see ``_article_dress``),
+    is the article's. A phrase found only inside one of trafilatura's sentences is not, nor a block of
+    links, nor a box named by a word no wrapper of the article wears (a "promo" card, a "banner" that
+    trafilatura kept too).
+    """
+    if not 0 < measures.text_length(element) <= KEPT_LINES_CHARS or measures.is_link_dense(element):
+        return False
+    named = furniture_words(element)
+    return bool(named) and support.has_lines(measures.words(element)) and named <= article_dress(element)
 
 
 def _share_holder_of(support: Support | None):
@@ -531,13 +598,20 @@ def _choose_blocks(blocks, root, support: Support, tree, language, base_url, con
         wider = _wider_root(root.element, support, found_in_root)
         if wider is not None:
             widened = select_blocks(html_to_blocks(wider, language, base_url, context.hook), support, False)
-            if _agreement(widened, support) > _agreement(chosen[0], support):
+            # a wider root holds more of the article: one whose filtered blocks hold less of it than the
+            # root's own replaced the article with a shorter part that agrees better (a lead, not a list)
+            if _agreement(widened, support) > _agreement(chosen[0], support) and _share(widened, support) >= _share(chosen[0], support):
                 return widened, f"{wider.tag} filtered by trafilatura (root {root.how} missed part)"
     return chosen
 
 
 def _agreement(blocks: list[Block], support: Support) -> float:
     return support.agreement(" ".join(block_text(b) for b in blocks))
+
+
+def _share(blocks: list[Block], support: Support) -> float:
+    """How much of trafilatura's article the blocks hold (``Support.share_of_texts``)."""
+    return support.share_of_texts([block_text(b) for b in blocks])
 
 
 def _wider_root(element, support: Support, share: float):
