@@ -182,3 +182,89 @@ def test_the_fast_reading_and_the_recall_retry_are_left_alone(fast):
     before = dict(gate.counts)
     trafilatura.extract(copy.deepcopy(tree.getroot()), options=marked)
     assert gate.counts == before
+
+
+# The raw-tree prunes (RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH) asked only where their cues are.
+
+#: A page each prune selects something on: an infinite-scroll box without a heading, elementor share buttons,
+#: a comment section by id, comment lists by class (one in a class of two lines), and "commentary" (kept).
+PRUNE_PAGE = f"""<html><head><title>Prunes</title></head><body><article>
+{"".join(f"<p>{SENTENCE} ({n})</p>" for n in range(8))}
+<div class="infinite-scroll"><p>Next story: the harbour master retires after forty years.</p></div>
+<div class="elementor-share-buttons"><a href="#">Share</a></div>
+<div class="commentary"><p>{SENTENCE} (commentary)</p></div>
+</article>
+<section id="comments"><p>First! Great read, thanks for sharing this with us.</p></section>
+<ul class="wide
+comment-list"><li>Reply: the ferry was late again on Tuesday.</li></ul>
+<div class="post-comments"><p>Another reader wrote in about the crates of apples.</p></div>
+</body></html>"""
+
+
+def _selected(nodelist, tree) -> bool:
+    return any(expression(tree) for expression in nodelist)
+
+
+def test_the_cues_are_trafilaturas_own_expressions():
+    from trafilatura import xpaths
+
+    raw, wide = xpaths.RAW_TREE_PRUNE_XPATH
+    assert f"re:test(@id, '{gate.RAW_PRUNE_CUE.pattern}')" in raw.path
+    assert f"re:test(@class, '{gate.RAW_PRUNE_CUE.pattern}')" in raw.path
+    assert f"contains(@class, '{gate.RAW_PRUNE_CLASS}')" in wide.path
+    (comments,) = xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH
+    assert f"re:test(@id, '{gate.COMMENTS_ID_CUE.pattern}')" in comments.path
+    assert f"re:test(@class, '{gate.COMMENTS_CLASS_CUE.pattern}')" in comments.path
+    # the lists' own id test is a part of the first: anything it matches, the cue matches
+    assert f"re:test(@id, '^(?:{xpaths._COMMENTS_ID})')" in comments.path
+    assert gate.COMMENTS_ID_CUE.pattern.startswith(f"^(?:{xpaths._COMMENTS_ID}|")
+
+
+def _cue_pages():
+    yield from _pages()
+    yield "prunes.html", PRUNE_PAGE
+    for path in sorted(REAL_PAGES.glob("*.html.gz"))[::20]:  # 50 real pages, read at run time
+        yield path.name, decode_bytes(gzip.decompress(path.read_bytes()), None)[0]
+
+
+def test_a_prune_the_cues_rule_out_selects_nothing():
+    from trafilatura import xpaths
+
+    seen = {"raw": 0, "comments": 0, "skipped": 0}
+    for label, text in _cue_pages():
+        tree = _bundler_tree(text, label).getroot()
+        raw, comments = gate.prune_cues(tree)
+        if _selected(xpaths.RAW_TREE_PRUNE_XPATH, tree):
+            assert raw, label
+            seen["raw"] += 1
+        if _selected(xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH, tree):
+            assert comments, label
+            seen["comments"] += 1
+        seen["skipped"] += (not raw) + (not comments)
+    assert seen["raw"] >= 2 and seen["comments"] >= 8, seen  # the cues were tested where the prunes select
+    assert seen["skipped"] >= 100, seen  # and they rule most prunes out
+
+
+def test_the_cued_reading_is_trafilaturas_where_the_prunes_select():
+    tree = _bundler_tree(PRUNE_PAGE, "prunes.html")
+    before = dict(gate.counts)
+    text = trafilatura_text(tree)
+    assert gate.counts["prunes_ran"] == before["prunes_ran"] + 2
+    assert text == _plain_text(tree)
+    assert "harbour master retires" not in text and "First!" not in text and "(commentary)" in text
+
+
+def test_the_prunes_are_skipped_where_no_cue_is():
+    tree = _bundler_tree(EDGE_PAGE, "edges.html")
+    before = dict(gate.counts)
+    assert trafilatura_text(tree) == _plain_text(tree)
+    assert gate.counts["prunes_skipped"] == before["prunes_skipped"] + 2 and gate.counts["prunes_ran"] == before["prunes_ran"]
+
+
+def test_an_unmarked_call_prunes_as_published():
+    gate.install()
+    tree = _bundler_tree(PRUNE_PAGE, "prunes.html")
+    before = dict(gate.counts)
+    plain = Extractor(comments=False, tables=True, dedup=False)
+    assert trafilatura.extract(copy.deepcopy(tree.getroot()), options=plain) == trafilatura_text(tree)
+    assert gate.counts["prunes_ran"] == before["prunes_ran"] + 2, "only bundler's own call went through the cues"
