@@ -268,3 +268,68 @@ def test_an_unmarked_call_prunes_as_published():
     plain = Extractor(comments=False, tables=True, dedup=False)
     assert trafilatura.extract(copy.deepcopy(tree.getroot()), options=plain) == trafilatura_text(tree)
     assert gate.counts["prunes_ran"] == before["prunes_ran"] + 2, "only bundler's own call went through the cues"
+
+
+# jusText's stop words of every language, stored once a machine (``readability_gate._install_stoplist``).
+
+
+@pytest.fixture
+def fresh_stoplist(tmp_path, monkeypatch):
+    from trafilatura import external
+
+    gate.install()
+    monkeypatch.setenv("BUNDLER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(external, "JT_STOPLIST", None)  # as in a new process
+    return tmp_path / "cache" / "justext-stoplist"
+
+
+def _published_stoplist() -> frozenset[str]:
+    from justext import get_stoplist, get_stoplists
+
+    return frozenset(word for language in get_stoplists() for word in get_stoplist(language))  # jt_stoplist_init's words
+
+
+def test_the_stored_stop_words_are_trafilaturas(fresh_stoplist):
+    from justext.core import define_stoplist
+    from trafilatura import external
+
+    assert getattr(external.jt_stoplist_init, "bundler_store", False)
+    built = external.jt_stoplist_init()  # nothing stored yet: trafilatura's own, then stored
+    assert external.JT_STOPLIST is built and len(list(fresh_stoplist.glob("*.json"))) == 1
+    external.JT_STOPLIST = None
+    read = external.jt_stoplist_init()  # read back
+    assert read == built and frozenset(read) == _published_stoplist()
+    assert define_stoplist(read) == define_stoplist(tuple(_published_stoplist()))  # what jusText asks of them
+
+
+@pytest.mark.parametrize("damage", ["garbled", "truncated", "empty list"])
+def test_damaged_stored_stop_words_are_built_again(fresh_stoplist, damage):
+    import hashlib
+
+    from trafilatura import external
+
+    external.jt_stoplist_init()
+    (path,) = fresh_stoplist.glob("*.json")
+    digest, _, text = path.read_text(encoding="utf-8").partition("\n")
+    path.write_text(
+        {
+            "garbled": digest + "\n" + text.replace('"', "'", 2),
+            "truncated": digest + "\n" + text[: len(text) // 3],
+            "empty list": hashlib.sha256(b"[]").hexdigest() + "\n[]",
+        }[damage],
+        encoding="utf-8",
+    )
+    external.JT_STOPLIST = None
+    assert frozenset(external.jt_stoplist_init()) == _published_stoplist()
+
+
+def test_the_text_of_a_page_jusText_reads_is_the_same_with_the_stored_words(fresh_stoplist):
+    from trafilatura import external
+
+    page_id = "0010"  # jusText is asked about it
+    text = decode_bytes(gzip.decompress((REAL_PAGES / f"{page_id}.html.gz").read_bytes()), None)[0]
+    tree = _bundler_tree(text, page_id)
+    stored = trafilatura_text(tree)
+    assert external.JT_STOPLIST is not None, "jusText ran"
+    external.JT_STOPLIST = tuple(_published_stoplist())
+    assert stored == _plain_text(tree)
