@@ -24,6 +24,11 @@ a call whose extraction options are a ``GatedExtractor`` (``bundler_options()``:
 bundler's call has always used, marked by their class), so the mark travels with the call, in
 the open: ``trafilatura.extract`` called by anyone else runs as published. trafilatura's recall
 retry (a copy of the options with ``focus == "recall"``) is never gated.
+
+Installed with it, on the same version: trafilatura's two raw-tree prunes asked only where an id or
+class on the page can match them (in the marked call only, ``_cued_sequence``), and jusText's stop
+words read from the user's cache instead of built again in each process (for whichever call first
+runs jusText: the same words, ``_install_stoplist``).
 """
 
 from __future__ import annotations
@@ -62,7 +67,8 @@ def gate_applies(version: str | None = None) -> bool:
 
 
 def install() -> bool:
-    """Put the gate in front of trafilatura's comparison once; False (nothing changed) on another version."""
+    """Put the gate in front of trafilatura's comparison (and the prune cues, the stored stop words) once;
+    False (nothing changed) on another version."""
     if _state["installed"] is None:
         _state["installed"] = False
         if gate_applies():
