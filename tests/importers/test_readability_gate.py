@@ -182,3 +182,154 @@ def test_the_fast_reading_and_the_recall_retry_are_left_alone(fast):
     before = dict(gate.counts)
     trafilatura.extract(copy.deepcopy(tree.getroot()), options=marked)
     assert gate.counts == before
+
+
+# The raw-tree prunes (RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH) asked only where their cues are.
+
+#: A page each prune selects something on: an infinite-scroll box without a heading, elementor share buttons,
+#: a comment section by id, comment lists by class (one in a class of two lines), and "commentary" (kept).
+PRUNE_PAGE = f"""<html><head><title>Prunes</title></head><body><article>
+{"".join(f"<p>{SENTENCE} ({n})</p>" for n in range(8))}
+<div class="infinite-scroll"><p>Next story: the harbour master retires after forty years.</p></div>
+<div class="elementor-share-buttons"><a href="#">Share</a></div>
+<div class="commentary"><p>{SENTENCE} (commentary)</p></div>
+</article>
+<section id="comments"><p>First! Great read, thanks for sharing this with us.</p></section>
+<ul class="wide
+comment-list"><li>Reply: the ferry was late again on Tuesday.</li></ul>
+<div class="post-comments"><p>Another reader wrote in about the crates of apples.</p></div>
+</body></html>"""
+
+
+def _selected(nodelist, tree) -> bool:
+    return any(expression(tree) for expression in nodelist)
+
+
+def test_the_cues_are_trafilaturas_own_expressions():
+    from trafilatura import xpaths
+
+    raw, wide = xpaths.RAW_TREE_PRUNE_XPATH
+    assert f"re:test(@id, '{gate.RAW_PRUNE_CUE.pattern}')" in raw.path
+    assert f"re:test(@class, '{gate.RAW_PRUNE_CUE.pattern}')" in raw.path
+    assert f"contains(@class, '{gate.RAW_PRUNE_CLASS}')" in wide.path
+    (comments,) = xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH
+    assert f"re:test(@id, '{gate.COMMENTS_ID_CUE.pattern}')" in comments.path
+    assert f"re:test(@class, '{gate.COMMENTS_CLASS_CUE.pattern}')" in comments.path
+    # the lists' own id test is a part of the first: anything it matches, the cue matches
+    assert f"re:test(@id, '^(?:{xpaths._COMMENTS_ID})')" in comments.path
+    assert gate.COMMENTS_ID_CUE.pattern.startswith(f"^(?:{xpaths._COMMENTS_ID}|")
+
+
+def _cue_pages():
+    yield from _pages()
+    yield "prunes.html", PRUNE_PAGE
+    for path in sorted(REAL_PAGES.glob("*.html.gz"))[::20]:  # 50 real pages, read at run time
+        yield path.name, decode_bytes(gzip.decompress(path.read_bytes()), None)[0]
+
+
+def test_a_prune_the_cues_rule_out_selects_nothing():
+    from trafilatura import xpaths
+
+    seen = {"raw": 0, "comments": 0, "skipped": 0}
+    for label, text in _cue_pages():
+        tree = _bundler_tree(text, label).getroot()
+        raw, comments = gate.prune_cues(tree)
+        if _selected(xpaths.RAW_TREE_PRUNE_XPATH, tree):
+            assert raw, label
+            seen["raw"] += 1
+        if _selected(xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH, tree):
+            assert comments, label
+            seen["comments"] += 1
+        seen["skipped"] += (not raw) + (not comments)
+    assert seen["raw"] >= 2 and seen["comments"] >= 8, seen  # the cues were tested where the prunes select
+    assert seen["skipped"] >= 100, seen  # and they rule most prunes out
+
+
+def test_the_cued_reading_is_trafilaturas_where_the_prunes_select():
+    tree = _bundler_tree(PRUNE_PAGE, "prunes.html")
+    before = dict(gate.counts)
+    text = trafilatura_text(tree)
+    assert gate.counts["prunes_ran"] == before["prunes_ran"] + 2
+    assert text == _plain_text(tree)
+    assert "harbour master retires" not in text and "First!" not in text and "(commentary)" in text
+
+
+def test_the_prunes_are_skipped_where_no_cue_is():
+    tree = _bundler_tree(EDGE_PAGE, "edges.html")
+    before = dict(gate.counts)
+    assert trafilatura_text(tree) == _plain_text(tree)
+    assert gate.counts["prunes_skipped"] == before["prunes_skipped"] + 2 and gate.counts["prunes_ran"] == before["prunes_ran"]
+
+
+def test_an_unmarked_call_prunes_as_published():
+    gate.install()
+    tree = _bundler_tree(PRUNE_PAGE, "prunes.html")
+    before = dict(gate.counts)
+    plain = Extractor(comments=False, tables=True, dedup=False)
+    assert trafilatura.extract(copy.deepcopy(tree.getroot()), options=plain) == trafilatura_text(tree)
+    assert gate.counts["prunes_ran"] == before["prunes_ran"] + 2, "only bundler's own call went through the cues"
+
+
+# jusText's stop words of every language, stored once a machine (``readability_gate._install_stoplist``).
+
+
+@pytest.fixture
+def fresh_stoplist(tmp_path, monkeypatch):
+    from trafilatura import external
+
+    gate.install()
+    monkeypatch.setenv("BUNDLER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(external, "JT_STOPLIST", None)  # as in a new process
+    return tmp_path / "cache" / "justext-stoplist"
+
+
+def _published_stoplist() -> frozenset[str]:
+    from justext import get_stoplist, get_stoplists
+
+    return frozenset(word for language in get_stoplists() for word in get_stoplist(language))  # jt_stoplist_init's words
+
+
+def test_the_stored_stop_words_are_trafilaturas(fresh_stoplist):
+    from justext.core import define_stoplist
+    from trafilatura import external
+
+    assert getattr(external.jt_stoplist_init, "bundler_store", False)
+    built = external.jt_stoplist_init()  # nothing stored yet: trafilatura's own, then stored
+    assert external.JT_STOPLIST is built and len(list(fresh_stoplist.glob("*.json"))) == 1
+    external.JT_STOPLIST = None
+    read = external.jt_stoplist_init()  # read back
+    assert read == built and frozenset(read) == _published_stoplist()
+    assert define_stoplist(read) == define_stoplist(tuple(_published_stoplist()))  # what jusText asks of them
+
+
+@pytest.mark.parametrize("damage", ["garbled", "truncated", "empty list"])
+def test_damaged_stored_stop_words_are_built_again(fresh_stoplist, damage):
+    import hashlib
+
+    from trafilatura import external
+
+    external.jt_stoplist_init()
+    (path,) = fresh_stoplist.glob("*.json")
+    digest, _, text = path.read_text(encoding="utf-8").partition("\n")
+    path.write_text(
+        {
+            "garbled": digest + "\n" + text.replace('"', "'", 2),
+            "truncated": digest + "\n" + text[: len(text) // 3],
+            "empty list": hashlib.sha256(b"[]").hexdigest() + "\n[]",
+        }[damage],
+        encoding="utf-8",
+    )
+    external.JT_STOPLIST = None
+    assert frozenset(external.jt_stoplist_init()) == _published_stoplist()
+
+
+def test_the_text_of_a_page_jusText_reads_is_the_same_with_the_stored_words(fresh_stoplist):
+    from trafilatura import external
+
+    page_id = "0010"  # jusText is asked about it
+    text = decode_bytes(gzip.decompress((REAL_PAGES / f"{page_id}.html.gz").read_bytes()), None)[0]
+    tree = _bundler_tree(text, page_id)
+    stored = trafilatura_text(tree)
+    assert external.JT_STOPLIST is not None, "jusText ran"
+    external.JT_STOPLIST = tuple(_published_stoplist())
+    assert stored == _plain_text(tree)

@@ -26,8 +26,10 @@ knows "updated", and compiling each one cost more than the rest of the date sear
 could send here, and dates written in every dateparser language; the same date and language on each);
 a string in no language's words goes to English alone; a string without letters goes to all languages, as before
 (dateparser tries one language per date order for those, which is cheap). The tables cost
-~0.3 s, once per process, and only when such a string comes up; each language asked then costs
-a few milliseconds the first time instead of all 205 of them (~2 s).
+~0.5 s to build (all 205 languages read and folded), once a machine: they are kept in the user's
+cache with htmldate's own month words (:func:`_language_tables`), and read back in ~0.05 s by a
+process that needs them; each language asked then costs a few milliseconds the first time
+instead of all 205 of them (~2 s).
 
 Why replace htmldate's factory rather than run a date search of our own: the answer stays
 htmldate's (its candidates, its ranking, its cache of parsed strings) and depends only on the
@@ -233,10 +235,75 @@ class _MonthTable:
 
 @functools.lru_cache(maxsize=1)
 def _month_table() -> _MonthTable:
+    tables = _language_tables()
+    months = {name: set(languages) for name, languages in tables["months"].items()}
+    vocabulary = {word: frozenset(languages) for word, languages in tables["vocabulary"].items()}
+    return _MonthTable(months, vocabulary, tuple(tables["order"]), _universal_words())
+
+
+#: The stored tables' layout: a change of it (or of this module, or of dateparser or htmldate) is a new key.
+_TABLES_FORMAT = 1
+
+
+@functools.lru_cache(maxsize=1)
+def _language_tables() -> dict:
+    """Every dateparser language's folded month names and words (with the languages of each), their order,
+    and htmldate's month words (``htmldate.extractors.month_words``): read from the user's cache, built once.
+
+    Building them reads all 205 of dateparser's languages and folds every phrase of each, ~0.5 s of
+    CPU in every process that met a date string English could not read (one ``bundler import``,
+    each import worker, the benchmark's run); reading the stored copy ~0.05 s. The copy is keyed
+    by this module's source, the dateparser and htmldate installed (version and place), Python's
+    version and its Unicode tables, and carries the SHA-256 of its text: one that does not match,
+    cannot be read or cannot be written is simply built again (the tables are the same either way).
+    """
+    path = _tables_path()
+    if path is not None:
+        stored = _read_tables(path)
+        if stored is not None:
+            return stored
+    tables = _build_tables()
+    if path is not None:
+        _store_tables(path, tables)
+    return tables
+
+
+def _tables_path():
+    """Where the stored tables live, or None when what they depend on cannot be named."""
+    import hashlib
+    import importlib.util
+    import sys
+    from importlib import metadata
+    from pathlib import Path
+
+    from bundler.cache import cache_root, make_key
+
+    try:
+        places = [importlib.util.find_spec(name) for name in ("dateparser", "htmldate")]
+        versions = [metadata.version(name) for name in ("dateparser", "htmldate")]
+        source = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    except (ImportError, ValueError, OSError, metadata.PackageNotFoundError):
+        return None
+    if any(place is None or not place.origin for place in places):
+        return None
+    key = make_key(
+        "date-language-tables",
+        _TABLES_FORMAT,
+        source,
+        versions,
+        [place.origin for place in places],
+        list(sys.version_info[:2]),
+        unicodedata.unidata_version,
+    )
+    return cache_root(None, "date-tables") / f"{key}.json"
+
+
+def _build_tables() -> dict:
+    """The tables as ``_month_table`` and htmldate read them, from dateparser's languages (insertion order kept)."""
     from dateparser.languages.loader import default_loader
 
-    months: dict[str, set[str]] = {}
-    vocabulary: dict[str, set[str]] = {}
+    months: dict[str, dict[str, None]] = {}  # each name's languages, as an ordered set
+    vocabulary: dict[str, dict[str, None]] = {}
     folded: dict[str, list[str]] = {}  # phrases repeat from language to language (English fallbacks)
     order = []
     for locale in default_loader.get_locales():
@@ -244,12 +311,48 @@ def _month_table() -> _MonthTable:
         for key in MONTH_KEYS:
             for name in locale.info.get(key, []):
                 if isinstance(name, str) and name.strip():
-                    months.setdefault(_fold(name), set()).add(locale.shortname)
+                    months.setdefault(_fold(name), {})[locale.shortname] = None
         for phrase in set(_words_of(locale.info)):
             for word in folded.get(phrase) or folded.setdefault(phrase, _LETTER_RUNS.findall(_fold(phrase))):
-                vocabulary.setdefault(word, set()).add(locale.shortname)
-    vocabulary_sets = {word: frozenset(languages) for word, languages in vocabulary.items()}
-    return _MonthTable(months, vocabulary_sets, tuple(order), _universal_words())
+                vocabulary.setdefault(word, {})[locale.shortname] = None
+    htmldate_words = _htmldate_month_words_function()
+    return {
+        "months": {name: list(languages) for name, languages in months.items()},
+        "vocabulary": {word: list(languages) for word, languages in vocabulary.items()},
+        "order": order,
+        "month_words": sorted(htmldate_words()) if htmldate_words is not None else None,
+    }
+
+
+def _read_tables(path) -> dict | None:
+    import hashlib
+    import json
+
+    try:
+        digest, _, text = path.read_text(encoding="utf-8").partition("\n")
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
+            return None
+        tables = json.loads(text)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(tables, dict) or not all(key in tables for key in ("months", "vocabulary", "order", "month_words")):
+        return None
+    return tables
+
+
+def _store_tables(path, tables: dict) -> None:
+    import hashlib
+    import json
+
+    from bundler.files import write_atomically
+
+    text = json.dumps(tables, ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, lambda temporary: temporary.write_text(f"{digest}\n{text}", encoding="utf-8"))
+    except OSError:  # a read-only cache: built again by the next process
+        pass
 
 
 @functools.lru_cache(maxsize=1)
@@ -337,9 +440,10 @@ _REPLACED = []
 
 
 def install_parser() -> bool:
-    """Make htmldate use :class:`MonthNamedParser`; False (and htmldate unchanged) if its factory is gone."""
+    """Make htmldate use :class:`MonthNamedParser` (and the stored month words); False (and htmldate unchanged) if its factory is gone."""
     from htmldate import extractors
 
+    _install_month_words(extractors)
     factory = getattr(extractors, "get_external_parser", None)
     if factory is _month_named_parser:
         return True
@@ -354,3 +458,37 @@ def htmldate_parser():
     """The parser htmldate built itself (all languages): what :class:`MonthNamedParser` must agree with."""
     install_parser()
     return _REPLACED[0]()
+
+
+#: htmldate's own ``month_words``, kept when it is replaced by :func:`_stored_month_words`.
+_REPLACED_MONTH_WORDS = []
+
+
+def _install_month_words(extractors) -> None:
+    """Make htmldate's date-cue test read its month words (every dateparser language's month names,
+    as ``htmldate.extractors.month_words`` folds them) from the stored tables rather than from all 205
+    languages again in each process: the same set, built by htmldate's own function once a machine."""
+    current = getattr(extractors, "month_words", None)
+    if current is _stored_month_words or not callable(current):
+        return
+    _REPLACED_MONTH_WORDS.append(current)
+    extractors.month_words = _stored_month_words
+
+
+def _htmldate_month_words_function():
+    """htmldate's own ``month_words``, None when it has none."""
+    if _REPLACED_MONTH_WORDS:
+        return _REPLACED_MONTH_WORDS[0]
+    from htmldate import extractors
+
+    words = getattr(extractors, "month_words", None)
+    return words if callable(words) and words is not _stored_month_words else None
+
+
+@functools.lru_cache(maxsize=1)
+def _stored_month_words() -> frozenset[str]:
+    """htmldate's ``month_words()``, from the stored tables (htmldate's own function when they have none)."""
+    words = _language_tables()["month_words"]
+    if words is None:
+        return _REPLACED_MONTH_WORDS[0]()
+    return frozenset(words)

@@ -24,10 +24,16 @@ a call whose extraction options are a ``GatedExtractor`` (``bundler_options()``:
 bundler's call has always used, marked by their class), so the mark travels with the call, in
 the open: ``trafilatura.extract`` called by anyone else runs as published. trafilatura's recall
 retry (a copy of the options with ``focus == "recall"``) is never gated.
+
+Installed with it, on the same version: trafilatura's two raw-tree prunes asked only where an id or
+class on the page can match them (in the marked call only, ``_cued_sequence``), and jusText's stop
+words read from the user's cache instead of built again in each process (for whichever call first
+runs jusText: the same words, ``_install_stoplist``).
 """
 
 from __future__ import annotations
 
+import re
 from copy import copy
 from functools import cache
 from importlib import metadata
@@ -45,8 +51,9 @@ _RAW_TEXT = ("xmp", "plaintext", "noembed", "noframes", "noscript", "iframe", "n
 _P_TEXT = etree.XPath(".//p//text()")
 
 _state: dict = {"installed": None}  # None: not tried yet; then True or False
-#: How many times the gate skipped readability and let it run, for tests and measurements.
-counts = {"skipped": 0, "ran": 0}
+#: How many times the gate skipped readability and let it run, for tests and measurements
+#: (and how many raw-tree prunes the cues skipped and let run, see ``_cued_sequence``).
+counts = {"skipped": 0, "ran": 0, "prunes_skipped": 0, "prunes_ran": 0}
 
 
 def gate_applies(version: str | None = None) -> bool:
@@ -60,7 +67,8 @@ def gate_applies(version: str | None = None) -> bool:
 
 
 def install() -> bool:
-    """Put the gate in front of trafilatura's comparison once; False (nothing changed) on another version."""
+    """Put the gate in front of trafilatura's comparison (and the prune cues, the stored stop words) once;
+    False (nothing changed) on another version."""
     if _state["installed"] is None:
         _state["installed"] = False
         if gate_applies():
@@ -71,6 +79,8 @@ def install() -> bool:
                 _state["installed"] = True
             elif _matches_reading(core):
                 core._extract_and_compare = _gated(original, core)
+                core.trafilatura_sequence = _cued_sequence(core.trafilatura_sequence, core)
+                _install_stoplist()
                 _state["installed"] = True
     return _state["installed"]
 
@@ -79,8 +89,10 @@ def _matches_reading(core) -> bool:
     """The names the gate calls are there (a patched or repackaged trafilatura is left alone)."""
     from trafilatura import external
 
-    return all(callable(getattr(core, name, None)) for name in ("extract_content", "compare_extraction")) and callable(
-        getattr(external, "_prefer_readability", None)
+    return (
+        all(callable(getattr(core, name, None)) for name in ("extract_content", "compare_extraction", *_SEQUENCE_CALLS))
+        and all(hasattr(core, name) for name in _SEQUENCE_NAMES)
+        and callable(getattr(external, "_prefer_readability", None))
     )
 
 
@@ -167,3 +179,178 @@ def readability_cannot_count(tree, body, len_text: int, min_extracted_size: int)
 def _empty_page():
     """A page readability reads as nothing (no candidate, an empty body: length 0)."""
     return html.document_fromstring("<html><body></body></html>")
+
+
+# trafilatura_sequence (trafilatura 2.3.1, core.py) in bundler's call, its two raw-tree prunes asked only where they can match.
+#
+# Before anything else trafilatura prunes the page with two XPath lists (``RAW_TREE_PRUNE_XPATH``: infinite-scroll
+# and "mvp-post-add" containers, elementor share buttons; ``REMOVE_COMMENTS_AND_LISTS_XPATH``: comment sections),
+# each ``re:test``-ing the id and class of every div, section, aside, list: a Python call per attribute, ~7 ms a
+# page, and on most pages neither selects anything. An element is selected only when its id or class matches one
+# of the expressions below, so when no id or class on the page does (searched in one joined text: ``^`` taken at
+# each value's start, and no expression can match across the newline between values, so each value's match is a
+# match there), the prune is skipped; otherwise it runs as published. Everything else is trafilatura's code for
+# the settings of bundler's call (comments off, balanced focus), names read from trafilatura's own module.
+
+#: What a raw-tree prune expression tests an id or class against (``xpaths.RAW_TREE_PRUNE_XPATH``).
+RAW_PRUNE_CUE = re.compile("mvp-post-add-(?:box|wrap)|infinite-?scroll")
+#: ... and the class the list's second expression looks for with ``contains``.
+RAW_PRUNE_CLASS = "elementor-share-buttons"
+#: What the comments prune tests an id (``COMMENTS_ID_CUE``) or a class (``COMMENTS_CLASS_CUE``) against
+#: (``xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH``; its lists' id test is a part of the first).
+COMMENTS_ID_CUE = re.compile("^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)", re.MULTILINE)
+COMMENTS_CLASS_CUE = re.compile("^[Cc]omment(?!ary)|(?:article|post)-comments", re.MULTILINE)
+_IDS = etree.XPath("//@id", smart_strings=False)
+_CLASSES = etree.XPath("//@class", smart_strings=False)
+
+_SEQUENCE_CALLS = ("trafilatura_sequence", "_forum_thread_page", "prune_unwanted_nodes", "_prepare_tree", "baseline", "html2txt")
+_SEQUENCE_NAMES = (
+    "_recall_retry",
+    "justext_rescue",
+    "RAW_TREE_PRUNE_XPATH",
+    "REMOVE_COMMENTS_AND_LISTS_XPATH",
+    "ESCALATION_MAX_LENGTH",
+    "ESCALATION_PAGE_SHARE",
+    "ESCALATION_ACCEPT_RATIO",
+    "ESCALATION_JUSTEXT_RATIO",
+    "LOGGER",
+)
+
+
+def prune_cues(tree) -> tuple[bool, bool]:
+    """Whether the raw-tree prune, and the comments prune, can select anything in ``tree`` (False: they cannot)."""
+    ids, classes = "\n".join(_IDS(tree)), "\n".join(_CLASSES(tree))
+    raw = bool(RAW_PRUNE_CUE.search(ids) or RAW_PRUNE_CUE.search(classes) or RAW_PRUNE_CLASS in classes)
+    comments = bool(COMMENTS_ID_CUE.search(ids) or COMMENTS_CLASS_CUE.search(classes))
+    return raw, comments
+
+
+def _cued_sequence(original, core):
+    def trafilatura_sequence(tree, options, url=None):
+        if not is_marked(options) or options.fast or options.comments or options.focus != "balanced":
+            return original(tree, options, url)
+        is_forum = core._forum_thread_page(tree)
+        raw, comments = prune_cues(tree)  # before either prune: pruning only takes ids and classes away
+        for cued, nodelist in ((raw, core.RAW_TREE_PRUNE_XPATH), (comments, None if is_forum else core.REMOVE_COMMENTS_AND_LISTS_XPATH)):
+            if nodelist is None:
+                continue  # trafilatura keeps a forum thread's comment sections: they are its posts
+            counts["prunes_ran" if cued else "prunes_skipped"] += 1
+            if cued:
+                tree = core.prune_unwanted_nodes(tree, nodelist)
+        cleaned_tree, cleaned_tree_backup = core._prepare_tree(tree, options, url)
+        postbody, temp_text = core._extract_and_compare(cleaned_tree, cleaned_tree_backup, tree, options)
+        if len(temp_text) < options.min_extracted_size:  # the baseline rescue (#896)
+            b_body, b_text, b_len = core.baseline(tree)
+            if b_len > len(temp_text):
+                postbody, temp_text = b_body, b_text
+        if 0 < len(temp_text) < core.ESCALATION_MAX_LENGTH and len(temp_text) < core.ESCALATION_PAGE_SHARE * len(core.html2txt(tree)):
+            postbody, temp_text = _escalated(core, tree, options, url, postbody, temp_text)
+        return postbody, temp_text, etree.Element("body"), ""
+
+    trafilatura_sequence.bundler_gate = True
+    return trafilatura_sequence
+
+
+def _escalated(core, tree, options, url, postbody, temp_text):
+    """trafilatura's recall escalation (comments off: the tree is pruned already, and no forum posts are kept aside)."""
+    r_options = copy(options)
+    r_options.focus = "recall"
+    r_text = ""
+    try:
+        r_body, r_text = core._recall_retry(tree, r_options, url)
+    except Exception as err:  # as trafilatura: logged, and the retry counts as nothing
+        core.LOGGER.warning("recall retry failed: %s %s", err, url)
+    j_text = ""
+    try:
+        j_body, j_text = core.justext_rescue(copy(tree), options)
+    except Exception as err:
+        core.LOGGER.warning("justext candidate failed: %s %s", err, url)
+    len_text, r_len, j_len = len(temp_text), len(r_text), len(j_text)
+    if j_len > r_len and j_len > core.ESCALATION_JUSTEXT_RATIO * len_text:
+        return j_body, j_text
+    if r_len >= options.min_extracted_size and r_len > core.ESCALATION_ACCEPT_RATIO * len_text:
+        return r_body, r_text
+    return postbody, temp_text
+
+
+# jusText's stop words of every language (``trafilatura.external.jt_stoplist_init``), stored once a machine.
+#
+# trafilatura builds them the first time a process runs jusText (on about one page in eight): 154,484 words
+# read from jusText's 100 stop-word files, ~0.25 s of CPU in every process, paid by whichever call comes
+# first. The same words are kept in the user's cache (keyed by the jusText and trafilatura installed, with
+# the SHA-256 of their text) and read back in ~0.04 s. trafilatura only asks whether a word is among them
+# (jusText makes a frozenset of the tuple), so their order is no part of the answer; the tuple is stored sorted.
+
+
+def _install_stoplist() -> None:
+    """Make trafilatura's ``jt_stoplist_init`` read the stored words (built by its own function the first time)."""
+    from trafilatura import external
+
+    original = getattr(external, "jt_stoplist_init", None)
+    if not callable(original) or getattr(original, "bundler_store", False) or not hasattr(external, "JT_STOPLIST"):
+        return
+
+    def jt_stoplist_init() -> tuple[str, ...]:
+        external.JT_STOPLIST = _stored_stoplist(original)
+        return external.JT_STOPLIST
+
+    jt_stoplist_init.bundler_store = True
+    external.jt_stoplist_init = jt_stoplist_init
+
+
+def _stored_stoplist(build) -> tuple[str, ...]:
+    path = _stoplist_path()
+    if path is not None:
+        words = _read_words(path)
+        if words is not None:
+            return words
+    words = tuple(sorted(build()))
+    if path is not None:
+        _store_words(path, words)
+    return words
+
+
+def _stoplist_path():
+    import importlib.util
+
+    from bundler.cache import cache_root, make_key
+
+    try:
+        place = importlib.util.find_spec("justext")
+        versions = [metadata.version(name) for name in ("jusText", "trafilatura")]
+    except (ImportError, ValueError, metadata.PackageNotFoundError):
+        return None
+    if place is None or not place.origin:
+        return None
+    return cache_root(None, "justext-stoplist") / f"{make_key('justext-stoplist', 1, versions, place.origin)}.json"
+
+
+def _read_words(path) -> tuple[str, ...] | None:
+    import hashlib
+    import json
+
+    try:
+        digest, _, text = path.read_text(encoding="utf-8").partition("\n")
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
+            return None
+        words = json.loads(text)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(words, list) or not words or not all(isinstance(word, str) for word in words):
+        return None
+    return tuple(words)
+
+
+def _store_words(path, words: tuple[str, ...]) -> None:
+    import hashlib
+    import json
+
+    from bundler.files import write_atomically
+
+    text = json.dumps(list(words), ensure_ascii=False)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, lambda temporary: temporary.write_text(f"{digest}\n{text}", encoding="utf-8"))
+    except OSError:  # a read-only cache: built again by the next process
+        pass

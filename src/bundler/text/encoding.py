@@ -256,6 +256,8 @@ def _repair(text: str, warnings: list[str], utf8: bytes | None = None) -> tuple[
 
     ``utf8``: the bytes ``text`` was decoded from as UTF-8 without a fault, when it was."""
     fixed, warnings = _fix_encoding(text, warnings, utf8)
+    if _NOT_KEPT.search(fixed) is None:  # most pages: nothing to remove, and so no C1 control (a subset) to read
+        return fixed, warnings
     if not fixed.isascii() and C1_CONTROL.search(fixed):
         fixed = c1_as_cp1252(fixed, warnings)
     return _NOT_KEPT.sub("", fixed), warnings
