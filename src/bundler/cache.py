@@ -65,6 +65,31 @@ def hash_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def read_sealed_json(path: Path) -> Any:
+    """A value ``store_sealed_json`` wrote, or None when the file is missing, unreadable or not what was sealed.
+
+    For tables derived from installed libraries and kept once a machine (dateparser's languages,
+    jusText's stop words): a damaged copy is no error, the caller builds the value again."""
+    try:
+        digest, _, text = path.read_text(encoding="utf-8").partition("\n")
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
+            return None
+        return json.loads(text)
+    except (OSError, ValueError):
+        return None
+
+
+def store_sealed_json(path: Path, value: Any) -> None:
+    """Write ``value`` as JSON after the SHA-256 of its text, atomically; a read-only cache is left as it is."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, lambda temporary: temporary.write_text(f"{digest}\n{text}", encoding="utf-8"))
+    except OSError:  # built again by the next process
+        pass
+
+
 @dataclass
 class DamageLog:
     """The W701 findings of one build (or one worker's job): damaged cache entries, discarded and rebuilt.

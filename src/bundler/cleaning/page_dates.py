@@ -264,7 +264,9 @@ def _language_tables() -> dict:
             return stored
     tables = _build_tables()
     if path is not None:
-        _store_tables(path, tables)
+        from bundler.cache import store_sealed_json
+
+        store_sealed_json(path, tables)
     return tables
 
 
@@ -325,34 +327,12 @@ def _build_tables() -> dict:
 
 
 def _read_tables(path) -> dict | None:
-    import hashlib
-    import json
+    from bundler.cache import read_sealed_json
 
-    try:
-        digest, _, text = path.read_text(encoding="utf-8").partition("\n")
-        if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
-            return None
-        tables = json.loads(text)
-    except (OSError, ValueError):
-        return None
+    tables = read_sealed_json(path)
     if not isinstance(tables, dict) or not all(key in tables for key in ("months", "vocabulary", "order", "month_words")):
         return None
     return tables
-
-
-def _store_tables(path, tables: dict) -> None:
-    import hashlib
-    import json
-
-    from bundler.files import write_atomically
-
-    text = json.dumps(tables, ensure_ascii=False, separators=(",", ":"))
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, lambda temporary: temporary.write_text(f"{digest}\n{text}", encoding="utf-8"))
-    except OSError:  # a read-only cache: built again by the next process
-        pass
 
 
 @functools.lru_cache(maxsize=1)

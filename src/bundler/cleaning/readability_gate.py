@@ -306,7 +306,9 @@ def _stored_stoplist(build) -> tuple[str, ...]:
             return words
     words = tuple(sorted(build()))
     if path is not None:
-        _store_words(path, words)
+        from bundler.cache import store_sealed_json
+
+        store_sealed_json(path, list(words))
     return words
 
 
@@ -326,31 +328,9 @@ def _stoplist_path():
 
 
 def _read_words(path) -> tuple[str, ...] | None:
-    import hashlib
-    import json
+    from bundler.cache import read_sealed_json
 
-    try:
-        digest, _, text = path.read_text(encoding="utf-8").partition("\n")
-        if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
-            return None
-        words = json.loads(text)
-    except (OSError, ValueError):
-        return None
+    words = read_sealed_json(path)
     if not isinstance(words, list) or not words or not all(isinstance(word, str) for word in words):
         return None
     return tuple(words)
-
-
-def _store_words(path, words: tuple[str, ...]) -> None:
-    import hashlib
-    import json
-
-    from bundler.files import write_atomically
-
-    text = json.dumps(list(words), ensure_ascii=False)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, lambda temporary: temporary.write_text(f"{digest}\n{text}", encoding="utf-8"))
-    except OSError:  # a read-only cache: built again by the next process
-        pass
