@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import json
 import os
 import resource
@@ -292,6 +293,8 @@ def main() -> None:
     shutil.rmtree(root / ".cache", ignore_errors=True)
     out = Path(tempfile.mkdtemp(prefix="bundler-timeline-out-"))
     timeline = timed_build(root, args, out)
+    for made in sorted(out.rglob(f"*.{args.format}")):  # so a branch's output can be compared with main's
+        print(f"output {made.name}: sha256 {hashlib.sha256(made.read_bytes()).hexdigest()}, {made.stat().st_size:,} bytes")
     shutil.rmtree(out, ignore_errors=True)
     if args.copy:
         shutil.rmtree(root.parent, ignore_errors=True)
