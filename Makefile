@@ -33,9 +33,14 @@ system-deps:
 	  else echo "note: not root; optional system packages missing:$$missing"; fi; \
 	fi
 
+# The lock names every package, each pinned with its hashes, so pip installs exactly it (--no-deps) and
+# `pip check` proves it complete. Letting pip resolve again looked past the lock: a dependency's
+# requirement with an extra (justext's lxml[html_clean]) matched a newer lxml on the index, which
+# --require-hashes refuses, and a fresh install failed on the day that release came out.
 $(BIN)/bundler: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -r requirements.lock
+	$(BIN)/python -m pip check -q
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
 	@touch $@
 
