@@ -349,6 +349,7 @@ class Support:
         self._split: dict[str, list[str]] = {}  # block texts asked about, split once (see words_of)
         self._hits: dict[str, list] = {}  # ... and their triples trafilatura kept (see _found_in)
         self._lines: str | None = None  # its lines' words, one line each (see has_lines)
+        self._flat_lines = ""  # ... the same words with the line breaks as spaces, for the quick refusal
 
     def words_of(self, text: str) -> list[str]:
         """``text``'s lower-case words as ``share_in`` and ``of`` split them, remembered by text.
@@ -382,7 +383,8 @@ class Support:
             return False
         if self._lines is None:
             self._lines = "\n" + "\n".join(" ".join(_WORD.findall(line.lower())) for line in self.text.splitlines()) + "\n"
-        if " ".join(words) not in self._lines.replace("\n", " "):  # most asked are not there at all
+            self._flat_lines = self._lines.replace("\n", " ")
+        if " ".join(words) not in self._flat_lines:  # most asked are not there at all
             return False
         return re.search("\n" + "[ \n]".join(map(re.escape, words)) + "\n", self._lines) is not None
 
