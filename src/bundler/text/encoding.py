@@ -242,6 +242,23 @@ _UTF8_MOJIBAKE_HINT = re.compile(
 #: out the same characters, since taking out one set never makes a character of the other.
 _NOT_KEPT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
+#: ``_NOT_KEPT``'s characters in UTF-8: its C0 controls and DEL (one byte each, which in UTF-8 stands for
+#: nothing else), the C1 controls (\xc2 then \x80-\x9f) and U+FFFE, U+FFFF (\xef\xbf then \xbe or \xbf).
+#: \xc2 and \xef only ever begin a character, so a match is always one whole character.
+_NOT_KEPT_C0 = tuple(bytes([code]) for code in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F))
+_UTF8_C1 = re.compile(b"\xc2[\x80-\x9f]")
+_UTF8_NONCHARACTER = re.compile(b"\xef\xbf[\xbe\xbf]")
+
+
+def _utf8_holds_not_kept(utf8: bytes) -> bool:
+    """Whether the text these UTF-8 bytes decode to (without a fault) holds a character of ``_NOT_KEPT``.
+
+    The same answer as ``_NOT_KEPT.search`` over the decoded text, a third of its time: a byte search
+    (``in``, memchr) for each single byte and two expressions that begin with a literal byte, which the
+    engine skips between, where the character class is tried at every character of a page.
+    """
+    return any(code in utf8 for code in _NOT_KEPT_C0) or bool(_UTF8_C1.search(utf8) or _UTF8_NONCHARACTER.search(utf8))
+
 
 #: The C1 controls (U+0080-U+009F). In decoded text one is almost always a byte of cp1252 text read as
 #: Latin-1 (U+0092 for the apostrophe ’), or an HTML reference to one (``&#157;``).
@@ -256,8 +273,12 @@ def _repair(text: str, warnings: list[str], utf8: bytes | None = None) -> tuple[
     """The text with mojibake repaired, stray C1 controls read as cp1252 and the characters XML cannot hold removed.
 
     ``utf8``: the bytes ``text`` was decoded from as UTF-8 without a fault, when it was."""
-    fixed, warnings = _fix_encoding(text, warnings, utf8)
-    if _NOT_KEPT.search(fixed) is None:  # most pages: nothing to remove, and so no C1 control (a subset) to read
+    fixed, warnings, repaired = _fix_encoding(text, warnings, utf8)
+    if not repaired and utf8 is not None:  # ``fixed`` holds the characters of ``_NOT_KEPT`` that ``text`` holds
+        keeps_all = not _utf8_holds_not_kept(utf8)
+    else:
+        keeps_all = _NOT_KEPT.search(fixed) is None
+    if keeps_all:  # most pages: nothing to remove, and so no C1 control (a subset) to read
         return fixed, warnings
     if not fixed.isascii() and C1_CONTROL.search(fixed):
         fixed = c1_as_cp1252(fixed, warnings)
@@ -325,8 +346,12 @@ def c1_as_cp1252(text: str, warnings: list[str]) -> str:
     return text.translate(_C1_TO_CP1252)
 
 
-def _fix_encoding(text: str, warnings: list[str], utf8: bytes | None = None) -> tuple[str, list[str]]:
+def _fix_encoding(text: str, warnings: list[str], utf8: bytes | None = None) -> tuple[str, list[str], bool]:
     """Repair mojibake where ftfy's quick test sees it; text without it is only NFC-normalised.
+
+    Returns the text, the warnings and whether ftfy repaired it. A text ftfy did not repair is ``text``
+    or its NFC form, which holds the same characters of ``_NOT_KEPT``: they have no decomposition, no
+    composition makes one and NFC moves none (their combining class is 0).
 
     ftfy's full repair walks the whole text several times (a page's scripts included) and was
     most of an import's time, and even its ``is_bad`` test is slow on a large page: a single
@@ -334,21 +359,21 @@ def _fix_encoding(text: str, warnings: list[str], utf8: bytes | None = None) -> 
     decides first whether ftfy needs to look at all (in the UTF-8 bytes ``utf8`` when the text came from them).
     """
     if text.isascii():  # no mojibake, and already in normal form (``isascii`` is answered without a scan)
-        return text, warnings
+        return text, warnings, False
     if not (_UTF8_MOJIBAKE_HINT.search(utf8) if utf8 is not None else _MOJIBAKE_HINT.search(text)):
-        return unicodedata.normalize("NFC", text), warnings
+        return unicodedata.normalize("NFC", text), warnings, False
     import ftfy  # ~0.1 s of tables: loaded only when a text shows a sign of mojibake
 
     if not is_bad(text):
-        return unicodedata.normalize("NFC", text), warnings
+        return unicodedata.normalize("NFC", text), warnings, False
     if len(text) > 2 * _SAMPLE:  # ftfy is slow on huge texts: repair only when a sample shows damage
         sample = text[:_SAMPLE] + text[len(text) // 2 : len(text) // 2 + _SAMPLE]
         if not is_bad(sample) or ftfy.fix_encoding(sample) == sample:  # fix_encoding leaves a text is_bad passes
-            return text, warnings
+            return text, warnings, False
     fixed = fix_text_by_line(text)
     if fixed != text and _fix_encoding_changes(text):
         warnings.append(coded("W113", "repaired mis-decoded characters (mojibake)"))
-    return fixed, warnings
+    return fixed, warnings, True
 
 
 def _fix_encoding_changes(text: str) -> bool:
