@@ -112,6 +112,9 @@ def real_pages(count: int, read_piece, ImportOptions, trafilatura, profile: int 
     for name, seconds in spent.items():
         print(f"{name:<28}{pages / seconds:>10.1f}")
     print(f"bundler imports {spent['trafilatura'] / spent['bundler']:.2f}x as many pages per second as trafilatura.extract")
+    print(
+        f"CPU seconds: bundler {spent['bundler']:.2f}, trafilatura {spent['trafilatura']:.2f} (ratio {spent['trafilatura'] / spent['bundler']:.3f})"
+    )
     if profiler:  # under the profiler bundler's own time is inflated; the shares are what to read
         for order in ("cumulative", "tottime"):
             pstats.Stats(profiler, stream=sys.stdout).sort_stats(order).print_stats(profile)

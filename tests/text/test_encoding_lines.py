@@ -114,3 +114,101 @@ def test_fix_text_is_ftfys_on_mojibake_of_every_charset():
     text = "\n".join(["<p>page</p>", *_mojibake(), "plain line", "&amp; after markup"])
     assert fix_text_by_line(text) == _ftfy(text)
     assert fix_text_by_line(text) != text
+
+
+def _encoding_texts() -> list[str]:
+    """Mojibake of every charset padded, random mixtures over ftfy's badness classes, and a few built by hand."""
+    from ftfy.badness import MOJIBAKE_CATEGORIES
+
+    classes = "".join(MOJIBAKE_CATEGORIES.values())
+    alphabet = sorted(set(classes) - {"-"} | set("aZ .,?!\n<&;\x81\x9d\u3000ﬁÂÃÎÐØÙ×°Œœ√≈‚βāвГВЂΒΞ"))
+    rng = random.Random(15)
+    mixtures = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(1500)]
+    by_hand = [
+        "Ã©tÃ© and été on one line",  # mojibake beside good text: the whole text cannot be re-encoded
+        "cafÃ©\r\nâ€œquotedâ€\r\n",  # CRLF
+        "split â€\n™ across a line",  # a mojibake sequence cut by a line break
+        "Â£5 and 5 €",  # bad by ftfy's measure, yet left as it is
+        "ÃƒÂ©",  # twice mis-decoded: two steps
+        "plain",
+        "",
+    ]
+    return _padded(_mojibake())[::7] + mixtures + by_hand
+
+
+def test_fix_encoding_and_its_change_are_ftfys():
+    """``_ftfy_fix_encoding`` gives ``ftfy.fix_encoding``'s text and ``_fix_encoding_changes`` whether it differs
+    from the input (W113's question, answered from ftfy's first step), on texts where it does and does not."""
+    from bundler.text.encoding import _fix_encoding_changes, _ftfy_fix_encoding
+
+    texts = _encoding_texts()
+    published = [ftfy.fix_encoding(text) for text in texts]
+    assert [_ftfy_fix_encoding(text) for text in texts] == published
+    changes = [_fix_encoding_changes(text) for text in texts]
+    assert changes == [fixed != text for fixed, text in zip(published, texts, strict=True)]
+    assert 50 < sum(changes) < len(texts) - 50  # both answers are exercised
+
+
+def test_each_skipped_fixer_has_nothing_to_act_on():
+    """A table fixer is skipped only when its search finds none of the table's keys, and it then changes nothing."""
+    from ftfy import fixes
+
+    from bundler.text.encoding import _FIXERS_AFTER_ENCODING, _ftfy_fixers
+
+    fixers = _ftfy_fixers()
+    assert fixers is not None and [fixer for _, fixer in fixers] == [getattr(fixes, name) for name in _FIXERS_AFTER_ENCODING]
+    tables = {
+        fixes.fix_latin_ligatures: chardata.LIGATURES,
+        fixes.fix_character_width: chardata.WIDTH_MAP,
+        fixes.remove_control_chars: chardata.CONTROL_CHARS,
+    }
+    assert {fixer for keys, fixer in fixers if keys is not None} == set(tables)
+    for keys, fixer in fixers:
+        if keys is None:
+            continue
+        for code in range(0x110000):
+            if 0xD800 <= code < 0xE000:
+                continue
+            char = chr(code)
+            if not keys.search(char):
+                assert fixer(char) == char, (fixer.__name__, hex(code))
+            else:
+                assert code in tables[fixer]
+
+
+def test_the_step_by_step_repair_is_ftfys_own_on_another_release(monkeypatch):
+    """On an ftfy release other than the one followed, ftfy's own ``fix_and_explain`` and ``fix_encoding`` are called."""
+    from bundler.text import encoding
+
+    texts = [*_CASES.values(), "\n".join(_mojibake()[:40])]
+    expected = [(fix_text_by_line(text), encoding._fix_encoding_changes(text)) for text in texts]
+    monkeypatch.setattr(ftfy, "__version__", "0.0")
+    encoding._ftfy_fixers.cache_clear()
+    encoding._ftfy_one_step.cache_clear()
+    try:
+        assert encoding._ftfy_fixers() is None and encoding._ftfy_one_step() is None
+        assert [(fix_text_by_line(text), encoding._fix_encoding_changes(text)) for text in texts] == expected
+    finally:
+        encoding._ftfy_fixers.cache_clear()
+        encoding._ftfy_one_step.cache_clear()
+
+
+#: The real pages whose decoded text reaches ftfy (all 22 of the 997 are repaired, W113).
+_REPAIRED_PAGES = ("0527", "0666", "0688", "2362", "4177", "4267", "4304", "4420", "4517", "4912")
+
+
+def test_real_pages_repaired_as_ftfy_repairs_them():
+    """On real pages with mojibake, the repaired text is ftfy's ``fix_text`` to the character and W113 is given
+    exactly when ``ftfy.fix_encoding`` changes the page (pages read at run time, never copied)."""
+    import gzip
+    from pathlib import Path
+
+    from bundler.text.encoding import decode_bytes
+
+    pages = Path(__file__).resolve().parents[2].parent / "shared" / "realpages" / "wcxb-dev" / "html"
+    for page in _REPAIRED_PAGES:
+        raw = gzip.decompress((pages / f"{page}.html.gz").read_bytes())
+        text = raw.decode("utf-8")
+        repaired, warnings = decode_bytes(raw)
+        assert repaired == _ftfy(text) != text, page
+        assert any(w.startswith("W113") for w in warnings) == (ftfy.fix_encoding(text) != text), page

@@ -337,6 +337,24 @@ def drop_code(tree) -> None:
         remove(element)
 
 
+def _whole_lines_at(phrase: str, flat: str, lines: str) -> bool:
+    """Whether ``phrase`` (words joined by single spaces) is in ``lines`` as one or more whole lines: the search
+    ``"\\n" + "[ \\n]".join(words) + "\\n"``, without compiling an expression for every phrase asked.
+
+    ``flat`` is ``lines`` with its line breaks as spaces, character for character. A word holds neither a
+    space nor a line break, so ``phrase`` is at a place of ``flat`` exactly where the expression's middle
+    matches the same place of ``lines`` (each of its spaces there a space or a line break); the expression
+    asks in addition a line break on either side.
+    """
+    end = len(phrase)
+    at = flat.find(phrase)
+    while at >= 0:
+        if lines[at - 1 : at] == "\n" and lines[at + end : at + end + 1] == "\n":
+            return True
+        at = flat.find(phrase, at + 1)
+    return False
+
+
 class Support:
     """Which word sequences trafilatura kept, to ask how much of a block it agrees with."""
 
@@ -381,12 +399,13 @@ class Support:
         one of its sentences is not (a sidebar's "Recent posts" inside "the most recent posts show...")."""
         if not words:
             return False
+        phrase = " ".join(words)
+        if phrase not in self.joined:  # not even in its words: the lines below are not made for this page
+            return False
         if self._lines is None:
             self._lines = "\n" + "\n".join(" ".join(_WORD.findall(line.lower())) for line in self.text.splitlines()) + "\n"
             self._flat_lines = self._lines.replace("\n", " ")
-        if " ".join(words) not in self._flat_lines:  # most asked are not there at all
-            return False
-        return re.search("\n" + "[ \n]".join(map(re.escape, words)) + "\n", self._lines) is not None
+        return _whole_lines_at(phrase, self._flat_lines, self._lines)
 
     def share_of_texts(self, texts: list[str]) -> float:
         """``share_in(" ".join(texts))``, from each text's remembered words and triples.

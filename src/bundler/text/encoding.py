@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import html
 import re
 import unicodedata
@@ -241,6 +242,23 @@ _UTF8_MOJIBAKE_HINT = re.compile(
 #: out the same characters, since taking out one set never makes a character of the other.
 _NOT_KEPT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
+#: ``_NOT_KEPT``'s characters in UTF-8: its C0 controls and DEL (one byte each, which in UTF-8 stands for
+#: nothing else), the C1 controls (\xc2 then \x80-\x9f) and U+FFFE, U+FFFF (\xef\xbf then \xbe or \xbf).
+#: \xc2 and \xef only ever begin a character, so a match is always one whole character.
+_NOT_KEPT_C0 = tuple(bytes([code]) for code in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F))
+_UTF8_C1 = re.compile(b"\xc2[\x80-\x9f]")
+_UTF8_NONCHARACTER = re.compile(b"\xef\xbf[\xbe\xbf]")
+
+
+def _utf8_holds_not_kept(utf8: bytes) -> bool:
+    """Whether the text these UTF-8 bytes decode to (without a fault) holds a character of ``_NOT_KEPT``.
+
+    The same answer as ``_NOT_KEPT.search`` over the decoded text, a third of its time: a byte search
+    (``in``, memchr) for each single byte and two expressions that begin with a literal byte, which the
+    engine skips between, where the character class is tried at every character of a page.
+    """
+    return any(code in utf8 for code in _NOT_KEPT_C0) or bool(_UTF8_C1.search(utf8) or _UTF8_NONCHARACTER.search(utf8))
+
 
 #: The C1 controls (U+0080-U+009F). In decoded text one is almost always a byte of cp1252 text read as
 #: Latin-1 (U+0092 for the apostrophe ’), or an HTML reference to one (``&#157;``).
@@ -255,8 +273,12 @@ def _repair(text: str, warnings: list[str], utf8: bytes | None = None) -> tuple[
     """The text with mojibake repaired, stray C1 controls read as cp1252 and the characters XML cannot hold removed.
 
     ``utf8``: the bytes ``text`` was decoded from as UTF-8 without a fault, when it was."""
-    fixed, warnings = _fix_encoding(text, warnings, utf8)
-    if _NOT_KEPT.search(fixed) is None:  # most pages: nothing to remove, and so no C1 control (a subset) to read
+    fixed, warnings, repaired = _fix_encoding(text, warnings, utf8)
+    if not repaired and utf8 is not None:  # ``fixed`` holds the characters of ``_NOT_KEPT`` that ``text`` holds
+        keeps_all = not _utf8_holds_not_kept(utf8)
+    else:
+        keeps_all = _NOT_KEPT.search(fixed) is None
+    if keeps_all:  # most pages: nothing to remove, and so no C1 control (a subset) to read
         return fixed, warnings
     if not fixed.isascii() and C1_CONTROL.search(fixed):
         fixed = c1_as_cp1252(fixed, warnings)
@@ -324,8 +346,12 @@ def c1_as_cp1252(text: str, warnings: list[str]) -> str:
     return text.translate(_C1_TO_CP1252)
 
 
-def _fix_encoding(text: str, warnings: list[str], utf8: bytes | None = None) -> tuple[str, list[str]]:
+def _fix_encoding(text: str, warnings: list[str], utf8: bytes | None = None) -> tuple[str, list[str], bool]:
     """Repair mojibake where ftfy's quick test sees it; text without it is only NFC-normalised.
+
+    Returns the text, the warnings and whether ftfy repaired it. A text ftfy did not repair is ``text``
+    or its NFC form, which holds the same characters of ``_NOT_KEPT``: they have no decomposition, no
+    composition makes one and NFC moves none (their combining class is 0).
 
     ftfy's full repair walks the whole text several times (a page's scripts included) and was
     most of an import's time, and even its ``is_bad`` test is slow on a large page: a single
@@ -333,21 +359,40 @@ def _fix_encoding(text: str, warnings: list[str], utf8: bytes | None = None) -> 
     decides first whether ftfy needs to look at all (in the UTF-8 bytes ``utf8`` when the text came from them).
     """
     if text.isascii():  # no mojibake, and already in normal form (``isascii`` is answered without a scan)
-        return text, warnings
+        return text, warnings, False
     if not (_UTF8_MOJIBAKE_HINT.search(utf8) if utf8 is not None else _MOJIBAKE_HINT.search(text)):
-        return unicodedata.normalize("NFC", text), warnings
+        return unicodedata.normalize("NFC", text), warnings, False
     import ftfy  # ~0.1 s of tables: loaded only when a text shows a sign of mojibake
 
     if not is_bad(text):
-        return unicodedata.normalize("NFC", text), warnings
+        return unicodedata.normalize("NFC", text), warnings, False
     if len(text) > 2 * _SAMPLE:  # ftfy is slow on huge texts: repair only when a sample shows damage
         sample = text[:_SAMPLE] + text[len(text) // 2 : len(text) // 2 + _SAMPLE]
         if not is_bad(sample) or ftfy.fix_encoding(sample) == sample:  # fix_encoding leaves a text is_bad passes
-            return text, warnings
+            return text, warnings, False
     fixed = fix_text_by_line(text)
-    if fixed != text and ftfy.fix_encoding(text) != text:
+    if fixed != text and _fix_encoding_changes(text):
         warnings.append(coded("W113", "repaired mis-decoded characters (mojibake)"))
-    return fixed, warnings
+    return fixed, warnings, True
+
+
+def _fix_encoding_changes(text: str) -> bool:
+    """``ftfy.fix_encoding(text) != text``, from ftfy's first step alone.
+
+    ``fix_encoding`` repeats one deterministic step until the text stops changing. If the first step
+    changes the text, the text it stops at is not the input: a text the step leaves as it is cannot be
+    the input, which the step changed. So the answer is whether the first step changes it, and the
+    further steps (each a search of ftfy's badness expression over the whole page, most of the
+    warning's cost) are not needed.
+    """
+    if text.isascii() or not is_bad(text):  # ftfy's first step returns such a text as it is
+        return False
+    step = _ftfy_one_step()
+    if step is None:  # another ftfy without the step: the whole repair
+        import ftfy
+
+        return ftfy.fix_encoding(text) != text
+    return step(text) != text
 
 
 #: Any character some step of ``ftfy.fix_text`` could act on: everything but tab, line breaks and
@@ -373,6 +418,7 @@ def fix_text_by_line(text: str) -> str:
     config = TextFixerConfig(explain=False)._replace(normalization="NFC", uncurl_quotes=False, fix_line_breaks=False)
     markup_config = config._replace(unescape_html=False)
     limit, first_markup = config.max_decode_length, text.find("<")
+    fixers = _ftfy_fixers()
     out: list[str] = []
     position = 0
     while (active := _FTFY_ACTIVE.search(text, position)) is not None:
@@ -383,10 +429,103 @@ def fix_text_by_line(text: str) -> str:
         end = min(end, start + limit)
         out.append(text[position:start])
         marked_up = 0 <= first_markup < end  # ftfy stops unescaping entities from the first segment with a "<"
-        out.append(fix_and_explain(text[start:end], markup_config if marked_up else config).text)
+        segment = text[start:end]
+        if fixers is None:
+            out.append(fix_and_explain(segment, markup_config if marked_up else config).text)
+        else:  # ``fix_and_explain`` with that configuration, each fixer skipped where it finds nothing to act on
+            out.append(_fix_segment(segment, fixers, unescape=not marked_up and "<" not in segment))
         position = end
     out.append(text[position:])
     return "".join(out)
+
+
+#: ``fix_and_explain``'s fixers after the encoding repair, in its order, as ``fix_text_by_line`` configures it
+#: (``uncurl_quotes`` and ``fix_line_breaks`` off); ``_ftfy_fixers`` pairs each with the characters it acts on.
+_FIXERS_AFTER_ENCODING = (
+    "fix_c1_controls",
+    "fix_latin_ligatures",
+    "fix_character_width",
+    "fix_surrogates",
+    "remove_terminal_escapes",
+    "remove_control_chars",
+)
+#: The ftfy release whose ``fix_and_explain`` and ``fix_encoding_and_explain`` ``_fix_segment`` and
+#: ``_ftfy_fix_encoding`` follow step by step (the one in requirements.lock); on another, ftfy's own are called.
+_FTFY_VERSION = "6.3.1"
+
+
+@functools.cache
+def _ftfy_fixers() -> tuple[tuple[re.Pattern[str] | None, object], ...] | None:
+    """(a search for the characters it can change or None, the fixer) for each of ``_FIXERS_AFTER_ENCODING``;
+    None on an ftfy release other than ``_FTFY_VERSION``.
+
+    ``fix_latin_ligatures``, ``fix_character_width`` and ``remove_control_chars`` are ``str.translate``
+    with a table (a Python lookup per character, most of ftfy's time on a long line); a text holding
+    no key of the table comes out as it went in, which one search in C tells. The other three are
+    searches or substitutions already and are called as they are.
+    """
+    import ftfy
+    from ftfy import chardata, fixes
+
+    if ftfy.__version__ != _FTFY_VERSION:
+        return None
+    tables = {
+        "fix_latin_ligatures": chardata.LIGATURES,
+        "fix_character_width": chardata.WIDTH_MAP,
+        "remove_control_chars": chardata.CONTROL_CHARS,
+    }
+    out = []
+    for name in _FIXERS_AFTER_ENCODING:
+        table = tables.get(name)
+        keys = None if table is None else re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(table)) + "]")
+        out.append((keys, getattr(fixes, name)))
+    return tuple(out)
+
+
+def _fix_segment(text: str, fixers: tuple[tuple[re.Pattern[str] | None, object], ...], *, unescape: bool) -> str:
+    """``ftfy.fix_and_explain(text, config).text`` for ``fix_text_by_line``'s configuration, step for step.
+
+    ``unescape``: whether the configuration unescapes HTML entities (``"auto"`` and no "<" in the text).
+    The same steps in the same order, repeated until a round changes nothing; a fixer is skipped only
+    where it would return the text unchanged (``_ftfy_fixers``), and the encoding repair only where
+    its first test (ASCII, or not ``is_bad``) would return it unchanged.
+    """
+    from ftfy import fixes
+
+    while True:
+        original = text
+        if unescape:
+            text = fixes.unescape_html(text)
+        text = _ftfy_fix_encoding(text)
+        for keys, fixer in fixers:
+            if keys is None or keys.search(text):
+                text = fixer(text)  # type: ignore[operator]
+        text = unicodedata.normalize("NFC", text)
+        if text == original:
+            return text
+
+
+@functools.cache
+def _ftfy_one_step():  # noqa: ANN202 (ftfy's private step, or None)
+    """One step of ftfy's encoding repair (``text -> text``), on ``_FTFY_VERSION``; None on another release."""
+    import ftfy
+
+    if ftfy.__version__ != _FTFY_VERSION:
+        return None
+    step, config = ftfy._fix_encoding_one_step_and_explain, ftfy.TextFixerConfig(explain=False)
+    return lambda text: step(text, config).text
+
+
+def _ftfy_fix_encoding(text: str) -> str:
+    """``ftfy.fix_encoding(text)``: its step repeated until the text stops changing, the step's own first test
+    (ASCII, or not bad) answered by ``is_bad`` here (ftfy searches its badness expression over the whole text)."""
+    step = _ftfy_one_step()
+    while not text.isascii() and is_bad(text):
+        fixed = step(text)
+        if fixed == text:
+            break
+        text = fixed
+    return text
 
 
 #: ftfy's badness expression never matches without a non-ASCII character (each of its alternatives
