@@ -187,3 +187,29 @@ def test_two_cards_are_not_a_group():
 )
 def test_same_site_page(href: str, expected: bool):
     assert _same_site_page(href, "https://rivernews.example/2026/05/fish-ladder-opens") is expected
+
+
+URL = "https://rivernews.example/2026/05/fish-ladder-opens"
+
+
+def test_replies_and_comments_are_not_teasers():
+    # each reply is headed by its writer's name linked to a profile page of the site: a card by structure
+    html = english_page().replace('<div class="c">', '<div class="c comment-item">')
+    tree = parse_page(html, "comments.html")
+    assert drop_teaser_tails(tree.find(".//body"), URL) == []
+
+
+def test_a_list_that_holds_other_entries_is_not_a_grid_of_teasers():
+    # a roundup whose last entries are the site's own projects, the others elsewhere: the list is the article's
+    others = "".join(f"<div class='c'><h3>Entry {n} from a friend's workshop</h3><p>{STORY[n][:150]}</p></div>" for n in range(3))
+    html = english_page().replace("<div class='grid'>", f"<div class='grid'>{others}")
+    tree = parse_page(html, "roundup.html")
+    assert drop_teaser_tails(tree.find(".//body"), URL) == []
+
+
+def test_the_same_button_under_each_entry_is_not_a_title():
+    html = english_page()
+    for href, title, _excerpt in TEASERS_EN:
+        html = html.replace(f'<a href="{href}">{title}</a>', f'<a href="{href}">Read the full review</a>')
+    tree = parse_page(html, "buttons.html")
+    assert drop_teaser_tails(tree.find(".//body"), URL) == []
