@@ -22,6 +22,7 @@ link) and a short heading standing right before it. The thresholds live in ``rul
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -46,12 +47,14 @@ def _rules() -> dict:
     return read_rules(_RULES)
 
 
-def drop_teaser_tails(body, page_url: str, root=None) -> list[str]:
+def drop_teaser_tails(body, page_url: str, root=None, article_share: Callable[[str], float] | None = None) -> list[str]:
     """Remove the groups of teaser cards that follow the article (see the module); returns the text that went.
 
     The text is the rules' judgement, not article text lost: the recovery step (which compares what
     was kept with trafilatura's article, teasers and all) counts it as kept. ``root``, the element
-    found to hold the article, is never removed with a group's frame.
+    found to hold the article, is never removed with a group's frame; nor is a frame that holds
+    ``max_article_share`` or more of the second opinion's article (``article_share`` of its text):
+    an index page's cards are its article, whatever menus stand before them.
     """
     if body is None:
         return []
@@ -66,7 +69,7 @@ def drop_teaser_tails(body, page_url: str, root=None) -> list[str]:
             holds.setdefault(ancestor, set()).add(target)
     groups: dict = {}
     named = {title: normalise_space(title.text_content()).lower() for title, _target in titles}
-    for title, _target in titles:
+    for title, target in titles:
         card = title
         for ancestor in title.iterancestors():
             if len(holds[ancestor]) > 1 or measures.text_length(ancestor) > rules["card_chars"]:
@@ -74,9 +77,14 @@ def drop_teaser_tails(body, page_url: str, root=None) -> list[str]:
             card = ancestor
         parent = card.getparent()
         if card is not title and parent is not None:
-            groups.setdefault(parent, []).append((card, named[title]))
-    # the titles differ: one "Read the review" under each of a comparison's entries is a button, not a teaser
-    groups = {parent: [c for c, _ in cards] for parent, cards in groups.items() if len({n for _, n in cards}) >= rules["min_cards"]}
+            groups.setdefault(parent, []).append((card, named[title], target))
+    # the titles differ (one "Read the review" under each of a comparison's entries is a button, not a
+    # teaser) and lead to different pages (a section's links to the parts of one page are its own)
+    groups = {
+        parent: [c for c, _, _ in cards]
+        for parent, cards in groups.items()
+        if min(len({n for _, n, _ in cards}), len({t for _, _, t in cards})) >= rules["min_cards"]
+    }
     if not groups:
         return []
     # a thread's replies, an article's comments: a name linked to a profile heads each, and other rules judge them
@@ -90,12 +98,19 @@ def drop_teaser_tails(body, page_url: str, root=None) -> list[str]:
     if not groups:
         return []
     tails = _tail_groups(body, groups, rules)
+    # an article made of such groups (a tutorial's index, section by section): the second opinion read the
+    # earlier ones as its text, and the last ones, of the same markup, are the article's end, not a tail
+    article_kinds = set()
+    if article_share is not None:
+        article_kinds = {_kind(g) for g in groups if g not in tails and article_share(spaced_text(g)) >= rules["kin_article_share"]}
     removed: list[str] = []
     for group in tails:
-        if is_detached(group):
+        if is_detached(group) or _kind(group) in article_kinds:
             continue
         frame = _frame(group, measures, rules)
         if root is not None and (frame is root or root in frame.iterdescendants()):
+            continue
+        if article_share is not None and article_share(spaced_text(frame)) >= rules["max_article_share"]:
             continue
         heading = _heading_before(frame, rules)
         for element in (heading, frame):
@@ -103,6 +118,11 @@ def drop_teaser_tails(body, page_url: str, root=None) -> list[str]:
                 removed.append(spaced_text(element))
                 remove(element)
     return removed
+
+
+def _kind(group) -> tuple[str, str]:
+    """A group's markup: its tag and class."""
+    return group.tag, " ".join((group.get("class") or "").split())
 
 
 def _named_a_reply(card, rules: dict) -> bool:

@@ -172,7 +172,8 @@ def _read_html_bytes(
     _prepare_dom(tree, base_url, support)
     root = find_root(tree, base_url, support)
     # "Read next" grids after the article (trafilatura keeps them too); a thread's posts are not teasers
-    teasers = [] if root.posts else drop_teaser_tails(tree.find(".//body"), base_url, root.element)
+    share = None if support.empty else support.share_in
+    teasers = [] if root.posts else drop_teaser_tails(tree.find(".//body"), base_url, root.element, share)
     # a thread's user panels and action bars go, each post's author line stays
     judged = list(tidy_posts(thread_posts(root))) + teasers
     context = FigureContext(page_dir=page_dir, base_url=base_url, media_dir=options.media_dir, language=language, damage=options.damage)
@@ -661,7 +662,7 @@ def _recover_lost_article(
     drop_furniture(tree, holds_main_text=holder, measures=measures)
     body = tree.find(".//body")
     if teasers:
-        drop_teaser_tails(body, context.base_url)
+        drop_teaser_tails(body, context.base_url, article_share=support.share_in)
     fresh = FigureContext(
         page_dir=context.page_dir, base_url=context.base_url, media_dir=context.media_dir, language=language, damage=context.damage
     )
