@@ -213,3 +213,20 @@ def test_the_same_button_under_each_entry_is_not_a_title():
         html = html.replace(f'<a href="{href}">{title}</a>', f'<a href="{href}">Read the full review</a>')
     tree = parse_page(html, "buttons.html")
     assert drop_teaser_tails(tree.find(".//body"), URL) == []
+
+
+def test_links_to_the_parts_of_one_page_are_not_teasers():
+    # a section's list of the places in one other page: the cards lead to one page, not to three
+    html = english_page()
+    for n, (href, _title, _excerpt) in enumerate(TEASERS_EN):
+        html = html.replace(f'href="{href}"', f'href="/2026/guide#part-{n}"')
+    tree = parse_page(html, "parts.html")
+    assert drop_teaser_tails(tree.find(".//body"), URL) == []
+
+
+def test_cards_that_are_most_of_the_second_opinions_article_stay():
+    # an index page: the cards are what trafilatura read as the article, whatever stands before them
+    tree = parse_page(english_page(), "index.html")
+    assert drop_teaser_tails(tree.find(".//body"), URL, article_share=lambda text: 0.8) == []
+    tree = parse_page(english_page(), "story.html")
+    assert len(drop_teaser_tails(tree.find(".//body"), URL, article_share=lambda text: 0.1)) == 1
