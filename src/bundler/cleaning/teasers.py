@@ -140,12 +140,14 @@ def _teaser_titles(body, page_url: str, rules: dict) -> list:
     titles: list = []
     seen: set = set()
     for link in body.iter("a"):
-        if not _same_site_page(link.get("href") or "", page_url):
+        href = link.get("href")
+        if not href or href.startswith("#"):
             continue
-        title = _title_of(link, rules)
-        if title is not None and title not in seen:
-            seen.add(title)
-            titles.append((title, urljoin(page_url, link.get("href") or "").split("#")[0]))
+        title = _title_of(link, rules)  # its text first: most links are not titles, and a URL costs more to read
+        if title is None or title in seen or not _same_site_page(href, page_url):
+            continue
+        seen.add(title)
+        titles.append((title, urljoin(page_url, href).split("#")[0]))
     return titles
 
 
