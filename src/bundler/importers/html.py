@@ -60,6 +60,7 @@ from bundler.cleaning.metadata import PageMeta, read_metadata
 from bundler.cleaning.notes import extract_notes
 from bundler.cleaning.posts import has_author_lines, tidy_posts
 from bundler.cleaning.streamed import reassemble_streamed
+from bundler.cleaning.teasers import drop_teaser_tails
 from bundler.cleaning.treetext import spaced_text
 from bundler.codes import coded
 from bundler.errors import ImportError_
@@ -170,12 +171,16 @@ def _read_html_bytes(
     reference = UntouchedPage(text, label, language, base_url)
     _prepare_dom(tree, base_url, support)
     root = find_root(tree, base_url, support)
-    judged = tidy_posts(thread_posts(root))  # a thread's user panels and action bars go, each post's author line stays
+    # "Read next" grids after the article (trafilatura keeps them too); a thread's posts are not teasers
+    share = None if support.empty else support.share_in
+    teasers = [] if root.posts else drop_teaser_tails(tree.find(".//body"), base_url, root.element, share)
+    # a thread's user panels and action bars go, each post's author line stays
+    judged = list(tidy_posts(thread_posts(root))) + teasers
     context = FigureContext(page_dir=page_dir, base_url=base_url, media_dir=options.media_dir, language=language, damage=options.damage)
     try:
         blocks = _lead_figures(root.element, context) + html_to_blocks(root.element, language, base_url, context.hook)
         blocks, _how = _choose_blocks(blocks, root, support, tree, language, base_url, context)
-        blocks, context = _recover_lost_article(blocks, context, support, reference, language, judged)
+        blocks, context = _recover_lost_article(blocks, context, support, reference, language, judged, teasers=not root.posts)
         blocks = drop_repeated_links(drop_repeated_blocks(blocks))
     except RecursionError as exc:
         raise ImportError_("the page is nested too deeply to read", code="E114", file=label, hint="is it a real article page?") from exc
@@ -629,7 +634,9 @@ def _wider_root(element, support: Support, share: float):
     return next(a for a, s in zip(ancestors, shares, strict=True) if s >= best - 0.02)
 
 
-def _recover_lost_article(blocks, context: FigureContext, support: Support, reference: UntouchedPage, language: str, judged=()):
+def _recover_lost_article(
+    blocks, context: FigureContext, support: Support, reference: UntouchedPage, language: str, judged=(), teasers: bool = True
+):
     """When the rules kept far less of the article than trafilatura found, they failed on this page.
 
     The page is read again from its untouched copy, the furniture rules now sparing every
@@ -639,7 +646,8 @@ def _recover_lost_article(blocks, context: FigureContext, support: Support, refe
     furniture than an article silently lost.
 
     ``judged`` is the text the rules dropped as furniture on purpose (a thread's member panels,
-    ``cleaning.posts``): trafilatura often keeps it, but it is not article text lost.
+    ``cleaning.posts``; teaser cards after the article, ``cleaning.teasers``, dropped again from the
+    fresh copy when ``teasers``): trafilatura often keeps it, but it is not article text lost.
     """
     if support.empty or len(support.trigrams) < RECOVERY_MIN_TRIGRAMS:
         return blocks, context
@@ -653,6 +661,8 @@ def _recover_lost_article(blocks, context: FigureContext, support: Support, refe
     holder = _holder_of(support, measures, min_chars=0, agreement=RECOVERY_AGREEMENT)
     drop_furniture(tree, holds_main_text=holder, measures=measures)
     body = tree.find(".//body")
+    if teasers:
+        drop_teaser_tails(body, context.base_url, article_share=support.share_in)
     fresh = FigureContext(
         page_dir=context.page_dir, base_url=context.base_url, media_dir=context.media_dir, language=language, damage=context.damage
     )
