@@ -40,6 +40,21 @@ def test_heading_title_keeps_real_words_and_marks_inside_them():
     assert heading('<h1><a href="/guide">The guide</a></h1>') == "The guide"
 
 
+def test_an_icon_font_glyph_in_a_heading_is_not_the_title():
+    """A private-use character is a glyph of the site's icon font (here a link sign): no font of a reader or
+    of the book has it, and the archival PDF refuses a title holding one (E310)."""
+
+    def heading(markup: str) -> str:
+        return heading_title(lxml_html.fragment_fromstring(markup))
+
+    link_icon = "\uf0c1"
+    assert heading(f'<h1>Deploying playbooks<a class="headerlink" href="#deploy">{link_icon}</a></h1>') == "Deploying playbooks"
+    assert heading(f'<h2>نشر الملفات<a href="#n">{link_icon}</a></h2>') == "نشر الملفات"
+    assert heading(f"<h1>Release notes <span>{link_icon}</span></h1>") == "Release notes"
+    assert heading(f'<h1><a href="#x">{link_icon} Tables</a></h1>') == "Tables"
+    assert heading("<h1>Learning C# in 2024</h1>") == "Learning C# in 2024"
+
+
 def test_an_h1_that_is_the_title_s_last_part_without_the_page_heading_stays():
     page = (
         "<html><head><title>Daily Paper - Rain closes the mountain pass</title></head>"

@@ -495,15 +495,26 @@ def heading_title(element) -> str:
     part of the page's title.
     """
     marks = _permalink_marks()
-    extra = [e for e in element.iter("a", "button") if e.tag == "button" or normalise_space(e.text_content()) in marks]
+    extra = [e for e in element.iter("a", "button") if e.tag == "button" or _is_mark(normalise_space(e.text_content()), marks)]
     if not extra:
-        return normalise_space(element.text_content()).rstrip("¶🔗").strip()
+        return _ICON_GLYPHS.sub("", normalise_space(element.text_content()).rstrip("¶🔗")).strip()
     copy = deepcopy(element)  # a heading: a few nodes
     copy.tail = None
     for node in copy.xpath(".//button | .//a"):
-        if node.tag == "button" or normalise_space(node.text_content()) in marks:
+        if node.tag == "button" or _is_mark(normalise_space(node.text_content()), marks):
             remove(node, keep_blank_tail=True)
-    return normalise_space(copy.text_content())
+    return normalise_space(_ICON_GLYPHS.sub("", copy.text_content()))
+
+
+#: Private-use characters: in a web page, glyphs of the site's icon font (a link, a chain, a copy
+#: sign), which no font of a reader or of the book has: an e-reader shows a box, and the archival PDF
+#: refuses to print one (E310). In a heading they never belong to its title.
+_ICON_GLYPHS = re.compile("[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]+")
+
+
+def _is_mark(text: str, marks: frozenset[str]) -> bool:
+    """Whether a link's or button's whole text in a heading is a permalink mark: a listed one, or an icon glyph."""
+    return text in marks or bool(text) and _ICON_GLYPHS.fullmatch(text) is not None
 
 
 def _title_beside_site_h1(tree, h1: str, titles: tuple[str, ...]) -> str:
