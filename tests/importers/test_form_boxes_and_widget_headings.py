@@ -21,17 +21,9 @@ from bundler.cleaning.dom import drop_form_boxes
 from bundler.cleaning.measure import Measures
 from bundler.commands.extract import piece_text
 from bundler.importers.html import _holds_kept_lines, parse_page
+from tests.importers.conftest import RIVER_STORY
 
-STORY = [
-    "The river authority opened the new fish ladder beside the old mill weir on Tuesday morning, after two years "
-    "of work that had to stop every spring while the salmon were running upstream to spawn.",
-    "Engineers built the ladder as a series of twenty shallow pools, each a hand breadth higher than the one "
-    "below, so that fish can rest between short climbs instead of leaping the whole weir at once.",
-    "Volunteers from the angling club will count the fish that pass a window in the seventh pool during the "
-    "autumn run, and the authority has promised to publish the counts every week on its notice board.",
-    "The mill itself, which ground flour for the valley until the nineteen sixties, is to become a small museum "
-    "of the trades of the river once the roof has been repaired and the wheel has been made safe to turn.",
-]
+STORY = RIVER_STORY[:4]
 
 SIGNUP_EN = """<section class="relative p-8 my-12 border">
   <div class="px-2 font-bold">Weekly Digest</div>

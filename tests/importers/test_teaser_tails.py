@@ -17,19 +17,9 @@ from bundler import read_piece
 from bundler.cleaning.teasers import _same_site_page, drop_teaser_tails
 from bundler.commands.extract import piece_text
 from bundler.importers.html import parse_page
+from tests.importers.conftest import RIVER_STORY
 
-STORY = [
-    "The river authority opened the new fish ladder beside the old mill weir on Tuesday morning, after two years "
-    "of work that had to stop every spring while the salmon were running upstream to spawn.",
-    "Engineers built the ladder as a series of twenty shallow pools, each a hand breadth higher than the one "
-    "below, so that fish can rest between short climbs instead of leaping the whole weir at once.",
-    "Volunteers from the angling club will count the fish that pass a window in the seventh pool during the "
-    "autumn run, and the authority has promised to publish the counts every week on its notice board.",
-    "The mill itself, which ground flour for the valley until the nineteen sixties, is to become a small museum "
-    "of the trades of the river once the roof has been repaired and the wheel has been made safe to turn.",
-    "Anglers downstream say the first trout were seen below the weir within an hour of the gates being opened, "
-    "and the club secretary said she had not seen so many fish in that stretch of water since she was a girl.",
-]
+STORY = RIVER_STORY
 
 TEASERS_EN = [
     (
@@ -115,25 +105,22 @@ def read(tmp_path: Path, name: str, html: str) -> str:
     return piece_text(read_piece(page))
 
 
-def test_a_grid_of_teasers_after_the_story_goes_with_its_heading(tmp_path: Path):
-    text = read(tmp_path, "ladder.html", english_page())
-    for paragraph in STORY:
+@pytest.mark.parametrize(
+    ("name", "page", "story", "teasers", "gone"),
+    [
+        ("ladder.html", english_page, STORY, TEASERS_EN, ("Keep reading", "See all")),  # a grid, with its heading
+        ("sullam.html", arabic_page, STORY_AR, TEASERS_AR, ("من أخبارنا",)),  # a list of another shape, right to left
+    ],
+)
+def test_teasers_after_the_story_go_with_their_heading(tmp_path: Path, name, page, story, teasers, gone):
+    text = read(tmp_path, name, page())
+    for paragraph in story:
         assert paragraph in text
-    for _href, title, excerpt in TEASERS_EN:
+    for _href, title, excerpt in teasers:
         assert title not in text
         assert excerpt not in text
-    assert "Keep reading" not in text
-    assert "See all" not in text
-
-
-def test_teasers_after_an_arabic_story_go_too(tmp_path: Path):
-    text = read(tmp_path, "sullam.html", arabic_page())
-    for paragraph in STORY_AR:
-        assert paragraph in text
-    for _href, title, excerpt in TEASERS_AR:
-        assert title not in text
-        assert excerpt not in text
-    assert "من أخبارنا" not in text
+    for words in gone:
+        assert words not in text
 
 
 def test_cards_before_the_text_stay():
