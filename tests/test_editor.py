@@ -183,3 +183,68 @@ def test_refresh_updates_a_piece_from_a_file_of_any_name(collection, tmp_path, c
     assert code == 1 and "E101" in err and "nowhere.html" in err
     code, _, err = run(capsys, "refresh", str(collection), "nothing-like-it", str(renamed))
     assert code == 1 and "E630" in err and "nothing-like-it" in err
+
+
+def cleaned_by_an_older_bundler(collection: Path) -> str:
+    """The stored piece as an earlier bundler might have left it: other text, and the retrieval date given then."""
+    path = collection / ARTICLE
+    stored = path.read_text(encoding="utf-8")
+    assert "four thousand loaves" in stored
+    older = stored.replace("four thousand loaves", "four thousand LOAVES").replace('"retrieved": "unknown"', '"retrieved": "2016-05-09"')
+    path.write_text(older, encoding="utf-8")
+    return older
+
+
+@pytest.mark.parametrize("given", ["the page given at first", "the collection's own original"])
+def test_replace_with_the_same_bytes_cleans_the_page_again_and_keeps_the_original(collection, capsys, given):
+    page = TOUR / "saved" / "article.html" if given == "the page given at first" else collection / "sources" / "article.html"
+    manifest_before = (collection / "collection.yaml").read_text(encoding="utf-8")
+    original = (collection / "sources" / "article.html").read_bytes()
+    older = cleaned_by_an_older_bundler(collection)
+
+    code, _, err = run(capsys, "import", str(collection), str(page))
+    assert code == 1 and "E102" in err and "to clean it again with this version of bundler, add --replace" in err
+    assert (collection / ARTICLE).read_text(encoding="utf-8") == older, "refused: nothing written"
+
+    code, out, _ = run(capsys, "import", str(collection), str(page), "--replace")
+    assert code == 0 and f"cleaned {ARTICLE}" in out and "again from its original sources/article.html" in out
+    stored = json.loads((collection / ARTICLE).read_text(encoding="utf-8"))["piece"]
+    assert "four thousand loaves" in json.dumps(stored) and "LOAVES" not in json.dumps(stored), "cleaned anew from the original"
+    assert stored["provenance"]["retrieved"] == "2016-05-09", "the retrieval date recorded at first is kept"
+    assert stored["provenance"]["source_path"] == "sources/article.html"
+    assert stored["body"], "the photo's figure and text are there"
+    assert any((collection / ARTICLE).parent.glob("media/*")), "the saved page's photo is read from the kept _files/ again"
+    assert (collection / "sources" / "article.html").read_bytes() == original
+    assert (collection / "collection.yaml").read_text(encoding="utf-8") == manifest_before
+    (kept,) = (collection / "history").iterdir()
+    assert (kept / ARTICLE).read_text(encoding="utf-8") == older, "the earlier piece is kept"
+    assert not (kept / "sources").exists(), "an unchanged original is not copied into history"
+    log = events(collection)[ARTICLE]
+    assert [e["event"] for e in log] == ["imported", "replaced"]
+    assert log[1]["same_original"] is True and log[1]["previous_source_sha256"] == log[1]["source_sha256"] == log[0]["source_sha256"]
+    assert log[1]["rules_digest"] == import_code_digest()
+    assert run(capsys, "check", str(collection))[0] == 0, "the original still matches its recorded digest"
+
+    code, out, err = run(capsys, "import", str(collection), str(page), "--replace")
+    assert code == 0 and "N150" in err and "comes out the same" in err and "left as it is" in err
+    assert len(list((collection / "history").iterdir())) == 1 and len(events(collection)[ARTICLE]) == 2, "nothing to do, nothing done"
+
+
+def test_refresh_from_the_original_itself_cleans_it_again(collection, capsys):
+    older = cleaned_by_an_older_bundler(collection)
+    original = collection / "sources" / "article.html"
+    code, out, _ = run(capsys, "refresh", str(collection), "the-bakery-on-the-corner-keeps-its-ovens-lit", str(original))
+    assert code == 0 and f"cleaned {ARTICLE}" in out
+    (kept,) = (collection / "history").iterdir()
+    assert (kept / ARTICLE).read_text(encoding="utf-8") == older and not (kept / "sources").exists()
+    assert "LOAVES" not in (collection / ARTICLE).read_text(encoding="utf-8")
+    code, out, _ = run(capsys, "refresh", str(collection), ARTICLE, str(original))
+    assert code == 0 and "comes out the same" in out and len(list((collection / "history").iterdir())) == 1
+
+
+def test_replace_does_not_take_a_damaged_piece_for_the_page(collection, capsys):
+    damaged = json.dumps({"format": "x", "piece": ["not", "a", "piece"]})
+    (collection / ARTICLE).write_text(damaged, encoding="utf-8")
+    code, _, err = run(capsys, "import", str(collection), str(TOUR / "saved" / "article.html"), "--replace")
+    assert code == 1 and "E634" in err and "no piece in the collection comes from" in err
+    assert (collection / ARTICLE).read_text(encoding="utf-8") == damaged and not (collection / "history").exists()

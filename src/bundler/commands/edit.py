@@ -44,20 +44,30 @@ def run_refresh(args, ui) -> int:
     from bundler.commands._warnings import show_piece_warnings
     from bundler.errors import BundlerError, ImportError_
     from bundler.importers import ImportOptions, read_piece
-    from bundler.manifest.editor import find_entry, replace_piece
+    from bundler.manifest.editor import clean_again, find_entry, replace_piece
+    from bundler.manifest.originals import stored_piece_records
+    from bundler.text.plain import sha256_file
 
     manifest = _load(args.collection)
     entry = find_entry(manifest, args.piece)
     source = Path(args.path)
     if not source.is_file():
         raise BundlerError(f"file not found: {source}", code="E101", file=args.path, hint="give the newer copy of the page")
+    recorded = stored_piece_records(manifest).get(entry, {}).get("source_sha256")
     with tempfile.TemporaryDirectory(prefix="bundler-refresh-") as media:
-        piece = read_piece(source, ImportOptions(media_dir=Path(media), source_label=source.name))
+        if recorded and recorded == sha256_file(source):  # its own original again: cleaned anew by this bundler
+            again = clean_again(manifest.root, entry, source, args.path, Path(media))
+            if again is None:
+                ui.say(f"{entry} comes out the same from {source} with this bundler; left as it is")
+                return 0
+            source, piece = again
+        else:
+            piece = read_piece(source, ImportOptions(media_dir=Path(media), source_label=source.name))
         refused = refusals(piece, args.path, args.allow_empty)
         if refused:
             raise ImportError_(problems=refused)
         done = replace_piece(manifest, entry, source, piece)
-    ui.say(f"refreshed {entry} ({piece.title}) from {source}; the earlier original and piece are kept in {done.kept_in}/")
+    ui.say(done.said(piece.title, source, verb="refreshed"))
     show_piece_warnings(ui, entry, piece.provenance.warnings)
     return 0
 

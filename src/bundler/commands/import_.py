@@ -64,8 +64,8 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--replace",
         action="store_true",
-        help="update the piece that came from the same source URL (or file name) from this newer file; "
-        "the earlier original and piece are kept under history/",
+        help="update the piece that came from the same source URL (or file name) from this newer file, or clean a page "
+        "already imported byte for byte again with this bundler; the earlier original and piece are kept under history/",
     )
     parser.add_argument(
         "--allow-empty",
@@ -150,6 +150,7 @@ def saved_files_folder(page: Path) -> Path | None:
 
 def run(args, ui) -> int:
     from bundler.manifest.edit import add_pieces
+    from bundler.manifest.editor import clean_again
     from bundler.manifest.loader import load_manifest, read_manifest_text
     from bundler.manifest.schema import named_files
 
@@ -208,12 +209,23 @@ def run(args, ui) -> int:
                 staged += [(source, original, piece) for piece in fresh]
                 continue
             earlier = imported.get(sha256_file(source)) or (original.relative_to(root).as_posix() if original.resolve() in listed else "")
+            if earlier and args.replace and earlier.endswith(PIECE_FILE):  # the same bytes: clean the page again
+                again = clean_again(root, earlier, source, text, Path(media), base_url=args.base_url, retrieved=retrieved)
+                if again is None:
+                    ui.problem(
+                        Problem(f"{earlier} comes out the same from {source} with this bundler; left as it is", code="N150", file=text)
+                    )
+                else:
+                    refused += refusals(again[1], text, args.allow_empty)
+                    replacing.append((earlier, *again))
+                continue
             if earlier:
                 raise BundlerError(
                     f"{source} is already in the collection as {earlier}, byte for byte",
                     code="E102",
                     file=text,
-                    hint="list each piece once; to take a newer copy of the page, import that file with --replace",
+                    hint="list each piece once; to clean it again with this version of bundler, add --replace; "
+                    "to take a newer copy of the page, import that file with --replace",
                 )
             piece = read_piece(source, options)
             refused += refusals(piece, text, args.allow_empty)
@@ -274,7 +286,7 @@ def _replace_pieces(manifest, replacing: list[tuple[str, Path, Piece]], ui) -> N
 
     for entry, source, piece in replacing:
         done = replace_piece(manifest, entry, source, piece)
-        ui.say(f"replaced {entry} ({piece.title}) from {source}; the earlier original and piece are kept in {done.kept_in}/")
+        ui.say(done.said(piece.title, source))
         show_piece_warnings(ui, entry, piece.provenance.warnings)
 
 

@@ -8,6 +8,7 @@ manifest text is edited by ``manifest.edit``, so the editors' comments stay.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from bundler.errors import BundlerError
 from bundler.files import links_leaving
-from bundler.importers.piece import PIECE_FILE, write_piece
+from bundler.importers.piece import PIECE_FILE, stored_piece_data, write_piece
 from bundler.manifest.document import Manifest
 from bundler.manifest.edit import piece_sources
 from bundler.manifest.events import append_events, event, history_folder, import_event
@@ -69,29 +70,45 @@ class Replacement:
     entry: str
     original: str  # the new original, relative to the collection
     kept_in: str  # history/<time>/, relative to the collection
+    same_original: bool = False  # the original's bytes were the same: only the piece was cleaned again
+
+    def said(self, title: str, source: Path, verb: str = "replaced") -> str:
+        """What the command tells the user it did."""
+        if self.same_original:
+            return f"cleaned {self.entry} ({title}) again from its original {self.original}; the earlier piece is kept in {self.kept_in}/"
+        return f"{verb} {self.entry} ({title}) from {source}; the earlier original and piece are kept in {self.kept_in}/"
 
 
 def replace_piece(manifest: Manifest, entry: str, source: Path, piece: Piece) -> Replacement:
-    """Update ``entry`` from ``source``: the earlier original and piece go to ``history/``, the new ones take their place."""
+    """Update ``entry`` from ``source``: the earlier original and piece go to ``history/``, the new ones take their place.
+
+    When ``source`` holds the very bytes of the entry's original (the same page cleaned again by a
+    newer bundler), the original and its ``_files/`` stay where they are and only the earlier piece
+    goes to ``history/``: a copy of an unchanged original there would record nothing.
+    """
     root = manifest.root
     earlier = stored_piece_records(manifest)[entry]
     label = str(earlier.get("source_path") or f"sources/{source.name}")
     if not _inside(root, root / label):
         label = f"sources/{source.name}"
+    same_original = (root / label).is_file() and sha256_file(root / label) == sha256_file(source)
     piece = replace(piece, provenance=replace(piece.provenance, source_path=label))
     folder = (root / entry).parent
     staged = Path(tempfile.mkdtemp(prefix=".replace-", dir=folder.parent))
     try:
         write_piece(piece, staged)
-        shutil.copyfile(source, staged / ".original")  # the source may be the very file set aside next
         companion = source.with_name(source.stem + "_files")
-        if companion.is_dir():
-            shutil.copytree(companion, staged / ".companion", symlinks=False, ignore=links_leaving(companion))
+        if not same_original:
+            shutil.copyfile(source, staged / ".original")  # the source may be the very file set aside next
+            if companion.is_dir():
+                shutil.copytree(companion, staged / ".companion", symlinks=False, ignore=links_leaving(companion))
         kept = history_folder(root)
-        for path in (root / label, (root / label).with_name(Path(label).stem + "_files"), folder):
+        set_aside = (folder,) if same_original else (root / label, (root / label).with_name(Path(label).stem + "_files"), folder)
+        for path in set_aside:
             _set_aside(root, path, kept)
         (root / label).parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staged / ".original", root / label)
+        if not same_original:
+            os.replace(staged / ".original", root / label)
         if (staged / ".companion").is_dir():
             os.replace(staged / ".companion", (root / label).with_name(Path(label).stem + "_files"))
         os.replace(staged, folder)
@@ -103,8 +120,60 @@ def replace_piece(manifest: Manifest, entry: str, source: Path, piece: Piece) ->
         "previous_kept_in": kept_in,
         "original_sha256": sha256_file(root / label),  # the file itself (for a WARC, source_sha256 is the page's digest)
     }
+    if same_original:
+        previous["same_original"] = True  # cleaned again from the bytes it had: only the piece changed
     append_events(root, [(entry, import_event("replaced", piece.provenance, **previous))])
-    return Replacement(entry, label, kept_in)
+    return Replacement(entry, label, kept_in, same_original)
+
+
+def clean_again(
+    root: Path, entry: str, source: Path, given: str, media: Path, base_url: str = "", retrieved: str = ""
+) -> tuple[Path, Piece] | None:
+    """``entry``'s page read again by this bundler from ``source`` (the same bytes as its original), or None if unchanged.
+
+    After an upgrade a user re-imports unchanged pages (``import --replace``, ``refresh``) to have
+    them cleaned by the newer rules. The page is read as at its first import: from the
+    collection's own copy of the original where it is there (its saved ``_files/`` photos beside
+    it), with the base URL and retrieval date the piece recorded unless new ones are given.
+    Gives the file read and the piece.
+    """
+    from bundler.importers import ImportOptions, read_piece
+
+    try:
+        stored = json.loads((root / entry).read_text(encoding="utf-8"))["piece"]
+        provenance = stored["provenance"]
+        label = str(provenance.get("source_path") or "")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise BundlerError(
+            f"{given}: {entry} cannot be read, so it cannot be cleaned again",
+            code="E102",
+            file=given,
+            hint=f"repair or remove {entry} first (bundler check {root} names what is wrong)",
+        ) from exc
+    kept = root / label if label else None
+    if kept is not None and kept.is_file() and _inside(root, kept) and sha256_file(kept) == sha256_file(source):
+        source = kept
+    known = str(provenance.get("retrieved") or "")
+    options = ImportOptions(
+        media_dir=media,
+        base_url=base_url or str(stored.get("source_url") or ""),
+        source_label=label or source.name,
+        retrieved=retrieved or (known if known != "unknown" else ""),
+    )
+    piece = read_piece(source, options)
+    return None if stored_the_same(root, entry, piece) else (source, piece)
+
+
+def stored_the_same(root: Path, entry: str, piece: Piece) -> bool:
+    """Whether ``piece`` is what ``entry``'s ``piece.json`` already holds (the same page cleaned the same way)."""
+    try:
+        stored = json.loads((root / entry).read_text(encoding="utf-8"))["piece"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    label = (stored.get("provenance") or {}).get("source_path") if isinstance(stored, dict) else None
+    if label:
+        piece = replace(piece, provenance=replace(piece.provenance, source_path=label))
+    return stored_piece_data(piece) == stored
 
 
 def removable_files(manifest: Manifest, entry: str, remaining: Manifest) -> tuple[list[str], dict[str, list[str]]]:
