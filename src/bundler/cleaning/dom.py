@@ -19,6 +19,7 @@ from bundler.cleaning import read_rules
 from bundler.cleaning.boilerplate import is_boilerplate
 from bundler.cleaning.measure import Measures, is_link_dense, text_length  # noqa: F401 (text_length: its users import it from here)
 from bundler.cleaning.treetext import all_text, is_detached, short_text
+from bundler.text.plain import site_host
 from bundler.text.typography import normalise_space
 
 _RULES = Path(__file__).with_name("rules")
@@ -73,7 +74,7 @@ def site_rules() -> dict[str, dict]:
 
 def rules_for_host(url: str) -> dict:
     """The site rules that apply to ``url`` (host or any parent domain), or {}."""
-    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    host = site_host(urlsplit(url).hostname or "")
     rules = site_rules()
     while host:
         if host in rules:

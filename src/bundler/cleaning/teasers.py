@@ -33,6 +33,7 @@ from bundler.cleaning import read_rules
 from bundler.cleaning.dom import remove
 from bundler.cleaning.measure import Measures
 from bundler.cleaning.treetext import is_detached, short_text, spaced_text
+from bundler.text.plain import site_host
 from bundler.text.typography import normalise_space
 
 _RULES = Path(__file__).with_name("rules") / "teasers.yaml"
@@ -177,13 +178,9 @@ def _same_site_page(href: str, page_url: str) -> bool:
     if not href or href.startswith("#") or ":" in href.split("/", 1)[0] and not href.lower().startswith(("http:", "https:")):
         return False
     target, page = urlsplit(urljoin(page_url, href)), urlsplit(page_url)
-    if _host(target.netloc) != _host(page.netloc):
+    if site_host(target.netloc) != site_host(page.netloc):
         return False
     return target.path.strip("/") not in ("", page.path.strip("/"))
-
-
-def _host(netloc: str) -> str:
-    return netloc.lower().removeprefix("www.")
 
 
 def _tail_groups(body, groups: dict, rules: dict) -> list:

@@ -28,7 +28,7 @@ from bundler.model import BLOCK_TYPES, Dossier, Edition, Figure, Piece, Section,
 from bundler.resources import templates_dir
 from bundler.text.bidi import bilingual_halves, first_strong_direction
 from bundler.text.language import primary_language
-from bundler.text.plain import direction_of
+from bundler.text.plain import direction_of, site_host
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def labels_for(language: str) -> dict[str, str]:
 def normalise_url(url: str) -> str:
     """A URL reduced to host and path, so http/https, www. and trailing slashes match."""
     parts = urlsplit(url.strip())
-    host = parts.netloc.lower().removeprefix("www.")
+    host = site_host(parts.netloc)
     return f"{host}{parts.path.rstrip('/')}" + (f"?{parts.query}" if parts.query else "")
 
 

@@ -56,6 +56,14 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def site_host(host: str) -> str:
+    """A URL's host (or ``netloc``) as the site it names: lower case, without a leading ``www.``.
+
+    ``www.example.org`` and ``example.org`` are one site to a reader; the site rules, the
+    teaser cards' same-site test and the in-book links between pieces all compare hosts so."""
+    return host.lower().removeprefix("www.")
+
+
 def has_arabic(text: str) -> bool:
     """True when ``text`` contains Arabic-script letters."""
     return bool(_ARABIC.search(text))
