@@ -130,3 +130,42 @@ def test_bundler_import_takes_pages_from_a_warc(crawl, tmp_path):
     assert "already in the collection" in everything.stderr  # the page imported before is not imported twice
     assert len(list(collection.glob("pieces/*/piece.json"))) == 2
     assert cli("check", str(collection)).returncode == 0
+
+
+def test_replace_cleans_an_archived_page_again_and_keeps_the_archive(crawl, tmp_path, capsys, monkeypatch):
+    """After an upgrade, `import --replace` of the same WARC cleans its imported pages again; the WARC stays as it is."""
+    import json
+
+    from bundler.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        out = capsys.readouterr()
+        assert "Traceback" not in out.err
+        return code, out.out, out.err
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1462838400")
+    collection = tmp_path / "crawl-dossier"
+    assert run("new", str(collection), "--title", "Crawl")[0] == 0
+    assert run("import", str(collection), str(crawl), "--url", "https://news.example.org/2016/05/bread-queues")[0] == 0
+    (stored,) = collection.glob("pieces/*/piece.json")
+    entry = stored.relative_to(collection).as_posix()
+    current = stored.read_text(encoding="utf-8")
+    older = current.replace("the last working bakery", "the LAST working bakery")
+    assert older != current
+    stored.write_text(older, encoding="utf-8")
+    archive = (collection / "sources" / "crawl.warc.gz").read_bytes()
+
+    code, out, err = run("import", str(collection), str(crawl), "--url", "https://news.example.org/2016/05/bread-queues", "--replace")
+    assert code == 0 and f"cleaned {entry}" in out, err
+    assert stored.read_text(encoding="utf-8") == current, "the page is cleaned again as this bundler cleans it"
+    assert (collection / "sources" / "crawl.warc.gz").read_bytes() == archive
+    (kept,) = (collection / "history").iterdir()
+    assert (kept / entry).read_text(encoding="utf-8") == older and not (kept / "sources").exists()
+    log = json.loads((collection / "provenance.json").read_text(encoding="utf-8"))["pieces"][entry]
+    assert [e["event"] for e in log] == ["imported", "replaced"] and log[1]["same_original"] is True
+    assert run("check", str(collection))[0] == 0
+
+    code, _, err = run("import", str(collection), str(crawl), "--url", "https://news.example.org/2016/05/bread-queues", "--replace")
+    assert code == 0 and "N150" in err and "comes out the same" in err
+    assert len(list((collection / "history").iterdir())) == 1

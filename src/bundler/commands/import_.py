@@ -150,7 +150,7 @@ def saved_files_folder(page: Path) -> Path | None:
 
 def run(args, ui) -> int:
     from bundler.manifest.edit import add_pieces
-    from bundler.manifest.editor import clean_again
+    from bundler.manifest.editor import clean_again, stored_the_same
     from bundler.manifest.loader import load_manifest, read_manifest_text
     from bundler.manifest.schema import named_files
 
@@ -201,10 +201,15 @@ def run(args, ui) -> int:
                 pages = format_.read_all(source, options)
                 fresh = [p for p in pages if (p.provenance.source_sha256, p.source_url) not in imported_pages]
                 for piece in pages:
-                    if piece not in fresh:
-                        ui.problem(
-                            Problem(f"{piece.source_url or piece.title} is already in the collection; skipped", code="N150", file=text)
-                        )
+                    if piece in fresh:
+                        continue
+                    entry = _entry_of_page(manifest, piece) if args.replace else None
+                    if entry and not stored_the_same(root, entry, piece):  # --replace: the archived page cleaned again
+                        refused += refusals(piece, text, args.allow_empty)
+                        replacing.append((entry, source, piece))
+                        continue
+                    left = "comes out the same with this bundler; left as it is" if entry else "is already in the collection; skipped"
+                    ui.problem(Problem(f"{piece.source_url or piece.title} {left}", code="N150", file=text))
                 refused += [r for piece in fresh for r in refusals(piece, text, args.allow_empty)]
                 staged += [(source, original, piece) for piece in fresh]
                 continue
@@ -255,6 +260,15 @@ def run(args, ui) -> int:
         ui.say(f"added {entry} ({piece.title}; original kept as {original.relative_to(root).as_posix()})")
         show_piece_warnings(ui, entry, piece.provenance.warnings)
     return 0
+
+
+def _entry_of_page(manifest, piece: Piece) -> str | None:
+    """The stored piece that came from this very page of an archive (the same page bytes, the same URL)."""
+    from bundler.manifest.originals import stored_piece_records
+
+    wanted = (piece.provenance.source_sha256, piece.provenance.source_url)
+    found = [e for e, p in sorted(stored_piece_records(manifest).items()) if (p.get("source_sha256"), p.get("source_url")) == wanted]
+    return found[0] if found else None
 
 
 def _same_source(manifest, piece: Piece, source: Path, given: str, replace: bool) -> str | None:
