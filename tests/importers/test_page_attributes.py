@@ -31,7 +31,8 @@ def test_an_element_root_reads_the_whole_document():
     assert PageAttributes(body).values("rel") == PageAttributes(tree).values("rel")
 
 
-#: Text after ``</html>``, as saved pages have it: the parser puts it in a second ``<html>`` beside the root.
+#: Text after ``</html>``, as saved pages have it. libxml2 alone puts it in a second ``<html>`` beside the root;
+#: ``parse_page`` puts it in the body, where a browser shows it (``reopen_document``).
 AFTER_THE_ROOT = (
     "<html><head><title>Ferry ledger kept by hand | Harbour News</title></head><body><nav>Home</nav></body></html>\n"
     "<div class='post'><h1>Ferry ledger kept by hand</h1>"
@@ -41,12 +42,20 @@ AFTER_THE_ROOT = (
 
 
 def test_elements_beside_the_root_are_found_as_xpath_finds_them():
-    tree = parse_page(AFTER_THE_ROOT)
+    from lxml import html as lxml_html
+
+    tree = lxml_html.document_fromstring(AFTER_THE_ROOT).getroottree()  # libxml2's own tree, a root beside the root
     assert [element.tag for element in tree.getroot().itersiblings()] == ["html"]
     for tags in (("h1",), ("time",), ("p", "div", "h2"), ("body",), ()):
         assert list(iter_page(tree, *tags)) == tree.xpath(" | ".join(f"//{tag}" for tag in tags) or "//*")
     attributes = PageAttributes(tree)
     assert attributes.has_element("h1") and attributes.has_element("time") and not attributes.has_element("rel")
+
+
+def test_the_text_after_the_document_end_is_in_the_body():
+    tree = parse_page(AFTER_THE_ROOT)
+    assert [element.tag for element in tree.getroot().itersiblings()] == []
+    assert "Ferry ledger kept by hand" in " ".join(tree.find(".//body").itertext())
 
 
 def test_the_metadata_beside_the_root_is_read():

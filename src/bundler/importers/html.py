@@ -331,6 +331,26 @@ _PAGE_CLASSES = etree.ElementDefaultClassLookup(
 _C1_REFERENCE = re.compile(r"&#(?:0*1(?:2[89]|[3-5][0-9])(?![0-9])|[xX]0*[89][0-9a-fA-F](?![0-9a-fA-F]))")
 
 
+#: An end tag of the body or the document. Written out case by case: a third of the time of ``re.I`` here.
+_DOCUMENT_END = re.compile(r"</(?:[bB][oO][dD][yY]|[hH][tT][mM][lL])\s*>")
+
+
+def reopen_document(text: str) -> str:
+    """``text`` without its ``</body>`` and ``</html>`` end tags when page content follows the first one.
+
+    Some site templates close the document early: a header partial ends with ``</body></html>``
+    and the article is written after it. A browser (HTML5's "after body" modes) puts whatever
+    follows into the body and shows it; libxml2 drops everything after ``</html>`` and hangs what
+    follows ``</body>`` beside the body, where no reader of the body looks, so the article was gone
+    before any rule could see it and the piece kept only the menus. Neither end tag closes
+    anything a reader sees, so without them libxml2 builds the browser's page.
+    """
+    end = _DOCUMENT_END.search(text)
+    if end is None or not _DOCUMENT_END.sub("", text[end.end() :]).strip():
+        return text
+    return _DOCUMENT_END.sub("", text)
+
+
 def parse_page(text: str, label: str = "", warnings: list[str] | None = None):
     """Parse page text with lxml (libxml2 limits depth; huge_tree stays off).
 
@@ -339,7 +359,7 @@ def parse_page(text: str, label: str = "", warnings: list[str] | None = None):
     A C1 control the page writes as a reference is repaired in the tree (``_repair_c1_references``), and so is
     mojibake it writes as references (``_repair_reference_mojibake``), with their warnings added to ``warnings``.
     """
-    text = close_embeds(re.sub(r"^\s*<\?xml[^>]*>", "", text))
+    text = close_embeds(reopen_document(re.sub(r"^\s*<\?xml[^>]*>", "", text)))
     parser = lxml_html.HTMLParser(huge_tree=False, remove_comments=True, remove_pis=True)
     parser.set_element_class_lookup(_PAGE_CLASSES)
     try:
