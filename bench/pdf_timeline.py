@@ -8,8 +8,10 @@ the worker pools fork, so the workers inherit them; each worker appends its reco
 
 The machine this project runs on is shared, so CPU time is measured beside wall time: the
 parent's ``process_time`` and its reaped children's ``getrusage`` per stage, and each layout
-job's own ``process_time``. On two idle cores the ideal wall time of a stage is
-max(CPU / 2, its longest job).
+job's own ``process_time``. The image stage's photo jobs run in workers forked from a fork
+server, which inherit nothing from here: ``timeline_probe.py`` is added to that server's preload
+list and records each job's CPU and its worker's whole CPU (so the stage's CPU outside its jobs
+shows). On two idle cores the ideal wall time of a stage is max(CPU / 2, its longest job).
 
     python bench/pdf_timeline.py --pieces 200 [--format pdf] [--jobs 2]
     python bench/pdf_timeline.py --one-changed bench/output/corpus-200   # a rebuild after one piece changed
@@ -128,9 +130,25 @@ def install_weasyprint() -> None:
         wrap(weasyprint.document.Document, "write_pdf", "weasyprint write_pdf")
 
 
+def install_image_probe() -> None:
+    """Have the image workers' fork server load ``timeline_probe`` (each photo job's CPU recorded); a no-op for older code."""
+    from bundler.build import collection, image_stage
+
+    if not hasattr(image_stage, "WORKER_MODULES"):
+        return
+    bench = str(Path(__file__).resolve().parent)  # the fork server is a fresh interpreter: it finds the probe by PYTHONPATH
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [bench, os.environ.get("PYTHONPATH")]))
+    os.environ["BUNDLER_TIMELINE_RECORDS"] = str(RECORDS)
+    for module in (collection, image_stage):
+        if "timeline_probe" not in module.WORKER_MODULES:
+            module.WORKER_MODULES = (*module.WORKER_MODULES, "timeline_probe")
+
+
 def install() -> None:
     """Wrap the PDF exporter's steps; workers forked later inherit the wrappers."""
     from bundler.exporters.pdf import assembly, document, layout, parts
+
+    install_image_probe()
 
     original = layout.lay_out
 
@@ -229,6 +247,7 @@ def summarise(records: list[dict], marks: dict[str, list[float]], total_wall: fl
         where = "parent" if parent else "workers"
         extra = f" + workers {kids:6.2f}" if kids else ""
         lines.append(f"  {label:<34} {where:<7} ×{count:<4} wall {wall:7.2f}  cpu {cpu:7.2f}{extra}  {first:7.2f} → {last:7.2f}")
+    lines.extend(image_workers(records))
     jobs = sorted((r for r in records if r["label"] == "layout job"), key=lambda r: r["start"])
     busy = defaultdict(float)
     for job in jobs:
@@ -240,6 +259,25 @@ def summarise(records: list[dict], marks: dict[str, list[float]], total_wall: fl
             lines.append(f"    {job['detail']:<12} pid {job['pid']:>7} {job['start']:7.2f} → {job['end']:7.2f}  cpu {job['cpu']:5.2f}")
         lines.append(idle_tail([j for j in jobs if j["detail"].startswith("layout-")]))
     return "\n".join(lines)
+
+
+def image_workers(records: list[dict]) -> list[str]:
+    """Each image worker's photo jobs: their CPU, the worker's whole CPU at its last job, its first and median job."""
+    per_worker = defaultdict(list)
+    for item in records:
+        if item["label"] == "image job":
+            per_worker[item["pid"]].append(item)
+    if not per_worker:
+        return []
+    lines = ["\nimage workers (CPU s of the photo jobs; the process's whole CPU at its last job; first and median job ms):"]
+    for pid, jobs in per_worker.items():
+        jobs.sort(key=lambda job: job["start"])
+        cpus = sorted(job["cpu"] for job in jobs)
+        lines.append(
+            f"    pid {pid:>7} ×{len(jobs):<4} jobs {sum(cpus):6.2f}  process {jobs[-1]['process_cpu']:6.2f}"
+            f"  first {jobs[0]['cpu'] * 1000:5.0f}  median {cpus[len(cpus) // 2] * 1000:5.1f}"
+        )
+    return lines
 
 
 def idle_tail(jobs: list[dict]) -> str:
@@ -313,6 +351,7 @@ def timed_build(root: Path, args, out: Path) -> str:
     load = os.getloadavg()[0]
     global T0
     T0 = time.time()
+    os.environ["BUNDLER_TIMELINE_T0"] = repr(T0)  # for the image workers' records (timeline_probe)
     cpu = tree.sample()
     build_collection(root, format_names=[args.format], out_dir=out, progress=progress, work=WorkOptions(jobs=args.jobs))
     total_wall = time.time() - T0

@@ -186,6 +186,23 @@ def test_every_photo_the_importer_reads_is_fingerprinted(page):
     assert all(name.startswith(page.removesuffix(".html") + "_files/") for name in fingerprint_source_files(path, "html"))
 
 
+def test_markdown_reference_definitions_and_targets_are_fingerprinted_and_a_page_without_them_still_is(tmp_path):
+    """Each address pattern is skipped when the text lacks the characters every match of it has ("]:", "](", "=")."""
+    from bundler.manifest.source_files import fingerprint_source_files
+
+    for name in ("defined.png", "inline.png", "attribute.png", "linked.png"):
+        write_photo(tmp_path / "photos" / name, BLUE)
+    markdown = tmp_path / "notes.md"
+    markdown.write_text("# Notes\n\n![River][river]\n\n![Inline](photos/inline.png)\n\n  [river]: <photos/defined.png>\n", encoding="utf-8")
+    assert set(fingerprint_source_files(markdown, "markdown")) == {"photos/defined.png", "photos/inline.png"}
+    definition_only = tmp_path / "definition.md"
+    definition_only.write_text("![River][river]\n\n[river]: photos/defined.png\n", encoding="utf-8")
+    assert set(fingerprint_source_files(definition_only, "markdown")) == {"photos/defined.png"}
+    page = tmp_path / "page.html"
+    page.write_text('<p><img src="photos/attribute.png" alt=""> <a href=photos/linked.png>big</a></p>', encoding="utf-8")
+    assert set(fingerprint_source_files(page, "html")) == {"photos/attribute.png", "photos/linked.png"}
+
+
 def test_the_import_cache_holds_each_photo_once_and_never_links_the_collections_own_files(collection):
     """Cached pieces hard-link the photos the import stored in the cache's media folder (one copy on disk);
     the collection's own photos are never linked into the cache, so editing them cannot reach it."""

@@ -40,6 +40,10 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".tif", ".t
 _ATTRIBUTE = re.compile(r"=\s*(?:\"([^\"]{0,2048})\"|'([^']{0,2048})'|([^\s\"'<>=`]{1,2048}))")
 _MARKDOWN_TARGET = re.compile(r"\]\(\s*(?:<([^>\n]{1,2048})>|([^\s)]{1,2048}))")
 _MARKDOWN_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*<?([^\s>]{1,2048})", re.MULTILINE)
+#: Each pattern with a string every match of it contains. A pattern anchored at line starts has no literal
+#: prefix for the regex engine to search for, so it is tried at every position of the text; a web page seldom
+#: contains "]:" at all (a Markdown file with reference links always does), and then the scan is skipped.
+_PATTERNS = ((_ATTRIBUTE, "="), (_MARKDOWN_TARGET, "]("), (_MARKDOWN_DEFINITION, "]:"))
 
 Fingerprint = dict[str, str | None]  # path relative to the source's folder -> SHA-256, or None: absent
 FileStats = dict[str, list[int]]  # path relative to the source's folder -> size, mtime_ns, ctime_ns, inode, device
@@ -159,7 +163,9 @@ def _source_text(raw: bytes) -> str:
 def _addresses(text: str) -> set[str]:
     """Every string that could be an image address: attribute values, Markdown targets, srcset parts."""
     found: set[str] = set()
-    for pattern in (_ATTRIBUTE, _MARKDOWN_TARGET, _MARKDOWN_DEFINITION):
+    for pattern, needs in _PATTERNS:
+        if needs not in text:  # the pattern cannot match (its scan of a 300 KB page costs ~3 ms)
+            continue
         for match in pattern.finditer(text):
             value = html.unescape(next(group for group in match.groups() if group is not None)).strip()
             if not value:
