@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import gzip
+import itertools
 from pathlib import Path
 
 import trafilatura
@@ -18,7 +19,10 @@ from lxml import etree
 from bundler.cleaning import content
 from bundler.cleaning import readability_gate as gate
 from bundler.cleaning.content import drop_code, trafilatura_text
-from bundler.importers.html import parse_page
+from bundler.cleaning.metadata import PageMeta
+from bundler.importers import html as html_importer
+from bundler.importers.html import parse_page, tidy_edges
+from bundler.model import Heading, Paragraph
 from bundler.text.encoding import decode_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,3 +108,49 @@ def test_a_page_that_escalates_reads_the_same(monkeypatch):
     monkeypatch.setattr(core, "_recall_retry", recall_retry)
     plain = trafilatura.extract(copy.deepcopy(tree.getroot()), include_comments=False, include_tables=True, deduplicate=False)
     assert read == (plain or "")
+
+
+# tidy_edges: whether date lines further down make a page of posts, asked only when a date line at the top needs it
+
+LINES = (
+    "Publié le 12 mai 2024 à 10h32",  # a date line
+    "By Jane Doe",  # a byline
+    "Updated 3 hours ago",  # a stamp
+    "A paragraph of the story that is long enough to be running text, and then some more of it.",
+    "Advertisement",
+)
+
+
+class _Eager:
+    """The form replaced: the body read for date lines before anything else."""
+
+    def __init__(self, blocks) -> None:
+        self._answer = not html_importer._dated_further_down(blocks)
+
+    def hold(self) -> bool:
+        return self._answer
+
+
+def test_the_header_lines_answer_is_the_eager_one_on_every_arrangement(monkeypatch):
+    arrangements = [[Paragraph(line) for line in lines] for n in (3, 5) for lines in itertools.product(LINES, repeat=n)]
+    arrangements += [[Heading(2, "A headline"), *blocks, *[Paragraph(LINES[0]), Paragraph(LINES[3])] * 4] for blocks in arrangements[:50]]
+    arrangements += [[Paragraph(f"{LINES[1]}<br/>{LINES[0]}"), *[Paragraph(LINES[3])] * 6, Paragraph(LINES[0])]]
+    meta = PageMeta(authors=["Jane Doe"])
+    lazy = [tidy_edges(blocks, "A headline", meta, [], posts) for blocks in arrangements for posts in (False, True)]
+    monkeypatch.setattr(html_importer, "_HeaderLines", _Eager)
+    eager = [tidy_edges(blocks, "A headline", meta, [], posts) for blocks in arrangements for posts in (False, True)]
+    assert lazy == eager
+    assert any(len(a) != len(b) for a, b in zip(lazy, arrangements * 2, strict=False)), "the arrangements drop lines"
+
+
+def test_the_body_is_read_only_when_a_date_line_at_the_top_asks(monkeypatch):
+    asked = []
+    dated = html_importer._dated_further_down
+    monkeypatch.setattr(html_importer, "_dated_further_down", lambda blocks: asked.append(1) or dated(blocks))
+    story = [Paragraph(LINES[3])] * 8
+    assert tidy_edges([Paragraph(LINES[1]), *story], "A headline", PageMeta(), []) == story
+    assert asked == []
+    assert tidy_edges([Paragraph(LINES[0]), *story], "A headline", PageMeta(), []) == story  # an article: its date goes
+    posts = [Paragraph(LINES[0]), Paragraph(LINES[3])] * 4
+    assert tidy_edges(posts, "A thread", PageMeta(), []) == posts  # posts: the first post's date stays
+    assert asked == [1, 1]
