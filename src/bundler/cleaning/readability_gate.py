@@ -28,7 +28,8 @@ retry (a copy of the options with ``focus == "recall"``) is never gated.
 Installed with it, on the same version: trafilatura's two raw-tree prunes asked only where an id or
 class on the page can match them (in the marked call only, ``_cued_sequence``), and jusText's stop
 words read from the user's cache instead of built again in each process (for whichever call first
-runs jusText: the same words, ``_install_stoplist``).
+runs jusText: the same words, ``_install_stoplist``), and ``OVERALL_DISCARD_XPATH`` answered in Python
+in the marked call (``overall_discard``: the same elements).
 """
 
 from __future__ import annotations
@@ -82,8 +83,18 @@ def install() -> bool:
                 core._extract_and_compare = _gated(original, core)
                 core.trafilatura_sequence = _cued_sequence(core.trafilatura_sequence, core)
                 _install_stoplist()
+                _install_overall_discard()
                 _state["installed"] = True
     return _state["installed"]
+
+
+def _install_overall_discard() -> None:
+    """``OVERALL_DISCARD_XPATH`` answered in Python in the marked call (``overall_discard``: the same elements)."""
+    from trafilatura import main_extractor, xpaths
+
+    from bundler.cleaning import overall_discard
+
+    overall_discard.install(main_extractor, xpaths)
 
 
 def _matches_reading(core) -> bool:
