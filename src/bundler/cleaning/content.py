@@ -19,7 +19,7 @@ from bundler.cleaning import read_rules
 from bundler.cleaning.blocks import text_of
 from bundler.cleaning.dom import compact_tokens, remove, rules_for_host, text_length
 from bundler.cleaning.measure import WORD, Measures
-from bundler.cleaning.readability_gate import bundler_options
+from bundler.cleaning.readability_gate import bundler_options_for
 from bundler.cleaning.treetext import spaced_text
 from bundler.model import Block, Embed, FigureBlock, Heading, ListBlock, Paragraph, Preformatted, Quote, Rule, Table
 
@@ -283,7 +283,7 @@ def trafilatura_text(tree) -> str:
     try:  # trafilatura works on its own copy of a tree it is given (bare_extraction): no copy here
         # marked options: its readability comparison runs only where it can change the text (readability_gate);
         # None on another trafilatura (the keywords build the same options there)
-        options = bundler_options()
+        options = bundler_options_for(root)
         return trafilatura.extract(root, include_comments=False, include_tables=True, deduplicate=False, options=options) or ""
     except Exception:  # trafilatura is a second opinion; the markup-based result still stands
         return ""

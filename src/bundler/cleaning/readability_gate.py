@@ -28,7 +28,8 @@ retry (a copy of the options with ``focus == "recall"``) is never gated.
 Installed with it, on the same version: trafilatura's two raw-tree prunes asked only where an id or
 class on the page can match them (in the marked call only, ``_cued_sequence``), and jusText's stop
 words read from the user's cache instead of built again in each process (for whichever call first
-runs jusText: the same words, ``_install_stoplist``).
+runs jusText: the same words, ``_install_stoplist``), and ``OVERALL_DISCARD_XPATH`` answered in Python
+in the marked call (``overall_discard``: the same elements).
 """
 
 from __future__ import annotations
@@ -51,9 +52,10 @@ _RAW_TEXT = ("xmp", "plaintext", "noembed", "noframes", "noscript", "iframe", "n
 _P_TEXT = etree.XPath(".//p//text()")
 
 _state: dict = {"installed": None}  # None: not tried yet; then True or False
-#: How many times the gate skipped readability and let it run, for tests and measurements
-#: (and how many raw-tree prunes the cues skipped and let run, see ``_cued_sequence``).
-counts = {"skipped": 0, "ran": 0, "prunes_skipped": 0, "prunes_ran": 0}
+#: How many times the gate skipped readability and let it run, for tests and measurements (and how
+#: many raw-tree prunes the cues skipped and let run, see ``_cued_sequence``, and how many pages had
+#: trafilatura's own copy cleaned in place, ``_prepare_own_copy``).
+counts = {"skipped": 0, "ran": 0, "prunes_skipped": 0, "prunes_ran": 0, "own_copy": 0}
 
 
 def gate_applies(version: str | None = None) -> bool:
@@ -81,8 +83,18 @@ def install() -> bool:
                 core._extract_and_compare = _gated(original, core)
                 core.trafilatura_sequence = _cued_sequence(core.trafilatura_sequence, core)
                 _install_stoplist()
+                _install_overall_discard()
                 _state["installed"] = True
     return _state["installed"]
+
+
+def _install_overall_discard() -> None:
+    """``OVERALL_DISCARD_XPATH`` answered in Python in the marked call (``overall_discard``: the same elements)."""
+    from trafilatura import main_extractor, xpaths
+
+    from bundler.cleaning import overall_discard
+
+    overall_discard.install(main_extractor, xpaths)
 
 
 def _matches_reading(core) -> bool:
@@ -107,16 +119,35 @@ def bundler_options():
     return _marked_options() if install() else None
 
 
+def bundler_options_for(root):
+    """``bundler_options()`` for one call on ``root`` (the element bundler passes), or None where the gate is not installed.
+
+    A copy of the shared options that also names ``root`` (``bundler_page``), so that trafilatura's
+    sequence in bundler's call can read the page from it instead of copying its own copy once
+    more (see ``_cued_sequence``). The shared options are left as they were.
+    """
+    shared = bundler_options()
+    if shared is None:
+        return None
+    options = copy(shared)
+    options.bundler_page = root
+    return options
+
+
 @cache
 def _marked_options():
     from trafilatura.settings import Extractor
 
     class GatedExtractor(Extractor):
-        """trafilatura's options, marked as bundler's own call (the readability gate acts on these only)."""
+        """trafilatura's options, marked as bundler's own call (the readability gate acts on these only).
 
-        __slots__ = ()
+        ``bundler_page``: the element bundler passed to ``trafilatura.extract`` (None on the shared options)."""
 
-    return GatedExtractor(comments=False, tables=True, dedup=False)
+        __slots__ = ("bundler_page",)
+
+    options = GatedExtractor(comments=False, tables=True, dedup=False)
+    options.bundler_page = None
+    return options
 
 
 def is_marked(options) -> bool:
@@ -203,7 +234,16 @@ COMMENTS_CLASS_CUE = re.compile("^[Cc]omment(?!ary)|(?:article|post)-comments", 
 _IDS = etree.XPath("//@id", smart_strings=False)
 _CLASSES = etree.XPath("//@class", smart_strings=False)
 
-_SEQUENCE_CALLS = ("trafilatura_sequence", "_forum_thread_page", "prune_unwanted_nodes", "_prepare_tree", "baseline", "html2txt")
+_SEQUENCE_CALLS = (
+    "trafilatura_sequence",
+    "_forum_thread_page",
+    "prune_unwanted_nodes",
+    "_prepare_tree",
+    "tree_cleaning",
+    "convert_tags",
+    "baseline",
+    "html2txt",
+)
 _SEQUENCE_NAMES = (
     "_recall_retry",
     "justext_rescue",
@@ -231,13 +271,21 @@ def _cued_sequence(original, core):
             return original(tree, options, url)
         is_forum = core._forum_thread_page(tree)
         raw, comments = prune_cues(tree)  # before either prune: pruning only takes ids and classes away
+        pruned = False
         for cued, nodelist in ((raw, core.RAW_TREE_PRUNE_XPATH), (comments, None if is_forum else core.REMOVE_COMMENTS_AND_LISTS_XPATH)):
             if nodelist is None:
                 continue  # trafilatura keeps a forum thread's comment sections: they are its posts
             counts["prunes_ran" if cued else "prunes_skipped"] += 1
             if cued:
                 tree = core.prune_unwanted_nodes(tree, nodelist)
-        cleaned_tree, cleaned_tree_backup = core._prepare_tree(tree, options, url)
+                pruned = True
+        source = getattr(options, "bundler_page", None)
+        if source is None or pruned or source is tree:
+            cleaned_tree, cleaned_tree_backup = core._prepare_tree(tree, options, url)
+        else:  # trafilatura's own copy of the page, unpruned: cleaned in place, the page read from bundler's element after
+            counts["own_copy"] += 1
+            cleaned_tree, cleaned_tree_backup = _prepare_own_copy(core, tree, options, url)
+            tree = source
         postbody, temp_text = core._extract_and_compare(cleaned_tree, cleaned_tree_backup, tree, options)
         if len(temp_text) < options.min_extracted_size:  # the baseline rescue (#896)
             b_body, b_text, b_len = core.baseline(tree)
@@ -249,6 +297,21 @@ def _cued_sequence(original, core):
 
     trafilatura_sequence.bundler_gate = True
     return trafilatura_sequence
+
+
+def _prepare_own_copy(core, tree, options, url):
+    """trafilatura's ``_prepare_tree`` (2.3.1) without its first copy: ``tree`` is cleaned and converted in place.
+
+    In bundler's call ``tree`` is the copy ``bare_extraction`` made of bundler's element (``options.bundler_page``),
+    and nothing else reads it: every later step of the sequence that reads the page as it was (the readability
+    bound and copy, the baseline, ``html2txt``, the recall retry and jusText candidate) either copies it first
+    or only reads it, so they are given bundler's element, which holds the same page (``bare_extraction`` has
+    done nothing to its copy when neither prune ran: no language check, no metadata, no ``prune_xpath`` in
+    bundler's options). ``_prepare_tree`` copied that copy before cleaning it; the result is the same tree.
+    """
+    cleaned = core.tree_cleaning(tree, options)
+    backup = copy(cleaned)
+    return core.convert_tags(cleaned, options, url), backup
 
 
 def _escalated(core, tree, options, url, postbody, temp_text):

@@ -701,7 +701,7 @@ def tidy_edges(blocks: list[Block], title: str, meta: PageMeta, standfirst: list
     title_key = _key(title)
     stand_key = _key(" ".join(text_of(p.html) for p in standfirst))
     author_keys = set() if posts else {_key(a) for a in meta.authors}
-    header_lines = not _dated_further_down(blocks)
+    header_lines = _HeaderLines(blocks)
     kept: list[Block] = []
     for index, block in enumerate(blocks):
         if isinstance(block, Paragraph) and index < HEADER_BLOCKS and "<br/>" in block.html:
@@ -731,13 +731,13 @@ def tidy_edges(blocks: list[Block], title: str, meta: PageMeta, standfirst: list
     return kept
 
 
-def _is_header_line(text: str, title_key: str, author_keys: set[str], header_lines: bool) -> bool:
+def _is_header_line(text: str, title_key: str, author_keys: set[str], header_lines: _HeaderLines) -> bool:
     text = normalise_space(text)
     key = _key(text)
     return not key or key == title_key or _is_byline_or_date(text, key, author_keys, header_lines)
 
 
-def _is_byline_or_date(text: str, key: str, author_keys: set[str], header_lines: bool) -> bool:
+def _is_byline_or_date(text: str, key: str, author_keys: set[str], header_lines: _HeaderLines) -> bool:
     """A byline or a date line over the article, in any language (``cleaning.header_lines``: "By Jane Doe",
     "Par Claire Dubois", "Publié le 12 janvier 2024 à 10h32"). A date line counts only when ``header_lines``:
     on a page of posts each post's date line is the reader's; so does a stamp holding a date ("Publié le 12 mai
@@ -745,8 +745,24 @@ def _is_byline_or_date(text: str, key: str, author_keys: set[str], header_lines:
     if key in author_keys or is_byline(text) or parse_date(text):
         return True
     if is_date_line(text):
-        return header_lines
+        return header_lines.hold()
     return is_stamp_line(text)
+
+
+class _HeaderLines:
+    """Whether a date line at the top of ``blocks`` counts as the article's header line: ``not _dated_further_down``,
+    asked of the blocks the first time a date line at the top needs it (most pages have none: the whole body
+    was read for every page), then remembered. ``tidy_edges`` reads ``blocks`` as they were given, and the
+    answer depends on them alone, so it is the one the body gave before."""
+
+    def __init__(self, blocks: list[Block]) -> None:
+        self._blocks = blocks
+        self._counts: bool | None = None
+
+    def hold(self) -> bool:
+        if self._counts is None:
+            self._counts = not _dated_further_down(self._blocks)
+        return self._counts
 
 
 #: The blocks at the top of a body where a byline and a date line are looked for (``tidy_edges``).
