@@ -106,10 +106,10 @@ def test_another_expression_is_refused_and_nothing_installed():
     module = types.SimpleNamespace(**{name: getattr(main_extractor, name) for name in dir(main_extractor) if not name.startswith("__")})
     module.prune_unwanted_sections = lambda tree, potential_tags, options, keep_teasers=False: tree  # not yet gated
     module.OVERALL_DISCARD_XPATH = changed.OVERALL_DISCARD_XPATH
-    assert overall_discard.install(module, changed) is False
+    assert overall_discard.install(module, changed, gate.is_marked) is False
     assert not getattr(module.prune_unwanted_sections, "bundler_gate", False)
     module.OVERALL_DISCARD_XPATH = xpaths.OVERALL_DISCARD_XPATH  # the expressions read here: installed
-    assert overall_discard.install(module, xpaths) is True and module.prune_unwanted_sections.bundler_gate
+    assert overall_discard.install(module, xpaths, gate.is_marked) is True and module.prune_unwanted_sections.bundler_gate
 
 
 def test_an_unmarked_call_prunes_as_published_and_a_marked_one_the_same():
@@ -120,7 +120,7 @@ def test_an_unmarked_call_prunes_as_published_and_a_marked_one_the_same():
     calls = []
     discard = _discard()
     counted = lambda tree: calls.append(1) or discard(tree)  # noqa: E731
-    wrapped = overall_discard.pruned_sections(main_extractor.prune_unwanted_sections, main_extractor, counted)
+    wrapped = overall_discard.pruned_sections(main_extractor.prune_unwanted_sections, main_extractor, counted, gate.is_marked)
     published = wrapped(copy.deepcopy(tree), {"table"}, plain)
     assert calls == []
     ours = wrapped(copy.deepcopy(tree), {"table"}, marked)

@@ -27,6 +27,7 @@ expressions' source is checked against the form read here before the rule is ins
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from lxml import etree
 
@@ -109,10 +110,11 @@ def _first_of(element, one: str, other: str) -> str:
     return ""
 
 
-def pruned_sections(original, main_extractor, discard: OverallDiscard):
-    """trafilatura's ``prune_unwanted_sections`` (2.3.1) for bundler's marked call, its first prune by ``discard``."""
-    from bundler.cleaning.readability_gate import is_marked
+def pruned_sections(original, main_extractor, discard: OverallDiscard, is_marked: Callable[[object], bool]):
+    """trafilatura's ``prune_unwanted_sections`` (2.3.1) for bundler's marked call, its first prune by ``discard``.
 
+    ``is_marked(options)`` tells bundler's call from anyone else's (``readability_gate.is_marked``, passed in:
+    the gate installs this module, so this module does not import the gate)."""
     m = main_extractor
 
     def prune_unwanted_sections(tree, potential_tags, options, keep_teasers=False):
@@ -158,7 +160,7 @@ def _prune_with_backup(m, tree, found: list):
     return tree
 
 
-def install(main_extractor, xpaths) -> bool:
+def install(main_extractor, xpaths, is_marked: Callable[[object], bool]) -> bool:
     """Put ``pruned_sections`` in front of trafilatura's ``prune_unwanted_sections``; False (nothing changed) if its
     expressions or names are not the ones read here."""
     original = getattr(main_extractor, "prune_unwanted_sections", None)
@@ -175,5 +177,5 @@ def install(main_extractor, xpaths) -> bool:
         discard = OverallDiscard(first, second)
     except (ValueError, AttributeError):
         return False
-    main_extractor.prune_unwanted_sections = pruned_sections(original, main_extractor, discard)
+    main_extractor.prune_unwanted_sections = pruned_sections(original, main_extractor, discard, is_marked)
     return True

@@ -94,7 +94,7 @@ def _install_overall_discard() -> None:
 
     from bundler.cleaning import overall_discard
 
-    overall_discard.install(main_extractor, xpaths)
+    overall_discard.install(main_extractor, xpaths, is_marked)
 
 
 def _matches_reading(core) -> bool:
