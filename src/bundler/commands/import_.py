@@ -200,10 +200,11 @@ def run(args, ui) -> int:
             if format_.read_all is not None:  # an archive of many pages: each page not yet imported becomes a piece
                 pages = format_.read_all(source, options)
                 fresh = [p for p in pages if (p.provenance.source_sha256, p.source_url) not in imported_pages]
+                entries = _entries_by_page(manifest) if args.replace and len(fresh) < len(pages) else {}
                 for piece in pages:
                     if piece in fresh:
                         continue
-                    entry = _entry_of_page(manifest, piece) if args.replace else None
+                    entry = entries.get((piece.provenance.source_sha256, piece.provenance.source_url))
                     if entry and not stored_the_same(root, entry, piece):  # --replace: the archived page cleaned again
                         refused += refusals(piece, text, args.allow_empty)
                         replacing.append((entry, source, piece))
@@ -262,13 +263,15 @@ def run(args, ui) -> int:
     return 0
 
 
-def _entry_of_page(manifest, piece: Piece) -> str | None:
-    """The stored piece that came from this very page of an archive (the same page bytes, the same URL)."""
+def _entries_by_page(manifest) -> dict[tuple, str]:
+    """(page bytes' SHA-256, page URL) -> the stored piece that came from that very page of an archive (read once
+    for the whole archive; the first entry in order where two came from one page)."""
     from bundler.manifest.originals import stored_piece_records
 
-    wanted = (piece.provenance.source_sha256, piece.provenance.source_url)
-    found = [e for e, p in sorted(stored_piece_records(manifest).items()) if (p.get("source_sha256"), p.get("source_url")) == wanted]
-    return found[0] if found else None
+    found: dict[tuple, str] = {}
+    for entry, provenance in sorted(stored_piece_records(manifest).items()):
+        found.setdefault((provenance.get("source_sha256"), provenance.get("source_url")), entry)
+    return found
 
 
 def _same_source(manifest, piece: Piece, source: Path, given: str, replace: bool) -> str | None:

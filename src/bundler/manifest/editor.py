@@ -161,7 +161,7 @@ def clean_again(
         retrieved=retrieved or (known if known != "unknown" else ""),
     )
     piece = read_piece(source, options)
-    return None if stored_the_same(root, entry, piece) else (source, piece)
+    return None if _same_as_stored(stored, piece) else (source, piece)
 
 
 def stored_the_same(root: Path, entry: str, piece: Piece) -> bool:
@@ -170,6 +170,11 @@ def stored_the_same(root: Path, entry: str, piece: Piece) -> bool:
         stored = json.loads((root / entry).read_text(encoding="utf-8"))["piece"]
     except (OSError, ValueError, KeyError, TypeError):
         return False
+    return _same_as_stored(stored, piece)
+
+
+def _same_as_stored(stored, piece: Piece) -> bool:
+    """Whether ``piece`` stored would be ``stored`` (a ``piece.json``'s piece), its original's path being the stored one."""
     label = (stored.get("provenance") or {}).get("source_path") if isinstance(stored, dict) else None
     if label:
         piece = replace(piece, provenance=replace(piece.provenance, source_path=label))
