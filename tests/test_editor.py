@@ -248,3 +248,20 @@ def test_replace_does_not_take_a_damaged_piece_for_the_page(collection, capsys):
     code, _, err = run(capsys, "import", str(collection), str(TOUR / "saved" / "article.html"), "--replace")
     assert code == 1 and "E634" in err and "no piece in the collection comes from" in err
     assert (collection / ARTICLE).read_text(encoding="utf-8") == damaged and not (collection / "history").exists()
+
+
+def test_a_shell_glob_over_sources_passes_over_a_saved_pages_folder(collection, capsys):
+    """``bundler import C C/sources/* --replace``: the shell names article.html and article_files/ both."""
+    sources = collection / "sources"
+    assert (sources / "article_files").is_dir()
+    expanded = sorted(str(p) for p in sources.iterdir())  # what the shell gives for sources/*
+    assert str(sources / "article_files") in expanded
+
+    code, out, err = run(capsys, "import", str(collection), *expanded, "--replace")
+    assert code == 0, err
+    assert "E106" not in err and "article_files" not in out
+
+    code, _, err = run(capsys, "import", str(collection), str(sources / "article_files"), "--replace")
+    assert code == 1
+    assert "E106" in err and "article_files is the folder of the saved page" in err and "article.html" in err
+    assert "its photos are read from article_files/" in err

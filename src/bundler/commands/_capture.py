@@ -14,7 +14,7 @@ from pathlib import Path
 from bundler.capture import CaptureOptions, is_url
 from bundler.capture.fetch import capture_url
 from bundler.errors import BundlerError, ImportError_
-from bundler.importers import ImportOptions, find_sources, is_pattern, sources
+from bundler.importers import ImportOptions, find_sources, is_pattern, saved_page_of, sources
 from bundler.importers.retrieval import checked_date
 from bundler.model import Piece
 
@@ -27,14 +27,37 @@ def given_inputs(paths: list[str], from_file: str | None) -> list[str]:
             "nothing to import", code="E171", hint="give files, folders, globs or URLs, or --from FILE with one of them a line"
         )
     found: list[str] = []
+    folders: list[tuple[str, Path]] = []  # saved pages' page_files/ folders, with their pages
     for text in given:
+        page = None if is_url(text) else saved_page_of(Path(text))
         if is_url(text):
             found.append(text.strip())
+        elif page is not None:
+            folders.append((text, page))
         elif is_pattern(text) or Path(text).is_dir():
             found += [str(p) for p in find_sources(text)]
         else:
             found.append(text)
+    _check_pages_given(folders, found)
     return found
+
+
+def _check_pages_given(folders: list[tuple[str, Path]], found: list[str]) -> None:
+    """Pass over a saved page's ``page_files/`` folder given with its page; ``E106`` for one given alone.
+
+    A shell glob (``sources/*``) names both the page and its folder; the page reads its folder,
+    so the folder is not a source of its own. Given without its page, it is refused with the page
+    to give instead.
+    """
+    given_pages = {Path(text).resolve() for text in found if not is_url(text)}
+    for text, page in folders:
+        if page.resolve() not in given_pages:
+            raise ImportError_(
+                f"{text} is the folder of the saved page {page}, not a page of its own",
+                code="E106",
+                file=text,
+                hint=f"import {page}: its photos are read from {Path(text).name}/",
+            )
 
 
 def _listed(path: Path) -> list[str]:

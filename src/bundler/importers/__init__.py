@@ -207,5 +207,18 @@ def find_sources(target: str | Path) -> list[Path]:
     return files
 
 
+def saved_page_of(folder: Path) -> Path | None:
+    """The saved page whose ``page_files/`` folder ``folder`` is, or None.
+
+    A browser saves ``page.html`` with its photos and scripts in ``page_files/`` beside it; a
+    shell glob such as ``sources/*`` names both, and the folder is the page's, not a source.
+    """
+    if not folder.name.endswith("_files") or not folder.is_dir():
+        return None
+    stem = folder.name[: -len("_files")]
+    pages = (folder.with_name(stem + suffix) for suffix in sources()["html"].suffixes)
+    return next((page for page in pages if page.is_file()), None)
+
+
 def _in_saved_files(path: Path, top: Path) -> bool:
     return any(part.endswith("_files") for part in path.relative_to(top).parts[:-1])
