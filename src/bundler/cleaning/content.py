@@ -89,7 +89,8 @@ def find_root(tree, url: str = "", support: Support | None = None) -> Root:
         else:
             element = _common_ancestor(found)
         how = candidate.get("xpath") or "class " + "/".join(candidate["class_words"][:3])
-        return _settle_thread(Root(element, candidate["strength"], how, posts=_holds_posts(element, found)), support, length)
+        posts = _holds_posts(element, found) or _posts_hold(element, found)
+        return _settle_thread(Root(element, candidate["strength"], how, posts=posts), support, length)
     dense = _densest(body)
     if dense is not None:
         return _settle_thread(Root(dense, "medium", "densest text block"), support, length)
@@ -161,7 +162,9 @@ def _settle_thread(root: Root, support: Support | None, length) -> Root:
     page. The posts' parent is the article then, each post in order. Comments below an article
     are a thread too, but a small part of the page's text and of trafilatura's reading (which
     leaves comments out): a broad root narrows to a thread only when it holds most of the first
-    and leaves out next to none of the second (a question above its answers stays).
+    and leaves out next to none of the second (a question above its answers stays). A broad root that
+    is itself the thread (a question beside its answers' container, as Q&A sites write them) is one when
+    its posts hold most of its text.
     """
     if root.posts:
         return root
@@ -188,8 +191,10 @@ def _settle_thread(root: Root, support: Support | None, length) -> Root:
                 best, best_length = container, held
     if best is not None and any(_post_kind(e) for e in best.itersiblings(preceding=True)):
         best = best.getparent()  # a lead post above the thread (a question above its answers) belongs to it
-    if best is None or best is element or best_length < share * total:
+    if best is None or best_length < share * total:
         return root
+    if best is element:  # the root is the thread itself (a question above its answers, side by side under it)
+        return Root(element, root.strength, root.how + "; a thread", posts=True)
     if support is not None and not support.empty:
         whole = support.share_in(spaced_text(element))
         if whole and whole - support.share_in(spaced_text(best)) > _root_rules()["thread_support_left"]:
@@ -235,6 +240,17 @@ THREAD_POSTS = 3
 def _holds_posts(element, found: list) -> bool:
     """Whether ``element`` is the parent of several candidates side by side: the posts of a thread."""
     return sum(1 for e in found if e.getparent() is element) >= THREAD_POSTS
+
+
+def _posts_hold(element, found: list) -> bool:
+    """Whether ``element`` is the parent of posts each holding one of the candidates found: a thread whose
+    post bodies (``postbody``) the content rule found, met in their common ancestor when trafilatura read
+    them all. A root that is itself a candidate is not one (a blog post's body whose rows or entries are
+    classed with a post word: "post-row", "chart-entry")."""
+    if any(e is element for e in found):
+        return False
+    posts = _posts_under(element)
+    return sum(1 for post in posts if any(post in e.iterancestors() for e in found)) >= THREAD_POSTS
 
 
 def _thread_or_longest(found: list, length=text_length):

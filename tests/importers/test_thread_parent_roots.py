@@ -1,0 +1,95 @@
+"""A root found as the posts' parent is a thread too: its posts lose their member panels.
+
+real12 made a thread of a root that is one of its posts, or of a thread inside a broad root; a root
+that already is the posts' parent was left a plain root, so ``cleaning.posts`` never saw its posts.
+Two shapes of it, fixture pages in ``tests/fixtures/threads/``:
+
+- ``forum-page-body.html``: a board's posts (``div.post``, each with a ``postbody`` and a ``dl.postprofile``
+  of "Posts:" and "Joined:") side by side in the page body; when trafilatura reads them all, the content
+  rule's candidates (the ``postbody`` elements) meet in their common ancestor, the posts' parent;
+- ``qa-question-answers.html``: a question and its answers, each with a user card (reputation, badges),
+  the question beside the answers' container in the page's ``role=main`` element, which is the root.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bundler.cleaning.content import Support, find_root, thread_posts
+from bundler.commands.extract import piece_text
+from bundler.importers import ImportOptions, read_piece
+from bundler.importers.html import parse_page
+
+PAGES = Path(__file__).parent.parent / "fixtures" / "threads"
+BOARD_POSTS = ["I am getting my first colony", "Use what your association uses", "A full brood box", "Thank you both."]
+ANSWERS = ["I am going away for three weeks", "Dry some of it.", "Three weeks in the fridge", "You can also freeze"]
+
+
+def _tree(name: str):
+    return parse_page((PAGES / name).read_text(encoding="utf-8"), name, [])
+
+
+def _text(name: str) -> str:
+    return piece_text(read_piece(PAGES / name, ImportOptions()))
+
+
+def _in_order(text: str, starts: list[str]) -> bool:
+    positions = [text.find(start) for start in starts]
+    return -1 not in positions and positions == sorted(positions)
+
+
+def test_the_common_ancestor_of_every_post_is_a_thread_root():
+    tree = _tree("forum-page-body.html")
+    everything = " ".join(post.text_content() for post in tree.xpath("//div[@class='content']"))
+    root = find_root(tree, "", Support(everything))  # trafilatura read every post: no one postbody holds half
+    assert root.element.get("id") == "page-body"
+    assert root.posts
+    assert [post.get("id") for post in thread_posts(root) if post.get("id")] == ["p90211", "p90215", "p90230", "p90241"]
+
+
+def test_a_boards_member_profiles_go_and_every_post_stays():
+    text = _text("forum-page-body.html")
+    assert _in_order(text, BOARD_POSTS), text
+    for furniture in ("Joined:", "Posts: 4,032", "Queen breeder", "Newcomer"):
+        assert furniture not in text, furniture
+
+
+def test_a_question_beside_its_answers_makes_the_main_element_a_thread():
+    tree = _tree("qa-question-answers.html")
+    root = find_root(tree, "", Support(tree.xpath("//div[@id='mainbar']")[0].text_content()))
+    assert root.element.get("id") == "mainbar"
+    assert root.posts
+    assert [post.get("id") for post in thread_posts(root)] == ["question", "answer-4412", "answer-4417", "answer-4430"]
+
+
+def test_user_cards_of_a_question_and_its_answers_go_and_each_post_names_its_writer():
+    text = _text("qa-question-answers.html")
+    assert _in_order(text, ANSWERS), text
+    for furniture in ("gold badge", "silver badges", "23.8k", "1,204"):
+        assert furniture not in text, furniture
+    lines = text.splitlines()
+    for writer, start in zip(("Tomasz", "Aisling", "Benedikt"), ANSWERS[1:], strict=True):
+        assert writer in lines[next(i for i, line in enumerate(lines) if line.startswith(start)) - 2 :][:2], lines
+    assert "Related questions" not in text and "Rye or wheat" not in text
+
+
+def test_comments_side_by_side_with_a_story_do_not_make_a_thread():
+    """The root's children being posts is not enough: they must hold most of its text (a story with three
+    short comments beside it in one element is a story, with or without a second opinion)."""
+    story = "<div class='story'><h1>The orchard</h1>" + "<p>The neighbours cut back the brambles and grafted the old trees again.</p>" * 6 + "</div>"
+    comments = "".join(f"<div class='comment' id='comment-{n}'><p>Lovely news, thank you for writing it up.</p></div>" for n in (1, 2, 3))
+    tree = parse_page(f"<html><body><nav><a href='/'>Home</a></nav><main>{story}{comments}</main></body></html>", "story.html", [])
+    for support in (Support(tree.xpath("//div[@class='story']")[0].text_content()), None):
+        root = find_root(tree, "", support)
+        assert root.element.tag == "main" and not root.posts
+
+
+def test_a_blog_posts_body_whose_rows_are_classed_with_a_post_word_is_not_a_thread():
+    """The root the rule found is itself the candidate (``post-content``), its rows merely named "post-row":
+    the posts of a thread are the root's children holding the candidates, not the candidate's own rows."""
+    rows = "".join(f"<div class='post-row'><p>{'The tide comes in twice a day along this stretch of coast. ' * 3}{n}</p></div>" for n in range(4))
+    tree = parse_page(f"<html><body><div class='post-content'>{rows}</div><footer>Harbour notes</footer></body></html>", "rows.html", [])
+    root = find_root(tree, "", None)
+    assert root.element.get("class") == "post-content"
+    assert not root.posts
+
