@@ -7,15 +7,19 @@ Two shapes of it, fixture pages in ``tests/fixtures/threads/``:
 - ``forum-page-body.html``: a board's posts (``div.post``, each with a ``postbody`` and a ``dl.postprofile``
   of "Posts:" and "Joined:") side by side in the page body; when trafilatura reads them all, the content
   rule's candidates (the ``postbody`` elements) meet in their common ancestor, the posts' parent;
-- ``qa-question-answers.html``: a question and its answers, each with a user card (reputation, badges),
-  the question beside the answers' container in the page's ``role=main`` element, which is the root.
+- ``qa-question-answers.html``: a question and its answers, each with a user card (reputation, badges)
+  and a vote count, the question beside the answers' container in the page's ``role=main`` element, which
+  is the root.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from lxml import html as lxml_html
+
 from bundler.cleaning.content import Support, find_root, thread_posts
+from bundler.cleaning.posts import tidy_posts
 from bundler.commands.extract import piece_text
 from bundler.importers import ImportOptions, read_piece
 from bundler.importers.html import parse_page
@@ -69,7 +73,7 @@ def test_user_cards_of_a_question_and_its_answers_go_and_each_post_names_its_wri
         assert furniture not in text, furniture
     lines = text.splitlines()
     for writer, start in zip(("Tomasz", "Aisling", "Benedikt"), ANSWERS[1:], strict=True):
-        assert writer in lines[next(i for i, line in enumerate(lines) if line.startswith(start)) - 2 :][:2], lines
+        assert lines[next(i for i, line in enumerate(lines) if line.startswith(start)) - 1] == writer, lines
     assert "Related questions" not in text and "Rye or wheat" not in text
 
 
@@ -93,3 +97,15 @@ def test_a_blog_posts_body_whose_rows_are_classed_with_a_post_word_is_not_a_thre
     assert root.element.get("class") == "post-content"
     assert not root.posts
 
+
+def test_a_vote_count_is_post_furniture_whatever_its_styling_classes_and_a_posts_own_text_stays():
+    posts = lxml_html.fragment_fromstring(
+        "<div>"
+        "<div class='answer'><div class='vote-count fc-theme-body-font'>67</div>"
+        "<div class='answer-body'><p>Use the fridge.</p></div></div>"
+        "<div class='answer'><div class='vote-count fc-theme-body-font'>+100</div>"
+        "<div class='message-body js-reactions'>Agreed, the fridge works.</div></div>"
+        "</div>"
+    )
+    assert tidy_posts(list(posts)) == ["67", "+100"]
+    assert [" ".join(" ".join(p.itertext()).split()) for p in posts] == ["Use the fridge.", "Agreed, the fridge works."]

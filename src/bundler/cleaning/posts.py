@@ -9,6 +9,7 @@ short line at the top of its post, so that every post, the first and the last to
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -103,9 +104,20 @@ def _is_panel(element, rules: dict) -> bool:
 
 
 def _is_actions(element, rules: dict) -> bool:
-    if not _named(element, "action_words") or _named(element, "text_words"):
+    if not _named(element, "action_words"):
         return False
+    if _named(element, "text_words") and not _is_count(element):
+        return False  # the post's own text ("message-body js-reactions"), unless all it says is a count
     return _word_count(element) <= rules["action_max_words"]
+
+
+#: A vote or reaction count alone ("67", "+100", "3.2k"): never a post's text, whatever styling classes
+#: the count wears (utility classes such as "fc-theme-body-font" hold a text word).
+_COUNT = re.compile(r"[+\-\u2212]?\d[\d,.]*[km]?", re.I)
+
+
+def _is_count(element) -> bool:
+    return bool(_COUNT.fullmatch(" ".join(" ".join(element.itertext()).split())))
 
 
 def _is_pairs(element, rules: dict) -> bool:
