@@ -80,7 +80,11 @@ def test_user_cards_of_a_question_and_its_answers_go_and_each_post_names_its_wri
 def test_comments_side_by_side_with_a_story_do_not_make_a_thread():
     """The root's children being posts is not enough: they must hold most of its text (a story with three
     short comments beside it in one element is a story, with or without a second opinion)."""
-    story = "<div class='story'><h1>The orchard</h1>" + "<p>The neighbours cut back the brambles and grafted the old trees again.</p>" * 6 + "</div>"
+    story = (
+        "<div class='story'><h1>The orchard</h1>"
+        + "<p>The neighbours cut back the brambles and grafted the old trees again.</p>" * 6
+        + "</div>"
+    )
     comments = "".join(f"<div class='comment' id='comment-{n}'><p>Lovely news, thank you for writing it up.</p></div>" for n in (1, 2, 3))
     tree = parse_page(f"<html><body><nav><a href='/'>Home</a></nav><main>{story}{comments}</main></body></html>", "story.html", [])
     for support in (Support(tree.xpath("//div[@class='story']")[0].text_content()), None):
@@ -91,7 +95,9 @@ def test_comments_side_by_side_with_a_story_do_not_make_a_thread():
 def test_a_blog_posts_body_whose_rows_are_classed_with_a_post_word_is_not_a_thread():
     """The root the rule found is itself the candidate (``post-content``), its rows merely named "post-row":
     the posts of a thread are the root's children holding the candidates, not the candidate's own rows."""
-    rows = "".join(f"<div class='post-row'><p>{'The tide comes in twice a day along this stretch of coast. ' * 3}{n}</p></div>" for n in range(4))
+    rows = "".join(
+        f"<div class='post-row'><p>{'The tide comes in twice a day along this stretch of coast. ' * 3}{n}</p></div>" for n in range(4)
+    )
     tree = parse_page(f"<html><body><div class='post-content'>{rows}</div><footer>Harbour notes</footer></body></html>", "rows.html", [])
     root = find_root(tree, "", None)
     assert root.element.get("class") == "post-content"
@@ -109,3 +115,40 @@ def test_a_vote_count_is_post_furniture_whatever_its_styling_classes_and_a_posts
     )
     assert tidy_posts(list(posts)) == ["67", "+100"]
     assert [" ".join(" ".join(p.itertext()).split()) for p in posts] == ["Use the fridge.", "Agreed, the fridge works."]
+
+
+MICRODATA_POSTS = [
+    ("ruth", "I saved a walk from the desktop site"),
+    ("dafydd", "The app cannot open GPX files"),
+    ("ruth", "That worked, thank you."),
+    ("morwenna", "One more tip: download the map area"),
+]
+
+
+def test_posts_marked_only_by_their_microdata_make_a_thread():
+    """``forum-microdata-posts.html``: forum software that classes only some posts ("topic-owner-post"), the
+    rest not at all, but marks each one ``itemtype="http://schema.org/Comment"``."""
+    tree = _tree("forum-microdata-posts.html")
+    root = find_root(tree, "", Support(tree.xpath("//main")[0].text_content()))
+    assert root.posts
+    assert [post.get("data-index") for post in thread_posts(root) if post.tag == "li"] == ["0", "1", "2", "3"]
+
+
+def test_an_avatars_initial_is_not_the_author_the_posts_microdata_author_is():
+    lines = _text("forum-microdata-posts.html").splitlines()
+    starts = [next(i for i, line in enumerate(lines) if line.startswith(start)) for _, start in MICRODATA_POSTS]
+    assert starts == sorted(starts), lines
+    assert [lines[i - 1] for i in starts] == [name for name, _ in MICRODATA_POSTS], lines
+    assert not [line for line in lines if len(line.strip()) == 1], lines  # no "R", "D", "M" initials
+    assert not [line for line in lines if "Reply" in line or "Quote" in line], lines
+
+
+def test_a_microdata_author_inside_an_attribution_line_stays_there():
+    posts = lxml_html.fragment_fromstring(
+        "<div>"
+        "<div class='post'><span class='avatar'>A</span>"
+        "<p>by <a itemprop='author' href='/u/ann'>Ann</a>: 9:43pm On Dec 09</p><div class='content'>First.</div></div>"
+        "</div>"
+    )
+    assert tidy_posts(list(posts)) == ["A"]
+    assert [p.text_content() for p in posts[0].iter("p")] == ["by Ann: 9:43pm On Dec 09"]  # no author line written

@@ -108,7 +108,15 @@ def _post_kind(element) -> str:
     three kinds, not three posts; an id names a post by a word and a number ("post-1234")."""
     if not isinstance(element.tag, str):
         return ""
-    return _kind_of(element.get("class") or "", element.get("id") or "")
+    return _kind_of(element.get("class") or "", element.get("id") or "") or _item_kind(element.get("itemtype") or "")
+
+
+@lru_cache(maxsize=256)
+def _item_kind(itemtype: str) -> str:
+    """The post kind a schema.org ``itemtype`` names ("https://schema.org/Comment" -> "itemtype comment"), "" for
+    none: forum software that classes its posts only for its scripts still marks each one up for search engines."""
+    name = itemtype.rstrip("/").rsplit("/", 1)[-1].lower()
+    return "itemtype " + name if itemtype and name in _root_rules()["post_itemtypes"] else ""
 
 
 @lru_cache(maxsize=16384)
@@ -128,12 +136,22 @@ def _post_words() -> frozenset[str]:
 
 
 def _posts_under(parent) -> list:
-    """``parent``'s children that are posts of one kind and tag, if there are enough to be a thread."""
+    """``parent``'s children that are posts of one kind and tag, if there are enough to be a thread.
+
+    Kinds by class and by schema.org itemtype are two groupings of the same children: some forum software
+    classes only a few posts ("topic-owner-post") but types every one "Comment", and other software types
+    its first post apart ("DiscussionForumPosting") while classing every one "message"; the larger group
+    wins, a class group on a tie."""
     groups: dict[tuple, list] = {}
     for child in parent:
-        kind = _post_kind(child)
+        if not isinstance(child.tag, str):
+            continue
+        kind = _kind_of(child.get("class") or "", child.get("id") or "")
         if kind:
             groups.setdefault((child.tag, kind), []).append(child)
+        item = _item_kind(child.get("itemtype") or "")
+        if item:
+            groups.setdefault((child.tag, item), []).append(child)
     best = max(groups.values(), key=len, default=[])
     return best if len(best) >= _root_rules()["thread_posts"] else []
 
