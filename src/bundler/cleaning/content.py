@@ -89,7 +89,8 @@ def find_root(tree, url: str = "", support: Support | None = None) -> Root:
         else:
             element = _common_ancestor(found)
         how = candidate.get("xpath") or "class " + "/".join(candidate["class_words"][:3])
-        return _settle_thread(Root(element, candidate["strength"], how, posts=_holds_posts(element, found)), support, length)
+        posts = _holds_posts(element, found) or _posts_hold(element, found)
+        return _settle_thread(Root(element, candidate["strength"], how, posts=posts), support, length)
     dense = _densest(body)
     if dense is not None:
         return _settle_thread(Root(dense, "medium", "densest text block"), support, length)
@@ -107,7 +108,15 @@ def _post_kind(element) -> str:
     three kinds, not three posts; an id names a post by a word and a number ("post-1234")."""
     if not isinstance(element.tag, str):
         return ""
-    return _kind_of(element.get("class") or "", element.get("id") or "")
+    return _kind_of(element.get("class") or "", element.get("id") or "") or _item_kind(element.get("itemtype") or "")
+
+
+@lru_cache(maxsize=256)
+def _item_kind(itemtype: str) -> str:
+    """The post kind a schema.org ``itemtype`` names ("https://schema.org/Comment" -> "itemtype comment"), "" for
+    none: forum software that classes its posts only for its scripts still marks each one up for search engines."""
+    name = itemtype.rstrip("/").rsplit("/", 1)[-1].lower()
+    return "itemtype " + name if itemtype and name in _root_rules()["post_itemtypes"] else ""
 
 
 @lru_cache(maxsize=16384)
@@ -127,12 +136,22 @@ def _post_words() -> frozenset[str]:
 
 
 def _posts_under(parent) -> list:
-    """``parent``'s children that are posts of one kind and tag, if there are enough to be a thread."""
+    """``parent``'s children that are posts of one kind and tag, if there are enough to be a thread.
+
+    Kinds by class and by schema.org itemtype are two groupings of the same children: some forum software
+    classes only a few posts ("topic-owner-post") but types every one "Comment", and other software types
+    its first post apart ("DiscussionForumPosting") while classing every one "message"; the larger group
+    wins, a class group on a tie."""
     groups: dict[tuple, list] = {}
     for child in parent:
-        kind = _post_kind(child)
+        if not isinstance(child.tag, str):
+            continue
+        kind = _kind_of(child.get("class") or "", child.get("id") or "")
         if kind:
             groups.setdefault((child.tag, kind), []).append(child)
+        item = _item_kind(child.get("itemtype") or "")
+        if item:
+            groups.setdefault((child.tag, item), []).append(child)
     best = max(groups.values(), key=len, default=[])
     return best if len(best) >= _root_rules()["thread_posts"] else []
 
@@ -161,7 +180,9 @@ def _settle_thread(root: Root, support: Support | None, length) -> Root:
     page. The posts' parent is the article then, each post in order. Comments below an article
     are a thread too, but a small part of the page's text and of trafilatura's reading (which
     leaves comments out): a broad root narrows to a thread only when it holds most of the first
-    and leaves out next to none of the second (a question above its answers stays).
+    and leaves out next to none of the second (a question above its answers stays). A broad root that
+    is itself the thread (a question beside its answers' container, as Q&A sites write them) is one when
+    its posts hold most of its text.
     """
     if root.posts:
         return root
@@ -188,8 +209,10 @@ def _settle_thread(root: Root, support: Support | None, length) -> Root:
                 best, best_length = container, held
     if best is not None and any(_post_kind(e) for e in best.itersiblings(preceding=True)):
         best = best.getparent()  # a lead post above the thread (a question above its answers) belongs to it
-    if best is None or best is element or best_length < share * total:
+    if best is None or best_length < share * total:
         return root
+    if best is element:  # the root is the thread itself (a question above its answers, side by side under it)
+        return Root(element, root.strength, root.how + "; a thread", posts=True)
     if support is not None and not support.empty:
         whole = support.share_in(spaced_text(element))
         if whole and whole - support.share_in(spaced_text(best)) > _root_rules()["thread_support_left"]:
@@ -235,6 +258,17 @@ THREAD_POSTS = 3
 def _holds_posts(element, found: list) -> bool:
     """Whether ``element`` is the parent of several candidates side by side: the posts of a thread."""
     return sum(1 for e in found if e.getparent() is element) >= THREAD_POSTS
+
+
+def _posts_hold(element, found: list) -> bool:
+    """Whether ``element`` is the parent of posts each holding one of the candidates found: a thread whose
+    post bodies (``postbody``) the content rule found, met in their common ancestor when trafilatura read
+    them all. A root that is itself a candidate is not one (a blog post's body whose rows or entries are
+    classed with a post word: "post-row", "chart-entry")."""
+    if any(e is element for e in found):
+        return False
+    posts = _posts_under(element)
+    return sum(1 for post in posts if any(post in e.iterancestors() for e in found)) >= THREAD_POSTS
 
 
 def _thread_or_longest(found: list, length=text_length):

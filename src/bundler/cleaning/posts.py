@@ -9,6 +9,7 @@ short line at the top of its post, so that every post, the first and the last to
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -52,12 +53,15 @@ def tidy_posts(posts: list) -> list[str]:
     weighs what the body kept of trafilatura's reading, which often holds these panels)."""
     dropped: list[str] = []
     for post in posts:
-        name = ""
+        name, panels = "", 0
         for panel in _furniture(post):
-            if not name and _named(panel, "user_words"):
-                name = _author_name(panel)
+            if _named(panel, "user_words"):
+                panels += 1
+                name = name or _author_name(panel)
             dropped.append(" ".join(" ".join(panel.itertext()).split()))
             remove(panel)
+        if panels and not name:
+            name = _marked_author(post)
         if name:
             line = etree.Element("p", {"class": AUTHOR_LINE})
             line.text = name
@@ -103,9 +107,20 @@ def _is_panel(element, rules: dict) -> bool:
 
 
 def _is_actions(element, rules: dict) -> bool:
-    if not _named(element, "action_words") or _named(element, "text_words"):
+    if not _named(element, "action_words"):
         return False
+    if _named(element, "text_words") and not _is_count(element):
+        return False  # the post's own text ("message-body js-reactions"), unless all it says is a count
     return _word_count(element) <= rules["action_max_words"]
+
+
+#: A vote or reaction count alone ("67", "+100", "3.2k"): never a post's text, whatever styling classes
+#: the count wears (utility classes such as "fc-theme-body-font" hold a text word).
+_COUNT = re.compile(r"[+\-\u2212]?\d[\d,.]*[km]?", re.I)
+
+
+def _is_count(element) -> bool:
+    return bool(_COUNT.fullmatch(" ".join(" ".join(element.itertext()).split())))
 
 
 def _is_pairs(element, rules: dict) -> bool:
@@ -117,13 +132,31 @@ def _is_pairs(element, rules: dict) -> bool:
     return all(_word_count(t) <= rules["pair_max_words"] for t in terms)
 
 
+def _marked_author(post) -> str:
+    """The name the post's microdata gives its author (``itemprop="author"``), taken out of the post to be its
+    author line: the user panel that went named nobody (an avatar's initial on a coloured disc). Only a name
+    standing alone where it is (an attribution line "by Ann: 9:43pm" keeps its name)."""
+    for element in _ITEM_AUTHOR(post):
+        name = " ".join(" ".join(element.itertext()).split())
+        parent = element.getparent()
+        alone = parent is not None and " ".join(" ".join(parent.itertext()).split()) == name
+        if alone and len(name) > 1 and 0 < len(WORD.findall(name)) <= _rules()["name_max_words"]:
+            remove(element, keep_blank_tail=True)
+            return name
+    return ""
+
+
+_ITEM_AUTHOR = etree.XPath(".//*[@itemprop='author']")
+
+
 def _author_name(panel) -> str:
     """The author's name in a user panel: the shortest element in it named by a name word, else its shortest link, else its own text, if short."""
     rules = _rules()
     inside = [e for e in panel.iter() if e is not panel]
     for group in ([e for e in inside if _named(e, "name_words")], [e for e in inside if e.tag == "a"], [panel]):
         texts = [" ".join(" ".join(e.itertext()).split()) for e in group]
-        counts = [(len(WORD.findall(t)), i) for i, t in enumerate(texts) if WORD.findall(t)]
+        # one letter is an avatar's initial (a coloured disc standing in for a picture), not a name
+        counts = [(len(WORD.findall(t)), i) for i, t in enumerate(texts) if WORD.findall(t) and len(t) > 1]
         if counts and min(counts)[0] <= rules["name_max_words"]:
             return texts[min(counts)[1]]  # the fewest words: the name, not the panel's details around it
     return ""
