@@ -230,8 +230,10 @@ def summarise(records: list[dict], marks: dict[str, list[float]], total_wall: fl
     stages = sorted(marks.items(), key=lambda item: item[1][0])
     for index, (stage, (start, cpu0)) in enumerate(stages):
         end, cpu1 = stages[index + 1][1] if index + 1 < len(stages) else (total_wall, total_cpu)
+        idle = cores * (end - start) - (cpu1 - cpu0)  # core-seconds no process of the build used (on a loaded machine: others' too)
         lines.append(
             f"  {stage:<16} {start:7.2f} → {end:7.2f}  wall {end - start:6.2f}  cpu {cpu1 - cpu0:6.2f}  ideal {(cpu1 - cpu0) / cores:6.2f}"
+            f"  idle core-s {idle:6.2f}"
         )
     steps = defaultdict(lambda: [0, 0.0, 0.0, 0.0, float("inf"), 0.0])
     for item in records:
@@ -258,7 +260,28 @@ def summarise(records: list[dict], marks: dict[str, list[float]], total_wall: fl
         for job in jobs:
             lines.append(f"    {job['detail']:<12} pid {job['pid']:>7} {job['start']:7.2f} → {job['end']:7.2f}  cpu {job['cpu']:5.2f}")
         lines.append(idle_tail([j for j in jobs if j["detail"].startswith("layout-")]))
+        lines.extend(serial_spans(records, jobs, total_wall))
     return "\n".join(lines)
+
+
+def serial_spans(records: list[dict], jobs: list[dict], total_wall: float) -> list[str]:
+    """The spans where the build has at most one process at work, in wall seconds: where a core waits."""
+    photos = [r["end"] for r in records if r["label"] == "image job"]
+    contents = [j for j in jobs if j["detail"].startswith("contents")]
+    parts_end = max((j["end"] for j in jobs if j["detail"].startswith("layout-")), default=None)
+    assembly = [r for r in records if r["label"] == "assembly"]
+    spans = []
+    if photos:
+        spans.append(("last photo → first layout job (the parent writes part documents)", max(photos), jobs[0]["start"]))
+    if contents and parts_end is not None:
+        spans.append(("last part → contents job (the parent places the parts)", parts_end, contents[0]["start"]))
+        spans.append(("contents job (the parent probes and plans the marks beside it)", contents[0]["start"], contents[-1]["end"]))
+    if contents and assembly:
+        spans.append(("contents job's end → assembly (the layout workers end)", contents[-1]["end"], assembly[0]["start"]))
+    if assembly:
+        spans.append(("assembly (pikepdf, parent alone)", assembly[0]["start"], assembly[0]["end"]))
+        spans.append(("assembly → done (checks, the file written and cached)", assembly[0]["end"], total_wall))
+    return ["serial spans (wall s):"] + [f"    {label:<66} {end - start:6.2f}" for label, start, end in spans]
 
 
 def image_workers(records: list[dict]) -> list[str]:

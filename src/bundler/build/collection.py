@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bundler import interrupts
 from bundler.build.budget import write_edition
-from bundler.build.edition_language import check_edition_languages, dossier_for_edition
+from bundler.build.edition_language import check_edition_languages, dossier_for_edition, edition_language
 from bundler.build.image_stage import WORKER_MODULES, prepare_images
 from bundler.build.incremental import cached_writer
 from bundler.build.leftovers import sweep_cache, sweep_output, sweep_temporary
@@ -173,13 +173,14 @@ def _warm_up(dossier: Dossier, editions: list[Edition], glyphs: GlyphScan) -> No
     """The writers' work that needs no prepared photo, done while the image stage's workers prepare them.
 
     The parent only waited for the workers there, and each writer did this work afterwards with
-    every core but one idle: the formats' ``warm_up`` (the PDF's: loading WeasyPrint, before its
-    layout workers fork) and the scan for characters no face has, which ``glyphs`` remembers
+    every core but one idle: the formats' ``warm_up`` (the PDF's: loading WeasyPrint and the books'
+    hyphenation patterns, before its layout workers fork) and the scan for characters no face has, which ``glyphs`` remembers
     for every edition's writer. Nothing is reported here: the writers report what they find.
     """
+    languages = tuple(dict.fromkeys(edition_language(edition) or dossier.language for edition in editions))  # each book's, as laid out
     for warm_up in dict.fromkeys(format_of(edition).warm_up for edition in editions):
         if warm_up is not None:
-            warm_up()
+            warm_up(languages=languages)
     find_missing_glyphs(dossier, glyphs)
 
 

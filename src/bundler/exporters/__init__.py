@@ -35,8 +35,9 @@ class Format:
     options: tuple[str, ...] = ()  # edition options this format accepts beyond manifest.editions.COMMON_OPTIONS
     image_policy: ImagePolicy = EPUB_POLICY  # its images before the edition's ``images`` option adjusts them
     #: Work the writer will need done that waits for no photo (loading its layout engine): the build
-    #: runs it while the image stage's workers prepare the photos, when there are photos to prepare.
-    warm_up: Callable[[], None] | None = None
+    #: runs it while the image stage's workers prepare the photos, when there are photos to prepare,
+    #: with the book's languages (``warm_up(languages=...)``; during the import, before they are known, without).
+    warm_up: Callable[..., None] | None = None
 
     def filename(self, slug: str) -> str:
         """The output file name for a dossier."""

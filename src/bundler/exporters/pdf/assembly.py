@@ -26,6 +26,15 @@ PX_TO_PT = 0.75
 OVERLAY_NAME = "/BundlerMarginBoxes"
 
 
+def load_pikepdf() -> None:
+    """Import pikepdf now (~0.05 CPU s), the build's while the contents is laid out on a worker.
+
+    ``assemble_book`` imported it on its first line: at the book's serial end, with every other
+    core idle, where the parent had spare time a moment before (``parts.render_in_parts``).
+    """
+    import pikepdf  # noqa: F401
+
+
 def assemble_book(
     front: LaidOut, placements: list[Placement], overlays: list[LaidOut | None], marks: list[list[PageMarks | None] | None] | None = None
 ) -> bytes:

@@ -16,6 +16,7 @@ import gc
 import multiprocessing.util
 import os
 import re
+import shutil
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, Future, as_completed
 from dataclasses import dataclass
@@ -99,15 +100,18 @@ class Placement:
     flipped: bool  # its pages land on the other side than they were laid out on
 
 
-def load_weasyprint() -> None:
-    """Import WeasyPrint in this process (~0.6 s of CPU), the PDF formats' ``warm_up``.
+def load_weasyprint(languages: Iterable[str] = ()) -> None:
+    """Import WeasyPrint in this process (~0.6 s of CPU) and the hyphenation patterns of ``languages``: the PDF formats' ``warm_up``.
 
-    The parent needs it before the layout workers fork (``LayoutRound``) and for the margin
-    probe; the build does it while the image stage's workers prepare photos, instead of
-    afterwards with both cores waiting for it. Its native libraries are opened by their sonames
-    (``native.import_weasyprint``), not found with ``ldconfig``/``gcc`` subprocesses.
+    The parent needs both before the layout workers fork (``LayoutRound``) and WeasyPrint for
+    the margin probe; the build does it while the image stage's workers prepare photos, instead
+    of afterwards with both cores waiting for it. (The patterns, ~0.12 CPU s for English, were
+    loaded at the first layout job's start, while the other core waited for the first job.) Its
+    native libraries are opened by their sonames (``native.import_weasyprint``), not found with
+    ``ldconfig``/``gcc`` subprocesses.
     """
     import_weasyprint()
+    load_hyphenation(languages)
 
 
 def load_hyphenation(languages: Iterable[str]) -> None:
@@ -194,13 +198,31 @@ def _edition_stylesheets(settings: LayoutSettings) -> tuple[object, list]:
 
 
 def _forget_stylesheets() -> None:
-    """Let the kept font configurations go, so each deletes its folder of ``@font-face`` files.
+    """Delete the kept font configurations' folders of ``@font-face`` files, at a worker's exit.
 
-    At exit, before Python tears down the modules their clean-up needs; they sit in reference
-    cycles with the styles computed from them, so only a collection frees them.
+    A configuration deletes its folder when it is freed, but it sits in reference cycles with
+    the styles computed from it, so only a collection frees it: a full collection of a worker's
+    heap after its layouts, ~0.1 CPU s, which both workers paid at the very end of a book while
+    the build waited for them before assembling it (a worker ends with ``os._exit``, so nothing
+    else needs the collection). Each folder is deleted here as its configuration's own clean-up
+    would; a configuration without the folder WeasyPrint keeps (another version) is collected.
     """
+    kept = [fonts for fonts, _ in _PARSED_STYLESHEETS.values()]
     _PARSED_STYLESHEETS.clear()
+    if all(_delete_font_folder(fonts) for fonts in kept):
+        return
     gc.collect()
+
+
+def _delete_font_folder(fonts: object) -> bool:
+    """Delete the folder a WeasyPrint font configuration copied its fonts into; False if it has none we know of."""
+    if not hasattr(fonts, "_folder"):
+        return False
+    folder = fonts._folder
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        fonts._folder = None  # its own clean-up, when it is freed (if ever), has nothing left to do
+    return True
 
 
 def _lead_pages(pages: list) -> int:

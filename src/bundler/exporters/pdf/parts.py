@@ -39,7 +39,7 @@ from typing import TypeVar
 from bundler.cache import ContentCache
 from bundler.errors import ExportError
 from bundler.exporters.context import BuildContext
-from bundler.exporters.pdf.assembly import assemble_book
+from bundler.exporters.pdf.assembly import assemble_book, load_pikepdf
 from bundler.exporters.pdf.base import (
     Fragment,
     FragmentSource,
@@ -240,6 +240,7 @@ def render_in_parts(
                     second.add(
                         _overlay_job(dossier, edition, layout, settings, placements[n], right_to_left, scratch / f"overlay-{n}.xhtml")
                     )
+                load_pikepdf()  # the assembler's library, loaded in this spare time rather than after the contents
                 laid = second.finish("overlay" if overlaid else "contents")
                 if len(laid[0].pages) == len(front.pages):
                     front = laid[0]
