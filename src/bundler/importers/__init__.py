@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from bundler.cache import DamageLog
-from bundler.cleaning.blocks import unlink_relative
+from bundler.cleaning.blocks import unlink_relative, unlink_relative_embeds
 from bundler.cleaning.headings import normalise_headings
 from bundler.cleaning.wellformed import map_fragments, repair_piece
 from bundler.errors import ImportError_
@@ -24,7 +24,7 @@ from bundler.registry import collect
 from bundler.text.plain import slugify
 
 #: Bumped when ``finish_piece`` changes what it makes of a piece: cached imports are then redone.
-FINISH_VERSION = 3
+FINISH_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,8 @@ def finish_piece(piece: Piece) -> Piece:
     Idempotent, so a stored piece read back passes through unchanged.
     """
     piece = map_fragments(repair_piece(piece), unlink_relative)
-    return replace(piece, body=normalise_headings(piece.body), slug=slugify(piece.slug or piece.title))
+    body = normalise_headings(unlink_relative_embeds(piece.body))
+    return replace(piece, body=body, slug=slugify(piece.slug or piece.title))
 
 
 def _finishing(source: Source) -> Source:

@@ -1,0 +1,61 @@
+"""Hostile inputs, round 18: each test reproduces one failure found by hand and checks the outcome a user needs.
+
+Exit 0 with a valid book and the words kept, or exit 1 with a coded message naming the file; never a
+traceback, never an invalid EPUB.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from bundler.importers import ImportOptions, read_piece
+from bundler.model import Embed, ListBlock
+from tests.conftest import epubcheck_messages, run_epubcheck
+from tests.test_cli import run_cli
+
+PROSE = (
+    "The ferry ran late all week because the river was high, and the crossing keepers wrote each delay in "
+    "a ledger that the harbour office later printed for the town. "
+)
+
+
+def article(body: str, title: str = "A page with embeds") -> str:
+    """A saved article with enough prose to be kept, and ``body`` inside it."""
+    paragraphs = "".join(f"<p>{PROSE * 2} Paragraph {i}.</p>" for i in range(4))
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>'
+        f"<body><article><h1>{title}</h1>{paragraphs}{body}<p>Closing words.</p></article></body></html>"
+    )
+
+
+EMBEDS = (
+    '<object data="clip.swf"><p>fallback</p></object><video src="media/v.mp4" title="The harbour map"></video>'
+    '<ul><li><p>An item</p><embed src="inside-a-list.swf"></li></ul>'
+    '<iframe src="https://www.youtube.com/embed/crossing" title="The crossing on video"></iframe>'
+)
+
+
+def test_embeds_with_a_relative_address_point_nowhere_in_the_book(tmp_path):
+    """A saved page's ``<object data="clip.swf">`` became a link to a file the EPUB lacks (EPUBCheck RSC-007)."""
+    page = tmp_path / "embeds.html"
+    page.write_text(article(EMBEDS), encoding="utf-8")
+    piece = read_piece(page, ImportOptions())
+    embeds = [b for b in piece.body if isinstance(b, Embed)]
+    embeds += [b for block in piece.body if isinstance(block, ListBlock) for item in block.items for b in item if isinstance(b, Embed)]
+    assert [e.url for e in embeds] == ["https://www.youtube.com/embed/crossing"]
+    words = " ".join(getattr(b, "html", "") for b in piece.body)
+    assert "The harbour map" in words  # an embed's title stays as words
+
+    collection = tmp_path / "col"
+    assert run_cli("new", str(collection), "--title", "Embeds").returncode == 0
+    imported = run_cli("import", str(collection), str(page))
+    assert imported.returncode == 0, imported.stderr
+    built = run_cli("build", str(collection), "--format", "epub,epub-text", "--out", str(tmp_path / "dist"))
+    assert built.returncode == 0, built.stderr
+    for epub in sorted((tmp_path / "dist").rglob("*.epub")):
+        assert [m for m in epubcheck_messages(run_epubcheck(epub)) if m.startswith(("FATAL", "ERROR"))] == [], epub.name
+        with zipfile.ZipFile(epub) as archive:
+            text = " ".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xhtml"))
+        assert "https://www.youtube.com/embed/crossing" in text and "The harbour map" in text and "An item" in text
+        assert "clip.swf" not in text and "v.mp4" not in text and "inside-a-list.swf" not in text
