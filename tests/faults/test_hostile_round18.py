@@ -12,7 +12,7 @@ from pathlib import Path
 from bundler.importers import ImportOptions, read_piece
 from bundler.model import Embed, ListBlock
 from tests.conftest import epubcheck_messages, run_epubcheck
-from tests.test_cli import run_cli
+from tests.test_cli import assert_user_error, run_cli
 
 PROSE = (
     "The ferry ran late all week because the river was high, and the crossing keepers wrote each delay in "
@@ -59,3 +59,14 @@ def test_embeds_with_a_relative_address_point_nowhere_in_the_book(tmp_path):
             text = " ".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xhtml"))
         assert "https://www.youtube.com/embed/crossing" in text and "The harbour map" in text and "An item" in text
         assert "clip.swf" not in text and "v.mp4" not in text and "inside-a-list.swf" not in text
+
+
+def test_an_edition_name_too_long_for_a_file_name_is_refused_by_check(tmp_path):
+    """A 300-letter ``name:`` passed ``check`` and failed ``build`` at its temporary file (E704)."""
+    (tmp_path / "one.md").write_text("---\ntitle: One\n---\n\n" + PROSE * 4, encoding="utf-8")
+    (tmp_path / "collection.yaml").write_text(
+        "title: T\nsections:\n  - title: S\n    pieces: [one.md]\neditions:\n  - {format: epub, name: " + "a" * 300 + "}\n",
+        encoding="utf-8",
+    )
+    result = run_cli("check", str(tmp_path))
+    assert_user_error(result, "M067", "collection.yaml:6: editions[0].name:", "300 characters", "at most 64")
