@@ -70,3 +70,27 @@ def test_an_edition_name_too_long_for_a_file_name_is_refused_by_check(tmp_path):
     )
     result = run_cli("check", str(tmp_path))
     assert_user_error(result, "M067", "collection.yaml:6: editions[0].name:", "300 characters", "at most 64")
+
+
+def test_a_section_intro_with_a_relative_link_builds_a_valid_epub(tmp_path):
+    """A section's intro (inline Markdown, or its own file) skipped the importers' finishing: ``[the map](map.html)``
+    stayed a link to a file the EPUB lacks (EPUBCheck RSC-007)."""
+    (tmp_path / "one.md").write_text("---\ntitle: One\n---\n\n" + PROSE * 4, encoding="utf-8")
+    (tmp_path / "intro.md").write_text("Read [the second map](maps/two.html) and [the register](https://example.org/r).\n")
+    (tmp_path / "collection.yaml").write_text(
+        "title: T\nsections:\n"
+        "  - title: S\n    intro: 'See [the harbour map](map.html) first.'\n    pieces: [one.md]\n"
+        "  - title: U\n    intro: {file: intro.md}\n    pieces: [two.md]\n"
+        "editions: {epub: {}}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "two.md").write_text("---\ntitle: Two\n---\n\n" + PROSE * 4, encoding="utf-8")
+    built = run_cli("build", str(tmp_path), "--out", str(tmp_path / "dist"))
+    assert built.returncode == 0, built.stderr
+    epub = next((tmp_path / "dist").rglob("*.epub"))
+    assert [m for m in epubcheck_messages(run_epubcheck(epub)) if m.startswith(("FATAL", "ERROR"))] == []
+    with zipfile.ZipFile(epub) as archive:
+        text = " ".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xhtml"))
+    assert "the harbour map" in text and "the second map" in text  # the words stay
+    assert 'href="map.html"' not in text and 'href="maps/two.html"' not in text
+    assert 'href="https://example.org/r"' in text
