@@ -6,6 +6,7 @@ traceback, never an invalid EPUB.
 
 from __future__ import annotations
 
+import gzip
 import zipfile
 from pathlib import Path
 
@@ -94,3 +95,52 @@ def test_a_section_intro_with_a_relative_link_builds_a_valid_epub(tmp_path):
     assert "the harbour map" in text and "the second map" in text  # the words stay
     assert 'href="map.html"' not in text and 'href="maps/two.html"' not in text
     assert 'href="https://example.org/r"' in text
+
+
+def test_a_text_or_markdown_file_with_only_a_title_is_refused_not_imported_empty(tmp_path):
+    """A ``.txt`` of one line or a ``.md`` of one heading was imported as a piece with a title and no text, silently."""
+    collection = tmp_path / "col"
+    assert run_cli("new", str(collection), "--title", "Titles").returncode == 0
+    (tmp_path / "title-only.txt").write_text("The ferry timetable\n", encoding="utf-8")
+    (tmp_path / "heading-only.md").write_text("# The ferry ledger\n", encoding="utf-8")
+    for name, kind in (("title-only.txt", "text"), ("heading-only.md", "Markdown")):
+        result = run_cli("import", str(collection), str(tmp_path / name))
+        assert_user_error(result, "E115", name, f"the {kind} file holds a title and nothing under it", "--allow-empty")
+        assert "open the page in a browser" not in result.stderr  # a file written by hand has no browser view
+    assert not list((collection / "pieces").glob("*/piece.json"))
+    kept = run_cli("import", str(collection), str(tmp_path / "title-only.txt"), "--allow-empty")
+    assert kept.returncode == 0 and "W130" in kept.stderr, kept.stderr
+    (tmp_path / "two-lines.txt").write_text("The ferry timetable\n\nIt ran late all week.\n", encoding="utf-8")
+    assert run_cli("import", str(collection), str(tmp_path / "two-lines.txt")).returncode == 0  # one line of text is an article
+
+
+def warc_response(url: str, body: bytes, headers: str) -> bytes:
+    """One WARC response record holding ``HTTP/1.1 200 OK``, ``headers`` and ``body``."""
+    http = f"HTTP/1.1 200 OK\r\n{headers}\r\n".encode() + body
+    head = (
+        "WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:12345678-1234-1234-1234-123456789abc>\r\n"
+        f"WARC-Date: 2016-05-02T10:00:00Z\r\nWARC-Target-URI: {url}\r\n"
+        f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(http)}\r\n\r\n"
+    )
+    return head.encode() + http + b"\r\n\r\n"
+
+
+def test_a_warc_page_whose_content_is_binary_is_refused_not_imported_as_garbage(tmp_path):
+    """A body whose gzip Content-Encoding is damaged (warcio hands back the compressed bytes) or a PNG served as
+    text/html became a piece whose text was replacement characters, imported without a word."""
+    packed = gzip.compress(article("").encode())
+    damaged = packed[:200] + bytes(b ^ 0x55 for b in packed[200:400]) + packed[400:]
+    cases = {
+        "broken-gzip.warc": warc_response("https://x.example/broken", damaged, "Content-Type: text/html\r\nContent-Encoding: gzip\r\n"),
+        "png-as-html.warc": warc_response("https://x.example/photo", b"\x89PNG\r\n\x1a\n" + b"\0" * 400, "Content-Type: text/html\r\n"),
+    }
+    collection = tmp_path / "col"
+    assert run_cli("new", str(collection), "--title", "Archives").returncode == 0
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        result = run_cli("import", str(collection), str(tmp_path / name))
+        assert_user_error(result, "E112", name, "holds binary data, not a web page", "x.example/")
+    assert not list((collection / "pieces").glob("*/piece.json"))
+    fine = warc_response("https://x.example/fine", article("").encode(), "Content-Type: text/html; charset=utf-8\r\n")
+    (tmp_path / "fine.warc").write_bytes(fine)
+    assert run_cli("import", str(collection), str(tmp_path / "fine.warc")).returncode == 0
