@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gzip
 import zipfile
-from pathlib import Path
 
 from bundler.importers import ImportOptions, read_piece
 from bundler.model import Embed, ListBlock
