@@ -1049,6 +1049,68 @@ def _(d):
     return [d / "folder.warc"]
 
 
+# round 18
+
+
+@variant("html-relative-embeds")
+def _(d):
+    body = '<object data="clip.swf"></object><video src="v.mp4" title="A clip"></video><ul><li>item<embed src="e.swf"></li></ul>'
+    return write(d / "embeds.html", page(body=body))
+
+
+@variant("img-formats-avif-tiff-bmp-ico-jp2")
+def _(d):
+    from PIL import Image
+
+    def encoded(mode: str, kind: str, **options) -> bytes:
+        out = io.BytesIO()
+        Image.new(mode, (300, 200), (40, 90, 160) if mode == "RGB" else 0).save(out, kind, **options)
+        return out.getvalue()
+
+    images = {
+        "a.avif": encoded("RGB", "AVIF"),
+        "b.tif": encoded("F", "TIFF"),
+        "c.bmp": encoded("RGB", "BMP"),
+        "d.ico": encoded("RGB", "ICO"),
+        "e.jp2": encoded("RGB", "JPEG2000"),
+        "f.png": encoded("RGB", "PNG")[:-40],  # cut short: IEND and the end of IDAT lost
+    }
+    return [saved_page(d, "formats", images)]
+
+
+@variant("txt-title-only")
+def _(d):
+    return write(d / "title.txt", "A title and nothing under it\n")
+
+
+@variant("md-heading-only")
+def _(d):
+    return write(d / "heading.md", "# A heading and nothing under it\n")
+
+
+@variant("warc-png-served-as-html")
+def _(d):
+    record = warc_record("https://x.example/photo", b"\x89PNG\r\n\x1a\n" + b"\0" * 400, content_type="text/html")
+    return write(d / "png.warc", record)
+
+
+@variant("warc-gzip-encoding-damaged")
+def _(d):
+    packed = gzip_member(page().encode())
+    damaged = packed[:200] + bytes(b ^ 0x55 for b in packed[200:400]) + packed[400:]  # warcio returns it still packed
+    return write(d / "gz.warc", warc_record("https://x.example/gz", damaged, content_type="text/html\r\nContent-Encoding: gzip"))
+
+
+@variant("manifest-edition-name-300")
+def _(d):
+    return manifest(d, piece_manifest() + "editions:\n  - {format: epub, name: " + "a" * 300 + "}\n")
+
+
+@variant("manifest-intro-relative-link")
+def _(d):
+    return manifest(d, "title: T\nsections:\n  - title: S\n    intro: 'See [the map](map.html).'\n    pieces: [one.md]\n")
+
+
 def gzip_member(data: bytes) -> bytes:
     compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
     return compressor.compress(data) + compressor.flush()

@@ -11,6 +11,7 @@ import functools
 import html
 import re
 import threading
+from dataclasses import replace
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
@@ -702,6 +703,29 @@ def unlink_relative(fragment: str) -> str:
     if not changed:
         return fragment
     return html.escape(root.text or "", quote=False) + "".join(etree.tostring(child, encoding="unicode") for child in root)
+
+
+def unlink_relative_embeds(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """``blocks`` with embeds whose address is relative turned into their title's words (or left out).
+
+    ``<object data="clip.swf">`` or ``<video src="v.mp4">`` in a saved page without a base URL gives
+    an embed pointing at a file inside the book that is not there (EPUBCheck RSC-007), as
+    ``unlink_relative`` says of links. Embeds inside lists and quotes are reached too.
+    """
+    kept: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Embed) and not urlsplit(block.url).scheme:
+            title = block.title.strip()
+            if title:
+                kept.append(Paragraph(html.escape(title, quote=False)))
+            continue
+        if isinstance(block, Quote):
+            block = replace(block, blocks=unlink_relative_embeds(block.blocks))
+        elif isinstance(block, ListBlock):
+            block = replace(block, items=tuple(unlink_relative_embeds(item) for item in block.items))
+        kept.append(block)
+    result = tuple(kept)
+    return blocks if result == blocks else result
 
 
 def _unwrap(element) -> None:

@@ -54,6 +54,18 @@ def body_problem(kept: int, visible: int, extracted: int | None) -> str:
     return ""
 
 
+def title_only_problem(body, standfirst, kind: str) -> list[str]:
+    """``W130`` for a text or Markdown file that gave a title and nothing else (a heading alone, a comment).
+
+    The HTML importer measures its body against the page; a file written by hand has no page to
+    measure against, but a piece with nothing under its title is the same silent loss, and
+    ``bundler import`` refuses it the same way (E115, unless ``--allow-empty``).
+    """
+    if body or standfirst:
+        return []
+    return [coded("W130", f"no article text found: the {kind} file holds a title and nothing under it")]
+
+
 def check_body(blocks: list[Block], page, extracted_text: str | None = None) -> list[str]:
     """Warnings for an imported body that is empty or far smaller than the page's article.
 

@@ -87,6 +87,14 @@ def strict_failures(problems: list[Problem]) -> list[Problem]:
 EMPTY_BODY_CODES = ("W130", "W131")
 
 
+_EMPTY_PAGE_HINT = (
+    "open the page in a browser: if it shows no article (a consent or login wall, an article loaded by script), "
+    "save it again once it does; if it does, bundler missed the text: import it with --allow-empty and please report the page"
+)
+#: A text or Markdown file has no browser view: its writer only has to put the article under the title.
+_EMPTY_FILE_HINT = "write the article under its title (a blank line after the title line), or import it with --allow-empty"
+
+
 def empty_body_refusals(piece: Piece, given: str, allow_empty: bool) -> list[Problem]:
     """An ``E115`` problem for a piece whose article came out empty or far smaller than its page.
 
@@ -105,7 +113,6 @@ def empty_body_refusals(piece: Piece, given: str, allow_empty: bool) -> list[Pro
             f"refused{page}: {what}",
             code="E115",
             file=given,
-            hint="open the page in a browser: if it shows no article (a consent or login wall, an article loaded by script), "
-            "save it again once it does; if it does, bundler missed the text: import it with --allow-empty and please report the page",
+            hint=_EMPTY_FILE_HINT if piece.provenance.importer in ("text", "markdown") else _EMPTY_PAGE_HINT,
         )
     ]

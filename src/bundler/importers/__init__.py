@@ -14,17 +14,17 @@ from functools import cache
 from pathlib import Path
 
 from bundler.cache import DamageLog
-from bundler.cleaning.blocks import unlink_relative
+from bundler.cleaning.blocks import unlink_relative, unlink_relative_embeds
 from bundler.cleaning.headings import normalise_headings
 from bundler.cleaning.wellformed import map_fragments, repair_piece
 from bundler.errors import ImportError_
 from bundler.importers.retrieval import with_retrieval
-from bundler.model import Piece
+from bundler.model import Block, Piece
 from bundler.registry import collect
 from bundler.text.plain import slugify
 
 #: Bumped when ``finish_piece`` changes what it makes of a piece: cached imports are then redone.
-FINISH_VERSION = 3
+FINISH_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,15 @@ def finish_piece(piece: Piece) -> Piece:
     Idempotent, so a stored piece read back passes through unchanged.
     """
     piece = map_fragments(repair_piece(piece), unlink_relative)
-    return replace(piece, body=normalise_headings(piece.body), slug=slugify(piece.slug or piece.title))
+    body = normalise_headings(unlink_relative_embeds(piece.body))
+    return replace(piece, body=body, slug=slugify(piece.slug or piece.title))
+
+
+def finish_blocks(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """``finish_piece``'s safety steps for blocks outside a piece (a section's intro): well-formed
+    fragments, and no link or embed that points at a file the book does not hold (EPUBCheck RSC-007)."""
+    holder = map_fragments(repair_piece(Piece(title="", body=tuple(blocks))), unlink_relative)
+    return unlink_relative_embeds(holder.body)
 
 
 def _finishing(source: Source) -> Source:

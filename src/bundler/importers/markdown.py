@@ -12,6 +12,7 @@ from lxml import etree
 
 from bundler import __version__
 from bundler.cleaning.blocks import html_to_blocks, parse_fragment, text_of
+from bundler.cleaning.completeness import title_only_problem
 from bundler.cleaning.figures import FigureContext
 from bundler.cleaning.notes import extract_notes
 from bundler.codes import coded
@@ -117,6 +118,7 @@ def read_markdown(path: Path, options: ImportOptions) -> Piece:
         title = text_of(body.pop(0).html)
     if not title:
         title = path.stem.replace("-", " ").replace("_", " ").strip().capitalize()
+    warnings += title_only_problem(body, standfirst, "Markdown")
     authors = meta.get("authors") or meta.get("author") or ()
     if isinstance(authors, str):
         authors = (authors,)

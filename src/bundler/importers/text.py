@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bundler import __version__
 from bundler.cleaning.boilerplate import is_boilerplate
+from bundler.cleaning.completeness import title_only_problem
 from bundler.cleaning.credits import split_credit
 from bundler.codes import coded
 from bundler.errors import ImportError_
@@ -54,6 +55,7 @@ def read_text(path: Path, options: ImportOptions) -> Piece:
     body, figure_warnings = _blocks_to_body(blocks, language)
     warnings += figure_warnings
     standfirst, body = _split_standfirst(body)
+    warnings += title_only_problem(body, standfirst, "text")
     return Piece(
         title=smarten(title, language),
         body=tuple(body),

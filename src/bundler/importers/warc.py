@@ -26,7 +26,7 @@ from bundler.importers import ImportOptions, Source
 from bundler.importers.html import read_html_bytes
 from bundler.importers.piece import map_figures
 from bundler.model import Figure, Piece
-from bundler.text.encoding import decode_bytes
+from bundler.text.encoding import decode_bytes, looks_binary
 from bundler.text.plain import sha256_bytes
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -302,9 +302,23 @@ def _redirects(path: Path) -> dict[str, str]:
     return final
 
 
+def _refuse_binary_page(page: WarcRecord, label: str) -> None:
+    """E112 for a page record whose content is no text: an image or file served as ``text/html``, or a body
+    whose ``Content-Encoding`` could not be undone (warcio then hands back the compressed bytes as they are).
+    Read as a page, either became a piece of replacement characters ("\ufffdPNG") without a word said."""
+    if page.payload and looks_binary(page.payload):
+        raise ImportError_(
+            f"the page {page.url} in {Path(label).name} holds binary data, not a web page "
+            "(an image or file served as HTML, or a compressed body that cannot be unpacked)",
+            code="E112",
+            file=label,
+            hint="import the archive's other pages with --url URL, or capture this page again",
+        )
+
+
 def _read_page(page: WarcRecord, images: dict[str, WarcRecord], options: ImportOptions, label: str) -> Piece:
     """Run the HTML importer on one page, with its images served from the archive."""
-
+    _refuse_binary_page(page, label)
     declared = page.charset or _meta_charset(page.payload)
     text, _warnings = decode_bytes(page.payload, declared)
     with tempfile.TemporaryDirectory(prefix="bundler-warc-") as folder:

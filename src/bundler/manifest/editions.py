@@ -72,6 +72,9 @@ COMMON_OPTIONS: dict[str, str] = {
 
 #: A name goes into a file name: letters, digits and inner hyphens only.
 EDITION_NAME = re.compile(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*")
+#: The longest edition name: with the slug, the suffix and the writer's temporary-file decoration it must
+#: stay inside a file system's 255-byte file name, or ``check`` passes and ``build`` fails (E704).
+EDITION_NAME_LENGTH = 64
 
 
 def edition_entries(value: Any) -> list[tuple[str, str, dict]]:
@@ -156,6 +159,11 @@ def _check_output_names(manifest: Manifest, value: Any, known: FormatTable) -> l
         if name and not EDITION_NAME.fullmatch(name):
             hint = "use letters, digits and hyphens only, e.g. name: ar or name: print-a5"
             found.append(problem(manifest, f"{item_key}.name", f"edition name {name!r} cannot go into a file name", "M067", hint))
+            continue
+        if len(name or "") > EDITION_NAME_LENGTH:
+            message = f"edition name {name[:20] + '…'!r} is {len(name)} characters, too long for a file name"
+            hint = f"use at most {EDITION_NAME_LENGTH} characters, e.g. name: ar or name: print-a5"
+            found.append(problem(manifest, f"{item_key}.name", message, "M067", hint))
             continue
         file = Edition(format_name, name=name or "").file_name(slug, known[format_name].suffix)
         if file in written:

@@ -16,7 +16,7 @@ from bundler.cleaning.media import default_media_dir
 from bundler.codes import split_coded
 from bundler.errors import BundlerError, ManifestError, Problem, Report
 from bundler.executor import WorkOptions
-from bundler.importers import ImportOptions, read_piece
+from bundler.importers import ImportOptions, finish_blocks, read_piece
 from bundler.importers.markdown import markdown_to_blocks, split_front_matter
 from bundler.importers.piece import PIECE_FILE
 from bundler.manifest.checks import on_disk
@@ -173,13 +173,14 @@ def _filter_figures(piece: Piece, rule: Any) -> tuple:
 
 
 def _section_intro(manifest: Manifest, intro: Any, language: str) -> tuple:
+    """A section's intro (inline Markdown or a file), finished as an imported piece is (no links to missing files)."""
     if not intro:
         return ()
     if isinstance(intro, dict):
         path = on_disk(manifest.root, intro["file"])
         _meta, text = split_front_matter(path.read_text(encoding="utf-8"), path)
-        return tuple(markdown_to_blocks(text, language))
-    return tuple(markdown_to_blocks(str(intro), language))
+        return finish_blocks(tuple(markdown_to_blocks(text, language)))
+    return finish_blocks(tuple(markdown_to_blocks(str(intro), language)))
 
 
 def _text_pages(manifest: Manifest, entries, default_kind: str, used: set[str]) -> tuple[TextPage, ...]:
