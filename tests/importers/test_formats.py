@@ -52,6 +52,27 @@ def test_markdown_front_matter_footnotes_and_figures(tmp_path):
     assert figure.image.width == 320 and figure.image.path.startswith(str(tmp_path / "media"))
 
 
+def test_markdown_comments_are_left_out_and_raw_html_is_shown_as_text(tmp_path):
+    """An HTML comment is the writer's note to themselves: no edition prints it. Other raw HTML is text, never run."""
+    (tmp_path / "note.md").write_text(
+        "# Field notes\n\n"
+        "The market reopened on Tuesday.<!-- source: Ahmad, do not name -->\n\n"
+        "<!--\nto check: the second date\nwith the desk\n-->\n"
+        "Bread queues were shorter. <!-- inline: ask Rania --> Prices held.\n\n"
+        "<!-- a note --> Shops kept <script>alert(1)</script> odd hours.\n\n"
+        "Code keeps its text: `<!-- in code -->`.\n",
+        encoding="utf-8",
+    )
+    piece = read_piece(tmp_path / "note.md")
+    text = piece_text(piece)
+    for secret in ("Ahmad", "second date", "with the desk", "Rania", "a note", "<!--"):
+        assert secret not in text.replace("<!-- in code -->", ""), secret
+    assert "The market reopened on Tuesday." in text and "Bread queues were shorter." in text and "Prices held." in text
+    assert "Shops kept <script>alert(1)</script> odd hours." in " ".join(text.split())
+    assert "<!-- in code -->" in text
+    assert all("<script" not in block.html for block in piece.body), "raw HTML is escaped, never markup"
+
+
 def test_read_pieces_takes_folders_and_globs_and_skips_saved_files():
     folder = PAGES / "saved-files"
     pieces = read_pieces(folder)

@@ -53,12 +53,35 @@ def _renderer() -> MarkdownIt:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
 
-    return (
-        MarkdownIt("commonmark", {"html": False, "typographer": False, "maxNesting": MAX_MARKDOWN_NESTING})
+    renderer = (
+        MarkdownIt("commonmark", {"html": True, "typographer": False, "maxNesting": MAX_MARKDOWN_NESTING})
         .enable("table")
         .enable("strikethrough")
         .use(footnote_plugin)
     )
+    renderer.add_render_rule("html_block", _raw_html_block)
+    renderer.add_render_rule("html_inline", _raw_html_inline)
+    return renderer
+
+
+#: An HTML comment: the writer's note to themselves (``<!-- check the date -->``).
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def _raw_html_block(self, tokens, index, options, env) -> str:
+    """Raw HTML in Markdown is shown as the text it is, never run; an HTML comment is left out.
+
+    A comment is what a Markdown writer uses for a note nobody should read (a source to check,
+    a name to keep out): every Markdown renderer hides it, and a dossier must not print it.
+    """
+    content = _COMMENT.sub("", tokens[index].content).strip("\n")
+    return "<p>" + html.escape(content, quote=False) + "</p>\n" if content.strip() else ""
+
+
+def _raw_html_inline(self, tokens, index, options, env) -> str:
+    """Inline raw HTML as its text (``_raw_html_block``); an inline comment left out."""
+    content = tokens[index].content
+    return "" if content.startswith("<!--") else html.escape(content, quote=False)
 
 
 def render_markdown(markdown: str) -> str:
@@ -76,7 +99,7 @@ def render_markdown(markdown: str) -> str:
 
 
 def markdown_to_blocks(markdown: str, language: str = "en", figure_hook=None) -> list[Block]:
-    """Render Markdown (raw HTML disabled) into the block vocabulary (footnote markers stay as links)."""
+    """Render Markdown (raw HTML shown as its text, never run; HTML comments left out) into the block vocabulary (footnote markers stay as links)."""
     return html_to_blocks(parse_fragment(render_markdown(markdown)), language, figure_hook=figure_hook)
 
 
