@@ -8,6 +8,7 @@ screenshot) are added to the piece's provenance.
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -49,9 +50,11 @@ def _check_pages_given(folders: list[tuple[str, Path]], found: list[str]) -> Non
     so the folder is not a source of its own. Given without its page, it is refused with the page
     to give instead.
     """
-    given_pages = {Path(text).resolve() for text in found if not is_url(text)}
+    if not folders:
+        return
+    given_pages = {os.path.realpath(text) for text in found if not is_url(text)}  # realpath: a looping link is not an error here
     for text, page in folders:
-        if page.resolve() not in given_pages:
+        if os.path.realpath(page) not in given_pages:
             raise ImportError_(
                 f"{text} is the folder of the saved page {page}, not a page of its own",
                 code="E106",
