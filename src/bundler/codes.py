@@ -107,6 +107,7 @@ CODES: dict[str, Code] = _catalogue(
     ("W130", WARNING, "import", "no article text found: the piece has only a title"),
     ("W131", WARNING, "import", "article body far smaller than the page's text: content may be lost"),
     ("W133", WARNING, "import", "WARC damaged elsewhere; the pages asked for with --url were read whole"),
+    ("W134", WARNING, "import", "article body a small share of the page's prose: posts, comments or a second story may be left out"),
     ("W140", WARNING, "import", "figure without an image file; caption and credit kept"),
     ("W141", WARNING, "import", "figure without an image address; caption and credit kept"),
     ("N142", NOTE, "import", "remote image not fetched; caption and alt text kept"),

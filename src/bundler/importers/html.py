@@ -29,7 +29,7 @@ from bundler.cleaning.asides import author_names, drop_author_cards, drop_repeat
 from bundler.cleaning.blocks import clean_url, close_embeds, html_to_blocks, split_at_breaks, text_of
 from bundler.cleaning.boilerplate import is_boilerplate
 from bundler.cleaning.closing import drop_closing_bio, drop_closing_furniture, drop_doubled_blocks
-from bundler.cleaning.completeness import check_body
+from bundler.cleaning.completeness import check_body, max_prose_words
 from bundler.cleaning.content import (
     Support,
     ancestor_shares,
@@ -165,6 +165,7 @@ def _read_html_bytes(
     choice = language_choice or choose_language(_sample_text(body), meta.language, forced=options.language)
     language = choice.tag
     notes = _take_notes_and_code(tree, language, base_url)
+    prose_bound = max_prose_words(tree)  # before the furniture rules: comments and posts are prose the page shows
     # trafilatura reads the page as it is now (it works on its own copy); the rare steps that need it
     # again after the furniture rules have changed it rebuild it from the text (see UntouchedPage)
     support = Support(trafilatura_text(tree) if first_reading is None else first_reading.second_opinion)
@@ -204,7 +205,7 @@ def _read_html_bytes(
             )
     warnings += choice.warnings
     blocks = _mark_languages(blocks, language)
-    warnings += check_body(blocks, reference.tree, support.text)
+    warnings += check_body(blocks, reference.tree, support.text, prose_bound)
     return Piece(
         title=smarten(title, language),
         body=tuple(blocks),
