@@ -5,7 +5,8 @@ split, CC-BY-4.0; read at run time, never copied): first one ``bundler import`` 
 page into a fresh collection, which must exit 1 and name each refused page (``E115``); then
 again with ``--allow-empty``, and every piece's body is measured against the page's
 human ground truth. It prints how many pages were refused, whether every flagged page was
-named, and how many pages slipped through with a body under 15% of the ground truth.
+named, and how many pages slipped through with a body under 15% of the ground truth, and of
+those how many were imported in silence (without the ``W134`` small-share-of-the-prose warning).
 
 Run: ``.venv/bin/python bench/empty_pages.py [--limit N]`` (about ten minutes for all 997).
 """
@@ -66,17 +67,22 @@ def main() -> int:
         untouched = not (collection / "pieces").exists() or not any((collection / "pieces").iterdir())
         loose = bundler("import", str(collection), *pages, "--allow-empty")
         flagged = set(re.findall(r"^warning: W13[01] pieces/\S+: ", loose.stderr, re.M))
-        bodies = {}
+        bodies, page_of = {}, {}
         for line in loose.stdout.splitlines():  # "added pieces/SLUG/piece.json (TITLE; original kept as sources/ID.html)"
             match = re.match(r"added (\S+) .*original kept as sources/(\d+)(?:-\d+)?\.html\)$", line)
             if match:
                 bodies[match.group(2)] = body_words(collection / match.group(1))
+                page_of[match.group(1)] = match.group(2)
+        warned = {page_of.get(piece) for piece in re.findall(r"^warning: W134 (\S+): ", loose.stderr, re.M)}
     slipped = sorted(p for p, words in bodies.items() if p not in refused and truth[p] >= 100 and words < 0.15 * truth[p])
+    silent = [p for p in slipped if p not in warned]
     print(f"pages: {len(truth)}; first import exit {strict.returncode}, nothing written: {untouched}")
     print(f"refused (E115, each named): {len(refused)} ({len(refused) / max(len(truth), 1):.1%})")
     print(f"flagged W130/W131 when imported with --allow-empty: {len(flagged)}; imported: {len(bodies)}")
     print(f"refused pages whose ground truth has under 50 words (a refusal to question): {sum(truth[p] < 50 for p in refused)}")
     print(f"imported, not refused, body < 15% of the ground truth (slipped through): {len(slipped)} {slipped[:20]}")
+    print(f"  of those, imported without a W134 warning (in silence): {len(silent)} {silent[:20]}")
+    print(f"W134 (a small share of the page's prose) on {len(warned)} imported pages")
     return 0 if strict.returncode == 1 and untouched and len(flagged) == len(refused) else 1
 
 
