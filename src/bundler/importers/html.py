@@ -71,7 +71,7 @@ from bundler.model import Block, Heading, Paragraph, Piece, Provenance
 from bundler.text.dates import parse_date
 from bundler.text.encoding import C1_CONTROL, decode_bytes, has_reference_mojibake, looks_binary, repair_c1, repair_mojibake
 from bundler.text.language import LanguageChoice, choose_language, direction_of, paragraph_languages, settle_language
-from bundler.text.plain import sha256_bytes, slugify
+from bundler.text.plain import sha256_bytes, slugify, word_count
 from bundler.text.typography import normalise_space, smarten
 
 MAX_PAGE_BYTES = 64 * 1024 * 1024
@@ -181,7 +181,7 @@ def _read_html_bytes(
     try:
         blocks = _lead_figures(root.element, context) + html_to_blocks(root.element, language, base_url, context.hook)
         blocks, _how = _choose_blocks(blocks, root, support, tree, language, base_url, context)
-        blocks, context = _recover_lost_article(blocks, context, support, reference, language, judged, teasers=not root.posts)
+        blocks, context = _recover_lost_article(blocks, context, support, reference, language, judged, thread=root.posts)
         blocks = drop_repeated_links(drop_repeated_blocks(blocks))
     except RecursionError as exc:
         raise ImportError_("the page is nested too deeply to read", code="E114", file=label, hint="is it a real article page?") from exc
@@ -626,9 +626,19 @@ def _choose_blocks(blocks, root, support: Support, tree, language, base_url, con
             widened = select_blocks(html_to_blocks(wider, language, base_url, context.hook), support, False)
             # a wider root holds more of the article: one whose filtered blocks hold less of it than the
             # root's own replaced the article with a shorter part that agrees better (a lead, not a list)
-            if _agreement(widened, support) > _agreement(chosen[0], support) and _share(widened, support) >= _share(chosen[0], support):
+            # a thread's posts, found by structure, are never traded for a shorter box trafilatura read (see
+            # _recover_lost_article): a wider root may add to them (a question above), not replace them
+            if (
+                _agreement(widened, support) > _agreement(chosen[0], support)
+                and _share(widened, support) >= _share(chosen[0], support)
+                and not (root.posts and _words(widened) < _words(chosen[0]))
+            ):
                 return widened, f"{wider.tag} filtered by trafilatura (root {root.how} missed part)"
     return chosen
+
+
+def _words(blocks: list[Block]) -> int:
+    return word_count(" ".join(block_text(b) for b in blocks))
 
 
 def _agreement(blocks: list[Block], support: Support) -> float:
@@ -656,7 +666,7 @@ def _wider_root(element, support: Support, share: float):
 
 
 def _recover_lost_article(
-    blocks, context: FigureContext, support: Support, reference: UntouchedPage, language: str, judged=(), teasers: bool = True
+    blocks, context: FigureContext, support: Support, reference: UntouchedPage, language: str, judged=(), thread: bool = False
 ):
     """When the rules kept far less of the article than trafilatura found, they failed on this page.
 
@@ -668,7 +678,12 @@ def _recover_lost_article(
 
     ``judged`` is the text the rules dropped as furniture on purpose (a thread's member panels,
     ``cleaning.posts``; teaser cards after the article, ``cleaning.teasers``, dropped again from the
-    fresh copy when ``teasers``): trafilatura often keeps it, but it is not article text lost.
+    fresh copy unless the root is a ``thread``): trafilatura often keeps it, but it is not article text lost.
+
+    A ``thread`` (posts of one kind side by side, found by structure) is replaced only by a reading
+    at least as long: trafilatura leaves comments and replies out and often takes a box above the
+    posts for the article (a forum's "discussion overview"), which agrees with it better than the
+    posts ever can, and the reading filtered by it kept that box alone.
     """
     if support.empty or len(support.trigrams) < RECOVERY_MIN_TRIGRAMS:
         return blocks, context
@@ -682,7 +697,7 @@ def _recover_lost_article(
     holder = _holder_of(support, measures, min_chars=0, agreement=RECOVERY_AGREEMENT)
     drop_furniture(tree, holds_main_text=holder, measures=measures)
     body = tree.find(".//body")
-    if teasers:
+    if not thread:
         drop_teaser_tails(body, context.base_url, article_share=support.share_in)
     fresh = FigureContext(
         page_dir=context.page_dir, base_url=context.base_url, media_dir=context.media_dir, language=language, damage=context.damage
@@ -690,6 +705,8 @@ def _recover_lost_article(
     candidate = select_blocks(html_to_blocks(body, language, context.base_url, fresh.hook), support, False)
     gained = support.share_of_texts([block_text(b) for b in candidate]) - kept
     if gained >= RECOVERY_GAIN and _agreement(candidate, support) > _agreement(blocks, support):
+        if thread and _words(candidate) < _words(blocks):
+            return blocks, context
         return candidate, fresh
     return blocks, context
 
