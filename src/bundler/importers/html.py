@@ -638,6 +638,7 @@ def _choose_blocks(blocks, root, support: Support, tree, language, base_url, con
 
 
 def _words(blocks: list[Block]) -> int:
+    """The blocks' words: what a thread's posts are weighed by against a reading that would replace them."""
     return word_count(" ".join(block_text(b) for b in blocks))
 
 
