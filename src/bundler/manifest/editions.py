@@ -135,9 +135,9 @@ def _check_edition_list(manifest: Manifest, key: str, value: list) -> list[Probl
     for index, item in enumerate(value):
         item_key = f"{key}[{index}]"
         if not isinstance(item, dict):
-            found.append(
-                problem(manifest, item_key, f"an edition must be a mapping, got {describe(item)}", "M010", "e.g. {format: epub, name: ar}")
-            )
+            example = f"- format: {item}" if isinstance(item, str) and item else "- format: epub"
+            hint = f"write each edition as a mapping with format:, e.g. {example}"
+            found.append(problem(manifest, item_key, f"an edition must be a mapping, got {describe(item)}", "M010", hint))
         elif "format" not in item or item["format"] is None:
             found.append(problem(manifest, item_key, "missing required key 'format' in the edition", "M012", "e.g. format: epub"))
         elif not isinstance(item["format"], str):

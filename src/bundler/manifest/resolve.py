@@ -77,6 +77,9 @@ def resolve_dossier(
             key = f"sections[{s_index}].pieces[{p_index}]"
             try:
                 piece = _load_piece(manifest, entry, reader, media)
+            except MissingFigures as exc:
+                failures.append(problem(manifest, f"{key}.figures", str(exc), "M069", exc.hint))
+                continue
             except BundlerError as exc:
                 failures += [
                     problem(manifest, key, f"cannot import{_origin(manifest, p)}: {p.message}", p.code or "M060", p.hint)
@@ -164,12 +167,35 @@ def _load_piece(manifest: Manifest, entry: Any, reader: PieceReader, media_dir: 
     return replace(piece, **changes)
 
 
+class MissingFigures(ValueError):
+    """A ``figures:`` list names a figure the piece does not have (it would silently keep none of them)."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
 def _filter_figures(piece: Piece, rule: Any) -> tuple:
     """The body under a ``figures:`` override: all (``include``), none (``exclude``) or the numbers listed."""
     if rule in ("include", "all"):
         return piece.body
     wanted = set(rule) if isinstance(rule, list) else set()
+    _refuse_missing_figures(piece, wanted)
     return keep_figures(piece.body, lambda number: number in wanted)
+
+
+def _refuse_missing_figures(piece: Piece, wanted: set[int]) -> None:
+    """Every number listed must be one of the piece's figures, counted as ``bundler list`` counts them."""
+    count = len(piece.figures)
+    missing = sorted(n for n in wanted if n > count)
+    if not missing:
+        return
+    names = ", ".join(str(n) for n in missing)
+    if count == 0:
+        raise MissingFigures(f"figure {names} asked for, but {piece.title!r} has no figures", "remove 'figures:' from this entry")
+    has = "1 figure" if count == 1 else f"{count} figures"
+    hint = f"number them 1 to {count} in reading order, as 'bundler list' counts them; or 'exclude' to keep none"
+    raise MissingFigures(f"no figure {names}: {piece.title!r} has {has}", hint)
 
 
 def _section_intro(manifest: Manifest, intro: Any, language: str) -> tuple:
