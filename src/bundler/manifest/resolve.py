@@ -163,7 +163,7 @@ def _load_piece(manifest: Manifest, entry: Any, reader: PieceReader, media_dir: 
         if overrides.get(field_name):
             changes[field_name] = str(overrides[field_name])
     if "figures" in overrides:
-        changes["body"] = _filter_figures(piece, overrides["figures"])
+        changes["body"] = _filter_figures(replace(piece, **changes), overrides["figures"])  # named by the title readers see
     return replace(piece, **changes)
 
 
