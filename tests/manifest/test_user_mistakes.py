@@ -123,38 +123,243 @@ def test_the_collection_itself_is_valid(collection):
 # (what the editor did, text replaced, replacement, "LINE: KEY: message" expected, the fix the hint must give)
 MISTAKES = [
     ("misspelt top-level key", "rights:", "rigths:", "6: rigths: unknown key 'rigths'", "did you mean 'rights'?"),
-    ("misspelt required key", "    pieces:\n      - source", "    peices:\n      - source", "13: sections[0].peices: unknown key", "did you mean 'pieces'?"),
-    ("author for authors", "        title: The market", "        author: Dana\n        title: The market", "15: sections[0].pieces[0].author: unknown key", "did you mean 'authors'?"),
-    ("key indented too far", "        figures: [2]", "          figures: [2]", "16: not valid YAML: this line is indented more than line 15", "line it up with line 15 (start its key at column 9"),
-    ("key not indented enough", "        title: The market", "       title: The market", "15: not valid YAML: this line does not line up with line 14", "column 9 (8 spaces)"),
+    (
+        "misspelt required key",
+        "    pieces:\n      - source",
+        "    peices:\n      - source",
+        "13: sections[0].peices: unknown key",
+        "did you mean 'pieces'?",
+    ),
+    (
+        "author for authors",
+        "        title: The market",
+        "        author: Dana\n        title: The market",
+        "15: sections[0].pieces[0].author: unknown key",
+        "did you mean 'authors'?",
+    ),
+    (
+        "key indented too far",
+        "        figures: [2]",
+        "          figures: [2]",
+        "16: not valid YAML: this line is indented more than line 15",
+        "line it up with line 15 (start its key at column 9",
+    ),
+    (
+        "key not indented enough",
+        "        title: The market",
+        "       title: The market",
+        "15: not valid YAML: this line does not line up with line 14",
+        "column 9 (8 spaces)",
+    ),
     ("tab in indentation", "        figures: [2]", "\tfigures: [2]", "16: tab in indentation", "spaces only"),
-    ("a piece never imported", "      - sources/souq.md", "      - sources/souk.md", "17: sections[0].pieces[1]: file not found: 'sources/souk.md'", "did you mean 'sources/souq.md'?"),
-    ("a section with no pieces", "      - sources/desk.md", "      []", "", ""),  # replaced below: the list form
-    ("the same piece in two sections", "      - sources/desk.md", "      - sources/souq.md", "20: sections[1].pieces[0]: duplicate piece 'sources/souq.md' (also at sections[0].pieces[1])", "list each file once"),
-    ("a day-first date", "date: 2024-03", "date: 12/03/2024", "4: date: date '12/03/2024' does not parse", "write YYYY-MM-DD"),
+    (
+        "a piece never imported",
+        "      - sources/souq.md",
+        "      - sources/souk.md",
+        "17: sections[0].pieces[1]: file not found: 'sources/souk.md'",
+        "did you mean 'sources/souq.md'?",
+    ),
+    (
+        "a section with no pieces",
+        "    pieces:\n      - sources/desk.md",
+        "    pieces: []",
+        "19: sections[1].pieces: this section has no pieces",
+        "or remove the section",
+    ),
+    (
+        "the same piece in two sections",
+        "      - sources/desk.md",
+        "      - sources/souq.md",
+        "20: sections[1].pieces[0]: duplicate piece 'sources/souq.md' (also at sections[0].pieces[1])",
+        "list each file once",
+    ),
+    (
+        "a day-first date",
+        "date: 2024-03",
+        "date: 12/03/2024",
+        "4: date: date '12/03/2024' does not parse",
+        "did you mean '2024-03-12' (day first) or '2024-12-03' (month first)?",
+    ),
     ("a month that does not exist", "date: 2024-03", "date: 2024-13-01", "4: date: '2024-13-01' is not a real date", "YYYY-MM-DD"),
     ("a language name", "language: en", "language: English", "2: language: invalid language tag 'English'", "did you mean 'en'?"),
-    ("an edition's language name", "    language: ar", "    language: Arabic", "27: editions[1].language: invalid language tag 'Arabic'", "did you mean 'ar'?"),
-    ("editions as one string", EDITIONS, "editions: epub, pdf\n", "23: editions: expected a mapping or a list, got text", "editions: {epub: {}, pdf: {}}"),
-    ("a missing colon", "rights: Free to copy with credit.", "rights Free to copy with credit.", "6: not valid YAML: no ':' after the key in 'rights Free to copy with credit.'", "write 'rights: Free to copy with credit.'"),
-    ("a missing colon in a list item", "  - title: Notes", "  - title Notes", "18: not valid YAML: no ':' after the key in '- title Notes'", "write '- title: Notes'"),
-    ("': ' inside a value", "  - title: Notes", "  - title: Notes: the desk", "18: not valid YAML: the value on this line contains ': '", 'quote the value: - title: "Notes: the desk"'),
-    ("a bracket left open", "editors: [Dana Reporter, سلمى ناصر]", "editors: [Dana Reporter, سلمى ناصر", "3: not valid YAML: '[' opened on line 3 is not closed", "close it with ']' on line 3"),
-    ("a list item without its dash", "      - sources/souq.md", "      - sources/souq.md\n        source: sources/desk.md", "18: not valid YAML: this line is indented under line 17, a list item that is already complete", "begin it with '- '"),
-    ("a front page that is not there", "  - notes/introduction.md", "  - notes/intro.md", "9: front[0]: file not found: 'notes/intro.md'", "did you mean 'notes/introduction.md'?"),
-    ("an intro file that is not there", "{file: notes/markets.md}", "{file: notes/market.md}", "12: sections[0].intro.file: file not found", "did you mean 'notes/markets.md'?"),
-    ("a cover that is not an image", "cover: notes/cover.jpg", "cover: notes/not-a-photo.jpg", "7: cover: cover 'notes/not-a-photo.jpg' cannot be read as an image", "a JPEG or PNG"),
-    ("a front page given as one string", "front:\n  - notes/introduction.md", "front: notes/introduction.md", "8: front: expected a list, got text", "write a list: front: [notes/introduction.md]"),
-    ("subjects as one string", "subjects: [Markets, أسواق]", "subjects: Markets, أسواق", "5: subjects: expected a list, got text", "write a list: subjects: [Markets, أسواق]"),
-    ("figures as a mapping", "figures: [2]", "figures: {exclude: [1]}", "16: sections[0].pieces[0].figures: expected text or a list, got a mapping", "'exclude' (none)"),
-    ("a figure the piece does not have", "figures: [2]", "figures: [3]", "16: sections[0].pieces[0].figures: no figure 3: 'The market reopens' has 2 figures", "number them 1 to 2"),
-    ("a title with no value", "title: Rebuilding the market", "title:", "1: title: 'title' has no value", "write it on the same line: title: ..."),
-    ("an edition listed as a word", "  - format: pdf\n    page_size: A5\n", "  - pdf\n", "28: editions[2]: an edition must be a mapping, got text", "- format: pdf"),
-    ("page_size on the EPUB", "    name: ar\n", "    name: ar\n    page_size: A5\n", "27: editions[1].page_size: the epub edition does not take 'page_size'", "page_size is for: pdf"),
-    ("an edition language no piece is in", "    language: ar", "    language: fr", "27: editions[1].language: no piece is in 'fr'", "the pieces are in: ar, en"),
-    ("a glossary kind misspelt", "kind: glossary}", "kind: glosary}", "22: back[0].kind: unknown page kind 'glosary'", "did you mean 'glossary'?"),
+    (
+        "an edition's language name",
+        "    language: ar",
+        "    language: Arabic",
+        "27: editions[1].language: invalid language tag 'Arabic'",
+        "did you mean 'ar'?",
+    ),
+    (
+        "editions as one string",
+        EDITIONS,
+        "editions: epub, pdf\n",
+        "23: editions: expected a mapping or a list, got text",
+        "editions: {epub: {}, pdf: {}}",
+    ),
+    (
+        "a missing colon",
+        "rights: Free to copy with credit.",
+        "rights Free to copy with credit.",
+        "6: not valid YAML: no ':' after the key in 'rights Free to copy with credit.'",
+        "write 'rights: Free to copy with credit.'",
+    ),
+    (
+        "a missing colon in a list item",
+        "  - title: Notes",
+        "  - title Notes",
+        "18: not valid YAML: no ':' after the key in '- title Notes'",
+        "write '- title: Notes'",
+    ),
+    (
+        "': ' inside a value",
+        "  - title: Notes",
+        "  - title: Notes: the desk",
+        "18: not valid YAML: the value on this line contains ': '",
+        'quote the value: - title: "Notes: the desk"',
+    ),
+    (
+        "a bracket left open",
+        "editors: [Dana Reporter, سلمى ناصر]",
+        "editors: [Dana Reporter, سلمى ناصر",
+        "3: not valid YAML: '[' opened on line 3 is not closed",
+        "close it with ']' on line 3",
+    ),
+    (
+        "a list item without its dash",
+        "      - sources/souq.md",
+        "      - sources/souq.md\n        source: sources/desk.md",
+        "18: not valid YAML: this line is indented under line 17, a list item that is already complete",
+        "begin it with '- '",
+    ),
+    (
+        "a front page that is not there",
+        "  - notes/introduction.md",
+        "  - notes/intro.md",
+        "9: front[0]: file not found: 'notes/intro.md'",
+        "did you mean 'notes/introduction.md'?",
+    ),
+    (
+        "an intro file that is not there",
+        "{file: notes/markets.md}",
+        "{file: notes/market.md}",
+        "12: sections[0].intro.file: file not found",
+        "did you mean 'notes/markets.md'?",
+    ),
+    (
+        "a cover that is not an image",
+        "cover: notes/cover.jpg",
+        "cover: notes/not-a-photo.jpg",
+        "7: cover: cover 'notes/not-a-photo.jpg' cannot be read as an image",
+        "a JPEG or PNG",
+    ),
+    (
+        "a front page given as one string",
+        "front:\n  - notes/introduction.md",
+        "front: notes/introduction.md",
+        "8: front: expected a list, got text",
+        "write a list: front: [notes/introduction.md]",
+    ),
+    (
+        "subjects as one string",
+        "subjects: [Markets, أسواق]",
+        "subjects: Markets, أسواق",
+        "5: subjects: expected a list, got text",
+        "write a list: subjects: [Markets, أسواق]",
+    ),
+    (
+        "figures as a mapping",
+        "figures: [2]",
+        "figures: {exclude: [1]}",
+        "16: sections[0].pieces[0].figures: expected text or a list, got a mapping",
+        "'exclude' (none)",
+    ),
+    (
+        "a figure the piece does not have",
+        "figures: [2]",
+        "figures: [3]",
+        "16: sections[0].pieces[0].figures: no figure 3: 'The market reopens' has 2 figures",
+        "number them 1 to 2",
+    ),
+    (
+        "a title with no value",
+        "title: Rebuilding the market",
+        "title:",
+        "1: title: 'title' has no value",
+        "write it on the same line: title: ...",
+    ),
+    (
+        "an edition listed as a word",
+        "  - format: pdf\n    page_size: A5\n",
+        "  - pdf\n",
+        "28: editions[2]: an edition must be a mapping, got text",
+        "- format: pdf",
+    ),
+    (
+        "page_size on the EPUB",
+        "    name: ar\n",
+        "    name: ar\n    page_size: A5\n",
+        "27: editions[1].page_size: the epub edition does not take 'page_size'",
+        "page_size is for: pdf",
+    ),
+    (
+        "an edition language no piece is in",
+        "    language: ar",
+        "    language: fr",
+        "27: editions[1].language: no piece is in 'fr'",
+        "the pieces are in: ar, en",
+    ),
+    (
+        "a date without zero padding",
+        "date: 2024-03",
+        "date: 2024-3-5",
+        "4: date: date '2024-3-5' does not parse",
+        "did you mean '2024-03-05'?",
+    ),
+    (
+        "a date with its time",
+        "date: 2024-03",
+        "date: 2024-03-12T10:00",
+        "4: date: date '2024-03-12T10:00' does not parse",
+        "did you mean '2024-03-12'?",
+    ),
+    ("a date in words", "date: 2024-03", "date: March 2024", "4: date: date 'March 2024' does not parse", "did you mean '2024-03'?"),
+    ("a tag with an underscore", "language: en", "language: EN_us", "2: language: invalid language tag 'EN_us'", "did you mean 'en-US'?"),
+    (
+        "an intro naming a file as text",
+        "intro: {file: notes/markets.md}",
+        "intro: notes/markets.md",
+        "12: sections[0].intro: the intro is the text 'notes/markets.md'",
+        "intro: {file: notes/markets.md}",
+    ),
+    (
+        "the mapping form inside the list form",
+        "  - format: pdf\n    page_size: A5\n",
+        "  - pdf: {page_size: A5}\n",
+        "28: editions[2]: missing required key 'format'",
+        "- {format: pdf, page_size: A5}",
+    ),
+    (
+        "a title YAML reads as true",
+        "  - title: Notes",
+        "  - title: yes",
+        "18: sections[1].title: expected text, got true or false",
+        'put it in quotes, e.g. title: "yes"',
+    ),
+    (
+        "a title YAML reads as a number",
+        "  - title: Notes",
+        "  - title: 2024",
+        "18: sections[1].title: expected text, got a whole number",
+        'put it in quotes: title: "2024"',
+    ),
+    (
+        "a glossary kind misspelt",
+        "kind: glossary}",
+        "kind: glosary}",
+        "22: back[0].kind: unknown page kind 'glosary'",
+        "did you mean 'glossary'?",
+    ),
 ]
-MISTAKES[7] = ("a section with no pieces", "    pieces:\n      - sources/desk.md", "    pieces: []", "19: sections[1].pieces: this section has no pieces", "or remove the section")
 
 
 def test_there_are_at_least_25_mistakes():
@@ -168,3 +373,14 @@ def test_mistake_is_refused_with_line_and_fix(collection, tmp_path, old, new, ex
     assert_user_error(result, f"{copy / 'collection.yaml'}:{expected}", fix)
     errors = [line for line in result.stderr.splitlines() if re.match(r"error: [EM]\d{3} ", line)]
     assert len(errors) == 1, "one mistake, one message:\n" + result.stderr
+
+
+def test_one_article_listed_twice_is_a_located_warning(collection, tmp_path):
+    """A page listed as two files (its original and a copy, or a page and its piece.json) builds, but says so (W060)."""
+    copy = with_mistake(collection, tmp_path, "      - sources/desk.md", "      - sources/desk.md\n      - sources/desk-again.md")
+    (copy / "sources" / "desk-again.md").write_bytes((copy / "sources" / "desk.md").read_bytes())
+    result = run_cli("check", str(copy))
+    assert result.returncode == 0, result.stderr
+    expected = f"warning: W060 {copy / 'collection.yaml'}:21: sections[1].pieces[1]: the same article as sections[1].pieces[0]"
+    assert expected in result.stderr and "(sources/desk.md and sources/desk-again.md hold the same bytes)" in result.stderr
+    assert_user_error(run_cli("check", "--strict", str(copy)), "W060", "--strict")

@@ -71,6 +71,7 @@ def resolve_dossier(
     sections: list[Section] = []
     used_slugs: set[str] = set()
     failures = []
+    originals: dict[str, tuple[str, str]] = {}  # an original's SHA-256 -> the first entry made from it, and its path
     for s_index, section in enumerate(data["sections"]):
         pieces = []
         for p_index, entry in enumerate(section["pieces"]):
@@ -86,6 +87,9 @@ def resolve_dossier(
                     for p in exc.problems
                 ]
                 continue
+            twice = _same_original(manifest, key, piece, originals)
+            if twice:  # a warning: a copy of a piece edited by hand is a piece of its own
+                report.warnings.append(twice)
             piece = replace(piece, slug=_unique(piece.slug, used_slugs))
             for warning in piece.provenance.warnings:
                 code, message = split_coded(warning)
@@ -124,6 +128,20 @@ def resolve_dossier(
         editions=tuple(_edition(key, name, options) for key, name, options in edition_entries(editions)),
         root=str(manifest.root.resolve()),
     )
+
+
+def _same_original(manifest: Manifest, key: str, piece: Piece, originals: dict[str, tuple[str, str]]) -> Problem | None:
+    """A second entry made from an original already listed (a page and its piece.json): one article printed twice (W060)."""
+    digest = piece.provenance.source_sha256
+    if not digest:
+        return None
+    path = piece.provenance.source_path or "the same original"
+    first, first_path = originals.setdefault(digest, (key, path))
+    if first == key:
+        return None
+    origin = f"both are made from {path}" if path == first_path else f"{first_path} and {path} hold the same bytes"
+    message = f"the same article as {first} ({origin}): it is printed twice"
+    return problem(manifest, key, message, "W060", "list each article once: remove one of the two entries")
 
 
 def _edition(key: str, format_name: str, options: dict) -> Edition:

@@ -66,10 +66,21 @@ def check_text_pages(manifest: Manifest, key: str, value: Any) -> list[Problem]:
 
 
 def check_intro(manifest: Manifest, key: str, value: Any) -> list[Problem]:
-    """Inline Markdown text, or ``{file: intro.md}``."""
+    """Inline Markdown text, or ``{file: intro.md}``; a bare file name is refused, not printed as the intro."""
     if isinstance(value, dict):
         return validate_mapping(manifest, key, value, INTRO_FIELDS)
+    if _names_a_file(manifest, str(value)):
+        message = f"the intro is the text {value!r}, which looks like a file name"
+        return [problem(manifest, key, message, "M030", f"to use the file, write: intro: {{file: {value.strip()}}}")]
     return []
+
+
+def _names_a_file(manifest: Manifest, text: str) -> bool:
+    """One word that is a file of the collection or ends like a notes file (``notes/intro.md``)."""
+    word = text.strip()
+    if not word or any(c.isspace() for c in word):
+        return False
+    return word.lower().endswith((".md", ".markdown", ".txt", ".html")) or (manifest.root / word).is_file()
 
 
 def check_kind(manifest: Manifest, key: str, value: Any) -> list[Problem]:
@@ -113,8 +124,14 @@ def check_sections(manifest: Manifest, key: str, value: Any) -> list[Problem]:
         if isinstance(item, dict):
             found += validate_mapping(manifest, item_key, item, SECTION_FIELDS)
         else:
-            hint = f"write '- title: {item}' with 'pieces:' under it" if isinstance(item, str) else "write '- title: ...' with 'pieces:' under it"
-            found.append(problem(manifest, item_key, f"expected a section mapping with title: and pieces:, got {describe(item)}", "M010", hint))
+            hint = (
+                f"write '- title: {item}' with 'pieces:' under it"
+                if isinstance(item, str)
+                else "write '- title: ...' with 'pieces:' under it"
+            )
+            found.append(
+                problem(manifest, item_key, f"expected a section mapping with title: and pieces:, got {describe(item)}", "M010", hint)
+            )
     return found
 
 
@@ -217,8 +234,14 @@ def type_hint(name: str, types: tuple[type, ...], value: Any) -> str:
     if list in types and isinstance(value, str | int | float):
         items = [w.strip() for w in str(value).split(",") if w.strip()] if isinstance(value, str) else [str(value)]
         return f"write a list: {name}: [" + ", ".join(items) + "]"
+    if str in types and isinstance(value, bool):
+        return f'put it in quotes, e.g. {name}: "yes": YAML reads a bare yes, no, on, off, true or false as true or false'
+    if str in types and isinstance(value, int | float):
+        return f'put it in quotes: {name}: "{value}"'
     if str in types and isinstance(value, list):
-        return f"write one value: {name}: ..." + (" (a list is for editors:, subjects: and authors:)" if name in ("title", "subtitle") else "")
+        return f"write one value: {name}: ..." + (
+            " (a list is for editors:, subjects: and authors:)" if name in ("title", "subtitle") else ""
+        )
     return ""
 
 

@@ -117,7 +117,7 @@ def _mapping_value_here(lines, problem, context, mark, context_mark) -> SyntaxAd
     if key and len(line) - len(line.lstrip(" ")) + key.end() <= mark.column:
         value = line.lstrip(" ")[key.end() :].strip()
         quoted = value.replace('"', '\\"')
-        hint = f"quote the value: {(key.group('dash') or '')}{key.group('key')}: \"{quoted}\""
+        hint = f'quote the value: {(key.group("dash") or "")}{key.group("key")}: "{quoted}"'
         return SyntaxAdvice(number, f"not valid YAML: the value on this line contains ': ' ({value!r})", hint)
     above = _previous_content(lines, number)
     if not above or ":" in head:
@@ -149,8 +149,5 @@ def _indented_less(lines, problem, context, mark, context_mark) -> SyntaxAdvice 
         return None
     column = _key_column(_text(lines, above))
     message = f"not valid YAML: this line does not line up with line {above} above it"
-    hint = (
-        f"start its key at column {column + 1} ({column} spaces) to go on with that entry, "
-        "or begin it with '- ' for a new list item"
-    )
+    hint = f"start its key at column {column + 1} ({column} spaces) to go on with that entry, or begin it with '- ' for a new list item"
     return SyntaxAdvice(number, message, hint)
