@@ -121,19 +121,19 @@ def iso_date_suggestion(text: str) -> str:
         readings = [(year, second, first), (year, first, second)] if first != second else [(year, second, first)]
         found = [f"'{y:04d}-{m:02d}-{d:02d}'" for y, m, d in readings if _real(y, m, d)]
         if len(found) == 2:
-            return f"did you mean {found[0]} (day first) or {found[1]} (month first)? Write dates as YYYY-MM-DD"
-        return f"did you mean {found[0]}? Write dates as YYYY-MM-DD" if found else ""
+            return f"did you mean {found[0]} (day first) or {found[1]} (month first)? (write YYYY-MM-DD)"
+        return f"did you mean {found[0]}? (write YYYY-MM-DD)" if found else ""
     parts = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?:[T ]\d{1,2}:\d{2}(?::\d{2})?.*)?", text)
     if parts:
         year, month, day = int(parts[1]), int(parts[2]), int(parts[3] or 1)
         iso = f"{year:04d}-{month:02d}" + (f"-{day:02d}" if parts[3] else "")
-        return f"did you mean '{iso}'? (a date only, with two-digit months and days)" if _real(year, month, day) else ""
+        return f"did you mean '{iso}'? (write YYYY-MM-DD: a date only, two-digit months and days)" if _real(year, month, day) else ""
     words = re.fullmatch(r"(?:(\d{1,2})\s+)?([A-Za-z]{3,})\.?,?\s+(?:(\d{1,2}),?\s+)?(\d{4})", text)
     month = _MONTHS.get(words[2][:3].lower()) if words else None
     if words and month:
         day = int(words[1] or words[3] or 0)
         iso = f"{int(words[4]):04d}-{month:02d}" + (f"-{day:02d}" if day else "")
-        return f"did you mean '{iso}'? Write dates as YYYY-MM-DD or YYYY-MM" if _real(int(words[4]), month, day or 1) else ""
+        return f"did you mean '{iso}'? (write YYYY-MM-DD or YYYY-MM)" if _real(int(words[4]), month, day or 1) else ""
     return ""
 
 

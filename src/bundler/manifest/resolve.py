@@ -87,9 +87,10 @@ def resolve_dossier(
                     for p in exc.problems
                 ]
                 continue
-            twice = _same_original(manifest, key, piece, originals)
+            twice = _same_original(piece, originals, key)
             if twice:  # a warning: a copy of a piece edited by hand is a piece of its own
-                report.warnings.append(twice)
+                hint = "list each article once: remove one of the two entries"
+                report.warn(twice, "W060", file=str(manifest.path), line=manifest.line(key), key=key, hint=hint)
             piece = replace(piece, slug=_unique(piece.slug, used_slugs))
             for warning in piece.provenance.warnings:
                 code, message = split_coded(warning)
@@ -130,18 +131,17 @@ def resolve_dossier(
     )
 
 
-def _same_original(manifest: Manifest, key: str, piece: Piece, originals: dict[str, tuple[str, str]]) -> Problem | None:
-    """A second entry made from an original already listed (a page and its piece.json): one article printed twice (W060)."""
+def _same_original(piece: Piece, originals: dict[str, tuple[str, str]], key: str) -> str:
+    """What to say when an entry is made from an original already listed (a page and its piece.json), else ""."""
     digest = piece.provenance.source_sha256
     if not digest:
-        return None
+        return ""
     path = piece.provenance.source_path or "the same original"
     first, first_path = originals.setdefault(digest, (key, path))
     if first == key:
-        return None
+        return ""
     origin = f"both are made from {path}" if path == first_path else f"{first_path} and {path} hold the same bytes"
-    message = f"the same article as {first} ({origin}): it is printed twice"
-    return problem(manifest, key, message, "W060", "list each article once: remove one of the two entries")
+    return f"the same article as {first} ({origin}): it is printed twice"
 
 
 def _edition(key: str, format_name: str, options: dict) -> Edition:
