@@ -143,7 +143,8 @@ EVERYWHERE += ("OVERRIDE-SITE-MARK", "RIGHTS-MARK", "GLOSSARY-MARK")
 
 
 def bundler(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    paths = [str(Path(p).resolve()) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]  # cwd changes below
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": os.pathsep.join(paths)}
     return subprocess.run([sys.executable, "-m", "bundler", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
 
 
@@ -220,10 +221,11 @@ class Checks:
     """One line per check; remembers failures."""
 
     def __init__(self) -> None:
-        self.failed = 0
+        self.failed = self.made = 0
 
     def __call__(self, what: str, ok: bool, detail: str = "") -> None:
         self.failed += not ok
+        self.made += 1
         print(f"{'ok  ' if ok else 'FAIL'} {what}" + (f": {detail}" if detail and not ok else ""))
 
 
@@ -302,7 +304,7 @@ def main(work: Path) -> int:
     check("dossier19.zim: Title", archive.get_metadata("Title").decode() == "ZIM-TITLE-MARK")
     zim_text = " ".join(bytes(archive.get_entry_by_path(p).get_item().content).decode() for p in (order + ["sources"]))
     check("dossier19.zim: marks", all(m in zim_text for m in EVERYWHERE[:3]), "")
-    print(f"{check.failed} check(s) failed")
+    print(f"{check.failed} of {check.made} check(s) failed")
     return 1 if check.failed else 0
 
 
