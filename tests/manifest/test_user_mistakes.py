@@ -353,6 +353,13 @@ MISTAKES = [
         'put it in quotes: title: "2024"',
     ),
     (
+        "an empty override",
+        "        title: The market reopens",
+        "        title: ''",
+        "15: sections[0].pieces[0].title: the override 'title' is empty, so it would be ignored",
+        "remove 'title:' to keep the piece's own",
+    ),
+    (
         "a glossary kind misspelt",
         "kind: glossary}",
         "kind: glosary}",

@@ -216,6 +216,10 @@ def validate_mapping(manifest: Manifest, prefix: str, data: dict, schema: dict[s
         if spec.required and isinstance(value, str) and not value.strip():
             found.append(problem(manifest, key, f"{name!r} is empty", "M013", spec.doc))
             continue
+        if schema is PIECE_FIELDS and isinstance(value, str | list) and not (value.strip() if isinstance(value, str) else value):
+            hint = f"remove '{name}:' to keep the piece's own, or write the {name} it should have"
+            found.append(problem(manifest, key, f"the override {name!r} is empty, so it would be ignored", "M013", hint))
+            continue
         if spec.check:
             found += spec.check(manifest, key, value)
     return found
