@@ -165,7 +165,9 @@ CODES: dict[str, Code] = _catalogue(
     ("M066", ERROR, "manifest", "two editions would write the same file (give each edition of one format its own name)"),
     ("M067", ERROR, "manifest", "an edition's name cannot go into a file name"),
     ("M068", ERROR, "manifest", "unknown image device profile"),
+    ("M069", ERROR, "manifest", "a piece's figures: list names a figure the piece does not have"),
     ("M090", ERROR, "manifest", "could not remove or move the entry in the manifest text"),
+    ("W060", WARNING, "manifest", "two entries are made from the same original: the article is printed twice"),
     # PDF
     ("E060", ERROR, "pdf", "unknown page size for a PDF edition"),
     ("E061", ERROR, "pdf", "WeasyPrint reported errors"),

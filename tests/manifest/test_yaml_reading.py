@@ -39,12 +39,13 @@ def test_every_manifest_reads_as_the_pure_python_loader_read_it(folder, monkeypa
     assert fast == problems_of(folder)
 
 
-def test_syntax_error_names_its_line_in_the_pure_python_wording(tmp_path):
+def test_syntax_error_names_its_line_and_the_fix(tmp_path):
     (tmp_path / "collection.yaml").write_text("title: T\nsections: one: two\n", encoding="utf-8")
     with pytest.raises(ManifestError) as caught:
         load_manifest(tmp_path, formats=formats())
     [problem] = caught.value.problems
-    assert (problem.code, problem.line, problem.message) == ("M003", 2, "not valid YAML: mapping values are not allowed here")
+    assert (problem.code, problem.line, problem.message) == ("M003", 2, "not valid YAML: the value on this line contains ': ' ('one: two')")
+    assert problem.hint == 'quote the value: sections: "one: two"'
     assert problem.file == str(tmp_path / "collection.yaml")
 
 

@@ -29,7 +29,19 @@ def edition_language(edition: Edition) -> str:
 
 
 def dossier_for_edition(dossier: Dossier, edition: Edition) -> Dossier:
-    """The dossier an edition is made from: the whole one, or the part in the edition's language."""
+    """The dossier an edition is made from: the part in its language, under its own ``title`` if it names one.
+
+    The title is set here, the one place a dossier is tailored to an edition, so every format
+    (the EPUB's metadata and title page, the generated cover, the ZIM's metadata, the PDF and
+    HTML) carries it alike; a title an editor wrote for the edition is kept whole, not halved.
+    """
+    book = _in_edition_language(dossier, edition)
+    title = edition.option("title")
+    return replace(book, title=str(title)) if isinstance(title, str) and title.strip() else book
+
+
+def _in_edition_language(dossier: Dossier, edition: Edition) -> Dossier:
+    """The whole dossier, or the part in the edition's language."""
     language = edition_language(edition)
     if not language:
         return dossier

@@ -13,6 +13,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args, ui) -> int:
+    from bundler.build.edition_language import check_edition_languages
     from bundler.errors import Report
     from bundler.exporters import formats
     from bundler.manifest import load_manifest, resolve_dossier
@@ -21,6 +22,7 @@ def run(args, ui) -> int:
     manifest = load_manifest(args.collection, formats=formats())
     report = Report()
     dossier = resolve_dossier(manifest, report)
+    check_edition_languages(dossier, list(dossier.editions), manifest)  # M065, as the build refuses it
     check_pieces_render(dossier)  # what the build would render, so a piece that breaks it fails here too
     _check_originals(manifest, report)
     show_report(ui, report.warnings, args.verbose)

@@ -19,11 +19,34 @@ from typing import Any
 from bundler.errors import BundlerError, Problem
 from bundler.importers import find_source
 from bundler.manifest.document import MANIFEST_NAME, Manifest, problem
-from bundler.text.language import is_language_tag
+from bundler.text.language import is_language_tag, normalise_tag
 from bundler.text.sizes import parse_size  # noqa: F401  (the manifest checks a budget with it; editions imports it from here)
 
 TYPE_NAMES = {bool: "true or false", str: "text", int: "a whole number", float: "a number", list: "a list", dict: "a mapping"}
-_LANGUAGE_NAMES = {"english": "en", "arabic": "ar", "french": "fr", "german": "de", "spanish": "es", "kurdish": "ku", "turkish": "tr"}
+_LANGUAGE_NAMES = {  # names editors write instead of a tag (in English, and the Arabic ones in Arabic)
+    "english": "en",
+    "arabic": "ar",
+    "french": "fr",
+    "german": "de",
+    "spanish": "es",
+    "kurdish": "ku",
+    "turkish": "tr",
+    "persian": "fa",
+    "farsi": "fa",
+    "urdu": "ur",
+    "hebrew": "he",
+    "russian": "ru",
+    "ukrainian": "uk",
+    "portuguese": "pt",
+    "italian": "it",
+    "chinese": "zh",
+    "japanese": "ja",
+    "korean": "ko",
+    "العربية": "ar",
+    "عربي": "ar",
+    "الإنجليزية": "en",
+}
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -52,7 +75,7 @@ def check_language(manifest: Manifest, key: str, value: Any) -> list[Problem]:
     if text.lower() in _LANGUAGE_NAMES:
         hint = f"did you mean {_LANGUAGE_NAMES[text.lower()]!r}? Tags look like 'en', 'ar' or 'ar-SY'"
     elif is_language_tag(text.replace("_", "-")):
-        hint = f"did you mean {text.replace('_', '-')!r}? (BCP 47 tags use '-')"
+        hint = f"did you mean {normalise_tag(text.replace('_', '-')) or text.replace('_', '-')!r}? (BCP 47 tags use '-')"
     return [problem(manifest, key, f"invalid language tag {text!r}", "M020", hint)]
 
 
@@ -74,15 +97,52 @@ def check_date(manifest: Manifest, key: str, value: Any) -> list[Problem]:
     hint = "write YYYY-MM-DD, YYYY-MM, YYYY, or a range like 2016-04/2016-12"
     ends = text.split("/")
     if len(ends) > 2:
-        return [problem(manifest, key, f"date {text!r} does not parse", "M021", hint)]
+        return [problem(manifest, key, f"date {text!r} does not parse", "M021", iso_date_suggestion(text) or hint)]
     for end in ends:
         if parse_iso_date(end) is None:
             real = _DATE.match(end.strip())
             message = f"{end.strip()!r} is not a real date" if real else f"date {text!r} does not parse"
-            return [problem(manifest, key, message, "M021", hint)]
+            return [problem(manifest, key, message, "M021", iso_date_suggestion(end.strip()) or hint)]
     if len(ends) == 2 and ends[1].strip() < ends[0].strip():
         return [problem(manifest, key, f"date range {text!r} ends before it starts", "M023", f"did you mean '{ends[1]}/{ends[0]}'?")]
     return []
+
+
+def iso_date_suggestion(text: str) -> str:
+    """A did-you-mean in ISO form for a date written another common way, or "".
+
+    ``12/03/2024`` is read both ways when either could be the day (the hint names both);
+    ``2024-3-5``, ``2024-03-13T10:00``, ``March 2024`` and ``12 March 2024`` have one reading.
+    """
+    text = text.strip()
+    numbers = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", text)
+    if numbers:
+        first, second, year = (int(g) for g in numbers.groups())
+        readings = [(year, second, first), (year, first, second)] if first != second else [(year, second, first)]
+        found = [f"'{y:04d}-{m:02d}-{d:02d}'" for y, m, d in readings if _real(y, m, d)]
+        if len(found) == 2:
+            return f"did you mean {found[0]} (day first) or {found[1]} (month first)? (write YYYY-MM-DD)"
+        return f"did you mean {found[0]}? (write YYYY-MM-DD)" if found else ""
+    parts = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?:[T ]\d{1,2}:\d{2}(?::\d{2})?.*)?", text)
+    if parts:
+        year, month, day = int(parts[1]), int(parts[2]), int(parts[3] or 1)
+        iso = f"{year:04d}-{month:02d}" + (f"-{day:02d}" if parts[3] else "")
+        return f"did you mean '{iso}'? (write YYYY-MM-DD: a date only, two-digit months and days)" if _real(year, month, day) else ""
+    words = re.fullmatch(r"(?:(\d{1,2})\s+)?([A-Za-z]{3,})\.?,?\s+(?:(\d{1,2}),?\s+)?(\d{4})", text)
+    month = _MONTHS.get(words[2][:3].lower()) if words else None
+    if words and month:
+        day = int(words[1] or words[3] or 0)
+        iso = f"{int(words[4]):04d}-{month:02d}" + (f"-{day:02d}" if day else "")
+        return f"did you mean '{iso}'? (write YYYY-MM-DD or YYYY-MM)" if _real(int(words[4]), month, day or 1) else ""
+    return ""
+
+
+def _real(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def check_identifier(manifest: Manifest, key: str, value: Any) -> list[Problem]:

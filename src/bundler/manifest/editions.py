@@ -135,16 +135,27 @@ def _check_edition_list(manifest: Manifest, key: str, value: list) -> list[Probl
     for index, item in enumerate(value):
         item_key = f"{key}[{index}]"
         if not isinstance(item, dict):
-            found.append(
-                problem(manifest, item_key, f"an edition must be a mapping, got {describe(item)}", "M010", "e.g. {format: epub, name: ar}")
-            )
+            example = f"- format: {item}" if isinstance(item, str) and item else "- format: epub"
+            hint = f"write each edition as a mapping with format:, e.g. {example}"
+            found.append(problem(manifest, item_key, f"an edition must be a mapping, got {describe(item)}", "M010", hint))
         elif "format" not in item or item["format"] is None:
-            found.append(problem(manifest, item_key, "missing required key 'format' in the edition", "M012", "e.g. format: epub"))
+            found.append(problem(manifest, item_key, "missing required key 'format' in the edition", "M012", _format_hint(item)))
         elif not isinstance(item["format"], str):
             found.append(
                 problem(manifest, f"{item_key}.format", f"expected text, got {describe(item['format'])}", "M010", "e.g. format: epub")
             )
     return found
+
+
+def _format_hint(item: dict) -> str:
+    """``- pdf: {page_size: A4}`` (the mapping form's shape inside the list form) rewritten as the list form wants it."""
+    shaped = [k for k, v in item.items() if isinstance(v, dict | None) and re.fullmatch(r"[a-z][a-z-]*", str(k))]
+    if len(shaped) == 1:
+        name = shaped[0]
+        options = {**(item[name] or {}), **{k: v for k, v in item.items() if k != name}}
+        rest = "".join(f", {k}: {v}" for k, v in options.items())
+        return f"in the list form each edition names its format: - {{format: {name}{rest}}}"
+    return "e.g. - format: epub (and its options beside it)"
 
 
 def _check_output_names(manifest: Manifest, value: Any, known: FormatTable) -> list[Problem]:

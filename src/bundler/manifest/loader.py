@@ -23,6 +23,7 @@ from bundler.manifest.document import MANIFEST_NAME, Manifest
 from bundler.manifest.editions import FormatTable
 from bundler.manifest.schema import validate_manifest
 from bundler.manifest.validated import validate_remembered
+from bundler.manifest.yaml_syntax import explain_yaml_error
 from bundler.yaml_text import unconvertible_scalar, unreadable_character
 
 __all__ = ["MANIFEST_NAME", "Manifest", "find_manifest", "load_manifest"]
@@ -155,7 +156,7 @@ def _parse_with(loader_class: type, text: str, path: Path) -> tuple[yaml.Node, d
         else:
             data = None
     except yaml.YAMLError as exc:
-        raise _yaml_error(exc, path) from exc
+        raise _yaml_error(exc, path, text) from exc
     except RecursionError as exc:
         raise ManifestError("manifest is nested too deeply", file=str(path), code="M009") from exc
     finally:
@@ -172,18 +173,10 @@ def _parse_with(loader_class: type, text: str, path: Path) -> tuple[yaml.Node, d
     return node, data
 
 
-def _yaml_error(exc: yaml.YAMLError, path: Path) -> ManifestError:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
-    context = getattr(exc, "context", None)
-    message = f"not valid YAML: {problem}" + (f" ({context})" if context and "found" in problem else "")
-    return ManifestError(
-        message,
-        file=str(path),
-        line=mark.line + 1 if mark else 0,
-        code="M003",
-        hint="check indentation and that values containing ': ', ' #', '[' or '{' are quoted",
-    )
+def _yaml_error(exc: yaml.YAMLError, path: Path, text: str) -> ManifestError:
+    """A syntax error on the line to change, with what is wrong and the fix (``yaml_syntax``)."""
+    advice = explain_yaml_error(text, exc)
+    return ManifestError(advice.message, file=str(path), line=advice.line, code="M003", hint=advice.hint)
 
 
 def check_expansion(root: yaml.Node, file: str) -> None:

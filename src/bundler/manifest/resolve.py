@@ -71,18 +71,26 @@ def resolve_dossier(
     sections: list[Section] = []
     used_slugs: set[str] = set()
     failures = []
+    originals: dict[str, tuple[str, str]] = {}  # an original's SHA-256 -> the first entry made from it, and its path
     for s_index, section in enumerate(data["sections"]):
         pieces = []
         for p_index, entry in enumerate(section["pieces"]):
             key = f"sections[{s_index}].pieces[{p_index}]"
             try:
                 piece = _load_piece(manifest, entry, reader, media)
+            except MissingFigures as exc:
+                failures.append(problem(manifest, f"{key}.figures", str(exc), "M069", exc.hint))
+                continue
             except BundlerError as exc:
                 failures += [
                     problem(manifest, key, f"cannot import{_origin(manifest, p)}: {p.message}", p.code or "M060", p.hint)
                     for p in exc.problems
                 ]
                 continue
+            twice = _same_original(piece, originals, key)
+            if twice:  # a warning: a copy of a piece edited by hand is a piece of its own
+                hint = "list each article once: remove one of the two entries"
+                report.warn(twice, "W060", file=str(manifest.path), line=manifest.line(key), key=key, hint=hint)
             piece = replace(piece, slug=_unique(piece.slug, used_slugs))
             for warning in piece.provenance.warnings:
                 code, message = split_coded(warning)
@@ -123,6 +131,19 @@ def resolve_dossier(
     )
 
 
+def _same_original(piece: Piece, originals: dict[str, tuple[str, str]], key: str) -> str:
+    """What to say when an entry is made from an original already listed (a page and its piece.json), else ""."""
+    digest = piece.provenance.source_sha256
+    if not digest:
+        return ""
+    path = piece.provenance.source_path or "the same original"
+    first, first_path = originals.setdefault(digest, (key, path))
+    if first == key:
+        return ""
+    origin = f"both are made from {path}" if path == first_path else f"{first_path} and {path} hold the same bytes"
+    return f"the same article as {first} ({origin}): it is printed twice"
+
+
 def _edition(key: str, format_name: str, options: dict) -> Edition:
     """One declared edition: its format, its name (not an option of the book), its options, where it is declared."""
     name = str(options.pop("name", None) or "")
@@ -160,8 +181,16 @@ def _load_piece(manifest: Manifest, entry: Any, reader: PieceReader, media_dir: 
         if overrides.get(field_name):
             changes[field_name] = str(overrides[field_name])
     if "figures" in overrides:
-        changes["body"] = _filter_figures(piece, overrides["figures"])
+        changes["body"] = _filter_figures(replace(piece, **changes), overrides["figures"])  # named by the title readers see
     return replace(piece, **changes)
+
+
+class MissingFigures(ValueError):
+    """A ``figures:`` list names a figure the piece does not have (it would silently keep none of them)."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 def _filter_figures(piece: Piece, rule: Any) -> tuple:
@@ -169,7 +198,22 @@ def _filter_figures(piece: Piece, rule: Any) -> tuple:
     if rule in ("include", "all"):
         return piece.body
     wanted = set(rule) if isinstance(rule, list) else set()
+    _refuse_missing_figures(piece, wanted)
     return keep_figures(piece.body, lambda number: number in wanted)
+
+
+def _refuse_missing_figures(piece: Piece, wanted: set[int]) -> None:
+    """Every number listed must be one of the piece's figures, counted as ``bundler list`` counts them."""
+    count = len(piece.figures)
+    missing = sorted(n for n in wanted if n > count)
+    if not missing:
+        return
+    names = ", ".join(str(n) for n in missing)
+    if count == 0:
+        raise MissingFigures(f"figure {names} asked for, but {piece.title!r} has no figures", "remove 'figures:' from this entry")
+    has = "1 figure" if count == 1 else f"{count} figures"
+    hint = f"number them 1 to {count} in reading order, as 'bundler list' counts them; or 'exclude' to keep none"
+    raise MissingFigures(f"no figure {names}: {piece.title!r} has {has}", hint)
 
 
 def _section_intro(manifest: Manifest, intro: Any, language: str) -> tuple:

@@ -10,6 +10,7 @@ keeps the two in step.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
@@ -65,10 +66,21 @@ def check_text_pages(manifest: Manifest, key: str, value: Any) -> list[Problem]:
 
 
 def check_intro(manifest: Manifest, key: str, value: Any) -> list[Problem]:
-    """Inline Markdown text, or ``{file: intro.md}``."""
+    """Inline Markdown text, or ``{file: intro.md}``; a bare file name is refused, not printed as the intro."""
     if isinstance(value, dict):
         return validate_mapping(manifest, key, value, INTRO_FIELDS)
+    if _names_a_file(manifest, str(value)):
+        message = f"the intro is the text {value!r}, which looks like a file name"
+        return [problem(manifest, key, message, "M030", f"to use the file, write: intro: {{file: {value.strip()}}}")]
     return []
+
+
+def _names_a_file(manifest: Manifest, text: str) -> bool:
+    """One word that is a file of the collection or ends like a notes file (``notes/intro.md``)."""
+    word = text.strip()
+    if not word or any(c.isspace() for c in word):
+        return False
+    return word.lower().endswith((".md", ".markdown", ".txt", ".html")) or (manifest.root / word).is_file()
 
 
 def check_kind(manifest: Manifest, key: str, value: Any) -> list[Problem]:
@@ -112,7 +124,14 @@ def check_sections(manifest: Manifest, key: str, value: Any) -> list[Problem]:
         if isinstance(item, dict):
             found += validate_mapping(manifest, item_key, item, SECTION_FIELDS)
         else:
-            found.append(problem(manifest, item_key, f"expected a section mapping with title: and pieces:, got {describe(item)}", "M010"))
+            hint = (
+                f"write '- title: {item}' with 'pieces:' under it"
+                if isinstance(item, str)
+                else "write '- title: ...' with 'pieces:' under it"
+            )
+            found.append(
+                problem(manifest, item_key, f"expected a section mapping with title: and pieces:, got {describe(item)}", "M010", hint)
+            )
     return found
 
 
@@ -171,27 +190,63 @@ MANIFEST_FIELDS: dict[str, Field] = {
 def validate_mapping(manifest: Manifest, prefix: str, data: dict, schema: dict[str, Field]) -> list[Problem]:
     """Check one mapping against its fields: unknown keys, missing keys, types, values."""
     found: list[Problem] = []
+    misspelt: set[str] = set()  # required keys an unknown key is a near miss of: one message, not two
     for name in data:
         if name not in schema:
             key = f"{prefix}.{name}" if prefix else str(name)
-            found.append(problem(manifest, key, f"unknown key {name!r}", "M011", suggest(str(name), schema, "keys")))
+            hint = suggest(str(name), schema, "keys")
+            misspelt.update(n for n in schema if hint == f"did you mean {n!r}?")
+            found.append(problem(manifest, key, f"unknown key {name!r}", "M011", hint))
     for name, spec in schema.items():
         key = f"{prefix}.{name}" if prefix else name
+        if name in data and data[name] is None and spec.required:
+            hint = spec.doc if str not in spec.types else f"write it on the same line: {name}: ... ({spec.doc})"
+            found.append(problem(manifest, key, f"{name!r} has no value", "M013", hint))
+            continue
         if name not in data or data[name] is None:
-            if spec.required:
+            if spec.required and name not in misspelt:
                 where = "the manifest" if not prefix else prefix
                 found.append(problem(manifest, prefix, f"missing required key {name!r} in {where}", "M012", spec.doc))
             continue
         value = data[name]
         if not isinstance(value, spec.types) or (isinstance(value, bool) and bool not in spec.types):
-            found.append(problem(manifest, key, f"expected {_type_name(spec.types)}, got {describe(value)}", "M010"))
+            message = f"expected {_type_name(spec.types)}, got {describe(value)}"
+            found.append(problem(manifest, key, message, "M010", type_hint(name, spec.types, value)))
             continue
         if spec.required and isinstance(value, str) and not value.strip():
             found.append(problem(manifest, key, f"{name!r} is empty", "M013", spec.doc))
             continue
+        if schema is PIECE_FIELDS and isinstance(value, str | list) and not (value.strip() if isinstance(value, str) else value):
+            hint = f"remove '{name}:' to keep the piece's own, or write the {name} it should have"
+            found.append(problem(manifest, key, f"the override {name!r} is empty, so it would be ignored", "M013", hint))
+            continue
         if spec.check:
             found += spec.check(manifest, key, value)
     return found
+
+
+def type_hint(name: str, types: tuple[type, ...], value: Any) -> str:
+    """How to write ``value`` as the type ``name`` takes: the user's own words, reshaped."""
+    if name == "figures":
+        return "use 'include' (all), 'exclude' (none) or a list of the figure numbers to keep, like [1, 3]"
+    if name == "editions" and isinstance(value, str | list):
+        words = [w for w in re.split(r"[\s,]+", str(value).strip("[] ")) if w] if isinstance(value, str) else value
+        names = [str(w) for w in words if isinstance(w, str)] or ["epub"]
+        return "write a mapping of format to options: editions: {" + ", ".join(f"{w}: {{}}" for w in names) + "}"
+    if name == "sections" and isinstance(value, dict):
+        return "each section is a list item: put '- ' before its 'title:' (and indent its other keys to line up)"
+    if list in types and isinstance(value, str | int | float):
+        items = [w.strip() for w in str(value).split(",") if w.strip()] if isinstance(value, str) else [str(value)]
+        return f"write a list: {name}: [" + ", ".join(items) + "]"
+    if str in types and isinstance(value, bool):
+        return f'put it in quotes, e.g. {name}: "yes": YAML reads a bare yes, no, on, off, true or false as true or false'
+    if str in types and isinstance(value, int | float):
+        return f'put it in quotes: {name}: "{value}"'
+    if str in types and isinstance(value, list):
+        return f"write one value: {name}: ..." + (
+            " (a list is for editors:, subjects: and authors:)" if name in ("title", "subtitle") else ""
+        )
+    return ""
 
 
 def validate_manifest(manifest: Manifest, formats: FormatTable) -> list[Problem]:
