@@ -184,6 +184,12 @@ def _refresh(target: str, delay: int = 0) -> bytes:
     ).encode()
 
 
+def _brotli(data: bytes) -> bytes:
+    import brotli
+
+    return brotli.compress(data)
+
+
 HOSTILE = {
     "/loop": lambda h, _s: h.send(302, b"", headers={"Location": "/loop"}),
     "/to-file": lambda h, _s: h.send(302, b"", headers={"Location": "file:///etc/passwd"}),
@@ -191,6 +197,8 @@ HOSTILE = {
     "/endless.html": _endless,
     # 64 MB of zeros, about 64 KB on the wire
     "/gzip-bomb.html": lambda h, _s: h.send(200, gzip.compress(b"\0" * 2**26, 9), headers={"Content-Encoding": "gzip"}),
+    "/brotli.html": lambda h, _s: h.send(200, _brotli(ARTICLE.encode("utf-8")), headers={"Content-Encoding": "br"}),
+    "/gzip-cut.html": lambda h, _s: h.send(200, gzip.compress(ARTICLE.encode("utf-8"))[:300], headers={"Content-Encoding": "gzip"}),
     "/stall-mid-body.html": _stall_mid_body,
     "/no-content": lambda h, _s: h.send(204, b""),
     "/data.json": lambda h, _s: h.send(200, b'{"title": "not a page"}', "application/json"),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import time
-import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from bundler.capture import SAVE_BY_HAND, USER_AGENT, Capture, CaptureOptions
 from bundler.capture.warc_out import WarcOut
 from bundler.codes import coded
 from bundler.errors import ImportError_
+from bundler.importers.content_coding import CODINGS, BodyDamaged, unpacked
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 #: Where sites send a visitor to accept cookies before showing the page.
@@ -278,20 +278,27 @@ def _too_large(url: str, page_url: str, limit: int, how: str) -> ImportError_:
 
 
 def _decoded(raw: bytes, encoding: str, limit: int, url: str, page_url: str) -> bytes:
-    """The body without its gzip/deflate content coding, still bounded by ``limit`` (a small zip bomb stays small)."""
+    """The body without its gzip/deflate/brotli content coding, still bounded by ``limit`` (a small zip bomb stays small).
+
+    Only gzip and deflate are asked for; a server that sends brotli anyway is read too (the WARC keeps
+    its bytes as sent, and the WARC importer unpacks them the same way).
+    """
     encoding = encoding.strip().lower()
     if encoding in ("", "identity"):
         return raw
-    if encoding not in ("gzip", "x-gzip", "deflate"):
+    if encoding not in CODINGS:
         raise ImportError_(f"{url} came in an encoding bundler cannot read ({encoding})", code="E164", file=page_url, hint=SAVE_BY_HAND)
+    body = bytearray()
     try:
-        decompressor = zlib.decompressobj(wbits=47 if encoding != "deflate" else 15)
-        body = decompressor.decompress(raw, limit + 1)
-    except zlib.error as exc:
-        raise ImportError_(f"{url}: the {encoding} body is damaged ({exc})", code="E161", file=page_url, hint=SAVE_BY_HAND) from exc
-    if len(body) > limit:
-        raise _too_large(url, page_url, limit, "once uncompressed")
-    return body
+        for part in unpacked([raw], encoding):
+            body += part
+            if len(body) > limit:
+                raise _too_large(url, page_url, limit, "once uncompressed")
+    except BodyDamaged as exc:
+        raise ImportError_(
+            f"{urlsplit(url).hostname} sent a broken answer for {url}: {exc}", code="E173", file=page_url, hint=SAVE_BY_HAND
+        ) from exc
+    return bytes(body)
 
 
 def _check_page(requested: str, page: Fetched) -> None:

@@ -15,6 +15,7 @@ import io
 import re
 import tempfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin
@@ -23,6 +24,7 @@ from bundler.cleaning.figures import figure_rules
 from bundler.codes import coded
 from bundler.errors import ImportError_, Problem
 from bundler.importers import ImportOptions, Source
+from bundler.importers.content_coding import CODINGS, BodyDamaged, dechunked, unpacked
 from bundler.importers.html import read_html_bytes
 from bundler.importers.piece import map_figures
 from bundler.model import Figure, Piece
@@ -98,9 +100,14 @@ def read_archive(path: Path) -> tuple[list[WarcRecord], list[WarcDamage]]:
                     if exc.fatal:  # the archive as a whole expands past what anyone archives: stop reading it
                         damage.append(WarcDamage(exc.message, exc.url))
                         break
+                    _read_to_end(record)
                     if exc.page:  # a page this large would be refused by the HTML importer too: say which
                         damage.append(WarcDamage(exc.message, exc.url))
                     found = None
+                except _BrokenPayload as exc:
+                    damage.append(WarcDamage(exc.message, exc.url))
+                    found = None
+                    _read_to_end(record)
                 if found is not None:
                     records.append(found)
                 missing = getattr(record.raw_stream, "limit", 0)
@@ -148,10 +155,10 @@ class _Oversized(Exception):
 def _bounded_content(record, budget: list[int], keep: bool, page: bool = False) -> bytes:
     """The record's content (when ``keep``), read in chunks: at most MAX_RECORD_BYTES kept, and at most the archive's
     remaining ``budget`` of bytes decompressed, so a gzip bomb (2 GB of zeros in 2 MB) is refused, not loaded."""
-    stream = record.content_stream()
     kept: list[bytes] = []
     held = 0
-    while chunk := stream.read(_CHUNK):
+    chunks = _payload(record, page) if keep else iter(lambda: record.raw_stream.read(_CHUNK), b"")  # passed over: not unpacked
+    for chunk in chunks:
         budget[0] -= len(chunk)
         held += len(chunk)
         if budget[0] < 0:
@@ -164,6 +171,8 @@ def _bounded_content(record, budget: list[int], keep: bool, page: bool = False) 
             )
         if keep and held <= MAX_RECORD_BYTES:
             kept.append(chunk)
+        elif keep:
+            break  # a bomb (brotli packs gigabytes in a few hundred bytes) is not unpacked to its end
     if keep and held > MAX_RECORD_BYTES:
         raise _Oversized(
             f"the page {_target(record) or record.rec_type} holds more than {MAX_RECORD_BYTES // 2**20} MB; it was not imported",
@@ -172,6 +181,44 @@ def _bounded_content(record, budget: list[int], keep: bool, page: bool = False) 
             fatal=False,
         )
     return b"".join(kept)
+
+
+def _read_to_end(record) -> None:
+    """Read a record left half-read to its end (as stored, not unpacked), so only a record really cut short is called so."""
+    while record.raw_stream.read(_CHUNK):
+        pass
+
+
+def _payload(record, page: bool) -> Iterator[bytes]:
+    """The record's content as the page or image it holds, in chunks: chunked framing removed, the coding unpacked.
+
+    warcio does both for gzip and deflate; but it reads a broken chunked body as if the rest were
+    not chunked (a page cut short came back as the part it held, with nothing said), and its brotli
+    hook fails on brotli 1.2. So a chunked or brotli body is read here (``content_coding``), and its
+    damage is told as ``_BrokenPayload``; a gzip body that does not unpack is still handed back as
+    stored, and refused as binary by the page check.
+    """
+    headers = record.http_headers
+    coding = ((headers.get_header("Content-Encoding") or "") if headers else "").strip().lower()
+    chunked = headers is not None and (headers.get_header("Transfer-Encoding") or "").strip().lower() == "chunked"
+    if not chunked and coding != "br":
+        stream = record.content_stream()
+        while chunk := stream.read(_CHUNK):
+            yield chunk
+        return
+    raw = dechunked(record.raw_stream, _CHUNK) if chunked else iter(lambda: record.raw_stream.read(_CHUNK), b"")
+    try:
+        yield from unpacked(raw, coding) if coding in CODINGS else raw
+    except BodyDamaged as exc:
+        raise _BrokenPayload(f"the {'page' if page else 'record'} {_target(record) or record.rec_type}: {exc}", _target(record)) from exc
+
+
+class _BrokenPayload(Exception):
+    """A response whose chunked framing or content coding is broken: never read as a shorter page."""
+
+    def __init__(self, message: str, url: str) -> None:
+        super().__init__(message)
+        self.message, self.url = message, url
 
 
 def _target(record) -> str:
