@@ -140,3 +140,10 @@ def test_a_brotli_page_sent_unasked_is_unpacked_and_kept_as_sent(site, empty):
 def test_a_gzip_body_cut_short_is_a_broken_answer(site, empty):
     result = import_fails(site, empty, "/gzip-cut.html")
     assert "E173" in result.stderr and "its gzip coding is cut short" in result.stderr
+
+
+def test_a_timeout_or_size_that_is_not_a_sensible_number_is_e174(site, empty):
+    """``--timeout -1`` / ``nan`` and ``--max-size inf`` were tracebacks; ``--max-size -5`` refused every page."""
+    for option, value in (("--timeout", "-1"), ("--timeout", "nan"), ("--max-size", "inf"), ("--max-size", "-5"), ("--timeout", "1e9")):
+        result = import_fails(site, empty, "/article.html", option, value)
+        assert "E174" in result.stderr and f"{option} " in result.stderr and "not a number bundler can use" in result.stderr

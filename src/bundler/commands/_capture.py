@@ -8,6 +8,7 @@ screenshot) are added to the piece's provenance.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -88,19 +89,40 @@ def retrieved_option(text: str) -> str:
         ) from exc
 
 
+#: The longest --timeout taken: an hour for one answer is already more than any server needs.
+MAX_TIMEOUT = 3600.0
+#: The largest --max-size taken, in MB: the importers refuse a page over 64 MB and an image over 40 MB anyway.
+MAX_SIZE_MB = 1024.0
+
+
+def capture_options(args) -> CaptureOptions:
+    """``--timeout`` and ``--max-size`` as capture options, or ``E174`` naming the one that is not a sensible number.
+
+    ``--timeout -1`` or ``nan`` and ``--max-size inf`` were tracebacks from httpx or ``int()``, and
+    ``--max-size -5`` refused every page as "larger than the limit of -5,242,880 bytes".
+    """
+    for option, value, most in (("--timeout", args.timeout, MAX_TIMEOUT), ("--max-size", args.max_size, MAX_SIZE_MB)):
+        if not math.isfinite(value) or value <= 0 or value > most:
+            raise BundlerError(
+                f"{option} {value:g} is not a number bundler can use",
+                code="E174",
+                hint=f"give a number above 0 and at most {most:g} ({'seconds' if option == '--timeout' else 'MB'})",
+            )
+    return CaptureOptions(
+        timeout=args.timeout,
+        page_limit=int(args.max_size * 1024 * 1024),
+        image_limit=int(args.max_size * 1024 * 1024),
+        render=args.render,
+    )
+
+
 def capture_piece(url: str, args, root: Path, work: Path, label_for) -> tuple[Path, Path, Piece, list[tuple[Path, Path]]]:
     """Capture ``url`` into a WARC under ``work`` and read its piece from it.
 
     ``label_for(warc)`` says where the WARC will be kept in the collection. Gives the WARC,
     that place, the piece, and the files to keep beside it (the screenshot).
     """
-    options = CaptureOptions(
-        timeout=args.timeout,
-        page_limit=int(args.max_size * 1024 * 1024),
-        image_limit=int(args.max_size * 1024 * 1024),
-        render=args.render,
-    )
-    capture = capture_url(url, work / "captures", options)
+    capture = capture_url(url, work / "captures", capture_options(args))
     original = label_for(capture.warc)
     kept: list[tuple[Path, Path]] = []
     screenshot = ""

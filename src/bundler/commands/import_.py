@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from bundler.capture import is_url
 from bundler.commands import Command
-from bundler.commands._capture import capture_piece, given_inputs, retrieved_option
+from bundler.commands._capture import capture_options, capture_piece, given_inputs, retrieved_option
 from bundler.commands._warnings import empty_body_refusals as refusals
 from bundler.commands._warnings import show_piece_warnings
 from bundler.errors import BundlerError, ImportError_, Problem, shown
@@ -157,6 +157,8 @@ def run(args, ui) -> int:
     manifest = load_manifest(args.collection, validate=False)
     retrieved = retrieved_option(args.retrieved)
     inputs = given_inputs(args.paths, args.from_file)
+    if any(is_url(text) for text in inputs):
+        capture_options(args)  # before anything is read or fetched
     root = manifest.root.resolve()
     listed = {(root / path).resolve() for _key, path, _role in named_files(manifest)}
     imported = _imported_sources(root, listed)
