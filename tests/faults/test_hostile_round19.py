@@ -7,12 +7,17 @@ never a traceback, never a piece silently shortened.
 from __future__ import annotations
 
 import gzip
+import io
 import json
+import zipfile
 
 import brotli
 
+from tests.conftest import epubcheck_messages, run_epubcheck
 from tests.faults.test_hostile_round18 import article, warc_response
 from tests.test_cli import assert_user_error, run_cli
+
+PROSE = "The ferry ran late all week because the river was high, and the keepers wrote each delay in a ledger. " * 3
 
 
 def imported_text(collection) -> str:
@@ -95,3 +100,86 @@ def test_a_damaged_or_bomb_brotli_page_is_refused_naming_it(tmp_path):
         (tmp_path / name).write_bytes(warc_response("https://x.example/br", body, headers))
         result = run_cli("import", str(collection), str(tmp_path / name))
         assert_user_error(result, "E133", name, "https://x.example/br", said)
+
+
+def photo(kind: str) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.effect_noise((480, 320), 50).convert("RGB").save(out, kind)
+    return out.getvalue()
+
+
+def test_a_photo_cut_short_is_named_at_import_not_dropped_at_build(tmp_path):
+    """A PNG or JPEG cut short passed import (Pillow read only its header) and every build dropped it with W601
+    naming a cache file: the user could not tell which article lost which photo."""
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    figures = ""
+    for kind, suffix in (("PNG", "png"), ("JPEG", "jpg")):
+        (folder / f"cut.{suffix}").write_bytes(photo(kind)[:-300])
+        figures += f'<figure><img src="cut.{suffix}" alt="The {kind} photo"><figcaption>The {kind} photo.</figcaption></figure>'
+    (folder / "whole.jpg").write_bytes(photo("JPEG"))
+    figures += '<figure><img src="whole.jpg" alt="The whole photo"><figcaption>The whole photo.</figcaption></figure>'
+    (folder / "page.html").write_text(article(figures, title="Photos cut short"), encoding="utf-8")
+    collection = new_collection(tmp_path)
+    result = run_cli("import", str(collection), str(folder / "page.html"))
+    assert result.returncode == 0, result.stderr
+    for kind, suffix in (("PNG", "png"), ("JPEG", "jpg")):
+        assert f"W143 pieces/photos-cut-short/piece.json: figure 'The {kind} photo.': image 'cut.{suffix}' is damaged or cut short" in (
+            result.stderr
+        )
+    assert "whole.jpg" not in result.stderr
+    text = imported_text(collection)
+    assert "The PNG photo." in text and "The JPEG photo." in text and "Closing words." in text, "captions and text kept"
+    built = run_cli("build", str(collection), "--format", "epub", "--out", str(tmp_path / "dist"))
+    assert built.returncode == 0, built.stderr
+    assert "W601" not in built.stderr, "nothing is left for the build to find"
+    (epub,) = (tmp_path / "dist").rglob("*.epub")
+    assert [m for m in epubcheck_messages(run_epubcheck(epub)) if m.startswith(("FATAL", "ERROR"))] == []
+    with zipfile.ZipFile(epub) as book:
+        assert len([n for n in book.namelist() if n.startswith("EPUB/media/")]) == 1, "the whole photo is in"
+
+
+def test_front_matter_of_the_wrong_shape_is_a_located_error_not_a_python_repr(tmp_path):
+    """``authors: [[a], {b: c}]`` became the names "['a']" and "{'b': 'c'}"."""
+    cases = {
+        "authors: [[a], {b: c}]\n": (3, "front matter 'authors' must list names, and one of them is a list"),
+        "authors:\n  - Ada\n  - {name: Mary}\n": (5, "one of them is a mapping"),
+        "author: {name: Ada}\n": (3, "'author' must be a name or a list of names, not a mapping"),
+        "title: [a, b]\n": (2, "front matter 'title' must be text, not a list"),
+    }
+    collection = new_collection(tmp_path)
+    for number, (front, (line, said)) in enumerate(cases.items()):
+        source = tmp_path / f"piece{number}.md"
+        title = "" if front.startswith("title") else "title: Odd\n"
+        source.write_text(f"---\n{title}{front}---\n\n{PROSE}\n", encoding="utf-8")
+        assert_user_error(run_cli("import", str(collection), str(source)), "E120", f"piece{number}.md:{line}:", said)
+    assert not list((collection / "pieces").glob("*/piece.json"))
+
+
+def test_front_matter_values_are_text_as_written(tmp_path):
+    """YAML 1.1 made ``title: No`` the title "False" and ``title: 3.10`` "3.1"."""
+    collection = new_collection(tmp_path)
+    source = tmp_path / "plain.md"
+    source.write_text(f"---\ntitle: No\nsite: 3.10\nauthors: [Yes, 007]\n---\n\n{PROSE}\n", encoding="utf-8")
+    assert run_cli("import", str(collection), str(source)).returncode == 0
+    (path,) = (collection / "pieces").glob("*/piece.json")
+    piece = json.loads(path.read_text(encoding="utf-8"))["piece"]
+    assert (piece["title"], piece["site"], piece["authors"]) == ("No", "3.10", ["Yes", "007"])
+
+
+def test_a_manifest_key_is_reported_as_written_and_where(tmp_path):
+    """``yes:`` and ``~:`` were reported as the unknown keys True and None, at line 1: keys the user never wrote."""
+    collection = new_collection(tmp_path)
+    manifest = collection / "collection.yaml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8") + "yes: 1\n~: 2\n3: x\n",
+        encoding="utf-8",
+    )
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    result = run_cli("check", str(collection))
+    for key in ("yes", "~", "3"):
+        line = lines.index(f"{key}: " + {"yes": "1", "~": "2", "3": "x"}[key]) + 1
+        assert_user_error(result, f"collection.yaml:{line}: {key}: unknown key {key!r}")
+    assert "True" not in result.stderr and "None" not in result.stderr
