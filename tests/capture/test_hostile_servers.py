@@ -147,3 +147,13 @@ def test_a_timeout_or_size_that_is_not_a_sensible_number_is_e174(site, empty):
     for option, value in (("--timeout", "-1"), ("--timeout", "nan"), ("--max-size", "inf"), ("--max-size", "-5"), ("--timeout", "1e9")):
         result = import_fails(site, empty, "/article.html", option, value)
         assert "E174" in result.stderr and f"{option} " in result.stderr and "not a number bundler can use" in result.stderr
+
+
+def test_an_address_with_a_password_is_refused_before_it_is_sent(site, empty):
+    """httpx sends user:password as an Authorization header: the WARC's request record and the provenance would keep it."""
+    url = site.url("/article.html").replace("http://", "http://me:secret@")
+    asked = len(site.requests)
+    result = bundler("import", str(empty), url)
+    assert result.returncode == 1 and "E160" in result.stderr and "holds a user name or password" in result.stderr
+    assert len(site.requests) == asked, "nothing was fetched"
+    assert not any((empty / "pieces").iterdir())

@@ -107,6 +107,8 @@ def _url_problem(url: str) -> str:
             )
         if not parts.hostname:
             return "no host name"
+        if parts.username is not None or parts.password is not None:  # sent as an Authorization header, kept in the WARC
+            return "it holds a user name or password, which would be kept in the WARC and the piece's provenance; log in with a browser and save the page by hand"
         httpx.URL(url)
     except (ValueError, httpx.InvalidURL) as exc:
         return str(exc) or type(exc).__name__
