@@ -1139,7 +1139,8 @@ def _(d):
 def _(d):
     import brotli
 
-    bomb = brotli.compress(b"<p>" + b"a" * (1 << 30), quality=5)  # 1 GB in about a kilobyte
+    packer = brotli.Compressor(quality=5)  # 1 GB in about a kilobyte, packed a megabyte at a time (this process stays small)
+    bomb = packer.process(b"<p>") + b"".join(packer.process(b"a" * (1 << 20)) for _ in range(1024)) + packer.finish()
     return write(d / "brbomb.warc", warc_record("https://x.example/bomb", bomb, "text/html\r\nContent-Encoding: br"))
 
 
