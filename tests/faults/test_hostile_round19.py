@@ -183,3 +183,18 @@ def test_a_manifest_key_is_reported_as_written_and_where(tmp_path):
         line = lines.index(f"{key}: " + {"yes": "1", "~": "2", "3": "x"}[key]) + 1
         assert_user_error(result, f"collection.yaml:{line}: {key}: unknown key {key!r}")
     assert "True" not in result.stderr and "None" not in result.stderr
+
+
+def test_a_device_or_pipe_given_to_import_is_refused_not_read_forever(tmp_path):
+    """``--from /dev/zero`` was a MemoryError; ``--from`` a named pipe waited for a writer until killed."""
+    import os
+
+    collection = new_collection(tmp_path)
+    pipe = tmp_path / "list.fifo"
+    os.mkfifo(pipe)
+    binary = tmp_path / "list.txt"
+    binary.write_bytes(b"a.html\0b.html\n")
+    assert_user_error(run_cli("import", str(collection), "--from", "/dev/zero"), "E171", "/dev/zero", "not a regular file")
+    assert_user_error(run_cli("import", str(collection), "--from", str(pipe)), "E171", "list.fifo", "not a regular file")
+    assert_user_error(run_cli("import", str(collection), "--from", str(binary)), "E171", "list.txt", "holds NUL bytes")
+    assert_user_error(run_cli("import", str(collection), str(pipe)), "E101", "list.fifo", "is not a regular file")

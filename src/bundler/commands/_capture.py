@@ -64,10 +64,34 @@ def _check_pages_given(folders: list[tuple[str, Path]], found: list[str]) -> Non
             )
 
 
+#: A ``--from`` list is read up to this size: tens of thousands of addresses, never a device or a disk image.
+MAX_LIST_BYTES = 4 * 2**20
+
+
 def _listed(path: Path) -> list[str]:
-    """The lines of a ``--from`` list; paths in it are relative to the list's folder."""
+    """The lines of a ``--from`` list; paths in it are relative to the list's folder.
+
+    Read up to MAX_LIST_BYTES (``--from /dev/zero`` was a MemoryError) and refused when it holds
+    a NUL (binary, not a list: a NUL in a path was a ValueError deep in ``pathlib``).
+    """
+    if path.exists() and not path.is_file() and not path.is_dir():  # a pipe would block the import until written to
+        raise BundlerError(
+            f"cannot read the list {path}: it is not a regular file (a device, a pipe or a socket)",
+            code="E171",
+            file=str(path),
+            hint="give a text file",
+        )
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_LIST_BYTES + 1)
+        if len(raw) > MAX_LIST_BYTES or b"\0" in raw:
+            reason = (
+                f"it is larger than {MAX_LIST_BYTES // 2**20} MB" if len(raw) > MAX_LIST_BYTES else "it holds NUL bytes, so it is not text"
+            )
+            raise BundlerError(
+                f"cannot read the list {path}: {reason}", code="E171", file=str(path), hint="give a text file, one URL or path a line"
+            )
+        lines = raw.decode("utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
         raise BundlerError(f"cannot read the list {path}: {reason}", code="E171", file=str(path), hint="give a text file") from exc

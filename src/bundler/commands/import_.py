@@ -142,6 +142,16 @@ def _refuse_control_characters_in_name(source: Path) -> None:
 _CONTROL_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
+def not_a_regular_file(source: Path, text: str) -> BundlerError:
+    """E101 for a device, a pipe or a socket given as a source: "file not found" said the wrong thing of /dev/zero."""
+    return BundlerError(
+        f"{source} is not a regular file (a device, a pipe or a socket)",
+        code="E101",
+        file=text,
+        hint="give an article file, a folder or a URL",
+    )
+
+
 def saved_files_folder(page: Path) -> Path | None:
     """The ``NAME_files/`` folder a browser saved beside ``NAME.html``, if there is one."""
     folder = page.with_name(f"{page.stem}_files")
@@ -185,7 +195,7 @@ def run(args, ui) -> int:
                 continue
             source = Path(text)
             if not source.is_file():
-                raise missing_file(source) if not source.exists() else BundlerError(f"file not found: {source}", code="E101", file=text)
+                raise missing_file(source) if not source.exists() else not_a_regular_file(source, text)
             _refuse_undecodable_name(source)
             _refuse_control_characters_in_name(source)
             original, kept = _original_place(root, source, reserved)
