@@ -1166,6 +1166,17 @@ def _(d):
     return manifest(d, piece_manifest(head="title: T\nyes: 1\n~: 2\n"))
 
 
+@variant("html-unsplittable-addresses")
+def _(d):
+    body = '<a href="http://[::1/x">map</a><figure><img src="http://[::1/x.png" alt="p"><figcaption>Bracketed.</figcaption></figure>'
+    return write(d / "v6.html", "<!-- saved from url=(0020)http://[::1/page -->\n" + page(body=body, head='<base href="//[zz/">'))
+
+
+@variant("warc-unsplittable-target")
+def _(d):
+    return write(d / "v6.warc", warc_record("http://[::1/page#top", page(body='<img src="a.png" alt="a">').encode()))
+
+
 def gzip_member(data: bytes) -> bytes:
     compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
     return compressor.compress(data) + compressor.flush()

@@ -198,3 +198,31 @@ def test_a_device_or_pipe_given_to_import_is_refused_not_read_forever(tmp_path):
     assert_user_error(run_cli("import", str(collection), "--from", str(pipe)), "E171", "list.fifo", "not a regular file")
     assert_user_error(run_cli("import", str(collection), "--from", str(binary)), "E171", "list.txt", "holds NUL bytes")
     assert_user_error(run_cli("import", str(collection), str(pipe)), "E101", "list.fifo", "is not a regular file")
+
+
+BROKEN_ADDRESSES = (
+    '<p>See <a href="http://[::1/x">the map</a> and <a href="//[zz">the list</a>.</p>'
+    '<figure><img src="http://[::1/x.png" alt="A photo"><figcaption>The bracketed photo.</figcaption></figure>'
+    '<img src="whole.png" srcset="http://[::1/y.png 2x" alt="Another">'
+)
+
+
+def test_addresses_python_cannot_split_are_dropped_not_a_traceback(tmp_path):
+    """``<img src="http://[::1/x.png">``, a ``<base href>``, a 'saved from' note or a WARC target URI like it
+    ("Invalid IPv6 URL" from urlsplit) was a traceback at import, from whichever step split it first."""
+    page = article(BROKEN_ADDRESSES, title="Broken addresses").replace("<head>", '<head><base href="http://[::1/">')
+    (tmp_path / "saved.html").write_text("<!-- saved from url=(0020)http://[::1/page -->\n" + page, encoding="utf-8")
+    warc = warc_response("http://[::1/page#top", article(BROKEN_ADDRESSES, title="Archived").encode(), "Content-Type: text/html\r\n")
+    (tmp_path / "page.warc").write_bytes(warc)
+    collection = new_collection(tmp_path)
+    result = run_cli("import", str(collection), str(tmp_path / "saved.html"), str(tmp_path / "page.warc"))
+    assert result.returncode == 0, result.stderr
+    texts = [json.loads(p.read_text(encoding="utf-8"))["piece"] for p in (collection / "pieces").glob("*/piece.json")]
+    assert sorted(t["title"] for t in texts) == ["Archived", "Broken addresses"]
+    for piece in texts:
+        body = json.dumps(piece["body"])
+        assert "the map" in body and "The bracketed photo." in body and "Closing words." in body
+    built = run_cli("build", str(collection), "--format", "epub", "--out", str(tmp_path / "dist"))
+    assert built.returncode == 0, built.stderr
+    (epub,) = (tmp_path / "dist").rglob("*.epub")
+    assert [m for m in epubcheck_messages(run_epubcheck(epub)) if m.startswith(("FATAL", "ERROR"))] == []

@@ -152,6 +152,18 @@ class _Oversized(Exception):
         self.message, self.url, self.page, self.fatal = message, url, page, fatal
 
 
+def address_of(reference: str, base: str = "") -> str:
+    """``reference`` made absolute against ``base`` and without its fragment; "" when Python's URL functions refuse it.
+
+    A WARC's target URI or an image address such as ``http://[::1/x`` ("Invalid IPv6 URL") was a
+    traceback from ``urldefrag``/``urljoin``; as an address it matches nothing, as text it is kept.
+    """
+    try:
+        return urldefrag(urljoin(base, reference) if base else reference)[0]
+    except ValueError:
+        return reference if not base else ""
+
+
 def _bounded_content(record, budget: list[int], keep: bool, page: bool = False) -> bytes:
     """The record's content (when ``keep``), read in chunks: at most MAX_RECORD_BYTES kept, and at most the archive's
     remaining ``budget`` of bytes decompressed, so a gzip bomb (2 GB of zeros in 2 MB) is refused, not loaded."""
@@ -222,7 +234,7 @@ class _BrokenPayload(Exception):
 
 
 def _target(record) -> str:
-    return urldefrag(record.rec_headers.get_header("WARC-Target-URI") or "")[0]
+    return address_of(record.rec_headers.get_header("WARC-Target-URI") or "")
 
 
 def _record_of(record, budget: list[int]) -> WarcRecord | None:
@@ -241,7 +253,7 @@ def _record_of(record, budget: list[int]) -> WarcRecord | None:
     media_type, _, params = content_type.partition(";")
     charset = params.split("charset=", 1)[1].strip(" \"'") if "charset=" in params else ""
     return WarcRecord(
-        url=urldefrag(record.rec_headers.get_header("WARC-Target-URI") or "")[0],
+        url=address_of(record.rec_headers.get_header("WARC-Target-URI") or ""),
         record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
         date=record.rec_headers.get_header("WARC-Date") or "",
         media_type=media_type.strip().lower(),
@@ -253,7 +265,7 @@ def _record_of(record, budget: list[int]) -> WarcRecord | None:
 
 def _truncated(record, start: int, missing: int, size: int) -> WarcDamage:
     """A record whose block ended before its declared ``Content-Length`` (``size``: of an uncompressed file, else 0)."""
-    url = urldefrag(record.rec_headers.get_header("WARC-Target-URI") or "")[0]
+    url = address_of(record.rec_headers.get_header("WARC-Target-URI") or "")
     record_id = record.rec_headers.get_header("WARC-Record-ID") or "(no id)"
     declared = int(record.rec_headers.get_header("Content-Length") or 0)
     what = f"record {record_id} ({url or record.rec_type}) at byte {start:,}"
@@ -283,7 +295,7 @@ def read_warc(path: Path, options: ImportOptions, urls: tuple[str, ...] | list[s
     was read whole: then each piece carries a warning naming the damage.
     """
     records, damage = read_archive(path)
-    wanted = {urldefrag(u)[0] for u in (urls or options.urls)}
+    wanted = {address_of(u) for u in (urls or options.urls)}
     damaged_urls = {d.url for d in damage if d.url}
     if damage and (not wanted or wanted & damaged_urls or not wanted <= {r.url for r in records}):
         raise _damage_error(path, damage)
@@ -337,8 +349,8 @@ def _redirects(path: Path) -> dict[str, str]:
             status = record.http_headers.get_statuscode() or ""
             location = record.http_headers.get_header("Location") or ""
             if status.startswith("3") and location:
-                source = urldefrag(record.rec_headers.get_header("WARC-Target-URI") or "")[0]
-                hops[source] = urldefrag(urljoin(source, location))[0]
+                source = address_of(record.rec_headers.get_header("WARC-Target-URI") or "")
+                hops[source] = address_of(location, source)
     final: dict[str, str] = {}
     for source in hops:
         target, seen = hops[source], {source}
@@ -408,7 +420,7 @@ def _localise_images(text: str, page_url: str, images: dict[str, WarcRecord], fo
             parts = value.split(",") if "srcset" in attribute.group(1).lower() else [value]
             candidates += [p.strip().split(" ")[0] for p in parts if p.strip()]
         for candidate in candidates:
-            record = images.get(urldefrag(urljoin(page_url, candidate))[0])
+            record = images.get(address_of(candidate, page_url))
             if record:
                 used[record.url] = record
                 name = f"warc-media/{sha256_bytes(record.payload)[:32]}{_EXTENSIONS.get(record.media_type, '.img')}"
