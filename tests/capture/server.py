@@ -199,6 +199,9 @@ HOSTILE = {
     "/gzip-bomb.html": lambda h, _s: h.send(200, gzip.compress(b"\0" * 2**26, 9), headers={"Content-Encoding": "gzip"}),
     "/brotli.html": lambda h, _s: h.send(200, _brotli(ARTICLE.encode("utf-8")), headers={"Content-Encoding": "br"}),
     "/gzip-cut.html": lambda h, _s: h.send(200, gzip.compress(ARTICLE.encode("utf-8"))[:300], headers={"Content-Encoding": "gzip"}),
+    "/bracketed.html": lambda h, _s: h.send(
+        200, ARTICLE.replace("/img/moved.png", "http://[::1/x.png").replace("<head>", '<head><base href="http://[::1/">').encode("utf-8")
+    ),
     "/stall-mid-body.html": _stall_mid_body,
     "/no-content": lambda h, _s: h.send(204, b""),
     "/data.json": lambda h, _s: h.send(200, b'{"title": "not a page"}', "application/json"),

@@ -157,3 +157,11 @@ def test_an_address_with_a_password_is_refused_before_it_is_sent(site, empty):
     assert result.returncode == 1 and "E160" in result.stderr and "holds a user name or password" in result.stderr
     assert len(site.requests) == asked, "nothing was fetched"
     assert not any((empty / "pieces").iterdir())
+
+
+def test_image_addresses_python_cannot_split_are_passed_over(site, empty):
+    """``<img src="http://[::1/x.png">`` (and a ``<base>`` like it) was a traceback ("Invalid IPv6 URL") in the capture."""
+    result = bundler("import", str(empty), site.url("/bracketed.html"))
+    assert result.returncode == 0, result.stderr
+    _data, piece = stored_piece(empty)
+    assert "The old well" in [f.alt.rstrip(".") for f in piece.figures], "the figure keeps its words"

@@ -368,16 +368,24 @@ def image_urls(html: bytes, page_url: str) -> list[str]:
     except (ValueError, Exception):  # lxml raises ParserError for an empty document
         return []
     base = next((b.get("href") for b in tree.iter("base") if b.get("href")), "")
-    base_url = urljoin(page_url, base) if base else page_url
+    base_url = (_joined(page_url, base) or page_url) if base else page_url
     found: list[str] = []
     for img in tree.iter("img", "amp-img"):
         source = best_source(img)
         if not source or source.startswith("data:") or is_furniture_image(img):
             continue
-        url = urldefrag(urljoin(base_url, source.strip()))[0]
-        if urlsplit(url).scheme in ("http", "https") and url not in found:
+        url = _joined(base_url, source.strip())
+        if url and urlsplit(url).scheme in ("http", "https") and url not in found:
             found.append(url)
     return found
+
+
+def _joined(base: str, reference: str) -> str:
+    """``reference`` made absolute, without its fragment; "" for one Python cannot split (``http://[::1/x.png``)."""
+    try:
+        return urldefrag(urljoin(base, reference))[0]
+    except ValueError:
+        return ""
 
 
 def capture_url(url: str, folder: Path, options: CaptureOptions | None = None) -> Capture:
