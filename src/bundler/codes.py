@@ -91,6 +91,7 @@ CODES: dict[str, Code] = _catalogue(
     ("E172", ERROR, "import", "capture: the WARC written does not hold the page as one piece"),
     ("E173", ERROR, "import", "capture: the server's answer is not valid HTTP (cut short, wrongly framed, headers too large)"),
     ("E174", ERROR, "import", "capture: --timeout or --max-size is not a number above 0 (or is past its limit)"),
+    ("E175", ERROR, "import", "--base-url is not an absolute http(s) address"),
     ("E140", ERROR, "import", "piece.json is unreadable or damaged"),
     ("E141", ERROR, "import", "piece.json was written by a newer bundler"),
     ("E143", ERROR, "import", "a stored piece's text is not well-formed XHTML"),

@@ -226,3 +226,15 @@ def test_addresses_python_cannot_split_are_dropped_not_a_traceback(tmp_path):
     assert built.returncode == 0, built.stderr
     (epub,) = (tmp_path / "dist").rglob("*.epub")
     assert [m for m in epubcheck_messages(run_epubcheck(epub)) if m.startswith(("FATAL", "ERROR"))] == []
+
+
+def test_a_base_url_that_is_not_a_web_address_is_refused_not_ignored(tmp_path):
+    """``--base-url example.com/news`` was ignored without a word: every relative image stayed unresolved."""
+    page = tmp_path / "page.html"
+    page.write_text(article(""), encoding="utf-8")
+    collection = new_collection(tmp_path)
+    for given in ("example.com/news", "http://[::1", "ftp://files.example/"):
+        assert_user_error(run_cli("extract", str(page), "--base-url", given), "E175", f"--base-url {given!r}")
+        assert_user_error(run_cli("import", str(collection), str(page), "--base-url", given), "E175", "not an absolute web address")
+    assert not list((collection / "pieces").glob("*/piece.json"))
+    assert run_cli("import", str(collection), str(page), "--base-url", "https://news.example.org/a.html").returncode == 0

@@ -12,6 +12,7 @@ import math
 import os
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bundler.capture import CaptureOptions, is_url
 from bundler.capture.fetch import capture_url
@@ -99,6 +100,29 @@ def _listed(path: Path) -> list[str]:
     if not entries:
         raise BundlerError(f"{path} lists nothing to import", code="E171", file=str(path), hint="one URL or path a line")
     return [e if is_url(e) or Path(e).is_absolute() else str(path.parent / e) for e in entries]
+
+
+def base_url_option(text: str) -> str:
+    """``--base-url`` as given, or ``E175`` when it is not an absolute http(s) address.
+
+    The importers use a base address only when it names a scheme and a host, so ``--base-url
+    example.com/news`` (or ``http://[::1``) was ignored without a word and every relative image
+    and link stayed unresolved.
+    """
+    if not text:
+        return ""
+    try:
+        parts = urlsplit(text.strip())
+        usable = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        usable = False
+    if not usable:
+        raise BundlerError(
+            f"--base-url {text!r} is not an absolute web address",
+            code="E175",
+            hint="give the page's address with its scheme and host, such as https://news.example.org/2026/05/article.html",
+        )
+    return text.strip()
 
 
 def retrieved_option(text: str) -> str:

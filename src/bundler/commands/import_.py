@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from bundler.capture import is_url
 from bundler.commands import Command
-from bundler.commands._capture import capture_options, capture_piece, given_inputs, retrieved_option
+from bundler.commands._capture import base_url_option, capture_options, capture_piece, given_inputs, retrieved_option
 from bundler.commands._warnings import empty_body_refusals as refusals
 from bundler.commands._warnings import show_piece_warnings
 from bundler.errors import BundlerError, ImportError_, Problem, shown
@@ -166,6 +166,7 @@ def run(args, ui) -> int:
 
     manifest = load_manifest(args.collection, validate=False)
     retrieved = retrieved_option(args.retrieved)
+    args.base_url = base_url_option(args.base_url)
     inputs = given_inputs(args.paths, args.from_file)
     if any(is_url(text) for text in inputs):
         capture_options(args)  # before anything is read or fetched
