@@ -1111,6 +1111,72 @@ def _(d):
     return manifest(d, "title: T\nsections:\n  - title: S\n    intro: 'See [the map](map.html).'\n    pieces: [one.md]\n")
 
 
+# round 19
+
+
+@variant("warc-chunked-broken")
+def _(d):
+    body = page().encode()
+    framing = "text/html\r\nTransfer-Encoding: chunked"
+    return write(d / "chunks.warc", warc_record("https://x.example/ch", b"3e8\r\n" + body[:1000] + b"\r\nzz\r\n" + body[1000:], framing))
+
+
+@variant("warc-chunk-cut-short")
+def _(d):
+    body = page().encode()
+    framing = "text/html\r\nTransfer-Encoding: chunked"
+    return write(d / "cutchunk.warc", warc_record("https://x.example/cc", b"%x\r\n" % (len(body) + 5000) + body, framing))
+
+
+@variant("warc-brotli-page")
+def _(d):
+    import brotli
+
+    return write(d / "br.warc", warc_record("https://x.example/br", brotli.compress(page().encode()), "text/html\r\nContent-Encoding: br"))
+
+
+@variant("warc-brotli-bomb")
+def _(d):
+    import brotli
+
+    packer = brotli.Compressor(quality=5)  # 1 GB in about a kilobyte, packed a megabyte at a time (this process stays small)
+    bomb = packer.process(b"<p>") + b"".join(packer.process(b"a" * (1 << 20)) for _ in range(1024)) + packer.finish()
+    return write(d / "brbomb.warc", warc_record("https://x.example/bomb", bomb, "text/html\r\nContent-Encoding: br"))
+
+
+@variant("img-cut-short-png-jpeg-gif")
+def _(d):
+    from PIL import Image
+
+    def cut(kind: str) -> bytes:
+        out = io.BytesIO()
+        Image.effect_noise((400, 300), 50).convert("RGB").save(out, kind)
+        return out.getvalue()[:-200]
+
+    return [saved_page(d, "cut", {"a.png": cut("PNG"), "b.jpg": cut("JPEG"), "c.gif": cut("GIF")})]
+
+
+@variant("md-front-matter-shapes")
+def _(d):
+    return write(d / "shapes.md", f"---\ntitle: No\nauthors: [[a], {{b: c}}]\n---\n\n{PROSE}\n")
+
+
+@variant("manifest-yes-and-null-keys")
+def _(d):
+    return manifest(d, piece_manifest(head="title: T\nyes: 1\n~: 2\n"))
+
+
+@variant("html-unsplittable-addresses")
+def _(d):
+    body = '<a href="http://[::1/x">map</a><figure><img src="http://[::1/x.png" alt="p"><figcaption>Bracketed.</figcaption></figure>'
+    return write(d / "v6.html", "<!-- saved from url=(0020)http://[::1/page -->\n" + page(body=body, head='<base href="//[zz/">'))
+
+
+@variant("warc-unsplittable-target")
+def _(d):
+    return write(d / "v6.warc", warc_record("http://[::1/page#top", page(body='<img src="a.png" alt="a">').encode()))
+
+
 def gzip_member(data: bytes) -> bytes:
     compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
     return compressor.compress(data) + compressor.flush()

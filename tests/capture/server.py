@@ -5,6 +5,7 @@ Served by ``http.server`` in a thread; every page is written here (no real page 
 
 from __future__ import annotations
 
+import gzip
 import io
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -131,7 +132,101 @@ def _handler(site: Site):
                 self.send(200, b"<html><body><p>We value your privacy. Accept all cookies?</p></body></html>")
             elif path == "/broken.html":
                 self.send(503, b"<html><body>Service unavailable</body></html>")
+            elif path in HOSTILE:
+                HOSTILE[path](self, site)
             else:
                 self.send(404, b"<html><body>Not found</body></html>")
 
     return Handler
+
+
+# --- hostile answers: what a broken or malicious server sends -------------------------------------------
+
+
+def _raw(handler, data: bytes) -> None:
+    """Bytes straight onto the connection (a status line or framing http.server would not write), then close it."""
+    handler.wfile.write(data)
+    handler.wfile.flush()
+    handler.close_connection = True
+
+
+def _endless(handler, _site) -> None:
+    """An HTML answer with no length that goes on (8 MB here: any limit below it must stop the download)."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.end_headers()
+    try:
+        handler.wfile.write(b"<html><body><p>")
+        for _ in range(8):
+            handler.wfile.write(b"w" * 2**20)
+    except OSError:  # the client gave up, as it should
+        pass
+    handler.close_connection = True
+
+
+def _stall_mid_body(handler, site) -> None:
+    """Headers and the first part of the page, then nothing until the test ends."""
+    page = ARTICLE.encode("utf-8")
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html; charset=utf-8")
+    handler.send_header("Content-Length", str(len(page)))
+    handler.end_headers()
+    handler.wfile.write(page[:500])
+    handler.wfile.flush()
+    site.hold.wait()
+    handler.close_connection = True
+
+
+def _refresh(target: str, delay: int = 0) -> bytes:
+    return (
+        f'<!DOCTYPE html><html><head><meta http-equiv="refresh" content="{delay}; url={target}"><title>Redirecting</title></head>'
+        f"<body><p>Redirecting…</p></body></html>"
+    ).encode()
+
+
+def _brotli(data: bytes) -> bytes:
+    import brotli
+
+    return brotli.compress(data)
+
+
+HOSTILE = {
+    "/loop": lambda h, _s: h.send(302, b"", headers={"Location": "/loop"}),
+    "/to-file": lambda h, _s: h.send(302, b"", headers={"Location": "file:///etc/passwd"}),
+    "/to-script": lambda h, _s: h.send(302, b"", headers={"Location": "javascript:alert(1)"}),
+    "/endless.html": _endless,
+    # 64 MB of zeros, about 64 KB on the wire
+    "/gzip-bomb.html": lambda h, _s: h.send(200, gzip.compress(b"\0" * 2**26, 9), headers={"Content-Encoding": "gzip"}),
+    "/brotli.html": lambda h, _s: h.send(200, _brotli(ARTICLE.encode("utf-8")), headers={"Content-Encoding": "br"}),
+    "/gzip-cut.html": lambda h, _s: h.send(200, gzip.compress(ARTICLE.encode("utf-8"))[:300], headers={"Content-Encoding": "gzip"}),
+    "/bracketed.html": lambda h, _s: h.send(
+        200, ARTICLE.replace("/img/moved.png", "http://[::1/x.png").replace("<head>", '<head><base href="http://[::1/">').encode("utf-8")
+    ),
+    "/stall-mid-body.html": _stall_mid_body,
+    "/no-content": lambda h, _s: h.send(204, b""),
+    "/data.json": lambda h, _s: h.send(200, b'{"title": "not a page"}', "application/json"),
+    "/photo.png": lambda h, _s: h.send(200, png("olive"), "image/png"),
+    "/lying-charset.html": lambda h, _s: h.send(
+        200, ARTICLE.replace('<meta charset="utf-8">', "").replace("council", "café council").encode("utf-8"), "text/html; charset=utf-16"
+    ),
+    "/refresh.html": lambda h, _s: h.send(200, _refresh("/article.html")),
+    "/refresh-later.html": lambda h, _s: h.send(
+        200, ARTICLE.replace("<head>", '<head><meta http-equiv="refresh" content="1800; url=/">').encode("utf-8")
+    ),
+    "/refresh-to-file.html": lambda h, _s: h.send(200, _refresh("file:///etc/passwd")),
+    "/disposition.html": lambda h, _s: h.send(
+        200, ARTICLE.encode("utf-8"), headers={"Content-Disposition": 'attachment; filename="../../evil.html"'}
+    ),
+    "/huge-header.html": lambda h, _s: h.send(200, ARTICLE.encode("utf-8"), headers={"X-Padding": "p" * 200_000}),
+    "/not-http": lambda h, _s: _raw(h, b"NOT HTTP AT ALL\r\n\r\n"),
+    "/cut-short.html": lambda h, _s: _raw(
+        h, b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n" + ARTICLE.encode("utf-8")[:1000]
+    ),
+    "/broken-chunks.html": lambda h, _s: _raw(
+        h,
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n"
+        + ARTICLE.encode("utf-8")[:1000]
+        + b"\r\nzz\r\n"
+        + ARTICLE.encode("utf-8")[1000:],
+    ),
+}

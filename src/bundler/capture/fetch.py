@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import time
-import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from bundler.capture import SAVE_BY_HAND, USER_AGENT, Capture, CaptureOptions
 from bundler.capture.warc_out import WarcOut
 from bundler.codes import coded
 from bundler.errors import ImportError_
+from bundler.importers.content_coding import CODINGS, BodyDamaged, unpacked
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 #: Where sites send a visitor to accept cookies before showing the page.
@@ -52,7 +52,7 @@ def capture_page(url: str, folder: Path, options: CaptureOptions) -> Capture:
     headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5", "Accept-Encoding": "gzip, deflate"}
     timeout = httpx.Timeout(options.timeout)
     with WarcOut(warc_path, USER_AGENT) as warc, httpx.Client(headers=headers, timeout=timeout, follow_redirects=False) as client:
-        page = _fetch(client, warc, url, options.page_limit, options.timeout, page_url=url)
+        page = _fetch(client, warc, url, options.page_limit, options.timeout, page_url=url, follow_refresh=True)
         _check_page(url, page)
         html = page.body
         screenshot = None
@@ -78,11 +78,41 @@ def capture_page(url: str, folder: Path, options: CaptureOptions) -> Capture:
 
 
 def _checked_url(url: str) -> str:
-    url = urldefrag(url.strip())[0]
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ImportError_(f"{url} is not a web address bundler can fetch", code="E160", file=url, hint="give an http:// or https:// URL")
-    return url
+    """``url`` without its fragment, or ``E160``: not http(s), or not an address at all (a bad port, a control character)."""
+    url = url.strip()
+    problem = _url_problem(url)
+    if problem:
+        raise ImportError_(
+            f"{url} is not a web address bundler can fetch ({problem})", code="E160", file=url, hint="give an http:// or https:// URL"
+        )
+    return urldefrag(url)[0]
+
+
+def _url_problem(url: str) -> str:
+    """Why ``url`` cannot be fetched, or "": the scheme must be http(s), and httpx must accept it as an address.
+
+    Checked before any request, for the address given and for every redirect's target, so that a
+    ``Location: javascript:...`` or an address with a control character or a broken IPv6 host is a
+    message, not a traceback from deep inside httpx.
+    """
+    import httpx
+
+    try:
+        parts = urlsplit(urldefrag(url)[0])
+        if parts.scheme.lower() not in ("http", "https"):
+            return (
+                f"a {parts.scheme or 'relative'}: address; only http:// and https:// are fetched"
+                if parts.scheme
+                else "no http:// or https://"
+            )
+        if not parts.hostname:
+            return "no host name"
+        if parts.username is not None or parts.password is not None:  # sent as an Authorization header, kept in the WARC
+            return "it holds a user name or password, which would be kept in the WARC and the piece's provenance; log in with a browser and save the page by hand"
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL) as exc:
+        return str(exc) or type(exc).__name__
+    return ""
 
 
 def _file_stem(url: str, moment: datetime) -> str:
@@ -91,19 +121,32 @@ def _file_stem(url: str, moment: datetime) -> str:
     return f"capture-{host}-{moment.strftime('%Y%m%dT%H%M%SZ')}"
 
 
-def _fetch(client, warc: WarcOut, url: str, limit: int, timeout: float, page_url: str) -> Fetched:
-    """GET ``url``, following and recording redirects; raise ``ImportError_`` naming ``page_url`` on failure."""
+def _fetch(client, warc: WarcOut, url: str, limit: int, timeout: float, page_url: str, follow_refresh: bool = False) -> Fetched:
+    """GET ``url``, following and recording redirects; raise ``ImportError_`` naming ``page_url`` on failure.
+
+    With ``follow_refresh`` (the page, not its images) a ``<meta http-equiv="refresh">`` that sends the
+    reader on at once is followed like a redirect: the stub saying "Redirecting…" is not the article.
+    """
     redirects: list[str] = []
     for _hop in range(MAX_HOPS):
+        problem = _url_problem(url)  # an image's address, as the page wrote it
+        if problem:
+            raise ImportError_(f"{url} is not a web address bundler can fetch ({problem})", code="E160", file=page_url)
         response, raw, date = _get(client, url, limit, timeout, page_url)
         record_id = warc.write_exchange(url, response, raw, date)
         if response.is_redirect and response.headers.get("location"):
-            target = urldefrag(urljoin(url, response.headers["location"]))[0]
+            target = _redirect_target(url, response.headers["location"], page_url)
             redirects.append(f"{response.status_code} {url} -> {target}")
             url = target
             continue
         media_type = response.headers.get("content-type", "").partition(";")[0].strip().lower()
         body = _decoded(raw, response.headers.get("content-encoding", ""), limit, url, page_url)
+        refresh = refresh_target(body, url) if follow_refresh and media_type in _HTML_TYPES and response.status_code == 200 else ""
+        if refresh:
+            target = _redirect_target(url, refresh, page_url)
+            redirects.append(f"{response.status_code} {url} -> {target} (meta refresh)")
+            url = target
+            continue
         return Fetched(url, response.status_code, media_type, body, record_id, date, tuple(redirects))
     raise ImportError_(
         f"{page_url}: more than {MAX_HOPS - 1} redirects (last to {url})",
@@ -114,6 +157,55 @@ def _fetch(client, warc: WarcOut, url: str, limit: int, timeout: float, page_url
 
 
 MAX_HOPS = 11
+#: A meta refresh that sends the reader on within this many seconds is a redirect; a longer one (a front page
+#: reloading itself every few minutes, an article sent back to the front page after half an hour) is not followed.
+REFRESH_FOLLOWED_WITHIN = 10
+_REFRESH_CONTENT = re.compile(r"""^\s*(\d+(?:\.\d*)?)\s*(?:[;,]\s*(?:url\s*=\s*)?(?P<q>["']?)(?P<url>.*?)(?P=q)\s*)?$""", re.I | re.S)
+
+
+def _redirect_target(url: str, location: str, page_url: str) -> str:
+    """The absolute address a redirect (or meta refresh) at ``url`` points to, or ``E166`` when it is not one bundler follows."""
+    try:
+        target = urldefrag(urljoin(url, location.strip()))[0]
+    except ValueError:
+        target = location
+    problem = _url_problem(target)
+    if problem:
+        raise ImportError_(
+            f"{url} redirects to {target!r}, which bundler does not follow ({problem})",
+            code="E166",
+            file=page_url,
+            hint=f"open the address in a browser to see where it leads; {SAVE_BY_HAND}",
+        )
+    return target
+
+
+def refresh_target(html: bytes, url: str) -> str:
+    """Where a ``<meta http-equiv="refresh" content="0; url=...">`` sends the reader, when it is a redirect; else "".
+
+    Only the page's ``<head>`` is looked at (a refresh is honoured there), only a delay of at most
+    REFRESH_FOLLOWED_WITHIN seconds counts, and a refresh back to the page itself (a reload) is not one.
+    """
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.document_fromstring(html[: 2**20])
+    except (ValueError, Exception):  # lxml raises ParserError for an empty document
+        return ""
+    for meta in tree.iterfind(".//head/meta"):
+        if (meta.get("http-equiv") or "").strip().lower() != "refresh":
+            continue
+        found = _REFRESH_CONTENT.match(meta.get("content") or "")
+        if not found or not found.group("url") or float(found.group(1)) > REFRESH_FOLLOWED_WITHIN:
+            continue
+        target = found.group("url").strip()
+        try:
+            same = urldefrag(urljoin(url, target))[0] == urldefrag(url)[0]
+        except ValueError:
+            same = False
+        if not same:
+            return target
+    return ""
 
 
 def _get(client, url: str, limit: int, timeout: float, page_url: str):
@@ -143,7 +235,15 @@ def _get(client, url: str, limit: int, timeout: float, page_url: str):
             file=page_url,
             hint=f"try again later or with a longer --timeout; {SAVE_BY_HAND}",
         ) from exc
-    except (httpx.ConnectError, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+    except httpx.ProtocolError as exc:  # the server answered, but not in HTTP: a bad status line, huge headers, a cut body
+        raise ImportError_(
+            f"{urlsplit(url).hostname} sent a broken answer for {url}: {_reason(exc)}",
+            code="E173",
+            file=page_url,
+            hint=f"the server was reached but its answer is not valid HTTP (cut short, wrongly framed, or headers too large); "
+            f"try again later; {SAVE_BY_HAND}",
+        ) from exc
+    except (httpx.ConnectError, httpx.NetworkError) as exc:
         raise ImportError_(
             f"cannot reach {urlsplit(url).hostname}: {_reason(exc)}",
             code="E161",
@@ -152,6 +252,13 @@ def _get(client, url: str, limit: int, timeout: float, page_url: str):
         ) from exc
     except httpx.HTTPError as exc:
         raise ImportError_(f"{url}: {exc}", code="E161", file=page_url, hint=SAVE_BY_HAND) from exc
+    except httpx.InvalidURL as exc:  # ``url`` was checked: httpx refused the redirect's Location while reading the answer
+        raise ImportError_(
+            f"{url} redirects to an address that is not valid ({exc})",
+            code="E166",
+            file=page_url,
+            hint=f"open the address in a browser to see where it leads; {SAVE_BY_HAND}",
+        ) from exc
 
 
 def _reason(exc: Exception) -> str:
@@ -173,20 +280,27 @@ def _too_large(url: str, page_url: str, limit: int, how: str) -> ImportError_:
 
 
 def _decoded(raw: bytes, encoding: str, limit: int, url: str, page_url: str) -> bytes:
-    """The body without its gzip/deflate content coding, still bounded by ``limit`` (a small zip bomb stays small)."""
+    """The body without its gzip/deflate/brotli content coding, still bounded by ``limit`` (a small zip bomb stays small).
+
+    Only gzip and deflate are asked for; a server that sends brotli anyway is read too (the WARC keeps
+    its bytes as sent, and the WARC importer unpacks them the same way).
+    """
     encoding = encoding.strip().lower()
     if encoding in ("", "identity"):
         return raw
-    if encoding not in ("gzip", "x-gzip", "deflate"):
+    if encoding not in CODINGS:
         raise ImportError_(f"{url} came in an encoding bundler cannot read ({encoding})", code="E164", file=page_url, hint=SAVE_BY_HAND)
+    body = bytearray()
     try:
-        decompressor = zlib.decompressobj(wbits=47 if encoding != "deflate" else 15)
-        body = decompressor.decompress(raw, limit + 1)
-    except zlib.error as exc:
-        raise ImportError_(f"{url}: the {encoding} body is damaged ({exc})", code="E161", file=page_url, hint=SAVE_BY_HAND) from exc
-    if len(body) > limit:
-        raise _too_large(url, page_url, limit, "once uncompressed")
-    return body
+        for part in unpacked([raw], encoding):
+            body += part
+            if len(body) > limit:
+                raise _too_large(url, page_url, limit, "once uncompressed")
+    except BodyDamaged as exc:
+        raise ImportError_(
+            f"{urlsplit(url).hostname} sent a broken answer for {url}: {exc}", code="E173", file=page_url, hint=SAVE_BY_HAND
+        ) from exc
+    return bytes(body)
 
 
 def _check_page(requested: str, page: Fetched) -> None:
@@ -254,16 +368,24 @@ def image_urls(html: bytes, page_url: str) -> list[str]:
     except (ValueError, Exception):  # lxml raises ParserError for an empty document
         return []
     base = next((b.get("href") for b in tree.iter("base") if b.get("href")), "")
-    base_url = urljoin(page_url, base) if base else page_url
+    base_url = (_joined(page_url, base) or page_url) if base else page_url
     found: list[str] = []
     for img in tree.iter("img", "amp-img"):
         source = best_source(img)
         if not source or source.startswith("data:") or is_furniture_image(img):
             continue
-        url = urldefrag(urljoin(base_url, source.strip()))[0]
-        if urlsplit(url).scheme in ("http", "https") and url not in found:
+        url = _joined(base_url, source.strip())
+        if url and urlsplit(url).scheme in ("http", "https") and url not in found:
             found.append(url)
     return found
+
+
+def _joined(base: str, reference: str) -> str:
+    """``reference`` made absolute, without its fragment; "" for one Python cannot split (``http://[::1/x.png``)."""
+    try:
+        return urldefrag(urljoin(base, reference))[0]
+    except ValueError:
+        return ""
 
 
 def capture_url(url: str, folder: Path, options: CaptureOptions | None = None) -> Capture:

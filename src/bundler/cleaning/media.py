@@ -71,7 +71,7 @@ def resolve_image(
         url = ("https:" + src) if src.startswith("//") else src
         local = _saved_copy(url, page_dir, saved_folders)
         if local is not None:
-            return store_image(_read_local(local), media_dir, damage, url=url)
+            return store_image(_read_local(local), media_dir, damage, url=url, name=local.name)
         return Image(path=None, url=url)
     if parts.scheme not in {"", "file"}:
         raise ImageProblem(f"unsupported image address {src[:80]!r}")
@@ -81,7 +81,7 @@ def resolve_image(
         if remote.startswith("http"):
             return Image(path=None, url=remote)
         raise ImageProblem(f"image file {src[:120]!r} is missing next to the page (a file outside the page's folder is never read)")
-    return store_image(_read_local(local), media_dir, damage, url=remote)
+    return store_image(_read_local(local), media_dir, damage, url=remote, name=src)
 
 
 def _read_local(local: Path) -> bytes:
@@ -146,8 +146,8 @@ def _inside(candidate: Path, page_dir: Path) -> bool:
         return False
 
 
-def store_image(data: bytes, media_dir: Path | None, damage: DamageLog, url: str = "") -> Image:
-    """Validate ``data`` as a raster image and write it as ``<sha256><ext>`` in ``media_dir``."""
+def store_image(data: bytes, media_dir: Path | None, damage: DamageLog, url: str = "", name: str = "") -> Image:
+    """Validate ``data`` as a raster image and write it as ``<sha256><ext>`` in ``media_dir`` (``name``: as the page wrote it)."""
     if not data:
         raise ImageProblem("image file is empty")
     if len(data) > MAX_IMAGE_BYTES:
@@ -163,6 +163,7 @@ def store_image(data: bytes, media_dir: Path | None, damage: DamageLog, url: str
                 width, height = image.size
     except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError) as exc:
         raise ImageProblem(f"not a readable image ({type(exc).__name__})") from exc
+    _check_whole(data, kind, width, height, name or url)
     media_type, ext = _MEDIA_TYPES.get(kind, (f"image/{kind.lower()}", "." + kind.lower()))
     digest = hashlib.sha256(data).hexdigest()
     folder = media_dir or default_media_dir()
@@ -171,3 +172,34 @@ def store_image(data: bytes, media_dir: Path | None, damage: DamageLog, url: str
     if not holds_content(target, data, "imported photo", damage):  # the cache's check and writer (temporary file per process)
         store_checked(target, lambda temporary: temporary.write_bytes(data))
     return Image(path=str(target.resolve()), url=url, media_type=media_type, width=width, height=height, sha256=digest)
+
+
+#: Images at most this large (in pixels) are decoded whole at import to find damage; larger ones (rare, and
+#: costly to decode) are checked when an edition prepares them (W601).
+_DECODED_AT_IMPORT = 40_000_000
+
+
+def _check_whole(data: bytes, kind: str, width: int, height: int, name: str) -> None:
+    """``ImageProblem`` for an image cut short or damaged past its header, found here rather than at build.
+
+    Pillow reads only the header on open, so a photo cut short used to pass import and be dropped
+    by every build (W601) under its cache name, telling no one which piece lost it. PNG and WebP
+    are checked through (``verify``: chunks and checksums, no pixels); a JPEG is decoded at an
+    eighth of its size (libjpeg's draft mode reads every byte but does a fraction of the work);
+    other formats are decoded when not huge.
+    """
+    try:
+        with py_warnings.catch_warnings():
+            py_warnings.simplefilter("ignore")
+            with PILImage.open(io.BytesIO(data)) as image:
+                if kind in ("PNG", "WEBP"):
+                    image.verify()
+                    return
+                if kind == "JPEG":
+                    image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+                elif width * height > _DECODED_AT_IMPORT:
+                    return
+                image.load()
+    except (OSError, ValueError, SyntaxError, EOFError, PILImage.DecompressionBombError) as exc:
+        shown_name = f"{name[:120]!r} " if name else ""
+        raise ImageProblem(f"image {shown_name}is damaged or cut short ({exc})") from exc

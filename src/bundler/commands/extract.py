@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from bundler.commands import Command
+from bundler.commands._capture import base_url_option
 from bundler.commands._warnings import empty_body_refusals
 from bundler.errors import ImportError_
 from bundler.importers import ImportOptions, read_piece
@@ -71,7 +72,7 @@ def run(args, ui) -> int:
     # The page's own photos go to a folder of this run, removed when it ends: the output names
     # them by content (json) or carries them (html), never by a temporary path that differs per run.
     with tempfile.TemporaryDirectory(prefix="bundler-extract-") as media:
-        piece = read_piece(args.path, ImportOptions(base_url=args.base_url, media_dir=Path(media)))
+        piece = read_piece(args.path, ImportOptions(base_url=base_url_option(args.base_url), media_dir=Path(media)))
         refused = empty_body_refusals(piece, str(args.path), args.allow_empty)
         if refused:
             raise ImportError_(problems=refused)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from bundler.capture import is_url
 from bundler.commands import Command
-from bundler.commands._capture import capture_piece, given_inputs, retrieved_option
+from bundler.commands._capture import base_url_option, capture_options, capture_piece, given_inputs, retrieved_option
 from bundler.commands._warnings import empty_body_refusals as refusals
 from bundler.commands._warnings import show_piece_warnings
 from bundler.errors import BundlerError, ImportError_, Problem, shown
@@ -142,6 +142,16 @@ def _refuse_control_characters_in_name(source: Path) -> None:
 _CONTROL_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
+def not_a_regular_file(source: Path, text: str) -> BundlerError:
+    """E101 for a device, a pipe or a socket given as a source: "file not found" said the wrong thing of /dev/zero."""
+    return BundlerError(
+        f"{source} is not a regular file (a device, a pipe or a socket)",
+        code="E101",
+        file=text,
+        hint="give an article file, a folder or a URL",
+    )
+
+
 def saved_files_folder(page: Path) -> Path | None:
     """The ``NAME_files/`` folder a browser saved beside ``NAME.html``, if there is one."""
     folder = page.with_name(f"{page.stem}_files")
@@ -156,7 +166,10 @@ def run(args, ui) -> int:
 
     manifest = load_manifest(args.collection, validate=False)
     retrieved = retrieved_option(args.retrieved)
+    args.base_url = base_url_option(args.base_url)
     inputs = given_inputs(args.paths, args.from_file)
+    if any(is_url(text) for text in inputs):
+        capture_options(args)  # before anything is read or fetched
     root = manifest.root.resolve()
     listed = {(root / path).resolve() for _key, path, _role in named_files(manifest)}
     imported = _imported_sources(root, listed)
@@ -183,7 +196,7 @@ def run(args, ui) -> int:
                 continue
             source = Path(text)
             if not source.is_file():
-                raise missing_file(source) if not source.exists() else BundlerError(f"file not found: {source}", code="E101", file=text)
+                raise missing_file(source) if not source.exists() else not_a_regular_file(source, text)
             _refuse_undecodable_name(source)
             _refuse_control_characters_in_name(source)
             original, kept = _original_place(root, source, reserved)

@@ -87,7 +87,8 @@ class ImageSession:
         try:
             prepared = prepare_image(data, self.policy)
         except UnusableImage as exc:
-            self._warn(str(path), "W601", f"image {path.name} cannot be used: {exc}; shown as its caption and credit only")
+            what = f"the figure {figure.alt[:60]!r}" if figure.alt else "the figure"  # which photo of the piece the path names
+            self._warn(str(path), "W601", f"image {path.name} cannot be used: {exc}; {what} is shown as its caption and credit only")
             return None
         return self._write_cache(source_sha256, prepared)
 

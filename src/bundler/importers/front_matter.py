@@ -19,14 +19,21 @@ from bundler.yaml_text import unconvertible_scalar, unreadable_character
 
 MAX_FRONT_MATTER_VALUES = 10_000  # a few dozen keys of metadata; aliases may repeat values, not explode them
 
+#: Plain values are read as text: no field of front matter is a date, a number or a yes/no, and YAML 1.1 would
+#: make ``title: No`` the title "False", ``title: 1e3`` "1000.0" and ``date: 2016-02-30`` a ValueError. Only an
+#: empty value (or ``~``) is read as nothing.
+_AS_TEXT = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 _RESOLVERS_WITHOUT_TIMESTAMPS = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _AS_TEXT]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+#: Keys the importer reads as one line of text, and those it reads as a name or a list of names.
+TEXT_KEYS = ("title", "standfirst", "summary", "description", "date", "source_url", "url", "site", "slug", "language", "lang")
+NAME_KEYS = ("authors", "author")
 
 
 class _FrontMatterLoader(yaml.SafeLoader):
-    """SafeLoader without implicit timestamps: an impossible date stays text instead of raising ValueError."""
+    """SafeLoader reading plain values as text (no implicit dates, numbers or booleans): see ``_AS_TEXT``."""
 
     yaml_implicit_resolvers = _RESOLVERS_WITHOUT_TIMESTAMPS
 
@@ -44,6 +51,8 @@ def load_front_matter(source: str, path: Path) -> dict[str, Any]:
         bad = unconvertible_scalar(node)
         if bad is not None:
             raise _error(f"front matter: {bad.message}", path, bad.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            _check_shapes(node, path)
         meta = loader.construct_document(node) if node is not None else {}
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 2
@@ -55,6 +64,35 @@ def load_front_matter(source: str, path: Path) -> dict[str, Any]:
     if not isinstance(meta, dict):
         raise _error("front matter must be a mapping of keys to values", path, 2)
     return meta or {}
+
+
+def _check_shapes(root: yaml.MappingNode, path: Path) -> None:
+    """E120 at its line for a known key whose value has the wrong shape, rather than its Python form as the value.
+
+    ``authors: [[a], {b: c}]`` became the names "['a']" and "{'b': 'c'}", and ``title: [a, b]`` the
+    title "['a', 'b']": a piece that looks imported and is wrong in every edition.
+    """
+    for key_node, value in root.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
+        line = value.start_mark.line + 2  # the opening '---' is line 1
+        if key in TEXT_KEYS and not isinstance(value, yaml.ScalarNode):
+            kind = "a list" if isinstance(value, yaml.SequenceNode) else "a mapping"
+            raise _error(f"front matter {key!r} must be text, not {kind}", path, line, hint=f"write it on one line: {key}: …")
+        if key in NAME_KEYS and isinstance(value, yaml.MappingNode):
+            raise _error(f"front matter {key!r} must be a name or a list of names, not a mapping", path, line, hint=_NAMES_HINT)
+        if key in NAME_KEYS and isinstance(value, yaml.SequenceNode):
+            for item in value.value:
+                if not isinstance(item, yaml.ScalarNode):
+                    kind = "a list" if isinstance(item, yaml.SequenceNode) else "a mapping"
+                    raise _error(
+                        f"front matter {key!r} must list names, and one of them is {kind}",
+                        path,
+                        item.start_mark.line + 2,
+                        hint=_NAMES_HINT,
+                    )
+
+
+_NAMES_HINT = "write one name (author: Ada Lovelace) or a list of names (authors: [Ada Lovelace, Mary Somerville])"
 
 
 def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
@@ -73,5 +111,5 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
     return total
 
 
-def _error(message: str, path: Path, line: int) -> ImportError_:
-    return ImportError_(message, code="E120", file=str(path), line=line, hint="fix the YAML between the two '---' lines")
+def _error(message: str, path: Path, line: int, hint: str = "fix the YAML between the two '---' lines") -> ImportError_:
+    return ImportError_(message, code="E120", file=str(path), line=line, hint=hint)

@@ -304,7 +304,35 @@ def _truncate(text: str, warnings: list[str]) -> str:
 
 def _is_absolute(url: str) -> bool:
     """A page's address is only useful as one when it names a scheme and a host (a relative canonical is not)."""
-    return bool(url) and bool(clean_url(url)) and bool(urlsplit(url).netloc)
+    return bool(url) and bool(clean_url(url)) and readable_address(url) and bool(urlsplit(url).netloc)
+
+
+def readable_address(value: str) -> bool:
+    """False for an address Python's URL functions refuse (``http://[::1``: "Invalid IPv6 URL"), which every later
+    ``urlsplit``/``urljoin`` of it would raise as a traceback; such an address is no address at all."""
+    try:
+        urlsplit(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _drop_unreadable_addresses(document) -> None:
+    """Remove every attribute holding an address (a srcset: any of its candidates) that ``readable_address`` refuses.
+
+    A hostile or broken page's ``<img src="http://[::1/x.png">``, ``<a href="//[zz">`` or
+    ``<base href="http://[::1/">`` was a traceback from whichever step first split it (figures,
+    links, teasers, the base URL). Only a value holding a bracket can be refused, so other pages
+    cost one test per attribute. The link becomes its words and the image a figure without one.
+    """
+    for element in document.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name, value in list(element.attrib.items()):
+            if ("[" in value or "]" in value) and not all(readable_address(part.split()[0]) for part in value.split(",") if part.split()):
+                del element.attrib[name]
+            elif ("[" in value or "]" in value) and not readable_address(value.strip()):
+                del element.attrib[name]
 
 
 def _saved_from(text: str) -> str:
@@ -376,6 +404,8 @@ def parse_page(text: str, label: str = "", warnings: list[str] | None = None):
         )
     if document.find(".//body") is None:
         etree.SubElement(document, "body")
+    if "[" in text or "]" in text:
+        _drop_unreadable_addresses(document)
     if "&#" in text and _C1_REFERENCE.search(text):
         _repair_c1_references(document, [] if warnings is None else warnings)
     if has_reference_mojibake(text):

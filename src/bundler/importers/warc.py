@@ -15,6 +15,7 @@ import io
 import re
 import tempfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin
@@ -23,6 +24,7 @@ from bundler.cleaning.figures import figure_rules
 from bundler.codes import coded
 from bundler.errors import ImportError_, Problem
 from bundler.importers import ImportOptions, Source
+from bundler.importers.content_coding import CODINGS, BodyDamaged, dechunked, unpacked
 from bundler.importers.html import read_html_bytes
 from bundler.importers.piece import map_figures
 from bundler.model import Figure, Piece
@@ -98,9 +100,14 @@ def read_archive(path: Path) -> tuple[list[WarcRecord], list[WarcDamage]]:
                     if exc.fatal:  # the archive as a whole expands past what anyone archives: stop reading it
                         damage.append(WarcDamage(exc.message, exc.url))
                         break
+                    _read_to_end(record)
                     if exc.page:  # a page this large would be refused by the HTML importer too: say which
                         damage.append(WarcDamage(exc.message, exc.url))
                     found = None
+                except _BrokenPayload as exc:
+                    damage.append(WarcDamage(exc.message, exc.url))
+                    found = None
+                    _read_to_end(record)
                 if found is not None:
                     records.append(found)
                 missing = getattr(record.raw_stream, "limit", 0)
@@ -145,13 +152,25 @@ class _Oversized(Exception):
         self.message, self.url, self.page, self.fatal = message, url, page, fatal
 
 
+def address_of(reference: str, base: str = "") -> str:
+    """``reference`` made absolute against ``base`` and without its fragment; "" when Python's URL functions refuse it.
+
+    A WARC's target URI or an image address such as ``http://[::1/x`` ("Invalid IPv6 URL") was a
+    traceback from ``urldefrag``/``urljoin``; as an address it matches nothing, as text it is kept.
+    """
+    try:
+        return urldefrag(urljoin(base, reference) if base else reference)[0]
+    except ValueError:
+        return reference if not base else ""
+
+
 def _bounded_content(record, budget: list[int], keep: bool, page: bool = False) -> bytes:
     """The record's content (when ``keep``), read in chunks: at most MAX_RECORD_BYTES kept, and at most the archive's
     remaining ``budget`` of bytes decompressed, so a gzip bomb (2 GB of zeros in 2 MB) is refused, not loaded."""
-    stream = record.content_stream()
     kept: list[bytes] = []
     held = 0
-    while chunk := stream.read(_CHUNK):
+    chunks = _payload(record, page) if keep else iter(lambda: record.raw_stream.read(_CHUNK), b"")  # passed over: not unpacked
+    for chunk in chunks:
         budget[0] -= len(chunk)
         held += len(chunk)
         if budget[0] < 0:
@@ -164,6 +183,8 @@ def _bounded_content(record, budget: list[int], keep: bool, page: bool = False) 
             )
         if keep and held <= MAX_RECORD_BYTES:
             kept.append(chunk)
+        elif keep:
+            break  # a bomb (brotli packs gigabytes in a few hundred bytes) is not unpacked to its end
     if keep and held > MAX_RECORD_BYTES:
         raise _Oversized(
             f"the page {_target(record) or record.rec_type} holds more than {MAX_RECORD_BYTES // 2**20} MB; it was not imported",
@@ -174,8 +195,46 @@ def _bounded_content(record, budget: list[int], keep: bool, page: bool = False) 
     return b"".join(kept)
 
 
+def _read_to_end(record) -> None:
+    """Read a record left half-read to its end (as stored, not unpacked), so only a record really cut short is called so."""
+    while record.raw_stream.read(_CHUNK):
+        pass
+
+
+def _payload(record, page: bool) -> Iterator[bytes]:
+    """The record's content as the page or image it holds, in chunks: chunked framing removed, the coding unpacked.
+
+    warcio does both for gzip and deflate; but it reads a broken chunked body as if the rest were
+    not chunked (a page cut short came back as the part it held, with nothing said), and its brotli
+    hook fails on brotli 1.2. So a chunked or brotli body is read here (``content_coding``), and its
+    damage is told as ``_BrokenPayload``; a gzip body that does not unpack is still handed back as
+    stored, and refused as binary by the page check.
+    """
+    headers = record.http_headers
+    coding = ((headers.get_header("Content-Encoding") or "") if headers else "").strip().lower()
+    chunked = headers is not None and (headers.get_header("Transfer-Encoding") or "").strip().lower() == "chunked"
+    if not chunked and coding != "br":
+        stream = record.content_stream()
+        while chunk := stream.read(_CHUNK):
+            yield chunk
+        return
+    raw = dechunked(record.raw_stream, _CHUNK) if chunked else iter(lambda: record.raw_stream.read(_CHUNK), b"")
+    try:
+        yield from unpacked(raw, coding) if coding in CODINGS else raw
+    except BodyDamaged as exc:
+        raise _BrokenPayload(f"the {'page' if page else 'record'} {_target(record) or record.rec_type}: {exc}", _target(record)) from exc
+
+
+class _BrokenPayload(Exception):
+    """A response whose chunked framing or content coding is broken: never read as a shorter page."""
+
+    def __init__(self, message: str, url: str) -> None:
+        super().__init__(message)
+        self.message, self.url = message, url
+
+
 def _target(record) -> str:
-    return urldefrag(record.rec_headers.get_header("WARC-Target-URI") or "")[0]
+    return address_of(record.rec_headers.get_header("WARC-Target-URI") or "")
 
 
 def _record_of(record, budget: list[int]) -> WarcRecord | None:
@@ -194,7 +253,7 @@ def _record_of(record, budget: list[int]) -> WarcRecord | None:
     media_type, _, params = content_type.partition(";")
     charset = params.split("charset=", 1)[1].strip(" \"'") if "charset=" in params else ""
     return WarcRecord(
-        url=urldefrag(record.rec_headers.get_header("WARC-Target-URI") or "")[0],
+        url=address_of(record.rec_headers.get_header("WARC-Target-URI") or ""),
         record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
         date=record.rec_headers.get_header("WARC-Date") or "",
         media_type=media_type.strip().lower(),
@@ -206,7 +265,7 @@ def _record_of(record, budget: list[int]) -> WarcRecord | None:
 
 def _truncated(record, start: int, missing: int, size: int) -> WarcDamage:
     """A record whose block ended before its declared ``Content-Length`` (``size``: of an uncompressed file, else 0)."""
-    url = urldefrag(record.rec_headers.get_header("WARC-Target-URI") or "")[0]
+    url = address_of(record.rec_headers.get_header("WARC-Target-URI") or "")
     record_id = record.rec_headers.get_header("WARC-Record-ID") or "(no id)"
     declared = int(record.rec_headers.get_header("Content-Length") or 0)
     what = f"record {record_id} ({url or record.rec_type}) at byte {start:,}"
@@ -236,7 +295,7 @@ def read_warc(path: Path, options: ImportOptions, urls: tuple[str, ...] | list[s
     was read whole: then each piece carries a warning naming the damage.
     """
     records, damage = read_archive(path)
-    wanted = {urldefrag(u)[0] for u in (urls or options.urls)}
+    wanted = {address_of(u) for u in (urls or options.urls)}
     damaged_urls = {d.url for d in damage if d.url}
     if damage and (not wanted or wanted & damaged_urls or not wanted <= {r.url for r in records}):
         raise _damage_error(path, damage)
@@ -290,8 +349,8 @@ def _redirects(path: Path) -> dict[str, str]:
             status = record.http_headers.get_statuscode() or ""
             location = record.http_headers.get_header("Location") or ""
             if status.startswith("3") and location:
-                source = urldefrag(record.rec_headers.get_header("WARC-Target-URI") or "")[0]
-                hops[source] = urldefrag(urljoin(source, location))[0]
+                source = address_of(record.rec_headers.get_header("WARC-Target-URI") or "")
+                hops[source] = address_of(location, source)
     final: dict[str, str] = {}
     for source in hops:
         target, seen = hops[source], {source}
@@ -361,7 +420,7 @@ def _localise_images(text: str, page_url: str, images: dict[str, WarcRecord], fo
             parts = value.split(",") if "srcset" in attribute.group(1).lower() else [value]
             candidates += [p.strip().split(" ")[0] for p in parts if p.strip()]
         for candidate in candidates:
-            record = images.get(urldefrag(urljoin(page_url, candidate))[0])
+            record = images.get(address_of(candidate, page_url))
             if record:
                 used[record.url] = record
                 name = f"warc-media/{sha256_bytes(record.payload)[:32]}{_EXTENSIONS.get(record.media_type, '.img')}"

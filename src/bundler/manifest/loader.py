@@ -152,6 +152,7 @@ def _parse_with(loader_class: type, text: str, path: Path) -> tuple[yaml.Node, d
             bad = unconvertible_scalar(node)
             if bad is not None:
                 raise ManifestError(bad.message, file=str(path), line=bad.line, code="M015")
+            keys_as_text(node)
             data = loader.construct_document(node)
         else:
             data = None
@@ -171,6 +172,32 @@ def _parse_with(loader_class: type, text: str, path: Path) -> tuple[yaml.Node, d
             hint="start with 'title: ...' at the left margin, not with '- '",
         )
     return node, data
+
+
+_NOT_TEXT_KEYS = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
+def keys_as_text(root: yaml.Node) -> None:
+    """Make every mapping key the text it is written as: ``yes:`` is the key 'yes', not True.
+
+    Every key bundler knows is a name; YAML 1.1 read ``yes:``, ``on:``, ``~:`` or ``3:`` as True,
+    None or 3, and the manifest's check then reported "unknown key True" on the wrong line, a
+    key the user never wrote. (A merge key ``<<`` is left as it is.)
+    """
+    seen: set[int] = set()
+    pending = [root]
+    while pending:  # a loop, not recursion: the text may be nested as deep as the composer allowed
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag in _NOT_TEXT_KEYS:
+                    key_node.tag = "tag:yaml.org,2002:str"
+                pending += [key_node, value_node]
+        elif isinstance(node, yaml.SequenceNode):
+            pending += node.value
 
 
 def _yaml_error(exc: yaml.YAMLError, path: Path, text: str) -> ManifestError:
