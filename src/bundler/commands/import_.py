@@ -5,6 +5,13 @@ byte under ``sources/`` (a different file never overwrites one with the same nam
 cleaned piece and its media go to ``pieces/<slug>/``, and the entry is added to
 ``collection.yaml`` as text so the editors' comments and layout survive.
 
+The writing is one step that either completes or leaves the collection as it was: each file
+and folder is written under a temporary name and renamed into place, and when the import
+fails or is interrupted before ``collection.yaml`` names the new pieces, every original and
+piece it had put in place is removed again. Otherwise a full disk or Ctrl-C left a truncated
+original under its final name, which the next import of the same page then had to avoid
+(``sources/page-2.html``), so an import run again did not give what one clean import gives.
+
 A URL is captured first (``commands/_capture.py``): the WARC written is the original kept in
 ``sources/``, and the piece is read from it like any archived page.
 """
@@ -13,19 +20,21 @@ from __future__ import annotations
 
 import filecmp
 import json
+import os
 import re
 import shutil
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bundler import interrupts
 from bundler.capture import is_url
 from bundler.commands import Command
 from bundler.commands._capture import capture_piece, given_inputs, retrieved_option
 from bundler.commands._warnings import empty_body_refusals as refusals
 from bundler.commands._warnings import show_piece_warnings
-from bundler.errors import BundlerError, ImportError_, Problem, shown
-from bundler.files import links_leaving, write_atomically
+from bundler.errors import BundlerError, ImportError_, Problem, naming, shown
+from bundler.files import links_leaving, part_prefix, write_atomically
 from bundler.importers import ImportOptions, find_source, missing_file, read_piece
 from bundler.importers.piece import PIECE_FILE
 from bundler.manifest.events import append_events, capture_event, import_event
@@ -242,21 +251,23 @@ def run(args, ui) -> int:
             staged.append((source, original, piece))
         if refused:
             raise ImportError_(problems=refused)
-        entries = _write_pieces(root, staged, companions)
-        _replace_pieces(manifest, replacing, ui)
+        written = WrittenPaths()
+        try:
+            entries = _write_pieces(root, staged, companions, written)
+            _replace_pieces(manifest, replacing, ui)
+            if entries:
+                text = add_pieces(read_manifest_text(manifest.path), entries, args.section, str(manifest.path))
+                with interrupts.held():  # the manifest and its events: both, or (an interrupt before them) neither
+                    write_atomically(manifest.path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
+                    written.commit()
+                    append_events(root, _import_events(root, entries, staged))
+        except BaseException:
+            written.undo()
+            raise
     if not entries:
         if not replacing:
             ui.say("nothing new to import")
         return 0
-    text = add_pieces(read_manifest_text(manifest.path), entries, args.section, str(manifest.path))
-    write_atomically(manifest.path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
-    logged: list[tuple[str, dict]] = []
-    for entry, (_s, original, piece) in zip(entries, staged, strict=True):
-        digest = sha256_file(original)
-        if piece.provenance.requested_url:  # bundler fetched it: the capture is its own event, before the import
-            logged.append((entry, capture_event(piece.provenance, original.relative_to(root).as_posix(), digest)))
-        logged.append((entry, import_event("imported", piece.provenance, original_sha256=digest)))
-    append_events(root, logged)
     for entry, (_source, original, piece) in zip(entries, staged, strict=True):
         ui.say(f"added {entry} ({piece.title}; original kept as {original.relative_to(root).as_posix()})")
         show_piece_warnings(ui, entry, piece.provenance.warnings)
@@ -335,35 +346,157 @@ def _imported_pages(root: Path, listed: set[Path]) -> set[tuple[str, str]]:
     return found
 
 
-def copy_companion(source: Path, original: Path) -> None:
+def _import_events(root: Path, entries: list[str], staged: list[tuple[Path, Path, Piece]]) -> list[tuple[str, dict]]:
+    """The log's events for the pieces just added: the capture (when bundler fetched the page), then the import."""
+    logged: list[tuple[str, dict]] = []
+    for entry, (_s, original, piece) in zip(entries, staged, strict=True):
+        digest = sha256_file(original)
+        if piece.provenance.requested_url:  # bundler fetched it: the capture is its own event, before the import
+            logged.append((entry, capture_event(piece.provenance, original.relative_to(root).as_posix(), digest)))
+        logged.append((entry, import_event("imported", piece.provenance, original_sha256=digest)))
+    return logged
+
+
+class WrittenPaths:
+    """The files and folders an import has put into the collection, removed again if it stops before it is recorded.
+
+    ``commit()`` marks the moment ``collection.yaml`` names them: from then on they are the
+    collection's, and nothing is undone.
+    """
+
+    def __init__(self) -> None:
+        self.paths: list[Path] = []
+        self.committed = False
+
+    def add(self, path: Path, below: Path) -> None:
+        """Remember ``path``, or the outermost of its folders under ``below`` that did not exist yet (made for it)."""
+        top = path
+        for parent in path.parents:
+            if parent == below or parent.exists():
+                break
+            top = parent
+        self.paths.append(top)
+
+    def commit(self) -> None:
+        self.committed = True
+
+    def undo(self) -> None:
+        """Remove what was written, newest first; what cannot be removed stays (the error being raised says why)."""
+        if self.committed:
+            return
+        for path in reversed(self.paths):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        self.paths.clear()
+
+
+def copy_file_atomically(source: Path, destination: Path) -> None:
+    """Copy ``source`` to ``destination`` through a temporary file beside it: never a half-copied file under its name."""
+
+    def copy(temporary: Path) -> None:
+        try:
+            shutil.copyfile(source, temporary)
+        except OSError as exc:
+            raise _named_as_destination(exc, temporary, destination) from exc
+
+    write_atomically(destination, copy)
+
+
+def _named_as_destination(exc: OSError, temporary: Path, destination: Path) -> OSError:
+    """``exc`` naming the file it was meant to write (under ``destination``), not its temporary name (under ``temporary``)."""
+
+    def renamed(name: object) -> object:
+        text = str(name) if name is not None else ""
+        return str(destination) + text[len(str(temporary)) :] if text.startswith(str(temporary)) else name
+
+    if exc.errno is None or renamed(exc.filename2) == exc.filename2:
+        return exc
+    return type(exc)(exc.errno, exc.strerror, exc.filename, None, renamed(exc.filename2))
+
+
+def copy_folder_atomically(source: Path, destination: Path) -> None:
+    """Copy the folder ``source`` (links out of it left out) to ``destination`` through a temporary folder beside it."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=part_prefix(destination), suffix=".part", dir=destination.parent))
+    try:
+        _copy_tree(source, staging / "copy", links_leaving(source))
+        os.rename(staging / "copy", destination)
+    except OSError as exc:
+        raise _named_as_destination(exc, staging / "copy", destination) from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _copy_tree(source: Path, target: Path, ignore) -> None:
+    """``shutil.copytree`` with links followed, except that the first failure is raised as it is.
+
+    ``copytree`` gathers every file's failure into one ``shutil.Error`` of strings, so a full
+    disk while copying a saved page's folder came out as an internal error with a traceback
+    instead of E701 naming the file.
+    """
+    target.mkdir()
+    names = os.listdir(source)
+    left = ignore(str(source), names)
+    for name in sorted(set(names) - left):
+        if (source / name).is_dir():
+            _copy_tree(source / name, target / name, ignore)
+        else:
+            shutil.copyfile(source / name, target / name)
+
+
+def copy_companion(source: Path, original: Path, written: WrittenPaths, root: Path) -> None:
     """A saved page's ``NAME_files/`` folder (its photos, styles) goes beside its kept original, so the page can be opened whole."""
     companion = source.with_name(source.stem + "_files")
     target = original.with_name(source.stem + "_files")
     if companion.is_dir() and not target.exists() and companion.resolve() != target.resolve():
-        shutil.copytree(companion, target, symlinks=False, ignore=links_leaving(companion))
+        written.add(target, root)
+        copy_folder_atomically(companion, target)
 
 
-def _write_pieces(root: Path, staged: list[tuple[Path, Path, Piece]], companions: dict[Path, list[tuple[Path, Path]]]) -> list[str]:
-    from bundler.importers.piece import write_piece
-
+def _write_pieces(
+    root: Path, staged: list[tuple[Path, Path, Piece]], companions: dict[Path, list[tuple[Path, Path]]], written: WrittenPaths
+) -> list[str]:
+    """Put each staged original (with its companions) and piece in place, each under a temporary name first; the entries."""
     entries: list[str] = []
     for source, original, piece in staged:
         if not original.exists():
-            original.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, original)
-            copy_companion(source, original)
+            written.add(original, root)
+            copy_file_atomically(source, original)
+            copy_companion(source, original, written, root)
         for kept, place in companions.get(original, []):
             if place.exists():
                 continue
+            written.add(place, root)
             if kept.is_dir():
-                shutil.copytree(kept, place, ignore=links_leaving(kept))
+                copy_folder_atomically(kept, place)
             else:
-                shutil.copyfile(kept, place)
+                copy_file_atomically(kept, place)
         slug = piece.slug or slugify(source.stem)
         folder = unused_path(root / "pieces" / slug)
-        write_piece(piece, folder)
+        written.add(folder, root)
+        _write_piece_folder(piece, folder)
         entries.append((folder / PIECE_FILE).relative_to(root).as_posix())
     return entries
+
+
+def _write_piece_folder(piece: Piece, folder: Path) -> None:
+    """``pieces/<slug>/`` written whole in a temporary folder beside it (piece.json and its media), then renamed."""
+    from bundler.importers.piece import write_piece
+
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=part_prefix(folder), suffix=".part", dir=folder.parent))
+    except OSError as exc:
+        raise naming(exc, folder.parent) from exc
+    try:
+        write_piece(piece, staging / "piece")
+        os.rename(staging / "piece", folder)
+    except OSError as exc:
+        raise naming(exc, folder) from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 COMMANDS = {"import": Command("add articles to a collection as cleaned pieces", add_arguments, run)}
