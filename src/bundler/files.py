@@ -18,6 +18,29 @@ from typing import Any
 from bundler.errors import naming
 
 
+def current_umask() -> int:
+    """The process's umask, read without changing it where Linux shows it (``/proc/self/status``)."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: set and put back at once
+    os.umask(mask)
+    return mask
+
+
+def plain_mode(folder: bool = False) -> int:
+    """The mode ``open()`` (or ``mkdir``) would give a new file (folder): 0o666 (0o777) less the umask.
+
+    Temporary files and folders are made private (0o600, 0o700); what is moved into place gets
+    this mode instead, so an edition, a bag's files and its archive, and everything copied beside
+    them all follow the user's umask alike (022: 0644; 077: 0600; 002: 0664), as a plain write would.
+    """
+    return (0o777 if folder else 0o666) & ~current_umask()
+
+
 def part_prefix(destination: Path) -> str:
     """``.NAME.PID-``: the temporary file of ``destination`` names its writer, so a later build can sweep a dead one's."""
     return f".{destination.name}.{os.getpid()}-"
@@ -41,7 +64,7 @@ def write_atomically(destination: Path, write: Callable[[Path], Any], prefix: st
     temporary = Path(name)
     try:
         write(temporary)
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, plain_mode())
         os.replace(temporary, destination)
     except OSError as exc:
         raise naming(exc, destination) from exc
