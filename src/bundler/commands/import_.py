@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bundler import interrupts
+from bundler.build.leftovers import sweep_import_parts
 from bundler.capture import is_url
 from bundler.commands import Command
 from bundler.commands._capture import capture_piece, given_inputs, retrieved_option
@@ -252,6 +253,8 @@ def run(args, ui) -> int:
         if refused:
             raise ImportError_(problems=refused)
         written = WrittenPaths()
+        for folder in (root / "sources", root / "pieces"):
+            sweep_import_parts(folder)  # the temporary files and folders of imports killed while writing
         try:
             entries = _write_pieces(root, staged, companions, written)
             _replace_pieces(manifest, replacing, ui)
