@@ -168,3 +168,31 @@ def test_killed_bag_and_import_runs_leave_nothing_the_next_one_keeps(tmp_path):
     os.utime(users_own, (long_ago, long_ago))
     assert sweep_import_parts(sources) == [killed_copy]
     assert sorted(p.name for p in sources.iterdir()) == [".notes.part", "page.html"]
+
+
+def test_kill_9_while_fork_server_workers_run_takes_them_and_the_server_along(collection, tmp_path, scratch):
+    """The images are prepared on workers of a fork server: their parent-death signal names the server,
+    which outlived a killed build while its workers held it open (each waiting on its queue for good)."""
+    moment = "images 0/"
+    env = {k: v for k, v in os.environ.items() if k != "BUNDLER_CACHE_DIR"} | {"SOURCE_DATE_EPOCH": EPOCH, "TMPDIR": str(scratch)}
+    command = [sys.executable, "-m", "bundler", "--progress", "lines", "build", str(collection), "--format", "pdf"]
+    command += ["--out", str(tmp_path / "dist"), "--jobs", "2", "--no-cache"]
+    build = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    for line in build.stderr:
+        if line.startswith("progress: ") and moment in line:
+            break
+    else:
+        pytest.fail(f"the build ended before {moment!r}")
+    main = psutil.Process(build.pid)
+    family: list[psutil.Process] = []
+    for _ in range(POLLS):  # the server and at least one of its workers (a grandchild of the build)
+        family = main.children(recursive=True)
+        if any(child.ppid() != build.pid for child in family if _alive(child)):
+            break
+        time.sleep(POLL)
+    else:
+        pytest.fail("no worker of a fork server started")
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    assert wait_until_gone(family) == [], "processes of the killed build outlived it"
+    build.stderr.close()
