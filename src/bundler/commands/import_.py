@@ -35,7 +35,7 @@ from bundler.commands._capture import capture_piece, given_inputs, retrieved_opt
 from bundler.commands._warnings import empty_body_refusals as refusals
 from bundler.commands._warnings import show_piece_warnings
 from bundler.errors import BundlerError, ImportError_, Problem, naming, shown
-from bundler.files import links_leaving, part_prefix, write_atomically
+from bundler.files import WrittenPaths, copy_file_atomically, copy_folder_atomically, part_prefix, write_atomically
 from bundler.importers import ImportOptions, find_source, missing_file, read_piece
 from bundler.importers.piece import PIECE_FILE
 from bundler.manifest.events import append_events, capture_event, import_event
@@ -358,95 +358,6 @@ def _import_events(root: Path, entries: list[str], staged: list[tuple[Path, Path
             logged.append((entry, capture_event(piece.provenance, original.relative_to(root).as_posix(), digest)))
         logged.append((entry, import_event("imported", piece.provenance, original_sha256=digest)))
     return logged
-
-
-class WrittenPaths:
-    """The files and folders an import has put into the collection, removed again if it stops before it is recorded.
-
-    ``commit()`` marks the moment ``collection.yaml`` names them: from then on they are the
-    collection's, and nothing is undone.
-    """
-
-    def __init__(self) -> None:
-        self.paths: list[Path] = []
-        self.committed = False
-
-    def add(self, path: Path, below: Path) -> None:
-        """Remember ``path``, or the outermost of its folders under ``below`` that did not exist yet (made for it)."""
-        top = path
-        for parent in path.parents:
-            if parent == below or parent.exists():
-                break
-            top = parent
-        self.paths.append(top)
-
-    def commit(self) -> None:
-        self.committed = True
-
-    def undo(self) -> None:
-        """Remove what was written, newest first; what cannot be removed stays (the error being raised says why)."""
-        if self.committed:
-            return
-        for path in reversed(self.paths):
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
-        self.paths.clear()
-
-
-def copy_file_atomically(source: Path, destination: Path) -> None:
-    """Copy ``source`` to ``destination`` through a temporary file beside it: never a half-copied file under its name."""
-
-    def copy(temporary: Path) -> None:
-        try:
-            shutil.copyfile(source, temporary)
-        except OSError as exc:
-            raise _named_as_destination(exc, temporary, destination) from exc
-
-    write_atomically(destination, copy)
-
-
-def _named_as_destination(exc: OSError, temporary: Path, destination: Path) -> OSError:
-    """``exc`` naming the file it was meant to write (under ``destination``), not its temporary name (under ``temporary``)."""
-
-    def renamed(name: object) -> object:
-        text = str(name) if name is not None else ""
-        return str(destination) + text[len(str(temporary)) :] if text.startswith(str(temporary)) else name
-
-    if exc.errno is None or renamed(exc.filename2) == exc.filename2:
-        return exc
-    return type(exc)(exc.errno, exc.strerror, exc.filename, None, renamed(exc.filename2))
-
-
-def copy_folder_atomically(source: Path, destination: Path) -> None:
-    """Copy the folder ``source`` (links out of it left out) to ``destination`` through a temporary folder beside it."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=part_prefix(destination), suffix=".part", dir=destination.parent))
-    try:
-        _copy_tree(source, staging / "copy", links_leaving(source))
-        os.rename(staging / "copy", destination)
-    except OSError as exc:
-        raise _named_as_destination(exc, staging / "copy", destination) from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _copy_tree(source: Path, target: Path, ignore) -> None:
-    """``shutil.copytree`` with links followed, except that the first failure is raised as it is.
-
-    ``copytree`` gathers every file's failure into one ``shutil.Error`` of strings, so a full
-    disk while copying a saved page's folder came out as an internal error with a traceback
-    instead of E701 naming the file.
-    """
-    target.mkdir()
-    names = os.listdir(source)
-    left = ignore(str(source), names)
-    for name in sorted(set(names) - left):
-        if (source / name).is_dir():
-            _copy_tree(source / name, target / name, ignore)
-        else:
-            shutil.copyfile(source / name, target / name)
 
 
 def copy_companion(source: Path, original: Path, written: WrittenPaths, root: Path) -> None:
