@@ -150,12 +150,41 @@ def die_with_parent(build_pid: int) -> None:
     import signal
 
     interrupts.as_worker()  # a forked worker inherits the CLI's handlers and the mask it handed out work under
+    if os.getppid() != build_pid:  # started by the fork server, whose death is the one the kernel would signal
+        _exit_with_build(build_pid)
     try:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
         return
     if _process_ended(build_pid):  # the build died between this worker's fork and the request above
         os._exit(1)
+
+
+def _exit_with_build(build_pid: int) -> None:
+    """A worker of the fork server: exit when the build does, watched by a thread waiting on the build's pidfd.
+
+    The kernel's parent-death signal names the fork server, and the fork server only exits when
+    every holder of its "alive" pipe has closed it: the build and, by multiprocessing's design,
+    each worker it started. So a build killed with ``kill -9`` during the images or the PDF layout
+    left the server and its workers waiting on their queues for good (hundreds of MB each,
+    holding the build's stderr open, so a caller reading it never saw the end). Where pidfds are
+    missing (not Linux 5.3+) this does nothing, as before.
+    """
+    import select
+    import threading
+
+    try:
+        build = os.pidfd_open(build_pid)
+    except ProcessLookupError:  # already gone
+        os._exit(1)
+    except (AttributeError, OSError):
+        return
+
+    def wait_for_build() -> None:
+        select.select([build], [], [])  # readable once the build has exited
+        os._exit(1)
+
+    threading.Thread(target=wait_for_build, name="bundler-build-watch", daemon=True).start()
 
 
 def _process_ended(pid: int) -> bool:

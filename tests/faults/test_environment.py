@@ -197,6 +197,26 @@ def test_a_build_at_its_open_file_limit_fails_with_e705_not_a_hang(collection, t
     assert litter(out) == []
 
 
+def test_keygen_on_a_full_disk_leaves_no_empty_key(tmp_path):
+    """A key that could not be written is not left empty under its name (the next keygen refused to replace it)."""
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    result = _run_limited(["keygen", str(keys / "my-key.pem")], 0)
+    assert_user_error(result, "larger than this system allows", keys / "my-key.pem")
+    assert list(keys.iterdir()) == []
+
+
+def test_new_on_a_full_disk_leaves_no_empty_manifest(tmp_path):
+    """``new`` that could not write its manifest leaves none, so ``new`` can be run again once there is room."""
+    folder = tmp_path / "dossier"
+    result = _run_limited(["new", str(folder), "--title", "Aleppo 2016"], 0)
+    assert_user_error(result, "larger than this system allows", folder)
+    assert not (folder / "collection.yaml").exists()
+    assert [p for p in folder.rglob("*") if p.is_file()] == []
+    again = _run(["new", str(folder), "--title", "Aleppo 2016"], None)
+    assert again.returncode == 0, again.stderr
+
+
 def _run(args: list[str], preexec) -> subprocess.CompletedProcess:
     import sys
 

@@ -91,6 +91,10 @@ def test_kill_9_takes_the_workers_along_and_the_next_build_sweeps_the_litter(col
     (cache / "imports").mkdir(parents=True, exist_ok=True)
     (cache / "imports" / f".part-{dead}-r4t5y6").mkdir()
     (scratch / f"bundler-pdf-{dead}-u7i8o9").mkdir()
+    staging = editions / f".staging-{dead}-a1s2d3"  # killed while writing its editions: one done, one half
+    staging.mkdir()
+    (staging / f"{collection.name}.epub").write_bytes(b"PK a whole edition, staged")
+    (staging / f".{collection.name}.pdf.{dead}-z9x8c7.part").write_bytes(b"%PDF-1.7 half")
 
     env_tmp = {"TMPDIR": str(scratch)}
     result = run_cli("build", str(collection), "--format", "epub,pdf", "--out", str(out), env=env_tmp)
@@ -98,6 +102,8 @@ def test_kill_9_takes_the_workers_along_and_the_next_build_sweeps_the_litter(col
 
     leftovers = [p for p in (*out.rglob("*"), *cache.rglob(".part-*")) if ".part" in p.name]
     assert leftovers == [live], leftovers
+    assert not staging.exists()
+    assert [p.name for p in editions.iterdir() if p.name.startswith(".staging-")] == []
     assert [p.name for p in scratch.iterdir() if p.name.startswith("bundler-")] == []
 
 
@@ -123,14 +129,70 @@ def test_unattributed_leftovers_of_older_bundlers_go_once_they_are_old(tmp_path)
     kept = tmp_path / "dossier.epub"
     for path in (old_edition, young_edition, kept):
         path.write_bytes(b"x")
+    old_staging, young_staging = tmp_path / ".staging-qw12er34", tmp_path / ".staging-ty56ui78"
+    old_staging.mkdir()
+    young_staging.mkdir()
     cache = tmp_path / "cache"
     (cache / "images").mkdir(parents=True)
     old_image = cache / "images" / ".img.k9l8m7"
     old_image.write_bytes(b"x")
     long_ago = time.time() - UNATTRIBUTED_AGE - 60
-    for path in (old_edition, old_image):
+    for path in (old_edition, old_image, old_staging):
         os.utime(path, (long_ago, long_ago))
 
-    assert sweep_output(tmp_path) == [old_edition]
+    assert sweep_output(tmp_path) == [old_edition, old_staging]
     assert sweep_cache(cache) == [old_image]
     assert young_edition.exists() and kept.exists()
+
+
+def test_killed_bag_and_import_runs_leave_nothing_the_next_one_keeps(tmp_path):
+    """``bag`` stages a whole build in ``.bag-PID-xxxx`` beside the bags; ``import`` writes ``.NAME.PID-xxxx.part``
+    in ``sources/`` and ``pieces/``. A killed run's are removed by the next; a live one's and the user's own files stay."""
+    from bundler.build.leftovers import sweep_bag_staging, sweep_import_parts
+
+    dead = dead_pid()
+    bags = tmp_path / "bags"
+    killed_bag, live_bag, bag = bags / f".bag-{dead}-a1b2c3", bags / f".bag-{os.getpid()}-d4e5f6", bags / "notebook-bag"
+    for folder in (killed_bag, live_bag, bag):
+        folder.mkdir(parents=True)
+    assert sweep_bag_staging(bags) == [killed_bag]
+    assert sorted(p.name for p in bags.iterdir()) == sorted([live_bag.name, bag.name])
+
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    killed_copy = sources / f".page.html.{dead}-g7h8i9.part"
+    users_own = sources / ".notes.part"  # no writer's id: the user's file, however old
+    for path in (killed_copy, users_own, sources / "page.html"):
+        path.write_bytes(b"<p>")
+    long_ago = time.time() - 10 * 86_400
+    os.utime(users_own, (long_ago, long_ago))
+    assert sweep_import_parts(sources) == [killed_copy]
+    assert sorted(p.name for p in sources.iterdir()) == [".notes.part", "page.html"]
+
+
+def test_kill_9_while_fork_server_workers_run_takes_them_and_the_server_along(collection, tmp_path, scratch):
+    """The images are prepared on workers of a fork server: their parent-death signal names the server,
+    which outlived a killed build while its workers held it open (each waiting on its queue for good)."""
+    moment = "images 0/"
+    env = {k: v for k, v in os.environ.items() if k != "BUNDLER_CACHE_DIR"} | {"SOURCE_DATE_EPOCH": EPOCH, "TMPDIR": str(scratch)}
+    command = [sys.executable, "-m", "bundler", "--progress", "lines", "build", str(collection), "--format", "pdf"]
+    command += ["--out", str(tmp_path / "dist"), "--jobs", "2", "--no-cache"]
+    build = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    for line in build.stderr:
+        if line.startswith("progress: ") and moment in line:
+            break
+    else:
+        pytest.fail(f"the build ended before {moment!r}")
+    main = psutil.Process(build.pid)
+    family: list[psutil.Process] = []
+    for _ in range(POLLS):  # the server and at least one of its workers (a grandchild of the build)
+        family = main.children(recursive=True)
+        if any(child.ppid() != build.pid for child in family if _alive(child)):
+            break
+        time.sleep(POLL)
+    else:
+        pytest.fail("no worker of a fork server started")
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    assert wait_until_gone(family) == [], "processes of the killed build outlived it"
+    build.stderr.close()

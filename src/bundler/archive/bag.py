@@ -34,6 +34,7 @@ from pathlib import Path, PurePosixPath
 from bundler import __version__
 from bundler.archive.signing import check_signature, load_private_key, sign_bag
 from bundler.build.collection import BuildResult, build_collection
+from bundler.build.leftovers import sweep_bag_staging
 from bundler.clock import build_time, record_time, zip_date_time
 from bundler.errors import BundlerError
 from bundler.exporters import formats
@@ -93,7 +94,8 @@ def write_bag(
         load_private_key(sign_key)  # a bad key fails before the build, not after
     out_dir = Path(out_dir or DEFAULT_BAG_FOLDER)
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".bag-", dir=out_dir))
+    sweep_bag_staging(out_dir)  # what killed bag runs left
+    staging = Path(tempfile.mkdtemp(prefix=f".bag-{os.getpid()}-", dir=out_dir))  # the id: a later run sweeps a killed one's
     try:
         result = build_collection(collection, out_dir=staging / "build", format_names=format_names)
         dossier = result.dossier

@@ -18,7 +18,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from bundler.errors import BundlerError
+from bundler.errors import BundlerError, naming
 
 SIGNED_FILE = "tagmanifest-sha256.txt"
 SIGNATURE_FILE = SIGNED_FILE + ".sig"
@@ -36,11 +36,21 @@ def generate_key(path: Path) -> Path:
             raise BundlerError(f"{target} already exists; not overwritten", code="E638", file=str(target), hint="choose another name")
     key = Ed25519PrivateKey.generate()
     private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as stream:
-        stream.write(private)
     public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    public_path.write_bytes(public)
+    made: list[Path] = []
+    try:
+        for target, data, mode in ((path, private, 0o600), (public_path, public, 0o666)):
+            try:
+                descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+                made.append(target)
+                with os.fdopen(descriptor, "wb") as stream:
+                    stream.write(data)
+            except OSError as exc:
+                raise naming(exc, target) from exc
+    except BaseException:  # a full disk left an empty key under its name, which the next keygen refused to replace
+        for made_path in made:
+            made_path.unlink(missing_ok=True)
+        raise
     return public_path
 
 

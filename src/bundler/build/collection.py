@@ -234,7 +234,8 @@ def _write_editions(
     """
     cache = open_cache(dossier.root or ".", enabled=bool(dossier.root) and work.cache, damage=damage)
     target_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".staging-", dir=target_dir) as staging:
+    # the id in the name: a later build sweeps the staging folder of one killed meanwhile (``leftovers.sweep_output``)
+    with tempfile.TemporaryDirectory(prefix=f".staging-{os.getpid()}-", dir=target_dir) as staging:
         written: dict[str, Path] = {}
         for index, edition in enumerate(editions):
             progress(f"write {edition.id}", index, len(editions))

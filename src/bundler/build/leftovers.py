@@ -1,7 +1,8 @@
 """Leftovers of killed builds: temporary files and folders swept at the start of the next build.
 
 Every temporary name a writer makes carries its process id (``.NAME.PID-xxxx.part`` beside an
-edition, ``.part-PID-xxxx`` in the cache, ``bundler-pdf-PID-xxxx`` in the temporary folder),
+edition or an imported original or piece, ``.part-PID-xxxx`` in the cache, ``bundler-pdf-PID-xxxx``
+in the temporary folder, ``.bag-PID-xxxx`` beside bags),
 so a build removes only what a dead process left: a live build's files, however old, are kept.
 Names without a process id (from older bundlers) are removed once they are an hour old.
 """
@@ -20,6 +21,15 @@ _EDITION_PART = re.compile(r"^\..+\.(?:(\d+)-)?[^.]*\.part$")
 _CACHE_PART = re.compile(r"^\.part-(?:(\d+)-)?")
 _OLD_CACHE_PART = re.compile(r"^\.img\.|\.part$")
 _TEMPORARY = re.compile(r"^bundler-(?:pdf|images|media)-(\d+)-")
+#: The folder a build stages its editions in: ``.staging-PID-`` (``.staging-`` alone from older bundlers).
+_STAGING = re.compile(r"^\.staging-(\d+)-")
+_OLD_STAGING = re.compile(r"^\.staging-")
+#: An original or piece an import was writing: ``.NAME.PID-xxxx.part`` (always with its writer's id: these
+#: folders hold the user's own files, so nothing unattributed is touched there).
+_IMPORT_PART = re.compile(r"^\..+\.(\d+)-[^.]*\.part$")
+#: A bag being put together in its output folder: ``.bag-PID-`` (``.bag-`` alone from older bundlers).
+_BAG_STAGING = re.compile(r"^\.bag-(\d+)-")
+_OLD_BAG_STAGING = re.compile(r"^\.bag-")
 #: Unattributed leftovers this old are an older bundler's; younger ones may belong to a running one.
 UNATTRIBUTED_AGE = 3600.0
 #: The cache's folders that writers put temporary files in.
@@ -40,8 +50,22 @@ def process_alive(pid: int) -> bool:
 
 
 def sweep_output(folder: Path) -> list[Path]:
-    """Remove the ``.NAME.PID-xxxx.part`` files killed builds left beside the editions; returns them."""
-    return _sweep(folder, _EDITION_PART)
+    """Remove what killed builds left beside the editions: ``.NAME.PID-xxxx.part`` files and ``.staging-PID-xxxx`` folders.
+
+    A build killed while writing its editions left its staging folder, with the editions it had
+    finished under their final names, in the output folder for good; returns what was removed.
+    """
+    return _sweep(folder, _EDITION_PART) + _sweep(folder, _STAGING, _OLD_STAGING)
+
+
+def sweep_import_parts(folder: Path) -> list[Path]:
+    """Remove the ``.NAME.PID-xxxx.part`` files and folders killed imports left in ``sources/`` or ``pieces/``; returns them."""
+    return _sweep(folder, _IMPORT_PART)
+
+
+def sweep_bag_staging(folder: Path) -> list[Path]:
+    """Remove the ``.bag-PID-xxxx`` folders killed ``bag`` runs left in the bags' folder (a whole build each); returns them."""
+    return _sweep(folder, _BAG_STAGING, _OLD_BAG_STAGING)
 
 
 def sweep_cache(root: Path) -> list[Path]:

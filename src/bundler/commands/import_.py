@@ -5,6 +5,13 @@ byte under ``sources/`` (a different file never overwrites one with the same nam
 cleaned piece and its media go to ``pieces/<slug>/``, and the entry is added to
 ``collection.yaml`` as text so the editors' comments and layout survive.
 
+The writing is one step that either completes or leaves the collection as it was: each file
+and folder is written under a temporary name and renamed into place, and when the import
+fails or is interrupted before ``collection.yaml`` names the new pieces, every original and
+piece it had put in place is removed again. Otherwise a full disk or Ctrl-C left a truncated
+original under its final name, which the next import of the same page then had to avoid
+(``sources/page-2.html``), so an import run again did not give what one clean import gives.
+
 A URL is captured first (``commands/_capture.py``): the WARC written is the original kept in
 ``sources/``, and the piece is read from it like any archived page.
 """
@@ -13,19 +20,22 @@ from __future__ import annotations
 
 import filecmp
 import json
+import os
 import re
 import shutil
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bundler import interrupts
+from bundler.build.leftovers import sweep_import_parts
 from bundler.capture import is_url
 from bundler.commands import Command
 from bundler.commands._capture import base_url_option, capture_options, capture_piece, given_inputs, retrieved_option
 from bundler.commands._warnings import empty_body_refusals as refusals
 from bundler.commands._warnings import show_piece_warnings
-from bundler.errors import BundlerError, ImportError_, Problem, shown
-from bundler.files import links_leaving, write_atomically
+from bundler.errors import BundlerError, ImportError_, Problem, naming, shown
+from bundler.files import WrittenPaths, copy_file_atomically, copy_folder_atomically, part_prefix, write_atomically
 from bundler.importers import ImportOptions, find_source, missing_file, read_piece
 from bundler.importers.piece import PIECE_FILE
 from bundler.manifest.events import append_events, capture_event, import_event
@@ -255,21 +265,25 @@ def run(args, ui) -> int:
             staged.append((source, original, piece))
         if refused:
             raise ImportError_(problems=refused)
-        entries = _write_pieces(root, staged, companions)
-        _replace_pieces(manifest, replacing, ui)
+        written = WrittenPaths()
+        for folder in (root / "sources", root / "pieces"):
+            sweep_import_parts(folder)  # the temporary files and folders of imports killed while writing
+        try:
+            entries = _write_pieces(root, staged, companions, written)
+            _replace_pieces(manifest, replacing, ui)
+            if entries:
+                text = add_pieces(read_manifest_text(manifest.path), entries, args.section, str(manifest.path))
+                with interrupts.held():  # the manifest and its events: both, or (an interrupt before them) neither
+                    write_atomically(manifest.path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
+                    written.commit()
+                    append_events(root, _import_events(root, entries, staged))
+        except BaseException:
+            written.undo()
+            raise
     if not entries:
         if not replacing:
             ui.say("nothing new to import")
         return 0
-    text = add_pieces(read_manifest_text(manifest.path), entries, args.section, str(manifest.path))
-    write_atomically(manifest.path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
-    logged: list[tuple[str, dict]] = []
-    for entry, (_s, original, piece) in zip(entries, staged, strict=True):
-        digest = sha256_file(original)
-        if piece.provenance.requested_url:  # bundler fetched it: the capture is its own event, before the import
-            logged.append((entry, capture_event(piece.provenance, original.relative_to(root).as_posix(), digest)))
-        logged.append((entry, import_event("imported", piece.provenance, original_sha256=digest)))
-    append_events(root, logged)
     for entry, (_source, original, piece) in zip(entries, staged, strict=True):
         ui.say(f"added {entry} ({piece.title}; original kept as {original.relative_to(root).as_posix()})")
         show_piece_warnings(ui, entry, piece.provenance.warnings)
@@ -348,35 +362,68 @@ def _imported_pages(root: Path, listed: set[Path]) -> set[tuple[str, str]]:
     return found
 
 
-def copy_companion(source: Path, original: Path) -> None:
+def _import_events(root: Path, entries: list[str], staged: list[tuple[Path, Path, Piece]]) -> list[tuple[str, dict]]:
+    """The log's events for the pieces just added: the capture (when bundler fetched the page), then the import."""
+    logged: list[tuple[str, dict]] = []
+    for entry, (_s, original, piece) in zip(entries, staged, strict=True):
+        digest = sha256_file(original)
+        if piece.provenance.requested_url:  # bundler fetched it: the capture is its own event, before the import
+            logged.append((entry, capture_event(piece.provenance, original.relative_to(root).as_posix(), digest)))
+        logged.append((entry, import_event("imported", piece.provenance, original_sha256=digest)))
+    return logged
+
+
+def copy_companion(source: Path, original: Path, written: WrittenPaths, root: Path) -> None:
     """A saved page's ``NAME_files/`` folder (its photos, styles) goes beside its kept original, so the page can be opened whole."""
     companion = source.with_name(source.stem + "_files")
     target = original.with_name(source.stem + "_files")
     if companion.is_dir() and not target.exists() and companion.resolve() != target.resolve():
-        shutil.copytree(companion, target, symlinks=False, ignore=links_leaving(companion))
+        written.add(target, root)
+        copy_folder_atomically(companion, target)
 
 
-def _write_pieces(root: Path, staged: list[tuple[Path, Path, Piece]], companions: dict[Path, list[tuple[Path, Path]]]) -> list[str]:
-    from bundler.importers.piece import write_piece
-
+def _write_pieces(
+    root: Path, staged: list[tuple[Path, Path, Piece]], companions: dict[Path, list[tuple[Path, Path]]], written: WrittenPaths
+) -> list[str]:
+    """Put each staged original (with its companions) and piece in place, each under a temporary name first; the entries."""
     entries: list[str] = []
     for source, original, piece in staged:
         if not original.exists():
-            original.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, original)
-            copy_companion(source, original)
+            written.add(original, root)
+            copy_file_atomically(source, original)
+            copy_companion(source, original, written, root)
         for kept, place in companions.get(original, []):
             if place.exists():
                 continue
+            written.add(place, root)
             if kept.is_dir():
-                shutil.copytree(kept, place, ignore=links_leaving(kept))
+                copy_folder_atomically(kept, place)
             else:
-                shutil.copyfile(kept, place)
+                copy_file_atomically(kept, place)
         slug = piece.slug or slugify(source.stem)
         folder = unused_path(root / "pieces" / slug)
-        write_piece(piece, folder)
+        written.add(folder, root)
+        _write_piece_folder(piece, folder)
         entries.append((folder / PIECE_FILE).relative_to(root).as_posix())
     return entries
+
+
+def _write_piece_folder(piece: Piece, folder: Path) -> None:
+    """``pieces/<slug>/`` written whole in a temporary folder beside it (piece.json and its media), then renamed."""
+    from bundler.importers.piece import write_piece
+
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=part_prefix(folder), suffix=".part", dir=folder.parent))
+    except OSError as exc:
+        raise naming(exc, folder.parent) from exc
+    try:
+        write_piece(piece, staging / "piece")
+        os.rename(staging / "piece", folder)
+    except OSError as exc:
+        raise naming(exc, folder) from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 COMMANDS = {"import": Command("add articles to a collection as cleaned pieces", add_arguments, run)}

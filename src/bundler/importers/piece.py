@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from bundler.cleaning.stored import sanitise_stored_piece
 from bundler.cleaning.wellformed import fragment_problems
 from bundler.errors import ImportError_
+from bundler.files import plain_mode
 from bundler.importers import ImportOptions, Source
 from bundler.model import PIECE_FILE, Figure, Piece, map_figures, piece_from_data, to_data
 from bundler.text.plain import direction_of, sha256_file
@@ -106,7 +107,7 @@ def _write_text_atomically(target: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
-        os.chmod(name, 0o644)
+        os.chmod(name, plain_mode())
         os.replace(name, target)
     finally:
         if os.path.exists(name):

@@ -34,7 +34,7 @@ from bundler import __version__
 from bundler.cache import DamageLog, checksum_path, hash_bytes, part_name, sha256_of_file, verify_file, write_checksum
 from bundler.cleaning.stored import passes_unchanged
 from bundler.errors import BundlerError, naming
-from bundler.files import write_atomically
+from bundler.files import plain_mode, write_atomically
 from bundler.importers import ImportOptions, find_source, read_piece
 from bundler.importers.piece import MEDIA_FOLDER, PIECE_FILE, read_stored_piece, write_piece
 from bundler.manifest.source_files import FileStats, Fingerprint, confirm_source_files, fingerprint_source_files
@@ -302,7 +302,7 @@ def _store(piece: Piece, fingerprint: Fingerprint, stats: FileStats, folder: Pat
         staging = Path(tempfile.mkdtemp(prefix=part_name(), dir=folder.parent))
     except OSError as exc:
         raise naming(exc, folder.parent) from exc
-    staging.chmod(0o755)
+    staging.chmod(plain_mode(folder=True))
     try:
         write_piece(piece, staging, link_within=folder.parent.parent)  # photos in the cache's media/: linked
         record = {"format": SOURCE_FILES_FORMAT, "version": 1, "files": fingerprint, "stats": stats}

@@ -10,6 +10,7 @@ from pathlib import Path
 from string import Template
 
 from bundler.errors import BundlerError
+from bundler.files import write_atomically
 from bundler.manifest.document import MANIFEST_NAME
 from bundler.manifest.edit import yaml_scalar
 from bundler.text.language import primary_language
@@ -58,9 +59,12 @@ def new_collection(folder: Path, title: str, language: str = "en", section: str 
         "intro_title": yaml_scalar(_INTRO_TITLES.get(primary_language(language), "Editors’ introduction")),
     }
     introduction = folder / "notes" / "introduction.md"
+    # whole or not at all: a full disk left an empty collection.yaml, which the next ``new`` refused to replace
     if not introduction.exists():
-        introduction.write_text(_fill("introduction.md.tmpl", values), encoding="utf-8")
-    manifest.write_text(_fill("collection.yaml.tmpl", values), encoding="utf-8")
+        text = _fill("introduction.md.tmpl", values)
+        write_atomically(introduction, lambda temporary: temporary.write_text(text, encoding="utf-8"))
+    text = _fill("collection.yaml.tmpl", values)
+    write_atomically(manifest, lambda temporary: temporary.write_text(text, encoding="utf-8"))
     return manifest
 
 
