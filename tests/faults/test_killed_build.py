@@ -170,10 +170,28 @@ def test_killed_bag_and_import_runs_leave_nothing_the_next_one_keeps(tmp_path):
     assert sorted(p.name for p in sources.iterdir()) == [".notes.part", "page.html"]
 
 
+def make_photos_slow_to_prepare(collection: Path) -> None:
+    """Large noise PNGs (under the photos' own names) in place of the collection's small photos.
+
+    The two small photos took the image stage about 0.1 s, and under the whole suite's load the test
+    once found the stage and its workers gone when it looked; these take it about 0.4 s idle, and
+    JPEG's shrink-on-load would make large JPEGs cheap again.
+    """
+    import numpy
+    from PIL import Image
+
+    photos = sorted(collection.rglob("*.jpg"))
+    assert len(photos) > 1, "the fault collection has photos for both workers"
+    for seed, photo in enumerate(photos):  # each its own noise: equal photos would be prepared once
+        noise = numpy.random.default_rng(seed).integers(0, 256, size=(3000, 4000, 3), dtype=numpy.uint8)
+        Image.fromarray(noise).save(photo, format="PNG", compress_level=1)
+
+
 def test_kill_9_while_fork_server_workers_run_takes_them_and_the_server_along(collection, tmp_path, scratch):
     """The images are prepared on workers of a fork server: their parent-death signal names the server,
     which outlived a killed build while its workers held it open (each waiting on its queue for good)."""
     moment = "images 0/"
+    make_photos_slow_to_prepare(collection)
     env = {k: v for k, v in os.environ.items() if k != "BUNDLER_CACHE_DIR"} | {"SOURCE_DATE_EPOCH": EPOCH, "TMPDIR": str(scratch)}
     command = [sys.executable, "-m", "bundler", "--progress", "lines", "build", str(collection), "--format", "pdf"]
     command += ["--out", str(tmp_path / "dist"), "--jobs", "2", "--no-cache"]
@@ -185,11 +203,11 @@ def test_kill_9_while_fork_server_workers_run_takes_them_and_the_server_along(co
         pytest.fail(f"the build ended before {moment!r}")
     main = psutil.Process(build.pid)
     family: list[psutil.Process] = []
-    for _ in range(POLLS):  # the server and at least one of its workers (a grandchild of the build)
+    for _ in range(POLLS * 10):  # the server and at least one of its workers (a grandchild of the build)
         family = main.children(recursive=True)
         if any(child.ppid() != build.pid for child in family if _alive(child)):
             break
-        time.sleep(POLL)
+        time.sleep(POLL / 10)  # the stage lasts well under a second on an idle machine: look often
     else:
         pytest.fail("no worker of a fork server started")
     build.send_signal(signal.SIGKILL)
