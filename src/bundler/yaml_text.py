@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import yaml
@@ -55,6 +56,26 @@ def unreadable_character(text: str) -> YamlTextProblem | None:
     )
 
 
+def each_node(root: yaml.Node | None) -> Iterator[yaml.Node]:
+    """Every node under ``root`` once, in the order the text writes them.
+
+    A loop, not recursion: the text may be nested as deep as the composer allowed, and an alias
+    makes a node appear twice (it is visited once).
+    """
+    seen: set[int] = set()
+    pending = [root] if root is not None else []
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        if isinstance(node, yaml.MappingNode):
+            pending += [part for pair in reversed(node.value) for part in reversed(pair)]
+        elif isinstance(node, yaml.SequenceNode):
+            pending += reversed(node.value)
+
+
 def unconvertible_scalar(root: yaml.Node | None) -> YamlTextProblem | None:
     """The first scalar the safe constructor would fail on with a Python error rather than a YAML one.
 
@@ -62,18 +83,8 @@ def unconvertible_scalar(root: yaml.Node | None) -> YamlTextProblem | None:
     answer names its line. Strings, the bulk of a manifest, are not converted and cost nothing.
     """
     constructor = SafeConstructor()
-    seen: set[int] = set()
-    pending = [root] if root is not None else []
-    while pending:  # a loop, not recursion: the text may be nested as deep as the composer allowed
-        node = pending.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            pending += [part for pair in reversed(node.value) for part in reversed(pair)]
-        elif isinstance(node, yaml.SequenceNode):
-            pending += reversed(node.value)
-        elif isinstance(node, yaml.ScalarNode) and node.tag in _CONVERTED:
+    for node in each_node(root):
+        if isinstance(node, yaml.ScalarNode) and node.tag in _CONVERTED:
             problem = _convert(constructor, node)
             if problem:
                 return YamlTextProblem(line=node.start_mark.line + 1, column=node.start_mark.column + 1, message=problem)

@@ -24,7 +24,7 @@ from bundler.manifest.editions import FormatTable
 from bundler.manifest.schema import validate_manifest
 from bundler.manifest.validated import validate_remembered
 from bundler.manifest.yaml_syntax import explain_yaml_error
-from bundler.yaml_text import unconvertible_scalar, unreadable_character
+from bundler.yaml_text import each_node, unconvertible_scalar, unreadable_character
 
 __all__ = ["MANIFEST_NAME", "Manifest", "find_manifest", "load_manifest"]
 
@@ -184,20 +184,11 @@ def keys_as_text(root: yaml.Node) -> None:
     None or 3, and the manifest's check then reported "unknown key True" on the wrong line, a
     key the user never wrote. (A merge key ``<<`` is left as it is.)
     """
-    seen: set[int] = set()
-    pending = [root]
-    while pending:  # a loop, not recursion: the text may be nested as deep as the composer allowed
-        node = pending.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
+    for node in each_node(root):
         if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
+            for key_node, _value in node.value:
                 if isinstance(key_node, yaml.ScalarNode) and key_node.tag in _NOT_TEXT_KEYS:
                     key_node.tag = "tag:yaml.org,2002:str"
-                pending += [key_node, value_node]
-        elif isinstance(node, yaml.SequenceNode):
-            pending += node.value
 
 
 def _yaml_error(exc: yaml.YAMLError, path: Path, text: str) -> ManifestError:
