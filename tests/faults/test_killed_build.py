@@ -8,9 +8,11 @@ Waiting is bounded by a count of polls, never by a stopwatch.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -192,7 +194,11 @@ def test_kill_9_while_fork_server_workers_run_takes_them_and_the_server_along(co
     which outlived a killed build while its workers held it open (each waiting on its queue for good)."""
     moment = "images 0/"
     make_photos_slow_to_prepare(collection)
-    env = {k: v for k, v in os.environ.items() if k != "BUNDLER_CACHE_DIR"} | {"SOURCE_DATE_EPOCH": EPOCH, "TMPDIR": str(scratch)}
+    # A short TMPDIR: the fork server listens on a Unix socket under it, whose path may hold 107 bytes;
+    # under pytest-xdist the scratch folder's path is long enough that the server cannot start, and the
+    # build (rightly) prepares the photos in its own process, with no worker to see.
+    short_scratch = Path(tempfile.mkdtemp(prefix="kb-", dir="/tmp"))
+    env = {k: v for k, v in os.environ.items() if k != "BUNDLER_CACHE_DIR"} | {"SOURCE_DATE_EPOCH": EPOCH, "TMPDIR": str(short_scratch)}
     command = [sys.executable, "-m", "bundler", "--progress", "lines", "build", str(collection), "--format", "pdf"]
     command += ["--out", str(tmp_path / "dist"), "--jobs", "2", "--no-cache"]
     build = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -214,3 +220,4 @@ def test_kill_9_while_fork_server_workers_run_takes_them_and_the_server_along(co
     build.wait()
     assert wait_until_gone(family) == [], "processes of the killed build outlived it"
     build.stderr.close()
+    shutil.rmtree(short_scratch, ignore_errors=True)
